@@ -95,10 +95,10 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
  * order, and the per-CPU array map `stats` that readers sum over CPUs. */
 #define SCXTWIN_STAT_ENUM_ONE(name, help) STAT_##name,
 #define SCXTWIN_DEFINE_STATS(LIST)                                  \
-	enum scxtwin_stat_id { LIST(SCXTWIN_STAT_ENUM_ONE) NR_STATS }; \
+	enum scxtwin_stat_id { LIST(SCXTWIN_STAT_ENUM_ONE) SCXTWIN_NR_STATS }; \
 	struct {                                                    \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);            \
-		__uint(max_entries, NR_STATS);                      \
+		__uint(max_entries, SCXTWIN_NR_STATS);                      \
 		__type(key, __u32);                                 \
 		__type(value, __u64);                               \
 	} stats SEC(".maps");                                       \
