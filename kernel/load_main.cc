@@ -3,7 +3,7 @@
 //   load --policy=NAME [--set KNOB=VALUE ...] [--stats-interval=1s] [--duration=D] [--verbose]
 //   load --list
 //
-// --set may repeat; it is taken out of argv before Abseil parses the rest, since an Abseil
+// Flags may be spelled with dashes or underscores. --set may repeat; it is taken out of argv before Abseil parses the rest, since an Abseil
 // flag keeps only its last value.
 #include <iostream>
 #include <string>
@@ -59,6 +59,23 @@ std::vector<std::string> TakeKnobAssignments(std::vector<char*>& args, bool* mis
   return sets;
 }
 
+// Abseil spells flags with underscores; accept the dashed spelling too (--stats-interval).
+void UnderscoreFlagNames(std::vector<std::string>& storage, std::vector<char*>& args) {
+  storage.reserve(args.size());
+  for (char*& arg : args) {
+    std::string a = arg;
+    if (a == "--") break;
+    if (!absl::StartsWith(a, "--")) continue;
+    size_t end = a.find('=');
+    if (end == std::string::npos) end = a.size();
+    for (size_t i = 2; i < end; ++i) {
+      if (a[i] == '-') a[i] = '_';
+    }
+    storage.push_back(a);
+    arg = storage.back().data();
+  }
+}
+
 void ListPolicies(const std::vector<const scxtwin::KernelPolicy*>& policies) {
   for (const scxtwin::KernelPolicy* p : policies) {
     std::cout << p->name << "\n  knobs:\n";
@@ -86,6 +103,8 @@ int main(int argc, char** argv) {
     std::cerr << "load: --set needs a KNOB=VALUE argument" << std::endl;
     return scxtwin::kExitUsage;
   }
+  std::vector<std::string> renamed;
+  UnderscoreFlagNames(renamed, args);
   std::vector<char*> positional = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   if (positional.size() > 1) {
     std::cerr << "load: unexpected argument '" << positional[1]

@@ -28,6 +28,10 @@ namespace {
 
 volatile sig_atomic_t stop_requested = 0;
 
+// From the kernel's uapi (stable ABI); Debian 12's headers predate struct_ops links.
+constexpr uint32_t kBpfFLink = 1U << 13;        // BPF_F_LINK: the map registers through a link
+constexpr int kBpfStructOpsAttachType = 44;     // BPF_STRUCT_OPS in enum bpf_attach_type
+
 void OnStopSignal(int) { stop_requested = 1; }
 
 // libbpf's messages, kept so a verifier rejection can show the log's tail; echoed when verbose.
@@ -71,21 +75,55 @@ void MarkSleepablePrograms(bpf_object* obj) {
   }
 }
 
-// Owns an opened skeleton.
+// Owns an opened skeleton and, once attached, the link that keeps the scheduler registered.
+//
+// Why a link fd of our own: libbpf 1.1's bpf_map__attach_struct_ops() registers the ops map
+// with a map update, and that registration outlives the process (a SIGKILLed loader would leave
+// the scheduler running). With BPF_F_LINK on the map, that call only fills in the map's value,
+// and the BPF link created here does the registering; the kernel drops the link, and with it
+// the scheduler, when its last fd closes, however the loader ends.
 class OpenPolicy {
  public:
   OpenPolicy(const KernelPolicy& policy, void* skel) : policy_(policy), skel_(skel) {}
   ~OpenPolicy() {
-    if (link_ != nullptr) bpf_link__destroy(link_);
+    Detach();
     policy_.destroy(skel_);
   }
   void* skel() const { return skel_; }
-  bpf_link*& link() { return link_; }
+
+  // Before load.
+  void UseLinkRegistration() {
+    bpf_map* ops = policy_.ops_map(skel_);
+    bpf_map__set_map_flags(ops, bpf_map__map_flags(ops) | kBpfFLink);
+  }
+
+  // After load: registers the scheduler. Returns 0 or a negative errno.
+  int Attach() {
+    bpf_map* ops = policy_.ops_map(skel_);
+    value_setter_ = bpf_map__attach_struct_ops(ops);
+    if (value_setter_ == nullptr) return -errno;
+    link_fd_ = bpf_link_create(bpf_map__fd(ops), 0,
+                               static_cast<enum bpf_attach_type>(kBpfStructOpsAttachType), nullptr);
+    return link_fd_ < 0 ? -errno : 0;
+  }
+
+  // Unregisters the scheduler (the kernel then runs ops.exit).
+  void Detach() {
+    if (link_fd_ >= 0) close(link_fd_);
+    link_fd_ = -1;
+    if (value_setter_ != nullptr) {
+      // Its detach is a map delete, which a BPF_F_LINK map refuses; nothing is left to undo.
+      bpf_link__disconnect(value_setter_);
+      bpf_link__destroy(value_setter_);
+    }
+    value_setter_ = nullptr;
+  }
 
  private:
   const KernelPolicy& policy_;
   void* skel_;
-  bpf_link* link_ = nullptr;
+  bpf_link* value_setter_ = nullptr;
+  int link_fd_ = -1;
 };
 
 class Loader {
@@ -168,6 +206,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   OpenPolicy open(policy_, skel);
   for (const KnobAssignment& k : knobs) policy_.set_knob(skel, k.index, k.value);
   MarkSleepablePrograms(policy_.object(skel));
+  open.UseLinkRegistration();
 
   if (int rc = policy_.load(skel); rc != 0) {
     std::vector<std::string> tail = Tail(log, 12);
@@ -178,9 +217,8 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     return kExitCannotLoad;
   }
 
-  bpf_link* link = bpf_map__attach_struct_ops(policy_.ops_map(skel));
-  if (link == nullptr) {
-    int e = errno;
+  if (int rc = open.Attach(); rc != 0) {
+    int e = -rc;
     if (e == EBUSY || e == EEXIST || e == EALREADY) return Fail(AnotherSchedulerLine());
     volatile scxtwin_exit_info* info = policy_.exit_info(skel);
     if (info->kind != 0) {
@@ -192,7 +230,6 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     return Fail(absl::StrCat("cannot attach ", policy_.name, " as the sched_ext scheduler: ",
                              strerror(e), tail.empty() ? "" : " (" + tail.back() + ")"));
   }
-  open.link() = link;
 
   out_ << "load: " << policy_.name << " attached ("
        << FormatKnobs(policy_, [&](size_t i) { return policy_.get_knob(skel, i); }) << ")"
@@ -213,8 +250,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   }
   const bool ejected = info->kind != 0;
   // Detaching unregisters the scheduler; the kernel then calls ops.exit, which fills exit_info.
-  bpf_link__destroy(link);
-  open.link() = nullptr;
+  open.Detach();
   if (ejected) err_ << "load: the kernel ejected " << policy_.name << std::endl;
   PrintStats(skel, start, "final");
   if (info->kind == 0) {

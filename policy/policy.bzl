@@ -100,6 +100,8 @@ def scx_policy_registry(name, policies = None, visibility = None, testonly = Fal
         name = name,
         srcs = [name + ".cc"],
         deps = policies + ["//kernel:policy_registry"],
+        # main() (//kernel:load_main) calls AllPolicies(); keep it whatever the link order.
+        alwayslink = True,
         visibility = visibility,
         testonly = testonly,
     )
