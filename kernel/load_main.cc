@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   options.knob_assignments.insert(options.knob_assignments.end(), sets.begin(), sets.end());
   options.stats_interval = absl::GetFlag(FLAGS_stats_interval);
   options.sysfs_root = absl::GetFlag(FLAGS_sysfs_root);
+  options.verbose = absl::GetFlag(FLAGS_verbose);
   if (absl::GetFlag(FLAGS_duration) > absl::ZeroDuration()) {
     options.duration = absl::GetFlag(FLAGS_duration);
   } else if (absl::GetFlag(FLAGS_duration) < absl::ZeroDuration()) {

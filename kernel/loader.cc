@@ -21,6 +21,7 @@
 #include "kernel/knobs.h"
 #include "kernel/sched_ext_sysfs.h"
 #include "kernel/stats.h"
+#include "kernel/verifier_log.h"
 #include "policy/include/scxtwin/exit_info.h"
 
 namespace scxtwin {
@@ -39,13 +40,17 @@ std::string* libbpf_log = nullptr;
 bool libbpf_echo = false;
 
 int CaptureLibbpfPrint(enum libbpf_print_level level, const char* format, va_list args) {
-  char buf[4096];
+  // One message can hold a whole verifier log: size it first.
   va_list copy;
   va_copy(copy, args);
-  vsnprintf(buf, sizeof(buf), format, copy);
+  int n = vsnprintf(nullptr, 0, format, copy);
   va_end(copy);
-  if (libbpf_log != nullptr && level != LIBBPF_DEBUG) libbpf_log->append(buf);
-  if (libbpf_echo) fputs(buf, stderr);
+  if (n <= 0) return 0;
+  std::string text(static_cast<size_t>(n) + 1, '\0');
+  vsnprintf(&text[0], text.size(), format, args);
+  text.resize(static_cast<size_t>(n));
+  if (libbpf_log != nullptr && level != LIBBPF_DEBUG) libbpf_log->append(text);
+  if (libbpf_echo) fputs(text.c_str(), stderr);
   return 0;
 }
 
@@ -209,11 +214,15 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   open.UseLinkRegistration();
 
   if (int rc = policy_.load(skel); rc != 0) {
-    std::vector<std::string> tail = Tail(log, 12);
-    std::string last = tail.empty() ? strerror(-rc) : tail.back();
-    err_ << "load: the kernel rejected the BPF programs of " << policy_.name << " (verifier): "
-         << last << std::endl;
-    for (const std::string& line : tail) err_ << "load:   | " << line << std::endl;
+    VerifierRejection rejection = SummarizeVerifierLog(log, 12);
+    if (rejection.error.empty()) {
+      std::vector<std::string> tail = Tail(log, 1);
+      return Fail(absl::StrCat("cannot load the BPF programs of ", policy_.name, ": ",
+                               strerror(-rc), tail.empty() ? "" : " (" + tail.back() + ")"));
+    }
+    err_ << "load: the verifier rejected policy " << policy_.name << " (program "
+         << rejection.program << "): " << rejection.error << std::endl;
+    for (const std::string& line : rejection.tail) err_ << "load:   | " << line << std::endl;
     return kExitCannotLoad;
   }
 
