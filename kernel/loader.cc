@@ -94,7 +94,6 @@ class OpenPolicy {
     Detach();
     policy_.destroy(skel_);
   }
-  void* skel() const { return skel_; }
 
   // Before load.
   void UseLinkRegistration() {
@@ -260,6 +259,8 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   const bool ejected = info->kind != 0;
   // Detaching unregisters the scheduler; the kernel then calls ops.exit, which fills exit_info.
   open.Detach();
+  // Unregistering is synchronous when the last link fd closes; allow a little slack anyway.
+  for (int i = 0; i < 20 && info->kind == 0; ++i) absl::SleepFor(absl::Milliseconds(50));
   if (ejected) err_ << "load: the kernel ejected " << policy_.name << std::endl;
   PrintStats(skel, start, "final");
   if (info->kind == 0) {

@@ -83,7 +83,11 @@ void BPF_STRUCT_OPS(vtime_enable, struct task_struct *p)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(vtime_init)
 {
-	return scx_bpf_create_dsq(SHARED_DSQ, -1);
+	s32 err = scx_bpf_create_dsq(SHARED_DSQ, -1);
+
+	if (err)
+		scx_bpf_error("cannot create the shared DSQ: %d", err);
+	return err;
 }
 
 void BPF_STRUCT_OPS(vtime_exit, struct scx_exit_info *ei)
