@@ -1,0 +1,38 @@
+// The loader: open a policy's skeleton, set its knobs, load, attach as the sched_ext scheduler,
+// print counters at an interval, and on a signal, at --duration, or when the kernel ejects the
+// scheduler, detach and report how it ended. Every failure is one line starting "load: ".
+#ifndef SCXTWIN_KERNEL_LOADER_H_
+#define SCXTWIN_KERNEL_LOADER_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "kernel/policy_registry.h"
+
+namespace scxtwin {
+
+struct LoaderOptions {
+  std::string policy;
+  std::vector<std::string> knob_assignments;  // "NAME=VALUE"
+  absl::Duration stats_interval = absl::Seconds(1);
+  absl::Duration duration = absl::InfiniteDuration();  // until a signal
+  bool verbose = false;                                // show libbpf's messages
+  std::string sysfs_root = "/sys/kernel/sched_ext";
+};
+
+// Runs the loader to the end; returns a LoaderExitCode (kernel/exit_report.h). Stats and the
+// exit report go to `out`, errors to `err`.
+int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOptions& options,
+              std::ostream& out, std::ostream& err);
+
+// Sets the flag RunLoader polls to stop; safe to call from a signal handler.
+void RequestLoaderStop();
+
+// Installs SIGINT/SIGTERM handlers that call RequestLoaderStop().
+void InstallStopSignalHandlers();
+
+}  // namespace scxtwin
+
+#endif  // SCXTWIN_KERNEL_LOADER_H_

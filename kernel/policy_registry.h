@@ -1,0 +1,65 @@
+// The loader's view of a policy: its name, its knob and counter tables (from the policy's
+// NAME_KNOBS / NAME_STATS X-macros), and typed access into its libbpf skeleton behind a
+// type-erased handle. One entry per scx_policy is generated from policy_registration.cc.in;
+// scx_policy_registry generates AllPolicies().
+#ifndef SCXTWIN_KERNEL_POLICY_REGISTRY_H_
+#define SCXTWIN_KERNEL_POLICY_REGISTRY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+struct bpf_object;
+struct bpf_map;
+struct scxtwin_exit_info;
+
+namespace scxtwin {
+
+struct KnobSpec {
+  std::string name;  // with its unit: slice_max_us
+  uint64_t default_value;
+  uint64_t min;
+  uint64_t max;
+  std::string help;
+};
+
+struct StatSpec {
+  std::string name;
+  std::string help;
+};
+
+// A policy's skeleton, opened but maybe not loaded; `skel` is the `struct NAME *`.
+struct KernelPolicy {
+  std::string name;
+  std::vector<KnobSpec> knobs;
+  std::vector<StatSpec> stats;  // in the order of the `stats` map's keys
+
+  void* (*open)();                       // NAME__open(); nullptr on failure (errno set)
+  void (*destroy)(void* skel);           // NAME__destroy()
+  int (*load)(void* skel);               // NAME__load(): 0 or a negative errno
+  bpf_object* (*object)(void* skel);     // skel->obj
+  bpf_map* (*ops_map)(void* skel);       // skel->maps.NAME_ops
+  bpf_map* (*stats_map)(void* skel);     // skel->maps.stats
+  // skel->bss->exit_info: valid after load (the .bss is mapped then).
+  volatile scxtwin_exit_info* (*exit_info)(void* skel);
+  // Writes knob `index` (into `knobs`) to skel->rodata: only between open and load.
+  void (*set_knob)(void* skel, size_t index, uint64_t value);
+  // The knob's value in skel->rodata, as the skeleton holds it now.
+  uint64_t (*get_knob)(void* skel, size_t index);
+};
+
+// Every policy linked into this binary, defined by the scx_policy_registry it links.
+std::vector<const KernelPolicy*> AllPolicies();
+
+// The policy named `name` among `policies`, or nullptr.
+const KernelPolicy* FindPolicy(const std::vector<const KernelPolicy*>& policies,
+                               absl::string_view name);
+
+// "homing, vtime": the names, for messages.
+std::string PolicyNames(const std::vector<const KernelPolicy*>& policies);
+
+}  // namespace scxtwin
+
+#endif  // SCXTWIN_KERNEL_POLICY_REGISTRY_H_

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Runs in the VM guest (4 CPUs): homing_probe checks where woken tasks run under homing; the
+# counters must show the decisions that placed them (went home, moved to an idle CPU). Control:
+# under vtime (scx_bpf_select_cpu_dfl keeps a task on its idle previous CPU) the probe's
+# "back at home" phase must fail, so the probe tells homing apart.
+fail() { echo "FAIL: $*"; cat /tmp/load.out; exit 1; }
+load --policy=homing --stats-interval=0 >/tmp/load.out 2>&1 &
+loader=$!
+i=0
+until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
+  i=$((i + 1)); [ $i -gt 600 ] && fail "homing never became active"; sleep 0.1
+done
+homing_probe
+probe_rc=$?
+kill -INT $loader
+wait $loader || fail "the loader did not exit normally"
+cat /tmp/load.out
+[ $probe_rc = 0 ] || fail "homing_probe: tasks did not run where homing should put them"
+final=$(grep "^stats final homing:" /tmp/load.out)
+for counter in went_home moved_idle stayed_home; do
+  value=$(echo "$final" | tr ' ' '\n' | sed -n "s/^$counter=//p")
+  [ -n "$value" ] && [ "$value" -gt 0 ] || fail "counter $counter did not move: $final"
+  echo "ok: counter $counter moved ($value)"
+done
+
+load --policy=vtime --stats-interval=0 >/tmp/control.out 2>&1 &
+loader=$!
+i=0
+until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
+  i=$((i + 1)); [ $i -gt 600 ] && fail "vtime never became active"; sleep 0.1
+done
+homing_probe >/tmp/probe.out
+echo "control under vtime:"
+cat /tmp/probe.out
+kill -INT $loader
+wait $loader || fail "the vtime loader did not exit normally"
+grep -q "^FAIL: 3 home idle again" /tmp/probe.out || fail "the probe cannot tell homing from vtime"
+echo "ok: under vtime the task stays away from home, as the probe expects"
+echo PASS

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs in the VM guest: while one loader runs vtime, a second loader is refused with one line
+# naming vtime, and the first one keeps running and exits normally.
+fail() { echo "FAIL: $*"; exit 1; }
+load --policy=vtime --stats-interval=0 >/tmp/first.out 2>&1 &
+first=$!
+i=0
+until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
+  i=$((i + 1)); [ $i -gt 600 ] && fail "vtime never became active"; sleep 0.1
+done
+out=$(load --policy=homing 2>&1)
+rc=$?
+echo "second loader: $out (exit $rc)"
+[ $rc = 3 ] || fail "the second loader exited $rc, expected 3"
+[ "$(echo "$out" | wc -l)" = 1 ] || fail "expected one line"
+echo "$out" | grep -q "^load: another sched_ext scheduler is active: 'vtime'" || fail "the line does not name vtime"
+echo "ok: refused, naming vtime"
+[ "$(cat /sys/kernel/sched_ext/root/ops)" = vtime ] || fail "vtime is no longer active"
+kill -INT $first
+wait $first || { cat /tmp/first.out; fail "the first loader did not exit normally"; }
+echo "ok: the first loader exits normally"
+echo PASS
