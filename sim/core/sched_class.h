@@ -22,8 +22,8 @@
 //                   A returned task must allow the CPU (its affinity).
 // Requests a class makes of the core go through SchedContext: Resched(cpu) asks the CPU to call
 // PickNext soon (at the same instant, after the current call returns; repeated requests merge),
-// SetTaskCpu records the run queue a task sits on (scx_bpf_task_cpu / task_cpu), Fail ends the
-// run with an error (a policy the runtime ejected).
+// StartTimer/OnTimer give the class its own timers, SetTaskCpu records the run queue a task sits
+// on (scx_bpf_task_cpu / task_cpu), Fail ends the run with an error (a policy that was ejected).
 // Invariant the core checks: every live task is running, blocked, or counted by nr_queued().
 #ifndef SCXTWIN_SIM_CORE_SCHED_CLASS_H_
 #define SCXTWIN_SIM_CORE_SCHED_CLASS_H_
@@ -33,6 +33,7 @@
 
 #include "absl/status/status.h"
 #include "sim/core/task.h"
+#include "sim/engine/event_queue.h"
 #include "sim/engine/time.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
@@ -61,6 +62,10 @@ class SchedContext {
   virtual void SetTaskCpu(TaskId t, int cpu) = 0;
   // Brings the running task's sum_exec up to now (the class's update_curr).
   virtual void UpdateCurr(int cpu) = 0;
+  // Calls the class's OnTimer(cookie) at `when` (watchdogs, BPF timers). Returns a handle
+  // for CancelTimer.
+  virtual EventHandle StartTimer(SimTime when, uint64_t cookie) = 0;
+  virtual void CancelTimer(EventHandle& handle) = 0;
   // Ends the run: the class can no longer schedule (kind/message go to the report).
   virtual void Fail(const std::string& why) = 0;
 };
@@ -78,6 +83,8 @@ class SchedClass {
   virtual TaskId PickNext(int cpu, TaskId prev) = 0;
   // Runnable tasks the class holds (not running): the core's no-task-lost check.
   virtual int64_t nr_queued() const = 0;
+  // A timer the class started with ctx->StartTimer is due.
+  virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).
   virtual void Finish() {}
 };

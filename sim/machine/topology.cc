@@ -21,7 +21,7 @@ const char* DistanceName(Distance d) {
 }
 
 // Upper bound that keeps per-CPU arrays sane (and matches what the benchmarks need).
-static constexpr int kMaxCpus = 4096;
+static constexpr int kMaxCpus = 1024;  // the host-mode cpumask capacity (SCXTWIN_MAX_CPUS)
 
 absl::StatusOr<Topology> Topology::Parse(absl::string_view spec) {
   const std::vector<absl::string_view> parts = absl::StrSplit(spec, 'x');
