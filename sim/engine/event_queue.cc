@@ -1,0 +1,100 @@
+#include "sim/engine/event_queue.h"
+
+namespace scxtwin::sim {
+
+EventHandle EventQueue::Schedule(SimTime time, uint32_t kind, int32_t target, uint64_t arg) {
+  if (time < now_) {
+    ++past_schedules_;
+    time = now_;
+  }
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slot_gen_.size());
+    slot_gen_.push_back(0);
+  }
+  const uint32_t gen = slot_gen_[slot];
+  heap_.push_back(Event{time, next_seq_++, kind, target, arg, slot, gen});
+  SiftUp(heap_.size() - 1);
+  ++live_;
+  return EventHandle{slot, gen};
+}
+
+bool EventQueue::IsPending(const EventHandle& handle) const {
+  return handle.valid() && handle.slot < slot_gen_.size() && slot_gen_[handle.slot] == handle.gen;
+}
+
+bool EventQueue::Cancel(EventHandle& handle) {
+  const bool pending = IsPending(handle);
+  if (pending) {
+    // The stale heap entry keeps the old generation and is dropped when it surfaces; the slot
+    // can be reused at once because a reuse carries the new generation.
+    ++slot_gen_[handle.slot];
+    free_slots_.push_back(handle.slot);
+    --live_;
+  }
+  handle = EventHandle{};
+  return pending;
+}
+
+void EventQueue::SiftUp(size_t i) {
+  Event e = heap_[i];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!Later(heap_[parent], e)) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = e;
+}
+
+void EventQueue::SiftDown(size_t i) {
+  const size_t n = heap_.size();
+  Event e = heap_[i];
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && Later(heap_[child], heap_[child + 1])) ++child;
+    if (!Later(e, heap_[child])) break;
+    heap_[i] = heap_[child];
+    i = child;
+  }
+  heap_[i] = e;
+}
+
+void EventQueue::PopTop() {
+  heap_[0] = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) SiftDown(0);
+}
+
+SimTime EventQueue::PeekTime() {
+  while (!heap_.empty()) {
+    const Event& top = heap_[0];
+    if (slot_gen_[top.slot] == top.gen) return top.time;
+    PopTop();  // cancelled
+  }
+  return kTimeNever;
+}
+
+bool EventQueue::Pop(Event* out) {
+  while (!heap_.empty()) {
+    const Event top = heap_[0];
+    PopTop();
+    if (slot_gen_[top.slot] != top.gen) continue;  // cancelled
+    ++slot_gen_[top.slot];
+    free_slots_.push_back(top.slot);
+    --live_;
+    // Invariant: time never goes back. Schedule clamps, so this holds by construction; the
+    // check guards the heap itself.
+    if (top.time < now_) __builtin_trap();
+    now_ = top.time;
+    *out = top;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace scxtwin::sim
