@@ -50,6 +50,12 @@ scxtwin_host_api FakeHost::Api() {
     *is_idle = true;  // the fake's CPUs are always idle
     return prev;
   };
+  api.kick_cpu = [](void* sim, s32 cpu, u64 flags) {
+    F(sim)->log.push_back(absl::StrCat("kick_cpu ", cpu, " ", flags));
+  };
+  api.dsq_nr_queued = [](void* sim, u64 dsq) -> s32 { return 0; };
+  api.dispatch_nr_slots = [](void* sim) -> u32 { return 32; };
+  api.task_running = [](void* sim, const task_struct* p) -> bool { return false; };
   api.nr_cpu_ids = [](void* sim) -> u32 { return static_cast<u32>(F(sim)->nr_cpus); };
   api.now = [](void* sim) -> u64 { return F(sim)->now_ns; };
   api.ktime_get_ns = [](void* sim) -> u64 { return F(sim)->now_ns; };
