@@ -246,7 +246,7 @@ bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert
 	return true;
 }
 
-bool scx_bpf_dsq_move_to_local(u64 dsq_id, u64 enq_flags)
+bool (scx_bpf_dsq_move_to_local)(u64 dsq_id, u64 enq_flags)
 {
 	return SIM(dsq_move_to_local, false, dsq_id, enq_flags);
 }

@@ -8,12 +8,8 @@
 #ifndef __SCXTWIN_HOST_SCX_COMMON_BPF_H
 #define __SCXTWIN_HOST_SCX_COMMON_BPF_H
 
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
+#include <scxtwin/host.bpf.h>
 #include <asm-generic/errno.h>
-#include <scxtwin/host_kfuncs.h>
 #include "user_exit_info.bpf.h"
 #include "enums.bpf.h"
 
@@ -35,18 +31,7 @@
 
 #define BPF_FOR_EACH_ITER (&___it)
 
-#define SCX_STRINGIFY(x) #x
-#define SCX_TOSTRING(x) SCX_STRINGIFY(x)
-
-/* The exit/error/dump wrappers: printf-style on the host, formatted before they reach the sim. */
-#define scx_bpf_exit(code, fmt, args...) scxtwin_exit_fmt((code), fmt, ##args)
-#define scx_bpf_error(fmt, args...)                                                          \
-	scxtwin_error_fmt(__FILE__ ":" SCX_TOSTRING(__LINE__) ": " fmt, ##args)
-#define scx_bpf_dump(fmt, args...) scxtwin_dump_fmt(fmt, ##args)
 #define scx_bpf_dump_header() scx_bpf_dump("kernel: scxtwin simulator\n")
-
-#define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
-#define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
 
 #define RESIZABLE_ARRAY(elfsec, arr) arr[1] SEC("." #elfsec "." #arr)
 
@@ -94,12 +79,6 @@ static inline bool time_in_range_open(u64 a, u64 b, u64 c)
 	return time_after_eq(a, b) && time_before(a, c);
 }
 
-#ifndef likely
-#define likely(x) __builtin_expect(!!(x), 1)
-#endif
-#ifndef unlikely
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#endif
 #define __maybe_unused __attribute__((__unused__))
 
 /* Single-threaded: a volatile access is all READ_ONCE/WRITE_ONCE need to mean here. */

@@ -19,6 +19,11 @@ void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 
 			      u64 enq_flags);
 bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args);
 bool scx_bpf_dsq_move_to_local(u64 dsq_id, u64 enq_flags);
+/* Kernels before the enq_flags argument took the DSQ alone; accept both spellings. */
+#define ___scxtwin_move_to_local1(dsq_id) scx_bpf_dsq_move_to_local((dsq_id), 0)
+#define ___scxtwin_move_to_local2(dsq_id, enq_flags) scx_bpf_dsq_move_to_local((dsq_id), (enq_flags))
+#define scx_bpf_dsq_move_to_local(args...)                                                   \
+	___bpf_apply(___scxtwin_move_to_local, ___bpf_narg(args))(args)
 s32 scx_bpf_dsq_nr_queued(u64 dsq_id);
 struct task_struct *scx_bpf_dsq_peek(u64 dsq_id);
 u32 scx_bpf_dispatch_nr_slots(void);
