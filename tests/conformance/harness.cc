@@ -63,6 +63,7 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   if (!ws.ok()) return o;
   o.spec = std::move(*ws);
 
+  o.policy->ops()->flags |= spec.extra_ops_flags;
   host::PolicyInstance* p = o.policy.get();
   sim::ExtPolicyBinding binding;
   binding.ops = p->ops();

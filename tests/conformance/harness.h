@@ -48,6 +48,8 @@ struct RunSpec {
   std::string topology = "4";
   std::vector<std::pair<std::string, std::string>> knobs;
   uint64_t seed = 1;
+  // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
+  uint64_t extra_ops_flags = 0;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.
