@@ -118,7 +118,7 @@ void ExtClass::Eject() {
     if (opt_.log) Log("\"cb\":\"exit\"", absl::StrFormat(",\"kind\":%d", exit_.kind));
     ops_->exit(&ei);
   }
-  if (ctx_) {
+  if (ctx_ && !finishing_) {
     ctx_->Fail(absl::StrFormat("policy %s exited: %s (kind %d, %s)%s%s", ops_->name, exit_.reason,
                                exit_.kind, ExitReason(exit_.kind), exit_.msg.empty() ? "" : ": ",
                                exit_.msg));
@@ -423,6 +423,7 @@ void ExtClass::Finish() {
   if (exited_ || !ctx_) return;
   if (init_done_) {
     // The run ends like a loader detaching on SIGINT: unregistered from user space.
+    finishing_ = true;
     Error(SCX_EXIT_UNREG, "");
   }
   Eject();

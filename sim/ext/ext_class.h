@@ -252,6 +252,7 @@ class ExtClass final : public SchedClass {
   bool exit_pending_ = false;  // an error was recorded inside a callback; eject after it
   bool exited_ = false;        // ops.exit has run
   bool init_done_ = false;
+  bool finishing_ = false;     // the run is over: the exit is not a failure of the run
   ExtCounters counters_;
   scxtwin_host_api api_{};
 };
