@@ -26,6 +26,10 @@ Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedCl
 
 Simulator::~Simulator() = default;
 
+int Simulator::group_index(const Task& t) const {
+  return group_base_[result_.instances[t.instance].process] + t.group;
+}
+
 const CompiledGroup& Simulator::group_of(const Task& t) const {
   return spec_.processes[result_.instances[t.instance].process].groups[t.group];
 }
@@ -43,6 +47,7 @@ absl::Status Simulator::Setup() {
                               absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity"));
       if (!set.ok()) return set.status();
       group_affinity_.push_back(*std::move(set));
+      result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
     }
     // Arrivals: one stream per process template.
     arrival_rng_.resize(arrival_rng_.size() + 4);
@@ -58,6 +63,7 @@ absl::Status Simulator::Setup() {
       ++pending_starts_;
     }
   }
+  result_.group_wait.resize(group_affinity_.size());
   SimDuration duration = opt_.duration ? opt_.duration : spec_.proto.duration_ns();
   if (duration > 0) {
     queue_.Schedule(duration, kStop, 0, 1);
@@ -287,6 +293,7 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
   }
   const SimDuration waited = now() - t.runnable_since;
   wait_hist_->Add(waited);
+  result_.group_wait[group_index(t)].Add(waited);
   t.m.wait_ns += waited;
   t.m.wait_max_ns = std::max(t.m.wait_max_ns, waited);
   ++t.m.waits;

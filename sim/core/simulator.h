@@ -60,6 +60,9 @@ struct RunResult {
   std::vector<CpuMetrics> cpus;
   std::vector<InstanceMetrics> instances;
   Histogram wait_all;
+  // Per task group (index: SimGroupIndex), so each kind of task gets its wait distribution.
+  std::vector<Histogram> group_wait;
+  std::vector<std::string> group_names;  // "process/group", same index
 };
 
 class Simulator final : public SchedContext {
@@ -74,6 +77,8 @@ class Simulator final : public SchedContext {
   const RunResult& result() const { return result_; }
   const std::deque<Task>& tasks() const { return tasks_; }
   const WorkloadSpec& spec() const { return spec_; }
+  // Index of a task's group in result().group_wait.
+  int group_index(const Task& t) const;
 
   // SchedContext.
   SimTime now() const override { return queue_.now(); }

@@ -55,7 +55,6 @@ typedef unsigned int uid_t;
 typedef unsigned int gid_t;
 typedef unsigned long size_t;
 typedef long ssize_t;
-typedef long long loff_t;
 typedef unsigned long uintptr_t;
 /* stdbool.h (if a policy includes it later) defines bool as a macro for _Bool: compatible. */
 #ifndef bool
