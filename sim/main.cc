@@ -25,7 +25,8 @@
 #include "sim/run/report.h"
 #include "sim/run/runner.h"
 
-ABSL_FLAG(std::string, policy, "", "policy name (e.g. vtime) or path to a host policy .so");
+ABSL_FLAG(std::string, policy, "",
+          "policy name (e.g. vtime), eevdf (Linux's fair class), or path to a host policy .so");
 ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up in");
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");

@@ -55,17 +55,27 @@ std::string ExitKindName(int64_t kind) {
 
 void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext->exit_info();
+  const ExtExit ex = run.ext != nullptr ? run.ext->exit_info() : ExtExit();
+  const int64_t callbacks = run.ext != nullptr ? run.ext->counters().callbacks : 0;
+  const int64_t kfuncs = run.ext != nullptr ? run.ext->counters().kfuncs : 0;
   os << absl::StrFormat("scxtwin sim: policy %s, workload %s (%s), topology %s (%d CPUs), seed %d\n",
-                        run.policy->name(), run.spec->proto.name(), config.workload, run.topology.spec(),
+                        PolicyName(run), run.spec->proto.name(), config.workload, run.topology.spec(),
                         run.topology.nr_cpus(), config.seed);
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
-                        Ms(r.end_time), r.events, r.context_switches, run.ext->counters().callbacks,
-                        run.ext->counters().kfuncs);
+                        Ms(r.end_time), r.events, r.context_switches, callbacks, kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
                         !r.failure.empty() ? "policy ejected" : r.stopped_by_duration ? "duration reached"
                         : r.hit_max_duration ? "max duration reached" : "all tasks exited",
                         ExitKindName(ex.kind), ex.reason, ex.msg.empty() ? "" : ": ", ex.msg);
+  if (run.fair != nullptr) {
+    const fair::BalanceStats& f = run.fair->stats();
+    os << absl::StrFormat(
+        "eevdf: base slice %s ms; preemptions: %d at wakeup, %d at the tick; balancing moved %d "
+        "(periodic), %d (nohz idle), %d (newidle); %d cache-hot tasks left in place; %d delayed "
+        "dequeues\n",
+        Ms(run.fair->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.periodic_moves,
+        f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
+  }
   if (!run.stats.empty()) {
     std::vector<std::string> s;
     for (size_t i = 0; i < run.stats.size(); ++i) s.push_back(absl::StrCat("[", i, "]=", run.stats[i]));
@@ -117,13 +127,15 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
 
 void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext->exit_info();
+  const ExtExit ex = run.ext != nullptr ? run.ext->exit_info() : ExtExit();
+  const int64_t callbacks = run.ext != nullptr ? run.ext->counters().callbacks : 0;
+  const int64_t kfuncs = run.ext != nullptr ? run.ext->counters().kfuncs : 0;
   os << "{";
-  os << "\"policy\":" << J(run.policy->name()) << ",\"workload\":" << J(run.spec->proto.name())
+  os << "\"policy\":" << J(PolicyName(run)) << ",\"workload\":" << J(run.spec->proto.name())
      << ",\"workload_file\":" << J(config.workload) << ",\"topology\":" << J(run.topology.spec())
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
-     << ",\"callbacks\":" << run.ext->counters().callbacks << ",\"kfuncs\":" << run.ext->counters().kfuncs;
+     << ",\"callbacks\":" << callbacks << ",\"kfuncs\":" << kfuncs;
   os << ",\"ejected\":" << (r.failure.empty() ? "false" : "true");
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code
      << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg) << ",\"time_ns\":" << ex.time << "}";

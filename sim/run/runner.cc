@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "sim/fair/fair_knobs.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -71,6 +72,11 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
                                           " (or a path to a host .so)"));
 }
 
+std::string PolicyName(const RunOutput& run) {
+  if (run.fair != nullptr) return kFairPolicyName;
+  return run.policy != nullptr ? run.policy->name() : "";
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   auto topo = Topology::Parse(config.topology);
@@ -79,6 +85,26 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto spec = LoadWorkloadFile(config.workload);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
+  if (config.policy == kFairPolicyName) {
+    // The fair class: no policy object; --set takes costs and the class's knobs.
+    fair::FairParams params;
+    for (const auto& [key, value] : config.sets) {
+      absl::string_view k = key;
+      absl::Status s = absl::ConsumePrefix(&k, "cost.") ? out->costs.Set(k, value)
+                                                        : fair::SetFairKnob(&params, key, value);
+      if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
+    }
+    out->fair = std::make_unique<fair::FairClass>(params);
+    SimOptions so;
+    so.seed = config.seed;
+    so.duration = config.duration;
+    so.costs = out->costs;
+    out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->fair.get(), so);
+    const auto start = std::chrono::steady_clock::now();
+    if (auto s = out->sim->Run(); !s.ok()) return s;
+    out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  }
   auto path = ResolvePolicy(config.policy, config.policy_dirs);
   if (!path.ok()) return path.status();
   out->policy_path = *path;

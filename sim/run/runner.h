@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
+#include "sim/fair/fair_class.h"
 #include "sim/host/policy_loader.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
@@ -22,7 +23,9 @@
 namespace scxtwin::sim {
 
 struct RunConfig {
-  std::string policy;      // a name (looked up, see ResolvePolicy) or a path to a host .so
+  // a name (looked up, see ResolvePolicy) or a path to a host .so; "eevdf" is the fair class
+  // (Linux's default scheduler, sim/fair), the baseline.
+  std::string policy;
   std::vector<std::string> policy_dirs;  // where names are looked up, in order
   std::string workload;    // a .textpb file
   std::string topology = "2x2x4x2";
@@ -38,8 +41,10 @@ struct RunOutput {
   std::unique_ptr<WorkloadSpec> spec;
   Topology topology;
   MachineCosts costs;
+  // A sched_ext policy run has `policy` and `ext`; an eevdf run has `fair` (and no policy).
   std::unique_ptr<host::PolicyInstance> policy;
   std::unique_ptr<ExtClass> ext;
+  std::unique_ptr<fair::FairClass> fair;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
   double wall_seconds = 0;      // not printed by the report (keeps output deterministic)
@@ -52,6 +57,12 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
 // The default policy directories of a binary: $SCXTWIN_POLICY_DIR, then the runfiles'
 // policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
 std::vector<std::string> DefaultPolicyDirs(const char* argv0);
+
+// The name --policy takes for the fair class (EEVDF).
+inline constexpr char kFairPolicyName[] = "eevdf";
+
+// The policy's name as reports print it.
+std::string PolicyName(const RunOutput& run);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
