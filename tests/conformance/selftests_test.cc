@@ -137,6 +137,20 @@ TEST(SelftestsTest, CyclicKickWaitDoesNotDeadlock) {
   EXPECT_GT(o.Read("nr_wait_kicks"), 1000);
 }
 
+TEST(SelftestsTest, ReloadLoopAttachesAndDetachesRepeatedly) {
+  // reload_loop.c attaches and detaches `maximal` over and over: every cycle is a fresh
+  // instance that attaches, schedules and unregisters cleanly.
+  for (int i = 0; i < 10; ++i) {
+    SCOPED_TRACE(absl::StrCat("cycle ", i));
+    RunSpec spec{ForkSleepers(16)};
+    spec.seed = static_cast<uint64_t>(i + 1);
+    Outcome o = RunSelftest("maximal", spec);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+  }
+}
+
 // ---- schedulers the kernel ejects --------------------------------------------------------------
 
 TEST(SelftestsTest, DdspBogusDsqFails) {
