@@ -151,6 +151,29 @@ TEST(SelftestsTest, ReloadLoopAttachesAndDetachesRepeatedly) {
   }
 }
 
+TEST(SelftestsTest, PeekDsqSeesTheFirstTaskOfADsq) {
+  // peek_dsq.c's checks: peeking an empty DSQ gives NULL; after inserting the first enqueued
+  // task into a test DSQ, dispatch on the same CPU peeks that very task; and in the stress phase
+  // peeks over a pool of DSQs observe tasks.
+  Outcome o = RunSelftest("peek_dsq", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_NE(o.Read("insert_test_cpu"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result1"), 0);
+  EXPECT_NE(o.Read("dsq_peek_result2"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result2"), o.Read("dsq_peek_result2_expected"));
+  EXPECT_EQ(o.Read("dsq_peek_result2_pid"), o.Read("dsq_inserted_pid"));
+  EXPECT_EQ(o.Read("debug_ksym_exists"), 1);
+  host::HostMap* results = o.policy->maps().Find("peek_results");
+  ASSERT_NE(results, nullptr);
+  int observed = 0;
+  for (u32 i = 0; i < results->def().max_entries; ++i) {
+    if (*static_cast<const long*>(results->Lookup(&i)) > 0) ++observed;
+  }
+  EXPECT_GT(observed, 0) << "the stress phase peeked tasks in the DSQ pool";
+  EXPECT_GT(o.Read("successful_peeks"), 0);
+}
+
 // ---- schedulers the kernel ejects --------------------------------------------------------------
 
 TEST(SelftestsTest, DdspBogusDsqFails) {
