@@ -1,4 +1,5 @@
 #include "sim/ext/ext_class.h"
+#include "sim/ext/call_scope.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -39,27 +40,6 @@ inline void MaskSet(cpumask& m, int cpu) { m.bits[cpu / 64] |= 1UL << (cpu % 64)
 inline void MaskClear(cpumask& m, int cpu) { m.bits[cpu / 64] &= ~(1UL << (cpu % 64)); }
 
 }  // namespace
-
-// Saves and restores which callback runs and on which CPU (callbacks nest: ops.enqueue can run
-// inside balance, via put_prev).
-class CallScope {
- public:
-  CallScope(int& cpu, uint8_t& kind, int new_cpu, uint8_t new_kind)
-      : cpu_(cpu), kind_(kind), saved_cpu_(cpu), saved_kind_(kind) {
-    cpu_ = new_cpu;
-    kind_ = new_kind;
-  }
-  ~CallScope() {
-    cpu_ = saved_cpu_;
-    kind_ = saved_kind_;
-  }
-
- private:
-  int& cpu_;
-  uint8_t& kind_;
-  int saved_cpu_;
-  uint8_t saved_kind_;
-};
 
 #define EXT_SCOPE(cpu, kind)                                                        \
   CallScope scope_##__LINE__(cur_cpu_, reinterpret_cast<uint8_t&>(ctx_kind_), (cpu), \
@@ -217,6 +197,7 @@ void ExtClass::StartWatchdog() {
 
 void ExtClass::OnTimer(uint64_t cookie) {
   if (exited_) return;
+  if (cookie != 0) return FireTimer(cookie - 1);
   // The watchdog (scx_watchdog_workfn -> check_rq_for_timeouts): a task runnable and not run
   // for longer than the timeout ejects the policy.
   const SimDuration timeout = static_cast<SimDuration>(timeout_ms_) * kNsPerMs;
@@ -1026,18 +1007,25 @@ bool ExtClass::TestAndClearCpuIdle(s32 cpu) {
   return TestAndClearIdle(cpu);
 }
 
+// scx_pick_idle_cpu(_node): the given node first; other nodes too unless SCX_PICK_IDLE_IN_NODE.
 s32 ExtClass::PickIdleCpu(const cpumask* allowed, int node, u64 flags) {
   if (!BuiltinIdleEnabled()) return -EBUSY;
-  const cpumask* within = node >= 0 && node < static_cast<int>(node_masks_.size()) ? &node_masks_[node] : nullptr;
-  return PickIdleIn(within, allowed, flags);
+  if (node >= 0 && node < static_cast<int>(node_masks_.size())) {
+    const s32 cpu = PickIdleIn(&node_masks_[node], allowed, flags);
+    if (cpu >= 0 || (flags & SCX_PICK_IDLE_IN_NODE)) return cpu;
+  }
+  return PickIdleIn(nullptr, allowed, flags);
 }
 
+// scx_bpf_pick_any_cpu(_node): an idle CPU if any, else any allowed CPU (of the node with
+// SCX_PICK_IDLE_IN_NODE).
 s32 ExtClass::PickAnyCpu(const cpumask* allowed, int node, u64 flags) {
   if (BuiltinIdleTracked()) {
     const s32 cpu = PickIdleCpu(allowed, node, flags);
     if (cpu >= 0) return cpu;
   }
-  const int c = AnyAndDistribute(possible_, allowed, nullptr);
+  const bool in_node = (flags & SCX_PICK_IDLE_IN_NODE) && node >= 0 && node < static_cast<int>(node_masks_.size());
+  const int c = AnyAndDistribute(in_node ? node_masks_[node] : possible_, allowed, nullptr);
   return c >= 0 ? c : -EBUSY;
 }
 
@@ -1047,13 +1035,13 @@ const cpumask* ExtClass::GetIdleCpumask(int node) {
     Error(SCX_EXIT_ERROR, "per-node idle tracking is disabled");
     return &empty_;
   }
-  return &idle_cpus_;
+  return node >= 0 ? NodeMask(idle_cpus_, node) : &idle_cpus_;
 }
 
 const cpumask* ExtClass::GetIdleSmtmask(int node) {
   if (!BuiltinIdleEnabled()) return &empty_;
-  (void)node;
-  return smt_active_ ? &idle_smts_ : &idle_cpus_;
+  const cpumask& all = smt_active_ ? idle_smts_ : idle_cpus_;
+  return node >= 0 ? NodeMask(all, node) : &all;
 }
 
 void ExtClass::KickCpu(s32 cpu, u64 flags) {

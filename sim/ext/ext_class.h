@@ -122,6 +122,14 @@ class ExtClass final : public SchedClass {
   void Printk(const char* msg);
   u32 PrandomU32();
   u64 Now() const;
+  long TimerStart(bpf_timer* timer, u64 nsecs, u64 flags);
+  long TimerCancel(bpf_timer* timer);
+  int DsqIterNew(bpf_iter_scx_dsq* it, u64 dsq_id, u64 flags);
+  task_struct* DsqIterNext(bpf_iter_scx_dsq* it);
+  void DsqIterDestroy(bpf_iter_scx_dsq* it);
+  void DsqMoveSetSlice(bpf_iter_scx_dsq* it, u64 slice);
+  void DsqMoveSetVtime(bpf_iter_scx_dsq* it, u64 vtime);
+  bool DsqMove(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq_flags);
   s32 CurrentCpu() const { return cur_cpu_; }
   u32 NrCpuIds() const;
   u32 NrNodeIds() const { return static_cast<u32>(ctx_->topology().nr_nodes()); }
@@ -214,6 +222,22 @@ class ExtClass final : public SchedClass {
   s32 PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flags);
   s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
   void FillApi(scxtwin_host_api* api);
+  void FireTimer(uint64_t slot);
+  Dsq* DsqById(u64 dsq_id);
+  const cpumask* NodeMask(const cpumask& all, int node);
+  struct PendingTimer {
+    bpf_timer* timer = nullptr;
+    int cpu = 0;
+    EventHandle handle;
+  };
+  struct IterState {
+    Dsq* dsq = nullptr;
+    std::vector<TaskId> tasks;  // the DSQ's tasks when the iterator was created
+    size_t pos = 0;
+    TaskId current = kNoTask;
+    u64 slice = 0, vtime = 0;
+    bool set_slice = false, set_vtime = false;
+  };
   void StartWatchdog();
 
   ExtPolicyBinding policy_;
@@ -247,6 +271,9 @@ class ExtClass final : public SchedClass {
   int mask_words_ = 0;
   bool smt_active_ = false;
   u32 max_batch_ = 32;
+  std::vector<PendingTimer> timers_;  // OnTimer cookie = slot + 1 (0 is the watchdog)
+  absl::flat_hash_map<const void*, IterState> iters_;
+  std::vector<cpumask> node_scratch_;
   uint64_t rng_[4] = {0, 0, 0, 0};
   ExtExit exit_;
   bool exit_pending_ = false;  // an error was recorded inside a callback; eject after it

@@ -323,5 +323,30 @@ TEST_F(ExtTest, SelectCpuDflPrefersWholeIdleCoresAndClaims) {
   EXPECT_EQ(probe.results[4], std::make_pair(0, false));  // nothing idle: prev, not idle
 }
 
+// ---- DSQ iterators: a LIFO policy built from a reverse iteration and scx_bpf_dsq_move ----------
+void lifo_dispatch(s32 cpu, task_struct* prev) {
+  bpf_iter_scx_dsq it{};
+  api->dsq_iter_new(api->sim, &it, kShared, SCX_DSQ_ITER_REV);
+  while (task_struct* p = api->dsq_iter_next(api->sim, &it)) {
+    if (api->dsq_move(api->sim, &it, p, SCX_DSQ_LOCAL, 0)) break;
+  }
+  api->dsq_iter_destroy(api->sim, &it);
+}
+
+TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
+  mode.direct_idle = false;
+  sched_ext_ops ops = MakeOps();
+  ops.dispatch = lifo_dispatch;
+  // One CPU; five tasks queue in pid order 1..5 while the CPU is busy with the first picked.
+  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 5 program { run { fixed_ns: 1000000 } } } })pb", "1",
+                 ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  std::vector<std::string> running;
+  for (const std::string& c : r->calls) {
+    if (c.rfind("running", 0) == 0) running.push_back(c);
+  }
+  EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
+}
+
 }  // namespace
 }  // namespace scxtwin::sim

@@ -139,6 +139,32 @@ void ExtClass::FillApi(scxtwin_host_api* a) {
     KF("scx_bpf_task_set_dsq_vtime", ",\"pid\":%d,\"vtime\":%d", p->pid, vtime);
     S(sim)->TaskSetDsqVtime(p, vtime);
   };
+  a->timer_start = [](void* sim, bpf_timer* timer, u64 nsecs, u64 flags) -> long {
+    KF("bpf_timer_start", ",\"nsecs\":%d,\"flags\":%d", nsecs, flags);
+    return S(sim)->TimerStart(timer, nsecs, flags);
+  };
+  a->timer_cancel = [](void* sim, bpf_timer* timer) -> long {
+    KF("bpf_timer_cancel", "");
+    return S(sim)->TimerCancel(timer);
+  };
+  a->dsq_iter_new = [](void* sim, bpf_iter_scx_dsq* it, u64 dsq, u64 flags) -> int {
+    KF("bpf_iter_scx_dsq_new", ",\"dsq\":\"0x%x\",\"flags\":%d", dsq, flags);
+    return S(sim)->DsqIterNew(it, dsq, flags);
+  };
+  a->dsq_iter_next = [](void* sim, bpf_iter_scx_dsq* it) -> task_struct* { return S(sim)->DsqIterNext(it); };
+  a->dsq_iter_destroy = [](void* sim, bpf_iter_scx_dsq* it) { S(sim)->DsqIterDestroy(it); };
+  a->dsq_move_set_slice = [](void* sim, bpf_iter_scx_dsq* it, u64 slice) { S(sim)->DsqMoveSetSlice(it, slice); };
+  a->dsq_move_set_vtime = [](void* sim, bpf_iter_scx_dsq* it, u64 vtime) { S(sim)->DsqMoveSetVtime(it, vtime); };
+  a->dsq_move = [](void* sim, bpf_iter_scx_dsq* it, task_struct* p, u64 dsq, u64 flags) -> bool {
+    bool r = S(sim)->DsqMove(it, p, dsq, flags);
+    KF("scx_bpf_dsq_move", ",\"pid\":%d,\"dsq\":\"0x%x\",\"enq_flags\":%d,\"ret\":%s", p ? p->pid : -1, dsq, flags, r ? "true" : "false");
+    return r;
+  };
+  a->dsq_move_vtime = [](void* sim, bpf_iter_scx_dsq* it, task_struct* p, u64 dsq, u64 flags) -> bool {
+    bool r = S(sim)->DsqMove(it, p, dsq, flags | SCX_ENQ_DSQ_PRIQ);
+    KF("scx_bpf_dsq_move_vtime", ",\"pid\":%d,\"dsq\":\"0x%x\",\"ret\":%s", p ? p->pid : -1, dsq, r ? "true" : "false");
+    return r;
+  };
   a->exit = [](void* sim, s64 code, const char* msg) {
     KF("scx_bpf_exit_bstr", ",\"code\":%d", code);
     S(sim)->ExitBpf(code, msg);

@@ -66,5 +66,25 @@ TEST(KernelSchedulersTest, ScxCpu0RunsEverythingOnCpu0) {
   EXPECT_GT((*stats)[1], 100u);
 }
 
+TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
+  // Each run loads a fresh instance of the scheduler (its globals, e.g. vtime_now, start from
+  // their initial values), so the same inputs give the same schedule, also within one process.
+  auto digest = [](const Outcome& o) {
+    std::string d = absl::StrCat(o.simulator->result().context_switches, "/",
+                                 o.simulator->result().events, "/", o.Read("vtime_now"));
+    for (const auto& c : o.simulator->result().cpus) absl::StrAppend(&d, "/", c.busy_ns);
+    return d;
+  };
+  Outcome first = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", {Mixed(), "1x1x2x2"});
+  Outcome second = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", {Mixed(), "1x1x2x2"});
+  ASSERT_TRUE(first.run.ok() && second.run.ok());
+  EXPECT_EQ(digest(first), digest(second));
+  EXPECT_NE(first.policy->ops(), second.policy->ops()) << "two instances, not one reused";
+  RunSpec other_seed{Mixed(), "1x1x2x2"};
+  other_seed.seed = 2;
+  Outcome third = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", other_seed);
+  EXPECT_NE(digest(first), digest(third)) << "the seed changes the workload's draws";
+}
+
 }  // namespace
 }  // namespace scxtwin::conformance

@@ -137,6 +137,43 @@ TEST(SelftestsTest, CyclicKickWaitDoesNotDeadlock) {
   EXPECT_GT(o.Read("nr_wait_kicks"), 1000);
 }
 
+TEST(SelftestsTest, ReloadLoopAttachesAndDetachesRepeatedly) {
+  // reload_loop.c attaches and detaches `maximal` over and over: every cycle is a fresh
+  // instance that attaches, schedules and unregisters cleanly.
+  for (int i = 0; i < 10; ++i) {
+    SCOPED_TRACE(absl::StrCat("cycle ", i));
+    RunSpec spec{ForkSleepers(16)};
+    spec.seed = static_cast<uint64_t>(i + 1);
+    Outcome o = RunSelftest("maximal", spec);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+  }
+}
+
+TEST(SelftestsTest, PeekDsqSeesTheFirstTaskOfADsq) {
+  // peek_dsq.c's checks: peeking an empty DSQ gives NULL; after inserting the first enqueued
+  // task into a test DSQ, dispatch on the same CPU peeks that very task; and in the stress phase
+  // peeks over a pool of DSQs observe tasks.
+  Outcome o = RunSelftest("peek_dsq", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_NE(o.Read("insert_test_cpu"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result1"), 0);
+  EXPECT_NE(o.Read("dsq_peek_result2"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result2"), o.Read("dsq_peek_result2_expected"));
+  EXPECT_EQ(o.Read("dsq_peek_result2_pid"), o.Read("dsq_inserted_pid"));
+  EXPECT_EQ(o.Read("debug_ksym_exists"), 1);
+  host::HostMap* results = o.policy->maps().Find("peek_results");
+  ASSERT_NE(results, nullptr);
+  int observed = 0;
+  for (u32 i = 0; i < results->def().max_entries; ++i) {
+    if (*static_cast<const long*>(results->Lookup(&i)) > 0) ++observed;
+  }
+  EXPECT_GT(observed, 0) << "the stress phase peeked tasks in the DSQ pool";
+  EXPECT_GT(o.Read("successful_peeks"), 0);
+}
+
 // ---- schedulers the kernel ejects --------------------------------------------------------------
 
 TEST(SelftestsTest, DdspBogusDsqFails) {
