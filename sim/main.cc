@@ -3,6 +3,7 @@
 //
 //   bazel run //sim -- --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...]
 //                      [--seed N] [--duration D] [--format=table|json] [--log=FILE]
+//                      [--perfetto=FILE] [--ftrace=FILE]
 //
 // --set may repeat; K is a policy knob, or cost.NAME for a machine cost (see costs.h).
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
@@ -35,6 +36,9 @@ ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
 ABSL_FLAG(std::string, format, "table", "table or json");
 ABSL_FLAG(std::string, log, "", "write every callback and kfunc call here as JSON Lines");
+ABSL_FLAG(std::string, perfetto, "", "write the run's scheduling as a binary Perfetto trace here");
+ABSL_FLAG(std::string, ftrace, "",
+          "write the run's scheduling as ftrace text here (readable by trace2workload)");
 
 namespace {
 
@@ -50,6 +54,13 @@ std::string UserPath(const std::string& p) {
     std::string candidate = absl::StrCat(wd, "/", p);
     if (access(candidate.c_str(), F_OK) == 0) return candidate;
   }
+  return p;
+}
+
+// An output file given to `bazel run` is relative to where the user was (it need not exist).
+std::string UserOutPath(const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) return absl::StrCat(wd, "/", p);
   return p;
 }
 
@@ -108,6 +119,8 @@ int main(int argc, char** argv) {
     config.log = &log;
   }
 
+  config.perfetto = UserOutPath(absl::GetFlag(FLAGS_perfetto));
+  config.ftrace = UserOutPath(absl::GetFlag(FLAGS_ftrace));
   auto run = scxtwin::sim::RunSimulation(config);
   if (!run.ok()) {
     std::cerr << "sim: " << run.status().message() << "\n";

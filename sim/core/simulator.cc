@@ -22,7 +22,9 @@ uint32_t NiceToWeight(int nice) {
 
 Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedClass* sched_class,
                      SimOptions options)
-    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)) {}
+    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)) {
+  if (opt_.trace != nullptr) tracer_ = std::make_unique<SchedTracer>(opt_.trace, spec_);
+}
 
 Simulator::~Simulator() = default;
 
@@ -138,6 +140,7 @@ void Simulator::Dispatch(const Event& e) {
       --result_.instances[e.target].started_groups_pending;
       TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
       cls_->TaskNew(t, kNoTask);
+      if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], result_.instances[e.target].process);
       break;
     }
     case kClassTimer:
@@ -170,6 +173,7 @@ void Simulator::OnArrival(int process, int instance_no) {
       if (delay == 0) {
         TaskId t = CreateTask(instance, static_cast<int>(g), i, kNoTask);
         cls_->TaskNew(t, kNoTask);
+        if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], process);
       } else {
         // Counted live from now so the instance does not look complete before it starts.
         ++result_.instances[instance].started_groups_pending;
@@ -265,6 +269,7 @@ void Simulator::Schedule(int cpu, TaskId prev) {
   const TaskId next = cls_->PickNext(cpu, prev);
   if (stop_) return;
   if (next != kNoTask && next == prev) return;  // keep running; no switch, no cost
+  const TaskId switched_out = c.curr;
   if (c.curr != kNoTask) {
     queue_.Cancel(c.burst_done);
     Task& old = tasks_[c.curr];
@@ -275,6 +280,10 @@ void Simulator::Schedule(int cpu, TaskId prev) {
       ++old.m.nr_preempted;
     }
     c.curr = kNoTask;
+  }
+  if (tracer_) {
+    tracer_->Switched(now(), cpu, switched_out == kNoTask ? nullptr : &tasks_[switched_out],
+                      next == kNoTask ? nullptr : &tasks_[next]);
   }
   if (next == kNoTask) {
     queue_.Cancel(c.tick);
@@ -369,6 +378,9 @@ void Simulator::Advance(int cpu, TaskId id) {
           const int index = static_cast<int>(members_[t.instance][op.group].size());
           const TaskId child = CreateTask(tasks_[id].instance, op.group, index, id);
           cls_->TaskNew(child, id);
+          if (tracer_) {
+            tracer_->Created(now(), &tasks_[id], tasks_[child], result_.instances[tasks_[id].instance].process);
+          }
           if (stop_) return;
         }
         break;
@@ -443,6 +455,7 @@ void Simulator::MakeRunnable(TaskId id, const WakeInfo& info) {
   t.runnable_since = now();
   ++t.m.wakeups;
   cls_->TaskWakeup(id, info);
+  if (tracer_) tracer_->Woken(now(), tasks_[id], info);
 }
 
 void Simulator::Block(int cpu, TaskId id) {
@@ -462,6 +475,7 @@ void Simulator::Exit(int cpu, TaskId id) {
   --live_tasks_;
   InstanceMetrics& im = result_.instances[t.instance];
   if (--im.live_tasks == 0 && im.started_groups_pending == 0) im.completed = now();
+  if (tracer_) tracer_->Exited(now(), cpu, t);
   cls_->TaskExit(id, cpu);
   Schedule(cpu, kNoTask);
 }

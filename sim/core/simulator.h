@@ -9,12 +9,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "sim/core/histogram.h"
 #include "sim/core/sched_class.h"
+#include "sim/core/sched_tracer.h"
 #include "sim/core/task.h"
 #include "sim/engine/event_queue.h"
 #include "sim/machine/costs.h"
@@ -32,6 +34,8 @@ struct SimOptions {
   MachineCosts costs;
   // Check "no task lost" every this many events (0: only at the end).
   int64_t check_every_events = 1 << 16;
+  // Records the run's scheduling events (Perfetto, ftrace text); the caller Finish()es it.
+  trace::SchedTraceWriter* trace = nullptr;
 };
 
 struct CpuMetrics {
@@ -150,6 +154,7 @@ class Simulator final : public SchedContext {
   int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
   bool stop_ = false;
   Histogram* wait_hist_ = nullptr;
+  std::unique_ptr<SchedTracer> tracer_;  // set when opt_.trace is
 };
 
 }  // namespace scxtwin::sim

@@ -12,6 +12,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "sim/fair/fair_knobs.h"
+#include "sim/trace/ftrace_text_writer.h"
+#include "sim/trace/perfetto_writer.h"
+#include "sim/trace/tee_writer.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -72,6 +75,35 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
                                           " (or a path to a host .so)"));
 }
 
+namespace {
+
+// Opens the --perfetto / --ftrace writers; out->trace fans out to them (nullptr: none).
+absl::Status OpenTraces(const RunConfig& config, RunOutput* out) {
+  if (!config.perfetto.empty()) {
+    auto w = trace::PerfettoWriter::Open(config.perfetto);
+    if (!w.ok()) return absl::InvalidArgumentError(absl::StrCat("--perfetto: ", w.status().message()));
+    out->trace_writers.push_back(*std::move(w));
+  }
+  if (!config.ftrace.empty()) {
+    // Nanosecond timestamps: the simulated times exactly (readers take any fraction digits).
+    auto w = trace::FtraceTextWriter::Open(config.ftrace, {.nanoseconds = true});
+    if (!w.ok()) return absl::InvalidArgumentError(absl::StrCat("--ftrace: ", w.status().message()));
+    out->trace_writers.push_back(*std::move(w));
+  }
+  if (out->trace_writers.empty()) return absl::OkStatus();
+  std::vector<trace::SchedTraceWriter*> ws;
+  for (auto& w : out->trace_writers) ws.push_back(w.get());
+  out->trace = std::make_unique<trace::TeeWriter>(std::move(ws));
+  return absl::OkStatus();
+}
+
+absl::Status FinishTraces(RunOutput* out) {
+  if (out->trace == nullptr) return absl::OkStatus();
+  return out->trace->Finish(out->sim->result().end_time);
+}
+
+}  // namespace
+
 std::string PolicyName(const RunOutput& run) {
   if (run.fair != nullptr) return kFairPolicyName;
   return run.policy != nullptr ? run.policy->name() : "";
@@ -95,14 +127,17 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
       if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
     }
     out->fair = std::make_unique<fair::FairClass>(params);
+    if (auto s = OpenTraces(config, out.get()); !s.ok()) return s;
     SimOptions so;
     so.seed = config.seed;
     so.duration = config.duration;
     so.costs = out->costs;
+    so.trace = out->trace.get();
     out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->fair.get(), so);
     const auto start = std::chrono::steady_clock::now();
     if (auto s = out->sim->Run(); !s.ok()) return s;
     out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (auto s = FinishTraces(out.get()); !s.ok()) return s;
     return out;
   }
   auto path = ResolvePolicy(config.policy, config.policy_dirs);
@@ -130,14 +165,17 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   eo.seed = config.seed;
   eo.log = config.log;
   out->ext = std::make_unique<ExtClass>(std::move(b), eo);
+  if (auto s = OpenTraces(config, out.get()); !s.ok()) return s;
   SimOptions so;
   so.seed = config.seed;
   so.duration = config.duration;
   so.costs = out->costs;
+  so.trace = out->trace.get();
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
   const auto start = std::chrono::steady_clock::now();
   if (auto s = out->sim->Run(); !s.ok()) return s;
   out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (auto s = FinishTraces(out.get()); !s.ok()) return s;
   if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
   return out;
 }

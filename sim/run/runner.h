@@ -15,6 +15,7 @@
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
 #include "sim/fair/fair_class.h"
+#include "sim/trace/sched_trace_writer.h"
 #include "sim/host/policy_loader.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
@@ -34,6 +35,8 @@ struct RunConfig {
   uint64_t seed = 1;
   SimDuration duration = 0;  // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
+  std::string perfetto;  // write a binary Perfetto trace here ("" = none)
+  std::string ftrace;    // write the ftrace text here ("" = none)
 };
 
 struct RunOutput {
@@ -48,6 +51,9 @@ struct RunOutput {
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
   double wall_seconds = 0;      // not printed by the report (keeps output deterministic)
+  // The trace writers of --perfetto / --ftrace (finished when the run ends).
+  std::vector<std::unique_ptr<trace::SchedTraceWriter>> trace_writers;
+  std::unique_ptr<trace::SchedTraceWriter> trace;  // fans out to trace_writers
 };
 
 // Finds the host object of policy `name`: `<dir>/<name>_host.so` or `<dir>/<name>.so` in each

@@ -112,6 +112,7 @@ absl::Status ParseFields(absl::string_view fields, FtraceEvent* e) {
       if (auto s = TextField(fields, "comm=", "pid=", &e->target_comm); !s.ok()) return s;
       return IntField(fields, "pid=", &e->target_pid);
     case EventType::kFork:
+      if (auto s = IntField(fields, "pid=", &e->parent_pid); !s.ok()) return s;
       if (auto s = TextField(fields, "child_comm=", "child_pid=", &e->target_comm); !s.ok()) {
         return s;
       }

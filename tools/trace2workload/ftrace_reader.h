@@ -45,6 +45,7 @@ struct FtraceEvent {
   int target_pid = 0;
   std::string target_comm;  // wakee / child comm
   std::string filename;     // sched_process_exec
+  int parent_pid = 0;       // sched_process_fork: the parent (usually the printing task)
 };
 
 // Parses one line; returns kOther events for lines of other sched events, and an error naming

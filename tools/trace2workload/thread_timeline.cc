@@ -258,8 +258,11 @@ absl::StatusOr<TreeTrace> ExtractTree(const std::vector<FtraceEvent>& events,
   const EventType wake_type = tree.wakers_from_waking ? EventType::kWaking : EventType::kWakeup;
 
   TreeBuilder b(&tree);
-  // The exec line is printed by the root itself, so it is on a CPU at that moment.
-  b.Add(exec.target_pid, 0, exec.comm, exec.ts_ns, exec.cpu, State::kRunning);
+  // The kernel prints the exec line in the exec'ing task, which is on a CPU at that moment; a
+  // simulator may record a process's start before its first task runs.
+  const bool root_running = exec.pid == exec.target_pid;
+  b.Add(exec.target_pid, 0, exec.comm, exec.ts_ns, exec.cpu,
+        root_running ? State::kRunning : State::kRunnable);
   int64_t last_ts = exec.ts_ns;
   int64_t last_exit = -1;
   for (size_t i = first + 1; i < events.size(); ++i) {
@@ -279,12 +282,13 @@ absl::StatusOr<TreeTrace> ExtractTree(const std::vector<FtraceEvent>& events,
         break;
       }
       case EventType::kFork: {
-        Live* parent = b.Find(e.pid);
+        Live* parent = b.Find(e.parent_pid != 0 ? e.parent_pid : e.pid);
         if (parent == nullptr || b.Find(e.target_pid) != nullptr) break;
         b.FlushRun(*parent, e.ts_ns);
         b.Thread(*parent).program.push_back({Step::kFork, 0, e.target_pid});
         // A new task starts runnable: the wait before its first run is the scheduler's.
-        b.Add(e.target_pid, e.pid, e.target_comm, e.ts_ns, -1, State::kRunnable);
+        b.Add(e.target_pid, b.Thread(*parent).tid, e.target_comm, e.ts_ns, -1,
+              State::kRunnable);
         break;
       }
       case EventType::kExit: {
