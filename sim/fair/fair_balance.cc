@@ -64,6 +64,12 @@ int FairClass::LoadBalance(int cpu, int level, IdleType idle) {
       s.load += Rq(c).runnable_load();
     }
   }
+  // At the LLC's level, refresh SIS_UTIL's scan budget from how busy the LLC is.
+  if (shape.span.size() == ctx_->topology().llc_cpus(cpu).size()) {
+    int busy = 0;
+    for (const GroupStats& g : stats) busy += g.cpus - g.idle;
+    UpdateIdleScan(ctx_->topology().place(cpu).llc, busy, static_cast<int>(shape.span.size()));
+  }
   const GroupStats& local = stats[d.local_group];
   // The busiest other group: overloaded ones first, then by load per CPU.
   int busiest = -1;
@@ -141,6 +147,14 @@ int FairClass::LoadBalance(int cpu, int level, IdleType idle) {
     if (may_grow) d.balance_interval = std::min(2 * d.balance_interval, shape.max_interval);
   }
   return moved;
+}
+
+void FairClass::UpdateIdleScan(int llc, int busy, int nr_cpus) {
+  // MODEL.md 1: scan% = 100 - (util% / 8.5)^2, 0 at >= 85%. Utilisation is the share of the
+  // LLC's CPUs busy at this balance (the kernel's is a PELT average).
+  const double util = 100.0 * busy / nr_cpus;
+  const double pct = 100.0 - (util / 8.5) * (util / 8.5);
+  nr_idle_scan_[llc] = pct <= 0 ? 0 : static_cast<int>(nr_cpus * pct / 100.0);
 }
 
 void FairClass::TriggerLoadBalance(int cpu) {

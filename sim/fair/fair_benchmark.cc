@@ -61,7 +61,7 @@ void BM_BootBurst(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(vms) * state.iterations(), benchmark::Counter::kIsRate);
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_BootBurst)->Args({16, 16})->Args({64, 64})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BootBurst)->Args({16, 16})->Args({64, 64})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_TraceReplay(benchmark::State& state) {
   const char* dir = std::getenv("SCXTWIN_TRACES");
@@ -86,7 +86,7 @@ void BM_TraceReplay(benchmark::State& state) {
   state.counters["boots/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TraceReplay)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TraceReplay)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace scxtwin::sim::fair

@@ -17,6 +17,10 @@ absl::Status FairClass::Init(SchedContext* ctx) {
   // The kernel starts avg_idle at 2 * sysctl_sched_migration_cost.
   avg_idle_.assign(n, 2 * params_.migration_cost_ns);
   idle_stamp_.assign(n, 0);
+  nr_idle_scan_.assign(ctx->topology().nr_llcs(), 0);
+  for (int c = 0; c < n; ++c) {
+    nr_idle_scan_[ctx->topology().place(c).llc] = ctx->topology().llc_cpus(c).size();
+  }
   return absl::OkStatus();
 }
 

@@ -87,6 +87,7 @@ class FairClass final : public SchedClass {
   void NohzIdleBalance();
   bool NewidleBalance(int cpu);
   bool CanMigrate(TaskId t, int dst, const DomainState& d, bool* hot) const;
+  void UpdateIdleScan(int llc, int busy, int nr_cpus);
 
   FairParams params_;
   SchedContext* ctx_ = nullptr;
@@ -99,6 +100,9 @@ class FairClass final : public SchedClass {
   std::vector<SimDuration> avg_idle_;
   std::vector<SimTime> idle_stamp_;
   SimTime nohz_next_balance_ = 0;
+  // SIS_UTIL's scan budget per LLC, refreshed by load balancing at the LLC level (as the
+  // kernel's update_idle_cpu_scan is); starts at the whole LLC.
+  std::vector<int> nr_idle_scan_;
   BalanceStats stats_;
 };
 

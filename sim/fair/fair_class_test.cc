@@ -164,6 +164,10 @@ TEST_F(FairClassTest, SisUtilScanBudget) {
   TaskId filler = StartRunning(2);
   (void)filler;
   ctx->mutable_task(s).state = TaskState::kRunnable;
+  // Before any balancing the budget is the whole LLC: the scan finds cpu 6.
+  EXPECT_EQ(cls.SelectWakeCpu(s, WakeInfo{0, running[0], false}), 6);
+  // A balance pass at the LLC level refreshes the budget (update_idle_cpu_scan): 0 now.
+  EXPECT_EQ(cls.LoadBalance(6, 0, FairClass::IdleType::kIdle), 0);
   EXPECT_EQ(cls.SelectWakeCpu(s, WakeInfo{0, running[0], false}), 2);
   // Without SIS_UTIL the scan finds cpu 6.
   cls.mutable_params().sis_util = false;

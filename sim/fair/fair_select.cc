@@ -96,12 +96,8 @@ int FairClass::SelectIdleCpu(TaskId t, int target, bool has_idle_core) {
   const int n = static_cast<int>(llc.size());
   int budget = n;
   if (!has_idle_core && params_.sis_util) {
-    // SIS_UTIL (MODEL.md 1): scan% = 100 - (util% / 8.5)^2, none at >= 85% utilisation.
-    int busy = 0;
-    for (int32_t c : llc) busy += !Idle(c);
-    const double util = 100.0 * busy / n;
-    const double pct = 100.0 - (util / 8.5) * (util / 8.5);
-    budget = pct <= 0 ? 0 : static_cast<int>(n * pct / 100.0);
+    // SIS_UTIL (MODEL.md 1): the budget the last LLC-level balance left (UpdateIdleScan).
+    budget = nr_idle_scan_[ctx_->topology().place(target).llc];
     if (budget == 0) return -1;
   }
   // for_each_cpu_wrap from target + 1 over the LLC.
