@@ -174,6 +174,65 @@ TEST_F(FairClassTest, SisUtilScanBudget) {
   EXPECT_EQ(cls.SelectWakeCpu(s, WakeInfo{0, running[0], false}), 6);
 }
 
+TEST_F(FairClassTest, WakeAffineTakesAnIdleWakerCpuOverABusyPrev) {
+  SetUpMachine(Topology::Make(1, 1, 4, 1));
+  TaskId s = StartRunning(1);
+  Block(s, 1);
+  TaskId other = StartRunning(1);  // prev is busy now
+  ctx->mutable_task(s).state = TaskState::kRunnable;
+  // A wakeup raised on idle cpu 3 (e.g. an interrupt there): wake_affine_idle picks it.
+  EXPECT_EQ(cls.SelectWakeCpu(s, WakeInfo{3, other, false}), 3);
+}
+
+TEST_F(FairClassTest, DelayedSleeperIsWokenInPlaceEvenWithAnIdleCpu) {
+  SetUpMachine(Topology::Make(1, 1, 2, 1));
+  TaskId a = StartRunning(0);
+  TaskId b = ctx->AddTask(0);
+  ctx->mutable_task(b).affinity = CpuSet(2);
+  ctx->mutable_task(b).affinity.Set(0);
+  cls.TaskNew(b, kNoTask);
+  // a runs 3 ms: far past V, so it is not eligible when it blocks: DELAY_DEQUEUE keeps it.
+  Consume(a, 3000000);
+  cls.Tick(0, a);
+  Block(a, 0);
+  EXPECT_TRUE(cls.entity(a).delayed);
+  EXPECT_EQ(cls.stats().delayed_dequeues, 1);
+  ASSERT_EQ(cls.PickNext(0, kNoTask), b);
+  ctx->set_curr(0, b);
+  ctx->TakeResched();
+  ctx->mutable_task(a).state = TaskState::kRunnable;
+  cls.TaskWakeup(a, WakeInfo{});
+  // Still queued on cpu 0 behind b, though cpu 1 is idle: no CPU choice for a delayed task.
+  EXPECT_EQ(cls.entity(a).cpu, 0);
+  EXPECT_FALSE(cls.entity(a).delayed);
+  EXPECT_EQ(cls.rq(0).nr_runnable(), 2);
+  EXPECT_EQ(cls.rq(1).nr_runnable(), 0);
+  // Without DELAY_DEQUEUE the same wakeup goes to the idle CPU.
+  FairParams p;
+  p.delay_dequeue = false;
+  FairClass plain(p);
+  FakeContext ctx2(Topology::Make(1, 1, 2, 1));
+  ASSERT_TRUE(plain.Init(&ctx2).ok());
+  TaskId a2 = ctx2.AddTask(0);
+  plain.TaskNew(a2, kNoTask);
+  ASSERT_EQ(plain.PickNext(0, kNoTask), a2);
+  ctx2.set_curr(0, a2);
+  TaskId b2 = ctx2.AddTask(0);
+  ctx2.mutable_task(b2).affinity = CpuSet(2);
+  ctx2.mutable_task(b2).affinity.Set(0);
+  plain.TaskNew(b2, kNoTask);
+  ctx2.mutable_task(a2).sum_exec += 3000000;
+  plain.Tick(0, a2);
+  ctx2.mutable_task(a2).state = TaskState::kBlocked;
+  plain.TaskBlock(a2, 0);
+  ctx2.set_curr(0, kNoTask);
+  ASSERT_EQ(plain.PickNext(0, kNoTask), b2);
+  ctx2.set_curr(0, b2);
+  ctx2.mutable_task(a2).state = TaskState::kRunnable;
+  plain.TaskWakeup(a2, WakeInfo{});
+  EXPECT_EQ(plain.entity(a2).cpu, 1);
+}
+
 // Two CPUs in one LLC: cpu 0 runs one task with two more queued, cpu 1 is idle.
 class BalanceTest : public FairClassTest {
  protected:

@@ -115,6 +115,45 @@ a-1 [000] d..2. 1.000061: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 pre
   EXPECT_FALSE(tree->threads[1].exited);
 }
 
+// Lost sched_switch lines (the shared traces lose about one in ten): a switch-in lost after a
+// wakeup on an idle CPU, and a switch-out lost when the CPU went idle.
+TEST(ExtractTree, ReconstructsStretchesWhoseSwitchesWereLost) {
+  auto events = ParseFtraceText(
+      R"(a-1 [000] ..... 1.000000: sched_process_exec: filename=/bin/a pid=1 old_pid=1
+a-1 [000] ..... 1.000010: sched_process_fork: comm=a pid=1 child_comm=a child_pid=2
+a-1 [000] d..2. 1.000020: sched_wakeup_new: comm=a pid=2 prio=120 target_cpu=001
+<idle>-0 [001] d..2. 1.000030: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a next_pid=2 next_prio=120
+a-2 [001] d..2. 1.000050: sched_switch: prev_comm=a prev_pid=2 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120
+<idle>-0 [001] dNh2. 1.000100: sched_wakeup: comm=a pid=2 prio=120 target_cpu=001
+a-2 [001] d..2. 1.000400: sched_switch: prev_comm=a prev_pid=2 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120
+a-1 [000] d..2. 1.000500: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=R ==> next_comm=b next_pid=9 next_prio=120
+b-9 [000] d..2. 1.000600: sched_switch: prev_comm=b prev_pid=9 prev_prio=120 prev_state=S ==> next_comm=a next_pid=1 next_prio=120
+a-1 [000] dN.2. 1.000700: sched_wakeup: comm=x pid=50 prio=120 target_cpu=000
+<idle>-0 [000] dNh2. 1.000900: sched_wakeup: comm=y pid=51 prio=120 target_cpu=000
+<idle>-0 [000] dNh2. 1.001000: sched_wakeup: comm=a pid=1 prio=120 target_cpu=000
+<idle>-0 [000] d..2. 1.001010: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a next_pid=1 next_prio=120
+a-1 [000] ..... 1.001100: sched_process_exit: comm=a pid=1 prio=120 group_dead=false
+a-1 [000] d..2. 1.001110: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=X ==> next_comm=swapper/0 next_pid=0 next_prio=120
+)",
+      "inline");
+  ASSERT_TRUE(events.ok()) << events.status();
+  auto tree = ExtractTree(*events, "a");
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_EQ(tree->threads.size(), 2u);
+  const ThreadTrace& root = tree->threads[0];
+  // The switch-out lost between 1.000700 (last line in its context) and 1.000900 (cpu 0 seen
+  // idle) ends its burst at 1.000700; the wakeup at 1.001000 ends a 300 us timed block.
+  EXPECT_EQ(Show(root.program), "run 10us; fork 2; run 590us; sleep 300us; run 100us; exit; ");
+  EXPECT_EQ(root.cpu_ns, 700000);
+  EXPECT_EQ(root.oncpu_ns, (std::vector<int64_t>{500000, 100000, 100000}));
+  EXPECT_EQ(root.implied_switch_ins, 0);
+  const ThreadTrace& child = tree->threads[1];
+  // The idle -> 2 switch after the wakeup at 1.000100 is missing: 2 ran from then to 1.000400.
+  EXPECT_EQ(Show(child.program), "run 20us; sleep 50us; run 300us; ");
+  EXPECT_EQ(child.implied_switch_ins, 1);
+  EXPECT_EQ(child.cpu_ns, 320000);
+}
+
 TEST(TraceStats, PercentilesAreNearestRank) {
   EXPECT_EQ(Percentile({}, 50), 0);
   EXPECT_EQ(Percentile({5}, 90), 5);
