@@ -33,7 +33,13 @@
 
 #define scx_bpf_dump_header() scx_bpf_dump("kernel: scxtwin simulator\n")
 
-#define RESIZABLE_ARRAY(elfsec, arr) arr[1] SEC("." #elfsec "." #arr)
+/*
+ * In BPF a resizable array is declared with one element and user space resizes its data section
+ * before loading (scx_central sizes its per-CPU arrays to nr_cpu_ids). A host object cannot be
+ * resized after the fact, so the array gets room for every CPU the simulator can have; a
+ * "resize" to at most SCXTWIN_MAX_CPUS elements is then a no-op.
+ */
+#define RESIZABLE_ARRAY(elfsec, arr) arr[SCXTWIN_MAX_CPUS] SEC("." #elfsec "." #arr)
 
 /* The verifier-friendly pointer forms: on the host, plain addresses (bounds are the C ones). */
 #ifndef MEMBER_VPTR
