@@ -277,7 +277,8 @@ void Simulator::Schedule(int cpu, TaskId prev) {
     c.curr = kNoTask;
   }
   if (next == kNoTask) {
-    queue_.Cancel(c.tick);
+    // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
+    // when the CPU is busy again within the period).
     return;
   }
   SwitchIn(cpu, next);

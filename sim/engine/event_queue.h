@@ -72,7 +72,7 @@ class EventQueue {
   void SiftDown(size_t i);
   void PopTop();
 
-  std::vector<Event> heap_;         // binary min-heap on (time, seq)
+  std::vector<Event> heap_;         // 4-ary min-heap on (time, seq)
   std::vector<uint32_t> slot_gen_;  // current generation of each liveness slot
   std::vector<uint32_t> free_slots_;
   SimTime now_ = 0;

@@ -1,6 +1,7 @@
 #include "sim/run/runner.h"
 
 #include <dirent.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -109,8 +110,15 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   so.duration = config.duration;
   so.costs = out->costs;
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
+  auto thread_cpu = [] {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu();
   if (auto s = out->sim->Run(); !s.ok()) return s;
+  out->cpu_seconds = thread_cpu() - cpu_start;
   out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
   return out;

@@ -42,7 +42,9 @@ struct RunOutput {
   std::unique_ptr<ExtClass> ext;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
-  double wall_seconds = 0;      // not printed by the report (keeps output deterministic)
+  // Time Simulator::Run took, never printed by the report (keeps output deterministic).
+  double wall_seconds = 0;
+  double cpu_seconds = 0;  // CPU time of the simulating thread (what "one core" gives)
 };
 
 // Finds the host object of policy `name`: `<dir>/<name>_host.so` or `<dir>/<name>.so` in each
