@@ -286,7 +286,8 @@ void Simulator::Schedule(int cpu, TaskId prev) {
                       next == kNoTask ? nullptr : &tasks_[next]);
   }
   if (next == kNoTask) {
-    queue_.Cancel(c.tick);
+    // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
+    // when the CPU is busy again within the period).
     return;
   }
   SwitchIn(cpu, next);

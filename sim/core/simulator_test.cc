@@ -1,5 +1,7 @@
 #include "sim/core/simulator.h"
 
+#include <map>
+
 #include "gtest/gtest.h"
 #include "sim/core/fifo_class.h"
 
@@ -121,6 +123,74 @@ TEST(SimulatorTest, AffinityOutsideMachineIsASetupError) {
   auto s = sim.Run();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos) << s;
+}
+
+// Runs every task on the CPU after the one it last ran on: each switch-in is a migration.
+class RotatingClass final : public SchedClass {
+ public:
+  std::string name() const override { return "rotating"; }
+  absl::Status Init(SchedContext* ctx) override {
+    ctx_ = ctx;
+    return absl::OkStatus();
+  }
+  void TaskNew(TaskId t, TaskId) override { Place(t); }
+  void TaskWakeup(TaskId t, const WakeInfo&) override { Place(t); }
+  void TaskBlock(TaskId, int) override {}
+  void TaskExit(TaskId, int) override {}
+  void Tick(int, TaskId) override {}
+  TaskId PickNext(int cpu, TaskId prev) override {
+    if (prev != kNoTask) return prev;
+    TaskId t = queued_[cpu];
+    queued_[cpu] = kNoTask;
+    return t;
+  }
+  int64_t nr_queued() const override {
+    int64_t n = 0;
+    for (auto& [cpu, t] : queued_) n += t != kNoTask;
+    return n;
+  }
+
+ private:
+  void Place(TaskId t) {
+    const Task& task = ctx_->task(t);
+    const int cpu = task.last_ran_cpu < 0 ? 0 : (task.last_ran_cpu + 1) % ctx_->topology().nr_cpus();
+    queued_[cpu] = t;
+    ctx_->Resched(cpu);
+  }
+  SchedContext* ctx_ = nullptr;
+  std::map<int, TaskId> queued_;
+};
+
+TEST(SimulatorTest, MigrationsAreCountedByDistanceAndHotOnesPayTheRefill) {
+  // 2x1x2x2: cpu 0,1 node 0 (cores 0,1), cpu 2,3 node 1 (cores 2,3); cpu c+4 is c's sibling.
+  // The task runs 1 us, sleeps 100 us (hot), runs on the next CPU... 8 runs: cpus 0..7.
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" working_set: WS_MEDIUM program { loop { count: 8 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 100000 } } } } } })pb");
+  Topology topo = Topology::Make(2, 1, 2, 2);
+  RotatingClass cls;
+  SimOptions o = ZeroCost();
+  o.costs = MachineCosts{};
+  o.costs.context_switch_ns = 0;
+  Simulator sim(topo, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  const Task& t = sim.tasks()[0];
+  // Moves 0->1 llc, 1->2 node, 2->3 llc, 3->4 node (3 is node 1, 4 is core 0), 4->5 llc,
+  // 5->6 node, 6->7 llc, 7->0 node (the final switch-in to run the exit).
+  EXPECT_EQ(t.m.migrations[static_cast<int>(Distance::kSameLlc)], 4);
+  EXPECT_EQ(t.m.migrations[static_cast<int>(Distance::kOtherNode)], 4);
+  const MachineCosts c;
+  EXPECT_EQ(t.m.refill_ns, 4 * c.refill(Distance::kSameLlc, WorkingSet::kMedium) +
+                               4 * c.refill(Distance::kOtherNode, WorkingSet::kMedium));
+  EXPECT_EQ(t.m.run_ns, 8 * 1000 + t.m.refill_ns);
+}
+
+TEST(SimulatorTest, ColdTasksMigrateWithoutRefill) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { loop { count: 3 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 1000000 } } } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  RotatingClass cls;
+  Simulator sim2(topo, *spec, &cls, SimOptions{});
+  ASSERT_TRUE(sim2.Run().ok());
+  EXPECT_EQ(sim2.tasks()[0].m.migrations[static_cast<int>(Distance::kSameLlc)], 3);
+  EXPECT_EQ(sim2.tasks()[0].m.refill_ns, 0);  // slept 1 ms > the 500 us hot window
 }
 
 // A class that forgets a task must trip the no-task-lost invariant.

@@ -12,26 +12,24 @@ EventHandle EventQueue::Schedule(SimTime time, uint32_t kind, int32_t target, ui
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    slot = static_cast<uint32_t>(slot_gen_.size());
-    slot_gen_.push_back(0);
+    slot = static_cast<uint32_t>(slots_.size());
+    if (slot > kSlotMask) __builtin_trap();  // 16M events pending at once
+    slots_.emplace_back();
   }
-  const uint32_t gen = slot_gen_[slot];
-  heap_.push_back(Event{time, next_seq_++, kind, target, arg, slot, gen});
+  const uint64_t seq = next_seq_++;
+  slots_[slot] = Slot{seq, kind, target, arg};
+  heap_.push_back(Entry{time, (seq << kSlotBits) | slot});
   SiftUp(heap_.size() - 1);
   ++live_;
-  return EventHandle{slot, gen};
-}
-
-bool EventQueue::IsPending(const EventHandle& handle) const {
-  return handle.valid() && handle.slot < slot_gen_.size() && slot_gen_[handle.slot] == handle.gen;
+  return EventHandle{slot, seq};
 }
 
 bool EventQueue::Cancel(EventHandle& handle) {
   const bool pending = IsPending(handle);
   if (pending) {
-    // The stale heap entry keeps the old generation and is dropped when it surfaces; the slot
-    // can be reused at once because a reuse carries the new generation.
-    ++slot_gen_[handle.slot];
+    // The heap entry stays and is dropped when it surfaces (its seq no longer matches the
+    // slot's); the slot is free for reuse at once.
+    slots_[handle.slot].seq = kFree;
     free_slots_.push_back(handle.slot);
     --live_;
   }
@@ -39,10 +37,11 @@ bool EventQueue::Cancel(EventHandle& handle) {
   return pending;
 }
 
+// A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two.
 void EventQueue::SiftUp(size_t i) {
-  Event e = heap_[i];
+  Entry e = heap_[i];
   while (i > 0) {
-    size_t parent = (i - 1) / 2;
+    size_t parent = (i - 1) / 4;
     if (!Later(heap_[parent], e)) break;
     heap_[i] = heap_[parent];
     i = parent;
@@ -52,14 +51,18 @@ void EventQueue::SiftUp(size_t i) {
 
 void EventQueue::SiftDown(size_t i) {
   const size_t n = heap_.size();
-  Event e = heap_[i];
+  Entry e = heap_[i];
   for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && Later(heap_[child], heap_[child + 1])) ++child;
-    if (!Later(e, heap_[child])) break;
-    heap_[i] = heap_[child];
-    i = child;
+    const size_t first = 4 * i + 1;
+    if (first >= n) break;
+    size_t best = first;
+    const size_t last = first + 4 < n ? first + 4 : n;
+    for (size_t c = first + 1; c < last; ++c) {
+      if (Later(heap_[best], heap_[c])) best = c;
+    }
+    if (!Later(e, heap_[best])) break;
+    heap_[i] = heap_[best];
+    i = best;
   }
   heap_[i] = e;
 }
@@ -72,8 +75,7 @@ void EventQueue::PopTop() {
 
 SimTime EventQueue::PeekTime() {
   while (!heap_.empty()) {
-    const Event& top = heap_[0];
-    if (slot_gen_[top.slot] == top.gen) return top.time;
+    if (Live(heap_[0])) return heap_[0].time;
     PopTop();  // cancelled
   }
   return kTimeNever;
@@ -81,17 +83,19 @@ SimTime EventQueue::PeekTime() {
 
 bool EventQueue::Pop(Event* out) {
   while (!heap_.empty()) {
-    const Event top = heap_[0];
+    const Entry top = heap_[0];
     PopTop();
-    if (slot_gen_[top.slot] != top.gen) continue;  // cancelled
-    ++slot_gen_[top.slot];
-    free_slots_.push_back(top.slot);
-    --live_;
+    if (!Live(top)) continue;  // cancelled
+    const uint32_t slot = static_cast<uint32_t>(top.key & kSlotMask);
+    Slot& s = slots_[slot];
     // Invariant: time never goes back. Schedule clamps, so this holds by construction; the
     // check guards the heap itself.
     if (top.time < now_) __builtin_trap();
     now_ = top.time;
-    *out = top;
+    *out = Event{top.time, s.seq, s.kind, s.target, s.arg};
+    s.seq = kFree;
+    free_slots_.push_back(slot);
+    --live_;
     return true;
   }
   return false;

@@ -20,17 +20,15 @@ namespace scxtwin::sim {
 struct Event {
   SimTime time;
   uint64_t seq;
-  uint32_t kind;  // meaning chosen by the owner
+  uint32_t kind;   // meaning chosen by the owner
   int32_t target;  // e.g. a CPU or task id
   uint64_t arg;
-  uint32_t slot;  // liveness slot (lazy cancel)
-  uint32_t gen;
 };
 
 // Names one scheduled event so it can be cancelled. Default-constructed: names nothing.
 struct EventHandle {
   uint32_t slot = UINT32_MAX;
-  uint32_t gen = 0;
+  uint64_t seq = 0;
   bool valid() const { return slot != UINT32_MAX; }
 };
 
@@ -52,7 +50,9 @@ class EventQueue {
   bool Cancel(EventHandle& handle);
 
   // Whether the handle names an event that has neither fired nor been cancelled.
-  bool IsPending(const EventHandle& handle) const;
+  bool IsPending(const EventHandle& handle) const {
+    return handle.valid() && handle.slot < slots_.size() && slots_[handle.slot].seq == handle.seq;
+  }
 
   // Pops the earliest live event into *out, advancing now(). Returns false when none is left.
   bool Pop(Event* out);
@@ -65,15 +65,32 @@ class EventQueue {
   uint64_t past_schedules() const { return past_schedules_; }
 
  private:
-  static bool Later(const Event& a, const Event& b) {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  // The heap holds only the ordering key, 16 bytes, four to a cache line; the payload sits in
+  // its slot. key = seq << kSlotBits | slot: seqs are unique, so (time, key) orders as
+  // (time, seq), and a slot whose seq no longer matches marks a cancelled entry.
+  static constexpr int kSlotBits = 24;
+  static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
+  static constexpr uint64_t kFree = UINT64_MAX;
+  struct Entry {
+    SimTime time;
+    uint64_t key;
+  };
+  struct Slot {
+    uint64_t seq = kFree;
+    uint32_t kind = 0;
+    int32_t target = 0;
+    uint64_t arg = 0;
+  };
+  static bool Later(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time > b.time : a.key > b.key;
   }
+  bool Live(const Entry& e) const { return slots_[e.key & kSlotMask].seq == (e.key >> kSlotBits); }
   void SiftUp(size_t i);
   void SiftDown(size_t i);
   void PopTop();
 
-  std::vector<Event> heap_;         // binary min-heap on (time, seq)
-  std::vector<uint32_t> slot_gen_;  // current generation of each liveness slot
+  std::vector<Entry> heap_;  // 4-ary min-heap on (time, key)
+  std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   SimTime now_ = 0;
   uint64_t next_seq_ = 0;

@@ -323,6 +323,39 @@ TEST_F(ExtTest, SelectCpuDflPrefersWholeIdleCoresAndClaims) {
   EXPECT_EQ(probe.results[4], std::make_pair(0, false));  // nothing idle: prev, not idle
 }
 
+TEST_F(ExtTest, SingleCpuAffinitySkipsSelectCpu) {
+  auto r = Start(R"pb(process { name: "p" group { name: "a" affinity: "1" program { run { fixed_ns: 1000 } } } })pb", "2",
+                 MakeOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->calls[2], "runnable 1");  // straight after enable: no select_cpu
+  EXPECT_EQ(r->calls[3], "enqueue 1");
+  EXPECT_EQ(r->sim->tasks()[0].last_ran_cpu, 1);
+}
+
+// Kicks: SCX_KICK_PREEMPT zeroes the running task's slice and reschedules its CPU.
+int kick_ticks = 0;
+void kick_tick(task_struct* p) {
+  if (++kick_ticks == 1) api->kick_cpu(api->sim, 0, SCX_KICK_PREEMPT);
+}
+
+TEST_F(ExtTest, KickPreemptEndsTheRunningSlice) {
+  mode.direct_idle = false;
+  kick_ticks = 0;
+  sched_ext_ops ops = MakeOps();
+  ops.tick = kick_tick;
+  // Two 20 ms hogs on one CPU with 20 ms slices: without the kick the first runs until its
+  // slice ends at a tick (20 ms); the kick at the first tick (4 ms) hands the CPU over there.
+  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 2 program { run { fixed_ns: 20000000 } } } })pb", "1",
+                 ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  const Task& first = r->sim->tasks()[0];
+  const Task& second = r->sim->tasks()[1];
+  EXPECT_EQ(first.m.nr_preempted, 1);
+  EXPECT_EQ(second.m.nr_preempted, 0);  // its 20 ms slice covers its whole run
+  EXPECT_EQ(second.m.wait_ns, 4 * kNsPerMs);
+  EXPECT_EQ(second.exited_at, 4 * kNsPerMs + 1500 + 20 * kNsPerMs);
+}
+
 // ---- DSQ iterators: a LIFO policy built from a reverse iteration and scx_bpf_dsq_move ----------
 void lifo_dispatch(s32 cpu, task_struct* prev) {
   bpf_iter_scx_dsq it{};

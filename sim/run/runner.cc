@@ -1,6 +1,7 @@
 #include "sim/run/runner.h"
 
 #include <dirent.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -97,6 +98,12 @@ absl::Status OpenTraces(const RunConfig& config, RunOutput* out) {
   return absl::OkStatus();
 }
 
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 absl::Status FinishTraces(RunOutput* out) {
   if (out->trace == nullptr) return absl::OkStatus();
   return out->trace->Finish(out->sim->result().end_time);
@@ -135,7 +142,9 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
     so.trace = out->trace.get();
     out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->fair.get(), so);
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = ThreadCpuSeconds();
     if (auto s = out->sim->Run(); !s.ok()) return s;
+    out->cpu_seconds = ThreadCpuSeconds() - cpu_start;
     out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (auto s = FinishTraces(out.get()); !s.ok()) return s;
     return out;
@@ -172,8 +181,15 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   so.costs = out->costs;
   so.trace = out->trace.get();
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
+  auto thread_cpu = [] {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu();
   if (auto s = out->sim->Run(); !s.ok()) return s;
+  out->cpu_seconds = thread_cpu() - cpu_start;
   out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto s = FinishTraces(out.get()); !s.ok()) return s;
   if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);

@@ -50,7 +50,9 @@ struct RunOutput {
   std::unique_ptr<fair::FairClass> fair;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
-  double wall_seconds = 0;      // not printed by the report (keeps output deterministic)
+  // Time Simulator::Run took, never printed by the report (keeps output deterministic).
+  double wall_seconds = 0;
+  double cpu_seconds = 0;  // CPU time of the simulating thread (what "one core" gives)
   // The trace writers of --perfetto / --ftrace (finished when the run ends).
   std::vector<std::unique_ptr<trace::SchedTraceWriter>> trace_writers;
   std::unique_ptr<trace::SchedTraceWriter> trace;  // fans out to trace_writers

@@ -66,6 +66,28 @@ TEST(KernelSchedulersTest, ScxCpu0RunsEverythingOnCpu0) {
   EXPECT_GT((*stats)[1], 100u);
 }
 
+TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
+  // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
+  // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_central.bpf.c",
+                                     {Mixed(), "4", {{"nr_cpu_ids", "4"}, {"slice_ns", "20000000"}}});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG);
+  EXPECT_GT(o.Read("nr_timers"), 400) << "the timer re-arms itself every 1 ms for 0.5 s";
+  EXPECT_GT(o.Read("nr_dispatches"), 100);
+  EXPECT_GT(o.Read("nr_queued") + o.Read("nr_total"), 0);
+  EXPECT_EQ(o.Read("nr_lost_pids"), 0);
+  EXPECT_EQ(o.Read("nr_overflows"), 0);
+  EXPECT_EQ(o.Read("timer_pinned"), 1);
+  std::string per_cpu;
+  for (const auto& c : o.simulator->result().cpus) absl::StrAppend(&per_cpu, " ", c.busy_ns);
+  EXPECT_GT(TotalBusy(o), 4 * 500000000LL * 8 / 10) << "busy per CPU:" << per_cpu;
+  for (const auto& c : o.simulator->result().cpus) {
+    EXPECT_GT(c.busy_ns, 0) << "every CPU gets work (its cpu_gimme_task slot is its own)";
+  }
+}
+
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
   // Each run loads a fresh instance of the scheduler (its globals, e.g. vtime_now, start from
   // their initial values), so the same inputs give the same schedule, also within one process.

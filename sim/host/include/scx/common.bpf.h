@@ -33,17 +33,34 @@
 
 #define scx_bpf_dump_header() scx_bpf_dump("kernel: scxtwin simulator\n")
 
-#define RESIZABLE_ARRAY(elfsec, arr) arr[1] SEC("." #elfsec "." #arr)
+/*
+ * In BPF a resizable array is declared with one element and user space resizes its data section
+ * before loading (scx_central sizes its per-CPU arrays to nr_cpu_ids). A host object cannot be
+ * resized after the fact, so the array gets room for every CPU the simulator can have; a
+ * "resize" to at most SCXTWIN_MAX_CPUS elements is then a no-op.
+ */
+#define RESIZABLE_ARRAY(elfsec, arr) arr[SCXTWIN_MAX_CPUS] SEC("." #elfsec "." #arr)
 
 /* The verifier-friendly pointer forms: on the host, plain addresses (bounds are the C ones). */
 #ifndef MEMBER_VPTR
 #define MEMBER_VPTR(base, member) (&((base)member))
 #endif
+/*
+ * ARRAY_ELEM_PTR(arr, i, n): &arr[i] if i < n, else NULL (the BPF code checks for NULL, as the
+ * verifier makes it). On the host an array's own size bounds it too: the verifier would reject
+ * an access past a global array, here it becomes NULL instead of memory corruption.
+ */
 #ifndef ARRAY_ELEM_PTR
+#define ___scxtwin_elems(arr)                                                                \
+	(__builtin_types_compatible_p(__typeof__(arr), __typeof__(&(arr)[0]))                \
+		 ? ~0ULL                                                                     \
+		 : (u64)(sizeof(__typeof__(arr)) / sizeof(__typeof__((arr)[0]))))
 #define ARRAY_ELEM_PTR(arr, i, n)                                                            \
 	({                                                                                   \
 		__typeof__(&(arr)[0]) ___elem = (arr);                                       \
-		(u64)(i) < (u64)(n) ? ___elem + (i) : (__typeof__(___elem))0;               \
+		(u64)(i) < (u64)(n) && (u64)(i) < ___scxtwin_elems(arr)                      \
+			? ___elem + (i)                                                      \
+			: (__typeof__(___elem))0;                                            \
 	})
 #endif
 #define __sink(expr) __asm__ __volatile__("" : "+g"(expr))
