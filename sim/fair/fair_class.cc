@@ -164,8 +164,14 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
     }
     if (balanced || prev != kNoTask) break;
     balanced = true;
-    if (idle_stamp_[cpu] == 0) idle_stamp_[cpu] = std::max<SimTime>(ctx_->now(), 1);
-    if (!NewidleBalance(cpu)) break;
+    // The CPU would go idle: a newidle pass first. A task it pulls ends no idle period (the
+    // kernel clears idle_stamp without sampling avg_idle).
+    const SimTime stamp = idle_stamp_[cpu];
+    idle_stamp_[cpu] = 0;
+    if (!NewidleBalance(cpu)) {
+      idle_stamp_[cpu] = stamp;
+      break;
+    }
   }
   if (idle_stamp_[cpu] == 0) idle_stamp_[cpu] = std::max<SimTime>(ctx_->now(), 1);
   return kNoTask;
