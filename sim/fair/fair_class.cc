@@ -17,6 +17,7 @@ absl::Status FairClass::Init(SchedContext* ctx) {
   // The kernel starts avg_idle at 2 * sysctl_sched_migration_cost.
   avg_idle_.assign(n, 2 * params_.migration_cost_ns);
   idle_stamp_.assign(n, 0);
+  lazy_resched_.assign(n, false);
   nr_idle_scan_.assign(ctx->topology().nr_llcs(), 0);
   for (int c = 0; c < n; ++c) {
     nr_idle_scan_[ctx->topology().place(c).llc] = ctx->topology().llc_cpus(c).size();
@@ -56,8 +57,17 @@ void FairClass::UpdateCurr(int cpu, bool from_tick) {
     // The request ended with others runnable: without HRTICK this is seen at the tick or
     // whenever the queue is touched (MODEL.md 1).
     if (from_tick) ++stats_.tick_preemptions;
-    ctx_->Resched(cpu);
+    ReschedCurr(cpu, from_tick);
   }
+}
+
+void FairClass::ReschedCurr(int cpu, bool from_tick) {
+  if (from_tick || !params_.lazy_preemption) {
+    ctx_->Resched(cpu);
+    return;
+  }
+  if (!lazy_resched_[cpu]) ++stats_.lazy_deferrals;
+  lazy_resched_[cpu] = true;
 }
 
 void FairClass::Enqueue(int cpu, Entity* e, bool initial) {
@@ -83,7 +93,7 @@ void FairClass::CheckPreempt(int cpu, Entity* wakee) {
   // MODEL.md 1: "preempt iff the wakee would be picked".
   if (rq.Pick() == wakee) {
     ++stats_.wakeup_preemptions;
-    ctx_->Resched(cpu);
+    ReschedCurr(cpu, false);
   }
 }
 
@@ -127,6 +137,8 @@ void FairClass::TaskExit(TaskId t, int cpu) {
 
 void FairClass::Tick(int cpu, TaskId curr) {
   UpdateCurr(cpu, true);
+  // The tick turns a lazy reschedule mark into a reschedule.
+  if (lazy_resched_[cpu]) ctx_->Resched(cpu);
   TriggerLoadBalance(cpu);
   // NOHZ idle balance (MODEL.md 1): a queue with >= 2 tasks kicks the idle CPUs' balancing.
   if (Rq(cpu).nr_runnable() >= params_.nohz_kick_nr_running &&
@@ -137,6 +149,7 @@ void FairClass::Tick(int cpu, TaskId curr) {
 
 TaskId FairClass::PickNext(int cpu, TaskId prev) {
   RunQueue& rq = Rq(cpu);
+  lazy_resched_[cpu] = false;  // any pass through the scheduler consumes the mark
   if (prev != kNoTask) {
     UpdateCurr(cpu, false);
   } else {

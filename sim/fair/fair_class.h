@@ -6,7 +6,7 @@
 //   fair_select.cc   wakeup and fork CPU choice (wake_affine, select_idle_sibling, find_idlest)
 //   fair_balance.cc  periodic, NOHZ-idle and newidle load balancing with the cache-hot rule
 // Not modeled: cgroups, PELT (loads and utilisation are instantaneous), wake_wide, active
-// balance of a running task, misfit/asym capacity, HRTICK, lazy preemption, PLACE_REL_DEADLINE.
+// balance of a running task, misfit/asym capacity, HRTICK, PLACE_REL_DEADLINE.
 #ifndef SCXTWIN_SIM_FAIR_FAIR_CLASS_H_
 #define SCXTWIN_SIM_FAIR_FAIR_CLASS_H_
 
@@ -29,6 +29,7 @@ struct BalanceStats {
   int64_t newidle_moves = 0;
   int64_t hot_skips = 0;       // candidates left where they were by the cache-hot rule
   int64_t wakeup_preemptions = 0;
+  int64_t lazy_deferrals = 0;  // reschedules left to the next tick by lazy preemption
   int64_t tick_preemptions = 0;
   int64_t delayed_dequeues = 0;
 };
@@ -69,6 +70,8 @@ class FairClass final : public SchedClass {
   // Brings the running task's vruntime up to date; reschedules the CPU if its request ended
   // with others waiting (tick preemption, MODEL.md 1).
   void UpdateCurr(int cpu, bool from_tick);
+  // Reschedules a running fair task: at once, or (lazy preemption) at the CPU's next tick.
+  void ReschedCurr(int cpu, bool from_tick);
   // wakeup_preempt: an idle CPU picks; a busy one is preempted iff the wakee would be picked.
   void CheckPreempt(int cpu, Entity* wakee);
   void Enqueue(int cpu, Entity* e, bool initial);
@@ -99,6 +102,8 @@ class FairClass final : public SchedClass {
   // Newidle balancing (MODEL.md 1): avg_idle per CPU and when the CPU went idle.
   std::vector<SimDuration> avg_idle_;
   std::vector<SimTime> idle_stamp_;
+  // TIF_NEED_RESCHED_LAZY per CPU: a reschedule the next tick will act on.
+  std::vector<bool> lazy_resched_;
   SimTime nohz_next_balance_ = 0;
   // SIS_UTIL's scan budget per LLC, refreshed by load balancing at the LLC level (as the
   // kernel's update_idle_cpu_scan is); starts at the whole LLC.

@@ -80,7 +80,10 @@ TEST_F(FairClassTest, TickPreemptsOnlyAfterTheRequestEnds) {
 
 // s sleeps owing CPU time (positive lag); when it wakes, PLACE_LAG puts it so far left that
 // the running task is no longer eligible: its protection does not count, s preempts.
-TEST_F(FairClassTest, WakeeWithLagPreemptsAnIneligibleCurr) {
+class WakeupPreemptionTest : public FairClassTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(WakeupPreemptionTest, WakeeWithLagPreemptsAnIneligibleCurr) {
+  cls.mutable_params().lazy_preemption = GetParam();
   SetUpMachine(Topology::Make(1, 1, 1, 1));
   TaskId a = StartRunning(0);
   TaskId s = ctx->AddTask(0);
@@ -103,10 +106,18 @@ TEST_F(FairClassTest, WakeeWithLagPreemptsAnIneligibleCurr) {
   // v_s = V - vlag * (W + w) / W = 2.01 ms - 1.99 ms.
   EXPECT_EQ(cls.entity(s).vruntime, 20000);
   EXPECT_FALSE(cls.rq(0).Eligible(cls.entity(a)));
-  EXPECT_EQ(ctx->TakeResched(), std::set<int>{0});
   EXPECT_EQ(cls.stats().wakeup_preemptions, 1);
+  if (GetParam()) {
+    // Lazy preemption: only marked; the next tick reschedules.
+    EXPECT_TRUE(ctx->TakeResched().empty());
+    EXPECT_EQ(cls.stats().lazy_deferrals, 1);
+    cls.Tick(0, a);
+  }
+  EXPECT_EQ(ctx->TakeResched(), std::set<int>{0});
   EXPECT_EQ(cls.PickNext(0, a), s);
 }
+
+INSTANTIATE_TEST_SUITE_P(LazyOrNot, WakeupPreemptionTest, ::testing::Bool());
 
 TEST_F(FairClassTest, NoWakeupPreemptionWhenTheFeatureIsOff) {
   FairParams p;

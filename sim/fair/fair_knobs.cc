@@ -34,6 +34,7 @@ const Knob kKnobs[] = {
     {"preempt_short", nullptr, nullptr, &FairParams::preempt_short},
     {"delay_dequeue", nullptr, nullptr, &FairParams::delay_dequeue},
     {"wakeup_preemption", nullptr, nullptr, &FairParams::wakeup_preemption},
+    {"lazy_preemption", nullptr, nullptr, &FairParams::lazy_preemption},
     {"sis_util", nullptr, nullptr, &FairParams::sis_util},
 };
 

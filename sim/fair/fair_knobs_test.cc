@@ -34,7 +34,7 @@ TEST(FairKnobs, ErrorsNameTheKnobAndWhatWasExpected) {
 
 TEST(FairKnobs, DescribeListsEveryKnob) {
   std::vector<std::string> d = DescribeFairKnobs(FairParams());
-  EXPECT_EQ(d.size(), 16u);
+  EXPECT_EQ(d.size(), 17u);
   EXPECT_EQ(d[0], "base_slice_normalized_ns=700000");
   EXPECT_EQ(d[1], "migration_cost_ns=500000");
 }

@@ -27,6 +27,12 @@ struct FairParams {
   bool preempt_short = true;           // PREEMPT_SHORT: a shorter-slice wakee cancels that
   bool delay_dequeue = true;           // DELAY_DEQUEUE (6.12+), with DELAY_ZERO
   bool wakeup_preemption = true;
+  // Lazy preemption (PREEMPT_LAZY, the cached 7.3 kernel's preemption model: CONFIG_PREEMPT_LAZY=y
+  // in its config): the fair class's reschedules of a running task (wakeup preemption, a
+  // request ending between ticks) only mark it; the next tick acts on the mark. MODEL.md 1:
+  // "lazy preemption may defer it to the tick". Tasks are taken to be in user mode (a vCPU
+  // running guest code), where nothing else acts on the mark.
+  bool lazy_preemption = true;
 
   // A task that ran within this long is cache-hot: the balancer leaves it (never at SMT
   // level) unless balancing failed more than cache_nice_tries times. MODEL.md 1:

@@ -70,11 +70,11 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   if (run.fair != nullptr) {
     const fair::BalanceStats& f = run.fair->stats();
     os << absl::StrFormat(
-        "eevdf: base slice %s ms; preemptions: %d at wakeup, %d at the tick; balancing moved %d "
-        "(periodic), %d (nohz idle), %d (newidle); %d cache-hot tasks left in place; %d delayed "
-        "dequeues\n",
-        Ms(run.fair->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.periodic_moves,
-        f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
+        "eevdf: base slice %s ms; preemptions: %d at wakeup, %d at the tick, %d left to the next "
+        "tick (lazy); balancing moved %d (periodic), %d (nohz idle), %d (newidle); %d cache-hot "
+        "tasks left in place; %d delayed dequeues\n",
+        Ms(run.fair->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.lazy_deferrals,
+        f.periodic_moves, f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
   }
   if (!run.stats.empty()) {
     std::vector<std::string> s;
