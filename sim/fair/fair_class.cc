@@ -11,7 +11,12 @@ absl::Status FairClass::Init(SchedContext* ctx) {
   const int n = ctx->topology().nr_cpus();
   params_.tick_ns = ctx->costs().tick_ns();
   base_slice_ = params_.BaseSlice(n);
+  // A class serves one run: Init starts from scratch.
   rqs_.clear();
+  ents_.clear();
+  recent_used_cpu_.clear();
+  stats_ = BalanceStats();
+  nohz_next_balance_ = 0;
   for (int c = 0; c < n; ++c) rqs_.push_back(std::make_unique<RunQueue>(&params_));
   domains_ = std::make_unique<SchedDomains>(ctx->topology(), params_);
   // The kernel starts avg_idle at 2 * sysctl_sched_migration_cost.
