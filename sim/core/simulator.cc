@@ -70,6 +70,9 @@ absl::Status Simulator::Setup() {
   } else {
     queue_.Schedule(opt_.max_duration, kStop, 0, 2);
   }
+  if (opt_.fallback) {
+    if (auto s = opt_.fallback->Init(this); !s.ok()) return s;
+  }
   return cls_->Init(this);
 }
 
@@ -80,6 +83,7 @@ absl::Status Simulator::Run() {
   while (!stop_ && queue_.Pop(&e)) {
     ++result_.events;
     Dispatch(e);
+    if (switch_pending_) SwitchToFallback();
     if (opt_.check_every_events > 0 && --until_check == 0) {
       until_check = opt_.check_every_events;
       if (auto s = CheckTasks(); !s.ok()) return s;
@@ -248,6 +252,26 @@ EventHandle Simulator::StartTimer(SimTime when, uint64_t cookie) {
 void Simulator::Fail(const std::string& why) {
   if (result_.failure.empty()) result_.failure = why;
   stop_ = true;
+}
+
+void Simulator::Detach(const std::string& why) {
+  if (!opt_.fallback || cls_ == opt_.fallback) return Fail(why);
+  if (result_.detached.empty()) {
+    result_.detached = why;
+    result_.detached_at = now();
+  }
+  switch_pending_ = true;
+}
+
+void Simulator::SwitchToFallback() {
+  switch_pending_ = false;
+  SchedClass* old = cls_;
+  const std::vector<TaskId> queued = old->TakeQueued();
+  old->Finish();
+  cls_ = opt_.fallback;
+  for (TaskId t : queued) cls_->TaskWakeup(t, WakeInfo{});
+  // Every CPU looks for work in the new class (idle ones), or keeps its task (busy ones).
+  for (int c = 0; c < topo_.nr_cpus(); ++c) Resched(c);
 }
 
 void Simulator::ArmTick(int cpu) {

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/core/fifo_class.h"
 #include "sim/core/simulator.h"
 
 namespace scxtwin::sim {
@@ -282,6 +283,37 @@ TEST_F(ExtTest, NoEnqueueOpUsesTheGlobalDsq) {
   ASSERT_TRUE(r->status.ok()) << r->status;
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG);
   EXPECT_EQ(r->sim->result().end_time, 3 * (1000000 + 1500));
+}
+
+// After an ejection every task moves to the fallback class and the workload completes, as the
+// kernel moves tasks to the fair class.
+TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
+  for (int variant = 0; variant < 2; ++variant) {
+    mode = Mode{};
+    mode.direct_idle = false;
+    sched_ext_ops ops = MakeOps();
+    if (variant == 0) {
+      mode.hold_forever = true;  // tasks held by the policy: the watchdog ejects
+      ops.timeout_ms = 1000;
+    } else {
+      mode.error_after_enqueues = 2;  // scx_bpf_error inside ops.enqueue
+    }
+    FifoClass fallback;
+    SimOptions o;
+    o.fallback = &fallback;
+    auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 3000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb",
+                   "2", ops, o);
+    ASSERT_TRUE(r->status.ok()) << variant << ": " << r->status;
+    EXPECT_EQ(r->cls->exit_info().kind, variant == 0 ? SCX_EXIT_ERROR_STALL : SCX_EXIT_ERROR_BPF);
+    EXPECT_TRUE(r->sim->result().failure.empty());
+    EXPECT_FALSE(r->sim->result().detached.empty());
+    EXPECT_EQ(r->sim->active_class(), &fallback);
+    for (const Task& t : r->sim->tasks()) {
+      EXPECT_EQ(t.state, TaskState::kExited) << variant << " " << t.name;
+      EXPECT_EQ(t.m.run_ns, 4000000);
+    }
+    EXPECT_EQ(exit_kind_seen, r->cls->exit_info().kind);  // ops.exit ran
+  }
 }
 
 // ---- scx_bpf_select_cpu_dfl: the idle-CPU search order --------------------------------------

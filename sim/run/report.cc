@@ -63,9 +63,13 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
                         Ms(r.end_time), r.events, r.context_switches, run.ext->counters().callbacks,
                         run.ext->counters().kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
-                        !r.failure.empty() ? "policy ejected" : r.stopped_by_duration ? "duration reached"
+                        !r.failure.empty() ? "run stopped: " + r.failure : r.stopped_by_duration ? "duration reached"
                         : r.hit_max_duration ? "max duration reached" : "all tasks exited",
                         ExitKindName(ex.kind), ex.reason, ex.msg.empty() ? "" : ": ", ex.msg);
+  if (!r.detached.empty()) {
+    os << absl::StrFormat("policy ejected at %s ms; the fallback class (%s, standing in for the fair class) ran the rest\n",
+                          Ms(r.detached_at), run.fallback ? run.fallback->name() : "none");
+  }
   if (!run.stats.empty()) {
     std::vector<std::string> s;
     for (size_t i = 0; i < run.stats.size(); ++i) s.push_back(absl::StrCat("[", i, "]=", run.stats[i]));
@@ -124,7 +128,8 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
      << ",\"callbacks\":" << run.ext->counters().callbacks << ",\"kfuncs\":" << run.ext->counters().kfuncs;
-  os << ",\"ejected\":" << (r.failure.empty() ? "false" : "true");
+  os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")
+     << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code
      << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg) << ",\"time_ns\":" << ex.time << "}";
   os << ",\"stats\":[" << absl::StrJoin(run.stats, ",") << "]";

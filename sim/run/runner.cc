@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "sim/core/fifo_class.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -109,6 +110,10 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   so.seed = config.seed;
   so.duration = config.duration;
   so.costs = out->costs;
+  if (config.continue_after_ejection) {
+    out->fallback = std::make_unique<FifoClass>();
+    so.fallback = out->fallback.get();
+  }
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
   auto thread_cpu = [] {
     timespec ts;

@@ -31,6 +31,9 @@ struct RunConfig {
   uint64_t seed = 1;
   SimDuration duration = 0;  // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
+  // After an ejection, keep running the workload under a fallback class (the kernel moves
+  // every task to its fair class; until sim/fair's EEVDF model plugs in, FifoClass stands in).
+  bool continue_after_ejection = true;
 };
 
 struct RunOutput {
@@ -40,6 +43,7 @@ struct RunOutput {
   MachineCosts costs;
   std::unique_ptr<host::PolicyInstance> policy;
   std::unique_ptr<ExtClass> ext;
+  std::unique_ptr<SchedClass> fallback;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
   // Time Simulator::Run took, never printed by the report (keeps output deterministic).
