@@ -31,6 +31,15 @@ trap 'rm -rf "$tmp"' EXIT
 flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -fvisibility=hidden -fno-common
        -Wall -Wno-unused-function -Wno-unknown-attributes
        -I"$inc" -I"$(dirname "$src")" "$@")
+# Extra flags from the environment, e.g. SCXTWIN_HOST_CFLAGS=-fsanitize=address to check a
+# scheduler's memory accesses (the verifier's job in the kernel) inside an ASan test binary. A
+# sanitized object takes its runtime from the executable, so it may have undefined symbols.
+link_checks=(-Wl,-z,defs)
+if [[ -n ${SCXTWIN_HOST_CFLAGS:-} ]]; then
+  read -r -a extra <<< "$SCXTWIN_HOST_CFLAGS"
+  flags+=("${extra[@]}")
+  link_checks=()
+fi
 
 # 1. Which objects does the program define, and in which sections?
 "$cc" "${flags[@]}" -c "$src" -o "$tmp/scan.o"
@@ -40,7 +49,8 @@ flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -fvisibility=hidden -fno-common
   $0 ~ / O / {
     name = $NF; sec = ""
     for (i = 1; i < NF; i++) if ($i == "O") { sec = $(i + 1); break }
-    if (name ~ /[.]/ || name ~ /^___/) next
+    # (names with dots are function-local statics; the others come from the compiler, e.g. ASan)
+    if (name ~ /[.]/ || name ~ /^___/ || name ~ /^__(odr_asan|asan|unnamed_)/) next
     if (sec == ".maps") print "map", name
     else if (sec == ".struct_ops" || sec == ".struct_ops.link") print "ops", name
     else if (sec ~ /^[.]rodata/ && sec !~ /^[.]rodata[.](str|cst)/) print "global", name, "SCXTWIN_SECTION_RODATA"
@@ -68,4 +78,5 @@ flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -fvisibility=hidden -fno-common
 # 3. Compile and link.
 "$cc" "${flags[@]}" -c "$tmp/registry.c" -o "$tmp/registry.o"
 "$cc" "${flags[@]}" -c "$kfuncs" -o "$tmp/kfuncs.o"
-"$cc" -shared -fPIC -o "$out" "$tmp/registry.o" "$tmp/kfuncs.o" -Wl,-z,defs -Wl,-z,separate-code
+"$cc" -shared -fPIC -o "$out" "$tmp/registry.o" "$tmp/kfuncs.o" "${link_checks[@]}" \
+  -Wl,-z,separate-code
