@@ -374,11 +374,15 @@ void Simulator::Advance(int cpu, TaskId id) {
         queue_.Schedule(now() + d, kSleepDone, id);
         return;
       }
-      case CompiledOp::kWake:
+      case CompiledOp::kWake: {
         ++t.cursor.pc;
-        WakeOp(id, cpu, op);
+        // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
+        // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
+        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait;
+        WakeOp(id, cpu, op, sync);
         if (stop_) return;
         break;
+      }
       case CompiledOp::kWait:
         ++t.cursor.pc;
         if (t.pending_wakes > 0) {
@@ -418,7 +422,7 @@ void Simulator::Advance(int cpu, TaskId id) {
   }
 }
 
-void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op) {
+void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
   Task& w = tasks_[waker];
   const std::vector<TaskId>& members = members_[w.instance][op.group];
   if (members.empty()) return;
@@ -427,7 +431,7 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op) {
     if (t.state == TaskState::kBlocked && t.waiting) {
       t.waiting = false;
       --blocked_tasks_;
-      MakeRunnable(target, WakeInfo{cpu, waker, false});
+      MakeRunnable(target, WakeInfo{cpu, waker, sync});
     } else if (t.state != TaskState::kExited) {
       ++t.pending_wakes;
     }

@@ -133,7 +133,7 @@ class Simulator final : public SchedContext {
   void Advance(int cpu, TaskId t);
   void Block(int cpu, TaskId t);
   void Exit(int cpu, TaskId t);
-  void WakeOp(TaskId waker, int cpu, const CompiledOp& op);
+  void WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
   absl::Status CheckTasks() const;

@@ -37,7 +37,7 @@ void Rec(const std::string& s) {
 
 s32 t_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
   Rec(absl::StrCat("select_cpu ", p->pid, (wake_flags & SCX_WAKE_FORK) ? " fork" : "",
-                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : ""));
+                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : "", (wake_flags & SCX_WAKE_SYNC) ? " sync" : ""));
   bool idle = false;
   s32 cpu = api->select_cpu_dfl(api->sim, p, prev_cpu, wake_flags, &idle);
   if (idle && mode.direct_idle) api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, mode.slice, 0);
@@ -362,6 +362,22 @@ TEST_F(ExtTest, SingleCpuAffinitySkipsSelectCpu) {
   EXPECT_EQ(r->calls[2], "runnable 1");  // straight after enable: no select_cpu
   EXPECT_EQ(r->calls[3], "enqueue 1");
   EXPECT_EQ(r->sim->tasks()[0].last_ran_cpu, 1);
+}
+
+// A waker that waits right after its wake (a pipe round trip) wakes with SCX_WAKE_SYNC; a timer
+// wakeup does not.
+TEST_F(ExtTest, WakeFollowedByWaitIsSync) {
+  auto r = Start(R"pb(process { name: "pp"
+      group { name: "ping" program { sleep { fixed_ns: 1000 } } program { wake { group: "pong" } } program { wait: true } }
+      group { name: "pong" program { wait: true } program { run { fixed_ns: 1000 } } program { wake { group: "ping" } } }
+    })pb", "2", MakeOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  std::vector<std::string> selects;
+  for (const std::string& c : r->calls) {
+    if (c.rfind("select_cpu", 0) == 0) selects.push_back(c);
+  }
+  EXPECT_EQ(selects, (std::vector<std::string>{"select_cpu 1 fork", "select_cpu 2 fork", "select_cpu 1 ttwu",
+                                               "select_cpu 2 ttwu sync", "select_cpu 1 ttwu"}));
 }
 
 // Kicks: SCX_KICK_PREEMPT zeroes the running task's slice and reschedules its CPU.
