@@ -5,7 +5,7 @@
 #   build_host_policy.sh OUT.so SRC.bpf.c HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]
 #
 # Steps: compile the source once to list the objects it puts in the BPF sections (.maps,
-# .struct_ops[.link], .data*, .bss*, .rodata*); generate a registry translation unit that
+# .struct_ops[.link], .data*, .bss*, .rodata*) and its SEC("syscall") programs; generate a registry translation unit that
 # #includes the source and reports each object (name, address, size, map parameters) through
 # scxtwin_registry(); link it with the kfunc/helper definitions (HOST_KFUNCS_C). Only
 # scxtwin_registry and scxtwin_set_host_api are exported; the object needs nothing from the
@@ -46,6 +46,12 @@ fi
 "$objdump" -t "$tmp/scan.o" | awk '
   # columns: address, flags (may contain spaces, "O" for an object), section, size,
   # [.hidden], name
+  $0 ~ / F / {
+    # user-space-run programs (SEC("syscall")): functions the loader can call
+    name = $NF; sec = ""
+    for (i = 1; i < NF; i++) if ($i == "F") { sec = $(i + 1); break }
+    if (sec == "syscall" && name !~ /[.]/) print "prog", name
+  }
   $0 ~ / O / {
     name = $NF; sec = ""
     for (i = 1; i < NF; i++) if ($i == "O") { sec = $(i + 1); break }
@@ -69,6 +75,7 @@ fi
     case $kind in
       map) echo "  SCXTWIN_REGISTER_MAP(sink, $name);" ;;
       ops) echo "  SCXTWIN_REGISTER_OPS(sink, $name);" ;;
+      prog) echo "  SCXTWIN_REGISTER_PROG(sink, $name);" ;;
       global) echo "  SCXTWIN_REGISTER_GLOBAL(sink, $name, $section);" ;;
     esac
   done < "$tmp/objects"
