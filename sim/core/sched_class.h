@@ -23,13 +23,16 @@
 // Requests a class makes of the core go through SchedContext: Resched(cpu) asks the CPU to call
 // PickNext soon (at the same instant, after the current call returns; repeated requests merge),
 // StartTimer/OnTimer give the class its own timers, SetTaskCpu records the run queue a task sits
-// on (scx_bpf_task_cpu / task_cpu), Fail ends the run with an error (a policy that was ejected).
+// on (scx_bpf_task_cpu / task_cpu), Fail ends the run with an error, Detach hands every task to
+// the run's fallback class (a policy that was ejected; see TakeQueued). After a switch, the
+// fallback's PickNext may see as prev a running task it was never given: it is runnable.
 // Invariant the core checks: every live task is running, blocked, or counted by nr_queued().
 #ifndef SCXTWIN_SIM_CORE_SCHED_CLASS_H_
 #define SCXTWIN_SIM_CORE_SCHED_CLASS_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "sim/core/task.h"
@@ -68,6 +71,10 @@ class SchedContext {
   virtual void CancelTimer(EventHandle& handle) = 0;
   // Ends the run: the class can no longer schedule (kind/message go to the report).
   virtual void Fail(const std::string& why) = 0;
+  // The class gives up scheduling (a sched_ext policy was ejected). With a fallback class
+  // configured, the core moves every task to it once the current call returns (the kernel
+  // moves them to the fair class); without one, this is Fail(why).
+  virtual void Detach(const std::string& why) = 0;
 };
 
 class SchedClass {
@@ -83,6 +90,9 @@ class SchedClass {
   virtual TaskId PickNext(int cpu, TaskId prev) = 0;
   // Runnable tasks the class holds (not running): the core's no-task-lost check.
   virtual int64_t nr_queued() const = 0;
+  // After Detach: hands back the runnable tasks it holds (not running), in a fixed order, and
+  // forgets them. The core gives them to the fallback class.
+  virtual std::vector<TaskId> TakeQueued() { return {}; }
   // A timer the class started with ctx->StartTimer is due.
   virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).

@@ -72,6 +72,9 @@ absl::Status Simulator::Setup() {
   } else {
     queue_.Schedule(opt_.max_duration, kStop, 0, 2);
   }
+  if (opt_.fallback) {
+    if (auto s = opt_.fallback->Init(this); !s.ok()) return s;
+  }
   return cls_->Init(this);
 }
 
@@ -82,6 +85,7 @@ absl::Status Simulator::Run() {
   while (!stop_ && queue_.Pop(&e)) {
     ++result_.events;
     Dispatch(e);
+    if (switch_pending_) SwitchToFallback();
     if (opt_.check_every_events > 0 && --until_check == 0) {
       until_check = opt_.check_every_events;
       if (auto s = CheckTasks(); !s.ok()) return s;
@@ -254,6 +258,26 @@ void Simulator::Fail(const std::string& why) {
   stop_ = true;
 }
 
+void Simulator::Detach(const std::string& why) {
+  if (!opt_.fallback || cls_ == opt_.fallback) return Fail(why);
+  if (result_.detached.empty()) {
+    result_.detached = why;
+    result_.detached_at = now();
+  }
+  switch_pending_ = true;
+}
+
+void Simulator::SwitchToFallback() {
+  switch_pending_ = false;
+  SchedClass* old = cls_;
+  const std::vector<TaskId> queued = old->TakeQueued();
+  old->Finish();
+  cls_ = opt_.fallback;
+  for (TaskId t : queued) cls_->TaskWakeup(t, WakeInfo{});
+  // Every CPU looks for work in the new class (idle ones), or keeps its task (busy ones).
+  for (int c = 0; c < topo_.nr_cpus(); ++c) Resched(c);
+}
+
 void Simulator::ArmTick(int cpu) {
   Cpu& c = cpus_[cpu];
   if (queue_.IsPending(c.tick)) return;
@@ -359,11 +383,15 @@ void Simulator::Advance(int cpu, TaskId id) {
         queue_.Schedule(now() + d, kSleepDone, id);
         return;
       }
-      case CompiledOp::kWake:
+      case CompiledOp::kWake: {
         ++t.cursor.pc;
-        WakeOp(id, cpu, op);
+        // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
+        // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
+        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait;
+        WakeOp(id, cpu, op, sync);
         if (stop_) return;
         break;
+      }
       case CompiledOp::kWait:
         ++t.cursor.pc;
         if (t.pending_wakes > 0) {
@@ -406,7 +434,7 @@ void Simulator::Advance(int cpu, TaskId id) {
   }
 }
 
-void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op) {
+void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
   Task& w = tasks_[waker];
   const std::vector<TaskId>& members = members_[w.instance][op.group];
   if (members.empty()) return;
@@ -415,7 +443,7 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op) {
     if (t.state == TaskState::kBlocked && t.waiting) {
       t.waiting = false;
       --blocked_tasks_;
-      MakeRunnable(target, WakeInfo{cpu, waker, false});
+      MakeRunnable(target, WakeInfo{cpu, waker, sync});
     } else if (t.state != TaskState::kExited) {
       ++t.pending_wakes;
     }

@@ -36,6 +36,9 @@ struct SimOptions {
   int64_t check_every_events = 1 << 16;
   // Records the run's scheduling events (Perfetto, ftrace text); the caller Finish()es it.
   trace::SchedTraceWriter* trace = nullptr;
+  // Takes over every task when the class detaches (an ejected policy), as the kernel's fair
+  // class does; nullptr: a detach ends the run. Initialised at set-up, like the class.
+  SchedClass* fallback = nullptr;
 };
 
 struct CpuMetrics {
@@ -59,6 +62,8 @@ struct RunResult {
   bool stopped_by_duration = false;
   bool hit_max_duration = false;
   std::string failure;  // non-empty: the class failed (e.g. the policy was ejected)
+  std::string detached;  // non-empty: the class detached (why); the fallback ran from then
+  SimTime detached_at = -1;
   int64_t events = 0;
   int64_t context_switches = 0;
   std::vector<CpuMetrics> cpus;
@@ -98,6 +103,9 @@ class Simulator final : public SchedContext {
   EventHandle StartTimer(SimTime when, uint64_t cookie) override;
   void CancelTimer(EventHandle& handle) override { queue_.Cancel(handle); }
   void Fail(const std::string& why) override;
+  void Detach(const std::string& why) override;
+  // The class scheduling now (the fallback after a detach).
+  const SchedClass* active_class() const { return cls_; }
 
  private:
   enum EventKind : uint32_t {
@@ -129,7 +137,7 @@ class Simulator final : public SchedContext {
   void Advance(int cpu, TaskId t);
   void Block(int cpu, TaskId t);
   void Exit(int cpu, TaskId t);
-  void WakeOp(TaskId waker, int cpu, const CompiledOp& op);
+  void WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
   absl::Status CheckTasks() const;
@@ -153,6 +161,8 @@ class Simulator final : public SchedContext {
   int64_t blocked_tasks_ = 0;
   int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
   bool stop_ = false;
+  bool switch_pending_ = false;  // a detach waits for the current event to finish
+  void SwitchToFallback();
   Histogram* wait_hist_ = nullptr;
   std::unique_ptr<SchedTracer> tracer_;  // set when opt_.trace is
 };

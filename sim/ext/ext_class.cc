@@ -99,7 +99,7 @@ void ExtClass::Eject() {
     ops_->exit(&ei);
   }
   if (ctx_ && !finishing_) {
-    ctx_->Fail(absl::StrFormat("policy %s exited: %s (kind %d, %s)%s%s", ops_->name, exit_.reason,
+    ctx_->Detach(absl::StrFormat("policy %s exited: %s (kind %d, %s)%s%s", ops_->name, exit_.reason,
                                exit_.kind, ExitReason(exit_.kind), exit_.msg.empty() ? "" : ": ",
                                exit_.msg));
   }
@@ -248,7 +248,10 @@ void ExtClass::InitTaskStruct(TaskId t) {
 }
 
 void ExtClass::TaskNew(TaskId t, TaskId parent) {
-  if (exited_) return;
+  if (exited_) {
+    limbo_.push_back(t);  // the policy is gone; the fallback class takes it
+    return;
+  }
   InitTaskStruct(t);
   const int cpu = parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu;
   task_struct* p = &ts_[t];
@@ -261,23 +264,28 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     const s32 ret = ops_->init_task(p, &args);
     if (ret != 0 && opt_.log) Log("\"note\":\"init_task failed; the fork proceeds\"", absl::StrFormat(",\"ret\":%d", ret));
   }
-  if (exit_pending_) return Eject();
-  if (ops_->enable) {
+  if (ops_->enable && !exit_pending_) {
     EXT_SCOPE(cpu, Ctx::kOther);
     ++counters_.callbacks;
     if (opt_.log) Log("\"cb\":\"enable\"", absl::StrFormat(",\"pid\":%d", p->pid));
     ops_->enable(p);
   }
-  et_[t].enabled = true;
-  if (exit_pending_) return Eject();
-  Wakeup(t, SCX_WAKE_FORK, cpu, 0);
+  if (!exit_pending_) {
+    et_[t].enabled = true;
+    Wakeup(t, SCX_WAKE_FORK, cpu, 0);
+  }
+  if (exit_pending_ && !Placed(t)) limbo_.push_back(t);
   Eject();
 }
 
 void ExtClass::TaskWakeup(TaskId t, const WakeInfo& wake) {
-  if (exited_) return;
+  if (exited_) {
+    limbo_.push_back(t);
+    return;
+  }
   const int cpu = wake.waker_cpu >= 0 ? wake.waker_cpu : ctx_->task(t).cpu;
   Wakeup(t, SCX_WAKE_TTWU | (wake.sync ? SCX_WAKE_SYNC : 0), cpu, SCX_ENQ_WAKEUP);
+  if (exit_pending_ && !Placed(t)) limbo_.push_back(t);
   Eject();
 }
 
@@ -708,10 +716,32 @@ TaskId ExtClass::PickNext(int cpu, TaskId prev) {
     if (local->nr > 0) ctx_->Resched(cpu);  // put_prev left work here: look again
   }
   if (exit_pending_) {
+    // Ejected while switching: keep prev (if any) running, hand next back with the rest.
+    if (next != kNoTask && next != prev) limbo_.push_back(next);
+    if (prev != kNoTask && !Placed(prev)) {
+      Eject();
+      return prev;
+    }
     Eject();
-    return prev != kNoTask ? prev : kNoTask;
+    return kNoTask;
   }
   return next;
+}
+
+std::vector<TaskId> ExtClass::TakeQueued() {
+  std::vector<TaskId> out = limbo_;
+  limbo_.clear();
+  for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) {
+    ExtTask& e = et_[t];
+    if (e.dsq) DsqRemove(t);
+    else if (e.custody == Custody::kBpf) --nr_queued_;
+    else continue;
+    e.custody = Custody::kNone;
+    out.push_back(t);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 // The built-in idle tracking (ext_idle.c __scx_update_idle) and ops.update_idle on transitions.

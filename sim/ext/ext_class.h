@@ -85,6 +85,7 @@ class ExtClass final : public SchedClass {
   int64_t nr_queued() const override { return nr_queued_; }
   void OnTimer(uint64_t cookie) override;
   void Finish() override;
+  std::vector<TaskId> TakeQueued() override;
 
   const ExtExit& exit_info() const { return exit_; }
   bool ejected() const { return exit_.kind != 0; }
@@ -240,6 +241,8 @@ class ExtClass final : public SchedClass {
   };
   void StartWatchdog();
 
+  bool Placed(TaskId t) const { return et_[t].custody == Custody::kBpf || et_[t].dsq != nullptr; }
+
   ExtPolicyBinding policy_;
   sched_ext_ops* ops_ = nullptr;
   ExtOptions opt_;
@@ -281,6 +284,7 @@ class ExtClass final : public SchedClass {
   bool init_done_ = false;
   bool finishing_ = false;     // the run is over: the exit is not a failure of the run
   ExtCounters counters_;
+  std::vector<TaskId> limbo_;  // runnable tasks caught mid-enqueue by the ejection
   scxtwin_host_api api_{};
 };
 

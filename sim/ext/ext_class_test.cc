@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/core/fifo_class.h"
 #include "sim/core/simulator.h"
 
 namespace scxtwin::sim {
@@ -36,7 +37,7 @@ void Rec(const std::string& s) {
 
 s32 t_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
   Rec(absl::StrCat("select_cpu ", p->pid, (wake_flags & SCX_WAKE_FORK) ? " fork" : "",
-                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : ""));
+                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : "", (wake_flags & SCX_WAKE_SYNC) ? " sync" : ""));
   bool idle = false;
   s32 cpu = api->select_cpu_dfl(api->sim, p, prev_cpu, wake_flags, &idle);
   if (idle && mode.direct_idle) api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, mode.slice, 0);
@@ -284,6 +285,37 @@ TEST_F(ExtTest, NoEnqueueOpUsesTheGlobalDsq) {
   EXPECT_EQ(r->sim->result().end_time, 3 * (1000000 + 1500));
 }
 
+// After an ejection every task moves to the fallback class and the workload completes, as the
+// kernel moves tasks to the fair class.
+TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
+  for (int variant = 0; variant < 2; ++variant) {
+    mode = Mode{};
+    mode.direct_idle = false;
+    sched_ext_ops ops = MakeOps();
+    if (variant == 0) {
+      mode.hold_forever = true;  // tasks held by the policy: the watchdog ejects
+      ops.timeout_ms = 1000;
+    } else {
+      mode.error_after_enqueues = 2;  // scx_bpf_error inside ops.enqueue
+    }
+    FifoClass fallback;
+    SimOptions o;
+    o.fallback = &fallback;
+    auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 3000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb",
+                   "2", ops, o);
+    ASSERT_TRUE(r->status.ok()) << variant << ": " << r->status;
+    EXPECT_EQ(r->cls->exit_info().kind, variant == 0 ? SCX_EXIT_ERROR_STALL : SCX_EXIT_ERROR_BPF);
+    EXPECT_TRUE(r->sim->result().failure.empty());
+    EXPECT_FALSE(r->sim->result().detached.empty());
+    EXPECT_EQ(r->sim->active_class(), &fallback);
+    for (const Task& t : r->sim->tasks()) {
+      EXPECT_EQ(t.state, TaskState::kExited) << variant << " " << t.name;
+      EXPECT_EQ(t.m.run_ns, 4000000);
+    }
+    EXPECT_EQ(exit_kind_seen, r->cls->exit_info().kind);  // ops.exit ran
+  }
+}
+
 // ---- scx_bpf_select_cpu_dfl: the idle-CPU search order --------------------------------------
 struct SelectProbe {
   s32 prev = 0;
@@ -330,6 +362,22 @@ TEST_F(ExtTest, SingleCpuAffinitySkipsSelectCpu) {
   EXPECT_EQ(r->calls[2], "runnable 1");  // straight after enable: no select_cpu
   EXPECT_EQ(r->calls[3], "enqueue 1");
   EXPECT_EQ(r->sim->tasks()[0].last_ran_cpu, 1);
+}
+
+// A waker that waits right after its wake (a pipe round trip) wakes with SCX_WAKE_SYNC; a timer
+// wakeup does not.
+TEST_F(ExtTest, WakeFollowedByWaitIsSync) {
+  auto r = Start(R"pb(process { name: "pp"
+      group { name: "ping" program { sleep { fixed_ns: 1000 } } program { wake { group: "pong" } } program { wait: true } }
+      group { name: "pong" program { wait: true } program { run { fixed_ns: 1000 } } program { wake { group: "ping" } } }
+    })pb", "2", MakeOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  std::vector<std::string> selects;
+  for (const std::string& c : r->calls) {
+    if (c.rfind("select_cpu", 0) == 0) selects.push_back(c);
+  }
+  EXPECT_EQ(selects, (std::vector<std::string>{"select_cpu 1 fork", "select_cpu 2 fork", "select_cpu 1 ttwu",
+                                               "select_cpu 2 ttwu sync", "select_cpu 1 ttwu"}));
 }
 
 // Kicks: SCX_KICK_PREEMPT zeroes the running task's slice and reschedules its CPU.

@@ -40,6 +40,24 @@ Entity& FairClass::Ent(TaskId t) {
   return ents_[t];
 }
 
+void FairClass::InitEntity(TaskId t) {
+  Entity& e = Ent(t);
+  if (e.slice != 0) return;
+  e.weight = ctx_->task(t).weight;
+  e.slice = base_slice_;
+  e.vlag = 0;
+  e.exec_seen = ctx_->task(t).sum_exec;
+}
+
+void FairClass::AdoptRunning(int cpu, TaskId t) {
+  Entity& e = Ent(t);
+  if (e.on_rq) return;
+  InitEntity(t);
+  e.exec_seen = ctx_->task(t).sum_exec;
+  Enqueue(cpu, &e, /*initial=*/false);
+  Rq(cpu).SetCurr(&e);
+}
+
 bool FairClass::Idle(int cpu) const {
   return ctx_->curr(cpu) == kNoTask && rqs_[cpu]->nr_runnable() == 0;
 }
@@ -103,12 +121,9 @@ void FairClass::CheckPreempt(int cpu, Entity* wakee) {
 }
 
 void FairClass::TaskNew(TaskId t, TaskId parent) {
+  InitEntity(t);
   Entity& e = Ent(t);
   const Task& task = ctx_->task(t);
-  e.weight = task.weight;
-  e.slice = base_slice_;
-  e.vlag = 0;
-  e.exec_seen = task.sum_exec;
   const int from = parent != kNoTask ? ctx_->task(parent).cpu : task.cpu;
   const int cpu = SelectForkCpu(t, from);
   Enqueue(cpu, &e, /*initial=*/true);
@@ -116,6 +131,7 @@ void FairClass::TaskNew(TaskId t, TaskId parent) {
 }
 
 void FairClass::TaskWakeup(TaskId t, const WakeInfo& wake) {
+  InitEntity(t);
   Entity& e = Ent(t);
   e.exec_seen = ctx_->task(t).sum_exec;
   if (e.on_rq && e.delayed) {
@@ -130,17 +146,20 @@ void FairClass::TaskWakeup(TaskId t, const WakeInfo& wake) {
 }
 
 void FairClass::TaskBlock(TaskId t, int cpu) {
+  AdoptRunning(cpu, t);
   UpdateCurr(cpu, false);
   Entity& e = Ent(t);
   if (Rq(cpu).DequeueSleep(&e)) ++stats_.delayed_dequeues;
 }
 
 void FairClass::TaskExit(TaskId t, int cpu) {
+  AdoptRunning(cpu, t);
   UpdateCurr(cpu, false);
   Rq(cpu).Remove(&Ent(t));
 }
 
 void FairClass::Tick(int cpu, TaskId curr) {
+  AdoptRunning(cpu, curr);
   UpdateCurr(cpu, true);
   // The tick turns a lazy reschedule mark into a reschedule.
   if (lazy_resched_[cpu]) ctx_->Resched(cpu);
@@ -156,6 +175,7 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
   RunQueue& rq = Rq(cpu);
   lazy_resched_[cpu] = false;  // any pass through the scheduler consumes the mark
   if (prev != kNoTask) {
+    AdoptRunning(cpu, prev);
     UpdateCurr(cpu, false);
   } else {
     rq.PutPrev();

@@ -66,6 +66,11 @@ class FairClass final : public SchedClass {
 
  private:
   Entity& Ent(TaskId t);
+  // Weight and slice of a task the class meets for the first time.
+  void InitEntity(TaskId t);
+  // A fallback class takes over a run mid-way (an ejected sched_ext policy): a task running on
+  // `cpu` it was never given becomes that queue's curr.
+  void AdoptRunning(int cpu, TaskId t);
   RunQueue& Rq(int cpu) { return *rqs_[cpu]; }
   // Brings the running task's vruntime up to date; reschedules the CPU if its request ended
   // with others waiting (tick preemption, MODEL.md 1).

@@ -57,6 +57,7 @@ class FakeContext final : public SchedContext {
   EventHandle StartTimer(SimTime, uint64_t) override { return EventHandle(); }
   void CancelTimer(EventHandle&) override {}
   void Fail(const std::string& why) override { failure = why; }
+  void Detach(const std::string& why) override { failure = why; }
 
   std::string failure;
 

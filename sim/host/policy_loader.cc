@@ -53,6 +53,7 @@ struct Collected {
   std::vector<std::string> map_names;
   std::vector<std::pair<std::string, sched_ext_ops*>> ops;
   std::vector<Global> globals;
+  std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs;
 };
 
 // Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
@@ -143,6 +144,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     g.scalar = static_cast<scxtwin_scalar>(def->scalar);
     static_cast<Collected*>(ctx)->globals.push_back(std::move(g));
   };
+  sink.prog = [](void* ctx, const char* name, scxtwin_syscall_prog_fn prog) {
+    static_cast<Collected*>(ctx)->programs.emplace_back(name, prog);
+  };
   registry(&sink);
 
   // The scheduler.
@@ -186,12 +190,23 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   std::sort(got.globals.begin(), got.globals.end(),
             [](const Global& a, const Global& b) { return a.name < b.name; });
   self->globals_ = std::move(got.globals);
+  self->programs_ = std::move(got.programs);
   return self;
 }
 
 PolicyInstance::~PolicyInstance() {
   maps_.reset();
   if (handle_) dlclose(handle_);
+}
+
+absl::StatusOr<scxtwin_syscall_prog_fn> PolicyInstance::FindProgram(absl::string_view name) const {
+  std::vector<std::string> names;
+  for (const auto& [n, fn] : programs_) {
+    if (n == name) return fn;
+    names.push_back(n);
+  }
+  return absl::NotFoundError(absl::StrCat("policy ", path_, ": no SEC(\"syscall\") program '", name,
+                                          "'; it has: ", names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
 std::vector<const Global*> PolicyInstance::Knobs() const {

@@ -75,6 +75,10 @@ class PolicyInstance {
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.
   absl::StatusOr<int64_t> ReadScalar(absl::string_view name) const;
 
+  // A SEC("syscall") program by name: what user space runs with bpf_prog_test_run. Call it
+  // with the simulator's host API installed (its kfuncs run outside any callback).
+  absl::StatusOr<scxtwin_syscall_prog_fn> FindProgram(absl::string_view name) const;
+
   // Maps.
   HostMaps& maps() { return *maps_; }
   // Sums a per-CPU array of u64 counters (e.g. `stats`) over CPUs: one sum per index.
@@ -98,6 +102,7 @@ class PolicyInstance {
   sched_ext_ops* ops_ = nullptr;
   std::string ops_variable_;
   std::vector<Global> globals_;
+  std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;
   scxtwin_host_api api_ = {};

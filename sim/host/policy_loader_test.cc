@@ -2,6 +2,7 @@
 // callbacks against the fake host.
 #include "sim/host/policy_loader.h"
 
+#include <cerrno>
 #include <cstring>
 #include <string>
 
@@ -185,6 +186,23 @@ TEST(PolicyLoaderTest, ExitRecordIsFilledByTheExitCallback) {
   EXPECT_EQ(rec->exit_code, 3);
   EXPECT_STREQ(rec->reason, reason);
   EXPECT_STREQ(rec->msg, "done");
+}
+
+TEST(PolicyLoaderTest, SyscallProgramsCanBeRunFromUserSpace) {
+  FakeHost host(2);
+  auto policy = LoadProbe(2);
+  policy->InstallApi(host.Api());
+  auto prog = policy->FindProgram("probe_syscall");
+  ASSERT_TRUE(prog.ok()) << prog.status();
+  host.AddTask(9, "target");
+  struct { s32 pid, result; } args = {9, 0};
+  EXPECT_EQ((*prog)(&args), 0);
+  EXPECT_EQ(args.result, 1000);
+  args.pid = 10;
+  EXPECT_EQ((*prog)(&args), -ESRCH);
+  auto missing = policy->FindProgram("probe_enqueue");  // a callback, not a syscall program
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("probe_syscall"), std::string::npos);
 }
 
 TEST(PolicyLoaderTest, BadObjectsAreRejectedByName) {

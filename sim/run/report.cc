@@ -64,7 +64,7 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
                         Ms(r.end_time), r.events, r.context_switches, callbacks, kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
-                        !r.failure.empty() ? "policy ejected" : r.stopped_by_duration ? "duration reached"
+                        !r.failure.empty() ? "run stopped: " + r.failure : r.stopped_by_duration ? "duration reached"
                         : r.hit_max_duration ? "max duration reached" : "all tasks exited",
                         ExitKindName(ex.kind), ex.reason, ex.msg.empty() ? "" : ": ", ex.msg);
   if (run.fair != nullptr) {
@@ -75,6 +75,10 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
         "tasks left in place; %d delayed dequeues\n",
         Ms(run.fair->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.lazy_deferrals,
         f.periodic_moves, f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
+  }
+  if (!r.detached.empty()) {
+    os << absl::StrFormat("policy ejected at %s ms; the fallback class (%s) ran the rest, as the kernel's fair class does\n",
+                          Ms(r.detached_at), run.fallback ? run.fallback->name() : "none");
   }
   if (!run.stats.empty()) {
     std::vector<std::string> s;
@@ -136,7 +140,8 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
      << ",\"callbacks\":" << callbacks << ",\"kfuncs\":" << kfuncs;
-  os << ",\"ejected\":" << (r.failure.empty() ? "false" : "true");
+  os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")
+     << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code
      << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg) << ",\"time_ns\":" << ex.time << "}";
   os << ",\"stats\":[" << absl::StrJoin(run.stats, ",") << "]";

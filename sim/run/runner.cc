@@ -180,6 +180,11 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   so.duration = config.duration;
   so.costs = out->costs;
   so.trace = out->trace.get();
+  if (config.continue_after_ejection) {
+    // The kernel hands an ejected policy's tasks to its fair class: so does the run.
+    out->fallback = std::make_unique<fair::FairClass>();
+    so.fallback = out->fallback.get();
+  }
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
   auto thread_cpu = [] {
     timespec ts;

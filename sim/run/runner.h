@@ -37,6 +37,9 @@ struct RunConfig {
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
   std::string perfetto;  // write a binary Perfetto trace here ("" = none)
   std::string ftrace;    // write the ftrace text here ("" = none)
+  // After an ejection, keep running the workload under a fallback class: the fair class
+  // (sim/fair), where the kernel moves every task.
+  bool continue_after_ejection = true;
 };
 
 struct RunOutput {
@@ -48,6 +51,7 @@ struct RunOutput {
   std::unique_ptr<host::PolicyInstance> policy;
   std::unique_ptr<ExtClass> ext;
   std::unique_ptr<fair::FairClass> fair;
+  std::unique_ptr<SchedClass> fallback;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
   // Time Simulator::Run took, never printed by the report (keeps output deterministic).

@@ -33,7 +33,8 @@ struct Outcome {
   std::unique_ptr<sim::Topology> topology;
   std::unique_ptr<sim::ExtClass> ext;
   std::unique_ptr<sim::Simulator> simulator;
-  absl::Status run;  // not OK: the scheduler failed to attach (or the run broke an invariant)
+  // Not OK: the scheduler failed to attach, the run broke an invariant, or the setup failed.
+  absl::Status run = absl::FailedPreconditionError("not run (setup failed)");
 
   const sim::ExtExit& exit() const { return ext->exit_info(); }
   // The exit record ops.exit filled (the selftest's skel->data->uei).

@@ -161,6 +161,24 @@ void BPF_STRUCT_OPS(probe_exit, struct scx_exit_info *ei)
 	UEI_RECORD(uei, ei);
 }
 
+/* Run from user space (bpf_prog_test_run in the kernel, PolicyInstance::FindProgram here). */
+struct probe_args {
+	s32 pid;
+	s32 result;
+};
+
+SEC("syscall")
+int probe_syscall(struct probe_args *args)
+{
+	struct task_struct *p = bpf_task_from_pid(args->pid);
+
+	if (!p)
+		return -ESRCH;
+	args->result = scx_bpf_task_cpu(p) + 1000;
+	bpf_task_release(p);
+	return 0;
+}
+
 SCX_OPS_DEFINE(probe_ops,
 	       .select_cpu = (void *)probe_select_cpu,
 	       .enqueue = (void *)probe_enqueue,

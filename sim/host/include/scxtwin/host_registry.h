@@ -48,11 +48,15 @@ struct scxtwin_global_def {
 	u32 scalar;  /* enum scxtwin_scalar */
 };
 
+/* A SEC("syscall") program, which user space runs (bpf_prog_test_run); `ctx` is its argument. */
+typedef int (*scxtwin_syscall_prog_fn)(void *ctx);
+
 struct scxtwin_registry_sink {
 	void *ctx;
 	void (*map)(void *ctx, const struct scxtwin_map_def *def);
 	void (*ops)(void *ctx, const char *name, struct sched_ext_ops *ops);
 	void (*global)(void *ctx, const struct scxtwin_global_def *def);
+	void (*prog)(void *ctx, const char *name, scxtwin_syscall_prog_fn prog);
 };
 
 #define SCXTWIN_REGISTRY_SYMBOL "scxtwin_registry"
@@ -120,6 +124,9 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 
 #define SCXTWIN_REGISTER_OPS(sink, var)                                                      \
 	(sink)->ops((sink)->ctx, #var, (struct sched_ext_ops *)&(var))
+
+#define SCXTWIN_REGISTER_PROG(sink, fn)                                                      \
+	(sink)->prog((sink)->ctx, #fn, (scxtwin_syscall_prog_fn)(void *)(fn))
 
 #define SCXTWIN_SCALAR_KIND(x)                                                               \
 	_Generic((x), _Bool: SCXTWIN_SCALAR_BOOL, char: SCXTWIN_SCALAR_SIGNED,                 \
