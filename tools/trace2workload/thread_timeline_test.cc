@@ -1,5 +1,6 @@
 #include "tools/trace2workload/thread_timeline.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -162,12 +163,25 @@ TEST(TraceStats, PercentilesAreNearestRank) {
   EXPECT_EQ(Percentile({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 90), 9);
 }
 
+TEST(TraceStats, LogNormalFit) {
+  // ln of 1000 and 4000 average to ln 2000; their standard deviation is ln 2.
+  LogNormalFit f = FitLogNormal({1000, 4000, 0});
+  EXPECT_EQ(f.median_ns, 2000);
+  EXPECT_NEAR(f.sigma, std::log(2.0), 1e-9);
+  EXPECT_EQ(f.max_ns, 4000);
+  EXPECT_EQ(FitLogNormal({}).median_ns, 0);
+}
+
 TEST(TraceStats, TableHasOneRowPerThreadAndTotals) {
   std::string table = FormatStats(Tiny());
   EXPECT_NE(table.find("vmm-200"), std::string::npos) << table;
   EXPECT_NE(table.find("vmm-201"), std::string::npos) << table;
   EXPECT_NE(table.find("2.500"), std::string::npos) << table;  // 201's CPU in ms
   EXPECT_NE(table.find("wall 0.003 s"), std::string::npos) << table;
+  // vmm-200's one timed sleep of 2 ms, as a pasteable op.
+  EXPECT_NE(table.find("sleep { lognormal { median_ns: 2000000 sigma: 0.00 max_ns: 2000000 } }"),
+            std::string::npos)
+      << table;
 }
 
 }  // namespace

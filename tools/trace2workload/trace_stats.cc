@@ -16,6 +16,34 @@ int64_t Percentile(std::vector<int64_t> v, double p) {
   return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
 }
 
+LogNormalFit FitLogNormal(const std::vector<int64_t>& samples) {
+  LogNormalFit fit;
+  double sum = 0, sum_sq = 0;
+  int n = 0;
+  for (int64_t x : samples) {
+    if (x <= 0) continue;
+    const double l = std::log(static_cast<double>(x));
+    sum += l;
+    sum_sq += l * l;
+    ++n;
+    fit.max_ns = std::max(fit.max_ns, x);
+  }
+  if (n == 0) return fit;
+  const double mean = sum / n;
+  fit.median_ns = static_cast<int64_t>(std::llround(std::exp(mean)));
+  fit.sigma = n > 1 ? std::sqrt(std::max(0.0, sum_sq / n - mean * mean)) : 0.0;
+  return fit;
+}
+
+namespace {
+
+std::string LogNormalOp(const char* op, const LogNormalFit& f) {
+  return absl::StrFormat("%s { lognormal { median_ns: %d sigma: %.2f max_ns: %d } }", op,
+                         f.median_ns, f.sigma, f.max_ns);
+}
+
+}  // namespace
+
 std::string FormatStats(const TreeTrace& tree) {
   std::string out = absl::StrFormat(
       "%-24s %9s %7s %9s %9s %7s %9s %9s %6s %6s %7s\n", "thread", "cpu_ms", "oncpu",
@@ -37,6 +65,16 @@ std::string FormatStats(const TreeTrace& tree) {
       "implied = stretches whose switch-in the trace lacks (start estimated); wakers from %s\n",
       tree.threads.size(), cpu / 1e9, (tree.end_ns - tree.start_ns) / 1e9, tree.root_filename,
       tree.wakers_from_waking ? "sched_waking" : "sched_wakeup");
+  out += "\nlog-normal fits (run = burst CPU time, sleep = timed blocks), as workload ops:\n";
+  for (const ThreadTrace& t : tree.threads) {
+    std::vector<int64_t> sleeps;
+    for (const Step& step : t.program) {
+      if (step.kind == Step::kSleep) sleeps.push_back(step.ns);
+    }
+    absl::StrAppendFormat(&out, "%-24s %s\n%-24s %s\n", GroupName(t),
+                          LogNormalOp("run", FitLogNormal(t.burst_ns)), "",
+                          LogNormalOp("sleep", FitLogNormal(sleeps)));
+  }
   return out;
 }
 
