@@ -26,7 +26,7 @@ txt_switches=$(grep -c ': sched_switch: ' "$TEST_TMPDIR/run.trace")
 [[ $bin_switches -eq $txt_switches ]] || fail "switches: perfetto $bin_switches, ftrace $txt_switches"
 # trace2workload reads the first VM's tree back: a main thread and four vCPUs.
 stats=$("$t2w" "$TEST_TMPDIR/run.trace" --root=vm --stats) || fail "trace2workload exited $?"
-[[ $(grep -c '^vcpu-' <<<"$stats") -eq 4 ]] || fail "expected 4 vcpu threads: $stats"
+[[ $(grep -cE '^vcpu-[0-9]+ +[0-9]' <<<"$stats") -eq 4 ]] || fail "expected 4 vcpu rows: $stats"
 grep -q 'wakers from sched_waking' <<<"$stats" || fail "not read as sched_waking: $stats"
 err=$("$sim" --policy=eevdf --workload="$wl" --perfetto=/nonexistent-dir/x 2>&1)
 [[ $? -eq 2 ]] || fail "unwritable --perfetto accepted"
