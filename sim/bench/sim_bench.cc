@@ -1,0 +1,133 @@
+// Simulator throughput: simulated scheduling events (policy callbacks) and context switches per
+// second of the simulating thread's CPU time (one core; wall time on a shared machine also
+// counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of 10x as many
+// tasks as CPUs; and the event queue alone.
+//
+//   bazel run -c opt //sim/bench -- [--benchmark_filter=...]
+//
+// Policies: the fair class `eevdf` and the simulator's test scheduler `wvtime` (always), the kernel tree's `scx_simple`
+// (compiled from the cache at start-up, skipped without it), and the project's `vtime` and
+// `homing` when their host objects are in the runfiles (policy/NAME_host.so).
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmark/benchmark.h"
+#include "sim/engine/event_queue.h"
+#include "sim/host/testing/kernel_tree.h"
+#include "sim/run/runner.h"
+
+namespace scxtwin::sim {
+namespace {
+
+std::string g_argv0;
+std::string g_tmp;
+
+// 10 tasks per CPU, each alternating exponential bursts (mean 50 us) and sleeps (mean 200 us):
+// about 2x oversubscribed on average, with bursts of contention.
+std::string BurstyWorkload(int cpus, int64_t duration_ns) {
+  const std::string path = absl::StrCat(g_tmp, "/bursty_", cpus, ".textpb");
+  std::ofstream(path) << absl::StrFormat(R"pb(
+name: "bench_bursty"
+description: "10 tasks per CPU alternating ~50 us bursts and ~200 us sleeps"
+duration_ns: %d
+process {
+  name: "bursty"
+  group {
+    name: "t"
+    count: %d
+    program { loop { body { run { exponential { mean_ns: 50000 } } } body { sleep { exponential { mean_ns: 200000 } } } } }
+  }
+}
+)pb", duration_ns, 10 * cpus);
+  return path;
+}
+
+std::string g_simple_path;  // scx_simple built from the kernel tree, or "" if unavailable
+
+void BM_Policy(benchmark::State& state, std::string policy) {
+  const int cpus = static_cast<int>(state.range(0));
+  RunConfig config;
+  config.policy = policy == "scx_simple" ? g_simple_path : policy;
+  if (config.policy.empty()) {
+    state.SkipWithError("scx_simple not available (no cached kernel tree)");
+    return;
+  }
+  config.policy_dirs = DefaultPolicyDirs(g_argv0.c_str());
+  config.workload = BurstyWorkload(cpus, cpus <= 16 ? 400 * kNsPerMs : 100 * kNsPerMs);
+  config.topology = cpus == 16 ? "1x2x4x2" : "2x4x8x2";
+  int64_t callbacks = 0, switches = 0, events = 0;
+  for (auto _ : state) {
+    auto run = RunSimulation(config);
+    if (!run.ok()) {
+      state.SkipWithError(std::string(run.status().message()).c_str());
+      return;
+    }
+    // CPU time of the simulating thread: the machine is shared, wall time also counts waiting.
+    state.SetIterationTime((*run)->cpu_seconds);
+    if ((*run)->ext != nullptr) callbacks += (*run)->ext->counters().callbacks;  // eevdf: none
+    switches += (*run)->sim->result().context_switches;
+    events += (*run)->sim->result().events;
+  }
+  state.counters["callbacks/s"] = benchmark::Counter(static_cast<double>(callbacks), benchmark::Counter::kIsRate);
+  state.counters["switches/s"] = benchmark::Counter(static_cast<double>(switches), benchmark::Counter::kIsRate);
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+
+// The event queue alone: a steady population of pending events, each pop schedules one more
+// (the shape of a simulation's hot loop), one in eight cancelled.
+void BM_EventQueue(benchmark::State& state) {
+  const int pending = static_cast<int>(state.range(0));
+  EventQueue q;
+  std::mt19937_64 rng(1);
+  std::vector<EventHandle> handles(pending);
+  for (int i = 0; i < pending; ++i) handles[i] = q.Schedule(static_cast<SimTime>(rng() % 100000), 0, i);
+  int64_t n = 0;
+  Event e;
+  for (auto _ : state) {
+    if (!q.Pop(&e)) break;
+    EventHandle h = q.Schedule(q.now() + 1 + static_cast<SimTime>(rng() % 100000), 0, e.target);
+    if ((n & 7) == 0) {
+      q.Cancel(handles[e.target]);
+      handles[e.target] = q.Schedule(q.now() + 50000, 0, e.target);
+    } else {
+      handles[e.target] = h;
+    }
+    ++n;
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EventQueue)->Arg(160)->Arg(1280);
+
+}  // namespace
+}  // namespace scxtwin::sim
+
+int main(int argc, char** argv) {
+  using scxtwin::sim::BM_Policy;
+  scxtwin::sim::g_argv0 = argv[0];
+  char tmpl[] = "/tmp/scxtwin_bench.XXXXXX";
+  scxtwin::sim::g_tmp = mkdtemp(tmpl);
+  if (!getenv("TEST_TMPDIR")) setenv("TEST_TMPDIR", scxtwin::sim::g_tmp.c_str(), 1);
+  auto simple = scxtwin::host::BuildKernelTreePolicy("tools/sched_ext/scx_simple.bpf.c");
+  if (simple.ok()) scxtwin::sim::g_simple_path = *simple;
+  for (const char* policy : {"eevdf", "wvtime", "scx_simple", "vtime", "homing"}) {
+    benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy).c_str(), BM_Policy, std::string(policy))
+        ->Arg(16)
+        ->Arg(128)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(3);
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::string rm = "rm -rf '" + scxtwin::sim::g_tmp + "'";
+  return system(rm.c_str()) == 0 ? 0 : 0;
+}

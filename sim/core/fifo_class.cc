@@ -1,0 +1,46 @@
+#include "sim/core/fifo_class.h"
+
+namespace scxtwin::sim {
+
+absl::Status FifoClass::Init(SchedContext* ctx) {
+  ctx_ = ctx;
+  slice_start_.assign(ctx->topology().nr_cpus(), 0);
+  kicked_.assign(ctx->topology().nr_cpus(), false);
+  return absl::OkStatus();
+}
+
+void FifoClass::Enqueue(TaskId t) {
+  queue_.push_back(t);
+  const Task& task = ctx_->task(t);
+  // Wake the first idle CPU the task may run on.
+  for (int c = task.affinity.First(); c >= 0; c = task.affinity.Next(c + 1)) {
+    if (ctx_->curr(c) == kNoTask && !kicked_[c]) {
+      kicked_[c] = true;
+      ctx_->Resched(c);
+      return;
+    }
+  }
+}
+
+void FifoClass::Tick(int cpu, TaskId curr) {
+  if (ctx_->task(curr).sum_exec - slice_start_[cpu] >= slice_ns_ && !queue_.empty()) {
+    ctx_->Resched(cpu);
+  }
+}
+
+TaskId FifoClass::PickNext(int cpu, TaskId prev) {
+  kicked_[cpu] = false;
+  if (prev != kNoTask && ctx_->task(prev).sum_exec - slice_start_[cpu] < slice_ns_) return prev;
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (!ctx_->task(*it).affinity.Test(cpu)) continue;
+    const TaskId next = *it;
+    queue_.erase(it);
+    if (prev != kNoTask) queue_.push_back(prev);
+    slice_start_[cpu] = ctx_->task(next).sum_exec;
+    return next;
+  }
+  if (prev != kNoTask) slice_start_[cpu] = ctx_->task(prev).sum_exec;
+  return prev;
+}
+
+}  // namespace scxtwin::sim

@@ -1,0 +1,104 @@
+// The scheduling-class interface: how a scheduler plugs into the simulator core.
+//
+// The core owns time, CPUs and tasks (their programs, states and accounting). A class owns only
+// the runnable tasks the core hands it and decides which one each CPU runs next. Two classes
+// implement this: the ext class (sim/ext/), which hosts a sched_ext policy, and the fair class
+// (sim/fair/), an EEVDF model. One class schedules every task of a run.
+//
+// Protocol (every call happens at ctx->now(); none may block or advance time):
+//   Init            once, before any task exists.
+//   TaskNew(t)      t was created (fork or process arrival) and is runnable; the class takes it.
+//   TaskWakeup(t)   t was blocked and is runnable again; the class takes it.
+//   TaskBlock(t)    t, running on cpu, blocks (sleep or wait): the class lets go of it. The core
+//                   then calls PickNext(cpu, kNoTask).
+//   TaskExit(t)     t, running on cpu, ended: the class forgets it. Then PickNext(cpu, kNoTask).
+//   Tick(cpu, t)    the periodic tick on a CPU running t (t.sum_exec is up to date).
+//   PickNext(cpu, prev)
+//                   the CPU reschedules (after ctx->Resched(cpu), or because its task blocked,
+//                   exited, or the CPU was idle and got work). prev is the task still running
+//                   there and runnable, or kNoTask. Return prev to keep it running, another
+//                   runnable task the class holds (the core switches to it, prev goes back to the
+//                   class, which must have requeued it), or kNoTask to idle (prev likewise requeued).
+//                   A returned task must allow the CPU (its affinity).
+// Requests a class makes of the core go through SchedContext: Resched(cpu) asks the CPU to call
+// PickNext soon (at the same instant, after the current call returns; repeated requests merge),
+// StartTimer/OnTimer give the class its own timers, SetTaskCpu records the run queue a task sits
+// on (scx_bpf_task_cpu / task_cpu), Fail ends the run with an error, Detach hands every task to
+// the run's fallback class (a policy that was ejected; see TakeQueued). After a switch, the
+// fallback's PickNext may see as prev a running task it was never given: it is runnable.
+// Invariant the core checks: every live task is running, blocked, or counted by nr_queued().
+#ifndef SCXTWIN_SIM_CORE_SCHED_CLASS_H_
+#define SCXTWIN_SIM_CORE_SCHED_CLASS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "sim/core/task.h"
+#include "sim/engine/event_queue.h"
+#include "sim/engine/time.h"
+#include "sim/machine/costs.h"
+#include "sim/machine/topology.h"
+
+namespace scxtwin::sim {
+
+// Wakeup details a class may use (mirrors SCX_WAKE_* / the fair class's wake flags).
+struct WakeInfo {
+  int32_t waker_cpu = -1;      // CPU of the waking task, -1 for a timer
+  TaskId waker = kNoTask;
+  bool sync = false;           // the waker is about to block (WF_SYNC)
+};
+
+class SchedContext {
+ public:
+  virtual ~SchedContext() = default;
+  virtual SimTime now() const = 0;
+  virtual const Topology& topology() const = 0;
+  virtual const MachineCosts& costs() const = 0;
+  virtual const Task& task(TaskId t) const = 0;
+  virtual Task& mutable_task(TaskId t) = 0;
+  virtual int32_t nr_tasks() const = 0;  // ids are 0..nr_tasks()-1 (exited ones included)
+  // The task running on cpu, or kNoTask when idle.
+  virtual TaskId curr(int cpu) const = 0;
+  virtual void Resched(int cpu) = 0;
+  virtual void SetTaskCpu(TaskId t, int cpu) = 0;
+  // Brings the running task's sum_exec up to now (the class's update_curr).
+  virtual void UpdateCurr(int cpu) = 0;
+  // Calls the class's OnTimer(cookie) at `when` (watchdogs, BPF timers). Returns a handle
+  // for CancelTimer.
+  virtual EventHandle StartTimer(SimTime when, uint64_t cookie) = 0;
+  virtual void CancelTimer(EventHandle& handle) = 0;
+  // Ends the run: the class can no longer schedule (kind/message go to the report).
+  virtual void Fail(const std::string& why) = 0;
+  // The class gives up scheduling (a sched_ext policy was ejected). With a fallback class
+  // configured, the core moves every task to it once the current call returns (the kernel
+  // moves them to the fair class); without one, this is Fail(why).
+  virtual void Detach(const std::string& why) = 0;
+};
+
+class SchedClass {
+ public:
+  virtual ~SchedClass() = default;
+  virtual std::string name() const = 0;
+  virtual absl::Status Init(SchedContext* ctx) = 0;
+  virtual void TaskNew(TaskId t, TaskId parent) = 0;
+  virtual void TaskWakeup(TaskId t, const WakeInfo& wake) = 0;
+  virtual void TaskBlock(TaskId t, int cpu) = 0;
+  virtual void TaskExit(TaskId t, int cpu) = 0;
+  virtual void Tick(int cpu, TaskId curr) = 0;
+  virtual TaskId PickNext(int cpu, TaskId prev) = 0;
+  // Runnable tasks the class holds (not running): the core's no-task-lost check.
+  virtual int64_t nr_queued() const = 0;
+  // After Detach: hands back the runnable tasks it holds (not running), in a fixed order, and
+  // forgets them. The core gives them to the fallback class.
+  virtual std::vector<TaskId> TakeQueued() { return {}; }
+  // A timer the class started with ctx->StartTimer is due.
+  virtual void OnTimer(uint64_t cookie) {}
+  // Called once when the run ends (the ext class reports the policy's exit here).
+  virtual void Finish() {}
+};
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_CORE_SCHED_CLASS_H_

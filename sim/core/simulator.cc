@@ -1,0 +1,544 @@
+#include "sim/core/simulator.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sim/workload/dist.h"
+#include "sim/workload/rng.h"
+
+namespace scxtwin::sim {
+
+uint32_t NiceToWeight(int nice) {
+  // kernel/sched/core.c: sched_prio_to_weight[40].
+  static constexpr uint32_t kWeights[40] = {
+      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+      9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+      1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+      110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+  };
+  return kWeights[std::clamp(nice, -20, 19) + 20];
+}
+
+Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedClass* sched_class,
+                     SimOptions options)
+    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)) {
+  if (opt_.trace != nullptr) tracer_ = std::make_unique<SchedTracer>(opt_.trace, spec_);
+}
+
+Simulator::~Simulator() = default;
+
+int Simulator::group_index(const Task& t) const {
+  return group_base_[result_.instances[t.instance].process] + t.group;
+}
+
+const CompiledGroup& Simulator::group_of(const Task& t) const {
+  return spec_.processes[result_.instances[t.instance].process].groups[t.group];
+}
+
+absl::Status Simulator::Setup() {
+  const int n = topo_.nr_cpus();
+  cpus_.assign(n, Cpu{});
+  result_.cpus.assign(n, CpuMetrics{});
+  wait_hist_ = &result_.wait_all;
+  for (size_t p = 0; p < spec_.processes.size(); ++p) {
+    group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
+    const CompiledProcess& proc = spec_.processes[p];
+    for (size_t g = 0; g < proc.groups.size(); ++g) {
+      auto set = ParseCpuList(proc.groups[g].affinity, n,
+                              absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity"));
+      if (!set.ok()) return set.status();
+      group_affinity_.push_back(*std::move(set));
+      result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
+    }
+    // Arrivals: one stream per process template.
+    arrival_rng_.resize(arrival_rng_.size() + 4);
+    SeedStream(&arrival_rng_[arrival_rng_.size() - 4], opt_.seed, 0xa771a1, p);
+    SimTime t = proc.poisson ? 0 : proc.at_ns;
+    for (int i = 0; i < proc.instances; ++i) {
+      if (proc.poisson) {
+        workload::Dist gap;
+        gap.mutable_exponential()->set_mean_ns(proc.poisson_mean_gap_ns);
+        t += SampleDist(gap, &arrival_rng_[arrival_rng_.size() - 4]);
+      }
+      queue_.Schedule(t, kArrival, static_cast<int32_t>(p), static_cast<uint64_t>(i));
+      ++pending_starts_;
+    }
+  }
+  result_.group_wait.resize(group_affinity_.size());
+  SimDuration duration = opt_.duration ? opt_.duration : spec_.proto.duration_ns();
+  if (duration > 0) {
+    queue_.Schedule(duration, kStop, 0, 1);
+  } else {
+    queue_.Schedule(opt_.max_duration, kStop, 0, 2);
+  }
+  if (opt_.fallback) {
+    if (auto s = opt_.fallback->Init(this); !s.ok()) return s;
+  }
+  return cls_->Init(this);
+}
+
+absl::Status Simulator::Run() {
+  if (auto s = Setup(); !s.ok()) return s;
+  Event e;
+  int64_t until_check = opt_.check_every_events;
+  while (!stop_ && queue_.Pop(&e)) {
+    ++result_.events;
+    Dispatch(e);
+    if (switch_pending_) SwitchToFallback();
+    if (opt_.check_every_events > 0 && --until_check == 0) {
+      until_check = opt_.check_every_events;
+      if (auto s = CheckTasks(); !s.ok()) return s;
+    }
+    if (live_tasks_ == 0 && pending_starts_ == 0 && !stop_) {
+      // Every task has exited and nothing will arrive: the run is over.
+      break;
+    }
+  }
+  result_.end_time = queue_.now();
+  for (int c = 0; c < topo_.nr_cpus(); ++c) Account(c);
+  cls_->Finish();
+  if (queue_.past_schedules() != 0) {
+    return absl::InternalError(absl::StrCat("invariant: ", queue_.past_schedules(),
+                                            " events were scheduled in the past"));
+  }
+  if (result_.failure.empty()) {
+    if (auto s = CheckTasks(); !s.ok()) return s;
+  }
+  return CheckCpuTime();
+}
+
+void Simulator::Dispatch(const Event& e) {
+  switch (static_cast<EventKind>(e.kind)) {
+    case kResched: {
+      Cpu& c = cpus_[e.target];
+      c.resched_pending = false;
+      Schedule(e.target, c.curr);
+      break;
+    }
+    case kBurstDone: {
+      Cpu& c = cpus_[e.target];
+      Account(e.target);
+      Advance(e.target, c.curr);
+      break;
+    }
+    case kTick: {
+      Cpu& c = cpus_[e.target];
+      if (c.curr == kNoTask) break;  // the tick stops on an idle CPU (NOHZ)
+      Account(e.target);
+      c.tick = queue_.Schedule(now() + opt_.costs.tick_ns(), kTick, e.target);
+      cls_->Tick(e.target, c.curr);
+      break;
+    }
+    case kSleepDone: {
+      --blocked_tasks_;
+      MakeRunnable(e.target, WakeInfo{});
+      break;
+    }
+    case kArrival:
+      --pending_starts_;
+      OnArrival(e.target, static_cast<int>(e.arg));
+      break;
+    case kTaskStart: {
+      --pending_starts_;
+      --result_.instances[e.target].started_groups_pending;
+      TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
+      cls_->TaskNew(t, kNoTask);
+      if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], result_.instances[e.target].process);
+      break;
+    }
+    case kClassTimer:
+      cls_->OnTimer(e.arg);
+      break;
+    case kStop:
+      stop_ = true;
+      result_.stopped_by_duration = e.arg == 1;
+      result_.hit_max_duration = e.arg == 2;
+      break;
+  }
+}
+
+void Simulator::OnArrival(int process, int instance_no) {
+  const CompiledProcess& proc = spec_.processes[process];
+  const int instance = static_cast<int>(result_.instances.size());
+  InstanceMetrics im;
+  im.process = process;
+  im.instance = instance_no;
+  im.arrival = now();
+  result_.instances.push_back(im);
+  members_.emplace_back(proc.groups.size());
+  uint64_t* rng = &arrival_rng_[4 * process];
+  for (size_t g = 0; g < proc.groups.size(); ++g) {
+    const CompiledGroup& grp = proc.groups[g];
+    if (grp.on_fork) continue;
+    for (int i = 0; i < grp.count; ++i) {
+      const SimDuration delay = grp.start ? SampleDist(*grp.start, rng) : 0;
+      const uint64_t arg = (static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(i);
+      if (delay == 0) {
+        TaskId t = CreateTask(instance, static_cast<int>(g), i, kNoTask);
+        cls_->TaskNew(t, kNoTask);
+        if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], process);
+      } else {
+        // Counted live from now so the instance does not look complete before it starts.
+        ++result_.instances[instance].started_groups_pending;
+        queue_.Schedule(now() + delay, kTaskStart, instance, arg);
+        ++pending_starts_;
+      }
+    }
+  }
+}
+
+TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) {
+  InstanceMetrics& im = result_.instances[instance];
+  const CompiledProcess& proc = spec_.processes[im.process];
+  const CompiledGroup& grp = proc.groups[group];
+  const TaskId id = static_cast<TaskId>(tasks_.size());
+  tasks_.emplace_back();
+  Task& t = tasks_.back();
+  t.id = id;
+  t.pid = id + 1;
+  t.name = absl::StrCat(proc.name, ".", im.instance, "/", grp.name, ".", index);
+  t.instance = instance;
+  t.group = group;
+  t.index = index;
+  t.parent = parent;
+  t.nice = grp.nice;
+  t.weight = NiceToWeight(grp.nice);
+  t.affinity = group_affinity_[group_base_[im.process] + group];
+  t.nr_cpus_allowed = t.affinity.Count();
+  t.working_set = grp.working_set;
+  t.state = TaskState::kRunnable;
+  t.cpu = parent != kNoTask ? tasks_[parent].cpu : t.affinity.First();
+  if (!t.affinity.Test(t.cpu)) t.cpu = t.affinity.First();
+  t.created_at = now();
+  t.runnable_since = now();
+  SeedStream(t.rng_state, opt_.seed, (static_cast<uint64_t>(instance) << 20) | group, index);
+  t.next_rr.assign(proc.groups.size(), 0);
+  members_[instance][group].push_back(id);
+  ++im.live_tasks;
+  ++live_tasks_;
+  return id;
+}
+
+void Simulator::Account(int cpu) {
+  Cpu& c = cpus_[cpu];
+  const SimTime t = now();
+  if (t <= c.mark) return;
+  CpuMetrics& m = result_.cpus[cpu];
+  if (c.curr == kNoTask) {
+    m.idle_ns += t - c.mark;
+  } else {
+    Task& task = tasks_[c.curr];
+    const SimTime work_from = std::max(c.mark, task.exec_start);
+    if (work_from > c.mark) m.overhead_ns += std::min(t, work_from) - c.mark;
+    if (t > work_from) {
+      const SimDuration d = t - work_from;
+      m.busy_ns += d;
+      task.sum_exec += d;
+      task.m.run_ns += d;
+      task.burst_left -= d;
+    }
+  }
+  c.mark = t;
+}
+
+void Simulator::Resched(int cpu) {
+  Cpu& c = cpus_[cpu];
+  if (c.resched_pending) return;
+  c.resched_pending = true;
+  queue_.Schedule(now(), kResched, cpu);
+}
+
+EventHandle Simulator::StartTimer(SimTime when, uint64_t cookie) {
+  return queue_.Schedule(when, kClassTimer, 0, cookie);
+}
+
+void Simulator::Fail(const std::string& why) {
+  if (result_.failure.empty()) result_.failure = why;
+  stop_ = true;
+}
+
+void Simulator::Detach(const std::string& why) {
+  if (!opt_.fallback || cls_ == opt_.fallback) return Fail(why);
+  if (result_.detached.empty()) {
+    result_.detached = why;
+    result_.detached_at = now();
+  }
+  switch_pending_ = true;
+}
+
+void Simulator::SwitchToFallback() {
+  switch_pending_ = false;
+  SchedClass* old = cls_;
+  const std::vector<TaskId> queued = old->TakeQueued();
+  old->Finish();
+  cls_ = opt_.fallback;
+  for (TaskId t : queued) cls_->TaskWakeup(t, WakeInfo{});
+  // Every CPU looks for work in the new class (idle ones), or keeps its task (busy ones).
+  for (int c = 0; c < topo_.nr_cpus(); ++c) Resched(c);
+}
+
+void Simulator::ArmTick(int cpu) {
+  Cpu& c = cpus_[cpu];
+  if (queue_.IsPending(c.tick)) return;
+  // Ticks sit on one global grid (multiples of the tick period), as with a periodic timer.
+  const SimDuration period = opt_.costs.tick_ns();
+  c.tick = queue_.Schedule((now() / period + 1) * period, kTick, cpu);
+}
+
+void Simulator::Schedule(int cpu, TaskId prev) {
+  if (stop_) return;
+  Account(cpu);
+  Cpu& c = cpus_[cpu];
+  const TaskId next = cls_->PickNext(cpu, prev);
+  if (stop_) return;
+  if (next != kNoTask && next == prev) return;  // keep running; no switch, no cost
+  const TaskId switched_out = c.curr;
+  if (c.curr != kNoTask) {
+    queue_.Cancel(c.burst_done);
+    Task& old = tasks_[c.curr];
+    old.last_ran_end = now();
+    if (old.state == TaskState::kRunning) {  // preempted while runnable
+      old.state = TaskState::kRunnable;
+      old.runnable_since = now();
+      ++old.m.nr_preempted;
+    }
+    c.curr = kNoTask;
+  }
+  if (tracer_) {
+    tracer_->Switched(now(), cpu, switched_out == kNoTask ? nullptr : &tasks_[switched_out],
+                      next == kNoTask ? nullptr : &tasks_[next]);
+  }
+  if (next == kNoTask) {
+    // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
+    // when the CPU is busy again within the period).
+    return;
+  }
+  SwitchIn(cpu, next);
+}
+
+void Simulator::SwitchIn(int cpu, TaskId next) {
+  Cpu& c = cpus_[cpu];
+  Task& t = tasks_[next];
+  if (t.state != TaskState::kRunnable || !t.affinity.Test(cpu)) {
+    Fail(absl::StrCat("invariant: the class picked task ", t.name, " for cpu ", cpu, " but it is ",
+                      t.state == TaskState::kRunnable ? "not allowed there" : "not runnable"));
+    return;
+  }
+  const SimDuration waited = now() - t.runnable_since;
+  wait_hist_->Add(waited);
+  result_.group_wait[group_index(t)].Add(waited);
+  t.m.wait_ns += waited;
+  t.m.wait_max_ns = std::max(t.m.wait_max_ns, waited);
+  ++t.m.waits;
+  ++t.m.nr_switches;
+  ++result_.cpus[cpu].nr_switches;
+  ++result_.context_switches;
+  if (t.last_ran_cpu >= 0 && t.last_ran_cpu != cpu) {
+    const Distance d = topo_.distance(t.last_ran_cpu, cpu);
+    ++t.m.migrations[static_cast<int>(d)];
+    if (now() - t.last_ran_end < opt_.costs.cache_hot_ns) {
+      const SimDuration refill = opt_.costs.refill(d, t.working_set);
+      t.burst_left += refill;
+      t.m.refill_ns += refill;
+    }
+  }
+  t.state = TaskState::kRunning;
+  t.cpu = cpu;
+  t.last_ran_cpu = cpu;
+  t.exec_start = now() + opt_.costs.context_switch_ns;
+  c.curr = next;
+  c.mark = now();
+  c.burst_done = queue_.Schedule(t.exec_start + std::max<SimDuration>(t.burst_left, 0), kBurstDone, cpu);
+  ArmTick(cpu);
+}
+
+void Simulator::Advance(int cpu, TaskId id) {
+  const CompiledGroup& grp = group_of(tasks_[id]);
+  const std::vector<CompiledOp>& prog = grp.program;
+  for (;;) {
+    Task& t = tasks_[id];
+    t.burst_left = 0;
+    if (t.cursor.pc >= static_cast<int32_t>(prog.size())) {
+      Exit(cpu, id);
+      return;
+    }
+    const CompiledOp& op = prog[t.cursor.pc];
+    switch (op.kind) {
+      case CompiledOp::kRun: {
+        ++t.cursor.pc;
+        const SimDuration d = SampleDist(*op.dist, t.rng_state);
+        if (d > 0) {
+          t.burst_left = d;
+          cpus_[cpu].burst_done = queue_.Schedule(now() + d, kBurstDone, cpu);
+          return;
+        }
+        break;
+      }
+      case CompiledOp::kSleep: {
+        ++t.cursor.pc;
+        const SimDuration d = SampleDist(*op.dist, t.rng_state);
+        t.waiting = false;
+        Block(cpu, id);
+        queue_.Schedule(now() + d, kSleepDone, id);
+        return;
+      }
+      case CompiledOp::kWake: {
+        ++t.cursor.pc;
+        // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
+        // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
+        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait;
+        WakeOp(id, cpu, op, sync);
+        if (stop_) return;
+        break;
+      }
+      case CompiledOp::kWait:
+        ++t.cursor.pc;
+        if (t.pending_wakes > 0) {
+          --t.pending_wakes;
+          break;
+        }
+        t.waiting = true;
+        Block(cpu, id);
+        return;
+      case CompiledOp::kFork:
+        ++t.cursor.pc;
+        for (int64_t i = 0; i < op.count; ++i) {
+          const int index = static_cast<int>(members_[t.instance][op.group].size());
+          const TaskId child = CreateTask(tasks_[id].instance, op.group, index, id);
+          cls_->TaskNew(child, id);
+          if (tracer_) {
+            tracer_->Created(now(), &tasks_[id], tasks_[child], result_.instances[tasks_[id].instance].process);
+          }
+          if (stop_) return;
+        }
+        break;
+      case CompiledOp::kExit:
+        Exit(cpu, id);
+        return;
+      case CompiledOp::kLoopBegin:
+        ++t.cursor.pc;
+        t.cursor.loop_left.push_back(op.count == 0 ? -1 : op.count);
+        break;
+      case CompiledOp::kLoopEnd: {
+        int64_t& left = t.cursor.loop_left.back();
+        if (left < 0 || --left > 0) {
+          t.cursor.pc = op.jump;
+        } else {
+          t.cursor.loop_left.pop_back();
+          ++t.cursor.pc;
+        }
+        break;
+      }
+    }
+  }
+}
+
+void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
+  Task& w = tasks_[waker];
+  const std::vector<TaskId>& members = members_[w.instance][op.group];
+  if (members.empty()) return;
+  auto wake_one = [&](TaskId target) {
+    Task& t = tasks_[target];
+    if (t.state == TaskState::kBlocked && t.waiting) {
+      t.waiting = false;
+      --blocked_tasks_;
+      MakeRunnable(target, WakeInfo{cpu, waker, sync});
+    } else if (t.state != TaskState::kExited) {
+      ++t.pending_wakes;
+    }
+  };
+  switch (op.pick) {
+    case workload::Target::INDEX:
+      if (op.index < static_cast<int32_t>(members.size())) wake_one(members[op.index]);
+      break;
+    case workload::Target::SAME:
+      if (w.index < static_cast<int32_t>(members.size())) wake_one(members[w.index]);
+      break;
+    case workload::Target::ALL:
+      for (size_t i = 0; i < members.size() && !stop_; ++i) wake_one(members[i]);
+      break;
+    case workload::Target::WAITING: {
+      for (TaskId m : members) {
+        const Task& t = tasks_[m];
+        if (t.state == TaskState::kBlocked && t.waiting) {
+          wake_one(m);
+          return;
+        }
+      }
+      [[fallthrough]];
+    }
+    case workload::Target::NEXT:
+    default: {
+      int32_t& rr = tasks_[waker].next_rr[op.group];
+      wake_one(members[rr % members.size()]);
+      rr = static_cast<int32_t>((rr + 1) % members.size());
+      break;
+    }
+  }
+}
+
+void Simulator::MakeRunnable(TaskId id, const WakeInfo& info) {
+  Task& t = tasks_[id];
+  t.state = TaskState::kRunnable;
+  t.runnable_since = now();
+  ++t.m.wakeups;
+  cls_->TaskWakeup(id, info);
+  if (tracer_) tracer_->Woken(now(), tasks_[id], info);
+}
+
+void Simulator::Block(int cpu, TaskId id) {
+  Task& t = tasks_[id];
+  t.state = TaskState::kBlocked;
+  t.last_ran_end = now();
+  ++blocked_tasks_;
+  cls_->TaskBlock(id, cpu);
+  Schedule(cpu, kNoTask);
+}
+
+void Simulator::Exit(int cpu, TaskId id) {
+  Task& t = tasks_[id];
+  t.state = TaskState::kExited;
+  t.exited_at = now();
+  t.last_ran_end = now();
+  --live_tasks_;
+  InstanceMetrics& im = result_.instances[t.instance];
+  if (--im.live_tasks == 0 && im.started_groups_pending == 0) im.completed = now();
+  if (tracer_) tracer_->Exited(now(), cpu, t);
+  cls_->TaskExit(id, cpu);
+  Schedule(cpu, kNoTask);
+}
+
+absl::Status Simulator::CheckTasks() const {
+  int64_t running = 0;
+  for (const Cpu& c : cpus_) running += c.curr != kNoTask;
+  const int64_t queued = cls_->nr_queued();
+  if (running + blocked_tasks_ + queued != live_tasks_) {
+    return absl::InternalError(absl::StrCat(
+        "invariant: task lost at t=", now(), ": ", live_tasks_, " live tasks but ", running,
+        " running + ", blocked_tasks_, " blocked + ", queued, " queued in class ", cls_->name()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Simulator::CheckCpuTime() const {
+  SimDuration task_time = 0;
+  for (const Task& t : tasks_) task_time += t.m.run_ns;
+  SimDuration busy = 0;
+  for (int c = 0; c < topo_.nr_cpus(); ++c) {
+    const CpuMetrics& m = result_.cpus[c];
+    busy += m.busy_ns;
+    if (m.busy_ns + m.overhead_ns + m.idle_ns != result_.end_time) {
+      return absl::InternalError(absl::StrCat("invariant: cpu ", c, " accounts ",
+                                              m.busy_ns + m.overhead_ns + m.idle_ns, " ns of ",
+                                              result_.end_time));
+    }
+  }
+  if (busy != task_time) {
+    return absl::InternalError(
+        absl::StrCat("invariant: CPUs ran tasks for ", busy, " ns but tasks ran ", task_time));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace scxtwin::sim

@@ -1,0 +1,172 @@
+// The simulation loop: one machine, one workload, one scheduling class, one seed.
+//
+// The simulator owns the event queue, the CPUs and the tasks; it runs each task's compiled
+// program (bursts, sleeps, wakes, waits, forks, exits), charges context-switch and migration
+// costs from the machine's table, hands runnable tasks to the class and asks it what each CPU
+// runs (see sched_class.h). No global state: several simulators can live in one process.
+#ifndef SCXTWIN_SIM_CORE_SIMULATOR_H_
+#define SCXTWIN_SIM_CORE_SIMULATOR_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "sim/core/histogram.h"
+#include "sim/core/sched_class.h"
+#include "sim/core/sched_tracer.h"
+#include "sim/core/task.h"
+#include "sim/engine/event_queue.h"
+#include "sim/machine/costs.h"
+#include "sim/machine/topology.h"
+#include "sim/workload/spec.h"
+
+namespace scxtwin::sim {
+
+struct SimOptions {
+  uint64_t seed = 1;
+  // Stop here; 0: the workload's duration_ns, and if that is 0 too, when every task has exited
+  // (bounded by max_duration).
+  SimDuration duration = 0;
+  SimDuration max_duration = 600 * kNsPerSec;
+  MachineCosts costs;
+  // Check "no task lost" every this many events (0: only at the end).
+  int64_t check_every_events = 1 << 16;
+  // Records the run's scheduling events (Perfetto, ftrace text); the caller Finish()es it.
+  trace::SchedTraceWriter* trace = nullptr;
+  // Takes over every task when the class detaches (an ejected policy), as the kernel's fair
+  // class does; nullptr: a detach ends the run. Initialised at set-up, like the class.
+  SchedClass* fallback = nullptr;
+};
+
+struct CpuMetrics {
+  SimDuration busy_ns = 0;      // running tasks
+  SimDuration overhead_ns = 0;  // context switches
+  SimDuration idle_ns = 0;
+  int64_t nr_switches = 0;
+};
+
+struct InstanceMetrics {
+  int32_t process = 0;  // template index
+  int32_t instance = 0;  // number within the template
+  SimTime arrival = 0;
+  SimTime completed = -1;  // when its last task exited (-1: still running at the end)
+  int32_t live_tasks = 0;
+  int32_t started_groups_pending = 0;
+};
+
+struct RunResult {
+  SimTime end_time = 0;
+  bool stopped_by_duration = false;
+  bool hit_max_duration = false;
+  std::string failure;  // non-empty: the class failed (e.g. the policy was ejected)
+  std::string detached;  // non-empty: the class detached (why); the fallback ran from then
+  SimTime detached_at = -1;
+  int64_t events = 0;
+  int64_t context_switches = 0;
+  std::vector<CpuMetrics> cpus;
+  std::vector<InstanceMetrics> instances;
+  Histogram wait_all;
+  // Per task group (index: SimGroupIndex), so each kind of task gets its wait distribution.
+  std::vector<Histogram> group_wait;
+  std::vector<std::string> group_names;  // "process/group", same index
+};
+
+class Simulator final : public SchedContext {
+ public:
+  Simulator(const Topology& topology, const WorkloadSpec& spec, SchedClass* sched_class,
+            SimOptions options);
+  ~Simulator() override;
+
+  // Runs to the end. A failing class is not an error of Run (it is in result().failure);
+  // errors are bad setup (e.g. an affinity outside the machine) and broken invariants.
+  absl::Status Run();
+  const RunResult& result() const { return result_; }
+  const std::deque<Task>& tasks() const { return tasks_; }
+  const WorkloadSpec& spec() const { return spec_; }
+  // Index of a task's group in result().group_wait.
+  int group_index(const Task& t) const;
+
+  // SchedContext.
+  SimTime now() const override { return queue_.now(); }
+  const Topology& topology() const override { return topo_; }
+  const MachineCosts& costs() const override { return opt_.costs; }
+  const Task& task(TaskId t) const override { return tasks_[t]; }
+  Task& mutable_task(TaskId t) override { return tasks_[t]; }
+  int32_t nr_tasks() const override { return static_cast<int32_t>(tasks_.size()); }
+  TaskId curr(int cpu) const override { return cpus_[cpu].curr; }
+  void Resched(int cpu) override;
+  void SetTaskCpu(TaskId t, int cpu) override { tasks_[t].cpu = cpu; }
+  void UpdateCurr(int cpu) override { Account(cpu); }
+  EventHandle StartTimer(SimTime when, uint64_t cookie) override;
+  void CancelTimer(EventHandle& handle) override { queue_.Cancel(handle); }
+  void Fail(const std::string& why) override;
+  void Detach(const std::string& why) override;
+  // The class scheduling now (the fallback after a detach).
+  const SchedClass* active_class() const { return cls_; }
+
+ private:
+  enum EventKind : uint32_t {
+    kResched,      // target cpu
+    kBurstDone,    // target cpu
+    kTick,         // target cpu
+    kSleepDone,    // target task
+    kArrival,      // target process template, arg instance number
+    kTaskStart,    // target instance id, arg (group << 32 | index)
+    kClassTimer,   // arg cookie
+    kStop,
+  };
+  struct Cpu {
+    TaskId curr = kNoTask;
+    bool resched_pending = false;
+    EventHandle burst_done;
+    EventHandle tick;
+    SimTime mark = 0;  // CPU time before this is classified
+  };
+
+  absl::Status Setup();
+  void Dispatch(const Event& e);
+  void OnArrival(int process, int instance_no);
+  TaskId CreateTask(int instance, int group, int index, TaskId parent);
+  void Account(int cpu);
+  void Schedule(int cpu, TaskId prev);
+  void SwitchIn(int cpu, TaskId next);
+  // Steps the running task's program until it needs CPU time, blocks or exits.
+  void Advance(int cpu, TaskId t);
+  void Block(int cpu, TaskId t);
+  void Exit(int cpu, TaskId t);
+  void WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync);
+  void MakeRunnable(TaskId t, const WakeInfo& info);
+  void ArmTick(int cpu);
+  absl::Status CheckTasks() const;
+  absl::Status CheckCpuTime() const;
+  const CompiledGroup& group_of(const Task& t) const;
+
+  const Topology& topo_;
+  const WorkloadSpec& spec_;
+  SchedClass* cls_;
+  SimOptions opt_;
+  EventQueue queue_;
+  std::vector<Cpu> cpus_;
+  std::deque<Task> tasks_;  // deque: references stay valid as forks append
+  std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
+  std::vector<int32_t> group_base_;     // process -> first index in group_affinity_
+  // Members of each (instance, group), for wake targets: instance_groups_[instance][group].
+  std::vector<std::vector<std::vector<TaskId>>> members_;
+  std::vector<uint64_t> arrival_rng_;  // 4 words per process template
+  RunResult result_;
+  int64_t live_tasks_ = 0;
+  int64_t blocked_tasks_ = 0;
+  int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
+  bool stop_ = false;
+  bool switch_pending_ = false;  // a detach waits for the current event to finish
+  void SwitchToFallback();
+  Histogram* wait_hist_ = nullptr;
+  std::unique_ptr<SchedTracer> tracer_;  // set when opt_.trace is
+};
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_CORE_SIMULATOR_H_

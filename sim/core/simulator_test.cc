@@ -1,0 +1,221 @@
+#include "sim/core/simulator.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+#include "sim/core/fifo_class.h"
+
+namespace scxtwin::sim {
+namespace {
+
+std::unique_ptr<WorkloadSpec> Spec(const char* text) {
+  auto s = ParseWorkload(text, "test.textpb");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *std::move(s);
+}
+
+SimOptions ZeroCost() {
+  SimOptions o;
+  o.costs.context_switch_ns = 0;
+  for (auto& row : o.costs.refill_ns) row.fill(0);
+  return o;
+}
+
+TEST(SimulatorTest, SingleBurstRunsToCompletion) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 1 program { run { fixed_ns: 1000000 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.result().end_time, 1000000);
+  ASSERT_EQ(sim.tasks().size(), 1u);
+  EXPECT_EQ(sim.tasks()[0].m.run_ns, 1000000);
+  EXPECT_EQ(sim.tasks()[0].state, TaskState::kExited);
+  ASSERT_EQ(sim.result().instances.size(), 1u);
+  EXPECT_EQ(sim.result().instances[0].completed, 1000000);
+}
+
+TEST(SimulatorTest, MoreTasksThanCpusQueueAndShare) {
+  // 4 tasks of 10 ms on 2 CPUs with a 4 ms slice: the makespan is 20 ms of CPU per CPU.
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 4 program { run { fixed_ns: 10000000 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.result().end_time, 20000000);
+  for (const Task& t : sim.tasks()) {
+    EXPECT_EQ(t.m.run_ns, 10000000);
+    // Never blocked: every instant of its life it either ran or waited.
+    EXPECT_EQ(t.m.wait_ns, t.exited_at - t.created_at - t.m.run_ns);
+  }
+  EXPECT_GT(sim.result().context_switches, 4);
+  for (const CpuMetrics& c : sim.result().cpus) EXPECT_EQ(c.idle_ns, 0);
+}
+
+TEST(SimulatorTest, WakeWaitPingPongWithPendingWakes) {
+  // pong waits first; ping's first wake may arrive before pong waits (pending wake counted).
+  auto spec = Spec(R"pb(
+    process { name: "pp"
+      group { name: "ping" program { loop { count: 5 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } } }
+      group { name: "pong" program { loop { count: 5 body { wait: true } body { run { fixed_ns: 2000 } } body { wake { group: "ping" } } } } }
+    })pb");
+  Topology topo = Topology::Make(1, 1, 1, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.tasks()[0].m.run_ns, 5000);
+  EXPECT_EQ(sim.tasks()[1].m.run_ns, 10000);
+  EXPECT_EQ(sim.result().end_time, 15000);  // strictly alternating on one CPU
+  EXPECT_EQ(sim.tasks()[0].state, TaskState::kExited);
+  EXPECT_EQ(sim.tasks()[1].state, TaskState::kExited);
+}
+
+TEST(SimulatorTest, SleepsForksAndArrivals) {
+  auto spec = Spec(R"pb(
+    process { name: "boot" instances: 3 arrival { at_ns: 1000 }
+      group { name: "main" program { run { fixed_ns: 100 } } program { fork { group: "worker" count: 2 } } program { sleep { fixed_ns: 5000 } } program { run { fixed_ns: 100 } } }
+      group { name: "worker" on_fork: true program { run { fixed_ns: 3000 } } }
+    })pb");
+  Topology topo = Topology::Make(1, 1, 8, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.tasks().size(), 9u);
+  for (const InstanceMetrics& im : sim.result().instances) {
+    EXPECT_EQ(im.arrival, 1000);
+    EXPECT_EQ(im.completed, 1000 + 100 + 5000 + 100);
+  }
+}
+
+TEST(SimulatorTest, ContextSwitchAndMigrationCostsAreCharged) {
+  // One task alternating run/sleep on a 2-CPU machine: FIFO wakes the first idle CPU (cpu 0)
+  // every time, so no migration; each of the 4 switch-ins (the last one runs to the exit)
+  // costs 1500 ns before the task's work starts.
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { loop { count: 3 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 1000 } } } } } })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  SimOptions o;  // default costs
+  Simulator sim(topo, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.result().end_time, 4 * 1500 + 3 * 1000 + 3 * 1000);
+  EXPECT_EQ(sim.result().cpus[0].overhead_ns, 4 * 1500);
+  EXPECT_EQ(sim.tasks()[0].m.migrations[static_cast<int>(Distance::kSameLlc)], 0);
+}
+
+TEST(SimulatorTest, DurationStopsAForeverLoop) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 3 program { loop { body { run { exponential { mean_ns: 50000 } } } body { sleep { fixed_ns: 20000 } } } } } })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  SimOptions o;
+  o.duration = 50 * kNsPerMs;
+  Simulator sim(topo, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_TRUE(sim.result().stopped_by_duration);
+  EXPECT_EQ(sim.result().end_time, 50 * kNsPerMs);
+  EXPECT_GT(sim.result().wait_all.count(), 100);
+}
+
+TEST(SimulatorTest, AffinityOutsideMachineIsASetupError) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" affinity: "7" program { run { fixed_ns: 1 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, SimOptions{});
+  auto s = sim.Run();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos) << s;
+}
+
+// Runs every task on the CPU after the one it last ran on: each switch-in is a migration.
+class RotatingClass final : public SchedClass {
+ public:
+  std::string name() const override { return "rotating"; }
+  absl::Status Init(SchedContext* ctx) override {
+    ctx_ = ctx;
+    return absl::OkStatus();
+  }
+  void TaskNew(TaskId t, TaskId) override { Place(t); }
+  void TaskWakeup(TaskId t, const WakeInfo&) override { Place(t); }
+  void TaskBlock(TaskId, int) override {}
+  void TaskExit(TaskId, int) override {}
+  void Tick(int, TaskId) override {}
+  TaskId PickNext(int cpu, TaskId prev) override {
+    if (prev != kNoTask) return prev;
+    TaskId t = queued_[cpu];
+    queued_[cpu] = kNoTask;
+    return t;
+  }
+  int64_t nr_queued() const override {
+    int64_t n = 0;
+    for (auto& [cpu, t] : queued_) n += t != kNoTask;
+    return n;
+  }
+
+ private:
+  void Place(TaskId t) {
+    const Task& task = ctx_->task(t);
+    const int cpu = task.last_ran_cpu < 0 ? 0 : (task.last_ran_cpu + 1) % ctx_->topology().nr_cpus();
+    queued_[cpu] = t;
+    ctx_->Resched(cpu);
+  }
+  SchedContext* ctx_ = nullptr;
+  std::map<int, TaskId> queued_;
+};
+
+TEST(SimulatorTest, MigrationsAreCountedByDistanceAndHotOnesPayTheRefill) {
+  // 2x1x2x2: cpu 0,1 node 0 (cores 0,1), cpu 2,3 node 1 (cores 2,3); cpu c+4 is c's sibling.
+  // The task runs 1 us, sleeps 100 us (hot), runs on the next CPU... 8 runs: cpus 0..7.
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" working_set: WS_MEDIUM program { loop { count: 8 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 100000 } } } } } })pb");
+  Topology topo = Topology::Make(2, 1, 2, 2);
+  RotatingClass cls;
+  SimOptions o = ZeroCost();
+  o.costs = MachineCosts{};
+  o.costs.context_switch_ns = 0;
+  Simulator sim(topo, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  const Task& t = sim.tasks()[0];
+  // Moves 0->1 llc, 1->2 node, 2->3 llc, 3->4 node (3 is node 1, 4 is core 0), 4->5 llc,
+  // 5->6 node, 6->7 llc, 7->0 node (the final switch-in to run the exit).
+  EXPECT_EQ(t.m.migrations[static_cast<int>(Distance::kSameLlc)], 4);
+  EXPECT_EQ(t.m.migrations[static_cast<int>(Distance::kOtherNode)], 4);
+  const MachineCosts c;
+  EXPECT_EQ(t.m.refill_ns, 4 * c.refill(Distance::kSameLlc, WorkingSet::kMedium) +
+                               4 * c.refill(Distance::kOtherNode, WorkingSet::kMedium));
+  EXPECT_EQ(t.m.run_ns, 8 * 1000 + t.m.refill_ns);
+}
+
+TEST(SimulatorTest, ColdTasksMigrateWithoutRefill) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { loop { count: 3 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 1000000 } } } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  RotatingClass cls;
+  Simulator sim2(topo, *spec, &cls, SimOptions{});
+  ASSERT_TRUE(sim2.Run().ok());
+  EXPECT_EQ(sim2.tasks()[0].m.migrations[static_cast<int>(Distance::kSameLlc)], 3);
+  EXPECT_EQ(sim2.tasks()[0].m.refill_ns, 0);  // slept 1 ms > the 500 us hot window
+}
+
+// A class that forgets a task must trip the no-task-lost invariant.
+class LosingClass final : public SchedClass {
+ public:
+  std::string name() const override { return "losing"; }
+  absl::Status Init(SchedContext*) override { return absl::OkStatus(); }
+  void TaskNew(TaskId, TaskId) override {}
+  void TaskWakeup(TaskId, const WakeInfo&) override {}
+  void TaskBlock(TaskId, int) override {}
+  void TaskExit(TaskId, int) override {}
+  void Tick(int, TaskId) override {}
+  TaskId PickNext(int, TaskId prev) override { return prev; }
+  int64_t nr_queued() const override { return 0; }
+};
+
+TEST(SimulatorTest, LostTaskIsDetected) {
+  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 1 } } } } duration_ns: 1000)pb");
+  Topology topo = Topology::Make(1, 1, 1, 1);
+  LosingClass cls;
+  Simulator sim(topo, *spec, &cls, SimOptions{});
+  auto s = sim.Run();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("task lost"), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace scxtwin::sim

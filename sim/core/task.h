@@ -1,0 +1,85 @@
+// A simulated task: identity, scheduling attributes, where its program is, and what it measured.
+//
+// Task states and their transitions (the core owns them; a scheduling class only holds runnable
+// tasks it was given):
+//   kRunnable --PickNext on a CPU--> kRunning --preempted--> kRunnable
+//   kRunning --sleep/wait--> kBlocked --timer/wake--> kRunnable
+//   kRunning --exit/end of program--> kExited
+// A task is created kRunnable (forks and tasks of an arriving process).
+#ifndef SCXTWIN_SIM_CORE_TASK_H_
+#define SCXTWIN_SIM_CORE_TASK_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/cpuset.h"
+#include "sim/engine/time.h"
+#include "sim/machine/costs.h"
+#include "sim/machine/topology.h"
+
+namespace scxtwin::sim {
+
+using TaskId = int32_t;
+inline constexpr TaskId kNoTask = -1;
+
+enum class TaskState : uint8_t { kRunnable, kRunning, kBlocked, kExited };
+
+// Where a task is in its program: the op index and one remaining-iterations count per open loop.
+struct ProgramCursor {
+  int32_t pc = 0;
+  std::vector<int64_t> loop_left;  // innermost last
+};
+
+struct TaskMetrics {
+  SimDuration run_ns = 0;         // CPU time used (including cache refill work)
+  SimDuration refill_ns = 0;      // of which: cache refill after migrations
+  SimDuration wait_ns = 0;        // total time runnable but not running
+  SimDuration wait_max_ns = 0;
+  int64_t waits = 0;              // runnable->running transitions
+  int64_t nr_switches = 0;        // times switched in
+  int64_t nr_preempted = 0;       // switched out while still runnable
+  int64_t wakeups = 0;
+  std::array<int64_t, kNumDistances> migrations{};  // by distance (index 0 unused)
+};
+
+struct Task {
+  TaskId id = kNoTask;
+  int32_t pid = 0;  // id + 1 (0 is the idle task, as in the kernel)
+  std::string name;
+  int32_t instance = 0;  // process instance (index into the simulator's instance table)
+  int32_t group = 0;     // task-group index within the workload's process template
+  int32_t index = 0;     // member index within (instance, group)
+  TaskId parent = kNoTask;
+  int32_t nice = 0;
+  uint32_t weight = 1024;  // the kernel's sched_prio_to_weight[nice + 20]
+  CpuSet affinity;
+  int32_t nr_cpus_allowed = 0;
+  WorkingSet working_set = WorkingSet::kSmall;
+
+  TaskState state = TaskState::kRunnable;
+  int32_t cpu = 0;           // the CPU whose run queue holds it (task_cpu in the kernel)
+  int32_t last_ran_cpu = -1;  // where it last ran (-1: never)
+  SimTime created_at = 0;
+  SimTime runnable_since = 0;
+  SimTime last_ran_end = 0;
+  SimTime exec_start = 0;      // when its work began on the current CPU (after switch costs)
+  SimDuration sum_exec = 0;    // CPU time consumed so far (updated at ticks and switches)
+  SimDuration burst_left = 0;  // CPU work left in the current `run` op
+  int64_t pending_wakes = 0;
+  bool waiting = false;        // blocked in `wait` (vs. sleeping on a timer)
+  SimTime exited_at = -1;
+  ProgramCursor cursor;
+  uint64_t rng_state[4] = {0, 0, 0, 0};  // the task's own random stream (see rng.h)
+  std::vector<int32_t> next_rr;  // round-robin position per target group (`NEXT`)
+
+  TaskMetrics m;
+};
+
+// The kernel's nice-to-weight table (kernel/sched/core.c sched_prio_to_weight).
+uint32_t NiceToWeight(int nice);
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_CORE_TASK_H_

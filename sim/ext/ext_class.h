@@ -1,0 +1,293 @@
+// The ext scheduling class: hosts one sched_ext policy (its `struct sched_ext_ops`, compiled as
+// host code) and reproduces the kernel's sched_ext runtime around it (kernel/sched/ext.c and
+// ext_idle.c semantics, as summarised in ../shared/docs/MODEL.md section 2):
+//
+//  - callback order over a task's life: init_task -> enable -> select_cpu -> runnable ->
+//    enqueue; running / stopping / quiescent; disable -> exit_task;
+//  - DSQs: the built-in local (one per CPU) and global DSQs, user DSQs from scx_bpf_create_dsq,
+//    FIFO or vtime-ordered, with the kernel's errors for mixing the two and for vtime on built-ins;
+//  - direct dispatch from select_cpu/enqueue (applied after the callback returns), buffered
+//    inserts from dispatch (flushed when it returns, or by dsq_move_to_local);
+//  - balance_one's pick order (keep prev with slice; local DSQ; global DSQ; ops.dispatch up to
+//    32 loops; keep prev unless SCX_OPS_ENQ_LAST; idle);
+//  - scx_bpf_select_cpu_dfl's idle-CPU search with idle claiming, the idle cpumasks, kicks;
+//  - slices charged at the tick (update_curr_scx), ops.tick after;
+//  - the watchdog (a runnable task not run for timeout_ms: SCX_EXIT_ERROR_STALL), errors that
+//    eject the policy with the kernel's exit kind, and ops.exit.
+//
+// The policy reaches the simulator only through `struct scxtwin_host_api`
+// (sim/host/include/scxtwin/host_api.h); ExtClass fills the simulator's entries of that table.
+// Single-threaded: callbacks never overlap, so the kernel's races do not exist here.
+#ifndef SCXTWIN_SIM_EXT_EXT_CLASS_H_
+#define SCXTWIN_SIM_EXT_EXT_CLASS_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "scxtwin/host_api.h"
+#include "sim/core/sched_class.h"
+
+namespace scxtwin::sim {
+
+// How the class reaches the loaded policy.
+struct ExtPolicyBinding {
+  sched_ext_ops* ops = nullptr;
+  // Hands the policy its host API table (PolicyInstance::InstallApi). Required.
+  std::function<void(const scxtwin_host_api&)> install_api;
+  // A task was freed (PolicyInstance::ForgetTask). Optional.
+  std::function<void(const task_struct*)> forget_task;
+};
+
+// How the policy's run ended (what ops.exit was given).
+struct ExtExit {
+  int64_t kind = 0;  // enum scx_exit_kind; 0 (SCX_EXIT_NONE) while it runs
+  int64_t exit_code = 0;
+  int32_t cpu = -1;
+  SimTime time = 0;
+  std::string reason;
+  std::string msg;
+};
+
+struct ExtOptions {
+  uint64_t seed = 1;        // bpf_get_prandom_u32's stream
+  std::ostream* log = nullptr;  // JSON Lines: every callback and kfunc call
+};
+
+struct ExtCounters {
+  int64_t callbacks = 0;
+  int64_t kfuncs = 0;
+  int64_t direct_dispatches = 0;
+  int64_t dispatch_calls = 0;
+  int64_t kicks = 0;
+};
+
+class ExtClass final : public SchedClass {
+ public:
+  ExtClass(ExtPolicyBinding policy, ExtOptions options);
+  ~ExtClass() override;
+
+  // SchedClass.
+  std::string name() const override;
+  absl::Status Init(SchedContext* ctx) override;
+  void TaskNew(TaskId t, TaskId parent) override;
+  void TaskWakeup(TaskId t, const WakeInfo& wake) override;
+  void TaskBlock(TaskId t, int cpu) override;
+  void TaskExit(TaskId t, int cpu) override;
+  void Tick(int cpu, TaskId curr) override;
+  TaskId PickNext(int cpu, TaskId prev) override;
+  int64_t nr_queued() const override { return nr_queued_; }
+  void OnTimer(uint64_t cookie) override;
+  void Finish() override;
+  std::vector<TaskId> TakeQueued() override;
+
+  const ExtExit& exit_info() const { return exit_; }
+  bool ejected() const { return exit_.kind != 0; }
+  const ExtCounters& counters() const { return counters_; }
+  // The task_struct the policy sees for a task (tests).
+  task_struct* task_struct_of(TaskId t) { return &ts_[t]; }
+
+  // ---- the kfuncs (the host API table forwards here) ----
+  s32 CreateDsq(u64 dsq_id, s32 node);
+  void DestroyDsq(u64 dsq_id);
+  void DsqInsert(task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags);
+  void DsqInsertVtime(task_struct* p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags);
+  bool DsqMoveToLocal(u64 dsq_id, u64 enq_flags);
+  s32 DsqNrQueued(u64 dsq_id);
+  task_struct* DsqPeek(u64 dsq_id);
+  u32 DispatchNrSlots();
+  void DispatchCancel();
+  u32 ReenqueueLocal();
+  s32 SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* is_idle);
+  s32 SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
+  bool TestAndClearCpuIdle(s32 cpu);
+  s32 PickIdleCpu(const cpumask* allowed, int node, u64 flags);
+  s32 PickAnyCpu(const cpumask* allowed, int node, u64 flags);
+  const cpumask* GetIdleCpumask(int node);
+  const cpumask* GetIdleSmtmask(int node);
+  void KickCpu(s32 cpu, u64 flags);
+  s32 TaskCpu(const task_struct* p);
+  bool TaskRunning(const task_struct* p);
+  task_struct* TaskFromPid(s32 pid);
+  task_struct* CpuCurr(s32 cpu);
+  void TaskSetSlice(task_struct* p, u64 slice);
+  void TaskSetDsqVtime(task_struct* p, u64 vtime);
+  void ExitBpf(s64 code, const char* msg);
+  void ErrorBpf(const char* msg);
+  void Printk(const char* msg);
+  u32 PrandomU32();
+  u64 Now() const;
+  long TimerStart(bpf_timer* timer, u64 nsecs, u64 flags);
+  long TimerCancel(bpf_timer* timer);
+  int DsqIterNew(bpf_iter_scx_dsq* it, u64 dsq_id, u64 flags);
+  task_struct* DsqIterNext(bpf_iter_scx_dsq* it);
+  void DsqIterDestroy(bpf_iter_scx_dsq* it);
+  void DsqMoveSetSlice(bpf_iter_scx_dsq* it, u64 slice);
+  void DsqMoveSetVtime(bpf_iter_scx_dsq* it, u64 vtime);
+  bool DsqMove(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq_flags);
+  s32 CurrentCpu() const { return cur_cpu_; }
+  u32 NrCpuIds() const;
+  u32 NrNodeIds() const { return static_cast<u32>(ctx_->topology().nr_nodes()); }
+  int CpuNode(s32 cpu) const {
+    return cpu >= 0 && cpu < nr_cpus_ ? ctx_->topology().place(cpu).node : -1;
+  }
+  const cpumask* PossibleCpumask() const { return &possible_; }
+
+ private:
+  // What the kernel calls a task's ops_state, reduced to what is observable single-threaded.
+  enum class Custody : uint8_t {
+    kNone,     // not runnable, or running, or on a DSQ
+    kBpf,      // ops.enqueue returned without inserting it: the policy holds it
+  };
+  struct Dsq;
+  struct ExtTask {
+    Custody custody = Custody::kNone;
+    Dsq* dsq = nullptr;        // the DSQ it is queued on
+    TaskId prev_in_dsq = kNoTask, next_in_dsq = kNoTask;  // FIFO links
+    bool in_priq = false;      // queued in vtime order (else FIFO)
+    uint64_t priq_seq = 0;     // key in a vtime DSQ
+    u64 priq_vtime = 0;
+    bool queued = false;       // SCX_TASK_QUEUED: runnable in ext (running included)
+    bool enabled = false;
+    bool has_ddsp = false;     // a direct dispatch is pending
+    u64 ddsp_dsq_id = 0;
+    u64 ddsp_enq_flags = 0;
+    SimDuration charged = 0;   // sum_exec already charged to the slice
+    SimTime runnable_at = 0;   // watchdog
+  };
+  struct PriqKey {
+    u64 vtime;
+    uint64_t seq;
+    TaskId task;
+    bool operator<(const PriqKey& o) const {
+      return vtime != o.vtime ? vtime < o.vtime : seq < o.seq;
+    }
+  };
+  struct Dsq {
+    u64 id = 0;
+    int32_t local_cpu = -1;  // >= 0: the local DSQ of this CPU
+    int32_t nr = 0;
+    TaskId head = kNoTask, tail = kNoTask;  // FIFO order
+    absl::btree_set<PriqKey> priq;           // vtime order
+    uint64_t seq = 0;
+    bool builtin() const { return id & SCX_DSQ_FLAG_BUILTIN; }
+  };
+  // Which callback is running: decides what inserts mean and which kfuncs are allowed.
+  enum class Ctx : uint8_t { kNone, kSelectCpu, kEnqueue, kDispatch, kOther, kInit };
+  struct DispatchBufEntry {
+    TaskId task;
+    u64 dsq_id;
+    u64 enq_flags;
+  };
+
+  friend class CallScope;
+  TaskId id_of(const task_struct* p) const;
+  bool OpsCpuValid(s32 cpu, const char* where);
+  // Records the policy's exit (the first one wins); the ejection happens when the running
+  // callback has returned (Eject), as the kernel processes exits asynchronously.
+  void Error(int64_t kind, const std::string& msg);
+  void Eject();
+  void Log(const char* what, const std::string& fields);
+  bool KfAllowed(Ctx a, Ctx b, Ctx c, const char* kfunc);
+
+  void InitTaskStruct(TaskId t);
+  void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);
+  int FallbackCpu(TaskId t, int cpu);
+  void StopRunning(TaskId t, int cpu);
+  void QuitTask(TaskId t);  // disable + exit_task
+  void EnqueueTask(TaskId t, u64 enq_flags, int call_cpu);  // do_enqueue_task
+  void DirectDispatch(TaskId t, u64 enq_flags);
+  Dsq* FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t);
+  Dsq* FindUserDsq(u64 dsq_id);
+  void DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags);
+  void DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags);
+  void DsqRemove(TaskId t);
+  TaskId DsqFirst(const Dsq& dsq) const;
+  TaskId DsqNextOf(const Dsq& dsq, TaskId t) const;
+  bool ConsumeDsq(int cpu, Dsq* dsq);
+  void FlushDispatchBuf(int cpu);
+  void ChargeSlice(TaskId t);
+  void SetIdle(int cpu, bool idle);
+  void InsertPreamble(task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags);
+  void Commit(task_struct* p, u64 dsq_id, u64 enq_flags);
+  bool BuiltinIdleTracked() const;
+  bool BuiltinIdleEnabled();
+  bool TestAndClearIdle(int cpu);
+  int AnyAndDistribute(const cpumask& a, const cpumask* b, const cpumask* c);
+  s32 PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flags);
+  s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
+  void FillApi(scxtwin_host_api* api);
+  void FireTimer(uint64_t slot);
+  Dsq* DsqById(u64 dsq_id);
+  const cpumask* NodeMask(const cpumask& all, int node);
+  struct PendingTimer {
+    bpf_timer* timer = nullptr;
+    int cpu = 0;
+    EventHandle handle;
+  };
+  struct IterState {
+    Dsq* dsq = nullptr;
+    std::vector<TaskId> tasks;  // the DSQ's tasks when the iterator was created
+    size_t pos = 0;
+    TaskId current = kNoTask;
+    u64 slice = 0, vtime = 0;
+    bool set_slice = false, set_vtime = false;
+  };
+  void StartWatchdog();
+
+  bool Placed(TaskId t) const { return et_[t].custody == Custody::kBpf || et_[t].dsq != nullptr; }
+
+  ExtPolicyBinding policy_;
+  sched_ext_ops* ops_ = nullptr;
+  ExtOptions opt_;
+  SchedContext* ctx_ = nullptr;
+  int nr_cpus_ = 0;
+  std::deque<task_struct> ts_;   // indexed by TaskId; stable addresses
+  std::deque<ExtTask> et_;
+  std::vector<std::unique_ptr<Dsq>> local_;  // per CPU
+  Dsq global_;
+  absl::flat_hash_map<u64, std::unique_ptr<Dsq>> user_dsqs_;
+  cpumask idle_cpus_{}, idle_smts_{}, possible_{};
+  std::vector<bool> cpu_idle_notified_;  // last update_idle state reported
+  std::vector<bool> in_balance_;
+  std::vector<DispatchBufEntry> dispatch_buf_;
+  int dispatch_cpu_ = -1;
+  int32_t dispatch_nr_tasks_ = 0;  // inserts during one ops.dispatch call
+  Ctx ctx_kind_ = Ctx::kNone;
+  TaskId ddsp_task_ = kNoTask;     // the task select_cpu/enqueue may direct-dispatch
+  bool ddsp_used_ = false;
+  int cur_cpu_ = 0;
+  uint64_t seq_ = 0;
+  int64_t nr_queued_ = 0;
+  u32 timeout_ms_ = 0;
+  EventHandle watchdog_;
+  std::vector<int> rotor_;  // per calling CPU: cpumask_any_and_distribute's last pick
+  std::deque<task_struct> idle_ts_;  // per CPU: the idle task (pid 0) scx_bpf_cpu_curr returns
+  std::vector<cpumask> llc_masks_, node_masks_;
+  cpumask empty_{};
+  int mask_words_ = 0;
+  bool smt_active_ = false;
+  u32 max_batch_ = 32;
+  std::vector<PendingTimer> timers_;  // OnTimer cookie = slot + 1 (0 is the watchdog)
+  absl::flat_hash_map<const void*, IterState> iters_;
+  std::vector<cpumask> node_scratch_;
+  uint64_t rng_[4] = {0, 0, 0, 0};
+  ExtExit exit_;
+  bool exit_pending_ = false;  // an error was recorded inside a callback; eject after it
+  bool exited_ = false;        // ops.exit has run
+  bool init_done_ = false;
+  bool finishing_ = false;     // the run is over: the exit is not a failure of the run
+  ExtCounters counters_;
+  std::vector<TaskId> limbo_;  // runnable tasks caught mid-enqueue by the ejection
+  scxtwin_host_api api_{};
+};
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_EXT_EXT_CLASS_H_

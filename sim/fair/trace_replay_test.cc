@@ -1,0 +1,76 @@
+// The acceptance check for the baseline: a real micro-VM boot imported with
+// trace2workload and replayed under the fair class on a 2-CPU machine (the host it was traced
+// on) completes within 15% of the traced wall time (README of ../shared/data/traces).
+#include <google/protobuf/text_format.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "sim/core/simulator.h"
+#include "sim/fair/fair_class.h"
+#include "tools/trace2workload/ftrace_reader.h"
+#include "tools/trace2workload/thread_timeline.h"
+#include "tools/trace2workload/workload_emitter.h"
+
+namespace scxtwin::sim::fair {
+namespace {
+
+// $SCXTWIN_TRACES, else ../shared/data/traces beside the repository (found from the real path
+// of a file of this package: runfiles link into the source tree).
+std::string TracesDir() {
+  if (const char* dir = std::getenv("SCXTWIN_TRACES"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  std::string link = absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/sim/fair/trace_replay_test.cc");
+  char real[PATH_MAX];
+  if (realpath(link.c_str(), real) == nullptr) return "";
+  std::string path = real;
+  return path.substr(0, path.rfind("/sim/fair/trace_replay_test.cc")) + "/../shared/data/traces";
+}
+
+double ReplaySeconds(const std::string& trace, int64_t* traced_ns) {
+  auto events = trace2workload::ReadFtraceFile(absl::StrCat(TracesDir(), "/", trace));
+  EXPECT_TRUE(events.ok()) << events.status();
+  if (!events.ok()) return -1;
+  auto tree = trace2workload::ExtractTree(*events, "qemu-system-x86_64");
+  EXPECT_TRUE(tree.ok()) << tree.status();
+  *traced_ns = tree->end_ns - tree->start_ns;
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(trace2workload::ToWorkload(*tree, trace, trace),
+                                              &text);
+  auto spec = ParseWorkload(text, trace);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  if (!spec.ok()) return -1;
+  auto topo = Topology::Parse("2");
+  FairClass cls;
+  Simulator sim(*topo, **spec, &cls, SimOptions());
+  absl::Status s = sim.Run();
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(sim.result().instances.size(), 1u);
+  const InstanceMetrics& im = sim.result().instances[0];
+  EXPECT_GE(im.completed, 0) << "the replay did not finish";
+  std::printf("%s: traced %.3f s, replayed under eevdf on 2 CPUs %.3f s (%+.1f%%)\n",
+              trace.c_str(), *traced_ns / 1e9, (im.completed - im.arrival) / 1e9,
+              100.0 * ((im.completed - im.arrival) - *traced_ns) / *traced_ns);
+  return (im.completed - im.arrival) / 1e9;
+}
+
+TEST(TraceReplay, MttcgSmp4WithinFifteenPercent) {
+  int64_t traced = 0;
+  const double s = ReplaySeconds("boot_mttcg_smp4.trace.gz", &traced);
+  EXPECT_NEAR(s, traced / 1e9, 0.15 * traced / 1e9);
+}
+
+TEST(TraceReplay, RrSmp2WithinFifteenPercent) {
+  int64_t traced = 0;
+  const double s = ReplaySeconds("boot_rr_smp2.trace.gz", &traced);
+  EXPECT_NEAR(s, traced / 1e9, 0.15 * traced / 1e9);
+}
+
+}  // namespace
+}  // namespace scxtwin::sim::fair

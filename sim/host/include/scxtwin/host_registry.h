@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a policy object tells its loader about itself: its maps, its struct_ops and its globals.
+ *
+ * The build (sim/host/build_host_policy.sh) lists the objects a compiled policy places in the
+ * BPF sections (.maps, .struct_ops[.link], .data, .bss, .rodata) and generates one function,
+ * scxtwin_registry(), compiled in the policy's own translation unit, that reports each of them
+ * with its address, size and (for maps) parameters. The loader calls it once after dlopen.
+ */
+#ifndef __SCXTWIN_HOST_REGISTRY_H
+#define __SCXTWIN_HOST_REGISTRY_H
+
+#include "vmlinux.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum scxtwin_section {
+	SCXTWIN_SECTION_DATA = 0,
+	SCXTWIN_SECTION_BSS = 1,
+	SCXTWIN_SECTION_RODATA = 2, /* const volatile: the knobs */
+};
+
+enum scxtwin_scalar {
+	SCXTWIN_SCALAR_NONE = 0, /* an array, struct or pointer */
+	SCXTWIN_SCALAR_BOOL = 1,
+	SCXTWIN_SCALAR_SIGNED = 2,
+	SCXTWIN_SCALAR_UNSIGNED = 3,
+};
+
+struct scxtwin_map_def {
+	const char *name;
+	void *addr;      /* the map variable; the loader keeps its handle in the first 8 bytes */
+	u64 size;        /* sizeof the map variable */
+	u32 type;        /* enum bpf_map_type */
+	u32 max_entries;
+	u32 key_size;
+	u32 value_size;
+	u32 map_flags;
+};
+
+struct scxtwin_global_def {
+	const char *name;
+	void *addr;
+	u64 size;
+	u32 section; /* enum scxtwin_section */
+	u32 scalar;  /* enum scxtwin_scalar */
+};
+
+/* A SEC("syscall") program, which user space runs (bpf_prog_test_run); `ctx` is its argument. */
+typedef int (*scxtwin_syscall_prog_fn)(void *ctx);
+
+struct scxtwin_registry_sink {
+	void *ctx;
+	void (*map)(void *ctx, const struct scxtwin_map_def *def);
+	void (*ops)(void *ctx, const char *name, struct sched_ext_ops *ops);
+	void (*global)(void *ctx, const struct scxtwin_global_def *def);
+	void (*prog)(void *ctx, const char *name, scxtwin_syscall_prog_fn prog);
+};
+
+#define SCXTWIN_REGISTRY_SYMBOL "scxtwin_registry"
+typedef void (*scxtwin_registry_fn)(const struct scxtwin_registry_sink *sink);
+
+#ifndef __cplusplus
+/* ---- used by the generated registry, compiled in the policy's translation unit ------------ */
+#include <stdarg.h>
+
+/* The number inside the last [...] of a type name such as "int (*)[6]". */
+static inline u32 scxtwin_array_bound(const char *type)
+{
+	const char *open = 0;
+	u32 v = 0;
+	for (const char *c = type; *c; c++)
+		if (*c == '[')
+			open = c;
+	if (!open)
+		return 0;
+	for (const char *c = open + 1; *c >= '0' && *c <= '9'; c++)
+		v = v * 10 + (u32)(*c - '0');
+	return v;
+}
+
+/*
+ * __builtin_dump_struct() calls this once per line; member lines are "%s%s %s = %p\n" with
+ * (indent, type name, member name, value). The map's parameters are in the type names.
+ */
+static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char *fmt, ...)
+{
+	const char *indent, *type, *member;
+	va_list ap;
+	u32 v;
+
+	if (__builtin_strncmp(fmt, "%s%s %s = ", 10) != 0)
+		return 0;
+	va_start(ap, fmt);
+	indent = va_arg(ap, const char *);
+	type = va_arg(ap, const char *);
+	member = va_arg(ap, const char *);
+	va_end(ap);
+	(void)indent;
+	v = scxtwin_array_bound(type);
+	if (!__builtin_strcmp(member, "type"))
+		def->type = v;
+	else if (!__builtin_strcmp(member, "max_entries"))
+		def->max_entries = v;
+	else if (!__builtin_strcmp(member, "key_size") ||
+		 !__builtin_strcmp(member, "__scxtwin_sizeof_key"))
+		def->key_size = v;
+	else if (!__builtin_strcmp(member, "value_size") ||
+		 !__builtin_strcmp(member, "__scxtwin_sizeof_value"))
+		def->value_size = v;
+	else if (!__builtin_strcmp(member, "map_flags"))
+		def->map_flags = v;
+	return 0;
+}
+
+#define SCXTWIN_REGISTER_MAP(sink, var)                                                      \
+	do {                                                                                 \
+		struct scxtwin_map_def ___def = { #var, (void *)&(var), sizeof(var) };       \
+		__builtin_dump_struct(&(var), scxtwin_map_def_member, &___def);              \
+		(sink)->map((sink)->ctx, &___def);                                           \
+	} while (0)
+
+#define SCXTWIN_REGISTER_OPS(sink, var)                                                      \
+	(sink)->ops((sink)->ctx, #var, (struct sched_ext_ops *)&(var))
+
+#define SCXTWIN_REGISTER_PROG(sink, fn)                                                      \
+	(sink)->prog((sink)->ctx, #fn, (scxtwin_syscall_prog_fn)(void *)(fn))
+
+#define SCXTWIN_SCALAR_KIND(x)                                                               \
+	_Generic((x), _Bool: SCXTWIN_SCALAR_BOOL, char: SCXTWIN_SCALAR_SIGNED,                 \
+		 signed char: SCXTWIN_SCALAR_SIGNED, short: SCXTWIN_SCALAR_SIGNED,             \
+		 int: SCXTWIN_SCALAR_SIGNED, long: SCXTWIN_SCALAR_SIGNED,                      \
+		 long long: SCXTWIN_SCALAR_SIGNED, unsigned char: SCXTWIN_SCALAR_UNSIGNED,     \
+		 unsigned short: SCXTWIN_SCALAR_UNSIGNED, unsigned int: SCXTWIN_SCALAR_UNSIGNED, \
+		 unsigned long: SCXTWIN_SCALAR_UNSIGNED,                                       \
+		 unsigned long long: SCXTWIN_SCALAR_UNSIGNED, default: SCXTWIN_SCALAR_NONE)
+
+#define SCXTWIN_REGISTER_GLOBAL(sink, var, section)                                          \
+	do {                                                                                 \
+		struct scxtwin_global_def ___def = { #var, (void *)&(var), sizeof(var),      \
+						     (section), SCXTWIN_SCALAR_KIND(var) };   \
+		(sink)->global((sink)->ctx, &___def);                                        \
+	} while (0)
+#endif /* !__cplusplus */
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* __SCXTWIN_HOST_REGISTRY_H */

@@ -1,0 +1,317 @@
+#include "sim/host/maps.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace scxtwin::host {
+namespace {
+
+// A zero-filled, 8-byte aligned value buffer.
+class Value {
+ public:
+  explicit Value(uint32_t size) : words_(new uint64_t[(size + 7) / 8 ? (size + 7) / 8 : 1]()) {}
+  void* data() { return words_.get(); }
+
+ private:
+  std::unique_ptr<uint64_t[]> words_;
+};
+
+std::string KeyBytes(const void* key, uint32_t size) {
+  return std::string(static_cast<const char*>(key), size);
+}
+
+class ArrayMap : public HostMap {
+ public:
+  ArrayMap(const scxtwin_map_def& def, int copies)
+      : HostMap(def), stride_((def.value_size + 7) / 8 * 8), copies_(copies),
+        storage_(new uint64_t[static_cast<size_t>(stride_ / 8) * def.max_entries * copies]()) {}
+
+  void* Lookup(const void* key) override { return Slot(Index(key), 0); }
+  void* LookupPerCpu(const void* key, uint32_t cpu) override {
+    return cpu < static_cast<uint32_t>(copies_) ? Slot(Index(key), cpu) : nullptr;
+  }
+  long Update(const void* key, const void* value, uint64_t flags) override {
+    void* slot = Slot(Index(key), 0);
+    if (!slot) return -E2BIG;
+    if (flags == BPF_NOEXIST) return -EEXIST;  // array elements always exist
+    std::memcpy(slot, value, def_.value_size);
+    return 0;
+  }
+  long Delete(const void* key) override { return -EINVAL; }
+  long ElementOf(const void* addr, uint64_t* key, void** value) override {
+    const char* base = reinterpret_cast<const char*>(storage_.get());
+    const char* a = static_cast<const char*>(addr);
+    const size_t total = static_cast<size_t>(stride_) * def_.max_entries * copies_;
+    if (a < base || a >= base + total) return -ENOENT;
+    const size_t slot = static_cast<size_t>(a - base) / stride_;
+    *key = slot % def_.max_entries;
+    *value = const_cast<char*>(base) + slot * stride_;
+    return 0;
+  }
+
+ protected:
+  static uint32_t Index(const void* key) {
+    uint32_t i;
+    std::memcpy(&i, key, sizeof(i));
+    return i;
+  }
+  void* Slot(uint32_t index, int copy) {
+    if (index >= def_.max_entries) return nullptr;
+    return reinterpret_cast<char*>(storage_.get()) +
+           (static_cast<size_t>(copy) * def_.max_entries + index) * stride_;
+  }
+
+  uint32_t stride_;
+  int copies_;
+  std::unique_ptr<uint64_t[]> storage_;
+};
+
+// Per-CPU array: `Lookup` answers with the current CPU's copy.
+class PerCpuArrayMap : public ArrayMap {
+ public:
+  PerCpuArrayMap(const scxtwin_map_def& def, const HostMaps* maps)
+      : ArrayMap(def, maps->nr_cpus()), maps_(maps) {}
+  void* Lookup(const void* key) override { return Slot(Index(key), Cpu()); }
+  long Update(const void* key, const void* value, uint64_t flags) override {
+    void* slot = Slot(Index(key), Cpu());
+    if (!slot) return -E2BIG;
+    if (flags == BPF_NOEXIST) return -EEXIST;
+    std::memcpy(slot, value, def_.value_size);
+    return 0;
+  }
+
+ private:
+  // Outside any CPU (e.g. ops.init) the kernel runs on some CPU too: use CPU 0's copy.
+  int Cpu() const {
+    const int cpu = maps_->current_cpu();
+    return cpu >= 0 && cpu < copies_ ? cpu : 0;
+  }
+  const HostMaps* maps_;
+};
+
+// Hash and LRU hash. Values keep their address until deleted. A full LRU hash evicts the
+// least recently inserted-or-updated element (deterministic; the kernel's LRU is approximate).
+class HashMap : public HostMap {
+ public:
+  HashMap(const scxtwin_map_def& def, bool lru) : HostMap(def), lru_(lru) {}
+
+  void* Lookup(const void* key) override {
+    auto it = elems_.find(KeyBytes(key, def_.key_size));
+    return it == elems_.end() ? nullptr : it->second.value.data();
+  }
+  long Update(const void* key, const void* value, uint64_t flags) override {
+    std::string k = KeyBytes(key, def_.key_size);
+    auto it = elems_.find(k);
+    if (it != elems_.end()) {
+      if ((flags & 3) == BPF_NOEXIST) return -EEXIST;
+      std::memcpy(it->second.value.data(), value, def_.value_size);
+      it->second.stamp = ++clock_;
+      return 0;
+    }
+    if ((flags & 3) == BPF_EXIST) return -ENOENT;
+    if (elems_.size() >= def_.max_entries) {
+      if (!lru_) return -E2BIG;
+      auto oldest = elems_.begin();
+      for (auto e = elems_.begin(); e != elems_.end(); ++e)
+        if (e->second.stamp < oldest->second.stamp) oldest = e;
+      elems_.erase(oldest);
+    }
+    Elem e{Value(def_.value_size), ++clock_};
+    std::memcpy(e.value.data(), value, def_.value_size);
+    elems_.emplace(std::move(k), std::move(e));
+    return 0;
+  }
+  long Delete(const void* key) override {
+    return elems_.erase(KeyBytes(key, def_.key_size)) ? 0 : -ENOENT;
+  }
+  long ElementOf(const void* addr, uint64_t* key, void** value) override {
+    const char* a = static_cast<const char*>(addr);
+    for (auto& [k, e] : elems_) {
+      char* v = static_cast<char*>(e.value.data());
+      if (a >= v && a < v + def_.value_size) {
+        *key = 0;
+        std::memcpy(key, k.data(), k.size() < sizeof(*key) ? k.size() : sizeof(*key));
+        *value = v;
+        return 0;
+      }
+    }
+    return -ENOENT;
+  }
+
+ private:
+  struct Elem {
+    Value value;
+    uint64_t stamp;
+  };
+  bool lru_;
+  uint64_t clock_ = 0;
+  absl::flat_hash_map<std::string, Elem> elems_;
+};
+
+// Queue (FIFO) and stack (LIFO) maps: push/pop/peek of whole values.
+class QueueMap : public HostMap {
+ public:
+  QueueMap(const scxtwin_map_def& def, bool stack) : HostMap(def), stack_(stack) {}
+
+  long Push(const void* value, uint64_t flags) override {
+    if (elems_.size() >= def_.max_entries) {
+      if (!(flags & BPF_EXIST)) return -E2BIG;
+      elems_.pop_front();  // BPF_EXIST: make room by dropping the oldest
+    }
+    elems_.emplace_back(static_cast<const char*>(value), def_.value_size);
+    return 0;
+  }
+  long Pop(void* value) override {
+    if (elems_.empty()) return -ENOENT;
+    std::string& e = stack_ ? elems_.back() : elems_.front();
+    std::memcpy(value, e.data(), def_.value_size);
+    if (stack_) elems_.pop_back(); else elems_.pop_front();
+    return 0;
+  }
+  long Peek(void* value) override {
+    if (elems_.empty()) return -ENOENT;
+    std::memcpy(value, (stack_ ? elems_.back() : elems_.front()).data(), def_.value_size);
+    return 0;
+  }
+  long Update(const void* key, const void* value, uint64_t flags) override {
+    return Push(value, flags);
+  }
+
+ private:
+  bool stack_;
+  std::deque<std::string> elems_;
+};
+
+// Task local storage: one value per (map, task), created on demand.
+class TaskStorageMap : public HostMap {
+ public:
+  explicit TaskStorageMap(const scxtwin_map_def& def) : HostMap(def) {}
+
+  void* TaskStorageGet(const task_struct* task, const void* init, uint64_t flags) override {
+    if (!task) return nullptr;
+    auto it = elems_.find(task);
+    if (it != elems_.end()) return it->second.data();
+    if (!(flags & BPF_LOCAL_STORAGE_GET_F_CREATE)) return nullptr;
+    Value v(def_.value_size);
+    if (init) std::memcpy(v.data(), init, def_.value_size);
+    return elems_.emplace(task, std::move(v)).first->second.data();
+  }
+  long TaskStorageDelete(const task_struct* task) override {
+    return elems_.erase(task) ? 0 : -ENOENT;
+  }
+  void ForgetTask(const task_struct* task) override { elems_.erase(task); }
+  // bpf_map_lookup_elem on task storage takes a pidfd in the kernel; not offered.
+
+ private:
+  absl::flat_hash_map<const task_struct*, Value> elems_;
+};
+
+}  // namespace
+
+HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
+    : nr_cpus_(nr_cpus), current_cpu_(std::move(current_cpu)) {}
+
+absl::Status HostMaps::Add(const scxtwin_map_def& def) {
+  const std::string what = absl::StrCat("map '", def.name, "'");
+  if (def.size < sizeof(void*)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": definition too small to bind"));
+  }
+  const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
+  if (def.value_size == 0 || (keyed && def.key_size == 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": key and value sizes must be set (__type(key/value) or __uint(key_size/value_size))"));
+  }
+  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.max_entries == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": max_entries must be > 0"));
+  }
+  std::unique_ptr<HostMap> map;
+  switch (def.type) {
+    case BPF_MAP_TYPE_ARRAY:
+      if (def.key_size != 4) {
+        return absl::InvalidArgumentError(absl::StrCat(what, ": array keys are 4 bytes"));
+      }
+      map = std::make_unique<ArrayMap>(def, 1);
+      break;
+    case BPF_MAP_TYPE_PERCPU_ARRAY:
+      if (def.key_size != 4) {
+        return absl::InvalidArgumentError(absl::StrCat(what, ": array keys are 4 bytes"));
+      }
+      map = std::make_unique<PerCpuArrayMap>(def, this);
+      break;
+    case BPF_MAP_TYPE_HASH:
+      map = std::make_unique<HashMap>(def, /*lru=*/false);
+      break;
+    case BPF_MAP_TYPE_LRU_HASH:
+      map = std::make_unique<HashMap>(def, /*lru=*/true);
+      break;
+    case BPF_MAP_TYPE_QUEUE:
+      map = std::make_unique<QueueMap>(def, /*stack=*/false);
+      break;
+    case BPF_MAP_TYPE_STACK:
+      map = std::make_unique<QueueMap>(def, /*stack=*/true);
+      break;
+    case BPF_MAP_TYPE_TASK_STORAGE:
+      map = std::make_unique<TaskStorageMap>(def);
+      break;
+    default:
+      return absl::UnimplementedError(absl::StrCat(
+          what, ": map type ", def.type,
+          " is not simulated (array, percpu_array, hash, lru_hash, queue, stack, task_storage are)"));
+  }
+  HostMap* raw = map.get();
+  std::memcpy(def.addr, &raw, sizeof(raw));
+  maps_.push_back(std::move(map));
+  return absl::OkStatus();
+}
+
+HostMap* HostMaps::Find(absl::string_view name) const {
+  for (const auto& m : maps_)
+    if (m->name() == name) return m.get();
+  return nullptr;
+}
+
+void HostMaps::ForgetTask(const task_struct* task) {
+  for (auto& m : maps_) m->ForgetTask(task);
+}
+
+void HostMaps::FillApi(scxtwin_host_api* api) {
+  api->maps = this;
+  api->map_lookup_elem = [](void*, void* map, const void* key) -> void* {
+    return HostMaps::Of(map)->Lookup(key);
+  };
+  api->map_update_elem = [](void*, void* map, const void* key, const void* value,
+                            u64 flags) -> long { return HostMaps::Of(map)->Update(key, value, flags); };
+  api->map_delete_elem = [](void*, void* map, const void* key) -> long {
+    return HostMaps::Of(map)->Delete(key);
+  };
+  api->map_push_elem = [](void*, void* map, const void* value, u64 flags) -> long {
+    return HostMaps::Of(map)->Push(value, flags);
+  };
+  api->map_pop_elem = [](void*, void* map, void* value) -> long {
+    return HostMaps::Of(map)->Pop(value);
+  };
+  api->map_peek_elem = [](void*, void* map, void* value) -> long {
+    return HostMaps::Of(map)->Peek(value);
+  };
+  api->map_lookup_percpu_elem = [](void*, void* map, const void* key, u32 cpu) -> void* {
+    return HostMaps::Of(map)->LookupPerCpu(key, cpu);
+  };
+  api->task_storage_get = [](void*, void* map, task_struct* task, void* value,
+                             u64 flags) -> void* {
+    return HostMaps::Of(map)->TaskStorageGet(task, value, flags);
+  };
+  api->task_storage_delete = [](void*, void* map, task_struct* task) -> long {
+    return HostMaps::Of(map)->TaskStorageDelete(task);
+  };
+  api->map_elem_of = [](void*, void* map, const void* addr, u64* key, void** value) -> long {
+    uint64_t k = 0;
+    long r = HostMaps::Of(map)->ElementOf(addr, &k, value);
+    *key = k;
+    return r;
+  };
+}
+
+}  // namespace scxtwin::host

@@ -1,0 +1,326 @@
+#include "sim/host/policy_loader.h"
+
+#include <dlfcn.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace scxtwin::host {
+namespace {
+
+// Copies `path` to a fresh temporary file (so dlopen maps a new instance); returns its name.
+absl::StatusOr<std::string> PrivateCopy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("policy object ", path, ": cannot open (",
+                                            std::strerror(errno), ")"));
+  }
+  const char* dir = std::getenv("TMPDIR");
+  std::string name = absl::StrCat(dir && *dir ? dir : "/tmp", "/scxtwin-policy-XXXXXX");
+  std::vector<char> tmpl(name.begin(), name.end());
+  tmpl.push_back('\0');
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0) {
+    return absl::InternalError(absl::StrCat("policy object ", path,
+                                            ": cannot create a private copy in ", name, ": ",
+                                            std::strerror(errno)));
+  }
+  close(fd);
+  name = tmpl.data();
+  std::ofstream out(name, std::ios::binary | std::ios::trunc);
+  out << in.rdbuf();
+  out.close();
+  if (!out) {
+    unlink(name.c_str());
+    return absl::InternalError(absl::StrCat("policy object ", path, ": cannot write ", name));
+  }
+  return name;
+}
+
+struct Collected {
+  std::vector<scxtwin_map_def> maps;
+  std::vector<std::string> map_names;
+  std::vector<std::pair<std::string, sched_ext_ops*>> ops;
+  std::vector<Global> globals;
+  std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs;
+};
+
+// Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
+absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view text,
+                                       uint64_t size, scxtwin_scalar scalar) {
+  const std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (scalar == SCXTWIN_SCALAR_BOOL) {
+    if (t == "true" || t == "1") return 1;
+    if (t == "false" || t == "0") return 0;
+    return absl::InvalidArgumentError(
+        absl::StrCat("knob ", knob, ": '", text, "' is not a bool (expected true/false/1/0)"));
+  }
+  if (t.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("knob ", knob, ": empty value (expected an integer)"));
+  }
+  errno = 0;
+  char* end = nullptr;
+  int64_t v;
+  if (t[0] == '-') {
+    const long long s = std::strtoll(t.c_str(), &end, 0);
+    v = s;
+  } else {
+    const unsigned long long u = std::strtoull(t.c_str(), &end, 0);
+    if (scalar == SCXTWIN_SCALAR_SIGNED && u > static_cast<unsigned long long>(INT64_MAX)) {
+      errno = ERANGE;
+    }
+    v = static_cast<int64_t>(u);
+  }
+  if (errno == ERANGE || end == nullptr || *end != '\0') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "knob ", knob, ": '", text, "' is not an integer of ", size * 8, " bits (decimal or 0x-hex)"));
+  }
+  if (t[0] == '-' && scalar == SCXTWIN_SCALAR_UNSIGNED) {
+    return absl::OutOfRangeError(
+        absl::StrCat("knob ", knob, ": ", text, " is negative; the knob is unsigned"));
+  }
+  return v;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
+    const std::string& so_path, const LoadOptions& options) {
+  if (options.nr_cpus < 1 || options.nr_cpus > SCXTWIN_MAX_CPUS) {
+    return absl::InvalidArgumentError(absl::StrCat("policy ", so_path, ": nr_cpus ",
+                                                   options.nr_cpus, " is not in [1, ",
+                                                   SCXTWIN_MAX_CPUS, "]"));
+  }
+  absl::StatusOr<std::string> copy = PrivateCopy(so_path);
+  if (!copy.ok()) return copy.status();
+  void* handle = dlopen(copy->c_str(), RTLD_NOW | RTLD_LOCAL);
+  const std::string dl_error = handle ? "" : dlerror();
+  unlink(copy->c_str());  // the mapping stays; the name is not needed any more
+  if (!handle) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy object ", so_path, ": cannot load: ", dl_error));
+  }
+
+  std::unique_ptr<PolicyInstance> self(new PolicyInstance());
+  self->path_ = so_path;
+  self->handle_ = handle;
+  auto registry = reinterpret_cast<scxtwin_registry_fn>(dlsym(handle, SCXTWIN_REGISTRY_SYMBOL));
+  self->set_api_ =
+      reinterpret_cast<scxtwin_set_host_api_fn>(dlsym(handle, SCXTWIN_SET_HOST_API_SYMBOL));
+  if (!registry || !self->set_api_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy object ", so_path, ": not a host-mode policy (no ", SCXTWIN_REGISTRY_SYMBOL,
+        "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
+  }
+
+  Collected got;
+  scxtwin_registry_sink sink = {};
+  sink.ctx = &got;
+  sink.map = [](void* ctx, const scxtwin_map_def* def) {
+    auto* c = static_cast<Collected*>(ctx);
+    c->maps.push_back(*def);
+    c->map_names.push_back(def->name);
+  };
+  sink.ops = [](void* ctx, const char* name, sched_ext_ops* ops) {
+    static_cast<Collected*>(ctx)->ops.emplace_back(name, ops);
+  };
+  sink.global = [](void* ctx, const scxtwin_global_def* def) {
+    Global g;
+    g.name = def->name;
+    g.addr = def->addr;
+    g.size = def->size;
+    g.section = static_cast<scxtwin_section>(def->section);
+    g.scalar = static_cast<scxtwin_scalar>(def->scalar);
+    static_cast<Collected*>(ctx)->globals.push_back(std::move(g));
+  };
+  sink.prog = [](void* ctx, const char* name, scxtwin_syscall_prog_fn prog) {
+    static_cast<Collected*>(ctx)->programs.emplace_back(name, prog);
+  };
+  registry(&sink);
+
+  // The scheduler.
+  if (got.ops.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy object ", so_path, ": defines no struct sched_ext_ops in SEC(\".struct_ops.link\")"));
+  }
+  if (!options.ops_variable.empty()) {
+    for (auto& [name, ops] : got.ops) {
+      if (name == options.ops_variable) {
+        self->ops_variable_ = name;
+        self->ops_ = ops;
+      }
+    }
+  } else if (got.ops.size() == 1) {
+    self->ops_variable_ = got.ops[0].first;
+    self->ops_ = got.ops[0].second;
+  }
+  if (!self->ops_) {
+    std::vector<std::string> names;
+    for (auto& o : got.ops) names.push_back(o.first);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy object ", so_path, ": ",
+        options.ops_variable.empty() ? "several struct sched_ext_ops; choose one of: "
+                                     : absl::StrCat("no struct sched_ext_ops named '",
+                                                    options.ops_variable, "'; it has: "),
+        absl::StrJoin(names, ", ")));
+  }
+
+  // Maps: storage, bound to their variables.
+  PolicyInstance* raw = self.get();
+  self->maps_ = std::make_unique<HostMaps>(options.nr_cpus, [raw]() {
+    return raw->api_.smp_processor_id ? raw->api_.smp_processor_id(raw->api_.sim) : 0;
+  });
+  for (const scxtwin_map_def& def : got.maps) {
+    absl::Status s = self->maps_->Add(def);
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+    }
+  }
+  std::sort(got.globals.begin(), got.globals.end(),
+            [](const Global& a, const Global& b) { return a.name < b.name; });
+  self->globals_ = std::move(got.globals);
+  self->programs_ = std::move(got.programs);
+  return self;
+}
+
+PolicyInstance::~PolicyInstance() {
+  maps_.reset();
+  if (handle_) dlclose(handle_);
+}
+
+absl::StatusOr<scxtwin_syscall_prog_fn> PolicyInstance::FindProgram(absl::string_view name) const {
+  std::vector<std::string> names;
+  for (const auto& [n, fn] : programs_) {
+    if (n == name) return fn;
+    names.push_back(n);
+  }
+  return absl::NotFoundError(absl::StrCat("policy ", path_, ": no SEC(\"syscall\") program '", name,
+                                          "'; it has: ", names.empty() ? "none" : absl::StrJoin(names, ", ")));
+}
+
+std::vector<const Global*> PolicyInstance::Knobs() const {
+  std::vector<const Global*> knobs;
+  for (const Global& g : globals_)
+    if (g.is_knob()) knobs.push_back(&g);
+  return knobs;
+}
+
+absl::StatusOr<const Global*> PolicyInstance::FindGlobal(absl::string_view name) const {
+  for (const Global& g : globals_)
+    if (g.name == name) return &g;
+  return absl::NotFoundError(absl::StrCat("policy ", path_, ": no global named '", name, "'"));
+}
+
+const Global* PolicyInstance::FindKnob(absl::string_view name) const {
+  for (const Global& g : globals_)
+    if (g.name == name && g.is_knob()) return &g;
+  return nullptr;
+}
+
+absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
+  std::vector<std::string> names;
+  for (const Global* k : Knobs()) names.push_back(k->name);
+  return absl::NotFoundError(absl::StrCat(
+      "unknown knob '", name, "' for policy ", ops_->name, " (", path_, "); its knobs: ",
+      names.empty() ? "none" : absl::StrJoin(names, ", ")));
+}
+
+absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
+  const Global* knob = FindKnob(name);
+  if (!knob) return UnknownKnob(name);
+  absl::StatusOr<int64_t> v = ParseKnobValue(name, value, knob->size, knob->scalar);
+  if (!v.ok()) return v.status();
+  return SetKnob(name, *v);
+}
+
+absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
+  const Global* knob = FindKnob(name);
+  if (!knob) return UnknownKnob(name);
+  if (knob->size > 8) {
+    return absl::InvalidArgumentError(absl::StrCat("knob ", name, ": ", knob->size,
+                                                   " bytes is not a scalar"));
+  }
+  const int bits = static_cast<int>(knob->size * 8);
+  bool fits;
+  if (knob->scalar == SCXTWIN_SCALAR_BOOL) {
+    fits = value == 0 || value == 1;
+  } else if (knob->scalar == SCXTWIN_SCALAR_SIGNED) {
+    fits = bits == 64 || (value >= -(int64_t{1} << (bits - 1)) && value < (int64_t{1} << (bits - 1)));
+  } else {
+    fits = bits == 64 || (value >= 0 && static_cast<uint64_t>(value) < (uint64_t{1} << bits));
+  }
+  if (!fits) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "knob ", name, ": ", value, " does not fit its ",
+        knob->scalar == SCXTWIN_SCALAR_BOOL ? "bool"
+        : knob->scalar == SCXTWIN_SCALAR_SIGNED ? "signed " : "unsigned ",
+        knob->scalar == SCXTWIN_SCALAR_BOOL ? "" : absl::StrCat(bits, "-bit integer")));
+  }
+  // Knobs are const: their page is read-only until we make it writable for the write.
+  const long page = sysconf(_SC_PAGESIZE);
+  const uintptr_t start = reinterpret_cast<uintptr_t>(knob->addr) & ~static_cast<uintptr_t>(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(knob->addr) + knob->size;
+  const size_t len = ((end - start) + page - 1) / page * page;
+  if (mprotect(reinterpret_cast<void*>(start), len, PROT_READ | PROT_WRITE) != 0) {
+    return absl::InternalError(absl::StrCat("knob ", name, ": cannot make writable: ",
+                                            std::strerror(errno)));
+  }
+  std::memcpy(knob->addr, &value, knob->size);  // little-endian: the low bytes
+  mprotect(reinterpret_cast<void*>(start), len, PROT_READ);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> PolicyInstance::ReadScalar(absl::string_view name) const {
+  absl::StatusOr<const Global*> g = FindGlobal(name);
+  if (!g.ok()) return g.status();
+  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+    return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
+  }
+  uint64_t raw = 0;
+  std::memcpy(&raw, (*g)->addr, (*g)->size);
+  const int bits = static_cast<int>((*g)->size * 8);
+  if ((*g)->scalar == SCXTWIN_SCALAR_SIGNED && bits < 64 && (raw >> (bits - 1)) & 1) {
+    raw |= ~uint64_t{0} << bits;
+  }
+  return static_cast<int64_t>(raw);
+}
+
+absl::StatusOr<std::vector<uint64_t>> PolicyInstance::SumPerCpuCounters(
+    absl::string_view map_name) const {
+  HostMap* m = maps_->Find(map_name);
+  if (!m) {
+    return absl::NotFoundError(absl::StrCat("policy ", path_, ": no map named '", map_name, "'"));
+  }
+  if (m->def().type != BPF_MAP_TYPE_PERCPU_ARRAY || m->def().value_size != sizeof(uint64_t)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "map ", map_name, ": not a per-CPU array of u64 counters"));
+  }
+  std::vector<uint64_t> sums(m->def().max_entries, 0);
+  for (uint32_t i = 0; i < m->def().max_entries; ++i) {
+    for (int cpu = 0; cpu < maps_->nr_cpus(); ++cpu) {
+      sums[i] += *static_cast<const uint64_t*>(m->LookupPerCpu(&i, static_cast<uint32_t>(cpu)));
+    }
+  }
+  return sums;
+}
+
+void PolicyInstance::InstallApi(const scxtwin_host_api& api) {
+  api_ = api;
+  api_.version = SCXTWIN_HOST_API_VERSION;
+  api_.size = sizeof(api_);
+  maps_->FillApi(&api_);
+  set_api_(&api_);
+}
+
+}  // namespace scxtwin::host

@@ -1,0 +1,113 @@
+// Loads a host-compiled sched_ext policy (a shared object built by host_policy() or
+// build_host_policy.sh) so that each simulation gets a fresh instance: its own globals, maps
+// and host API table.
+//
+//   ASSIGN_OR_RETURN(auto policy, PolicyInstance::Load(path, {.nr_cpus = 16}));
+//   RETURN_IF_ERROR(policy->SetKnob("fifo_sched", "1"));   // before the run, like libbpf rodata
+//   scxtwin_host_api api = ...;                             // the simulator's entries
+//   policy->InstallApi(api);                                // maps entries are filled here
+//   sched_ext_ops* ops = policy->ops();                     // call ops->init(), ...
+//
+// Fresh globals: the object is copied to a private temporary file and dlopen()ed from there, so
+// the dynamic loader maps a new instance each time (dlopen of one path twice would share it).
+#ifndef SCXTWIN_SIM_HOST_POLICY_LOADER_H_
+#define SCXTWIN_SIM_HOST_POLICY_LOADER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "scxtwin/host_api.h"
+#include "scxtwin/host_registry.h"
+#include "sim/host/maps.h"
+
+namespace scxtwin::host {
+
+struct LoadOptions {
+  // CPUs of the simulated machine (sizes per-CPU maps).
+  int nr_cpus = 1;
+  // Which `struct sched_ext_ops` variable to use when the object defines several; empty: the
+  // only one.
+  std::string ops_variable;
+};
+
+// A global of the policy (.data, .bss or .rodata).
+struct Global {
+  std::string name;
+  void* addr = nullptr;
+  uint64_t size = 0;
+  scxtwin_section section = SCXTWIN_SECTION_DATA;
+  scxtwin_scalar scalar = SCXTWIN_SCALAR_NONE;
+  // A knob is a scalar `const volatile` global: set by name before the run.
+  bool is_knob() const { return section == SCXTWIN_SECTION_RODATA && scalar != SCXTWIN_SCALAR_NONE; }
+};
+
+class PolicyInstance {
+ public:
+  // Loads `so_path`. Errors name the file: missing, not a host policy object, no or several
+  // struct_ops, a map the simulator does not offer.
+  static absl::StatusOr<std::unique_ptr<PolicyInstance>> Load(const std::string& so_path,
+                                                              const LoadOptions& options);
+  ~PolicyInstance();
+  PolicyInstance(const PolicyInstance&) = delete;
+  PolicyInstance& operator=(const PolicyInstance&) = delete;
+
+  // The scheduler: the policy's one `struct sched_ext_ops` (SEC(".struct_ops[.link]")).
+  sched_ext_ops* ops() const { return ops_; }
+  // The ops variable's name (e.g. "simple_ops") and the scheduler's name (ops->name).
+  const std::string& ops_variable() const { return ops_variable_; }
+  std::string name() const { return ops_->name; }
+  const std::string& path() const { return path_; }
+
+  // Sets a knob from text: decimal or 0x-hex integers (negative for signed knobs), true/false
+  // for bool. Checks the knob exists and the value fits its type.
+  absl::Status SetKnob(absl::string_view name, absl::string_view value);
+  absl::Status SetKnob(absl::string_view name, int64_t value);
+  // The knobs, in name order.
+  std::vector<const Global*> Knobs() const;
+
+  // Any global by name (counters in .bss, the exit record in .data, ...).
+  absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
+  // Reads a scalar global (up to 8 bytes), sign-extended if signed.
+  absl::StatusOr<int64_t> ReadScalar(absl::string_view name) const;
+
+  // A SEC("syscall") program by name: what user space runs with bpf_prog_test_run. Call it
+  // with the simulator's host API installed (its kfuncs run outside any callback).
+  absl::StatusOr<scxtwin_syscall_prog_fn> FindProgram(absl::string_view name) const;
+
+  // Maps.
+  HostMaps& maps() { return *maps_; }
+  // Sums a per-CPU array of u64 counters (e.g. `stats`) over CPUs: one sum per index.
+  absl::StatusOr<std::vector<uint64_t>> SumPerCpuCounters(absl::string_view map_name) const;
+
+  // Installs the simulator's table. Copies it, fills the map entries, and hands the copy to the
+  // policy object. Call before the first callback; again to replace the simulator's entries.
+  void InstallApi(const scxtwin_host_api& api);
+  const scxtwin_host_api& api() const { return api_; }
+
+  // A task is freed: its task local storage goes with it.
+  void ForgetTask(const task_struct* task) { maps_->ForgetTask(task); }
+
+ private:
+  PolicyInstance() = default;
+  const Global* FindKnob(absl::string_view name) const;
+  absl::Status UnknownKnob(absl::string_view name) const;
+
+  std::string path_;
+  void* handle_ = nullptr;
+  sched_ext_ops* ops_ = nullptr;
+  std::string ops_variable_;
+  std::vector<Global> globals_;
+  std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
+  std::unique_ptr<HostMaps> maps_;
+  scxtwin_set_host_api_fn set_api_ = nullptr;
+  scxtwin_host_api api_ = {};
+};
+
+}  // namespace scxtwin::host
+
+#endif  // SCXTWIN_SIM_HOST_POLICY_LOADER_H_

@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every kfunc and helper a host-compiled policy may call, linked into each policy object. Each
+ * forwards to the simulator (or to the loader's maps) through the struct scxtwin_host_api the
+ * loader installs with scxtwin_set_host_api() before the first callback. Nothing here keeps
+ * scheduling state: the simulator does.
+ *
+ * Including <scx/common.bpf.h> makes the compiler check each definition against the
+ * declaration policies see.
+ */
+#include <scx/common.bpf.h>
+#include <scxtwin/host_api.h>
+
+#include <stdarg.h>
+
+/* libc, declared here rather than included: vmlinux.h already defines the kernel's types. */
+int vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
+int snprintf(char *buf, unsigned long size, const char *fmt, ...);
+void *calloc(unsigned long n, unsigned long size);
+void free(void *ptr);
+
+#define SCXTWIN_EXPORT __attribute__((visibility("default")))
+
+static const struct scxtwin_host_api *api;
+
+SCXTWIN_EXPORT void scxtwin_set_host_api(const struct scxtwin_host_api *host_api)
+{
+	api = host_api;
+}
+
+/* A kfunc the simulator does not provide: the policy is ejected, as the kernel would refuse
+ * to load it. */
+static void unsupported(const char *what)
+{
+	char msg[160];
+	snprintf(msg, sizeof(msg), "kfunc %s is not supported by the simulator", what);
+	api->error(api->sim, msg);
+}
+
+#define SIM(fn, dflt, ...)                                                                   \
+	(api->fn ? api->fn(api->sim, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
+#define SIM_VOID(fn, ...)                                                                    \
+	do {                                                                                 \
+		if (api->fn)                                                                 \
+			api->fn(api->sim, ##__VA_ARGS__);                                    \
+		else                                                                         \
+			unsupported(#fn);                                                    \
+	} while (0)
+#define MAPS(fn, dflt, ...)                                                                  \
+	(api->fn ? api->fn(api->maps, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
+
+/* ---- formatting: printf-style and the kernel's "bstr" (format + array of u64) ------------- */
+
+enum { SCXTWIN_MSG_LEN = 1024 };
+
+/*
+ * Formats `fmt` with arguments given as u64 words, the way the kernel's bstr kfuncs receive
+ * them. Each conversion takes one word, cast to what the conversion prints.
+ */
+static void format_bstr(char *out, unsigned long size, const char *fmt, const u64 *data, u32 nr)
+{
+	unsigned long len = 0;
+	u32 arg = 0;
+
+	out[0] = '\0';
+	while (*fmt && len + 1 < size) {
+		char spec[32];
+		unsigned long n = 0;
+		char conv;
+		u64 v;
+		int w;
+
+		if (*fmt != '%') {
+			out[len++] = *fmt++;
+			out[len] = '\0';
+			continue;
+		}
+		if (fmt[1] == '%') {
+			out[len++] = '%';
+			out[len] = '\0';
+			fmt += 2;
+			continue;
+		}
+		/* %[flags][width][.precision][length]conversion; the length is re-derived. */
+		spec[n++] = *fmt++;
+		while (*fmt && __builtin_strchr("-+ #0123456789.", *fmt) && n < 20)
+			spec[n++] = *fmt++;
+		while (*fmt && __builtin_strchr("hlzjt", *fmt))
+			fmt++;
+		conv = *fmt ? *fmt++ : 'd';
+		v = arg < nr ? data[arg] : 0;
+		arg++;
+		switch (conv) {
+		case 'd':
+		case 'i':
+			spec[n++] = 'l';
+			spec[n++] = 'l';
+			spec[n++] = conv;
+			spec[n] = '\0';
+			w = snprintf(out + len, size - len, spec, (long long)v);
+			break;
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
+			spec[n++] = 'l';
+			spec[n++] = 'l';
+			spec[n++] = conv;
+			spec[n] = '\0';
+			w = snprintf(out + len, size - len, spec, (unsigned long long)v);
+			break;
+		case 'c':
+			spec[n++] = 'c';
+			spec[n] = '\0';
+			w = snprintf(out + len, size - len, spec, (int)v);
+			break;
+		case 's':
+			spec[n++] = 's';
+			spec[n] = '\0';
+			w = snprintf(out + len, size - len, spec,
+				     v ? (const char *)(unsigned long)v : "(null)");
+			break;
+		case 'p':
+			/* %pS, %pI4, ...: print the pointer itself. */
+			while (*fmt && ((*fmt >= 'A' && *fmt <= 'Z') || (*fmt >= 'a' && *fmt <= 'z') ||
+					(*fmt >= '0' && *fmt <= '9')))
+				fmt++;
+			w = snprintf(out + len, size - len, "0x%llx", (unsigned long long)v);
+			break;
+		default:
+			w = snprintf(out + len, size - len, "%%%c", conv);
+			break;
+		}
+		if (w < 0)
+			break;
+		len += (unsigned long)w;
+		if (len >= size)
+			len = size - 1;
+	}
+}
+
+void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 data__sz)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	format_bstr(msg, sizeof(msg), fmt, data, data__sz / 8);
+	api->exit(api->sim, exit_code, msg);
+}
+
+void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data_len)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	format_bstr(msg, sizeof(msg), fmt, data, data_len / 8);
+	api->error(api->sim, msg);
+}
+
+void scx_bpf_dump_bstr(char *fmt, unsigned long long *data, u32 data_len)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	format_bstr(msg, sizeof(msg), fmt, data, data_len / 8);
+	if (api->dump)
+		api->dump(api->sim, msg);
+}
+
+void scxtwin_exit_fmt(s64 exit_code, const char *fmt, ...)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	api->exit(api->sim, exit_code, msg);
+}
+
+void scxtwin_error_fmt(const char *fmt, ...)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	api->error(api->sim, msg);
+}
+
+void scxtwin_dump_fmt(const char *fmt, ...)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (api->dump)
+		api->dump(api->sim, msg);
+}
+
+long scxtwin_printk(const char *fmt, ...)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (api->printk)
+		api->printk(api->sim, msg);
+	return n;
+}
+
+long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data_len)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	(void)fmt_size;
+	format_bstr(msg, sizeof(msg), fmt, (const u64 *)data, data_len / 8);
+	if (api->printk)
+		api->printk(api->sim, msg);
+	return (long)__builtin_strlen(msg);
+}
+
+/* ---- DSQs ---------------------------------------------------------------------------------- */
+
+s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) { return SIM(create_dsq, -EINVAL, dsq_id, node); }
+void scx_bpf_destroy_dsq(u64 dsq_id) { SIM_VOID(destroy_dsq, dsq_id); }
+
+bool scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags)
+{
+	if (!api->dsq_insert) {
+		unsupported("dsq_insert");
+		return false;
+	}
+	api->dsq_insert(api->sim, p, dsq_id, slice, enq_flags);
+	return true;
+}
+
+void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
+			      u64 enq_flags)
+{
+	SIM_VOID(dsq_insert_vtime, p, dsq_id, slice, vtime, enq_flags);
+}
+
+bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args)
+{
+	if (!api->dsq_insert_vtime) {
+		unsupported("dsq_insert_vtime");
+		return false;
+	}
+	api->dsq_insert_vtime(api->sim, p, args->dsq_id, args->slice, args->vtime, args->enq_flags);
+	return true;
+}
+
+bool (scx_bpf_dsq_move_to_local)(u64 dsq_id, u64 enq_flags)
+{
+	return SIM(dsq_move_to_local, false, dsq_id, enq_flags);
+}
+
+s32 scx_bpf_dsq_nr_queued(u64 dsq_id) { return SIM(dsq_nr_queued, -ENOENT, dsq_id); }
+struct task_struct *scx_bpf_dsq_peek(u64 dsq_id) { return SIM(dsq_peek, NULL, dsq_id); }
+u32 scx_bpf_dispatch_nr_slots(void) { return SIM(dispatch_nr_slots, 0); }
+void scx_bpf_dispatch_cancel(void) { SIM_VOID(dispatch_cancel); }
+u32 scx_bpf_reenqueue_local(void) { return SIM(reenqueue_local, 0); }
+
+int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags)
+{
+	return SIM(dsq_iter_new, -EINVAL, it, dsq_id, flags);
+}
+struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it)
+{
+	return SIM(dsq_iter_next, NULL, it);
+}
+void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it)
+{
+	if (api->dsq_iter_destroy)
+		api->dsq_iter_destroy(api->sim, it);
+}
+void scx_bpf_dsq_move_set_slice(struct bpf_iter_scx_dsq *it__iter, u64 slice)
+{
+	SIM_VOID(dsq_move_set_slice, it__iter, slice);
+}
+void scx_bpf_dsq_move_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime)
+{
+	SIM_VOID(dsq_move_set_vtime, it__iter, vtime);
+}
+bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
+		      u64 enq_flags)
+{
+	return SIM(dsq_move, false, it__iter, p, dsq_id, enq_flags);
+}
+bool scx_bpf_dsq_move_vtime(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+			    u64 dsq_id, u64 enq_flags)
+{
+	return SIM(dsq_move_vtime, false, it__iter, p, dsq_id, enq_flags);
+}
+
+/* ---- CPU selection and idle tracking ----------------------------------------------------- */
+
+s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle)
+{
+	return SIM(select_cpu_dfl, prev_cpu, p, prev_cpu, wake_flags, is_idle);
+}
+s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
+			   const struct cpumask *cpus_allowed, u64 flags)
+{
+	return SIM(select_cpu_and, -EBUSY, p, prev_cpu, wake_flags, cpus_allowed, flags);
+}
+s32 __scx_bpf_select_cpu_and(struct task_struct *p, const struct cpumask *cpus_allowed,
+			     struct scx_bpf_select_cpu_and_args *args)
+{
+	return scx_bpf_select_cpu_and(p, args->prev_cpu, args->wake_flags, cpus_allowed,
+				      args->flags);
+}
+bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) { return SIM(test_and_clear_cpu_idle, false, cpu); }
+s32 scx_bpf_pick_idle_cpu(const cpumask_t *cpus_allowed, u64 flags)
+{
+	return SIM(pick_idle_cpu, -EBUSY, cpus_allowed, NUMA_NO_NODE, flags);
+}
+s32 scx_bpf_pick_idle_cpu_node(const cpumask_t *cpus_allowed, int node, u64 flags)
+{
+	return SIM(pick_idle_cpu, -EBUSY, cpus_allowed, node, flags);
+}
+s32 scx_bpf_pick_any_cpu(const cpumask_t *cpus_allowed, u64 flags)
+{
+	return SIM(pick_any_cpu, -EBUSY, cpus_allowed, NUMA_NO_NODE, flags);
+}
+s32 scx_bpf_pick_any_cpu_node(const cpumask_t *cpus_allowed, int node, u64 flags)
+{
+	return SIM(pick_any_cpu, -EBUSY, cpus_allowed, node, flags);
+}
+const struct cpumask *scx_bpf_get_idle_cpumask(void)
+{
+	return SIM(get_idle_cpumask, NULL, NUMA_NO_NODE);
+}
+const struct cpumask *scx_bpf_get_idle_cpumask_node(int node)
+{
+	return SIM(get_idle_cpumask, NULL, node);
+}
+const struct cpumask *scx_bpf_get_idle_smtmask(void)
+{
+	return SIM(get_idle_smtmask, NULL, NUMA_NO_NODE);
+}
+const struct cpumask *scx_bpf_get_idle_smtmask_node(int node)
+{
+	return SIM(get_idle_smtmask, NULL, node);
+}
+void scx_bpf_put_idle_cpumask(const struct cpumask *cpumask)
+{
+	if (api->put_idle_cpumask)
+		api->put_idle_cpumask(api->sim, cpumask);
+}
+const struct cpumask *scx_bpf_get_possible_cpumask(void)
+{
+	return SIM(get_possible_cpumask, NULL);
+}
+const struct cpumask *scx_bpf_get_online_cpumask(void) { return SIM(get_online_cpumask, NULL); }
+void scx_bpf_put_cpumask(const struct cpumask *cpumask)
+{
+	if (api->put_cpumask)
+		api->put_cpumask(api->sim, cpumask);
+}
+
+/* ---- kicks, topology, time ----------------------------------------------------------------- */
+
+void scx_bpf_kick_cpu(s32 cpu, u64 flags) { SIM_VOID(kick_cpu, cpu, flags); }
+u32 scx_bpf_nr_cpu_ids(void) { return SIM(nr_cpu_ids, 0); }
+u32 scx_bpf_nr_node_ids(void) { return api->nr_node_ids ? api->nr_node_ids(api->sim) : 1; }
+int scx_bpf_cpu_node(s32 cpu) { return api->cpu_node ? api->cpu_node(api->sim, cpu) : 0; }
+u64 scx_bpf_now(void) { return SIM(now, 0); }
+u32 scx_bpf_cpuperf_cap(s32 cpu) { return api->cpuperf_cap ? api->cpuperf_cap(api->sim, cpu) : SCX_CPUPERF_ONE; }
+u32 scx_bpf_cpuperf_cur(s32 cpu) { return api->cpuperf_cur ? api->cpuperf_cur(api->sim, cpu) : SCX_CPUPERF_ONE; }
+void scx_bpf_cpuperf_set(s32 cpu, u32 perf)
+{
+	if (api->cpuperf_set)
+		api->cpuperf_set(api->sim, cpu, perf);
+}
+
+u64 bpf_ktime_get_ns(void) { return SIM(ktime_get_ns, 0); }
+u64 bpf_ktime_get_boot_ns(void) { return SIM(ktime_get_ns, 0); }
+u64 bpf_ktime_get_coarse_ns(void) { return SIM(ktime_get_ns, 0); }
+u64 bpf_jiffies64(void) { return SIM(ktime_get_ns, 0) / 4000000ULL; /* HZ=250 */ }
+u32 bpf_get_smp_processor_id(void) { return (u32)SIM(smp_processor_id, 0); }
+u32 bpf_get_prandom_u32(void) { return SIM(prandom_u32, 0); }
+
+/* ---- tasks ------------------------------------------------------------------------------- */
+
+s32 scx_bpf_task_cpu(const struct task_struct *p) { return SIM(task_cpu, 0, p); }
+bool scx_bpf_task_running(const struct task_struct *p) { return SIM(task_running, false, p); }
+struct task_struct *scx_bpf_cpu_curr(s32 cpu) { return SIM(cpu_curr, NULL, cpu); }
+struct rq *scx_bpf_cpu_rq(s32 cpu) { return SIM(cpu_rq, NULL, cpu); }
+struct cgroup *scx_bpf_task_cgroup(struct task_struct *p) { return SIM(task_cgroup, NULL, p); }
+void scx_bpf_task_set_slice(struct task_struct *p, u64 slice)
+{
+	if (api->task_set_slice)
+		api->task_set_slice(api->sim, p, slice);
+	else
+		p->scx.slice = slice;
+}
+void scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime)
+{
+	if (api->task_set_dsq_vtime)
+		api->task_set_dsq_vtime(api->sim, p, vtime);
+	else
+		p->scx.dsq_vtime = vtime;
+}
+struct task_struct *bpf_task_from_pid(s32 pid) { return SIM(task_from_pid, NULL, pid); }
+/* Tasks outlive every callback in the simulator: references need no counting. */
+struct task_struct *bpf_task_acquire(struct task_struct *p) { return p; }
+void bpf_task_release(struct task_struct *p) { (void)p; }
+struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) { return cgrp; }
+void bpf_cgroup_release(struct cgroup *cgrp) { (void)cgrp; }
+
+u64 bpf_get_current_pid_tgid(void)
+{
+	struct task_struct *p = bpf_get_current_task_btf();
+	return p ? ((u64)p->tgid << 32) | (u32)p->pid : 0;
+}
+long bpf_get_current_comm(void *buf, u32 size_of_buf)
+{
+	struct task_struct *p = bpf_get_current_task_btf();
+	return bpf_probe_read_kernel_str(buf, size_of_buf, p ? p->comm : "swapper");
+}
+struct task_struct *bpf_get_current_task_btf(void)
+{
+	return api->cpu_curr ? api->cpu_curr(api->sim, bpf_get_smp_processor_id()) : NULL;
+}
+
+/* ---- memory helpers ---------------------------------------------------------------------- */
+
+long bpf_probe_read_kernel(void *dst, u32 size, const void *unsafe_ptr)
+{
+	if (!unsafe_ptr) {
+		__builtin_memset(dst, 0, size);
+		return -EFAULT;
+	}
+	__builtin_memcpy(dst, unsafe_ptr, size);
+	return 0;
+}
+long bpf_probe_read_kernel_str(void *dst, u32 size, const void *unsafe_ptr)
+{
+	char *d = dst;
+	const char *s = unsafe_ptr;
+	u32 i;
+	if (!size)
+		return 0;
+	if (!s) {
+		d[0] = '\0';
+		return -EFAULT;
+	}
+	for (i = 0; i + 1 < size && s[i]; i++)
+		d[i] = s[i];
+	d[i] = '\0';
+	return (long)i + 1;
+}
+long bpf_probe_read_user(void *dst, u32 size, const void *unsafe_ptr)
+{
+	return bpf_probe_read_kernel(dst, size, unsafe_ptr);
+}
+long bpf_probe_read_user_str(void *dst, u32 size, const void *unsafe_ptr)
+{
+	return bpf_probe_read_kernel_str(dst, size, unsafe_ptr);
+}
+long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2)
+{
+	return __builtin_strncmp(s1, s2, s1_sz);
+}
+void *bpf_kptr_xchg(void *map_value, void *ptr)
+{
+	void **slot = map_value;
+	void *old = *slot;
+	*slot = ptr;
+	return old;
+}
+long bpf_loop(u32 nr_loops, void *callback_fn, void *callback_ctx, u64 flags)
+{
+	long (*cb)(u64 index, void *ctx) = (long (*)(u64, void *))callback_fn;
+	u32 i;
+	(void)flags;
+	for (i = 0; i < nr_loops; i++)
+		if (cb(i, callback_ctx))
+			return (long)i + 1;
+	return (long)nr_loops;
+}
+
+/* Single-threaded simulator: nothing runs concurrently with a callback. */
+void bpf_spin_lock(struct bpf_spin_lock *lock) { (void)lock; }
+void bpf_spin_unlock(struct bpf_spin_lock *lock) { (void)lock; }
+int bpf_res_spin_lock(struct bpf_res_spin_lock *lock) { (void)lock; return 0; }
+void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock) { (void)lock; }
+void bpf_rcu_read_lock(void) {}
+void bpf_rcu_read_unlock(void) {}
+
+/* ---- maps -------------------------------------------------------------------------------- */
+
+void *bpf_map_lookup_elem(void *map, const void *key)
+{
+	return MAPS(map_lookup_elem, NULL, map, key);
+}
+long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags)
+{
+	return MAPS(map_update_elem, -EINVAL, map, key, value, flags);
+}
+long bpf_map_delete_elem(void *map, const void *key)
+{
+	return MAPS(map_delete_elem, -EINVAL, map, key);
+}
+long bpf_map_push_elem(void *map, const void *value, u64 flags)
+{
+	return MAPS(map_push_elem, -EINVAL, map, value, flags);
+}
+long bpf_map_pop_elem(void *map, void *value) { return MAPS(map_pop_elem, -EINVAL, map, value); }
+long bpf_map_peek_elem(void *map, void *value)
+{
+	return MAPS(map_peek_elem, -EINVAL, map, value);
+}
+void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu)
+{
+	return MAPS(map_lookup_percpu_elem, NULL, map, key, cpu);
+}
+void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags)
+{
+	return MAPS(task_storage_get, NULL, map, task, value, flags);
+}
+long bpf_task_storage_delete(void *map, struct task_struct *task)
+{
+	return MAPS(task_storage_delete, -EINVAL, map, task);
+}
+
+/* ---- timers ------------------------------------------------------------------------------ */
+
+long bpf_timer_init(struct bpf_timer *timer, void *map, u64 flags)
+{
+	u64 key = 0;
+	void *value = NULL;
+	if (timer->map)
+		return -EBUSY;
+	if (!api->map_elem_of || api->map_elem_of(api->maps, map, timer, &key, &value))
+		return -EINVAL;
+	timer->map = map;
+	timer->key = key;
+	timer->value = value;
+	timer->flags = flags;
+	return 0;
+}
+long bpf_timer_set_callback(struct bpf_timer *timer, void *callback_fn)
+{
+	if (!timer->map)
+		return -EINVAL;
+	timer->callback = callback_fn;
+	return 0;
+}
+long bpf_timer_start(struct bpf_timer *timer, u64 nsecs, u64 flags)
+{
+	if (!timer->map)
+		return -EINVAL;
+	return SIM(timer_start, -EINVAL, timer, nsecs, flags);
+}
+long bpf_timer_cancel(struct bpf_timer *timer)
+{
+	if (!timer->map)
+		return -EINVAL;
+	return SIM(timer_cancel, -EINVAL, timer);
+}
+
+/* ---- cpumasks ---------------------------------------------------------------------------- */
+
+#define MASK_WORDS (sizeof(cpumask_t) / sizeof(unsigned long))
+#define WORD_BITS (8 * sizeof(unsigned long))
+
+static u32 nr_cpus(void)
+{
+	u32 n = api->nr_cpu_ids ? api->nr_cpu_ids(api->sim) : SCXTWIN_MAX_CPUS;
+	return n > SCXTWIN_MAX_CPUS ? SCXTWIN_MAX_CPUS : n;
+}
+static bool test_bit(u32 cpu, const struct cpumask *m)
+{
+	return (m->bits[cpu / WORD_BITS] >> (cpu % WORD_BITS)) & 1;
+}
+
+struct bpf_cpumask *bpf_cpumask_create(void)
+{
+	struct bpf_cpumask *m = calloc(1, sizeof(*m));
+	if (m)
+		m->usage.refs.counter = 1;
+	return m;
+}
+struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask)
+{
+	cpumask->usage.refs.counter++;
+	return cpumask;
+}
+void bpf_cpumask_release(struct bpf_cpumask *cpumask)
+{
+	if (cpumask && --cpumask->usage.refs.counter == 0)
+		free(cpumask);
+}
+u32 bpf_cpumask_first(const struct cpumask *cpumask)
+{
+	u32 cpu, n = nr_cpus();
+	for (cpu = 0; cpu < n; cpu++)
+		if (test_bit(cpu, cpumask))
+			return cpu;
+	return n;
+}
+u32 bpf_cpumask_first_zero(const struct cpumask *cpumask)
+{
+	u32 cpu, n = nr_cpus();
+	for (cpu = 0; cpu < n; cpu++)
+		if (!test_bit(cpu, cpumask))
+			return cpu;
+	return n;
+}
+u32 bpf_cpumask_first_and(const struct cpumask *src1, const struct cpumask *src2)
+{
+	u32 cpu, n = nr_cpus();
+	for (cpu = 0; cpu < n; cpu++)
+		if (test_bit(cpu, src1) && test_bit(cpu, src2))
+			return cpu;
+	return n;
+}
+void bpf_cpumask_set_cpu(u32 cpu, struct bpf_cpumask *cpumask)
+{
+	if (cpu < nr_cpus())
+		cpumask->cpumask.bits[cpu / WORD_BITS] |= 1UL << (cpu % WORD_BITS);
+}
+void bpf_cpumask_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask)
+{
+	if (cpu < nr_cpus())
+		cpumask->cpumask.bits[cpu / WORD_BITS] &= ~(1UL << (cpu % WORD_BITS));
+}
+bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask)
+{
+	return cpu < nr_cpus() && test_bit(cpu, cpumask);
+}
+bool bpf_cpumask_test_and_set_cpu(u32 cpu, struct bpf_cpumask *cpumask)
+{
+	bool was = bpf_cpumask_test_cpu(cpu, &cpumask->cpumask);
+	bpf_cpumask_set_cpu(cpu, cpumask);
+	return was;
+}
+bool bpf_cpumask_test_and_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask)
+{
+	bool was = bpf_cpumask_test_cpu(cpu, &cpumask->cpumask);
+	bpf_cpumask_clear_cpu(cpu, cpumask);
+	return was;
+}
+void bpf_cpumask_setall(struct bpf_cpumask *cpumask)
+{
+	u32 cpu, n = nr_cpus();
+	__builtin_memset(&cpumask->cpumask, 0, sizeof(cpumask->cpumask));
+	for (cpu = 0; cpu < n; cpu++)
+		bpf_cpumask_set_cpu(cpu, cpumask);
+}
+void bpf_cpumask_clear(struct bpf_cpumask *cpumask)
+{
+	__builtin_memset(&cpumask->cpumask, 0, sizeof(cpumask->cpumask));
+}
+bool bpf_cpumask_and(struct bpf_cpumask *dst, const struct cpumask *src1,
+		     const struct cpumask *src2)
+{
+	unsigned long any = 0;
+	u32 i;
+	for (i = 0; i < MASK_WORDS; i++)
+		any |= dst->cpumask.bits[i] = src1->bits[i] & src2->bits[i];
+	return any != 0;
+}
+void bpf_cpumask_or(struct bpf_cpumask *dst, const struct cpumask *src1,
+		    const struct cpumask *src2)
+{
+	u32 i;
+	for (i = 0; i < MASK_WORDS; i++)
+		dst->cpumask.bits[i] = src1->bits[i] | src2->bits[i];
+}
+void bpf_cpumask_xor(struct bpf_cpumask *dst, const struct cpumask *src1,
+		     const struct cpumask *src2)
+{
+	u32 i;
+	for (i = 0; i < MASK_WORDS; i++)
+		dst->cpumask.bits[i] = src1->bits[i] ^ src2->bits[i];
+}
+bool bpf_cpumask_equal(const struct cpumask *src1, const struct cpumask *src2)
+{
+	u32 cpu, n = nr_cpus();
+	for (cpu = 0; cpu < n; cpu++)
+		if (test_bit(cpu, src1) != test_bit(cpu, src2))
+			return false;
+	return true;
+}
+bool bpf_cpumask_intersects(const struct cpumask *src1, const struct cpumask *src2)
+{
+	return bpf_cpumask_first_and(src1, src2) < nr_cpus();
+}
+bool bpf_cpumask_subset(const struct cpumask *src1, const struct cpumask *src2)
+{
+	u32 cpu, n = nr_cpus();
+	for (cpu = 0; cpu < n; cpu++)
+		if (test_bit(cpu, src1) && !test_bit(cpu, src2))
+			return false;
+	return true;
+}
+bool bpf_cpumask_empty(const struct cpumask *cpumask)
+{
+	return bpf_cpumask_first(cpumask) >= nr_cpus();
+}
+bool bpf_cpumask_full(const struct cpumask *cpumask)
+{
+	return bpf_cpumask_first_zero(cpumask) >= nr_cpus();
+}
+void bpf_cpumask_copy(struct bpf_cpumask *dst, const struct cpumask *src)
+{
+	__builtin_memcpy(&dst->cpumask, src, sizeof(*src));
+}
+/* The kernel spreads these picks; the simulator picks the first, for determinism. */
+u32 bpf_cpumask_any_distribute(const struct cpumask *cpumask) { return bpf_cpumask_first(cpumask); }
+u32 bpf_cpumask_any_and_distribute(const struct cpumask *src1, const struct cpumask *src2)
+{
+	return bpf_cpumask_first_and(src1, src2);
+}
+u32 bpf_cpumask_weight(const struct cpumask *cpumask)
+{
+	u32 cpu, n = nr_cpus(), w = 0;
+	for (cpu = 0; cpu < n; cpu++)
+		w += test_bit(cpu, cpumask);
+	return w;
+}
+
+/* ---- Kconfig ----------------------------------------------------------------------------- */
+
+int LINUX_KERNEL_VERSION = (7 << 16) | (3 << 8);
+const char CONFIG_CC_VERSION_TEXT[64] = "clang-16 (scxtwin host mode)";
+const char CONFIG_LOCALVERSION[64] = "-scxtwin";
+bool CONFIG_PREEMPT_RCU = false;

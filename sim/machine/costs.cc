@@ -1,0 +1,61 @@
+#include "sim/machine/costs.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace scxtwin::sim {
+
+const char* WorkingSetName(WorkingSet ws) {
+  switch (ws) {
+    case WorkingSet::kTiny: return "tiny";
+    case WorkingSet::kSmall: return "small";
+    case WorkingSet::kMedium: return "medium";
+    case WorkingSet::kLarge: return "large";
+  }
+  return "?";
+}
+
+absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(value, &v) || v < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cost '", key, "': value '", value, "' is not a non-negative integer"));
+  }
+  if (key == "hz") {
+    if (v < 1 || v > 10000) {
+      return absl::InvalidArgumentError(absl::StrCat("cost 'hz': ", v, " is outside 1..10000"));
+    }
+    hz = v;
+    return absl::OkStatus();
+  }
+  if (key == "context_switch_ns") { context_switch_ns = v; return absl::OkStatus(); }
+  if (key == "cache_hot_ns") { cache_hot_ns = v; return absl::OkStatus(); }
+  for (int d = 0; d < kNumDistances; ++d) {
+    for (int w = 0; w < kNumWorkingSets; ++w) {
+      if (key == absl::StrCat("refill_ns.", DistanceName(static_cast<Distance>(d)), ".",
+                              WorkingSetName(static_cast<WorkingSet>(w)))) {
+        refill_ns[d][w] = v;
+        return absl::OkStatus();
+      }
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown cost '", key,
+      "'; expected hz, context_switch_ns, cache_hot_ns or refill_ns.<same_llc|other_llc|"
+      "other_node|smt_sibling>.<tiny|small|medium|large>"));
+}
+
+std::vector<std::string> MachineCosts::Describe() const {
+  std::vector<std::string> out = {absl::StrCat("hz=", hz),
+                                  absl::StrCat("context_switch_ns=", context_switch_ns),
+                                  absl::StrCat("cache_hot_ns=", cache_hot_ns)};
+  for (int d = 1; d < kNumDistances; ++d) {
+    for (int w = 0; w < kNumWorkingSets; ++w) {
+      out.push_back(absl::StrCat("refill_ns.", DistanceName(static_cast<Distance>(d)), ".",
+                                 WorkingSetName(static_cast<WorkingSet>(w)), "=", refill_ns[d][w]));
+    }
+  }
+  return out;
+}
+
+}  // namespace scxtwin::sim

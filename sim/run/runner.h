@@ -1,0 +1,83 @@
+// One simulated run from the user's terms: a policy by name (or .so path), a workload file, a
+// topology spec, knobs and costs, a seed. Used by the CLI (//sim), the determinism test and
+// the benchmarks, so they all run exactly the same thing.
+#ifndef SCXTWIN_SIM_RUN_RUNNER_H_
+#define SCXTWIN_SIM_RUN_RUNNER_H_
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/core/simulator.h"
+#include "sim/ext/ext_class.h"
+#include "sim/fair/fair_class.h"
+#include "sim/trace/sched_trace_writer.h"
+#include "sim/host/policy_loader.h"
+#include "sim/machine/costs.h"
+#include "sim/machine/topology.h"
+#include "sim/workload/spec.h"
+
+namespace scxtwin::sim {
+
+struct RunConfig {
+  // a name (looked up, see ResolvePolicy) or a path to a host .so; "eevdf" is the fair class
+  // (Linux's default scheduler, sim/fair), the baseline.
+  std::string policy;
+  std::vector<std::string> policy_dirs;  // where names are looked up, in order
+  std::string workload;    // a .textpb file
+  std::string topology = "2x2x4x2";
+  // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob.
+  std::vector<std::pair<std::string, std::string>> sets;
+  uint64_t seed = 1;
+  SimDuration duration = 0;  // 0: the workload's
+  std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
+  std::string perfetto;  // write a binary Perfetto trace here ("" = none)
+  std::string ftrace;    // write the ftrace text here ("" = none)
+  // After an ejection, keep running the workload under a fallback class: the fair class
+  // (sim/fair), where the kernel moves every task.
+  bool continue_after_ejection = true;
+};
+
+struct RunOutput {
+  std::string policy_path;
+  std::unique_ptr<WorkloadSpec> spec;
+  Topology topology;
+  MachineCosts costs;
+  // A sched_ext policy run has `policy` and `ext`; an eevdf run has `fair` (and no policy).
+  std::unique_ptr<host::PolicyInstance> policy;
+  std::unique_ptr<ExtClass> ext;
+  std::unique_ptr<fair::FairClass> fair;
+  std::unique_ptr<SchedClass> fallback;
+  std::unique_ptr<Simulator> sim;
+  std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
+  // Time Simulator::Run took, never printed by the report (keeps output deterministic).
+  double wall_seconds = 0;
+  double cpu_seconds = 0;  // CPU time of the simulating thread (what "one core" gives)
+  // The trace writers of --perfetto / --ftrace (finished when the run ends).
+  std::vector<std::unique_ptr<trace::SchedTraceWriter>> trace_writers;
+  std::unique_ptr<trace::SchedTraceWriter> trace;  // fans out to trace_writers
+};
+
+// Finds the host object of policy `name`: `<dir>/<name>_host.so` or `<dir>/<name>.so` in each
+// of `dirs`. A path (with '/' or ending in .so) is used as is. The error lists what exists.
+absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::vector<std::string>& dirs);
+
+// The default policy directories of a binary: $SCXTWIN_POLICY_DIR, then the runfiles'
+// policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
+std::vector<std::string> DefaultPolicyDirs(const char* argv0);
+
+// The name --policy takes for the fair class (EEVDF).
+inline constexpr char kFairPolicyName[] = "eevdf";
+
+// The policy's name as reports print it.
+std::string PolicyName(const RunOutput& run);
+
+absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_RUN_RUNNER_H_

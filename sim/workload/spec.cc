@@ -1,0 +1,290 @@
+#include "sim/workload/spec.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace scxtwin::sim {
+namespace {
+
+using workload::Dist;
+using workload::Op;
+
+// Collects the parser's first error with its position.
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (msg_.empty()) msg_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message);
+  }
+  const std::string& msg() const { return msg_; }
+
+ private:
+  std::string msg_;
+};
+
+class Compiler {
+ public:
+  explicit Compiler(const std::string& file) : file_(file) {}
+
+  absl::Status Fail(const std::string& path, const std::string& what) {
+    return absl::InvalidArgumentError(absl::StrCat(file_, ": ", path, ": ", what));
+  }
+
+  absl::Status CheckDist(const Dist& d, const std::string& path) {
+    switch (d.kind_case()) {
+      case Dist::kFixedNs:
+        if (d.fixed_ns() < 0) return Fail(path + ".fixed_ns", absl::StrCat(d.fixed_ns(), " is negative; expected >= 0"));
+        return absl::OkStatus();
+      case Dist::kUniform:
+        if (d.uniform().min_ns() < 0) return Fail(path + ".uniform.min_ns", "expected >= 0");
+        if (d.uniform().max_ns() < d.uniform().min_ns()) {
+          return Fail(path + ".uniform.max_ns", absl::StrCat(d.uniform().max_ns(), " < min_ns ",
+                                                            d.uniform().min_ns(), "; expected max_ns >= min_ns"));
+        }
+        return absl::OkStatus();
+      case Dist::kExponential:
+        if (d.exponential().mean_ns() <= 0) return Fail(path + ".exponential.mean_ns", "expected > 0");
+        return absl::OkStatus();
+      case Dist::kLognormal:
+        if (d.lognormal().median_ns() <= 0) return Fail(path + ".lognormal.median_ns", "expected > 0");
+        if (d.lognormal().sigma() < 0) return Fail(path + ".lognormal.sigma", "expected >= 0");
+        if (d.lognormal().max_ns() < 0) return Fail(path + ".lognormal.max_ns", "expected >= 0 (0: no clamp)");
+        return absl::OkStatus();
+      case Dist::kEmpirical:
+        if (d.empirical().sample_ns_size() == 0) return Fail(path + ".empirical.sample_ns", "is empty; expected at least one sample");
+        for (int i = 0; i < d.empirical().sample_ns_size(); ++i) {
+          if (d.empirical().sample_ns(i) < 0) return Fail(absl::StrCat(path, ".empirical.sample_ns[", i, "]"), "expected >= 0");
+        }
+        return absl::OkStatus();
+      case Dist::KIND_NOT_SET:
+        break;
+    }
+    return Fail(path, "no distribution set; expected one of fixed_ns, uniform, exponential, lognormal, empirical");
+  }
+
+  // Whether ops (recursively) can let time pass: run, sleep or wait.
+  static bool AdvancesTime(const google::protobuf::RepeatedPtrField<Op>& ops) {
+    for (const Op& op : ops) {
+      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait) return true;
+      if (op.has_loop() && AdvancesTime(op.loop().body())) return true;
+    }
+    return false;
+  }
+
+  absl::Status CompileOps(const google::protobuf::RepeatedPtrField<Op>& ops, const std::string& path,
+                          const workload::Process& proc,
+                          const absl::flat_hash_map<std::string, int>& groups,
+                          std::vector<CompiledOp>* out) {
+    for (int i = 0; i < ops.size(); ++i) {
+      const Op& op = ops[i];
+      const std::string p = absl::StrCat(path, "[", i, "]");
+      CompiledOp c{};
+      switch (op.op_case()) {
+        case Op::kRun:
+          if (auto s = CheckDist(op.run(), p + ".run"); !s.ok()) return s;
+          c.kind = CompiledOp::kRun;
+          c.dist = &op.run();
+          break;
+        case Op::kSleep:
+          if (auto s = CheckDist(op.sleep(), p + ".sleep"); !s.ok()) return s;
+          c.kind = CompiledOp::kSleep;
+          c.dist = &op.sleep();
+          break;
+        case Op::kWake: {
+          auto it = groups.find(op.wake().group());
+          if (it == groups.end()) {
+            return Fail(p + ".wake.group", absl::StrCat("'", op.wake().group(), "' is not a group of process '",
+                                                        proc.name(), "'; expected one of its group names"));
+          }
+          const auto& g = proc.group(it->second);
+          if (op.wake().pick() == workload::Target::INDEX && !g.on_fork()) {
+            const int n = g.count() == 0 ? 1 : g.count();
+            if (op.wake().index() < 0 || op.wake().index() >= n) {
+              return Fail(p + ".wake.index", absl::StrCat(op.wake().index(), " is outside group '", g.name(),
+                                                          "' of ", n, " tasks; expected 0..", n - 1));
+            }
+          }
+          c.kind = CompiledOp::kWake;
+          c.group = it->second;
+          c.pick = op.wake().pick();
+          c.index = op.wake().index();
+          break;
+        }
+        case Op::kWait:
+          if (!op.wait()) return Fail(p + ".wait", "is false; expected `wait: true`");
+          c.kind = CompiledOp::kWait;
+          break;
+        case Op::kFork: {
+          auto it = groups.find(op.fork().group());
+          if (it == groups.end() || !proc.group(it->second).on_fork()) {
+            return Fail(p + ".fork.group", absl::StrCat("'", op.fork().group(),
+                                                        "' is not an on_fork group of process '", proc.name(),
+                                                        "'; expected a group with `on_fork: true`"));
+          }
+          if (op.fork().count() < 0) return Fail(p + ".fork.count", "expected >= 0 (0 means 1)");
+          c.kind = CompiledOp::kFork;
+          c.group = it->second;
+          c.count = op.fork().count() == 0 ? 1 : op.fork().count();
+          break;
+        }
+        case Op::kExit:
+          if (!op.exit()) return Fail(p + ".exit", "is false; expected `exit: true`");
+          c.kind = CompiledOp::kExit;
+          break;
+        case Op::kLoop: {
+          if (op.loop().count() < 0) return Fail(p + ".loop.count", "expected >= 0 (0: forever)");
+          if (op.loop().body_size() == 0) return Fail(p + ".loop.body", "is empty; expected at least one op");
+          if (!AdvancesTime(op.loop().body())) {
+            return Fail(p + ".loop.body", "has no run, sleep or wait; expected a body that lets time pass");
+          }
+          const size_t begin = out->size();
+          c.kind = CompiledOp::kLoopBegin;
+          c.count = op.loop().count();
+          out->push_back(c);
+          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, out); !s.ok()) return s;
+          CompiledOp end{};
+          end.kind = CompiledOp::kLoopEnd;
+          end.jump = static_cast<int32_t>(begin + 1);
+          out->push_back(end);
+          (*out)[begin].jump = static_cast<int32_t>(out->size());
+          continue;
+        }
+        case Op::OP_NOT_SET:
+          return Fail(p, "no op set; expected one of run, sleep, wake, wait, fork, exit, loop");
+      }
+      out->push_back(c);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Compile(WorkloadSpec* spec) {
+    const workload::Workload& w = spec->proto;
+    if (w.process_size() == 0) return Fail("process", "is empty; expected at least one process");
+    if (w.duration_ns() < 0) return Fail("duration_ns", "expected >= 0 (0: until every task exits)");
+    absl::flat_hash_map<std::string, int> proc_names;
+    for (int pi = 0; pi < w.process_size(); ++pi) {
+      const workload::Process& proc = w.process(pi);
+      const std::string pp = absl::StrCat("process[", pi, "]");
+      if (proc.name().empty()) return Fail(pp + ".name", "is empty; expected a name");
+      if (!proc_names.emplace(proc.name(), pi).second) {
+        return Fail(pp + ".name", absl::StrCat("'", proc.name(), "' is used twice; expected unique names"));
+      }
+      if (proc.instances() < 0) return Fail(pp + ".instances", "expected >= 0 (0 means 1)");
+      CompiledProcess cp;
+      cp.name = proc.name();
+      cp.instances = proc.instances() == 0 ? 1 : proc.instances();
+      if (proc.arrival().kind_case() == workload::Arrival::kPoissonMeanGapNs) {
+        if (proc.arrival().poisson_mean_gap_ns() <= 0) return Fail(pp + ".arrival.poisson_mean_gap_ns", "expected > 0");
+        cp.poisson = true;
+        cp.poisson_mean_gap_ns = proc.arrival().poisson_mean_gap_ns();
+      } else {
+        if (proc.arrival().at_ns() < 0) return Fail(pp + ".arrival.at_ns", "expected >= 0");
+        cp.at_ns = proc.arrival().at_ns();
+      }
+      if (proc.group_size() == 0) return Fail(pp + ".group", "is empty; expected at least one task group");
+      absl::flat_hash_map<std::string, int> groups;
+      for (int gi = 0; gi < proc.group_size(); ++gi) {
+        const auto& g = proc.group(gi);
+        const std::string gp = absl::StrCat(pp, ".group[", gi, "]");
+        if (g.name().empty()) return Fail(gp + ".name", "is empty; expected a name");
+        if (!groups.emplace(g.name(), gi).second) {
+          return Fail(gp + ".name", absl::StrCat("'", g.name(), "' is used twice in process '", proc.name(),
+                                                 "'; expected unique group names"));
+        }
+      }
+      bool any_start = false;
+      for (int gi = 0; gi < proc.group_size(); ++gi) {
+        const auto& g = proc.group(gi);
+        const std::string gp = absl::StrCat(pp, ".group[", gi, "]");
+        CompiledGroup cg;
+        cg.name = g.name();
+        if (g.count() < 0) return Fail(gp + ".count", "expected >= 0 (0 means 1)");
+        cg.count = g.count() == 0 ? 1 : g.count();
+        if (g.nice() < -20 || g.nice() > 19) return Fail(gp + ".nice", absl::StrCat(g.nice(), " is outside -20..19"));
+        cg.nice = g.nice();
+        cg.affinity = g.affinity();
+        if (auto s = ParseCpuList(g.affinity(), 1 << 20, absl::StrCat(file_, ": ", gp, ".affinity")); !s.ok()) {
+          return s.status();
+        }
+        switch (g.working_set()) {
+          case workload::WS_TINY: cg.working_set = WorkingSet::kTiny; break;
+          case workload::WS_MEDIUM: cg.working_set = WorkingSet::kMedium; break;
+          case workload::WS_LARGE: cg.working_set = WorkingSet::kLarge; break;
+          default: cg.working_set = WorkingSet::kSmall; break;
+        }
+        if (g.has_start()) {
+          if (auto s = CheckDist(g.start(), gp + ".start"); !s.ok()) return s;
+          cg.start = &g.start();
+        }
+        cg.on_fork = g.on_fork();
+        if (!cg.on_fork) any_start = true;
+        if (g.program_size() == 0) return Fail(gp + ".program", "is empty; expected at least one op");
+        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, &cg.program); !s.ok()) return s;
+        cp.groups.push_back(std::move(cg));
+      }
+      if (!any_start) return Fail(pp + ".group", "every group is on_fork; expected one that starts with the process");
+      spec->processes.push_back(std::move(cp));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::string& file_;
+};
+
+}  // namespace
+
+absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::string_view where) {
+  CpuSet set(nr_cpus, list.empty());
+  if (list.empty()) return set;
+  for (absl::string_view part : absl::StrSplit(list, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    std::pair<absl::string_view, absl::string_view> r = absl::StrSplit(part, absl::MaxSplits('-', 1));
+    int lo = 0, hi = 0;
+    if (!absl::SimpleAtoi(r.first, &lo) || lo < 0 ||
+        !absl::SimpleAtoi(r.second.empty() ? r.first : r.second, &hi) || hi < lo) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": '", part, "' in '", list,
+                                                     "' is not a CPU or range; expected a list like \"0-3,8\""));
+    }
+    if (hi >= nr_cpus) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": CPU ", hi, " in '", list, "' does not exist; expected CPUs 0..",
+                                                     nr_cpus - 1));
+    }
+    for (int c = lo; c <= hi; ++c) set.Set(c);
+  }
+  return set;
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text, const std::string& file) {
+  auto spec = std::make_unique<WorkloadSpec>();
+  spec->file = file;
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(std::string(text), &spec->proto)) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", errors.msg(),
+                                                   "; expected the text format of scxtwin.workload.Workload"));
+  }
+  Compiler c(file);
+  if (auto s = c.Compile(spec.get()); !s.ok()) return s;
+  return spec;
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open; expected a readable .textpb workload file"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseWorkload(ss.str(), path);
+}
+
+}  // namespace scxtwin::sim

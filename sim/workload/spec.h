@@ -1,0 +1,70 @@
+// Loading a workload spec (.textpb, the text format of workloads/workload.proto): parse,
+// validate, and compile each task group's program into a flat op list the simulator steps
+// through. Every error names the file, the field path and what was expected.
+#ifndef SCXTWIN_SIM_WORKLOAD_SPEC_H_
+#define SCXTWIN_SIM_WORKLOAD_SPEC_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "sim/core/cpuset.h"
+#include "sim/machine/costs.h"
+#include "workloads/workload.pb.h"
+
+namespace scxtwin::sim {
+
+// One compiled op. Loops become kLoopBegin (jump = index after the matching kLoopEnd) and
+// kLoopEnd (jump = index of the body's first op).
+struct CompiledOp {
+  enum Kind : uint8_t { kRun, kSleep, kWake, kWait, kFork, kExit, kLoopBegin, kLoopEnd };
+  Kind kind;
+  const workload::Dist* dist = nullptr;  // kRun, kSleep
+  int32_t group = -1;                     // kWake target / kFork group (index in the process)
+  workload::Target::Pick pick = workload::Target::INDEX;
+  int32_t index = 0;                      // kWake INDEX
+  int64_t count = 0;                      // kFork tasks; kLoopBegin iterations (0 = forever)
+  int32_t jump = -1;
+};
+
+struct CompiledGroup {
+  std::string name;
+  int32_t count = 1;
+  int32_t nice = 0;
+  std::string affinity;  // as written; resolved against the topology by ResolveAffinity
+  WorkingSet working_set = WorkingSet::kSmall;
+  const workload::Dist* start = nullptr;  // nullptr: start at arrival
+  bool on_fork = false;
+  std::vector<CompiledOp> program;
+};
+
+struct CompiledProcess {
+  std::string name;
+  int32_t instances = 1;
+  bool poisson = false;
+  int64_t at_ns = 0;
+  int64_t poisson_mean_gap_ns = 0;
+  std::vector<CompiledGroup> groups;
+};
+
+struct WorkloadSpec {
+  std::string file;
+  workload::Workload proto;  // owns the Dists the ops point into
+  std::vector<CompiledProcess> processes;
+};
+
+// Reads, validates and compiles `path`.
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path);
+// Same, from text (`file` is the name errors use).
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text,
+                                                             const std::string& file);
+
+// Parses a CPU list like "0-3,8" for a machine of nr_cpus ("" = all). `where` prefixes errors.
+absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::string_view where);
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_WORKLOAD_SPEC_H_

@@ -1,0 +1,135 @@
+#include "sim/workload/spec.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+#include "sim/workload/dist.h"
+#include "sim/workload/rng.h"
+
+namespace scxtwin::sim {
+namespace {
+
+constexpr char kPingPong[] = R"pb(
+  name: "pp"
+  process {
+    name: "pair"
+    instances: 2
+    group {
+      name: "ping" count: 1
+      program { loop { count: 3 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } }
+    }
+    group {
+      name: "pong" count: 1
+      program { loop { count: 3 body { wait: true } body { run { uniform { min_ns: 5 max_ns: 9 } } } body { wake { group: "ping" } } } }
+    }
+  }
+)pb";
+
+TEST(SpecTest, CompilesLoopsIntoJumps) {
+  auto spec = ParseWorkload(kPingPong, "pp.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const auto& p = (*spec)->processes[0];
+  EXPECT_EQ(p.instances, 2);
+  const auto& prog = p.groups[0].program;
+  ASSERT_EQ(prog.size(), 5u);
+  EXPECT_EQ(prog[0].kind, CompiledOp::kLoopBegin);
+  EXPECT_EQ(prog[0].count, 3);
+  EXPECT_EQ(prog[0].jump, 5);
+  EXPECT_EQ(prog[2].kind, CompiledOp::kWake);
+  EXPECT_EQ(prog[2].group, 1);
+  EXPECT_EQ(prog[4].kind, CompiledOp::kLoopEnd);
+  EXPECT_EQ(prog[4].jump, 1);
+}
+
+struct BadCase {
+  const char* text;
+  const char* want;  // substring of the error
+};
+
+TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
+  const BadCase cases[] = {
+      {"process {", "bad.textpb: line"},
+      {"name: \"x\"", "process: is empty"},
+      {R"pb(process { name: "p" group { name: "g" program { run { uniform { min_ns: 9 max_ns: 5 } } } } })pb",
+       "process[0].group[0].program[0].run.uniform.max_ns: 5 < min_ns 9"},
+      {R"pb(process { name: "p" group { name: "g" nice: 30 program { exit: true } } })pb",
+       "process[0].group[0].nice: 30 is outside -20..19"},
+      {R"pb(process { name: "p" group { name: "g" program { wake { group: "nope" } } } })pb",
+       "program[0].wake.group: 'nope' is not a group of process 'p'"},
+      {R"pb(process { name: "p" group { name: "g" program { fork { group: "g" } } } })pb",
+       "fork.group: 'g' is not an on_fork group"},
+      {R"pb(process { name: "p" group { name: "g" program { loop { body { wake { group: "g" } } } } } })pb",
+       "loop.body: has no run, sleep or wait"},
+      {R"pb(process { name: "p" group { name: "g" affinity: "3-1" program { exit: true } } })pb",
+       "group[0].affinity: '3-1'"},
+      {R"pb(process { name: "p" group { name: "g" program { sleep { } } } })pb",
+       "program[0].sleep: no distribution set"},
+      {R"pb(process { name: "p" group { name: "g" count: 2 program { wake { group: "g" index: 2 } } } })pb",
+       "wake.index: 2 is outside group 'g' of 2 tasks"},
+      {R"pb(process { name: "p" group { name: "g" on_fork: true program { exit: true } } })pb",
+       "every group is on_fork"},
+  };
+  for (const BadCase& c : cases) {
+    auto spec = ParseWorkload(c.text, "bad.textpb");
+    ASSERT_FALSE(spec.ok()) << c.text;
+    EXPECT_NE(spec.status().message().find(c.want), std::string::npos)
+        << "got: " << spec.status().message() << "\nwant: " << c.want;
+    EXPECT_EQ(spec.status().message().rfind("bad.textpb: ", 0), 0u) << spec.status().message();
+  }
+}
+
+TEST(SpecTest, MissingFileIsNamed) {
+  auto spec = LoadWorkloadFile("/nonexistent/w.textpb");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.status().message().find("/nonexistent/w.textpb: cannot open"), std::string::npos);
+}
+
+TEST(CpuListTest, ParsesRangesAndRejectsOutOfMachine) {
+  auto s = ParseCpuList("0-2,5", 8, "aff");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->Count(), 4);
+  EXPECT_TRUE(s->Test(5));
+  EXPECT_FALSE(s->Test(3));
+  EXPECT_EQ(ParseCpuList("", 8, "aff")->Count(), 8);
+  EXPECT_FALSE(ParseCpuList("9", 8, "aff").ok());
+  EXPECT_FALSE(ParseCpuList("a", 8, "aff").ok());
+}
+
+TEST(DistTest, SamplesStayInRangeAndAreSeedDeterministic) {
+  workload::Dist u;
+  u.mutable_uniform()->set_min_ns(10);
+  u.mutable_uniform()->set_max_ns(12);
+  uint64_t a[4], b[4];
+  SeedStream(a, 42, 1, 2);
+  SeedStream(b, 42, 1, 2);
+  std::map<int64_t, int> seen;
+  for (int i = 0; i < 1000; ++i) {
+    int64_t x = SampleDist(u, a);
+    EXPECT_EQ(x, SampleDist(u, b));
+    seen[x]++;
+  }
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen.begin()->first, 10);
+  workload::Dist e;
+  e.mutable_exponential()->set_mean_ns(1000);
+  double sum = 0;
+  for (int i = 0; i < 20000; ++i) sum += SampleDist(e, a);
+  EXPECT_NEAR(sum / 20000, 1000, 50);
+  workload::Dist l;
+  l.mutable_lognormal()->set_median_ns(1000);
+  l.mutable_lognormal()->set_sigma(1.0);
+  l.mutable_lognormal()->set_max_ns(5000);
+  int below = 0;
+  for (int i = 0; i < 20000; ++i) {
+    int64_t x = SampleDist(l, a);
+    EXPECT_LE(x, 5000);
+    below += x < 1000;
+  }
+  EXPECT_NEAR(below / 20000.0, 0.5, 0.03);
+  SeedStream(b, 43, 1, 2);
+  SeedStream(a, 42, 1, 2);
+  EXPECT_NE(NextRandom(a), NextRandom(b));
+}
+
+}  // namespace
+}  // namespace scxtwin::sim

@@ -1,0 +1,116 @@
+#include "tests/conformance/harness.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gtest/gtest.h"
+#include "sim/host/testing/kernel_tree.h"
+
+namespace scxtwin::conformance {
+namespace {
+
+absl::StatusOr<std::string> BuiltObject(const std::string& relpath) {
+  static auto* built = new std::map<std::string, std::string>();
+  auto it = built->find(relpath);
+  if (it != built->end()) return it->second;
+  absl::StatusOr<std::string> so = host::BuildKernelTreePolicy(relpath);
+  if (so.ok()) (*built)[relpath] = *so;
+  return so;
+}
+
+}  // namespace
+
+const UserExitInfo& Outcome::uei() const {
+  static const UserExitInfo kNone = {};
+  auto g = policy->FindGlobal("uei");
+  EXPECT_TRUE(g.ok()) << g.status();
+  if (!g.ok() || (*g)->size != sizeof(UserExitInfo)) return kNone;
+  return *static_cast<const UserExitInfo*>((*g)->addr);
+}
+
+int64_t Outcome::Read(const char* global) const {
+  auto v = policy->ReadScalar(global);
+  EXPECT_TRUE(v.ok()) << v.status();
+  return v.ok() ? *v : -1;
+}
+
+bool Outcome::all_tasks_exited() const {
+  for (const sim::Task& t : simulator->tasks())
+    if (t.state != sim::TaskState::kExited) return false;
+  return !simulator->tasks().empty();
+}
+
+Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) {
+  Outcome o;
+  absl::StatusOr<std::string> so = BuiltObject(relpath);
+  EXPECT_TRUE(so.ok()) << so.status();
+  if (!so.ok()) return o;
+  absl::StatusOr<sim::Topology> topo = sim::Topology::Parse(spec.topology);
+  EXPECT_TRUE(topo.ok()) << topo.status();
+  if (!topo.ok()) return o;
+  o.topology = std::make_unique<sim::Topology>(*topo);
+  auto policy = host::PolicyInstance::Load(*so, {o.topology->nr_cpus()});
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  if (!policy.ok()) return o;
+  o.policy = std::move(*policy);
+  for (const auto& [k, v] : spec.knobs) {
+    absl::Status s = o.policy->SetKnob(k, v);
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  auto ws = sim::ParseWorkload(spec.workload, relpath + ".textpb");
+  EXPECT_TRUE(ws.ok()) << ws.status();
+  if (!ws.ok()) return o;
+  o.spec = std::move(*ws);
+
+  o.policy->ops()->flags |= spec.extra_ops_flags;
+  host::PolicyInstance* p = o.policy.get();
+  sim::ExtPolicyBinding binding;
+  binding.ops = p->ops();
+  binding.install_api = [p](const scxtwin_host_api& api) { p->InstallApi(api); };
+  binding.forget_task = [p](const task_struct* t) { p->ForgetTask(t); };
+  sim::ExtOptions ext_options;
+  ext_options.seed = spec.seed;
+  o.ext = std::make_unique<sim::ExtClass>(std::move(binding), ext_options);
+  sim::SimOptions sim_options;
+  sim_options.seed = spec.seed;
+  o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, o.ext.get(), sim_options);
+  o.run = o.simulator->Run();
+  return o;
+}
+
+Outcome RunSelftest(const std::string& name, const RunSpec& spec) {
+  return RunKernelTreeScheduler(
+      absl::StrCat("tools/testing/selftests/sched_ext/", name, ".bpf.c"), spec);
+}
+
+std::string ForkSleepers(int n, const std::string& child) {
+  return absl::StrReplaceAll(R"pb(
+    name: "fork_sleepers"
+    process { name: "runner"
+      group { name: "runner"
+        program { run { fixed_ns: 50000 } }
+        program { fork { group: "CHILD" count: N } }
+        program { sleep { fixed_ns: 1100000000 } }
+      }
+      group { name: "CHILD" on_fork: true
+        program { run { fixed_ns: 20000 } }
+        program { sleep { fixed_ns: 1000000000 } }
+        program { run { fixed_ns: 20000 } }
+      }
+    })pb", {{"CHILD", child}, {"N", absl::StrCat(n)}});
+}
+
+std::string BusyFor1s() {
+  return R"pb(
+    name: "busy"
+    duration_ns: 1000000000
+    process { name: "load"
+      group { name: "worker" count: 12
+        program { loop { body { run { uniform { min_ns: 50000 max_ns: 400000 } } }
+                         body { sleep { uniform { min_ns: 20000 max_ns: 300000 } } } } }
+      }
+    })pb";
+}
+
+}  // namespace scxtwin::conformance

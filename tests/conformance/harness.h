@@ -1,0 +1,71 @@
+// Runs a scheduler from the cached kernel tree (compiled unmodified in host mode at test time)
+// in the simulator, and exposes how the run ended: the harness of the conformance tests.
+#ifndef SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
+#define SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "sim/core/simulator.h"
+#include "sim/ext/ext_class.h"
+#include "sim/host/policy_loader.h"
+#include "sim/machine/topology.h"
+#include "sim/workload/spec.h"
+
+namespace scxtwin::conformance {
+
+// The layout of the kernel tree's `struct user_exit_info` (scx/user_exit_info_common.h).
+struct UserExitInfo {
+  int kind;
+  s32 exit_cpu;
+  s64 exit_code;
+  char reason[128];
+  char msg[1024];
+};
+
+// One run of a scheduler in the simulator.
+struct Outcome {
+  std::unique_ptr<host::PolicyInstance> policy;
+  std::unique_ptr<sim::WorkloadSpec> spec;
+  std::unique_ptr<sim::Topology> topology;
+  std::unique_ptr<sim::ExtClass> ext;
+  std::unique_ptr<sim::Simulator> simulator;
+  // Not OK: the scheduler failed to attach, the run broke an invariant, or the setup failed.
+  absl::Status run = absl::FailedPreconditionError("not run (setup failed)");
+
+  const sim::ExtExit& exit() const { return ext->exit_info(); }
+  // The exit record ops.exit filled (the selftest's skel->data->uei).
+  const UserExitInfo& uei() const;
+  // A scalar global of the scheduler (its counters); -1 and a test failure if absent.
+  int64_t Read(const char* global) const;
+  bool all_tasks_exited() const;
+};
+
+struct RunSpec {
+  std::string workload;  // text format of workloads/workload.proto
+  std::string topology = "4";
+  std::vector<std::pair<std::string, std::string>> knobs;
+  uint64_t seed = 1;
+  // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
+  uint64_t extra_ops_flags = 0;
+};
+
+// Builds (once per process) and runs `relpath` of the kernel tree, e.g.
+// "tools/testing/selftests/sched_ext/minimal.bpf.c". Setup problems are test failures.
+Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec);
+
+// The selftest NAME (tools/testing/selftests/sched_ext/NAME.bpf.c).
+Outcome RunSelftest(const std::string& name, const RunSpec& spec);
+
+// Stand-ins for what the selftests' user-space parts do.
+// Forks `n` children (comm `child`) that run briefly, sleep 1 s and exit; the parent waits.
+std::string ForkSleepers(int n, const std::string& child = "child");
+// "sleep(1)" while the machine keeps scheduling: more wakeups than CPUs, for one second.
+std::string BusyFor1s();
+
+}  // namespace scxtwin::conformance
+
+#endif  // SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_

@@ -1,0 +1,112 @@
+// The kernel tree's example schedulers (tools/sched_ext/*.bpf.c), compiled unmodified in host
+// mode at test time, schedule a workload in the simulator from start to end.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/conformance/harness.h"
+
+namespace scxtwin::conformance {
+namespace {
+
+// Bursty tasks (short runs, short sleeps) plus a few long runners, more tasks than CPUs.
+std::string Mixed() {
+  return R"pb(
+    name: "mixed"
+    duration_ns: 500000000
+    process { name: "mix"
+      group { name: "bursty" count: 16
+        program { loop { body { run { exponential { mean_ns: 200000 } } }
+                         body { sleep { exponential { mean_ns: 400000 } } } } } }
+      group { name: "hog" count: 3
+        program { loop { body { run { fixed_ns: 30000000 } } body { sleep { fixed_ns: 1000000 } } } } }
+    })pb";
+}
+
+int64_t TotalBusy(const Outcome& o) {
+  int64_t busy = 0;
+  for (const auto& c : o.simulator->result().cpus) busy += c.busy_ns;
+  return busy;
+}
+
+TEST(KernelSchedulersTest, ScxSimpleVtimeSchedulesTheWholeRun) {
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", {Mixed(), "1x1x2x2"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG);
+  auto stats = o.policy->SumPerCpuCounters("stats");  // [local, global] queueing
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_GT((*stats)[0], 0u) << "some wakeups find an idle CPU";
+  EXPECT_GT((*stats)[1], 100u) << "most wakeups queue on the shared DSQ";
+  EXPECT_GT(o.Read("vtime_now"), 0) << "vtime advances as tasks run";
+  // 19 tasks on 4 CPUs for 0.5 s: the machine is kept busy.
+  EXPECT_GT(TotalBusy(o), 4 * 500000000LL * 9 / 10);
+}
+
+TEST(KernelSchedulersTest, ScxSimpleFifoModeAlsoRuns) {
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c",
+                                     {Mixed(), "1x1x2x2", {{"fifo_sched", "true"}}});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.Read("vtime_now"), 0) << "FIFO mode never touches vtime";
+}
+
+TEST(KernelSchedulersTest, ScxCpu0RunsEverythingOnCpu0) {
+  // select_cpu always answers CPU 0 and only CPU 0 consumes the shared DSQ; the watchdog
+  // (30 s default) does not fire in a 0.5 s run even though CPU 0 is overloaded.
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_cpu0.bpf.c", {Mixed(), "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  const auto& cpus = o.simulator->result().cpus;
+  EXPECT_GT(cpus[0].busy_ns, 500000000LL * 95 / 100);
+  EXPECT_GT(cpus[0].busy_ns, 10 * (TotalBusy(o) - cpus[0].busy_ns))
+      << "other CPUs only run tasks until their first wakeup moves them to CPU 0";
+  auto stats = o.policy->SumPerCpuCounters("stats");  // [local, cpu0]
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT((*stats)[1], 100u);
+}
+
+TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
+  // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
+  // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_central.bpf.c",
+                                     {Mixed(), "4", {{"nr_cpu_ids", "4"}, {"slice_ns", "20000000"}}});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG);
+  EXPECT_GT(o.Read("nr_timers"), 400) << "the timer re-arms itself every 1 ms for 0.5 s";
+  EXPECT_GT(o.Read("nr_dispatches"), 100);
+  EXPECT_GT(o.Read("nr_queued") + o.Read("nr_total"), 0);
+  EXPECT_EQ(o.Read("nr_lost_pids"), 0);
+  EXPECT_EQ(o.Read("nr_overflows"), 0);
+  EXPECT_EQ(o.Read("timer_pinned"), 1);
+  std::string per_cpu;
+  for (const auto& c : o.simulator->result().cpus) absl::StrAppend(&per_cpu, " ", c.busy_ns);
+  EXPECT_GT(TotalBusy(o), 4 * 500000000LL * 8 / 10) << "busy per CPU:" << per_cpu;
+  for (const auto& c : o.simulator->result().cpus) {
+    EXPECT_GT(c.busy_ns, 0) << "every CPU gets work (its cpu_gimme_task slot is its own)";
+  }
+}
+
+TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
+  // Each run loads a fresh instance of the scheduler (its globals, e.g. vtime_now, start from
+  // their initial values), so the same inputs give the same schedule, also within one process.
+  auto digest = [](const Outcome& o) {
+    std::string d = absl::StrCat(o.simulator->result().context_switches, "/",
+                                 o.simulator->result().events, "/", o.Read("vtime_now"));
+    for (const auto& c : o.simulator->result().cpus) absl::StrAppend(&d, "/", c.busy_ns);
+    return d;
+  };
+  Outcome first = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", {Mixed(), "1x1x2x2"});
+  Outcome second = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", {Mixed(), "1x1x2x2"});
+  ASSERT_TRUE(first.run.ok() && second.run.ok());
+  EXPECT_EQ(digest(first), digest(second));
+  EXPECT_NE(first.policy->ops(), second.policy->ops()) << "two instances, not one reused";
+  RunSpec other_seed{Mixed(), "1x1x2x2"};
+  other_seed.seed = 2;
+  Outcome third = RunKernelTreeScheduler("tools/sched_ext/scx_simple.bpf.c", other_seed);
+  EXPECT_NE(digest(first), digest(third)) << "the seed changes the workload's draws";
+}
+
+}  // namespace
+}  // namespace scxtwin::conformance

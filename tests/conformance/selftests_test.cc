@@ -1,0 +1,235 @@
+// The kernel's sched_ext selftests, re-expressed as simulator runs.
+//
+// Each test builds one selftest scheduler (tools/testing/selftests/sched_ext/NAME.bpf.c,
+// unmodified) from the cached kernel tree, loads it as a fresh policy instance, hosts it in the
+// ext class, runs a workload standing in for what the selftest's user-space part does (forking
+// children that sleep and exit, or "sleep(1)" while the system keeps scheduling), and checks
+// what the selftest's NAME.c checks: whether attaching worked, the exit kind and code the
+// scheduler recorded in ops.exit (its `uei`), and its counters.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/conformance/harness.h"
+
+namespace scxtwin::conformance {
+namespace {
+
+// ---- schedulers that attach and run ------------------------------------------------------------
+
+TEST(SelftestsTest, MinimalAttachesAndSchedules) {
+  Outcome o = RunSelftest("minimal", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;  // detached by "user space" at the end
+  EXPECT_GT(o.simulator->result().context_switches, 1000);
+}
+
+TEST(SelftestsTest, MaximalAttachesWithEveryCallback) {
+  Outcome o = RunSelftest("maximal", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+}
+
+TEST(SelftestsTest, CreateDsqCreatesAndDestroysDsqsPerTask) {
+  Outcome o = RunSelftest("create_dsq", {ForkSleepers(64)});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+}
+
+TEST(SelftestsTest, SelectCpuDispatchRunsChildrenToCompletion) {
+  Outcome o = RunSelftest("select_cpu_dispatch", {ForkSleepers(1028)});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+}
+
+TEST(SelftestsTest, SelectCpuDflNeverEnqueuesATaskWhoseCpuIsIdle) {
+  // Without ops.select_cpu, a wakeup that finds an idle CPU is dispatched to its local DSQ
+  // directly; ops.enqueue only sees tasks whose CPU is busy.
+  Outcome o = RunSelftest("select_cpu_dfl", {ForkSleepers(1028, "select_cpu_dfl")});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.Read("saw_local"), 0);
+}
+
+TEST(SelftestsTest, SelectCpuDflNodispatchSeesIdleCpusFound) {
+  Outcome o = RunSelftest("select_cpu_dfl_nodispatch", {ForkSleepers(1028)});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.Read("saw_local"), 1);
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+}
+
+TEST(SelftestsTest, SelectCpuVtimeConsumesItsVtimeDsq) {
+  Outcome o = RunSelftest("select_cpu_vtime", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.Read("consumed"), 1);
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+}
+
+TEST(SelftestsTest, EnqSelectCpuStaysLoaded) {
+  Outcome o = RunSelftest("enq_select_cpu", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  // The selftest reads uei while attached: no exit until user space detaches.
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG);
+}
+
+TEST(SelftestsTest, DspLocalOnRunsUntilUnregistered) {
+  Outcome o = RunSelftest("dsp_local_on", {BusyFor1s(), "4", {{"nr_cpus", "4"}}});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+}
+
+TEST(SelftestsTest, InitEnableCountSeesEveryTaskThroughItsLife) {
+  Outcome o = RunSelftest("init_enable_count", {ForkSleepers(200)});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  ASSERT_TRUE(o.all_tasks_exited());
+  const int64_t n = static_cast<int64_t>(o.simulator->tasks().size());
+  EXPECT_EQ(o.Read("init_task_cnt"), n);
+  EXPECT_EQ(o.Read("exit_task_cnt"), n);
+  EXPECT_EQ(o.Read("enable_cnt"), n);
+  EXPECT_EQ(o.Read("disable_cnt"), n);
+  EXPECT_EQ(o.Read("init_fork_cnt") + o.Read("init_transition_cnt"), n);
+}
+
+TEST(SelftestsTest, AllowedCpusPicksOnlyWithinItsDomain) {
+  // ops.init builds a cpumask (bpf_cpumask_create, bpf_kptr_xchg) of the allowed CPUs; every
+  // pick of scx_bpf_select_cpu_and must be inside it and inside the task's affinity, and a
+  // running CPU must never be advertised idle: any violation is an scx_bpf_error.
+  Outcome o = RunSelftest("allowed_cpus", {BusyFor1s(), "8"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+}
+
+TEST(SelftestsTest, NumaPicksStayInTheTasksNode) {
+  // Two nodes: a DSQ per node, idle picks restricted to the node (SCX_PICK_IDLE_IN_NODE).
+  RunSpec spec{BusyFor1s(), "2x1x4x1",
+               {{"__COMPAT_SCX_PICK_IDLE_IN_NODE", absl::StrCat(SCX_PICK_IDLE_IN_NODE)}}};
+  spec.extra_ops_flags = SCX_OPS_BUILTIN_IDLE_PER_NODE;  // as numa.c sets before loading
+  Outcome o = RunSelftest("numa", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+}
+
+TEST(SelftestsTest, CyclicKickWaitDoesNotDeadlock) {
+  // Three CPUs kick each other with SCX_KICK_WAIT in a cycle while pinned workers keep
+  // enqueueing (the selftest's sched_yield loops): the scheduler must stay up.
+  const std::string workload = R"pb(
+    name: "cyclic_kick_wait"
+    duration_ns: 2000000000
+    process { name: "workers"
+      group { name: "on0" count: 4 affinity: "0"
+        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
+      group { name: "on1" count: 4 affinity: "1"
+        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
+      group { name: "on2" count: 4 affinity: "2"
+        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
+    })pb";
+  Outcome o = RunSelftest("cyclic_kick_wait", {workload, "4", {{"test_cpu_a", "0"},
+                                                               {"test_cpu_b", "1"},
+                                                               {"test_cpu_c", "2"}}});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_GT(o.Read("nr_wait_kicks"), 1000);
+}
+
+TEST(SelftestsTest, ReloadLoopAttachesAndDetachesRepeatedly) {
+  // reload_loop.c attaches and detaches `maximal` over and over: every cycle is a fresh
+  // instance that attaches, schedules and unregisters cleanly.
+  for (int i = 0; i < 10; ++i) {
+    SCOPED_TRACE(absl::StrCat("cycle ", i));
+    RunSpec spec{ForkSleepers(16)};
+    spec.seed = static_cast<uint64_t>(i + 1);
+    Outcome o = RunSelftest("maximal", spec);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+  }
+}
+
+TEST(SelftestsTest, PeekDsqSeesTheFirstTaskOfADsq) {
+  // peek_dsq.c's checks: peeking an empty DSQ gives NULL; after inserting the first enqueued
+  // task into a test DSQ, dispatch on the same CPU peeks that very task; and in the stress phase
+  // peeks over a pool of DSQs observe tasks.
+  Outcome o = RunSelftest("peek_dsq", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_NE(o.Read("insert_test_cpu"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result1"), 0);
+  EXPECT_NE(o.Read("dsq_peek_result2"), -1);
+  EXPECT_EQ(o.Read("dsq_peek_result2"), o.Read("dsq_peek_result2_expected"));
+  EXPECT_EQ(o.Read("dsq_peek_result2_pid"), o.Read("dsq_inserted_pid"));
+  EXPECT_EQ(o.Read("debug_ksym_exists"), 1);
+  host::HostMap* results = o.policy->maps().Find("peek_results");
+  ASSERT_NE(results, nullptr);
+  int observed = 0;
+  for (u32 i = 0; i < results->def().max_entries; ++i) {
+    if (*static_cast<const long*>(results->Lookup(&i)) > 0) ++observed;
+  }
+  EXPECT_GT(observed, 0) << "the stress phase peeked tasks in the DSQ pool";
+  EXPECT_GT(o.Read("successful_peeks"), 0);
+}
+
+// DISABLED until sim/ext calls ops.dequeue when a task leaves BPF custody (moved from a user DSQ
+// to a local DSQ): the 7.3 semantics this selftest (and `dequeue`) check; the simulator calls it
+// only on sleep. Found by this test, see sim/host/REQUESTS.md.
+TEST(SelftestsTest, DISABLED_DequeueIterCallsDequeueAndIteratesItsDsq) {
+  // Tasks live on a user DSQ; ops.dequeue (which walks that DSQ with bpf_iter_scx_dsq_*) must
+  // fire at least DQ_TARGET = 10 times while the scheduler stays loaded.
+  Outcome o = RunSelftest("dequeue_iter", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_GE(o.Read("dq_count"), 10);
+}
+
+// ---- schedulers the kernel ejects --------------------------------------------------------------
+
+TEST(SelftestsTest, DdspBogusDsqFails) {
+  Outcome o = RunSelftest("ddsp_bogus_dsq_fail", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;  // attaches, then is ejected at the first wakeup
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_ERROR) << o.uei().msg;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_ERROR);
+}
+
+TEST(SelftestsTest, DdspVtimeLocalFails) {
+  Outcome o = RunSelftest("ddsp_vtimelocal_fail", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_ERROR) << o.uei().msg;
+}
+
+TEST(SelftestsTest, SelectCpuDispatchBadDsqFails) {
+  Outcome o = RunSelftest("select_cpu_dispatch_bad_dsq", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_ERROR) << o.uei().msg;
+}
+
+TEST(SelftestsTest, SelectCpuDispatchDoubleDispatchFails) {
+  Outcome o = RunSelftest("select_cpu_dispatch_dbl_dsp", {BusyFor1s()});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_ERROR) << o.uei().msg;
+}
+
+TEST(SelftestsTest, EnqLastWithoutEnqueueFails) {
+  Outcome o = RunSelftest("enq_last_no_enq_fails", {BusyFor1s()});
+  // The selftest only requires that the scheduler does not stay loaded: its ops.exit saw an
+  // exit kind.
+  EXPECT_NE(o.Read("exit_kind"), SCX_EXIT_NONE);
+  EXPECT_EQ(o.Read("exit_kind"), SCX_EXIT_ERROR);
+}
+
+TEST(SelftestsTest, ExitFromEachCallbackReportsItsCode) {
+  // exit_test.h: EXIT_SELECT_CPU, EXIT_ENQUEUE, EXIT_DISPATCH, EXIT_ENABLE, EXIT_INIT_TASK,
+  // EXIT_INIT.
+  for (int point = 0; point < 6; ++point) {
+    SCOPED_TRACE(absl::StrCat("exit_point ", point));
+    Outcome o = RunSelftest("exit", {BusyFor1s(), "4", {{"exit_point", absl::StrCat(point)}}});
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_BPF) << o.uei().msg;
+    EXPECT_EQ(o.uei().exit_code, point);
+    EXPECT_STREQ(o.uei().msg, absl::StrCat(point).c_str());
+  }
+}
+
+}  // namespace
+}  // namespace scxtwin::conformance
