@@ -1,10 +1,11 @@
-"""scx_policy: build one policy (NAME.bpf.c + NAME.h) for the kernel, and register it with the loader.
+"""scx_policy: build one policy (NAME.bpf.c + NAME.h) for the kernel and the simulator.
 
 A policy package calls `scx_policy(name = "NAME")` once per policy and `scx_policy_registry`
 once, last, to collect them all for the loader (//kernel:load links `//policy:policies`).
 """
 
 load("//kernel:bpf.bzl", "bpf_object", "bpf_skeleton")
+load("//sim/host:host_policy.bzl", "host_policy")
 
 _KERNEL_TAG = "scx_policy_kernel"
 
@@ -14,6 +15,7 @@ def scx_policy(name, hdrs = [], visibility = None, testonly = False):
     Targets:
       NAME_bpf: the BPF object `NAME_bpf.bpf.o`.
       NAME_skel: its libbpf skeleton (`struct NAME`), with the cc_library NAME_skel_lib.
+      NAME_host: the host shared object `NAME_host.so` the simulator loads (sim/host).
       NAME_kernel: a cc_library with the policy's entry for the loader's registry
         (`scxtwin::KernelPolicy`: name, knob and counter tables from NAME_KNOBS / NAME_STATS,
         and accessors into the skeleton).
@@ -62,12 +64,16 @@ def scx_policy(name, hdrs = [], visibility = None, testonly = False):
         testonly = testonly,
     )
 
-    # ---- HOST-SIDE BUILD HOOK (simulator) ----
-    # The simulator's host shared object for this policy, `name + "_host"`, is added here: the
-    # same NAME.bpf.c compiled as host C with -D__SCXTWIN_HOST__ and sim/host/include first on the
-    # include path (see policy/include/scxtwin/HOST_CONTRACT.md). Until it is wired in, a policy
-    # builds for the kernel only.
-    # ---- END HOST-SIDE BUILD HOOK ----
+    # The simulator's build of the same file: NAME.bpf.c compiled as host C with
+    # -D__SCXTWIN_HOST__ and sim/host/include first on the include path, into NAME_host.so.
+    host_policy(
+        name = name + "_host",
+        src = name + ".bpf.c",
+        hdrs = hdrs + [name + ".h", "//policy:scheduler_header_files"],
+        includes = ["policy/include", pkg],
+        visibility = visibility,
+        testonly = testonly,
+    )
 
 def scx_policy_registry(name, policies = None, visibility = None, testonly = False):
     """The loader's registry of policies: a cc_library defining scxtwin::AllPolicies().
