@@ -87,8 +87,8 @@ s32 BPF_STRUCT_OPS(homing_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 		cpu = home;
 		goto direct;
 	}
-	/* Then the CPU it last ran on, still warm. */
-	if (prev_cpu != home && may_run_on(p, prev_cpu) &&
+	/* Then the CPU it last ran on, still warm (home was tried above unless go_home=0). */
+	if ((!go_home || prev_cpu != home) && may_run_on(p, prev_cpu) &&
 	    scx_bpf_test_and_clear_cpu_idle(prev_cpu)) {
 		stat_inc(STAT_stayed_prev);
 		cpu = prev_cpu;

@@ -18,7 +18,8 @@
 #define HOMING_STATS(STAT)                                                                 \
 	STAT(went_home, "woken tasks sent back to their idle home CPU from elsewhere")        \
 	STAT(stayed_home, "woken tasks whose previous CPU is their home and was idle")        \
-	STAT(stayed_prev, "woken tasks that stayed on their idle previous CPU (not home)")    \
+	STAT(stayed_prev, "woken tasks that stayed on their idle previous CPU (other than "  \
+			  "home, or any with go_home=0)")                                     \
 	STAT(moved_idle, "woken tasks moved to another idle CPU because home and previous "   \
 			 "were busy")                                                         \
 	STAT(queued_shared, "tasks inserted into the shared deadline-ordered DSQ")           \

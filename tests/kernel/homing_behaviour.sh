@@ -36,4 +36,17 @@ kill -INT $loader
 wait $loader || fail "the vtime loader did not exit normally"
 grep -q "^FAIL: 3 home idle again" /tmp/probe.out || fail "the probe cannot tell homing from vtime"
 echo "ok: under vtime the task stays away from home, as the probe expects"
+
+# Knobs reach the policy: with go_home=0 no wakeup is sent home.
+load --policy=homing --set go_home=0 --set slice_max_us=3000 --duration=3s --stats-interval=0 \
+  >/tmp/knobs.out 2>&1 || { cat /tmp/knobs.out; fail "homing with go_home=0 did not run"; }
+cat /tmp/knobs.out
+grep -q "^load: homing attached (slice_max_us=3000 .* go_home=0 " /tmp/knobs.out ||
+  fail "the knobs were not set"
+final=$(grep "^stats final homing:" /tmp/knobs.out)
+for counter in went_home stayed_home; do
+  echo "$final" | grep -q " $counter=0 " || fail "go_home=0 but $counter moved: $final"
+done
+echo "$final" | grep -q " stayed_prev=0 " && fail "stayed_prev did not move: $final"
+echo "ok: with go_home=0 no task went or stayed home, wakeups stayed on their previous CPU"
 echo PASS
