@@ -9,12 +9,15 @@
 #include <cstring>
 #include <map>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace scxtwin::experiment {
 namespace {
 
-// The child writes one status byte ('+' ok, '!' error) then the payload, then exits.
+// The child writes one status byte ('+' ok, '!' error) then the payload (for an error: the
+// status code in decimal, a space, the message), then exits.
 void WriteAll(int fd, const char* data, size_t size) {
   while (size > 0) {
     ssize_t n = write(fd, data, size);
@@ -27,7 +30,9 @@ void WriteAll(int fd, const char* data, size_t size) {
 
 [[noreturn]] void RunChild(int fd, int index, const JobFn& job) {
   absl::StatusOr<std::string> result = job(index);
-  std::string message = result.ok() ? "+" + *result : "!" + result.status().ToString();
+  std::string message = result.ok() ? "+" + *result
+                                    : absl::StrCat("!", static_cast<int>(result.status().code()), " ",
+                                                   result.status().message());
   WriteAll(fd, message.data(), message.size());
   close(fd);
   fflush(nullptr);
@@ -49,6 +54,7 @@ absl::StatusOr<std::vector<std::string>> RunInProcesses(int count, int workers, 
   std::map<int, Running> running;  // by read fd
   int next = 0, done = 0;
   absl::Status first_error;
+  int first_error_index = count;
   fflush(nullptr);  // children must not flush the parent's buffered output again
 
   while (done < count) {
@@ -93,11 +99,23 @@ absl::StatusOr<std::vector<std::string>> RunInProcesses(int count, int workers, 
             WIFSIGNALED(status) ? "signal" : "exit code",
             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)));
       } else if (r.bytes[0] == '!') {
-        job_status = absl::InternalError(absl::StrFormat("run %d: %s", r.index, r.bytes.substr(1)));
+        // The job's own error, with its code (bad input stays bad input), named by job.
+        const size_t space = r.bytes.find(' ');
+        int code = static_cast<int>(absl::StatusCode::kInternal);
+        if (space == std::string::npos || !absl::SimpleAtoi(r.bytes.substr(1, space - 1), &code)) {
+          job_status = absl::InternalError(absl::StrFormat("run %d: %s", r.index, r.bytes.substr(1)));
+        } else {
+          job_status = absl::Status(static_cast<absl::StatusCode>(code),
+                                    absl::StrFormat("run %d: %s", r.index, r.bytes.substr(space + 1)));
+        }
       } else {
         results[r.index] = r.bytes.substr(1);
       }
-      if (!job_status.ok() && first_error.ok()) first_error = job_status;
+      // Of the jobs that failed, report the lowest-numbered one (not whichever ended first).
+      if (!job_status.ok() && (first_error.ok() || r.index < first_error_index)) {
+        first_error = job_status;
+        first_error_index = r.index;
+      }
       running.erase(p.fd);
       ++done;
       if (progress) progress(done, count);

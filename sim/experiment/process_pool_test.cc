@@ -41,6 +41,8 @@ TEST(ProcessPool, ReportsFailingJobByIndex) {
   ASSERT_FALSE(results.ok());
   EXPECT_NE(results.status().message().find("run 2"), std::string::npos);
   EXPECT_NE(results.status().message().find("bad knob"), std::string::npos);
+  // The job's status code survives the trip from the child (bad input is not an internal error).
+  EXPECT_EQ(results.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ProcessPool, ReportsCrashedChild) {

@@ -36,7 +36,8 @@ Summary Summarize(std::vector<double> samples) {
 }
 
 std::vector<Row> CompareToFirst(const std::vector<std::string>& policies,
-                                const std::vector<std::vector<double>>& samples_by_policy) {
+                                const std::vector<std::vector<double>>& samples_by_policy,
+                                bool higher_is_better) {
   std::vector<Row> rows;
   for (size_t i = 0; i < policies.size() && i < samples_by_policy.size(); ++i) {
     Row row;
@@ -46,7 +47,11 @@ std::vector<Row> CompareToFirst(const std::vector<std::string>& policies,
   }
   if (!rows.empty() && rows[0].summary.mean > 0) {
     for (Row& row : rows) {
-      row.speedup = row.summary.mean > 0 ? rows[0].summary.mean / row.summary.mean : 0;
+      if (higher_is_better) {
+        row.speedup = row.summary.mean / rows[0].summary.mean;
+      } else {
+        row.speedup = row.summary.mean > 0 ? rows[0].summary.mean / row.summary.mean : 0;
+      }
     }
   }
   return rows;

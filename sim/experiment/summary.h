@@ -25,16 +25,19 @@ double Percentile(const std::vector<double>& sorted, double q);
 Summary Summarize(std::vector<double> samples);
 
 // One row of the comparison table: a policy's summary and its speedup over the baseline
-// (baseline mean / this mean: > 1 means faster than the baseline).
+// (> 1 means better than the baseline; see CompareToFirst).
 struct Row {
   std::string policy;
   Summary summary;
   double speedup = 1;
 };
 
-// Rows for `samples_by_policy`, the first policy being the baseline.
+// Rows for `samples_by_policy`, the first policy being the baseline. For a time (lower is
+// better) the speedup is baseline mean / mean; for a rate (`higher_is_better`, e.g. work done
+// per second) it is mean / baseline mean, so > 1 always means better than the baseline.
 std::vector<Row> CompareToFirst(const std::vector<std::string>& policies,
-                                const std::vector<std::vector<double>>& samples_by_policy);
+                                const std::vector<std::vector<double>>& samples_by_policy,
+                                bool higher_is_better = false);
 
 // The table as text: one line per policy, values in `unit` (seconds: "s"), e.g.
 //   policy   runs  mean (s)  stdev (s)  p50 (s)  p99 (s)  speedup

@@ -35,5 +35,13 @@ TEST(Summary, SpeedupIsBaselineMeanOverMean) {
   EXPECT_NE(table.find("(boot time, s)"), std::string::npos);
 }
 
+TEST(Summary, SpeedupOfARateIsMeanOverBaselineMean) {
+  // Work per second: more is better, so a policy doing less work has a speedup below 1.
+  std::vector<Row> rows = CompareToFirst({"eevdf", "homing"}, {{30, 30}, {27, 27}}, /*higher_is_better=*/true);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(rows[0].speedup, 1.0);
+  EXPECT_NEAR(rows[1].speedup, 0.9, 1e-12);
+}
+
 }  // namespace
 }  // namespace scxtwin::experiment

@@ -111,6 +111,55 @@ absl::Status FinishTraces(RunOutput* out) {
 
 }  // namespace
 
+namespace {
+
+// Applies --set pairs: "cost.NAME" to the machine costs, anything else to the fair class's
+// params (an eevdf run) or the policy's knobs.
+absl::Status ApplySets(const std::vector<std::pair<std::string, std::string>>& sets, MachineCosts* costs,
+                       fair::FairParams* fair_params, host::PolicyInstance* policy) {
+  for (const auto& [key, value] : sets) {
+    absl::string_view k = key;
+    absl::Status s = absl::ConsumePrefix(&k, "cost.") ? costs->Set(k, value)
+                     : fair_params != nullptr        ? fair::SetFairKnob(fair_params, key, value)
+                                                     : policy->SetKnob(key, value);
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
+                                                   const std::vector<std::string>& policy_dirs) {
+  std::vector<std::string> names;
+  if (policy == kFairPolicyName) {
+    for (const std::string& kv : fair::DescribeFairKnobs(fair::FairParams())) {
+      names.push_back(kv.substr(0, kv.find('=')));
+    }
+  } else {
+    auto path = ResolvePolicy(policy, policy_dirs);
+    if (!path.ok()) return path.status();
+    auto instance = host::PolicyInstance::Load(*path, host::LoadOptions());
+    if (!instance.ok()) return instance.status();
+    for (const host::Global* g : (*instance)->Knobs()) names.push_back(g->name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+absl::Status CheckSets(const RunConfig& config) {
+  MachineCosts costs;
+  if (config.policy == kFairPolicyName) {
+    fair::FairParams params;
+    return ApplySets(config.sets, &costs, &params, nullptr);
+  }
+  auto path = ResolvePolicy(config.policy, config.policy_dirs);
+  if (!path.ok()) return path.status();
+  auto instance = host::PolicyInstance::Load(*path, host::LoadOptions());
+  if (!instance.ok()) return instance.status();
+  return ApplySets(config.sets, &costs, nullptr, instance->get());
+}
+
 std::string PolicyName(const RunOutput& run) {
   if (run.fair != nullptr) return kFairPolicyName;
   return run.policy != nullptr ? run.policy->name() : "";
@@ -127,12 +176,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   if (config.policy == kFairPolicyName) {
     // The fair class: no policy object; --set takes costs and the class's knobs.
     fair::FairParams params;
-    for (const auto& [key, value] : config.sets) {
-      absl::string_view k = key;
-      absl::Status s = absl::ConsumePrefix(&k, "cost.") ? out->costs.Set(k, value)
-                                                        : fair::SetFairKnob(&params, key, value);
-      if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
-    }
+    if (auto s = ApplySets(config.sets, &out->costs, &params, nullptr); !s.ok()) return s;
     out->fair = std::make_unique<fair::FairClass>(params);
     if (auto s = OpenTraces(config, out.get()); !s.ok()) return s;
     SimOptions so;
@@ -157,14 +201,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto policy = host::PolicyInstance::Load(*path, lo);
   if (!policy.ok()) return policy.status();
   out->policy = *std::move(policy);
-  for (const auto& [key, value] : config.sets) {
-    absl::string_view k = key;
-    if (absl::ConsumePrefix(&k, "cost.")) {
-      if (auto s = out->costs.Set(k, value); !s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
-    } else if (auto s = out->policy->SetKnob(key, value); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
-    }
-  }
+  if (auto s = ApplySets(config.sets, &out->costs, nullptr, out->policy.get()); !s.ok()) return s;
   ExtPolicyBinding b;
   b.ops = out->policy->ops();
   host::PolicyInstance* inst = out->policy.get();

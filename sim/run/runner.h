@@ -78,6 +78,16 @@ std::string PolicyName(const RunOutput& run);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
+// The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
+// sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
+// unloaded), or the fair class's knobs.
+absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
+                                                   const std::vector<std::string>& policy_dirs);
+
+// Checks config.sets against config.policy without running anything: every knob and cost
+// exists and every value fits, with the errors RunSimulation would give.
+absl::Status CheckSets(const RunConfig& config);
+
 }  // namespace scxtwin::sim
 
 #endif  // SCXTWIN_SIM_RUN_RUNNER_H_

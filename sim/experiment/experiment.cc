@@ -1,0 +1,189 @@
+#include "sim/experiment/experiment.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "sim/machine/topology.h"
+#include "sim/workload/spec.h"
+
+namespace scxtwin::experiment {
+namespace {
+
+// A child sends its sample to the parent as text; %.17g round-trips a double exactly, so the
+// parent's figures are the child's bit for bit.
+std::string Encode(const RunSample& s) {
+  return absl::StrFormat("%.17g %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0);
+}
+
+absl::StatusOr<RunSample> Decode(absl::string_view text) {
+  std::vector<absl::string_view> f = absl::StrSplit(text, ' ');
+  RunSample s;
+  int ejected = 0;
+  if (f.size() != 4 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
+      !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected)) {
+    return absl::InternalError(absl::StrCat("a run process sent '", text, "'; expected a sample"));
+  }
+  s.ejected = ejected != 0;
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<Metric> ParseMetric(absl::string_view name) {
+  if (name == "boot") return Metric::kBoot;
+  if (name == "makespan") return Metric::kMakespan;
+  if (name == "work") return Metric::kWork;
+  return absl::InvalidArgumentError(absl::StrCat("--metric=", name, ": expected boot, makespan or work"));
+}
+
+const char* MetricName(Metric m) {
+  switch (m) {
+    case Metric::kBoot: return "boot";
+    case Metric::kMakespan: return "makespan";
+    case Metric::kWork: return "work";
+  }
+  return "?";
+}
+
+const char* MetricDescription(Metric m) {
+  switch (m) {
+    case Metric::kBoot: return "boot time, s";
+    case Metric::kMakespan: return "makespan, s";
+    case Metric::kWork: return "useful work, CPUs";
+  }
+  return "?";
+}
+
+bool HigherIsBetter(Metric m) { return m == Metric::kWork; }
+
+uint64_t RunSeed(uint64_t base_seed, int run) {
+  // SplitMix64 (Steele, Lea, Flood 2014) of the base seed advanced `run + 1` steps.
+  uint64_t z = base_seed + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(run) + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process) {
+  const sim::RunResult& r = run.sim->result();
+  RunSample s;
+  s.ejected = !r.detached.empty() || !r.failure.empty();
+  double boot_sum = 0;
+  for (const sim::InstanceMetrics& im : r.instances) {
+    if (!process.empty() && run.spec->processes[im.process].name != process) continue;
+    if (im.completed >= 0) {
+      ++s.completed;
+      boot_sum += static_cast<double>(im.completed - im.arrival) * 1e-9;
+    } else {
+      ++s.incomplete;
+    }
+  }
+  switch (metric) {
+    case Metric::kBoot:
+      if (s.completed == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no instance of ", process.empty() ? "any process" : absl::StrCat("process '", process, "'"),
+            " completed (", s.incomplete,
+            " still running at the end): boot time needs instances that end; use --metric=makespan or "
+            "--metric=work, or a longer --duration"));
+      }
+      s.value = boot_sum / static_cast<double>(s.completed);
+      break;
+    case Metric::kMakespan:
+      s.value = static_cast<double>(r.end_time) * 1e-9;
+      break;
+    case Metric::kWork: {
+      int64_t useful = 0;
+      for (const sim::Task& t : run.sim->tasks()) useful += t.m.run_ns - t.m.refill_ns;
+      s.value = r.end_time > 0 ? static_cast<double>(useful) / static_cast<double>(r.end_time) : 0;
+      break;
+    }
+  }
+  return s;
+}
+
+absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress) {
+  if (config.policies.empty()) return absl::InvalidArgumentError("--policy: expected at least one policy");
+  if (config.runs < 1) return absl::InvalidArgumentError(absl::StrCat("--runs=", config.runs, ": expected at least 1"));
+  ExperimentResult result;
+  result.config = config;
+
+  // Everything that can be checked without running is checked here, once, so a mistake gives
+  // one line instead of N failed runs.
+  auto topology = sim::Topology::Parse(config.base.topology);
+  if (!topology.ok()) return topology.status();
+  result.topology = topology->spec();
+  result.nr_cpus = topology->nr_cpus();
+  auto spec = sim::LoadWorkloadFile(config.base.workload);
+  if (!spec.ok()) return spec.status();
+  result.workload_name = (*spec)->proto.name();
+  if (!config.process.empty()) {
+    std::vector<std::string> names;
+    for (const auto& p : (*spec)->processes) names.push_back(p.name);
+    if (std::find(names.begin(), names.end(), config.process) == names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("--process=", config.process, ": workload ", config.base.workload,
+                                                     " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
+    }
+  }
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::string>> knobs;
+  for (const std::string& policy : config.policies) {
+    const std::string label = PolicyLabel(policy);
+    if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("--policy: '", label, "' is listed twice"));
+    }
+    auto k = sim::ListKnobs(policy, config.base.policy_dirs);
+    if (!k.ok()) return k.status();
+    labels.push_back(label);
+    knobs.push_back(*std::move(k));
+  }
+  auto routed = RouteSets(labels, knobs, config.base.sets);
+  if (!routed.ok()) return routed.status();
+  std::vector<sim::RunConfig> per_policy;
+  for (size_t i = 0; i < config.policies.size(); ++i) {
+    sim::RunConfig rc = config.base;
+    rc.policy = config.policies[i];
+    rc.sets = (*routed)[i];
+    rc.log = nullptr;
+    rc.perfetto.clear();
+    rc.ftrace.clear();
+    if (auto s = sim::CheckSets(rc); !s.ok()) return s;
+    per_policy.push_back(std::move(rc));
+    result.policies.push_back(PolicyResult{labels[i], (*routed)[i], {}});
+  }
+  for (int i = 0; i < config.runs; ++i) result.seeds.push_back(RunSeed(config.base.seed, i));
+
+  // Job j is run j % runs of policy j / runs.
+  const int total = static_cast<int>(per_policy.size()) * config.runs;
+  auto job = [&](int j) -> absl::StatusOr<std::string> {
+    const size_t p = static_cast<size_t>(j / config.runs);
+    const int i = j % config.runs;
+    sim::RunConfig rc = per_policy[p];
+    rc.seed = result.seeds[i];
+    auto run = sim::RunSimulation(rc);
+    auto sample = run.ok() ? MeasureRun(**run, config.metric, config.process) : run.status();
+    if (!sample.ok()) {
+      return absl::Status(sample.status().code(), absl::StrCat("policy ", labels[p], ", seed ", rc.seed, ": ",
+                                                               sample.status().message()));
+    }
+    return Encode(*sample);
+  };
+  auto outputs = RunInProcesses(total, config.jobs, job, progress);
+  if (!outputs.ok()) return outputs.status();
+  std::vector<std::vector<double>> values(per_policy.size());
+  for (int j = 0; j < total; ++j) {
+    auto sample = Decode((*outputs)[j]);
+    if (!sample.ok()) return sample.status();
+    const size_t p = static_cast<size_t>(j / config.runs);
+    result.policies[p].samples.push_back(*sample);
+    values[p].push_back(sample->value);
+  }
+  result.rows = CompareToFirst(labels, values, HigherIsBetter(config.metric));
+  return result;
+}
+
+}  // namespace scxtwin::experiment

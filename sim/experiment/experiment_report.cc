@@ -1,0 +1,101 @@
+#include "sim/experiment/experiment_report.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace scxtwin::experiment {
+namespace {
+
+std::string J(const std::string& s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
+std::string Num(double v) { return absl::StrFormat("%.17g", v); }
+
+std::string SetsText(const std::vector<KnobSet>& sets) {
+  std::vector<std::string> kv;
+  for (const auto& [k, v] : sets) kv.push_back(absl::StrCat(k, "=", v));
+  return absl::StrJoin(kv, " ");
+}
+
+std::string MetricSentence(const ExperimentConfig& c) {
+  switch (c.metric) {
+    case Metric::kBoot:
+      return absl::StrCat("boot time = arrival to last exit of each instance of ",
+                          c.process.empty() ? "every process" : absl::StrCat("process '", c.process, "'"),
+                          ", averaged per run; seconds, lower is better");
+    case Metric::kMakespan:
+      return "makespan = simulated time when the last task exited; seconds, lower is better";
+    case Metric::kWork:
+      return "useful work = CPU time run minus cache refill after migrations, per simulated second; CPUs, higher is better";
+  }
+  return "";
+}
+
+}  // namespace
+
+void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
+  const ExperimentConfig& c = r.config;
+  os << absl::StrFormat("scxtwin experiment: workload %s (%s), topology %s (%d CPUs), %d runs per policy\n",
+                        r.workload_name, c.base.workload, r.topology, r.nr_cpus, c.runs);
+  os << absl::StrFormat("seeds: run i uses the same seed under every policy (from --seed=%d)\n", c.base.seed);
+  os << "metric: " << MetricSentence(c) << "\n\n";
+  os << FormatTable(MetricDescription(c.metric), r.rows);
+  bool any_sets = false;
+  for (const PolicyResult& p : r.policies) any_sets |= !p.sets.empty();
+  if (any_sets) {
+    os << "\nknobs set\n";
+    for (const PolicyResult& p : r.policies) {
+      if (!p.sets.empty()) os << absl::StrFormat("  %s: %s\n", p.label, SetsText(p.sets));
+    }
+  }
+  // What the means leave out: ejections, and instances that had not finished.
+  for (const PolicyResult& p : r.policies) {
+    int ejected = 0;
+    int64_t incomplete = 0;
+    for (const RunSample& s : p.samples) {
+      ejected += s.ejected ? 1 : 0;
+      incomplete += s.incomplete;
+    }
+    if (ejected > 0) {
+      os << absl::StrFormat("note: %s was ejected in %d of %d runs (the fair class ran the rest of those runs)\n",
+                            p.label, ejected, static_cast<int>(p.samples.size()));
+    }
+    if (incomplete > 0 && c.metric == Metric::kBoot) {
+      os << absl::StrFormat("note: %s: %d instances were still running at the end of their runs (not in the means)\n",
+                            p.label, incomplete);
+    }
+  }
+}
+
+void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
+  const ExperimentConfig& c = r.config;
+  os << "{\"workload\":" << J(r.workload_name) << ",\"workload_file\":" << J(c.base.workload)
+     << ",\"topology\":" << J(r.topology) << ",\"nr_cpus\":" << r.nr_cpus << ",\"runs\":" << c.runs
+     << ",\"base_seed\":" << c.base.seed << ",\"metric\":" << J(MetricName(c.metric))
+     << ",\"unit\":" << J(MetricDescription(c.metric)) << ",\"higher_is_better\":"
+     << (HigherIsBetter(c.metric) ? "true" : "false") << ",\"process\":" << J(c.process);
+  os << ",\"seeds\":[" << absl::StrJoin(r.seeds, ",") << "],\"policies\":[";
+  for (size_t i = 0; i < r.policies.size(); ++i) {
+    const PolicyResult& p = r.policies[i];
+    const Row& row = r.rows[i];
+    const Summary& s = row.summary;
+    os << (i ? "," : "") << "{\"policy\":" << J(p.label) << ",\"sets\":{";
+    for (size_t k = 0; k < p.sets.size(); ++k) os << (k ? "," : "") << J(p.sets[k].first) << ":" << J(p.sets[k].second);
+    os << "},\"runs\":" << s.runs << ",\"mean\":" << Num(s.mean) << ",\"stdev\":" << Num(s.stdev)
+       << ",\"min\":" << Num(s.min) << ",\"p50\":" << Num(s.p50) << ",\"p99\":" << Num(s.p99) << ",\"max\":" << Num(s.max)
+       << ",\"speedup\":" << Num(row.speedup);
+    std::vector<std::string> values, completed, incomplete;
+    int ejected = 0;
+    for (const RunSample& x : p.samples) {
+      values.push_back(Num(x.value));
+      completed.push_back(absl::StrCat(x.completed));
+      incomplete.push_back(absl::StrCat(x.incomplete));
+      ejected += x.ejected ? 1 : 0;
+    }
+    os << ",\"samples\":[" << absl::StrJoin(values, ",") << "],\"completed\":[" << absl::StrJoin(completed, ",")
+       << "],\"incomplete\":[" << absl::StrJoin(incomplete, ",") << "],\"ejected_runs\":" << ejected << "}";
+  }
+  os << "]}\n";
+}
+
+}  // namespace scxtwin::experiment
