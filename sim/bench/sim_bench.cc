@@ -1,4 +1,5 @@
-// Simulator throughput: simulated scheduling events (policy callbacks) and context switches per
+// Simulator throughput (boot_bench.cc: micro-VM boots per second and the README's main job):
+// simulated scheduling events (policy callbacks) and context switches per
 // second of the simulating thread's CPU time (one core; wall time on a shared machine also
 // counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of 10x as many
 // tasks as CPUs; and the event queue alone.
@@ -20,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
+#include "sim/bench/boot_bench.h"
 #include "sim/engine/event_queue.h"
 #include "sim/host/testing/kernel_tree.h"
 #include "sim/run/runner.h"
@@ -125,8 +127,10 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->Iterations(3);
   }
+  scxtwin::sim::RegisterBootBenchmarks(argv[0]);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
+  scxtwin::sim::PrintBootRatios();
   benchmark::Shutdown();
   std::string rm = "rm -rf '" + scxtwin::sim::g_tmp + "'";
   return system(rm.c_str()) == 0 ? 0 : 0;
