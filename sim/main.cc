@@ -11,6 +11,7 @@
 //
 // --set may repeat; K is a policy knob, POLICY.K a knob of that policy only, or cost.NAME for a
 // machine cost (see costs.h). An unprefixed knob reaches every chosen policy that has it.
+// --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
 // 1 a run error (broken invariant), 2 bad input.
 #include <unistd.h>
@@ -42,6 +43,7 @@ ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up 
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
 ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
+ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
 ABSL_FLAG(std::string, format, "table", "table or json");
@@ -86,12 +88,12 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "runs a workload under a sched_ext policy in the simulator:\n"
       "  sim --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...] [--seed N]\n"
-      "      [--duration D] [--format=table|json] [--log=FILE]\n"
+      "      [--duration D] [--format=table|json] [--log=FILE] [--param NAME=VALUE ...]\n"
       "or compares policies over seeds in parallel processes:\n"
       "  sim --policy=A,B,... --workload=FILE --runs=N [--jobs=J] [--metric=boot|makespan|work]\n"
-      "      [--set [POLICY.]K=V ...] [--format=table|json]");
-  // --set may repeat: gather every occurrence (absl keeps only the last).
-  std::vector<std::string> sets;
+      "      [--set [POLICY.]K=V ...] [--param NAME=VALUE ...] [--format=table|json]");
+  // --set and --param may repeat: gather every occurrence (absl keeps only the last).
+  std::vector<std::string> sets, params;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
@@ -99,6 +101,10 @@ int main(int argc, char** argv) {
       sets.emplace_back(a.substr(6));
     } else if (a == "--set" && i + 1 < argc) {
       sets.emplace_back(argv[++i]);
+    } else if (absl::StartsWith(a, "--param=")) {
+      params.emplace_back(a.substr(8));
+    } else if (a == "--param" && i + 1 < argc) {
+      params.emplace_back(argv[++i]);
     } else {
       rest.push_back(argv[i]);
     }
@@ -128,6 +134,13 @@ int main(int argc, char** argv) {
       std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
       if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--set ", kv, ": expected K=V"));
       config.sets.push_back(std::move(p));
+    }
+  }
+  for (const std::string& s : params) {
+    for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+      if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--param ", kv, ": expected NAME=VALUE"));
+      config.params.push_back(std::move(p));
     }
   }
   if (!absl::GetFlag(FLAGS_policy_dir).empty()) config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));

@@ -41,7 +41,8 @@ RunConfig BootRun(const std::string& policy, int cpus) {
   RunConfig config;
   config.policy = policy;
   config.policy_dirs = DefaultPolicyDirs(g_argv0.c_str());
-  config.workload = g_runfiles + "/workloads/bursty_boot.textpb";
+  config.workload = g_runfiles + "/workloads/microvm_boot.textpb";
+  config.params = {{"vcpus", absl::StrCat(cpus)}};  // one vCPU per host CPU, as //:seed
   config.topology = HostTopology(cpus);
   return config;
 }
@@ -127,7 +128,7 @@ void RegisterBootBenchmarks(const std::string& argv0) {
 
 void PrintBootRatios() {
   if (g_boots_per_s.empty() && g_main_job_s == 0) return;
-  std::printf("\nsimulated micro-VM boots per second of wall time (workload bursty_boot)\n");
+  std::printf("\nsimulated micro-VM boots per second of wall time (workloads/microvm_boot.textpb, vcpus = cpus)\n");
   std::printf("%-8s %6s %12s %12s %10s\n", "policy", "cpus", "boots/s", "s/run", "vs eevdf");
   for (int cpus : kCpuCounts) {
     const auto base = g_boots_per_s.find({"eevdf", cpus});

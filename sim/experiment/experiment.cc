@@ -118,9 +118,10 @@ absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, c
   if (!topology.ok()) return topology.status();
   result.topology = topology->spec();
   result.nr_cpus = topology->nr_cpus();
-  auto spec = sim::LoadWorkloadFile(config.base.workload);
+  auto spec = sim::LoadWorkloadFile(config.base.workload, config.base.params);
   if (!spec.ok()) return spec.status();
   result.workload_name = (*spec)->proto.name();
+  result.workload_params = (*spec)->params;
   if (!config.process.empty()) {
     std::vector<std::string> names;
     for (const auto& p : (*spec)->processes) names.push_back(p.name);

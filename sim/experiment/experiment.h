@@ -74,6 +74,7 @@ struct PolicyResult {
 struct ExperimentResult {
   ExperimentConfig config;
   std::string workload_name;
+  std::vector<sim::ParamValue> workload_params;  // the values the spec's params took
   std::string topology;  // the parsed spec
   int nr_cpus = 0;
   std::vector<uint64_t> seeds;  // of run 0..runs-1

@@ -37,6 +37,7 @@ void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
   const ExperimentConfig& c = r.config;
   os << absl::StrFormat("scxtwin experiment: workload %s (%s), topology %s (%d CPUs), %d runs per policy\n",
                         r.workload_name, c.base.workload, r.topology, r.nr_cpus, c.runs);
+  if (!r.workload_params.empty()) os << "workload params: " << sim::FormatParams(r.workload_params) << "\n";
   os << absl::StrFormat("seeds: run i uses the same seed under every policy (from --seed=%d)\n", c.base.seed);
   os << "metric: " << MetricSentence(c) << "\n\n";
   os << FormatTable(MetricDescription(c.metric), r.rows);
@@ -74,6 +75,11 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
      << ",\"base_seed\":" << c.base.seed << ",\"metric\":" << J(MetricName(c.metric))
      << ",\"unit\":" << J(MetricDescription(c.metric)) << ",\"higher_is_better\":"
      << (HigherIsBetter(c.metric) ? "true" : "false") << ",\"process\":" << J(c.process);
+  os << ",\"params\":{";
+  for (size_t i = 0; i < r.workload_params.size(); ++i) {
+    os << (i ? "," : "") << J(r.workload_params[i].name) << ":" << Num(r.workload_params[i].value);
+  }
+  os << "}";
   os << ",\"seeds\":[" << absl::StrJoin(r.seeds, ",") << "],\"policies\":[";
   for (size_t i = 0; i < r.policies.size(); ++i) {
     const PolicyResult& p = r.policies[i];

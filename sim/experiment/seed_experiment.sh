@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The seed experiment in simulation, the README's main job: a micro-VM boot with as many vCPUs
-# as the host has CPUs (16 by default), under Linux's default scheduler (EEVDF, the baseline),
+# as the host has CPUs (16 by default; workloads/microvm_boot.textpb), under Linux's default scheduler (EEVDF, the baseline),
 # the mission's policy `homing` and the reference policy `vtime`, 30 runs each on the same
 # seeds, printed as the seed experiment's table (boot time mean, stdev, p50, p99, speedup).
 #
@@ -50,8 +50,11 @@ if [[ -z $root ]]; then
   echo "seed: cannot find the simulator in the runfiles; run it as: bazel run //:seed" >&2
   exit 2
 fi
-workload=workloads/bursty_boot.textpb
-args=(--policy="$policies" --workload="$workload" --topology="$topology" --runs="$runs" ${extra[@]+"${extra[@]}"})
+# One boot of workloads/microvm_boot.textpb (calibrated on the traces; see its top comment)
+# with one vCPU thread per host CPU, as `vng -r` gives QEMU -smp = the host's CPU count.
+workload=workloads/microvm_boot.textpb
+args=(--policy="$policies" --workload="$workload" --param=vcpus="$cpus" --topology="$topology" --runs="$runs"
+  ${extra[@]+"${extra[@]}"})
 echo "command: bazel run //sim -- ${args[*]}"
 cd "$root"
 # Relative paths name the runfiles' copy, so the output does not depend on where it was run.

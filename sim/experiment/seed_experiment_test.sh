@@ -11,7 +11,8 @@ check() {  # check DESCRIPTION COMMAND...
 out=$("$seed" --cpus=8 --runs=3 2>&1); rc=$?
 echo "$out"
 check "exit 0" test $rc -eq 0
-check "prints the //sim command it runs" grep -q '^command: bazel run //sim -- --policy=eevdf,homing,vtime .*--topology=1x1x4x2 --runs=3$' <<<"$out"
+check "prints the //sim command it runs" grep -q '^command: bazel run //sim -- --policy=eevdf,homing,vtime --workload=workloads/microvm_boot.textpb --param=vcpus=8 --topology=1x1x4x2 --runs=3$' <<<"$out"
+check "one vCPU per host CPU" grep -q '^workload params: vcpus=8 ' <<<"$out"
 check "8 CPUs as SMT pairs" grep -q 'topology 1x1x4x2 (8 CPUs), 3 runs per policy' <<<"$out"
 check "EEVDF is the baseline row" grep -Eq '^eevdf +3 .* 1\.000x$' <<<"$out"
 check "homing and vtime rows" bash -c "grep -Eq '^homing +3 ' <<<\"\$1\" && grep -Eq '^vtime +3 ' <<<\"\$1\"" _ "$out"
