@@ -117,4 +117,8 @@ expect_error "trace of an experiment" "--perfetto records one run" \
   --policy=eevdf,homing --workload=$w --perfetto="$tmp/x.pftrace"
 expect_error "boot time of a load that never ends" "use --metric=makespan or --metric=work" \
   --policy=eevdf,homing --workload=workloads/cache_steady.textpb --duration=20ms --runs=2
+# --process measures one process's instances, and the table says which.
+exp --policy=eevdf,homing --runs=2 --workload=workloads/boots_with_ws_large.textpb --param=steady_iterations=20 \
+  --param=boots=2 --process=steady >"$tmp/p.txt"
+check "--process names the measured process" grep -q '(completion time of steady, s)' "$tmp/p.txt"
 exit $fail

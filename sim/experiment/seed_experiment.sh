@@ -44,7 +44,7 @@ fi
 # The simulator and the workload library from this target's runfiles.
 root=""
 for d in "${RUNFILES_DIR:-}" "$0.runfiles" "${TEST_SRCDIR:-}" "$(dirname "$0")/../../.."; do
-  if [[ -n $d && -x $d/scxtwin/sim/sim ]]; then root=$d/scxtwin; break; fi
+  if [[ -n $d && -x $d/scxtwin/sim/sim ]]; then root=$(cd "$d/scxtwin" && pwd); break; fi
 done
 if [[ -z $root ]]; then
   echo "seed: cannot find the simulator in the runfiles; run it as: bazel run //:seed" >&2
