@@ -55,7 +55,10 @@ fi
 workload=workloads/microvm_boot.textpb
 args=(--policy="$policies" --workload="$workload" --param=vcpus="$cpus" --topology="$topology" --runs="$runs"
   ${extra[@]+"${extra[@]}"})
-echo "command: bazel run //sim -- ${args[*]}"
+# The command heads the table; with --format=json it goes to stderr, so stdout stays JSON.
+to=1
+for a in ${extra[@]+"${extra[@]}"}; do [[ $a == --format=json ]] && to=2; done
+echo "command: bazel run //sim -- ${args[*]}" >&$to
 cd "$root"
 # Relative paths name the runfiles' copy, so the output does not depend on where it was run.
 export RUNFILES_DIR=${root%/scxtwin}  # where //sim finds the policies

@@ -21,6 +21,7 @@ check "same bytes twice" test "$out" == "$again"
 check "64 CPUs: two LLCs of 16 cores" grep -q 'topology=1x2x16x2' <<<"$("$seed" --cpus=64 --runs=1 --policy=eevdf 2>&1 | head -1)"
 # Started by a relative path, without Bazel's environment: finds its runfiles all the same.
 check "runs from a relative path outside bazel run" bash -c "cd '$(dirname "$seed")' && env -u TEST_SRCDIR -u RUNFILES_DIR ./seed --cpus=4 --runs=1 --policy=eevdf,homing >/dev/null"
+check "--format=json: stdout is one JSON object" bash -c "'$seed' --cpus=4 --runs=2 --format=json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"params\"][\"vcpus\"] == 4 and len(d[\"policies\"]) == 3'"
 bad=$("$seed" --cpus=abc 2>&1); rc=$?
 check "bad --cpus: exit 2 and one line" bash -c "[[ $rc -eq 2 && \"\$1\" == 'seed: --cpus=abc: expected a whole number of host CPUs >= 1' ]]" _ "$bad"
 exit $fail
