@@ -852,6 +852,11 @@ s32 ExtClass::SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const 
     for (int w = 0; w < mask_words_; ++w) any_idle = any_idle || idle_cpus_.bits[w];
     if (local_[waker]->nr == 0 && any_idle && MaskTest(*allowed, waker)) return waker;
   }
+  // Every search below looks for an idle bit: none set, none found (the fast path of a busy
+  // machine; the result is the kernel's).
+  bool any_idle = false;
+  for (int w = 0; w < mask_words_ && !any_idle; ++w) any_idle = idle_cpus_.bits[w] != 0;
+  if (!any_idle) return -EBUSY;
   if (smt_active_) {
     if (prev_ok && MaskTest(idle_smts_, prev_cpu) && TestAndClearIdle(prev_cpu)) return prev_cpu;
     if (llc && (cpu = PickIdleIn(llc, allowed, SCX_PICK_IDLE_CORE)) >= 0) return cpu;
