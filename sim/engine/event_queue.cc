@@ -18,7 +18,7 @@ EventHandle EventQueue::Schedule(SimTime time, uint32_t kind, int32_t target, ui
   }
   const uint64_t seq = next_seq_++;
   slots_[slot] = Slot{seq, kind, target, arg};
-  heap_.push_back(Entry{time, (seq << kSlotBits) | slot});
+  heap_.push_back(MakeEntry(time, (seq << kSlotBits) | slot));
   SiftUp(heap_.size() - 1);
   ++live_;
   return EventHandle{slot, seq};
@@ -75,7 +75,7 @@ void EventQueue::PopTop() {
 
 SimTime EventQueue::PeekTime() {
   while (!heap_.empty()) {
-    if (Live(heap_[0])) return heap_[0].time;
+    if (Live(heap_[0])) return TimeOf(heap_[0]);
     PopTop();  // cancelled
   }
   return kTimeNever;
@@ -86,13 +86,14 @@ bool EventQueue::Pop(Event* out) {
     const Entry top = heap_[0];
     PopTop();
     if (!Live(top)) continue;  // cancelled
-    const uint32_t slot = static_cast<uint32_t>(top.key & kSlotMask);
+    const uint32_t slot = static_cast<uint32_t>(KeyOf(top) & kSlotMask);
     Slot& s = slots_[slot];
+    const SimTime time = TimeOf(top);
     // Invariant: time never goes back. Schedule clamps, so this holds by construction; the
     // check guards the heap itself.
-    if (top.time < now_) __builtin_trap();
-    now_ = top.time;
-    *out = Event{top.time, s.seq, s.kind, s.target, s.arg};
+    if (time < now_) __builtin_trap();
+    now_ = time;
+    *out = Event{time, s.seq, s.kind, s.target, s.arg};
     s.seq = kFree;
     free_slots_.push_back(slot);
     --live_;

@@ -554,7 +554,12 @@ void ExtClass::DsqRemove(TaskId t) {
   Dsq* dsq = e.dsq;
   if (!dsq) return;
   if (e.in_priq) {
-    dsq->priq.erase(PriqKey{e.priq_vtime, e.priq_seq, t});
+    // Mostly the first task leaves: erase it by iterator, without a search.
+    if (dsq->priq.begin()->task == t) {
+      dsq->priq.erase(dsq->priq.begin());
+    } else {
+      dsq->priq.erase(PriqKey{e.priq_vtime, e.priq_seq, t});
+    }
   } else {
     if (e.prev_in_dsq != kNoTask) et_[e.prev_in_dsq].next_in_dsq = e.next_in_dsq; else dsq->head = e.next_in_dsq;
     if (e.next_in_dsq != kNoTask) et_[e.next_in_dsq].prev_in_dsq = e.prev_in_dsq; else dsq->tail = e.prev_in_dsq;
