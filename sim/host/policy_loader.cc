@@ -124,6 +124,15 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
         "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
   }
 
+  const auto* built_for =
+      static_cast<const uint32_t*>(dlsym(handle, SCXTWIN_HOST_API_VERSION_SYMBOL));
+  if (!built_for || *built_for != SCXTWIN_HOST_API_VERSION) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "policy object ", so_path, " was built for host API version ",
+        built_for ? absl::StrCat(*built_for) : std::string("(none)"), "; this simulator has ",
+        SCXTWIN_HOST_API_VERSION, ": rebuild it (sim/host/build_host_policy.sh)"));
+  }
+
   Collected got;
   scxtwin_registry_sink sink = {};
   sink.ctx = &got;

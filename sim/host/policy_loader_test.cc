@@ -213,6 +213,9 @@ TEST(PolicyLoaderTest, BadObjectsAreRejectedByName) {
   auto not_elf = PolicyInstance::Load("sim/host/policy_loader_test.cc", {1});
   EXPECT_FALSE(not_elf.ok());
   EXPECT_NE(not_elf.status().message().find("policy_loader_test.cc"), std::string::npos);
+  auto stale = PolicyInstance::Load("sim/host/stale_probe_policy.so", {1});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(stale.status().message().find("rebuild"), std::string::npos) << stale.status();
   auto bad_cpus = PolicyInstance::Load(kProbe, {0});
   EXPECT_EQ(bad_cpus.status().code(), absl::StatusCode::kInvalidArgument);
   auto bad_ops = PolicyInstance::Load(kProbe, {1, "other_ops"});

@@ -9,8 +9,8 @@ fail=0
 check() { if ! eval "$1"; then echo "FAILED: $1"; fail=1; fi; }
 
 "$script" "$out" "$src" || { echo "FAILED: building $src"; exit 1; }
-exports=$(nm -D --defined-only "$out" | awk '$2 == "T" || $2 == "D" || $2 == "B" {print $3}' | sort | tr '\n' ' ')
-check '[[ "$exports" == "scxtwin_registry scxtwin_set_host_api " ]]'
+exports=$(nm -D --defined-only "$out" | awk '$2 ~ /^[TDBR]$/ {print $3}' | sort | tr '\n' ' ')
+check '[[ "$exports" == "scxtwin_host_api_version scxtwin_registry scxtwin_set_host_api " ]]'
 # Undefined symbols: libc only (versioned GLIBC) and the toolchain's weak hooks.
 foreign=$(nm -D --undefined-only "$out" | awk '$1 == "U" && $2 !~ /@GLIBC/ {print $2}')
 check '[[ -z "$foreign" ]]'

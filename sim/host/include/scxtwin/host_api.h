@@ -155,6 +155,8 @@ static inline int scxtwin_timer_fire(struct bpf_timer *timer)
 
 /* Exported by every policy object: the loader installs the table through it. */
 #define SCXTWIN_SET_HOST_API_SYMBOL "scxtwin_set_host_api"
+/* Exported by every policy object: the SCXTWIN_HOST_API_VERSION it was compiled with. */
+#define SCXTWIN_HOST_API_VERSION_SYMBOL "scxtwin_host_api_version"
 typedef void (*scxtwin_set_host_api_fn)(const struct scxtwin_host_api *api);
 
 #ifdef __cplusplus
