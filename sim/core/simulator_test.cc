@@ -1,5 +1,6 @@
 #include "sim/core/simulator.h"
 
+#include <algorithm>
 #include <map>
 
 #include "gtest/gtest.h"
@@ -123,6 +124,47 @@ TEST(SimulatorTest, AffinityOutsideMachineIsASetupError) {
   auto s = sim.Run();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos) << s;
+}
+
+TEST(SimulatorTest, PoissonArrivalsAreSeededAndSpreadAtTheMeanGap) {
+  auto spec = Spec(R"pb(process { name: "p" instances: 400 arrival { poisson_mean_gap_ns: 1000000 } group { name: "g" program { run { fixed_ns: 1000 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  auto arrivals = [&](uint64_t seed) {
+    FifoClass cls;
+    SimOptions o = ZeroCost();
+    o.seed = seed;
+    Simulator sim(topo, *spec, &cls, o);
+    EXPECT_TRUE(sim.Run().ok());
+    std::vector<SimTime> t;
+    for (const InstanceMetrics& im : sim.result().instances) t.push_back(im.arrival);
+    return t;
+  };
+  const std::vector<SimTime> a = arrivals(3), b = arrivals(3), c = arrivals(4);
+  ASSERT_EQ(a.size(), 400u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
+  EXPECT_NEAR(static_cast<double>(a.back()) / 400, 1000000, 150000);  // mean gap
+}
+
+TEST(SimulatorTest, WakeTargetsAllNextAndWaiting) {
+  // Three members each wait twice. The waker wakes ALL (each once), then NEXT twice (members 0
+  // and 1 again), then WAITING: the only member still blocked in wait is 2. Every member ends.
+  auto spec = Spec(R"pb(process { name: "p"
+    group { name: "waker" program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: ALL } } program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: NEXT } } program { wake { group: "w" pick: NEXT } } program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: WAITING } } }
+    group { name: "w" count: 3 program { wait: true } program { run { fixed_ns: 10 } } program { wait: true } program { run { fixed_ns: 10 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  // ALL woke each once; NEXT woke 0 and 1 again; WAITING woke 2 (the only one still waiting).
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(sim.tasks()[i].state, TaskState::kExited) << i;
+    EXPECT_EQ(sim.tasks()[i].m.wakeups, 2) << i;
+  }
 }
 
 // Runs every task on the CPU after the one it last ran on: each switch-in is a migration.
