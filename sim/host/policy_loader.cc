@@ -305,6 +305,19 @@ absl::StatusOr<int64_t> PolicyInstance::ReadScalar(absl::string_view name) const
   return static_cast<int64_t>(raw);
 }
 
+absl::Status PolicyInstance::WriteScalar(absl::string_view name, int64_t value) {
+  absl::StatusOr<const Global*> g = FindGlobal(name);
+  if (!g.ok()) return g.status();
+  if ((*g)->section == SCXTWIN_SECTION_RODATA) {
+    return absl::InvalidArgumentError(absl::StrCat("global ", name, " is a knob: use SetKnob"));
+  }
+  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+    return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
+  }
+  std::memcpy((*g)->addr, &value, (*g)->size);  // little-endian: the low bytes
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<uint64_t>> PolicyInstance::SumPerCpuCounters(
     absl::string_view map_name) const {
   HostMap* m = maps_->Find(map_name);

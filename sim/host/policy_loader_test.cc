@@ -74,6 +74,17 @@ TEST(PolicyLoaderTest, SetsKnobsWithinTheirTypes) {
   EXPECT_EQ(policy->SetKnob("nr_enqueued", "1").code(), absl::StatusCode::kNotFound);
 }
 
+TEST(PolicyLoaderTest, WritesPlainGlobalsButNotKnobs) {
+  auto policy = LoadProbe();
+  ASSERT_TRUE(policy->WriteScalar("nr_enqueued", 41).ok());
+  EXPECT_EQ(*policy->ReadScalar("nr_enqueued"), 41);
+  ASSERT_TRUE(policy->WriteScalar("last_timer_cpu", -7).ok());
+  EXPECT_EQ(*policy->ReadScalar("last_timer_cpu"), -7);
+  EXPECT_EQ(policy->WriteScalar("slice_ns", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(policy->WriteScalar("uei", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(policy->WriteScalar("nope", 1).code(), absl::StatusCode::kNotFound);
+}
+
 TEST(PolicyLoaderTest, EachLoadHasFreshGlobals) {
   auto first = LoadProbe();
   ASSERT_TRUE(first->SetKnob("slice_ns", "7").ok());

@@ -63,6 +63,10 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   if (!ws.ok()) return o;
   o.spec = std::move(*ws);
 
+  for (const auto& [name, value] : spec.globals) {
+    absl::Status s = o.policy->WriteScalar(name, value);
+    EXPECT_TRUE(s.ok()) << s;
+  }
   o.policy->ops()->flags |= spec.extra_ops_flags;
   host::PolicyInstance* p = o.policy.get();
   sim::ExtPolicyBinding binding;

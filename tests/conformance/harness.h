@@ -51,6 +51,8 @@ struct RunSpec {
   uint64_t seed = 1;
   // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
   uint64_t extra_ops_flags = 0;
+  // .data/.bss globals user space sets before attaching (skel->bss->NAME = value).
+  std::vector<std::pair<std::string, int64_t>> globals;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

@@ -184,6 +184,54 @@ TEST(SelftestsTest, DISABLED_DequeueIterCallsDequeueAndIteratesItsDsq) {
   EXPECT_GE(o.Read("dq_count"), 10);
 }
 
+// dequeue.c: workers that compute and sleep, under seven placements. The affinity "hammer" of
+// the selftest (property-change dequeues) has no counterpart in the workload spec, so
+// change_dequeue_cnt stays 0 here; the BPF side still validates its state machine.
+std::string DequeueWorkers() {
+  return R"pb(
+    name: "dequeue_workers"
+    process { name: "workers"
+      group { name: "worker" count: 8
+        program { loop { count: 200 body { run { fixed_ns: 100000 } }
+                                    body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } } } } }
+    })pb";
+}
+
+Outcome RunDequeueScenario(int scenario) {
+  RunSpec spec{DequeueWorkers()};
+  spec.globals = {{"test_scenario", scenario}};
+  return RunSelftest("dequeue", spec);
+}
+
+TEST(SelftestsTest, DequeueTerminalDsqsBypassTheScheduler) {
+  // Scenarios 0, 1 (local/global DSQ from select_cpu) and 3, 4 (from enqueue): tasks never
+  // enter BPF custody, so ops.dequeue must never run (the BPF code errors if it does).
+  for (int scenario : {0, 1, 3, 4}) {
+    SCOPED_TRACE(absl::StrCat("scenario ", scenario));
+    Outcome o = RunDequeueScenario(scenario);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+    EXPECT_EQ(o.Read("enqueue_cnt"), 0);
+    EXPECT_EQ(o.Read("dequeue_cnt"), 0);
+  }
+}
+
+// DISABLED with DequeueIter (custody dequeues; see sim/host/REQUESTS.md).
+TEST(SelftestsTest, DISABLED_DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
+  // Scenarios 2 (user DSQ from select_cpu), 5 (user DSQ from enqueue), 6 (BPF queue map): each
+  // enqueue into custody is followed by exactly one ops.dequeue.
+  for (int scenario : {2, 5, 6}) {
+    SCOPED_TRACE(absl::StrCat("scenario ", scenario));
+    Outcome o = RunDequeueScenario(scenario);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+    EXPECT_GT(o.Read("enqueue_cnt"), 0);
+    EXPECT_GT(o.Read("dequeue_cnt"), 0);
+    EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
+  }
+}
+
 // ---- schedulers the kernel ejects --------------------------------------------------------------
 
 TEST(SelftestsTest, DdspBogusDsqFails) {
