@@ -14,8 +14,8 @@
 # .struct_ops[.link], .data*, .bss*, .rodata*) and its SEC("syscall") programs; generate a registry translation unit that
 # #includes the source and reports each object (name, address, size, map parameters) through
 # scxtwin_registry(); link it with the kfunc/helper definitions (HOST_KFUNCS_C). Only
-# scxtwin_registry and scxtwin_set_host_api are exported; the object needs nothing from the
-# simulator (-z defs).
+# scxtwin_registry, scxtwin_set_host_api and scxtwin_host_api_version are exported; the object
+# needs nothing from the simulator (-z defs).
 set -euo pipefail
 
 if [[ $# -ne 2 && $# -lt 4 ]]; then
