@@ -49,28 +49,35 @@ void EventQueue::SiftUp(size_t i) {
   heap_[i] = e;
 }
 
-void EventQueue::SiftDown(size_t i) {
-  const size_t n = heap_.size();
-  Entry e = heap_[i];
-  for (;;) {
-    const size_t first = 4 * i + 1;
-    if (first >= n) break;
-    size_t best = first;
-    const size_t last = first + 4 < n ? first + 4 : n;
-    for (size_t c = first + 1; c < last; ++c) {
-      if (Later(heap_[best], heap_[c])) best = c;
-    }
-    if (!Later(e, heap_[best])) break;
-    heap_[i] = heap_[best];
-    i = best;
-  }
-  heap_[i] = e;
-}
-
+// Removing the top (Floyd): walk the hole down along the smallest children to a leaf, then put
+// the last entry there and sift it up. The last entry is usually among the largest, so it
+// rarely climbs, and each level costs only the children's comparisons.
 void EventQueue::PopTop() {
-  heap_[0] = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) SiftDown(0);
+  const size_t n = heap_.size();
+  if (n == 0) return;
+  size_t hole = 0;
+  for (;;) {
+    const size_t first = 4 * hole + 1;
+    if (first >= n) break;
+    size_t best;
+    if (first + 4 <= n) {
+      // A full node: a small tournament, independent compares the CPU can overlap.
+      const size_t a = Later(heap_[first], heap_[first + 1]) ? first + 1 : first;
+      const size_t b = Later(heap_[first + 2], heap_[first + 3]) ? first + 3 : first + 2;
+      best = Later(heap_[a], heap_[b]) ? b : a;
+    } else {
+      best = first;
+      for (size_t c = first + 1; c < n; ++c) {
+        if (Later(heap_[best], heap_[c])) best = c;
+      }
+    }
+    heap_[hole] = heap_[best];
+    hole = best;
+  }
+  heap_[hole] = last;
+  SiftUp(hole);
 }
 
 SimTime EventQueue::PeekTime() {

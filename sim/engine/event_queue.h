@@ -88,7 +88,6 @@ class EventQueue {
   static bool Later(Entry a, Entry b) { return a > b; }
   bool Live(Entry e) const { return slots_[KeyOf(e) & kSlotMask].seq == (KeyOf(e) >> kSlotBits); }
   void SiftUp(size_t i);
-  void SiftDown(size_t i);
   void PopTop();
 
   std::vector<Entry> heap_;  // 4-ary min-heap on (time, key)
