@@ -429,5 +429,95 @@ TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
   EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
 }
 
+// ---- a chaotic but legal policy: random DSQs, CPUs, kicks and moves ----------------------------
+// Whatever a legal policy does, the runtime must lose no task and keep CPU time conserved.
+uint64_t chaos_rng = 1;
+uint64_t Chaos() {
+  chaos_rng ^= chaos_rng << 13;
+  chaos_rng ^= chaos_rng >> 7;
+  chaos_rng ^= chaos_rng << 17;
+  return chaos_rng;
+}
+int AllowedCpu(task_struct* p) {
+  const int n = static_cast<int>(api->nr_cpu_ids(api->sim));
+  for (int tries = 0; tries < 64; ++tries) {
+    const int c = static_cast<int>(Chaos() % n);
+    if ((p->cpus_ptr->bits[c / 64] >> (c % 64)) & 1) return c;
+  }
+  return api->task_cpu(api->sim, p);
+}
+s32 c_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
+  switch (Chaos() % 4) {
+    case 0: {
+      bool idle = false;
+      s32 cpu = api->select_cpu_dfl(api->sim, p, prev_cpu, wake_flags, &idle);
+      if (idle) api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, 1 + Chaos() % 3000000, 0);
+      return cpu;
+    }
+    case 1:
+      return AllowedCpu(p);
+    case 2:
+      api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), 1 + Chaos() % 3000000, 0);
+      return prev_cpu;
+    default:
+      return prev_cpu;
+  }
+}
+void c_enqueue(task_struct* p, u64 enq_flags) {
+  const u64 slice = 1 + Chaos() % 5000000;
+  switch (Chaos() % 6) {
+    case 0: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, slice, enq_flags); break;
+    case 1: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), slice, enq_flags | ((Chaos() & 3) == 0 ? SCX_ENQ_PREEMPT : 0)); break;
+    case 2: api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, slice, enq_flags); break;
+    case 3: api->dsq_insert_vtime(api->sim, p, kShared, slice, Chaos() % 1000, enq_flags); break;
+    case 4: api->dsq_insert_vtime(api->sim, p, kShared + 1, slice, Chaos() % 1000, enq_flags); break;
+    default: break;  // keep it: dispatch finds it through task_from_pid below
+  }
+  if (Chaos() % 3 == 0) {
+    api->kick_cpu(api->sim, static_cast<s32>(Chaos() % api->nr_cpu_ids(api->sim)),
+                  (Chaos() & 1) ? SCX_KICK_IDLE : SCX_KICK_PREEMPT);
+  }
+}
+void c_dispatch(s32 cpu, task_struct* prev) {
+  // Tasks the policy kept: insert some of them anywhere they may run.
+  for (int i = 0; i < 4; ++i) {
+    task_struct* p = api->task_from_pid(api->sim, static_cast<s32>(1 + Chaos() % 64));
+    if (p && api->dispatch_nr_slots(api->sim) > 0) {
+      api->dsq_insert(api->sim, p, (Chaos() & 1) ? SCX_DSQ_GLOBAL : (SCX_DSQ_LOCAL_ON | AllowedCpu(p)), 1 + Chaos() % 2000000, 0);
+    }
+  }
+  if (!api->dsq_move_to_local(api->sim, kShared + (Chaos() & 1), 0)) api->dsq_move_to_local(api->sim, kShared, 0);
+}
+s32 c_init() {
+  api->create_dsq(api->sim, kShared, -1);
+  return api->create_dsq(api->sim, kShared + 1, -1);
+}
+
+TEST_F(ExtTest, ChaoticLegalPolicyKeepsEveryInvariant) {
+  sched_ext_ops ops = MakeOps();
+  ops.select_cpu = c_select_cpu;
+  ops.enqueue = c_enqueue;
+  ops.dispatch = c_dispatch;
+  ops.init = c_init;
+  ops.stopping = nullptr;
+  ops.timeout_ms = 30000;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    chaos_rng = seed * 0x9e3779b97f4a7c15ULL;
+    SimOptions o;
+    o.check_every_events = 64;
+    auto r = Start(R"pb(duration_ns: 200000000
+      process { name: "p" instances: 3 arrival { poisson_mean_gap_ns: 1000000 }
+        group { name: "a" count: 8 program { loop { body { run { exponential { mean_ns: 200000 } } } body { sleep { exponential { mean_ns: 300000 } } } } } }
+        group { name: "b" count: 4 affinity: "1-2" program { loop { count: 100 body { run { exponential { mean_ns: 50000 } } } body { wake { group: "a" pick: NEXT } } body { sleep { fixed_ns: 100000 } } } } }
+      })pb",
+                   seed % 2 ? "1x2x2x2" : "5", ops, o);
+    ASSERT_TRUE(r->status.ok()) << "seed " << seed << ": " << r->status;
+    // A task the policy keeps and never dispatches may stall: that exit is legal too.
+    EXPECT_TRUE(r->cls->exit_info().kind == SCX_EXIT_UNREG || r->cls->exit_info().kind == SCX_EXIT_ERROR_STALL)
+        << "seed " << seed << ": " << r->cls->exit_info().kind << " " << r->cls->exit_info().msg;
+    EXPECT_GT(r->sim->result().context_switches, 100);
+  }
+}
+
 }  // namespace
 }  // namespace scxtwin::sim
