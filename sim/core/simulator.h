@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "sim/core/histogram.h"
+#include "sim/core/observer.h"
 #include "sim/core/sched_class.h"
 #include "sim/core/task.h"
 #include "sim/engine/event_queue.h"
@@ -35,6 +36,8 @@ struct SimOptions {
   // Takes over every task when the class detaches (an ejected policy), as the kernel's fair
   // class does; nullptr: a detach ends the run. Initialised at set-up, like the class.
   SchedClass* fallback = nullptr;
+  // Sees every task creation, wakeup, switch, migration and exit (trace writers). Optional.
+  SimObserver* observer = nullptr;
 };
 
 struct CpuMetrics {
@@ -126,6 +129,7 @@ class Simulator final : public SchedContext {
   void Dispatch(const Event& e);
   void OnArrival(int process, int instance_no);
   TaskId CreateTask(int instance, int group, int index, TaskId parent);
+  void StartTask(TaskId t, TaskId parent);  // hands a created task to the class
   void Account(int cpu);
   void Schedule(int cpu, TaskId prev);
   void SwitchIn(int cpu, TaskId next);
@@ -144,6 +148,7 @@ class Simulator final : public SchedContext {
   const WorkloadSpec& spec_;
   SchedClass* cls_;
   SimOptions opt_;
+  SimObserver* obs_;
   EventQueue queue_;
   std::vector<Cpu> cpus_;
   std::deque<Task> tasks_;  // deque: references stay valid as forks append
