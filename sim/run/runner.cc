@@ -110,6 +110,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   so.seed = config.seed;
   so.duration = config.duration;
   so.costs = out->costs;
+  so.observer = config.observer;
   if (config.continue_after_ejection) {
     out->fallback = std::make_unique<FifoClass>();
     so.fallback = out->fallback.get();

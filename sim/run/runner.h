@@ -34,6 +34,7 @@ struct RunConfig {
   // After an ejection, keep running the workload under a fallback class (the kernel moves
   // every task to its fair class; until sim/fair's EEVDF model plugs in, FifoClass stands in).
   bool continue_after_ejection = true;
+  SimObserver* observer = nullptr;  // e.g. a Perfetto or ftrace writer (sim/core/observer.h)
 };
 
 struct RunOutput {
