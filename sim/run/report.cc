@@ -51,17 +51,24 @@ std::string ExitKindName(int64_t kind) {
   }
 }
 
+const ExtExit kNoExit;
+const ExtCounters kNoCounters;
+
+std::string PolicyName(const RunOutput& run) {
+  return run.policy ? run.policy->name() : run.builtin ? run.builtin->name() : "?";
+}
+
 }  // namespace
 
 void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext->exit_info();
+  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
+  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
   os << absl::StrFormat("scxtwin sim: policy %s, workload %s (%s), topology %s (%d CPUs), seed %d\n",
-                        run.policy->name(), run.spec->proto.name(), config.workload, run.topology.spec(),
+                        PolicyName(run), run.spec->proto.name(), config.workload, run.topology.spec(),
                         run.topology.nr_cpus(), config.seed);
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
-                        Ms(r.end_time), r.events, r.context_switches, run.ext->counters().callbacks,
-                        run.ext->counters().kfuncs);
+                        Ms(r.end_time), r.events, r.context_switches, cn.callbacks, cn.kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
                         !r.failure.empty() ? "run stopped: " + r.failure : r.stopped_by_duration ? "duration reached"
                         : r.hit_max_duration ? "max duration reached" : "all tasks exited",
@@ -121,13 +128,14 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
 
 void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext->exit_info();
+  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
+  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
   os << "{";
-  os << "\"policy\":" << J(run.policy->name()) << ",\"workload\":" << J(run.spec->proto.name())
+  os << "\"policy\":" << J(PolicyName(run)) << ",\"workload\":" << J(run.spec->proto.name())
      << ",\"workload_file\":" << J(config.workload) << ",\"topology\":" << J(run.topology.spec())
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
-     << ",\"callbacks\":" << run.ext->counters().callbacks << ",\"kfuncs\":" << run.ext->counters().kfuncs;
+     << ",\"callbacks\":" << cn.callbacks << ",\"kfuncs\":" << cn.kfuncs;
   os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")
      << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code

@@ -73,6 +73,13 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
                                           " (or a path to a host .so)"));
 }
 
+std::unique_ptr<SchedClass> BuiltinClass(const std::string& name) {
+  // The scheduling classes built into the simulator, by --policy name. The fair class (EEVDF,
+  // sim/fair/) registers here as "eevdf".
+  if (name == "fifo") return std::make_unique<FifoClass>();
+  return nullptr;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   auto topo = Topology::Parse(config.topology);
@@ -81,41 +88,50 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto spec = LoadWorkloadFile(config.workload);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
-  auto path = ResolvePolicy(config.policy, config.policy_dirs);
-  if (!path.ok()) return path.status();
-  out->policy_path = *path;
-  host::LoadOptions lo;
-  lo.nr_cpus = out->topology.nr_cpus();
-  auto policy = host::PolicyInstance::Load(*path, lo);
-  if (!policy.ok()) return policy.status();
-  out->policy = *std::move(policy);
+  out->builtin = BuiltinClass(config.policy);
+  if (!out->builtin) {
+    auto path = ResolvePolicy(config.policy, config.policy_dirs);
+    if (!path.ok()) return path.status();
+    out->policy_path = *path;
+    host::LoadOptions lo;
+    lo.nr_cpus = out->topology.nr_cpus();
+    auto policy = host::PolicyInstance::Load(*path, lo);
+    if (!policy.ok()) return policy.status();
+    out->policy = *std::move(policy);
+  }
   for (const auto& [key, value] : config.sets) {
     absl::string_view k = key;
     if (absl::ConsumePrefix(&k, "cost.")) {
       if (auto s = out->costs.Set(k, value); !s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
+    } else if (!out->policy) {
+      return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": the built-in class '", config.policy,
+                                                     "' has no knobs; expected cost.NAME=V"));
     } else if (auto s = out->policy->SetKnob(key, value); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
     }
   }
-  ExtPolicyBinding b;
-  b.ops = out->policy->ops();
-  host::PolicyInstance* inst = out->policy.get();
-  b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
-  b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
-  ExtOptions eo;
-  eo.seed = config.seed;
-  eo.log = config.log;
-  out->ext = std::make_unique<ExtClass>(std::move(b), eo);
+  if (out->policy) {
+    ExtPolicyBinding b;
+    b.ops = out->policy->ops();
+    host::PolicyInstance* inst = out->policy.get();
+    b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
+    b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
+    ExtOptions eo;
+    eo.seed = config.seed;
+    eo.log = config.log;
+    out->ext = std::make_unique<ExtClass>(std::move(b), eo);
+  }
+  SchedClass* cls = out->ext ? static_cast<SchedClass*>(out->ext.get()) : out->builtin.get();
   SimOptions so;
   so.seed = config.seed;
   so.duration = config.duration;
   so.costs = out->costs;
   so.observer = config.observer;
-  if (config.continue_after_ejection) {
+  if (config.continue_after_ejection && out->ext) {
     out->fallback = std::make_unique<FifoClass>();
     so.fallback = out->fallback.get();
   }
-  out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
+  out->sim = std::make_unique<Simulator>(out->topology, *out->spec, cls, so);
   auto thread_cpu = [] {
     timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -126,7 +142,9 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   if (auto s = out->sim->Run(); !s.ok()) return s;
   out->cpu_seconds = thread_cpu() - cpu_start;
   out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
+  if (out->policy) {
+    if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
+  }
   return out;
 }
 

@@ -42,8 +42,9 @@ struct RunOutput {
   std::unique_ptr<WorkloadSpec> spec;
   Topology topology;
   MachineCosts costs;
-  std::unique_ptr<host::PolicyInstance> policy;
-  std::unique_ptr<ExtClass> ext;
+  std::unique_ptr<host::PolicyInstance> policy;  // null for a built-in class
+  std::unique_ptr<ExtClass> ext;        // a sched_ext policy's run, or
+  std::unique_ptr<SchedClass> builtin;  // a built-in class's (BuiltinClass)
   std::unique_ptr<SchedClass> fallback;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
@@ -59,6 +60,10 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
 // The default policy directories of a binary: $SCXTWIN_POLICY_DIR, then the runfiles'
 // policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
 std::vector<std::string> DefaultPolicyDirs(const char* argv0);
+
+// A scheduling class built into the simulator by --policy name ("fifo"; "eevdf" once sim/fair
+// lands), or nullptr: the name is a sched_ext policy.
+std::unique_ptr<SchedClass> BuiltinClass(const std::string& name);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
