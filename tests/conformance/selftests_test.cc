@@ -47,9 +47,14 @@ TEST(SelftestsTest, SelectCpuDispatchRunsChildrenToCompletion) {
 TEST(SelftestsTest, SelectCpuDflNeverEnqueuesATaskWhoseCpuIsIdle) {
   // Without ops.select_cpu, a wakeup that finds an idle CPU is dispatched to its local DSQ
   // directly; ops.enqueue only sees tasks whose CPU is busy.
-  Outcome o = RunSelftest("select_cpu_dfl", {ForkSleepers(1028, "select_cpu_dfl")});
+  RunSpec spec{ForkSleepers(1028, "select_cpu_dfl")};
+  spec.capture_log = true;
+  Outcome o = RunSelftest("select_cpu_dfl", spec);
   ASSERT_TRUE(o.run.ok()) << o.run;
   EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_GT(o.Callbacks("enqueue"), 100) << "wakeups that found no idle CPU did reach enqueue";
+  // The children are the tasks the policy watches (comm "select_cp..."), not only the runner.
+  EXPECT_EQ(std::string(o.ext->task_struct_of(1)->comm).substr(0, 9), "select_cp");
   EXPECT_EQ(o.Read("saw_local"), 0);
 }
 
