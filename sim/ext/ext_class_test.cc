@@ -2,6 +2,7 @@
 // exactly as a host-compiled .bpf.c sees it (a table of kfuncs installed before the first call).
 #include "sim/ext/ext_class.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -427,6 +428,54 @@ TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
     if (c.rfind("running", 0) == 0) running.push_back(c);
   }
   EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
+}
+
+// ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
+void bad_move_global(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0); }
+void bad_enqueue_keep(task_struct* p, u64 enq_flags) {}
+void bad_dispatch_overflow(s32 cpu, task_struct* prev) {
+  for (s32 pid = 1; pid <= 3; ++pid) {
+    if (task_struct* p = api->task_from_pid(api->sim, pid)) api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0);
+  }
+}
+void bad_enqueue_local_on_disallowed(task_struct* p, u64 enq_flags) {
+  api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | 1, SCX_SLICE_DFL, enq_flags);
+}
+s32 bad_select_invalid(task_struct* p, s32 prev_cpu, u64 wake_flags) { return 99; }
+void bad_insert_from_running(task_struct* p) { api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0); }
+
+struct Misuse {
+  const char* name;
+  std::function<void(sched_ext_ops&)> apply;
+  const char* msg;
+};
+
+TEST_F(ExtTest, MisusesEjectWithTheKernelsError) {
+  const Misuse cases[] = {
+      {"move_to_local of the global DSQ", [](sched_ext_ops& o) { o.dispatch = bad_move_global; o.enqueue = bad_enqueue_keep; },
+       "invalid DSQ ID 0x8000000000000001"},
+      {"dispatch buffer overflow", [](sched_ext_ops& o) { o.dispatch = bad_dispatch_overflow; o.enqueue = bad_enqueue_keep; o.dispatch_max_batch = 2; },
+       "dispatch buffer overflow"},
+      {"LOCAL_ON a CPU outside the affinity", [](sched_ext_ops& o) { o.enqueue = bad_enqueue_local_on_disallowed; o.select_cpu = nullptr; },
+       "SCX_DSQ_LOCAL[_ON] target CPU 1 not allowed"},
+      {"select_cpu returns an invalid CPU", [](sched_ext_ops& o) { o.select_cpu = bad_select_invalid; },
+       "invalid CPU 99 from ops.select_cpu()"},
+      {"insert from ops.running", [](sched_ext_ops& o) { o.running = bad_insert_from_running; },
+       "scx_bpf_dsq_insert() called from a disallowed operation"},
+  };
+  for (const Misuse& c : cases) {
+    mode = Mode{};
+    mode.direct_idle = false;
+    sched_ext_ops ops = MakeOps();
+    c.apply(ops);
+    // Task 1 may run on CPU 0 only (for the LOCAL_ON case), the others anywhere.
+    auto r = Start(R"pb(process { name: "p" group { name: "pinned" affinity: "0" program { run { fixed_ns: 2000000 } } }
+                                   group { name: "free" count: 3 program { run { fixed_ns: 2000000 } } } })pb",
+                   "2", ops);
+    ASSERT_TRUE(r->status.ok()) << c.name << ": " << r->status;
+    EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR) << c.name << ": " << r->cls->exit_info().msg;
+    EXPECT_NE(r->cls->exit_info().msg.find(c.msg), std::string::npos) << c.name << ": " << r->cls->exit_info().msg;
+  }
 }
 
 // ---- a chaotic but legal policy: random DSQs, CPUs, kicks and moves ----------------------------
