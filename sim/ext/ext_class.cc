@@ -442,6 +442,7 @@ void ExtClass::EnqueueTask(TaskId t, u64 enq_flags, int call_cpu) {
   }
   if (e.has_ddsp) return DirectDispatch(t, enq_flags);
   e.custody = Custody::kBpf;
+  e.in_custody = true;
   ++nr_queued_;
 }
 
@@ -488,6 +489,18 @@ ExtClass::Dsq* ExtClass::FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t) {
 void ExtClass::DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags) {
   ExtTask& e = et_[t];
   task_struct* p = &ts_[t];
+  if (!dsq->builtin()) {
+    e.in_custody = true;
+  } else if (e.in_custody) {
+    // The task leaves the policy's custody for a terminal DSQ: ops.dequeue(p, 0) first.
+    e.in_custody = false;
+    if (ops_->dequeue) {
+      EXT_SCOPE(cur_cpu_, Ctx::kOther);
+      ++counters_.callbacks;
+      if (opt_.log) Log("\"cb\":\"dequeue\"", absl::StrFormat(",\"pid\":%d,\"deq_flags\":0", p->pid));
+      ops_->dequeue(p, 0);
+    }
+  }
   if (dsq->builtin() && (enq_flags & SCX_ENQ_DSQ_PRIQ)) {
     Error(SCX_EXIT_ERROR, "cannot use vtime ordering for built-in DSQs");
     enq_flags &= ~static_cast<u64>(SCX_ENQ_DSQ_PRIQ);

@@ -154,6 +154,9 @@ class ExtClass final : public SchedClass {
     uint64_t priq_seq = 0;     // key in a vtime DSQ
     u64 priq_vtime = 0;
     bool queued = false;       // SCX_TASK_QUEUED: runnable in ext (running included)
+    // SCX_TASK_IN_CUSTODY (7.3): kept by ops.enqueue or inserted into a user DSQ; leaving
+    // custody for a built-in (local/global) DSQ calls ops.dequeue(p, 0).
+    bool in_custody = false;
     bool enabled = false;
     bool has_ddsp = false;     // a direct dispatch is pending
     u64 ddsp_dsq_id = 0;

@@ -2,11 +2,13 @@
 // exactly as a host-compiled .bpf.c sees it (a table of kfuncs installed before the first call).
 #include "sim/ext/ext_class.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "sim/core/fifo_class.h"
 #include "sim/core/simulator.h"
@@ -428,6 +430,29 @@ TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
     if (c.rfind("running", 0) == 0) running.push_back(c);
   }
   EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
+}
+
+// ---- 7.3 custody: ops.dequeue(p, 0) when a task leaves the policy for a built-in DSQ ----------
+void t_dequeue(task_struct* p, u64 deq_flags) { Rec(absl::StrCat("dequeue ", p->pid, " ", deq_flags)); }
+
+TEST_F(ExtTest, LeavingCustodyCallsDequeue) {
+  sched_ext_ops ops = MakeOps();
+  ops.dequeue = t_dequeue;
+  // Through the shared user DSQ: enqueue -> (custody) -> move_to_local -> dequeue -> running.
+  mode.direct_idle = false;
+  auto r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "1", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  auto at = [&](const std::string& what) { return std::find(r->calls.begin(), r->calls.end(), what) - r->calls.begin(); };
+  EXPECT_LT(at("enqueue 1"), at("dequeue 1 0"));
+  EXPECT_LT(at("dequeue 1 0"), at("running 1"));
+  EXPECT_EQ(std::count(r->calls.begin(), r->calls.end(), "dequeue 1 0"), 1);
+  // Straight into the local DSQ from select_cpu (two CPUs, so select_cpu runs): never in
+  // custody, no dequeue.
+  mode = Mode{};
+  r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(std::count_if(r->calls.begin(), r->calls.end(), [](const std::string& c) { return c.rfind("dequeue", 0) == 0; }), 0)
+      << absl::StrJoin(r->calls, ", ");
 }
 
 // ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
