@@ -149,28 +149,28 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
   FillApi(&api_);
   policy_.install_api(api_);
 
-  // Attach-time checks (bpf_scx_init_member / validate_ops): the attach fails.
-  auto attach_fail = [&](const std::string& why) {
-    Error(SCX_EXIT_ERROR, why);
-    Eject();
+  // Checks of the struct_ops members at load (bpf_scx_init_member): the attach itself fails,
+  // no scheduler exists, ops.exit is not called.
+  auto load_fail = [&](const std::string& why) {
+    exit_.kind = SCX_EXIT_ERROR;
+    exit_.reason = ExitReason(SCX_EXIT_ERROR);
+    exit_.msg = why;
+    exited_ = true;
     return absl::FailedPreconditionError(absl::StrCat("attaching policy '", ops_->name, "' failed: ", why));
   };
-  if (ops_->name[0] == '\0') return attach_fail("ops.name is empty");
+  if (ops_->name[0] == '\0') return load_fail("ops.name is empty");
   if (ops_->timeout_ms > kWatchdogMaxTimeoutMs) {
-    return attach_fail(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ", kWatchdogMaxTimeoutMs));
+    return load_fail(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ", kWatchdogMaxTimeoutMs));
   }
   if (ops_->flags & ~static_cast<u64>(SCX_OPS_ALL_FLAGS)) {
-    return attach_fail(absl::StrFormat("invalid ops flags 0x%x", ops_->flags));
-  }
-  if ((ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
-    return attach_fail("SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
-  }
-  if ((ops_->flags & SCX_OPS_BUILTIN_IDLE_PER_NODE) && ops_->update_idle &&
-      !(ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE)) {
-    return attach_fail("SCX_OPS_BUILTIN_IDLE_PER_NODE requires CPU idle selection enabled");
+    return load_fail(absl::StrFormat("invalid ops flags 0x%x", ops_->flags));
   }
   timeout_ms_ = ops_->timeout_ms ? ops_->timeout_ms : kWatchdogMaxTimeoutMs;
   max_batch_ = ops_->dispatch_max_batch ? ops_->dispatch_max_batch : kDefaultDispatchBatch;
+  // scx_enable(): ops.init, then validate_ops. A failure there happens after the scheduler
+  // exists: the attach succeeds and the scheduler exits at once through ops.exit (7.3), and
+  // every task stays with (or goes to) the fair class: the fallback, or the run ends.
+  init_done_ = true;
   if (ops_->init) {
     s32 ret;
     {
@@ -179,13 +179,19 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
       if (opt_.log) Log("\"cb\":\"init\"", "");
       ret = ops_->init();
     }
-    if (exit_pending_) {
-      Eject();
-      return absl::FailedPreconditionError(absl::StrCat("attaching policy '", ops_->name, "' failed: ", exit_.msg));
-    }
-    if (ret != 0) return attach_fail(absl::StrCat("ops.init() failed (", ret, ")"));
+    if (ret != 0 && !exit_pending_) Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
   }
-  init_done_ = true;
+  if (!exit_pending_ && (ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
+    Error(SCX_EXIT_ERROR, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
+  }
+  if (!exit_pending_ && (ops_->flags & SCX_OPS_BUILTIN_IDLE_PER_NODE) && ops_->update_idle &&
+      !(ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE)) {
+    Error(SCX_EXIT_ERROR, "SCX_OPS_BUILTIN_IDLE_PER_NODE requires CPU idle selection enabled");
+  }
+  if (exit_pending_) {
+    Eject();
+    return absl::OkStatus();
+  }
   StartWatchdog();
   return absl::OkStatus();
 }

@@ -193,13 +193,44 @@ TEST_F(ExtTest, SliceExpiresAtTheTickAndPrevIsReenqueued) {
   EXPECT_NEAR(r->sim->result().end_time, 20 * kNsPerMs, 20 * kNsPerUs);
 }
 
-TEST_F(ExtTest, EnqLastFlagWithoutEnqueueFailsToAttach) {
+// 7.3: validate_ops runs after ops.init, once the scheduler exists: the attach succeeds and the
+// scheduler exits at once with the error, through ops.exit.
+TEST_F(ExtTest, EnqLastFlagWithoutEnqueueExitsRightAfterAttaching) {
   sched_ext_ops ops = MakeOps();
   ops.enqueue = nullptr;
   ops.flags = SCX_OPS_ENQ_LAST;
   auto r = Start(kOneSleeper, "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
+  EXPECT_EQ(r->cls->exit_info().msg, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
+  EXPECT_EQ(exit_kind_seen, SCX_EXIT_ERROR);
+  EXPECT_FALSE(r->sim->result().failure.empty());  // no fallback: the run ends there
+  EXPECT_EQ(r->sim->result().context_switches, 0);
+}
+
+s32 t_init_fails() { return -22; }
+
+TEST_F(ExtTest, InitErrorExitsAfterAttachingAndTheFallbackRunsTheWorkload) {
+  sched_ext_ops ops = MakeOps();
+  ops.init = t_init_fails;
+  FifoClass fallback;
+  SimOptions o;
+  o.fallback = &fallback;
+  auto r = Start(kOneSleeper, "2", ops, o);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
+  EXPECT_EQ(r->cls->exit_info().msg, "ops.init() failed (-22)");
+  EXPECT_EQ(r->sim->tasks()[0].state, TaskState::kExited);
+  EXPECT_EQ(r->sim->tasks()[0].m.run_ns, 2000000);
+}
+
+TEST_F(ExtTest, MemberChecksFailTheAttachItself) {
+  sched_ext_ops ops = MakeOps();
+  ops.name[0] = '\0';
+  auto r = Start(kOneSleeper, "2", ops);
   ASSERT_FALSE(r->status.ok());
-  EXPECT_NE(r->status.message().find("SCX_OPS_ENQ_LAST requires ops.enqueue()"), std::string::npos) << r->status;
+  EXPECT_NE(r->status.message().find("ops.name is empty"), std::string::npos) << r->status;
+  EXPECT_EQ(exit_kind_seen, -1);  // no scheduler existed: no ops.exit
 }
 
 TEST_F(ExtTest, EnqLastIsPassedWhenPrevIsTheLastTask) {
