@@ -203,6 +203,18 @@ void ExtClass::StartWatchdog() {
 
 void ExtClass::OnTimer(uint64_t cookie) {
   if (exited_) return;
+  if (cookie & kUserCallBit) {
+    const size_t i = cookie & ~kUserCallBit;
+    std::function<void()> fn = std::move(user_calls_[i]);
+    user_calls_[i] = nullptr;
+    {
+      EXT_SCOPE(0, Ctx::kUnlocked);
+      if (opt_.log) Log("\"user\":\"call\"", "");
+      fn();
+    }
+    Eject();
+    return;
+  }
   if (cookie != 0) return FireTimer(cookie - 1);
   // The watchdog (scx_watchdog_workfn -> check_rq_for_timeouts): a task runnable and not run
   // for longer than the timeout ejects the policy.
@@ -222,6 +234,11 @@ void ExtClass::OnTimer(uint64_t cookie) {
     }
   }
   StartWatchdog();
+}
+
+void ExtClass::CallFromUserSpace(SimTime at, std::function<void()> fn) {
+  user_calls_.push_back(std::move(fn));
+  ctx_->StartTimer(at, kUserCallBit | (user_calls_.size() - 1));
 }
 
 void ExtClass::InitTaskStruct(TaskId t) {
@@ -1039,7 +1056,9 @@ s32 ExtClass::SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* i
     return prev_cpu;
   }
   if (!BuiltinIdleEnabled()) return prev_cpu;
-  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) return prev_cpu;
+  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) {
+    return prev_cpu;
+  }
   const s32 cpu = SelectCpuImpl(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
   if (cpu >= 0) {
     *is_idle = true;
@@ -1054,7 +1073,9 @@ s32 ExtClass::SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const c
     return -EINVAL;
   }
   if (!BuiltinIdleEnabled()) return -EBUSY;
-  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) return -EPERM;
+  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) {
+    return -EPERM;
+  }
   cpumask both = *p->cpus_ptr;
   for (int w = 0; w < mask_words_; ++w) both.bits[w] &= cpus->bits[w];
   return SelectCpuImpl(p, prev_cpu, wake_flags, &both, flags);

@@ -486,6 +486,33 @@ TEST_F(ExtTest, LeavingCustodyCallsDequeue) {
       << absl::StrJoin(r->calls, ", ");
 }
 
+TEST_F(ExtTest, UserSpaceCallMidRunCanExitTheScheduler) {
+  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
+  ASSERT_TRUE(spec.ok());
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  sched_ext_ops ops = MakeOps();
+  ExtPolicyBinding b;
+  b.ops = &ops;
+  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
+  ExtClass cls(b, ExtOptions{});
+  Simulator sim(topo, **spec, &cls, SimOptions{});
+  // User space acts once the scheduler is attached: armed from the first ops.running, at
+  // 1.5 ms it runs a program that exits the scheduler with a code (selftest prog_run's shape).
+  static ExtClass* self = nullptr;
+  static bool armed = false;
+  self = &cls;
+  armed = false;
+  ops.running = [](task_struct*) {
+    if (armed) return;
+    armed = true;
+    self->CallFromUserSpace(1500000, [] { api->exit(api->sim, 0xdeadbeef, "from user space"); });
+  };
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_UNREG_BPF);
+  EXPECT_EQ(cls.exit_info().exit_code, 0xdeadbeef);
+  EXPECT_EQ(cls.exit_info().time, 1500000);
+}
+
 // ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
 void bad_move_global(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0); }
 void bad_enqueue_keep(task_struct* p, u64 enq_flags) {}
