@@ -193,6 +193,8 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
     return absl::OkStatus();
   }
   StartWatchdog();
+  for (const auto& [at, index] : user_call_times_) ctx_->StartTimer(at, kUserCallBit | index);
+  user_call_times_.clear();
   return absl::OkStatus();
 }
 
@@ -238,7 +240,11 @@ void ExtClass::OnTimer(uint64_t cookie) {
 
 void ExtClass::CallFromUserSpace(SimTime at, std::function<void()> fn) {
   user_calls_.push_back(std::move(fn));
-  ctx_->StartTimer(at, kUserCallBit | (user_calls_.size() - 1));
+  if (ctx_ && init_done_) {
+    ctx_->StartTimer(at, kUserCallBit | (user_calls_.size() - 1));
+  } else {
+    user_call_times_.push_back({at, user_calls_.size() - 1});  // armed when the run starts
+  }
 }
 
 void ExtClass::InitTaskStruct(TaskId t) {

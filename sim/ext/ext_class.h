@@ -90,7 +90,7 @@ class ExtClass final : public SchedClass {
   // Runs fn at simulated time `at` outside any callback, as user space does after attaching
   // (e.g. a SEC("syscall") program run with bpf_prog_test_run): kfuncs of the "unlocked" set
   // (create_dsq, select_cpu_dfl, exit/error, ...) are allowed; an exit it records ejects.
-  // Call after Init (the simulator's Run).
+  // May be called before the run starts (armed then) or during it.
   void CallFromUserSpace(SimTime at, std::function<void()> fn);
 
   const ExtExit& exit_info() const { return exit_; }
@@ -286,6 +286,7 @@ class ExtClass final : public SchedClass {
   std::vector<PendingTimer> timers_;  // OnTimer cookie = slot + 1 (0 is the watchdog)
   std::vector<std::function<void()>> user_calls_;  // cookie = kUserCallBit | index
   static constexpr uint64_t kUserCallBit = uint64_t{1} << 63;
+  std::vector<std::pair<SimTime, size_t>> user_call_times_;  // queued before the run started
   absl::flat_hash_map<const void*, IterState> iters_;
   std::vector<cpumask> node_scratch_;
   uint64_t rng_[4] = {0, 0, 0, 0};

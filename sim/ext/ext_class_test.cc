@@ -513,6 +513,22 @@ TEST_F(ExtTest, UserSpaceCallMidRunCanExitTheScheduler) {
   EXPECT_EQ(cls.exit_info().time, 1500000);
 }
 
+TEST_F(ExtTest, UserSpaceCallQueuedBeforeTheRun) {
+  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
+  ASSERT_TRUE(spec.ok());
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  sched_ext_ops ops = MakeOps();
+  ExtPolicyBinding b;
+  b.ops = &ops;
+  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
+  ExtClass cls(b, ExtOptions{});
+  Simulator sim(topo, **spec, &cls, SimOptions{});
+  cls.CallFromUserSpace(700000, [] { api->error(api->sim, "user space says no"); });
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_ERROR_BPF);
+  EXPECT_EQ(cls.exit_info().time, 700000);
+}
+
 // ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
 void bad_move_global(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0); }
 void bad_enqueue_keep(task_struct* p, u64 enq_flags) {}
