@@ -19,6 +19,7 @@ for w in bursty_boot messaging fork_exec_storm; do
   check "$w: table identical across runs" cmp -s "$tmp/$w.a.txt" "$tmp/$w.b.txt"
   check "$w: log identical across runs" cmp -s "$tmp/$w.a.jsonl" "$tmp/$w.b.jsonl"
   check "$w: log is not empty" test -s "$tmp/$w.a.jsonl"
+  check "$w: every log line is JSON" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/$w.a.jsonl"
   run --workload=workloads/$w.textpb --seed=7 --format=json >"$tmp/$w.a.json"
   run --workload=workloads/$w.textpb --seed=7 --format=json >"$tmp/$w.b.json"
   check "$w: json identical across runs" cmp -s "$tmp/$w.a.json" "$tmp/$w.b.json"

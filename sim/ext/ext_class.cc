@@ -1,4 +1,5 @@
 #include "sim/ext/ext_class.h"
+#include "sim/core/json.h"
 #include "sim/ext/call_scope.h"
 
 #include <algorithm>
@@ -68,7 +69,7 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
   exit_.cpu = cur_cpu_;
   exit_.time = ctx_->now();
   exit_pending_ = true;
-  if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":\"%s\"", kind, absl::CEscape(msg)));
+  if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":%s", kind, JsonString(msg)));
 }
 
 bool ExtClass::OpsCpuValid(s32 cpu, const char* where) {
@@ -1177,7 +1178,7 @@ void ExtClass::ExitBpf(s64 code, const char* msg) {
 void ExtClass::ErrorBpf(const char* msg) { Error(SCX_EXIT_ERROR_BPF, msg ? msg : ""); }
 
 void ExtClass::Printk(const char* msg) {
-  if (opt_.log) Log("\"printk\":", absl::StrCat("\"", absl::CEscape(msg ? msg : ""), "\""));
+  if (opt_.log) Log("\"printk\":", JsonString(msg ? msg : ""));
 }
 
 u32 ExtClass::PrandomU32() { return static_cast<u32>(NextRandom(rng_) >> 32); }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/core/json.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -16,7 +17,7 @@ std::string Ms(int64_t ns) { return absl::StrFormat("%.3f", static_cast<double>(
 std::string Pct(int64_t part, int64_t whole) {
   return absl::StrFormat("%.1f", whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
 }
-std::string J(const std::string& s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
+std::string J(const std::string& s) { return JsonString(s); }
 
 struct InstanceStats {
   std::string process;
