@@ -4,6 +4,7 @@
 #define SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,10 @@ struct Outcome {
   // A scalar global of the scheduler (its counters); -1 and a test failure if absent.
   int64_t Read(const char* global) const;
   bool all_tasks_exited() const;
+  // Lines of the captured log naming callback `cb` (e.g. "enqueue"); needs capture_log.
+  int64_t Callbacks(const std::string& cb) const;
+
+  std::unique_ptr<std::ostringstream> log;
 };
 
 struct RunSpec {
@@ -51,6 +56,10 @@ struct RunSpec {
   uint64_t seed = 1;
   // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
   uint64_t extra_ops_flags = 0;
+  // .data/.bss globals user space sets before attaching (skel->bss->NAME = value).
+  std::vector<std::pair<std::string, int64_t>> globals;
+  // Keep the run's JSON Lines log of callbacks and kfuncs (Outcome::log).
+  bool capture_log = false;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

@@ -47,9 +47,14 @@ TEST(SelftestsTest, SelectCpuDispatchRunsChildrenToCompletion) {
 TEST(SelftestsTest, SelectCpuDflNeverEnqueuesATaskWhoseCpuIsIdle) {
   // Without ops.select_cpu, a wakeup that finds an idle CPU is dispatched to its local DSQ
   // directly; ops.enqueue only sees tasks whose CPU is busy.
-  Outcome o = RunSelftest("select_cpu_dfl", {ForkSleepers(1028, "select_cpu_dfl")});
+  RunSpec spec{ForkSleepers(1028, "select_cpu_dfl")};
+  spec.capture_log = true;
+  Outcome o = RunSelftest("select_cpu_dfl", spec);
   ASSERT_TRUE(o.run.ok()) << o.run;
   EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_GT(o.Callbacks("enqueue"), 100) << "wakeups that found no idle CPU did reach enqueue";
+  // The children are the tasks the policy watches (comm "select_cp..."), not only the runner.
+  EXPECT_EQ(std::string(o.ext->task_struct_of(1)->comm).substr(0, 9), "select_cp");
   EXPECT_EQ(o.Read("saw_local"), 0);
 }
 
@@ -184,6 +189,54 @@ TEST(SelftestsTest, DISABLED_DequeueIterCallsDequeueAndIteratesItsDsq) {
   EXPECT_GE(o.Read("dq_count"), 10);
 }
 
+// dequeue.c: workers that compute and sleep, under seven placements. The affinity "hammer" of
+// the selftest (property-change dequeues) has no counterpart in the workload spec, so
+// change_dequeue_cnt stays 0 here; the BPF side still validates its state machine.
+std::string DequeueWorkers() {
+  return R"pb(
+    name: "dequeue_workers"
+    process { name: "workers"
+      group { name: "worker" count: 8
+        program { loop { count: 200 body { run { fixed_ns: 100000 } }
+                                    body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } } } } }
+    })pb";
+}
+
+Outcome RunDequeueScenario(int scenario) {
+  RunSpec spec{DequeueWorkers()};
+  spec.globals = {{"test_scenario", scenario}};
+  return RunSelftest("dequeue", spec);
+}
+
+TEST(SelftestsTest, DequeueTerminalDsqsBypassTheScheduler) {
+  // Scenarios 0, 1 (local/global DSQ from select_cpu) and 3, 4 (from enqueue): tasks never
+  // enter BPF custody, so ops.dequeue must never run (the BPF code errors if it does).
+  for (int scenario : {0, 1, 3, 4}) {
+    SCOPED_TRACE(absl::StrCat("scenario ", scenario));
+    Outcome o = RunDequeueScenario(scenario);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+    EXPECT_EQ(o.Read("enqueue_cnt"), 0);
+    EXPECT_EQ(o.Read("dequeue_cnt"), 0);
+  }
+}
+
+// DISABLED with DequeueIter (custody dequeues; see sim/host/REQUESTS.md).
+TEST(SelftestsTest, DISABLED_DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
+  // Scenarios 2 (user DSQ from select_cpu), 5 (user DSQ from enqueue), 6 (BPF queue map): each
+  // enqueue into custody is followed by exactly one ops.dequeue.
+  for (int scenario : {2, 5, 6}) {
+    SCOPED_TRACE(absl::StrCat("scenario ", scenario));
+    Outcome o = RunDequeueScenario(scenario);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+    EXPECT_GT(o.Read("enqueue_cnt"), 0);
+    EXPECT_GT(o.Read("dequeue_cnt"), 0);
+    EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
+  }
+}
+
 // ---- schedulers the kernel ejects --------------------------------------------------------------
 
 TEST(SelftestsTest, DdspBogusDsqFails) {
@@ -229,6 +282,20 @@ TEST(SelftestsTest, ExitFromEachCallbackReportsItsCode) {
     EXPECT_EQ(o.uei().exit_code, point);
     EXPECT_STREQ(o.uei().msg, absl::StrCat(point).c_str());
   }
+}
+
+// DISABLED until sim/ext matches: in 7.3, once the scheduler is allocated, scx_enable() reports
+// failures (validate_ops, ops.init failing or exiting) through ops.exit and returns 0, so the
+// attach *succeeds* (enq_last_no_enq_fails.c fails the test if it does not: "Incorrectly failed
+// at attaching scheduler"; exit.c requires a link for EXIT_INIT too). The simulator fails the
+// run's attach instead. See sim/host/REQUESTS.md.
+TEST(SelftestsTest, DISABLED_AttachSucceedsAndTheErrorGoesToOpsExit) {
+  Outcome enq_last = RunSelftest("enq_last_no_enq_fails", {BusyFor1s()});
+  EXPECT_TRUE(enq_last.run.ok()) << enq_last.run;
+  EXPECT_EQ(enq_last.Read("exit_kind"), SCX_EXIT_ERROR);
+  Outcome exit_in_init = RunSelftest("exit", {BusyFor1s(), "4", {{"exit_point", "5"}}});
+  EXPECT_TRUE(exit_in_init.run.ok()) << exit_in_init.run;
+  EXPECT_EQ(exit_in_init.uei().kind, SCX_EXIT_UNREG_BPF);
 }
 
 }  // namespace
