@@ -6,6 +6,7 @@
 //                      [--perfetto=FILE] [--ftrace=FILE]
 //
 // --set may repeat; K is a policy knob, or cost.NAME for a machine cost (see costs.h).
+// --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
 // 1 a run error (broken invariant), 2 bad input.
 #include <unistd.h>
@@ -32,6 +33,7 @@ ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up 
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
 ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
+ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
 ABSL_FLAG(std::string, format, "table", "table or json");
@@ -71,8 +73,8 @@ int main(int argc, char** argv) {
       "runs a workload under a sched_ext policy in the simulator:\n"
       "  sim --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...] [--seed N]\n"
       "      [--duration D] [--format=table|json] [--log=FILE]");
-  // --set may repeat: gather every occurrence (absl keeps only the last).
-  std::vector<std::string> sets;
+  // --set and --param may repeat: gather every occurrence (absl keeps only the last).
+  std::vector<std::string> sets, params;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
@@ -80,6 +82,10 @@ int main(int argc, char** argv) {
       sets.emplace_back(a.substr(6));
     } else if (a == "--set" && i + 1 < argc) {
       sets.emplace_back(argv[++i]);
+    } else if (absl::StartsWith(a, "--param=")) {
+      params.emplace_back(a.substr(8));
+    } else if (a == "--param" && i + 1 < argc) {
+      params.emplace_back(argv[++i]);
     } else {
       rest.push_back(argv[i]);
     }
@@ -106,6 +112,13 @@ int main(int argc, char** argv) {
       std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
       if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--set ", kv, ": expected K=V"));
       config.sets.push_back(std::move(p));
+    }
+  }
+  for (const std::string& s : params) {
+    for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+      if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--param ", kv, ": expected NAME=VALUE"));
+      config.params.push_back(std::move(p));
     }
   }
   if (!absl::GetFlag(FLAGS_policy_dir).empty()) config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));

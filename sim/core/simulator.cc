@@ -460,6 +460,14 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
     case workload::Target::ALL:
       for (size_t i = 0; i < members.size() && !stop_; ++i) wake_one(members[i]);
       break;
+    case workload::Target::WAITING_ONLY:
+      for (TaskId m : members) {
+        if (tasks_[m].state == TaskState::kBlocked && tasks_[m].waiting) {
+          wake_one(m);
+          break;
+        }
+      }
+      break;
     case workload::Target::WAITING: {
       for (TaskId m : members) {
         const Task& t = tasks_[m];

@@ -63,6 +63,7 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   os << absl::StrFormat("scxtwin sim: policy %s, workload %s (%s), topology %s (%d CPUs), seed %d\n",
                         PolicyName(run), run.spec->proto.name(), config.workload, run.topology.spec(),
                         run.topology.nr_cpus(), config.seed);
+  if (!run.spec->params.empty()) os << "workload params: " << FormatParams(run.spec->params) << "\n";
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
                         Ms(r.end_time), r.events, r.context_switches, cn.callbacks, cn.kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
@@ -139,6 +140,11 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
   os << "\"policy\":" << J(PolicyName(run)) << ",\"workload\":" << J(run.spec->proto.name())
      << ",\"workload_file\":" << J(config.workload) << ",\"topology\":" << J(run.topology.spec())
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
+  os << ",\"params\":{";
+  for (size_t i = 0; i < run.spec->params.size(); ++i) {
+    os << (i ? "," : "") << J(run.spec->params[i].name) << ":" << run.spec->params[i].value;
+  }
+  os << "}";
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
      << ",\"callbacks\":" << cn.callbacks << ",\"kfuncs\":" << cn.kfuncs;
   os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")

@@ -124,7 +124,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto topo = Topology::Parse(config.topology);
   if (!topo.ok()) return topo.status();
   out->topology = *std::move(topo);
-  auto spec = LoadWorkloadFile(config.workload);
+  auto spec = LoadWorkloadFile(config.workload, config.params);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
 

@@ -33,6 +33,8 @@ struct RunConfig {
   std::string topology = "2x2x4x2";
   // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob.
   std::vector<std::pair<std::string, std::string>> sets;
+  // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
+  std::vector<std::pair<std::string, std::string>> params;
   uint64_t seed = 1;
   SimDuration duration = 0;  // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call

@@ -267,7 +267,8 @@ absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::s
   return set;
 }
 
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text, const std::string& file) {
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text, const std::string& file,
+                                                             const ParamOverrides& overrides) {
   auto spec = std::make_unique<WorkloadSpec>();
   spec->file = file;
   google::protobuf::TextFormat::Parser parser;
@@ -277,17 +278,21 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view te
     return absl::InvalidArgumentError(absl::StrCat(file, ": ", errors.msg(),
                                                    "; expected the text format of scxtwin.workload.Workload"));
   }
+  auto params = ResolveParams(&spec->proto, overrides, file);
+  if (!params.ok()) return params.status();
+  spec->params = *std::move(params);
   Compiler c(file);
   if (auto s = c.Compile(spec.get()); !s.ok()) return s;
   return spec;
 }
 
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path) {
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path,
+                                                               const ParamOverrides& overrides) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open; expected a readable .textpb workload file"));
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseWorkload(ss.str(), path);
+  return ParseWorkload(ss.str(), path, overrides);
 }
 
 }  // namespace scxtwin::sim

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "sim/core/cpuset.h"
 #include "sim/machine/costs.h"
+#include "sim/workload/params.h"
 #include "workloads/workload.pb.h"
 
 namespace scxtwin::sim {
@@ -52,15 +53,19 @@ struct CompiledProcess {
 
 struct WorkloadSpec {
   std::string file;
-  workload::Workload proto;  // owns the Dists the ops point into
+  workload::Workload proto;  // owns the Dists the ops point into (params substituted)
+  std::vector<ParamValue> params;  // the values the spec's params took, in declaration order
   std::vector<CompiledProcess> processes;
 };
 
-// Reads, validates and compiles `path`.
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path);
+// Reads, validates and compiles `path`, its params taking their defaults except where
+// `overrides` (--param NAME=VALUE) say otherwise (see params.h).
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path,
+                                                               const ParamOverrides& overrides = {});
 // Same, from text (`file` is the name errors use).
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text,
-                                                             const std::string& file);
+                                                             const std::string& file,
+                                                             const ParamOverrides& overrides = {});
 
 // Parses a CPU list like "0-3,8" for a machine of nr_cpus ("" = all). `where` prefixes errors.
 absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::string_view where);
