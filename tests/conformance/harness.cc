@@ -90,6 +90,11 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
     ext_options.log = o.log.get();
   }
   o.ext = std::make_unique<sim::ExtClass>(std::move(binding), ext_options);
+  for (const auto& [at, fn] : spec.user_calls) {
+    Outcome* self = &o;  // alive until Run() returns, when every call has run
+    std::function<void(Outcome&)> call = fn;
+    o.ext->CallFromUserSpace(at, [self, call] { call(*self); });
+  }
   sim::SimOptions sim_options;
   sim_options.seed = spec.seed;
   o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, o.ext.get(), sim_options);

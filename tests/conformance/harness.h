@@ -3,6 +3,7 @@
 #ifndef SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
 #define SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
 
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -60,6 +61,9 @@ struct RunSpec {
   std::vector<std::pair<std::string, int64_t>> globals;
   // Keep the run's JSON Lines log of callbacks and kfuncs (Outcome::log).
   bool capture_log = false;
+  // What user space does while the scheduler is attached: each function runs at its simulated
+  // time outside any callback (ExtClass::CallFromUserSpace), e.g. a SEC("syscall") program.
+  std::vector<std::pair<int64_t, std::function<void(Outcome&)>>> user_calls;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

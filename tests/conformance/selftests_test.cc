@@ -6,6 +6,7 @@
 // children that sleep and exit, or "sleep(1)" while the system keeps scheduling), and checks
 // what the selftest's NAME.c checks: whether attaching worked, the exit kind and code the
 // scheduler recorded in ops.exit (its `uei`), and its counters.
+#include <cerrno>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -177,10 +178,9 @@ TEST(SelftestsTest, PeekDsqSeesTheFirstTaskOfADsq) {
   EXPECT_GT(o.Read("successful_peeks"), 0);
 }
 
-// DISABLED until sim/ext calls ops.dequeue when a task leaves BPF custody (moved from a user DSQ
-// to a local DSQ): the 7.3 semantics this selftest (and `dequeue`) check; the simulator calls it
-// only on sleep. Found by this test, see sim/host/REQUESTS.md.
-TEST(SelftestsTest, DISABLED_DequeueIterCallsDequeueAndIteratesItsDsq) {
+// ops.dequeue when a task leaves BPF custody is 7.3 semantics; this test found the simulator
+// missing it (sim/host/REQUESTS.md), since fixed.
+TEST(SelftestsTest, DequeueIterCallsDequeueAndIteratesItsDsq) {
   // Tasks live on a user DSQ; ops.dequeue (which walks that DSQ with bpf_iter_scx_dsq_*) must
   // fire at least DQ_TARGET = 10 times while the scheduler stays loaded.
   Outcome o = RunSelftest("dequeue_iter", {BusyFor1s()});
@@ -222,8 +222,7 @@ TEST(SelftestsTest, DequeueTerminalDsqsBypassTheScheduler) {
   }
 }
 
-// DISABLED with DequeueIter (custody dequeues; see sim/host/REQUESTS.md).
-TEST(SelftestsTest, DISABLED_DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
+TEST(SelftestsTest, DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
   // Scenarios 2 (user DSQ from select_cpu), 5 (user DSQ from enqueue), 6 (BPF queue map): each
   // enqueue into custody is followed by exactly one ops.dequeue.
   for (int scenario : {2, 5, 6}) {
@@ -235,6 +234,58 @@ TEST(SelftestsTest, DISABLED_DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
     EXPECT_GT(o.Read("dequeue_cnt"), 0);
     EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
   }
+}
+
+// The user-space halves: SEC("syscall") programs run with bpf_prog_test_run while attached.
+std::function<void(Outcome&)> RunSelectCpuFromUser(int64_t* retval) {
+  return [retval](Outcome& o) {
+    auto prog = o.policy->FindProgram("select_cpu_from_user");
+    ASSERT_TRUE(prog.ok()) << prog.status();
+    u64 args[1] = {static_cast<u64>(o.ext->task_struct_of(0)->pid)};  // getpid()
+    *retval = (*prog)(args);
+  };
+}
+
+TEST(SelftestsTest, EnqSelectCpuFromUserSpacePicksForALiveTask) {
+  int64_t retval = -1000;
+  RunSpec spec{BusyFor1s()};
+  spec.user_calls.emplace_back(100000000, RunSelectCpuFromUser(&retval));
+  Outcome o = RunSelftest("enq_select_cpu", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_NE(retval, -1000) << "the program ran";
+  EXPECT_NE(retval, -EINVAL) << "it found the task by pid";
+  EXPECT_TRUE(retval >= 0 || retval == -EBUSY) << retval;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;  // stayed loaded until detached
+}
+
+TEST(SelftestsTest, AllowedCpusFromUserSpaceStaysLoaded) {
+  int64_t retval = -1000;
+  RunSpec spec{BusyFor1s(), "8"};
+  spec.user_calls.emplace_back(100000000, RunSelectCpuFromUser(&retval));
+  Outcome o = RunSelftest("allowed_cpus", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_NE(retval, -1000) << "the program ran";
+  EXPECT_NE(retval, -EINVAL);
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+}
+
+TEST(SelftestsTest, ProgRunExitsFromASyscallProgram) {
+  // prog_run.c: a SEC("syscall") program calls scx_bpf_exit(0xdeadbeef, ...) from user space.
+  int ran = 0;
+  RunSpec spec{BusyFor1s()};
+  spec.user_calls.emplace_back(200000000, [&ran](Outcome& o) {
+    auto prog = o.policy->FindProgram("prog_run_syscall");
+    ASSERT_TRUE(prog.ok()) << prog.status();
+    EXPECT_EQ((*prog)(nullptr), 0);
+    ++ran;
+  });
+  Outcome o = RunSelftest("prog_run", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_BPF) << o.uei().msg;
+  EXPECT_EQ(static_cast<u64>(o.uei().exit_code), 0xdeadbeefULL);
+  EXPECT_STREQ(o.uei().msg, "Exited from PROG_RUN");
+  EXPECT_EQ(o.exit().time, 200000000) << "ejected when user space ran the program";
 }
 
 // ---- schedulers the kernel ejects --------------------------------------------------------------
@@ -266,8 +317,8 @@ TEST(SelftestsTest, SelectCpuDispatchDoubleDispatchFails) {
 
 TEST(SelftestsTest, EnqLastWithoutEnqueueFails) {
   Outcome o = RunSelftest("enq_last_no_enq_fails", {BusyFor1s()});
-  // The selftest only requires that the scheduler does not stay loaded: its ops.exit saw an
-  // exit kind.
+  // The attach succeeds, and the scheduler does not stay loaded: its ops.exit saw an exit kind.
+  EXPECT_TRUE(o.run.ok()) << o.run;
   EXPECT_NE(o.Read("exit_kind"), SCX_EXIT_NONE);
   EXPECT_EQ(o.Read("exit_kind"), SCX_EXIT_ERROR);
 }
@@ -278,18 +329,19 @@ TEST(SelftestsTest, ExitFromEachCallbackReportsItsCode) {
   for (int point = 0; point < 6; ++point) {
     SCOPED_TRACE(absl::StrCat("exit_point ", point));
     Outcome o = RunSelftest("exit", {BusyFor1s(), "4", {{"exit_point", absl::StrCat(point)}}});
+    EXPECT_TRUE(o.run.ok()) << o.run;  // exit.c requires the attach to succeed
     EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_BPF) << o.uei().msg;
     EXPECT_EQ(o.uei().exit_code, point);
     EXPECT_STREQ(o.uei().msg, absl::StrCat(point).c_str());
   }
 }
 
-// DISABLED until sim/ext matches: in 7.3, once the scheduler is allocated, scx_enable() reports
-// failures (validate_ops, ops.init failing or exiting) through ops.exit and returns 0, so the
-// attach *succeeds* (enq_last_no_enq_fails.c fails the test if it does not: "Incorrectly failed
-// at attaching scheduler"; exit.c requires a link for EXIT_INIT too). The simulator fails the
-// run's attach instead. See sim/host/REQUESTS.md.
-TEST(SelftestsTest, DISABLED_AttachSucceedsAndTheErrorGoesToOpsExit) {
+// In 7.3, once the scheduler is allocated, scx_enable() reports failures (validate_ops, ops.init
+// failing or exiting) through ops.exit and returns 0, so the attach *succeeds*
+// (enq_last_no_enq_fails.c fails the test if it does not: "Incorrectly failed at attaching
+// scheduler"; exit.c requires a link for EXIT_INIT too). This test found the simulator failing
+// the attach instead (sim/host/REQUESTS.md), since fixed.
+TEST(SelftestsTest, AttachSucceedsAndTheErrorGoesToOpsExit) {
   Outcome enq_last = RunSelftest("enq_last_no_enq_fails", {BusyFor1s()});
   EXPECT_TRUE(enq_last.run.ok()) << enq_last.run;
   EXPECT_EQ(enq_last.Read("exit_kind"), SCX_EXIT_ERROR);
