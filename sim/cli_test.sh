@@ -19,6 +19,7 @@ for w in bursty_boot messaging fork_exec_storm; do
   check "$w: table identical across runs" cmp -s "$tmp/$w.a.txt" "$tmp/$w.b.txt"
   check "$w: log identical across runs" cmp -s "$tmp/$w.a.jsonl" "$tmp/$w.b.jsonl"
   check "$w: log is not empty" test -s "$tmp/$w.a.jsonl"
+  check "$w: every log line is JSON" python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/$w.a.jsonl"
   run --workload=workloads/$w.textpb --seed=7 --format=json >"$tmp/$w.a.json"
   run --workload=workloads/$w.textpb --seed=7 --format=json >"$tmp/$w.b.json"
   check "$w: json identical across runs" cmp -s "$tmp/$w.a.json" "$tmp/$w.b.json"
@@ -59,6 +60,10 @@ expect_error "bad topology" "--topology='2x2': has 2 fields" \
   --policy=wvtime --workload=workloads/messaging.textpb --topology=2x2
 expect_error "bad format" "--format=xml: expected table or json" \
   --policy=wvtime --workload=workloads/messaging.textpb --format=xml
+expect_error "knob on a built-in class" "the built-in class 'fifo' has no knobs" \
+  --policy=fifo --workload=workloads/messaging.textpb --set slice_ns=1
+# A built-in class runs by name.
+check "built-in fifo class runs" bash -c "'$sim' --policy=fifo --workload=workloads/fork_exec_storm.textpb --format=json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"policy\"]==\"fifo\" and d[\"context_switches\"]>0'"
 # A knob takes effect: a different slice changes the run.
 run --workload=workloads/cache_steady.textpb --topology=16 --duration=200ms >"$tmp/s5.txt"
 run --workload=workloads/cache_steady.textpb --topology=16 --duration=200ms --set slice_ns=1000000 >"$tmp/s1.txt"

@@ -82,6 +82,14 @@ check "unprefixed sleep_credit_us reaches homing" bash -c "! cmp -s <(sed -n 3p 
 exp --policy=eevdf,homing --set eevdf.sis_util=0 >"$tmp/k3.txt"
 check "knobs set are listed under the table" grep -q '^  eevdf: sis_util=0$' "$tmp/k3.txt"
 
+# One policy, one run: POLICY.K is that policy's knob K.
+"$sim" --policy=homing --workload=$w --topology=16 --format=json --set homing.slice_max_us=100 --set homing.slice_min_us=50 \
+  --seed="$seed2" >"$tmp/single_k.json"
+"$sim" --policy=homing --workload=$w --topology=16 --format=json --set slice_max_us=100 --set slice_min_us=50 \
+  --seed="$seed2" >"$tmp/single_k2.json"
+check "single run: homing.K is K" cmp -s "$tmp/single_k.json" "$tmp/single_k2.json"
+check "single run: the knob took effect" bash -c "! cmp -s '$tmp/single.json' '$tmp/single_k.json'"
+
 # The progress bar appears on a terminal (script gives the command a pseudo-terminal).
 script -qec "'$sim' --policy=eevdf --workload=$w --topology=16 --runs=3 --jobs=1 >/dev/null" "$tmp/typescript" >/dev/null 2>&1
 check "progress bar on a terminal" grep -q 'sim: runs \[#*\.*\] 3/3' "$tmp/typescript"

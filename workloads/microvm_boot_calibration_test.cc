@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "sim/core/sched_tracer.h"
 #include "sim/core/simulator.h"
 #include "sim/fair/fair_class.h"
 #include "sim/machine/topology.h"
@@ -138,9 +139,10 @@ Figures ModelFigures(std::string* boot_times) {
   for (int seed = 1; seed <= kSeeds; ++seed) {
     std::ostringstream text;
     sim::trace::FtraceTextWriter writer(&text, {.nanoseconds = true});
+    sim::SchedTracer tracer(&writer, **spec);
     sim::SimOptions opts;
     opts.seed = seed;
-    opts.trace = &writer;
+    opts.observer = &tracer;
     sim::fair::FairClass cls;
     sim::Simulator sim(topo, **spec, &cls, opts);
     auto s = sim.Run();

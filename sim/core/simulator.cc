@@ -22,9 +22,7 @@ uint32_t NiceToWeight(int nice) {
 
 Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedClass* sched_class,
                      SimOptions options)
-    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)) {
-  if (opt_.trace != nullptr) tracer_ = std::make_unique<SchedTracer>(opt_.trace, spec_);
-}
+    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)), obs_(opt_.observer) {}
 
 Simulator::~Simulator() = default;
 
@@ -97,6 +95,7 @@ absl::Status Simulator::Run() {
   }
   result_.end_time = queue_.now();
   for (int c = 0; c < topo_.nr_cpus(); ++c) Account(c);
+  if (obs_) obs_->End(result_.end_time);
   cls_->Finish();
   if (queue_.past_schedules() != 0) {
     return absl::InternalError(absl::StrCat("invariant: ", queue_.past_schedules(),
@@ -143,8 +142,7 @@ void Simulator::Dispatch(const Event& e) {
       --pending_starts_;
       --result_.instances[e.target].started_groups_pending;
       TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
-      cls_->TaskNew(t, kNoTask);
-      if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], result_.instances[e.target].process);
+      StartTask(t, kNoTask);
       break;
     }
     case kClassTimer:
@@ -176,8 +174,7 @@ void Simulator::OnArrival(int process, int instance_no) {
       const uint64_t arg = (static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(i);
       if (delay == 0) {
         TaskId t = CreateTask(instance, static_cast<int>(g), i, kNoTask);
-        cls_->TaskNew(t, kNoTask);
-        if (tracer_) tracer_->Created(now(), nullptr, tasks_[t], process);
+        StartTask(t, kNoTask);
       } else {
         // Counted live from now so the instance does not look complete before it starts.
         ++result_.instances[instance].started_groups_pending;
@@ -199,6 +196,7 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.pid = id + 1;
   t.name = absl::StrCat(proc.name, ".", im.instance, "/", grp.name, ".", index);
   t.instance = instance;
+  t.process = result_.instances[instance].process;
   t.group = group;
   t.index = index;
   t.parent = parent;
@@ -218,6 +216,12 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   ++im.live_tasks;
   ++live_tasks_;
   return id;
+}
+
+void Simulator::StartTask(TaskId t, TaskId parent) {
+  if (obs_) obs_->TaskNew(now(), tasks_[t], parent == kNoTask ? nullptr : &tasks_[parent]);
+  cls_->TaskNew(t, parent);
+  if (obs_) obs_->Wakeup(now(), tasks_[t], tasks_[t].cpu, true);
 }
 
 void Simulator::Account(int cpu) {
@@ -293,7 +297,7 @@ void Simulator::Schedule(int cpu, TaskId prev) {
   const TaskId next = cls_->PickNext(cpu, prev);
   if (stop_) return;
   if (next != kNoTask && next == prev) return;  // keep running; no switch, no cost
-  const TaskId switched_out = c.curr;
+  const TaskId prev_task = c.curr;
   if (c.curr != kNoTask) {
     queue_.Cancel(c.burst_done);
     Task& old = tasks_[c.curr];
@@ -305,9 +309,9 @@ void Simulator::Schedule(int cpu, TaskId prev) {
     }
     c.curr = kNoTask;
   }
-  if (tracer_) {
-    tracer_->Switched(now(), cpu, switched_out == kNoTask ? nullptr : &tasks_[switched_out],
-                      next == kNoTask ? nullptr : &tasks_[next]);
+  if (obs_ && (prev_task != kNoTask || next != kNoTask)) {
+    const Task* p = prev_task == kNoTask ? nullptr : &tasks_[prev_task];
+    obs_->Switch(now(), cpu, p, p ? p->state : TaskState::kRunnable, next == kNoTask ? nullptr : &tasks_[next]);
   }
   if (next == kNoTask) {
     // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
@@ -335,6 +339,7 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
   ++result_.cpus[cpu].nr_switches;
   ++result_.context_switches;
   if (t.last_ran_cpu >= 0 && t.last_ran_cpu != cpu) {
+    if (obs_) obs_->Migrate(now(), t, t.last_ran_cpu, cpu);
     const Distance d = topo_.distance(t.last_ran_cpu, cpu);
     ++t.m.migrations[static_cast<int>(d)];
     if (now() - t.last_ran_end < opt_.costs.cache_hot_ns) {
@@ -406,10 +411,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         for (int64_t i = 0; i < op.count; ++i) {
           const int index = static_cast<int>(members_[t.instance][op.group].size());
           const TaskId child = CreateTask(tasks_[id].instance, op.group, index, id);
-          cls_->TaskNew(child, id);
-          if (tracer_) {
-            tracer_->Created(now(), &tasks_[id], tasks_[child], result_.instances[tasks_[id].instance].process);
-          }
+          StartTask(child, id);
           if (stop_) return;
         }
         break;
@@ -488,11 +490,12 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
 
 void Simulator::MakeRunnable(TaskId id, const WakeInfo& info) {
   Task& t = tasks_[id];
+  if (obs_) obs_->Waking(now(), t, info.waker == kNoTask ? nullptr : &tasks_[info.waker], info.waker_cpu);
   t.state = TaskState::kRunnable;
   t.runnable_since = now();
   ++t.m.wakeups;
   cls_->TaskWakeup(id, info);
-  if (tracer_) tracer_->Woken(now(), tasks_[id], info);
+  if (obs_) obs_->Wakeup(now(), tasks_[id], tasks_[id].cpu, false);
 }
 
 void Simulator::Block(int cpu, TaskId id) {
@@ -512,7 +515,7 @@ void Simulator::Exit(int cpu, TaskId id) {
   --live_tasks_;
   InstanceMetrics& im = result_.instances[t.instance];
   if (--im.live_tasks == 0 && im.started_groups_pending == 0) im.completed = now();
-  if (tracer_) tracer_->Exited(now(), cpu, t);
+  if (obs_) obs_->Exit(now(), t);
   cls_->TaskExit(id, cpu);
   Schedule(cpu, kNoTask);
 }

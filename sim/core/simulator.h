@@ -15,8 +15,8 @@
 
 #include "absl/status/status.h"
 #include "sim/core/histogram.h"
+#include "sim/core/observer.h"
 #include "sim/core/sched_class.h"
-#include "sim/core/sched_tracer.h"
 #include "sim/core/task.h"
 #include "sim/engine/event_queue.h"
 #include "sim/machine/costs.h"
@@ -34,11 +34,11 @@ struct SimOptions {
   MachineCosts costs;
   // Check "no task lost" every this many events (0: only at the end).
   int64_t check_every_events = 1 << 16;
-  // Records the run's scheduling events (Perfetto, ftrace text); the caller Finish()es it.
-  trace::SchedTraceWriter* trace = nullptr;
   // Takes over every task when the class detaches (an ejected policy), as the kernel's fair
   // class does; nullptr: a detach ends the run. Initialised at set-up, like the class.
   SchedClass* fallback = nullptr;
+  // Sees every task creation, wakeup, switch, migration and exit (trace writers). Optional.
+  SimObserver* observer = nullptr;
 };
 
 struct CpuMetrics {
@@ -130,6 +130,7 @@ class Simulator final : public SchedContext {
   void Dispatch(const Event& e);
   void OnArrival(int process, int instance_no);
   TaskId CreateTask(int instance, int group, int index, TaskId parent);
+  void StartTask(TaskId t, TaskId parent);  // hands a created task to the class
   void Account(int cpu);
   void Schedule(int cpu, TaskId prev);
   void SwitchIn(int cpu, TaskId next);
@@ -148,6 +149,7 @@ class Simulator final : public SchedContext {
   const WorkloadSpec& spec_;
   SchedClass* cls_;
   SimOptions opt_;
+  SimObserver* obs_;
   EventQueue queue_;
   std::vector<Cpu> cpus_;
   std::deque<Task> tasks_;  // deque: references stay valid as forks append
@@ -164,7 +166,6 @@ class Simulator final : public SchedContext {
   bool switch_pending_ = false;  // a detach waits for the current event to finish
   void SwitchToFallback();
   Histogram* wait_hist_ = nullptr;
-  std::unique_ptr<SchedTracer> tracer_;  // set when opt_.trace is
 };
 
 }  // namespace scxtwin::sim

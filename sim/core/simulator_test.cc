@@ -1,5 +1,6 @@
 #include "sim/core/simulator.h"
 
+#include <algorithm>
 #include <map>
 
 #include "gtest/gtest.h"
@@ -125,6 +126,47 @@ TEST(SimulatorTest, AffinityOutsideMachineIsASetupError) {
   EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos) << s;
 }
 
+TEST(SimulatorTest, PoissonArrivalsAreSeededAndSpreadAtTheMeanGap) {
+  auto spec = Spec(R"pb(process { name: "p" instances: 400 arrival { poisson_mean_gap_ns: 1000000 } group { name: "g" program { run { fixed_ns: 1000 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  auto arrivals = [&](uint64_t seed) {
+    FifoClass cls;
+    SimOptions o = ZeroCost();
+    o.seed = seed;
+    Simulator sim(topo, *spec, &cls, o);
+    EXPECT_TRUE(sim.Run().ok());
+    std::vector<SimTime> t;
+    for (const InstanceMetrics& im : sim.result().instances) t.push_back(im.arrival);
+    return t;
+  };
+  const std::vector<SimTime> a = arrivals(3), b = arrivals(3), c = arrivals(4);
+  ASSERT_EQ(a.size(), 400u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
+  EXPECT_NEAR(static_cast<double>(a.back()) / 400, 1000000, 150000);  // mean gap
+}
+
+TEST(SimulatorTest, WakeTargetsAllNextAndWaiting) {
+  // Three members each wait twice. The waker wakes ALL (each once), then NEXT twice (members 0
+  // and 1 again), then WAITING: the only member still blocked in wait is 2. Every member ends.
+  auto spec = Spec(R"pb(process { name: "p"
+    group { name: "waker" program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: ALL } } program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: NEXT } } program { wake { group: "w" pick: NEXT } } program { sleep { fixed_ns: 1000 } }
+            program { wake { group: "w" pick: WAITING } } }
+    group { name: "w" count: 3 program { wait: true } program { run { fixed_ns: 10 } } program { wait: true } program { run { fixed_ns: 10 } } } })pb");
+  Topology topo = Topology::Make(1, 1, 4, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  // ALL woke each once; NEXT woke 0 and 1 again; WAITING woke 2 (the only one still waiting).
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(sim.tasks()[i].state, TaskState::kExited) << i;
+    EXPECT_EQ(sim.tasks()[i].m.wakeups, 2) << i;
+  }
+}
+
 // Runs every task on the CPU after the one it last ran on: each switch-in is a migration.
 class RotatingClass final : public SchedClass {
  public:
@@ -191,6 +233,63 @@ TEST(SimulatorTest, ColdTasksMigrateWithoutRefill) {
   ASSERT_TRUE(sim2.Run().ok());
   EXPECT_EQ(sim2.tasks()[0].m.migrations[static_cast<int>(Distance::kSameLlc)], 3);
   EXPECT_EQ(sim2.tasks()[0].m.refill_ns, 0);  // slept 1 ms > the 500 us hot window
+}
+
+// The observer sees a consistent story: per CPU, each switch's prev is the previous switch's
+// next; every waking is followed by its wakeup; every task is new once and exits once.
+class Recorder final : public SimObserver {
+ public:
+  void TaskNew(SimTime, const Task& t, const Task*) override { ++news[t.id]; }
+  void Waking(SimTime, const Task& t, const Task*, int) override { waking = t.id; }
+  void Wakeup(SimTime, const Task& t, int cpu, bool is_new) override {
+    if (!is_new) {
+      EXPECT_EQ(waking, t.id);
+      waking = kNoTask;
+    }
+    EXPECT_GE(cpu, 0);
+  }
+  void Switch(SimTime t, int cpu, const Task* prev, TaskState state, const Task* next) override {
+    EXPECT_GE(t, last_t);
+    last_t = t;
+    auto [it, fresh] = on_cpu.emplace(cpu, kNoTask);  // every CPU starts idle
+    TaskId& on = it->second;
+    EXPECT_EQ(prev ? prev->id : kNoTask, on) << "cpu " << cpu;
+    on = next ? next->id : kNoTask;
+    ++switches;
+    if (prev && state == TaskState::kExited) ++exits_switched;
+  }
+  void Exit(SimTime, const Task& t) override { ++exits[t.id]; }
+  void End(SimTime) override { ended = true; }
+  std::map<TaskId, int> news, exits;
+  std::map<int, TaskId> on_cpu;
+  TaskId waking = kNoTask;
+  SimTime last_t = 0;
+  int switches = 0, exits_switched = 0;
+  bool ended = false;
+};
+
+TEST(SimulatorTest, ObserverSeesAConsistentTrace) {
+  auto spec = Spec(R"pb(
+    process { name: "pp" instances: 3
+      group { name: "ping" program { loop { count: 20 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } } }
+      group { name: "pong" program { loop { count: 20 body { wait: true } body { run { exponential { mean_ns: 3000 } } } body { wake { group: "ping" } } } } }
+      group { name: "forker" program { fork { group: "kid" count: 3 } } program { sleep { fixed_ns: 5000 } } }
+      group { name: "kid" on_fork: true program { run { fixed_ns: 20000 } } }
+    })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FifoClass cls;
+  Recorder rec;
+  SimOptions o;
+  o.observer = &rec;
+  Simulator sim(topo, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_TRUE(rec.ended);
+  EXPECT_EQ(rec.news.size(), sim.tasks().size());
+  EXPECT_EQ(rec.exits.size(), sim.tasks().size());
+  EXPECT_EQ(rec.exits_switched, static_cast<int>(sim.tasks().size()));
+  // Every switch-in of a task is a context switch; the rest are switches to idle.
+  EXPECT_GT(rec.switches, sim.result().context_switches);
+  for (auto& [cpu, t] : rec.on_cpu) EXPECT_EQ(t, kNoTask) << "cpu " << cpu << " not idle at the end";
 }
 
 // A class that forgets a task must trip the no-task-lost invariant.

@@ -49,6 +49,7 @@ struct Task {
   int32_t pid = 0;  // id + 1 (0 is the idle task, as in the kernel)
   std::string name;
   int32_t instance = 0;  // process instance (index into the simulator's instance table)
+  int32_t process = 0;   // the instance's process template (index into the workload's processes)
   int32_t group = 0;     // task-group index within the workload's process template
   int32_t index = 0;     // member index within (instance, group)
   TaskId parent = kNoTask;

@@ -18,7 +18,7 @@ EventHandle EventQueue::Schedule(SimTime time, uint32_t kind, int32_t target, ui
   }
   const uint64_t seq = next_seq_++;
   slots_[slot] = Slot{seq, kind, target, arg};
-  heap_.push_back(Entry{time, (seq << kSlotBits) | slot});
+  heap_.push_back(MakeEntry(time, (seq << kSlotBits) | slot));
   SiftUp(heap_.size() - 1);
   ++live_;
   return EventHandle{slot, seq};
@@ -49,33 +49,40 @@ void EventQueue::SiftUp(size_t i) {
   heap_[i] = e;
 }
 
-void EventQueue::SiftDown(size_t i) {
-  const size_t n = heap_.size();
-  Entry e = heap_[i];
-  for (;;) {
-    const size_t first = 4 * i + 1;
-    if (first >= n) break;
-    size_t best = first;
-    const size_t last = first + 4 < n ? first + 4 : n;
-    for (size_t c = first + 1; c < last; ++c) {
-      if (Later(heap_[best], heap_[c])) best = c;
-    }
-    if (!Later(e, heap_[best])) break;
-    heap_[i] = heap_[best];
-    i = best;
-  }
-  heap_[i] = e;
-}
-
+// Removing the top (Floyd): walk the hole down along the smallest children to a leaf, then put
+// the last entry there and sift it up. The last entry is usually among the largest, so it
+// rarely climbs, and each level costs only the children's comparisons.
 void EventQueue::PopTop() {
-  heap_[0] = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) SiftDown(0);
+  const size_t n = heap_.size();
+  if (n == 0) return;
+  size_t hole = 0;
+  for (;;) {
+    const size_t first = 4 * hole + 1;
+    if (first >= n) break;
+    size_t best;
+    if (first + 4 <= n) {
+      // A full node: a small tournament, independent compares the CPU can overlap.
+      const size_t a = Later(heap_[first], heap_[first + 1]) ? first + 1 : first;
+      const size_t b = Later(heap_[first + 2], heap_[first + 3]) ? first + 3 : first + 2;
+      best = Later(heap_[a], heap_[b]) ? b : a;
+    } else {
+      best = first;
+      for (size_t c = first + 1; c < n; ++c) {
+        if (Later(heap_[best], heap_[c])) best = c;
+      }
+    }
+    heap_[hole] = heap_[best];
+    hole = best;
+  }
+  heap_[hole] = last;
+  SiftUp(hole);
 }
 
 SimTime EventQueue::PeekTime() {
   while (!heap_.empty()) {
-    if (Live(heap_[0])) return heap_[0].time;
+    if (Live(heap_[0])) return TimeOf(heap_[0]);
     PopTop();  // cancelled
   }
   return kTimeNever;
@@ -86,13 +93,14 @@ bool EventQueue::Pop(Event* out) {
     const Entry top = heap_[0];
     PopTop();
     if (!Live(top)) continue;  // cancelled
-    const uint32_t slot = static_cast<uint32_t>(top.key & kSlotMask);
+    const uint32_t slot = static_cast<uint32_t>(KeyOf(top) & kSlotMask);
     Slot& s = slots_[slot];
+    const SimTime time = TimeOf(top);
     // Invariant: time never goes back. Schedule clamps, so this holds by construction; the
     // check guards the heap itself.
-    if (top.time < now_) __builtin_trap();
-    now_ = top.time;
-    *out = Event{top.time, s.seq, s.kind, s.target, s.arg};
+    if (time < now_) __builtin_trap();
+    now_ = time;
+    *out = Event{time, s.seq, s.kind, s.target, s.arg};
     s.seq = kFree;
     free_slots_.push_back(slot);
     --live_;

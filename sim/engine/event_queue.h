@@ -71,22 +71,23 @@ class EventQueue {
   static constexpr int kSlotBits = 24;
   static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
   static constexpr uint64_t kFree = UINT64_MAX;
-  struct Entry {
-    SimTime time;
-    uint64_t key;
-  };
+  // (time, key) as one unsigned 128-bit number: time (>= 0) high, key low, so the heap's
+  // comparison is a single integer compare.
+  using Entry = unsigned __int128;
+  static Entry MakeEntry(SimTime time, uint64_t key) {
+    return (static_cast<Entry>(static_cast<uint64_t>(time)) << 64) | key;
+  }
+  static SimTime TimeOf(Entry e) { return static_cast<SimTime>(static_cast<uint64_t>(e >> 64)); }
+  static uint64_t KeyOf(Entry e) { return static_cast<uint64_t>(e); }
   struct Slot {
     uint64_t seq = kFree;
     uint32_t kind = 0;
     int32_t target = 0;
     uint64_t arg = 0;
   };
-  static bool Later(const Entry& a, const Entry& b) {
-    return a.time != b.time ? a.time > b.time : a.key > b.key;
-  }
-  bool Live(const Entry& e) const { return slots_[e.key & kSlotMask].seq == (e.key >> kSlotBits); }
+  static bool Later(Entry a, Entry b) { return a > b; }
+  bool Live(Entry e) const { return slots_[KeyOf(e) & kSlotMask].seq == (KeyOf(e) >> kSlotBits); }
   void SiftUp(size_t i);
-  void SiftDown(size_t i);
   void PopTop();
 
   std::vector<Entry> heap_;  // 4-ary min-heap on (time, key)

@@ -1,14 +1,14 @@
 #include "sim/experiment/experiment_report.h"
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/core/json.h"
 
 namespace scxtwin::experiment {
 namespace {
 
-std::string J(const std::string& s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
+std::string J(const std::string& s) { return sim::JsonString(s); }  // RFC 8259
 std::string Num(double v) { return absl::StrFormat("%.17g", v); }
 
 std::string SetsText(const std::vector<KnobSet>& sets) {

@@ -1,4 +1,5 @@
 #include "sim/ext/ext_class.h"
+#include "sim/core/json.h"
 #include "sim/ext/call_scope.h"
 
 #include <algorithm>
@@ -6,7 +7,6 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/workload/rng.h"
@@ -68,7 +68,7 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
   exit_.cpu = cur_cpu_;
   exit_.time = ctx_->now();
   exit_pending_ = true;
-  if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":\"%s\"", kind, absl::CEscape(msg)));
+  if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":%s", kind, JsonString(msg)));
 }
 
 bool ExtClass::OpsCpuValid(s32 cpu, const char* where) {
@@ -149,28 +149,28 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
   FillApi(&api_);
   policy_.install_api(api_);
 
-  // Attach-time checks (bpf_scx_init_member / validate_ops): the attach fails.
-  auto attach_fail = [&](const std::string& why) {
-    Error(SCX_EXIT_ERROR, why);
-    Eject();
+  // Checks of the struct_ops members at load (bpf_scx_init_member): the attach itself fails,
+  // no scheduler exists, ops.exit is not called.
+  auto load_fail = [&](const std::string& why) {
+    exit_.kind = SCX_EXIT_ERROR;
+    exit_.reason = ExitReason(SCX_EXIT_ERROR);
+    exit_.msg = why;
+    exited_ = true;
     return absl::FailedPreconditionError(absl::StrCat("attaching policy '", ops_->name, "' failed: ", why));
   };
-  if (ops_->name[0] == '\0') return attach_fail("ops.name is empty");
+  if (ops_->name[0] == '\0') return load_fail("ops.name is empty");
   if (ops_->timeout_ms > kWatchdogMaxTimeoutMs) {
-    return attach_fail(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ", kWatchdogMaxTimeoutMs));
+    return load_fail(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ", kWatchdogMaxTimeoutMs));
   }
   if (ops_->flags & ~static_cast<u64>(SCX_OPS_ALL_FLAGS)) {
-    return attach_fail(absl::StrFormat("invalid ops flags 0x%x", ops_->flags));
-  }
-  if ((ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
-    return attach_fail("SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
-  }
-  if ((ops_->flags & SCX_OPS_BUILTIN_IDLE_PER_NODE) && ops_->update_idle &&
-      !(ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE)) {
-    return attach_fail("SCX_OPS_BUILTIN_IDLE_PER_NODE requires CPU idle selection enabled");
+    return load_fail(absl::StrFormat("invalid ops flags 0x%x", ops_->flags));
   }
   timeout_ms_ = ops_->timeout_ms ? ops_->timeout_ms : kWatchdogMaxTimeoutMs;
   max_batch_ = ops_->dispatch_max_batch ? ops_->dispatch_max_batch : kDefaultDispatchBatch;
+  // scx_enable(): ops.init, then validate_ops. A failure there happens after the scheduler
+  // exists: the attach succeeds and the scheduler exits at once through ops.exit (7.3), and
+  // every task stays with (or goes to) the fair class: the fallback, or the run ends.
+  init_done_ = true;
   if (ops_->init) {
     s32 ret;
     {
@@ -179,14 +179,22 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
       if (opt_.log) Log("\"cb\":\"init\"", "");
       ret = ops_->init();
     }
-    if (exit_pending_) {
-      Eject();
-      return absl::FailedPreconditionError(absl::StrCat("attaching policy '", ops_->name, "' failed: ", exit_.msg));
-    }
-    if (ret != 0) return attach_fail(absl::StrCat("ops.init() failed (", ret, ")"));
+    if (ret != 0 && !exit_pending_) Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
   }
-  init_done_ = true;
+  if (!exit_pending_ && (ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
+    Error(SCX_EXIT_ERROR, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
+  }
+  if (!exit_pending_ && (ops_->flags & SCX_OPS_BUILTIN_IDLE_PER_NODE) && ops_->update_idle &&
+      !(ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE)) {
+    Error(SCX_EXIT_ERROR, "SCX_OPS_BUILTIN_IDLE_PER_NODE requires CPU idle selection enabled");
+  }
+  if (exit_pending_) {
+    Eject();
+    return absl::OkStatus();
+  }
   StartWatchdog();
+  for (const auto& [at, index] : user_call_times_) ctx_->StartTimer(at, kUserCallBit | index);
+  user_call_times_.clear();
   return absl::OkStatus();
 }
 
@@ -197,6 +205,18 @@ void ExtClass::StartWatchdog() {
 
 void ExtClass::OnTimer(uint64_t cookie) {
   if (exited_) return;
+  if (cookie & kUserCallBit) {
+    const size_t i = cookie & ~kUserCallBit;
+    std::function<void()> fn = std::move(user_calls_[i]);
+    user_calls_[i] = nullptr;
+    {
+      EXT_SCOPE(0, Ctx::kUnlocked);
+      if (opt_.log) Log("\"user\":\"call\"", "");
+      fn();
+    }
+    Eject();
+    return;
+  }
   if (cookie != 0) return FireTimer(cookie - 1);
   // The watchdog (scx_watchdog_workfn -> check_rq_for_timeouts): a task runnable and not run
   // for longer than the timeout ejects the policy.
@@ -216,6 +236,15 @@ void ExtClass::OnTimer(uint64_t cookie) {
     }
   }
   StartWatchdog();
+}
+
+void ExtClass::CallFromUserSpace(SimTime at, std::function<void()> fn) {
+  user_calls_.push_back(std::move(fn));
+  if (ctx_ && init_done_) {
+    ctx_->StartTimer(at, kUserCallBit | (user_calls_.size() - 1));
+  } else {
+    user_call_times_.push_back({at, user_calls_.size() - 1});  // armed when the run starts
+  }
 }
 
 void ExtClass::InitTaskStruct(TaskId t) {
@@ -442,6 +471,7 @@ void ExtClass::EnqueueTask(TaskId t, u64 enq_flags, int call_cpu) {
   }
   if (e.has_ddsp) return DirectDispatch(t, enq_flags);
   e.custody = Custody::kBpf;
+  e.in_custody = true;
   ++nr_queued_;
 }
 
@@ -488,6 +518,18 @@ ExtClass::Dsq* ExtClass::FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t) {
 void ExtClass::DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags) {
   ExtTask& e = et_[t];
   task_struct* p = &ts_[t];
+  if (!dsq->builtin()) {
+    e.in_custody = true;
+  } else if (e.in_custody) {
+    // The task leaves the policy's custody for a terminal DSQ: ops.dequeue(p, 0) first.
+    e.in_custody = false;
+    if (ops_->dequeue) {
+      EXT_SCOPE(cur_cpu_, Ctx::kOther);
+      ++counters_.callbacks;
+      if (opt_.log) Log("\"cb\":\"dequeue\"", absl::StrFormat(",\"pid\":%d,\"deq_flags\":0", p->pid));
+      ops_->dequeue(p, 0);
+    }
+  }
   if (dsq->builtin() && (enq_flags & SCX_ENQ_DSQ_PRIQ)) {
     Error(SCX_EXIT_ERROR, "cannot use vtime ordering for built-in DSQs");
     enq_flags &= ~static_cast<u64>(SCX_ENQ_DSQ_PRIQ);
@@ -554,7 +596,12 @@ void ExtClass::DsqRemove(TaskId t) {
   Dsq* dsq = e.dsq;
   if (!dsq) return;
   if (e.in_priq) {
-    dsq->priq.erase(PriqKey{e.priq_vtime, e.priq_seq, t});
+    // Mostly the first task leaves: erase it by iterator, without a search.
+    if (dsq->priq.begin()->task == t) {
+      dsq->priq.erase(dsq->priq.begin());
+    } else {
+      dsq->priq.erase(PriqKey{e.priq_vtime, e.priq_seq, t});
+    }
   } else {
     if (e.prev_in_dsq != kNoTask) et_[e.prev_in_dsq].next_in_dsq = e.next_in_dsq; else dsq->head = e.next_in_dsq;
     if (e.next_in_dsq != kNoTask) et_[e.next_in_dsq].prev_in_dsq = e.prev_in_dsq; else dsq->tail = e.prev_in_dsq;
@@ -852,6 +899,11 @@ s32 ExtClass::SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const 
     for (int w = 0; w < mask_words_; ++w) any_idle = any_idle || idle_cpus_.bits[w];
     if (local_[waker]->nr == 0 && any_idle && MaskTest(*allowed, waker)) return waker;
   }
+  // Every search below looks for an idle bit: none set, none found (the fast path of a busy
+  // machine; the result is the kernel's).
+  bool any_idle = false;
+  for (int w = 0; w < mask_words_ && !any_idle; ++w) any_idle = idle_cpus_.bits[w] != 0;
+  if (!any_idle) return -EBUSY;
   if (smt_active_) {
     if (prev_ok && MaskTest(idle_smts_, prev_cpu) && TestAndClearIdle(prev_cpu)) return prev_cpu;
     if (llc && (cpu = PickIdleIn(llc, allowed, SCX_PICK_IDLE_CORE)) >= 0) return cpu;
@@ -1010,7 +1062,9 @@ s32 ExtClass::SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* i
     return prev_cpu;
   }
   if (!BuiltinIdleEnabled()) return prev_cpu;
-  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) return prev_cpu;
+  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) {
+    return prev_cpu;
+  }
   const s32 cpu = SelectCpuImpl(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
   if (cpu >= 0) {
     *is_idle = true;
@@ -1025,7 +1079,9 @@ s32 ExtClass::SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const c
     return -EINVAL;
   }
   if (!BuiltinIdleEnabled()) return -EBUSY;
-  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) return -EPERM;
+  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) {
+    return -EPERM;
+  }
   cpumask both = *p->cpus_ptr;
   for (int w = 0; w < mask_words_; ++w) both.bits[w] &= cpus->bits[w];
   return SelectCpuImpl(p, prev_cpu, wake_flags, &both, flags);
@@ -1121,7 +1177,7 @@ void ExtClass::ExitBpf(s64 code, const char* msg) {
 void ExtClass::ErrorBpf(const char* msg) { Error(SCX_EXIT_ERROR_BPF, msg ? msg : ""); }
 
 void ExtClass::Printk(const char* msg) {
-  if (opt_.log) Log("\"printk\":", absl::StrCat("\"", absl::CEscape(msg ? msg : ""), "\""));
+  if (opt_.log) Log("\"printk\":", JsonString(msg ? msg : ""));
 }
 
 u32 ExtClass::PrandomU32() { return static_cast<u32>(NextRandom(rng_) >> 32); }

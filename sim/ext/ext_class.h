@@ -87,6 +87,12 @@ class ExtClass final : public SchedClass {
   void Finish() override;
   std::vector<TaskId> TakeQueued() override;
 
+  // Runs fn at simulated time `at` outside any callback, as user space does after attaching
+  // (e.g. a SEC("syscall") program run with bpf_prog_test_run): kfuncs of the "unlocked" set
+  // (create_dsq, select_cpu_dfl, exit/error, ...) are allowed; an exit it records ejects.
+  // May be called before the run starts (armed then) or during it.
+  void CallFromUserSpace(SimTime at, std::function<void()> fn);
+
   const ExtExit& exit_info() const { return exit_; }
   bool ejected() const { return exit_.kind != 0; }
   const ExtCounters& counters() const { return counters_; }
@@ -154,6 +160,9 @@ class ExtClass final : public SchedClass {
     uint64_t priq_seq = 0;     // key in a vtime DSQ
     u64 priq_vtime = 0;
     bool queued = false;       // SCX_TASK_QUEUED: runnable in ext (running included)
+    // SCX_TASK_IN_CUSTODY (7.3): kept by ops.enqueue or inserted into a user DSQ; leaving
+    // custody for a built-in (local/global) DSQ calls ops.dequeue(p, 0).
+    bool in_custody = false;
     bool enabled = false;
     bool has_ddsp = false;     // a direct dispatch is pending
     u64 ddsp_dsq_id = 0;
@@ -179,7 +188,7 @@ class ExtClass final : public SchedClass {
     bool builtin() const { return id & SCX_DSQ_FLAG_BUILTIN; }
   };
   // Which callback is running: decides what inserts mean and which kfuncs are allowed.
-  enum class Ctx : uint8_t { kNone, kSelectCpu, kEnqueue, kDispatch, kOther, kInit };
+  enum class Ctx : uint8_t { kNone, kSelectCpu, kEnqueue, kDispatch, kOther, kInit, kUnlocked };
   struct DispatchBufEntry {
     TaskId task;
     u64 dsq_id;
@@ -275,6 +284,9 @@ class ExtClass final : public SchedClass {
   bool smt_active_ = false;
   u32 max_batch_ = 32;
   std::vector<PendingTimer> timers_;  // OnTimer cookie = slot + 1 (0 is the watchdog)
+  std::vector<std::function<void()>> user_calls_;  // cookie = kUserCallBit | index
+  static constexpr uint64_t kUserCallBit = uint64_t{1} << 63;
+  std::vector<std::pair<SimTime, size_t>> user_call_times_;  // queued before the run started
   absl::flat_hash_map<const void*, IterState> iters_;
   std::vector<cpumask> node_scratch_;
   uint64_t rng_[4] = {0, 0, 0, 0};

@@ -2,10 +2,13 @@
 // exactly as a host-compiled .bpf.c sees it (a table of kfuncs installed before the first call).
 #include "sim/ext/ext_class.h"
 
+#include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "sim/core/fifo_class.h"
 #include "sim/core/simulator.h"
@@ -190,13 +193,44 @@ TEST_F(ExtTest, SliceExpiresAtTheTickAndPrevIsReenqueued) {
   EXPECT_NEAR(r->sim->result().end_time, 20 * kNsPerMs, 20 * kNsPerUs);
 }
 
-TEST_F(ExtTest, EnqLastFlagWithoutEnqueueFailsToAttach) {
+// 7.3: validate_ops runs after ops.init, once the scheduler exists: the attach succeeds and the
+// scheduler exits at once with the error, through ops.exit.
+TEST_F(ExtTest, EnqLastFlagWithoutEnqueueExitsRightAfterAttaching) {
   sched_ext_ops ops = MakeOps();
   ops.enqueue = nullptr;
   ops.flags = SCX_OPS_ENQ_LAST;
   auto r = Start(kOneSleeper, "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
+  EXPECT_EQ(r->cls->exit_info().msg, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
+  EXPECT_EQ(exit_kind_seen, SCX_EXIT_ERROR);
+  EXPECT_FALSE(r->sim->result().failure.empty());  // no fallback: the run ends there
+  EXPECT_EQ(r->sim->result().context_switches, 0);
+}
+
+s32 t_init_fails() { return -22; }
+
+TEST_F(ExtTest, InitErrorExitsAfterAttachingAndTheFallbackRunsTheWorkload) {
+  sched_ext_ops ops = MakeOps();
+  ops.init = t_init_fails;
+  FifoClass fallback;
+  SimOptions o;
+  o.fallback = &fallback;
+  auto r = Start(kOneSleeper, "2", ops, o);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
+  EXPECT_EQ(r->cls->exit_info().msg, "ops.init() failed (-22)");
+  EXPECT_EQ(r->sim->tasks()[0].state, TaskState::kExited);
+  EXPECT_EQ(r->sim->tasks()[0].m.run_ns, 2000000);
+}
+
+TEST_F(ExtTest, MemberChecksFailTheAttachItself) {
+  sched_ext_ops ops = MakeOps();
+  ops.name[0] = '\0';
+  auto r = Start(kOneSleeper, "2", ops);
   ASSERT_FALSE(r->status.ok());
-  EXPECT_NE(r->status.message().find("SCX_OPS_ENQ_LAST requires ops.enqueue()"), std::string::npos) << r->status;
+  EXPECT_NE(r->status.message().find("ops.name is empty"), std::string::npos) << r->status;
+  EXPECT_EQ(exit_kind_seen, -1);  // no scheduler existed: no ops.exit
 }
 
 TEST_F(ExtTest, EnqLastIsPassedWhenPrevIsTheLastTask) {
@@ -427,6 +461,210 @@ TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
     if (c.rfind("running", 0) == 0) running.push_back(c);
   }
   EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
+}
+
+// ---- 7.3 custody: ops.dequeue(p, 0) when a task leaves the policy for a built-in DSQ ----------
+void t_dequeue(task_struct* p, u64 deq_flags) { Rec(absl::StrCat("dequeue ", p->pid, " ", deq_flags)); }
+
+TEST_F(ExtTest, LeavingCustodyCallsDequeue) {
+  sched_ext_ops ops = MakeOps();
+  ops.dequeue = t_dequeue;
+  // Through the shared user DSQ: enqueue -> (custody) -> move_to_local -> dequeue -> running.
+  mode.direct_idle = false;
+  auto r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "1", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  auto at = [&](const std::string& what) { return std::find(r->calls.begin(), r->calls.end(), what) - r->calls.begin(); };
+  EXPECT_LT(at("enqueue 1"), at("dequeue 1 0"));
+  EXPECT_LT(at("dequeue 1 0"), at("running 1"));
+  EXPECT_EQ(std::count(r->calls.begin(), r->calls.end(), "dequeue 1 0"), 1);
+  // Straight into the local DSQ from select_cpu (two CPUs, so select_cpu runs): never in
+  // custody, no dequeue.
+  mode = Mode{};
+  r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(std::count_if(r->calls.begin(), r->calls.end(), [](const std::string& c) { return c.rfind("dequeue", 0) == 0; }), 0)
+      << absl::StrJoin(r->calls, ", ");
+}
+
+TEST_F(ExtTest, UserSpaceCallMidRunCanExitTheScheduler) {
+  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
+  ASSERT_TRUE(spec.ok());
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  sched_ext_ops ops = MakeOps();
+  ExtPolicyBinding b;
+  b.ops = &ops;
+  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
+  ExtClass cls(b, ExtOptions{});
+  Simulator sim(topo, **spec, &cls, SimOptions{});
+  // User space acts once the scheduler is attached: armed from the first ops.running, at
+  // 1.5 ms it runs a program that exits the scheduler with a code (selftest prog_run's shape).
+  static ExtClass* self = nullptr;
+  static bool armed = false;
+  self = &cls;
+  armed = false;
+  ops.running = [](task_struct*) {
+    if (armed) return;
+    armed = true;
+    self->CallFromUserSpace(1500000, [] { api->exit(api->sim, 0xdeadbeef, "from user space"); });
+  };
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_UNREG_BPF);
+  EXPECT_EQ(cls.exit_info().exit_code, 0xdeadbeef);
+  EXPECT_EQ(cls.exit_info().time, 1500000);
+}
+
+TEST_F(ExtTest, UserSpaceCallQueuedBeforeTheRun) {
+  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
+  ASSERT_TRUE(spec.ok());
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  sched_ext_ops ops = MakeOps();
+  ExtPolicyBinding b;
+  b.ops = &ops;
+  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
+  ExtClass cls(b, ExtOptions{});
+  Simulator sim(topo, **spec, &cls, SimOptions{});
+  cls.CallFromUserSpace(700000, [] { api->error(api->sim, "user space says no"); });
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_ERROR_BPF);
+  EXPECT_EQ(cls.exit_info().time, 700000);
+}
+
+// ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
+void bad_move_global(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0); }
+void bad_enqueue_keep(task_struct* p, u64 enq_flags) {}
+void bad_dispatch_overflow(s32 cpu, task_struct* prev) {
+  for (s32 pid = 1; pid <= 3; ++pid) {
+    if (task_struct* p = api->task_from_pid(api->sim, pid)) api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0);
+  }
+}
+void bad_enqueue_local_on_disallowed(task_struct* p, u64 enq_flags) {
+  api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | 1, SCX_SLICE_DFL, enq_flags);
+}
+s32 bad_select_invalid(task_struct* p, s32 prev_cpu, u64 wake_flags) { return 99; }
+void bad_insert_from_running(task_struct* p) { api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0); }
+
+struct Misuse {
+  const char* name;
+  std::function<void(sched_ext_ops&)> apply;
+  const char* msg;
+};
+
+TEST_F(ExtTest, MisusesEjectWithTheKernelsError) {
+  const Misuse cases[] = {
+      {"move_to_local of the global DSQ", [](sched_ext_ops& o) { o.dispatch = bad_move_global; o.enqueue = bad_enqueue_keep; },
+       "invalid DSQ ID 0x8000000000000001"},
+      {"dispatch buffer overflow", [](sched_ext_ops& o) { o.dispatch = bad_dispatch_overflow; o.enqueue = bad_enqueue_keep; o.dispatch_max_batch = 2; },
+       "dispatch buffer overflow"},
+      {"LOCAL_ON a CPU outside the affinity", [](sched_ext_ops& o) { o.enqueue = bad_enqueue_local_on_disallowed; o.select_cpu = nullptr; },
+       "SCX_DSQ_LOCAL[_ON] target CPU 1 not allowed"},
+      {"select_cpu returns an invalid CPU", [](sched_ext_ops& o) { o.select_cpu = bad_select_invalid; },
+       "invalid CPU 99 from ops.select_cpu()"},
+      {"insert from ops.running", [](sched_ext_ops& o) { o.running = bad_insert_from_running; },
+       "scx_bpf_dsq_insert() called from a disallowed operation"},
+  };
+  for (const Misuse& c : cases) {
+    mode = Mode{};
+    mode.direct_idle = false;
+    sched_ext_ops ops = MakeOps();
+    c.apply(ops);
+    // Task 1 may run on CPU 0 only (for the LOCAL_ON case), the others anywhere.
+    auto r = Start(R"pb(process { name: "p" group { name: "pinned" affinity: "0" program { run { fixed_ns: 2000000 } } }
+                                   group { name: "free" count: 3 program { run { fixed_ns: 2000000 } } } })pb",
+                   "2", ops);
+    ASSERT_TRUE(r->status.ok()) << c.name << ": " << r->status;
+    EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR) << c.name << ": " << r->cls->exit_info().msg;
+    EXPECT_NE(r->cls->exit_info().msg.find(c.msg), std::string::npos) << c.name << ": " << r->cls->exit_info().msg;
+  }
+}
+
+// ---- a chaotic but legal policy: random DSQs, CPUs, kicks and moves ----------------------------
+// Whatever a legal policy does, the runtime must lose no task and keep CPU time conserved.
+uint64_t chaos_rng = 1;
+uint64_t Chaos() {
+  chaos_rng ^= chaos_rng << 13;
+  chaos_rng ^= chaos_rng >> 7;
+  chaos_rng ^= chaos_rng << 17;
+  return chaos_rng;
+}
+int AllowedCpu(task_struct* p) {
+  const int n = static_cast<int>(api->nr_cpu_ids(api->sim));
+  for (int tries = 0; tries < 64; ++tries) {
+    const int c = static_cast<int>(Chaos() % n);
+    if ((p->cpus_ptr->bits[c / 64] >> (c % 64)) & 1) return c;
+  }
+  return api->task_cpu(api->sim, p);
+}
+s32 c_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
+  switch (Chaos() % 4) {
+    case 0: {
+      bool idle = false;
+      s32 cpu = api->select_cpu_dfl(api->sim, p, prev_cpu, wake_flags, &idle);
+      if (idle) api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, 1 + Chaos() % 3000000, 0);
+      return cpu;
+    }
+    case 1:
+      return AllowedCpu(p);
+    case 2:
+      api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), 1 + Chaos() % 3000000, 0);
+      return prev_cpu;
+    default:
+      return prev_cpu;
+  }
+}
+void c_enqueue(task_struct* p, u64 enq_flags) {
+  const u64 slice = 1 + Chaos() % 5000000;
+  switch (Chaos() % 6) {
+    case 0: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, slice, enq_flags); break;
+    case 1: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), slice, enq_flags | ((Chaos() & 3) == 0 ? SCX_ENQ_PREEMPT : 0)); break;
+    case 2: api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, slice, enq_flags); break;
+    case 3: api->dsq_insert_vtime(api->sim, p, kShared, slice, Chaos() % 1000, enq_flags); break;
+    case 4: api->dsq_insert_vtime(api->sim, p, kShared + 1, slice, Chaos() % 1000, enq_flags); break;
+    default: break;  // keep it: dispatch finds it through task_from_pid below
+  }
+  if (Chaos() % 3 == 0) {
+    api->kick_cpu(api->sim, static_cast<s32>(Chaos() % api->nr_cpu_ids(api->sim)),
+                  (Chaos() & 1) ? SCX_KICK_IDLE : SCX_KICK_PREEMPT);
+  }
+}
+void c_dispatch(s32 cpu, task_struct* prev) {
+  // Tasks the policy kept: insert some of them anywhere they may run.
+  for (int i = 0; i < 4; ++i) {
+    task_struct* p = api->task_from_pid(api->sim, static_cast<s32>(1 + Chaos() % 64));
+    if (p && api->dispatch_nr_slots(api->sim) > 0) {
+      api->dsq_insert(api->sim, p, (Chaos() & 1) ? SCX_DSQ_GLOBAL : (SCX_DSQ_LOCAL_ON | AllowedCpu(p)), 1 + Chaos() % 2000000, 0);
+    }
+  }
+  if (!api->dsq_move_to_local(api->sim, kShared + (Chaos() & 1), 0)) api->dsq_move_to_local(api->sim, kShared, 0);
+}
+s32 c_init() {
+  api->create_dsq(api->sim, kShared, -1);
+  return api->create_dsq(api->sim, kShared + 1, -1);
+}
+
+TEST_F(ExtTest, ChaoticLegalPolicyKeepsEveryInvariant) {
+  sched_ext_ops ops = MakeOps();
+  ops.select_cpu = c_select_cpu;
+  ops.enqueue = c_enqueue;
+  ops.dispatch = c_dispatch;
+  ops.init = c_init;
+  ops.stopping = nullptr;
+  ops.timeout_ms = 30000;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    chaos_rng = seed * 0x9e3779b97f4a7c15ULL;
+    SimOptions o;
+    o.check_every_events = 64;
+    auto r = Start(R"pb(duration_ns: 200000000
+      process { name: "p" instances: 3 arrival { poisson_mean_gap_ns: 1000000 }
+        group { name: "a" count: 8 program { loop { body { run { exponential { mean_ns: 200000 } } } body { sleep { exponential { mean_ns: 300000 } } } } } }
+        group { name: "b" count: 4 affinity: "1-2" program { loop { count: 100 body { run { exponential { mean_ns: 50000 } } } body { wake { group: "a" pick: NEXT } } body { sleep { fixed_ns: 100000 } } } } }
+      })pb",
+                   seed % 2 ? "1x2x2x2" : "5", ops, o);
+    ASSERT_TRUE(r->status.ok()) << "seed " << seed << ": " << r->status;
+    // A task the policy keeps and never dispatches may stall: that exit is legal too.
+    EXPECT_TRUE(r->cls->exit_info().kind == SCX_EXIT_UNREG || r->cls->exit_info().kind == SCX_EXIT_ERROR_STALL)
+        << "seed " << seed << ": " << r->cls->exit_info().kind << " " << r->cls->exit_info().msg;
+    EXPECT_GT(r->sim->result().context_switches, 100);
+  }
 }
 
 }  // namespace

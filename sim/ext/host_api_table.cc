@@ -118,19 +118,66 @@ void ExtClass::FillApi(scxtwin_host_api* a) {
     KF("scx_bpf_kick_cpu", ",\"target\":%d,\"flags\":%d", cpu, flags);
     S(sim)->KickCpu(cpu, flags);
   };
-  a->nr_cpu_ids = [](void* sim) -> u32 { return S(sim)->NrCpuIds(); };
-  a->nr_node_ids = [](void* sim) -> u32 { return S(sim)->NrNodeIds(); };
-  a->cpu_node = [](void* sim, s32 cpu) -> int { return S(sim)->CpuNode(cpu); };
-  a->now = [](void* sim) -> u64 { return S(sim)->Now(); };
-  a->ktime_get_ns = [](void* sim) -> u64 { return S(sim)->Now(); };
-  a->smp_processor_id = [](void* sim) -> s32 { return S(sim)->CurrentCpu(); };
-  a->cpuperf_cap = [](void*, s32) -> u32 { return 1024; };  // SCX_CPUPERF_ONE: all CPUs equal
-  a->cpuperf_cur = [](void*, s32) -> u32 { return 1024; };
+  a->nr_cpu_ids = [](void* sim) -> u32 {
+    u32 r = S(sim)->NrCpuIds();
+    KF("scx_bpf_nr_cpu_ids", ",\"ret\":%d", r);
+    return r;
+  };
+  a->nr_node_ids = [](void* sim) -> u32 {
+    u32 r = S(sim)->NrNodeIds();
+    KF("scx_bpf_nr_node_ids", ",\"ret\":%d", r);
+    return r;
+  };
+  a->cpu_node = [](void* sim, s32 cpu) -> int {
+    int r = S(sim)->CpuNode(cpu);
+    KF("scx_bpf_cpu_node", ",\"target\":%d,\"ret\":%d", cpu, r);
+    return r;
+  };
+  a->now = [](void* sim) -> u64 {
+    u64 r = S(sim)->Now();
+    KF("scx_bpf_now", ",\"ret\":%d", r);
+    return r;
+  };
+  a->ktime_get_ns = [](void* sim) -> u64 {
+    u64 r = S(sim)->Now();
+    KF("bpf_ktime_get_ns", ",\"ret\":%d", r);
+    return r;
+  };
+  a->smp_processor_id = [](void* sim) -> s32 {
+    s32 r = S(sim)->CurrentCpu();
+    KF("bpf_get_smp_processor_id", ",\"ret\":%d", r);
+    return r;
+  };
+  // SCX_CPUPERF_ONE: every CPU has the same capacity and runs at full speed.
+  a->cpuperf_cap = [](void* sim, s32 cpu) -> u32 {
+    KF("scx_bpf_cpuperf_cap", ",\"target\":%d,\"ret\":1024", cpu);
+    return 1024;
+  };
+  a->cpuperf_cur = [](void* sim, s32 cpu) -> u32 {
+    KF("scx_bpf_cpuperf_cur", ",\"target\":%d,\"ret\":1024", cpu);
+    return 1024;
+  };
   a->cpuperf_set = [](void* sim, s32 cpu, u32 perf) { KF("scx_bpf_cpuperf_set", ",\"target\":%d,\"perf\":%d", cpu, perf); };
-  a->task_cpu = [](void* sim, const task_struct* p) -> s32 { return S(sim)->TaskCpu(p); };
-  a->task_running = [](void* sim, const task_struct* p) -> bool { return S(sim)->TaskRunning(p); };
-  a->task_from_pid = [](void* sim, s32 pid) -> task_struct* { return S(sim)->TaskFromPid(pid); };
-  a->cpu_curr = [](void* sim, s32 cpu) -> task_struct* { return S(sim)->CpuCurr(cpu); };
+  a->task_cpu = [](void* sim, const task_struct* p) -> s32 {
+    s32 r = S(sim)->TaskCpu(p);
+    KF("scx_bpf_task_cpu", ",\"pid\":%d,\"ret\":%d", p->pid, r);
+    return r;
+  };
+  a->task_running = [](void* sim, const task_struct* p) -> bool {
+    bool r = S(sim)->TaskRunning(p);
+    KF("scx_bpf_task_running", ",\"pid\":%d,\"ret\":%s", p->pid, r ? "true" : "false");
+    return r;
+  };
+  a->task_from_pid = [](void* sim, s32 pid) -> task_struct* {
+    task_struct* r = S(sim)->TaskFromPid(pid);
+    KF("bpf_task_from_pid", ",\"pid\":%d,\"ret\":%d", pid, r ? r->pid : -1);
+    return r;
+  };
+  a->cpu_curr = [](void* sim, s32 cpu) -> task_struct* {
+    task_struct* r = S(sim)->CpuCurr(cpu);
+    KF("scx_bpf_cpu_curr", ",\"target\":%d,\"ret\":%d", cpu, r ? r->pid : -1);
+    return r;
+  };
   a->task_set_slice = [](void* sim, task_struct* p, u64 slice) {
     KF("scx_bpf_task_set_slice", ",\"pid\":%d,\"slice\":%d", p->pid, slice);
     S(sim)->TaskSetSlice(p, slice);
@@ -151,10 +198,23 @@ void ExtClass::FillApi(scxtwin_host_api* a) {
     KF("bpf_iter_scx_dsq_new", ",\"dsq\":\"0x%x\",\"flags\":%d", dsq, flags);
     return S(sim)->DsqIterNew(it, dsq, flags);
   };
-  a->dsq_iter_next = [](void* sim, bpf_iter_scx_dsq* it) -> task_struct* { return S(sim)->DsqIterNext(it); };
-  a->dsq_iter_destroy = [](void* sim, bpf_iter_scx_dsq* it) { S(sim)->DsqIterDestroy(it); };
-  a->dsq_move_set_slice = [](void* sim, bpf_iter_scx_dsq* it, u64 slice) { S(sim)->DsqMoveSetSlice(it, slice); };
-  a->dsq_move_set_vtime = [](void* sim, bpf_iter_scx_dsq* it, u64 vtime) { S(sim)->DsqMoveSetVtime(it, vtime); };
+  a->dsq_iter_next = [](void* sim, bpf_iter_scx_dsq* it) -> task_struct* {
+    task_struct* r = S(sim)->DsqIterNext(it);
+    KF("bpf_iter_scx_dsq_next", ",\"ret\":%d", r ? r->pid : -1);
+    return r;
+  };
+  a->dsq_iter_destroy = [](void* sim, bpf_iter_scx_dsq* it) {
+    KF("bpf_iter_scx_dsq_destroy", "");
+    S(sim)->DsqIterDestroy(it);
+  };
+  a->dsq_move_set_slice = [](void* sim, bpf_iter_scx_dsq* it, u64 slice) {
+    KF("scx_bpf_dsq_move_set_slice", ",\"slice\":%d", slice);
+    S(sim)->DsqMoveSetSlice(it, slice);
+  };
+  a->dsq_move_set_vtime = [](void* sim, bpf_iter_scx_dsq* it, u64 vtime) {
+    KF("scx_bpf_dsq_move_set_vtime", ",\"vtime\":%d", vtime);
+    S(sim)->DsqMoveSetVtime(it, vtime);
+  };
   a->dsq_move = [](void* sim, bpf_iter_scx_dsq* it, task_struct* p, u64 dsq, u64 flags) -> bool {
     bool r = S(sim)->DsqMove(it, p, dsq, flags);
     KF("scx_bpf_dsq_move", ",\"pid\":%d,\"dsq\":\"0x%x\",\"enq_flags\":%d,\"ret\":%s", p ? p->pid : -1, dsq, flags, r ? "true" : "false");
@@ -174,8 +234,15 @@ void ExtClass::FillApi(scxtwin_host_api* a) {
     S(sim)->ErrorBpf(msg);
   };
   a->dump = [](void*, const char*) {};
-  a->printk = [](void* sim, const char* msg) { S(sim)->Printk(msg); };
-  a->prandom_u32 = [](void* sim) -> u32 { return S(sim)->PrandomU32(); };
+  a->printk = [](void* sim, const char* msg) {
+    KF("bpf_printk", "");
+    S(sim)->Printk(msg);
+  };
+  a->prandom_u32 = [](void* sim) -> u32 {
+    u32 r = S(sim)->PrandomU32();
+    KF("bpf_get_prandom_u32", ",\"ret\":%d", r);
+    return r;
+  };
 #undef KF
 }
 

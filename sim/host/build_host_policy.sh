@@ -2,22 +2,44 @@
 # Compiles a sched_ext scheduler's .bpf.c, unmodified, as host C into a shared object the
 # simulator loads (sim/host/policy_loader.h).
 #
-#   build_host_policy.sh OUT.so SRC.bpf.c HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]
+#   build_host_policy.sh OUT.so SRC.bpf.c [HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]]
+#
+# Without the include dir and kfuncs file, those next to this script are used, so
+#   bazel run //sim/host:build_host_policy -- /tmp/scx_simple.so \
+#     /var/cache/scxtwin/kernel/src/tools/sched_ext/scx_simple.bpf.c
+#   bazel run //sim -- --policy=/tmp/scx_simple.so ...
+# runs a kernel-tree scheduler in the simulator.
 #
 # Steps: compile the source once to list the objects it puts in the BPF sections (.maps,
 # .struct_ops[.link], .data*, .bss*, .rodata*) and its SEC("syscall") programs; generate a registry translation unit that
 # #includes the source and reports each object (name, address, size, map parameters) through
 # scxtwin_registry(); link it with the kfunc/helper definitions (HOST_KFUNCS_C). Only
-# scxtwin_registry and scxtwin_set_host_api are exported; the object needs nothing from the
-# simulator (-z defs).
+# scxtwin_registry, scxtwin_set_host_api and scxtwin_host_api_version are exported; the object
+# needs nothing from the simulator (-z defs).
 set -euo pipefail
 
-if [[ $# -lt 4 ]]; then
-  echo "usage: $0 OUT.so SRC.bpf.c HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]" >&2
+if [[ $# -ne 2 && $# -lt 4 ]]; then
+  echo "usage: $0 OUT.so SRC.bpf.c [HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]]" >&2
   exit 2
 fi
-out=$1 src=$2 inc=$3 kfuncs=$4
-shift 4
+out=$1 src=$2
+if [[ $# -eq 2 ]]; then
+  # Next to this script in the source tree, or in its runfiles under bazel run.
+  here=$(dirname "${BASH_SOURCE[0]}")
+  for dir in "$here" "${RUNFILES_DIR:-$0.runfiles}/scxtwin/sim/host" "$PWD/sim/host"; do
+    if [[ -f $dir/runtime/host_kfuncs.c ]]; then here=$dir; break; fi
+  done
+  inc=$here/include kfuncs=$here/runtime/host_kfuncs.c
+  shift 2
+else
+  inc=$3 kfuncs=$4
+  shift 4
+fi
+# bazel run starts in the runfiles tree: relative paths are the caller's.
+if [[ -n ${BUILD_WORKING_DIRECTORY:-} ]]; then
+  [[ $out == /* ]] || out=$BUILD_WORKING_DIRECTORY/$out
+  [[ $src == /* ]] || src=$BUILD_WORKING_DIRECTORY/$src
+fi
 for f in "$src" "$kfuncs"; do
   [[ -f $f ]] || { echo "build_host_policy: $f: no such file" >&2; exit 1; }
 done

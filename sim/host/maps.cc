@@ -92,22 +92,27 @@ class PerCpuArrayMap : public ArrayMap {
   const HostMaps* maps_;
 };
 
-// Hash and LRU hash. Values keep their address until deleted. A full LRU hash evicts the
-// least recently inserted-or-updated element (deterministic; the kernel's LRU is approximate).
+// Hash and LRU hash, optionally per-CPU (one value per CPU, the current CPU's answered).
+// Values keep their address until deleted. A full LRU hash evicts the least recently
+// inserted-or-updated element (deterministic; the kernel's LRU is approximate).
 class HashMap : public HostMap {
  public:
-  HashMap(const scxtwin_map_def& def, bool lru) : HostMap(def), lru_(lru) {}
+  HashMap(const scxtwin_map_def& def, bool lru, const HostMaps* percpu_of)
+      : HostMap(def), lru_(lru), maps_(percpu_of),
+        stride_((def.value_size + 7) / 8 * 8), copies_(percpu_of ? percpu_of->nr_cpus() : 1) {}
 
-  void* Lookup(const void* key) override {
-    auto it = elems_.find(KeyBytes(key, def_.key_size));
-    return it == elems_.end() ? nullptr : it->second.value.data();
+  void* Lookup(const void* key) override { return Slot(key, Cpu()); }
+  void* LookupPerCpu(const void* key, uint32_t cpu) override {
+    return maps_ && cpu < static_cast<uint32_t>(copies_) ? Slot(key, static_cast<int>(cpu))
+                                                          : nullptr;
   }
   long Update(const void* key, const void* value, uint64_t flags) override {
     std::string k = KeyBytes(key, def_.key_size);
     auto it = elems_.find(k);
     if (it != elems_.end()) {
       if ((flags & 3) == BPF_NOEXIST) return -EEXIST;
-      std::memcpy(it->second.value.data(), value, def_.value_size);
+      std::memcpy(static_cast<char*>(it->second.value.data()) + Cpu() * stride_, value,
+                  def_.value_size);
       it->second.stamp = ++clock_;
       return 0;
     }
@@ -119,8 +124,8 @@ class HashMap : public HostMap {
         if (e->second.stamp < oldest->second.stamp) oldest = e;
       elems_.erase(oldest);
     }
-    Elem e{Value(def_.value_size), ++clock_};
-    std::memcpy(e.value.data(), value, def_.value_size);
+    Elem e{Value(stride_ * copies_), ++clock_};
+    std::memcpy(static_cast<char*>(e.value.data()) + Cpu() * stride_, value, def_.value_size);
     elems_.emplace(std::move(k), std::move(e));
     return 0;
   }
@@ -131,7 +136,7 @@ class HashMap : public HostMap {
     const char* a = static_cast<const char*>(addr);
     for (auto& [k, e] : elems_) {
       char* v = static_cast<char*>(e.value.data());
-      if (a >= v && a < v + def_.value_size) {
+      if (a >= v && a < v + static_cast<size_t>(stride_) * copies_) {
         *key = 0;
         std::memcpy(key, k.data(), k.size() < sizeof(*key) ? k.size() : sizeof(*key));
         *value = v;
@@ -146,7 +151,20 @@ class HashMap : public HostMap {
     Value value;
     uint64_t stamp;
   };
+  int Cpu() const {
+    if (!maps_) return 0;
+    const int cpu = maps_->current_cpu();
+    return cpu >= 0 && cpu < copies_ ? cpu : 0;
+  }
+  void* Slot(const void* key, int cpu) {
+    auto it = elems_.find(KeyBytes(key, def_.key_size));
+    return it == elems_.end() ? nullptr
+                              : static_cast<char*>(it->second.value.data()) + cpu * stride_;
+  }
   bool lru_;
+  const HostMaps* maps_;  // set for per-CPU hashes
+  uint32_t stride_;
+  int copies_;
   uint64_t clock_ = 0;
   absl::flat_hash_map<std::string, Elem> elems_;
 };
@@ -242,10 +260,16 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
       map = std::make_unique<PerCpuArrayMap>(def, this);
       break;
     case BPF_MAP_TYPE_HASH:
-      map = std::make_unique<HashMap>(def, /*lru=*/false);
+      map = std::make_unique<HashMap>(def, /*lru=*/false, nullptr);
       break;
     case BPF_MAP_TYPE_LRU_HASH:
-      map = std::make_unique<HashMap>(def, /*lru=*/true);
+      map = std::make_unique<HashMap>(def, /*lru=*/true, nullptr);
+      break;
+    case BPF_MAP_TYPE_PERCPU_HASH:
+      map = std::make_unique<HashMap>(def, /*lru=*/false, this);
+      break;
+    case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+      map = std::make_unique<HashMap>(def, /*lru=*/true, this);
       break;
     case BPF_MAP_TYPE_QUEUE:
       map = std::make_unique<QueueMap>(def, /*stack=*/false);
@@ -259,7 +283,7 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
     default:
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
-          " is not simulated (array, percpu_array, hash, lru_hash, queue, stack, task_storage are)"));
+          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, task_storage are)"));
   }
   HostMap* raw = map.get();
   std::memcpy(def.addr, &raw, sizeof(raw));

@@ -1,5 +1,5 @@
-// The storage behind a host-compiled policy's BPF maps: array, per-CPU array, hash (and LRU
-// hash), queue and stack, task local storage. One HostMaps per policy instance.
+// The storage behind a host-compiled policy's BPF maps: array, per-CPU array, hash, LRU hash,
+// per-CPU (LRU) hash, queue and stack, task local storage. One HostMaps per policy instance.
 //
 // A policy names a map by the address of its map variable (`&stats`); the variable holds no
 // data, so HostMaps keeps the map's handle in its first 8 bytes: a lookup is one load. Values

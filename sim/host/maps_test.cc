@@ -106,6 +106,25 @@ TEST_F(MapsTest, LruHashEvictsTheOldestWhenFull) {
   EXPECT_NE(m->Lookup(&k3), nullptr);
 }
 
+TEST_F(MapsTest, PerCpuHashKeepsOneValuePerCpu) {
+  MapVar var;
+  ASSERT_TRUE(maps_.Add(Def(&var, "pch", BPF_MAP_TYPE_PERCPU_HASH, 4, 4, 8)).ok());
+  HostMap* m = HostMaps::Of(&var);
+  u32 k = 9;
+  u64 v = 5;
+  cpu_ = 2;
+  ASSERT_EQ(m->Update(&k, &v, BPF_ANY), 0);
+  EXPECT_EQ(*static_cast<u64*>(m->Lookup(&k)), 5u);
+  cpu_ = 1;
+  EXPECT_EQ(*static_cast<u64*>(m->Lookup(&k)), 0u) << "other CPUs' copies start at zero";
+  *static_cast<u64*>(m->Lookup(&k)) += 3;
+  EXPECT_EQ(*static_cast<u64*>(m->LookupPerCpu(&k, 1)), 3u);
+  EXPECT_EQ(*static_cast<u64*>(m->LookupPerCpu(&k, 2)), 5u);
+  EXPECT_EQ(m->LookupPerCpu(&k, 4), nullptr);
+  EXPECT_EQ(m->Delete(&k), 0);
+  EXPECT_EQ(m->Lookup(&k), nullptr);
+}
+
 TEST_F(MapsTest, QueueIsFifoAndStackIsLifo) {
   MapVar qv, sv;
   ASSERT_TRUE(maps_.Add(Def(&qv, "q", BPF_MAP_TYPE_QUEUE, 2, 0, 4)).ok());

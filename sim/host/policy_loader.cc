@@ -124,6 +124,15 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
         "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
   }
 
+  const auto* built_for =
+      static_cast<const uint32_t*>(dlsym(handle, SCXTWIN_HOST_API_VERSION_SYMBOL));
+  if (!built_for || *built_for != SCXTWIN_HOST_API_VERSION) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "policy object ", so_path, " was built for host API version ",
+        built_for ? absl::StrCat(*built_for) : std::string("(none)"), "; this simulator has ",
+        SCXTWIN_HOST_API_VERSION, ": rebuild it (sim/host/build_host_policy.sh)"));
+  }
+
   Collected got;
   scxtwin_registry_sink sink = {};
   sink.ctx = &got;
@@ -294,6 +303,19 @@ absl::StatusOr<int64_t> PolicyInstance::ReadScalar(absl::string_view name) const
     raw |= ~uint64_t{0} << bits;
   }
   return static_cast<int64_t>(raw);
+}
+
+absl::Status PolicyInstance::WriteScalar(absl::string_view name, int64_t value) {
+  absl::StatusOr<const Global*> g = FindGlobal(name);
+  if (!g.ok()) return g.status();
+  if ((*g)->section == SCXTWIN_SECTION_RODATA) {
+    return absl::InvalidArgumentError(absl::StrCat("global ", name, " is a knob: use SetKnob"));
+  }
+  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+    return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
+  }
+  std::memcpy((*g)->addr, &value, (*g)->size);  // little-endian: the low bytes
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<uint64_t>> PolicyInstance::SumPerCpuCounters(

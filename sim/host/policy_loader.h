@@ -74,6 +74,8 @@ class PolicyInstance {
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.
   absl::StatusOr<int64_t> ReadScalar(absl::string_view name) const;
+  // Writes a scalar .data/.bss global, as user space writes skel->bss->NAME (knobs: SetKnob).
+  absl::Status WriteScalar(absl::string_view name, int64_t value);
 
   // A SEC("syscall") program by name: what user space runs with bpf_prog_test_run. Call it
   // with the simulator's host API installed (its kfuncs run outside any callback).

@@ -74,6 +74,17 @@ TEST(PolicyLoaderTest, SetsKnobsWithinTheirTypes) {
   EXPECT_EQ(policy->SetKnob("nr_enqueued", "1").code(), absl::StatusCode::kNotFound);
 }
 
+TEST(PolicyLoaderTest, WritesPlainGlobalsButNotKnobs) {
+  auto policy = LoadProbe();
+  ASSERT_TRUE(policy->WriteScalar("nr_enqueued", 41).ok());
+  EXPECT_EQ(*policy->ReadScalar("nr_enqueued"), 41);
+  ASSERT_TRUE(policy->WriteScalar("last_timer_cpu", -7).ok());
+  EXPECT_EQ(*policy->ReadScalar("last_timer_cpu"), -7);
+  EXPECT_EQ(policy->WriteScalar("slice_ns", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(policy->WriteScalar("uei", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(policy->WriteScalar("nope", 1).code(), absl::StatusCode::kNotFound);
+}
+
 TEST(PolicyLoaderTest, EachLoadHasFreshGlobals) {
   auto first = LoadProbe();
   ASSERT_TRUE(first->SetKnob("slice_ns", "7").ok());
@@ -213,6 +224,9 @@ TEST(PolicyLoaderTest, BadObjectsAreRejectedByName) {
   auto not_elf = PolicyInstance::Load("sim/host/policy_loader_test.cc", {1});
   EXPECT_FALSE(not_elf.ok());
   EXPECT_NE(not_elf.status().message().find("policy_loader_test.cc"), std::string::npos);
+  auto stale = PolicyInstance::Load("sim/host/stale_probe_policy.so", {1});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(stale.status().message().find("rebuild"), std::string::npos) << stale.status();
   auto bad_cpus = PolicyInstance::Load(kProbe, {0});
   EXPECT_EQ(bad_cpus.status().code(), absl::StatusCode::kInvalidArgument);
   auto bad_ops = PolicyInstance::Load(kProbe, {1, "other_ops"});

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/core/json.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -16,7 +16,7 @@ std::string Ms(int64_t ns) { return absl::StrFormat("%.3f", static_cast<double>(
 std::string Pct(int64_t part, int64_t whole) {
   return absl::StrFormat("%.1f", whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
 }
-std::string J(const std::string& s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
+std::string J(const std::string& s) { return JsonString(s); }
 
 struct InstanceStats {
   std::string process;
@@ -51,19 +51,21 @@ std::string ExitKindName(int64_t kind) {
   }
 }
 
+const ExtExit kNoExit;
+const ExtCounters kNoCounters;
+
 }  // namespace
 
 void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit ex = run.ext != nullptr ? run.ext->exit_info() : ExtExit();
-  const int64_t callbacks = run.ext != nullptr ? run.ext->counters().callbacks : 0;
-  const int64_t kfuncs = run.ext != nullptr ? run.ext->counters().kfuncs : 0;
+  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
+  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
   os << absl::StrFormat("scxtwin sim: policy %s, workload %s (%s), topology %s (%d CPUs), seed %d\n",
                         PolicyName(run), run.spec->proto.name(), config.workload, run.topology.spec(),
                         run.topology.nr_cpus(), config.seed);
   if (!run.spec->params.empty()) os << "workload params: " << FormatParams(run.spec->params) << "\n";
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
-                        Ms(r.end_time), r.events, r.context_switches, callbacks, kfuncs);
+                        Ms(r.end_time), r.events, r.context_switches, cn.callbacks, cn.kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
                         !r.failure.empty() ? "run stopped: " + r.failure : r.stopped_by_duration ? "duration reached"
                         : r.hit_max_duration ? "max duration reached" : "all tasks exited",
@@ -132,9 +134,8 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
 
 void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit ex = run.ext != nullptr ? run.ext->exit_info() : ExtExit();
-  const int64_t callbacks = run.ext != nullptr ? run.ext->counters().callbacks : 0;
-  const int64_t kfuncs = run.ext != nullptr ? run.ext->counters().kfuncs : 0;
+  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
+  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
   os << "{";
   os << "\"policy\":" << J(PolicyName(run)) << ",\"workload\":" << J(run.spec->proto.name())
      << ",\"workload_file\":" << J(config.workload) << ",\"topology\":" << J(run.topology.spec())
@@ -145,7 +146,7 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
   }
   os << "}";
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events << ",\"context_switches\":" << r.context_switches
-     << ",\"callbacks\":" << callbacks << ",\"kfuncs\":" << kfuncs;
+     << ",\"callbacks\":" << cn.callbacks << ",\"kfuncs\":" << cn.kfuncs;
   os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")
      << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code

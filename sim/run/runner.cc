@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "sim/core/fifo_class.h"
+#include "sim/core/sched_tracer.h"
 #include "sim/fair/fair_knobs.h"
 #include "sim/trace/ftrace_text_writer.h"
 #include "sim/trace/perfetto_writer.h"
@@ -114,14 +116,16 @@ absl::Status FinishTraces(RunOutput* out) {
 namespace {
 
 // Applies --set pairs: "cost.NAME" to the machine costs, anything else to the fair class's
-// params (an eevdf run) or the policy's knobs.
+// params (an eevdf run) or the policy's knobs; with neither, the class is a knob-less built-in.
 absl::Status ApplySets(const std::vector<std::pair<std::string, std::string>>& sets, MachineCosts* costs,
                        fair::FairParams* fair_params, host::PolicyInstance* policy) {
   for (const auto& [key, value] : sets) {
     absl::string_view k = key;
     absl::Status s = absl::ConsumePrefix(&k, "cost.") ? costs->Set(k, value)
                      : fair_params != nullptr        ? fair::SetFairKnob(fair_params, key, value)
-                                                     : policy->SetKnob(key, value);
+                     : policy != nullptr
+                         ? policy->SetKnob(key, value)
+                         : absl::InvalidArgumentError("the built-in class 'fifo' has no knobs; expected cost.NAME=V");
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
   }
   return absl::OkStatus();
@@ -136,7 +140,7 @@ absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
     for (const std::string& kv : fair::DescribeFairKnobs(fair::FairParams())) {
       names.push_back(kv.substr(0, kv.find('=')));
     }
-  } else {
+  } else if (policy != kFifoPolicyName) {  // fifo has none
     auto path = ResolvePolicy(policy, policy_dirs);
     if (!path.ok()) return path.status();
     auto instance = host::PolicyInstance::Load(*path, host::LoadOptions());
@@ -153,6 +157,7 @@ absl::Status CheckSets(const RunConfig& config) {
     fair::FairParams params;
     return ApplySets(config.sets, &costs, &params, nullptr);
   }
+  if (config.policy == kFifoPolicyName) return ApplySets(config.sets, &costs, nullptr, nullptr);
   auto path = ResolvePolicy(config.policy, config.policy_dirs);
   if (!path.ok()) return path.status();
   auto instance = host::PolicyInstance::Load(*path, host::LoadOptions());
@@ -162,6 +167,7 @@ absl::Status CheckSets(const RunConfig& config) {
 
 std::string PolicyName(const RunOutput& run) {
   if (run.fair != nullptr) return kFairPolicyName;
+  if (run.builtin != nullptr) return run.builtin->name();
   return run.policy != nullptr ? run.policy->name() : "";
 }
 
@@ -173,68 +179,68 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto spec = LoadWorkloadFile(config.workload, config.params);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
-  if (config.policy == kFairPolicyName) {
-    // The fair class: no policy object; --set takes costs and the class's knobs.
-    fair::FairParams params;
-    if (auto s = ApplySets(config.sets, &out->costs, &params, nullptr); !s.ok()) return s;
-    out->fair = std::make_unique<fair::FairClass>(params);
-    if (auto s = OpenTraces(config, out.get()); !s.ok()) return s;
-    SimOptions so;
-    so.seed = config.seed;
-    so.duration = config.duration;
-    so.costs = out->costs;
-    so.trace = out->trace.get();
-    out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->fair.get(), so);
-    const auto start = std::chrono::steady_clock::now();
-    const double cpu_start = ThreadCpuSeconds();
-    if (auto s = out->sim->Run(); !s.ok()) return s;
-    out->cpu_seconds = ThreadCpuSeconds() - cpu_start;
-    out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (auto s = FinishTraces(out.get()); !s.ok()) return s;
-    return out;
+
+  // The scheduling class: one built into the simulator (the fair class, FIFO), or a sched_ext
+  // policy's host object hosted by the ext class. --set takes costs and the class's knobs.
+  fair::FairParams fair_params;
+  const bool is_fair = config.policy == kFairPolicyName;
+  const bool is_fifo = config.policy == kFifoPolicyName;
+  if (!is_fair && !is_fifo) {
+    auto path = ResolvePolicy(config.policy, config.policy_dirs);
+    if (!path.ok()) return path.status();
+    out->policy_path = *path;
+    host::LoadOptions lo;
+    lo.nr_cpus = out->topology.nr_cpus();
+    auto policy = host::PolicyInstance::Load(*path, lo);
+    if (!policy.ok()) return policy.status();
+    out->policy = *std::move(policy);
   }
-  auto path = ResolvePolicy(config.policy, config.policy_dirs);
-  if (!path.ok()) return path.status();
-  out->policy_path = *path;
-  host::LoadOptions lo;
-  lo.nr_cpus = out->topology.nr_cpus();
-  auto policy = host::PolicyInstance::Load(*path, lo);
-  if (!policy.ok()) return policy.status();
-  out->policy = *std::move(policy);
-  if (auto s = ApplySets(config.sets, &out->costs, nullptr, out->policy.get()); !s.ok()) return s;
-  ExtPolicyBinding b;
-  b.ops = out->policy->ops();
-  host::PolicyInstance* inst = out->policy.get();
-  b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
-  b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
-  ExtOptions eo;
-  eo.seed = config.seed;
-  eo.log = config.log;
-  out->ext = std::make_unique<ExtClass>(std::move(b), eo);
+  if (auto s = ApplySets(config.sets, &out->costs, is_fair ? &fair_params : nullptr, out->policy.get()); !s.ok()) {
+    return s;
+  }
+  SchedClass* cls = nullptr;
+  if (is_fair) {
+    out->fair = std::make_unique<fair::FairClass>(fair_params);
+    cls = out->fair.get();
+  } else if (is_fifo) {
+    out->builtin = std::make_unique<FifoClass>();
+    cls = out->builtin.get();
+  } else {
+    ExtPolicyBinding b;
+    b.ops = out->policy->ops();
+    host::PolicyInstance* inst = out->policy.get();
+    b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
+    b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
+    ExtOptions eo;
+    eo.seed = config.seed;
+    eo.log = config.log;
+    out->ext = std::make_unique<ExtClass>(std::move(b), eo);
+    cls = out->ext.get();
+  }
   if (auto s = OpenTraces(config, out.get()); !s.ok()) return s;
   SimOptions so;
   so.seed = config.seed;
   so.duration = config.duration;
   so.costs = out->costs;
-  so.trace = out->trace.get();
-  if (config.continue_after_ejection) {
+  if (out->trace != nullptr) {
+    out->tracer = std::make_unique<SchedTracer>(out->trace.get(), *out->spec);
+    so.observer = out->tracer.get();
+  }
+  if (config.continue_after_ejection && out->ext != nullptr) {
     // The kernel hands an ejected policy's tasks to its fair class: so does the run.
     out->fallback = std::make_unique<fair::FairClass>();
     so.fallback = out->fallback.get();
   }
-  out->sim = std::make_unique<Simulator>(out->topology, *out->spec, out->ext.get(), so);
-  auto thread_cpu = [] {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-  };
+  out->sim = std::make_unique<Simulator>(out->topology, *out->spec, cls, so);
   const auto start = std::chrono::steady_clock::now();
-  const double cpu_start = thread_cpu();
+  const double cpu_start = ThreadCpuSeconds();
   if (auto s = out->sim->Run(); !s.ok()) return s;
-  out->cpu_seconds = thread_cpu() - cpu_start;
+  out->cpu_seconds = ThreadCpuSeconds() - cpu_start;
   out->wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto s = FinishTraces(out.get()); !s.ok()) return s;
-  if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
+  if (out->policy != nullptr) {
+    if (auto stats = out->policy->SumPerCpuCounters("stats"); stats.ok()) out->stats = *std::move(stats);
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sim/core/sched_tracer.h"
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
 #include "sim/fair/fair_class.h"
@@ -49,10 +50,12 @@ struct RunOutput {
   std::unique_ptr<WorkloadSpec> spec;
   Topology topology;
   MachineCosts costs;
-  // A sched_ext policy run has `policy` and `ext`; an eevdf run has `fair` (and no policy).
+  // A sched_ext policy run has `policy` and `ext`; an eevdf run has `fair`; a fifo run
+  // `builtin` (neither has a policy).
   std::unique_ptr<host::PolicyInstance> policy;
   std::unique_ptr<ExtClass> ext;
   std::unique_ptr<fair::FairClass> fair;
+  std::unique_ptr<SchedClass> builtin;
   std::unique_ptr<SchedClass> fallback;
   std::unique_ptr<Simulator> sim;
   std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
@@ -62,6 +65,7 @@ struct RunOutput {
   // The trace writers of --perfetto / --ftrace (finished when the run ends).
   std::vector<std::unique_ptr<trace::SchedTraceWriter>> trace_writers;
   std::unique_ptr<trace::SchedTraceWriter> trace;  // fans out to trace_writers
+  std::unique_ptr<SchedTracer> tracer;              // the run's observer feeding `trace`
 };
 
 // Finds the host object of policy `name`: `<dir>/<name>_host.so` or `<dir>/<name>.so` in each
@@ -72,8 +76,10 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
 // policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
 std::vector<std::string> DefaultPolicyDirs(const char* argv0);
 
-// The name --policy takes for the fair class (EEVDF).
+// The names --policy takes for the classes built into the simulator: the fair class (EEVDF,
+// Linux's default, the baseline) and a plain FIFO (a test class).
 inline constexpr char kFairPolicyName[] = "eevdf";
+inline constexpr char kFifoPolicyName[] = "fifo";
 
 // The policy's name as reports print it.
 std::string PolicyName(const RunOutput& run);

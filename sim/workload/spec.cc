@@ -17,6 +17,8 @@ namespace scxtwin::sim {
 namespace {
 
 using workload::Dist;
+
+constexpr int kMaxSpecCpus = 1024;  // the largest machine the simulator builds
 using workload::Op;
 
 // Collects the parser's first error with its position.
@@ -212,7 +214,8 @@ class Compiler {
         if (g.nice() < -20 || g.nice() > 19) return Fail(gp + ".nice", absl::StrCat(g.nice(), " is outside -20..19"));
         cg.nice = g.nice();
         cg.affinity = g.affinity();
-        if (auto s = ParseCpuList(g.affinity(), 1 << 20, absl::StrCat(file_, ": ", gp, ".affinity")); !s.ok()) {
+        // Syntax only here (the machine is not known yet; the simulator checks the CPUs exist).
+        if (auto s = ParseCpuList(g.affinity(), kMaxSpecCpus, absl::StrCat(file_, ": ", gp, ".affinity")); !s.ok()) {
           return s.status();
         }
         switch (g.working_set()) {

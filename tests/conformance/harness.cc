@@ -41,6 +41,16 @@ bool Outcome::all_tasks_exited() const {
   return !simulator->tasks().empty();
 }
 
+int64_t Outcome::Callbacks(const std::string& cb) const {
+  EXPECT_NE(log, nullptr) << "run with capture_log";
+  if (!log) return -1;
+  const std::string needle = absl::StrCat("\"cb\":\"", cb, "\"");
+  const std::string text = log->str();
+  int64_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) {
   Outcome o;
   absl::StatusOr<std::string> so = BuiltObject(relpath);
@@ -63,6 +73,10 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   if (!ws.ok()) return o;
   o.spec = std::move(*ws);
 
+  for (const auto& [name, value] : spec.globals) {
+    absl::Status s = o.policy->WriteScalar(name, value);
+    EXPECT_TRUE(s.ok()) << s;
+  }
   o.policy->ops()->flags |= spec.extra_ops_flags;
   host::PolicyInstance* p = o.policy.get();
   sim::ExtPolicyBinding binding;
@@ -71,7 +85,16 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   binding.forget_task = [p](const task_struct* t) { p->ForgetTask(t); };
   sim::ExtOptions ext_options;
   ext_options.seed = spec.seed;
+  if (spec.capture_log) {
+    o.log = std::make_unique<std::ostringstream>();
+    ext_options.log = o.log.get();
+  }
   o.ext = std::make_unique<sim::ExtClass>(std::move(binding), ext_options);
+  for (const auto& [at, fn] : spec.user_calls) {
+    Outcome* self = &o;  // alive until Run() returns, when every call has run
+    std::function<void(Outcome&)> call = fn;
+    o.ext->CallFromUserSpace(at, [self, call] { call(*self); });
+  }
   sim::SimOptions sim_options;
   sim_options.seed = spec.seed;
   o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, o.ext.get(), sim_options);

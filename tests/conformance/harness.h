@@ -3,7 +3,9 @@
 #ifndef SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
 #define SCXTWIN_TESTS_CONFORMANCE_HARNESS_H_
 
+#include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +44,10 @@ struct Outcome {
   // A scalar global of the scheduler (its counters); -1 and a test failure if absent.
   int64_t Read(const char* global) const;
   bool all_tasks_exited() const;
+  // Lines of the captured log naming callback `cb` (e.g. "enqueue"); needs capture_log.
+  int64_t Callbacks(const std::string& cb) const;
+
+  std::unique_ptr<std::ostringstream> log;
 };
 
 struct RunSpec {
@@ -51,6 +57,13 @@ struct RunSpec {
   uint64_t seed = 1;
   // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
   uint64_t extra_ops_flags = 0;
+  // .data/.bss globals user space sets before attaching (skel->bss->NAME = value).
+  std::vector<std::pair<std::string, int64_t>> globals;
+  // Keep the run's JSON Lines log of callbacks and kfuncs (Outcome::log).
+  bool capture_log = false;
+  // What user space does while the scheduler is attached: each function runs at its simulated
+  // time outside any callback (ExtClass::CallFromUserSpace), e.g. a SEC("syscall") program.
+  std::vector<std::pair<int64_t, std::function<void(Outcome&)>>> user_calls;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

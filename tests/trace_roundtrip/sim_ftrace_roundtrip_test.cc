@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "sim/core/sched_tracer.h"
 #include "sim/core/simulator.h"
 #include "sim/fair/fair_class.h"
 #include "sim/trace/ftrace_text_writer.h"
@@ -48,7 +49,8 @@ TEST(SimFtraceRoundTrip, ImportedRunReplaysTheSame) {
   std::ostringstream text;
   sim::trace::FtraceTextWriter writer(&text, {.nanoseconds = true});
   sim::SimOptions opts = ZeroCost();
-  opts.trace = &writer;
+  sim::SchedTracer tracer(&writer, **spec);
+  opts.observer = &tracer;
   sim::fair::FairClass cls;
   sim::Simulator original(topo, **spec, &cls, opts);
   ASSERT_TRUE(original.Run().ok());

@@ -23,6 +23,13 @@ void free(void *ptr);
 
 static const struct scxtwin_host_api *api;
 
+/* The table layout this object was compiled against; the loader refuses a mismatch (tests
+ * build a stale object with -DSCXTWIN_BUILT_FOR_API_VERSION=N to check that). */
+#ifndef SCXTWIN_BUILT_FOR_API_VERSION
+#define SCXTWIN_BUILT_FOR_API_VERSION SCXTWIN_HOST_API_VERSION
+#endif
+SCXTWIN_EXPORT const u32 scxtwin_host_api_version = SCXTWIN_BUILT_FOR_API_VERSION;
+
 SCXTWIN_EXPORT void scxtwin_set_host_api(const struct scxtwin_host_api *host_api)
 {
 	api = host_api;

@@ -12,7 +12,10 @@
  *   - `sim` and every entry under "simulator" are the simulator's (sim/ext/);
  *   - `maps` and the entries under "maps" are the loader's (sim/host/), which owns map storage.
  * Entries the simulator leaves NULL make the kfunc report an error through `error` (as the
- * kernel would reject a program calling a kfunc it does not offer); `error` itself must be set.
+ * kernel would reject a program calling a kfunc it does not offer); `error` and `exit` must be
+ * set. A few have harmless defaults instead: the put_* and *_destroy releases, dump, printk,
+ * cpuperf_* (SCX_CPUPERF_ONE), nr_node_ids (1), cpu_node (0), task_set_slice/dsq_vtime (write
+ * the field).
  *
  * Conventions:
  *   - every function takes the owner's context first (`sim` or `maps`);
@@ -155,6 +158,8 @@ static inline int scxtwin_timer_fire(struct bpf_timer *timer)
 
 /* Exported by every policy object: the loader installs the table through it. */
 #define SCXTWIN_SET_HOST_API_SYMBOL "scxtwin_set_host_api"
+/* Exported by every policy object: the SCXTWIN_HOST_API_VERSION it was compiled with. */
+#define SCXTWIN_HOST_API_VERSION_SYMBOL "scxtwin_host_api_version"
 typedef void (*scxtwin_set_host_api_fn)(const struct scxtwin_host_api *api);
 
 #ifdef __cplusplus
