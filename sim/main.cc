@@ -156,12 +156,15 @@ int main(int argc, char** argv) {
 
   if (policies.size() > 1 || runs > 1) {
     // An experiment: per-run outputs would be N files; ask for them from a single run.
-    for (const char* flag : {"log", "perfetto", "ftrace"}) {
-      const std::string value = flag == std::string("log") ? absl::GetFlag(FLAGS_log)
-                                : flag == std::string("perfetto") ? absl::GetFlag(FLAGS_perfetto)
-                                                                  : absl::GetFlag(FLAGS_ftrace);
+    const std::pair<const char*, std::string> one_run_outputs[] = {
+        {"log", absl::GetFlag(FLAGS_log)},
+        {"perfetto", absl::GetFlag(FLAGS_perfetto)},
+        {"ftrace", absl::GetFlag(FLAGS_ftrace)},
+    };
+    for (const auto& [flag, value] : one_run_outputs) {
       if (!value.empty()) {
-        return Bad(absl::StrCat("--", flag, " records one run: use it with one policy and --runs=1 (e.g. --seed of a run)"));
+        return Bad(absl::StrCat("--", flag, " records one run: use it with one policy and --runs=1 "
+                                "(--seed=S with S from the experiment's JSON seeds)"));
       }
     }
     scxtwin::experiment::ExperimentConfig ec;
