@@ -50,6 +50,10 @@ Boot RunBoot(const ParamOverrides& params, const std::string& topology, bool fai
       b.vcpu_run_ns += t.m.run_ns;
       b.vcpu_wakeups_min = std::min(b.vcpu_wakeups_min, t.m.wakeups);
       b.vcpu_wakeups_max = std::max(b.vcpu_wakeups_max, t.m.wakeups);
+      // Nothing left over: every IPI acknowledged and collected, no answer kept pending.
+      for (size_t c = 0; c < t.pending.size(); ++c) EXPECT_EQ(t.pending[c], 0) << t.name << " channel " << c;
+      for (size_t c = 0; c < t.acks_expected.size(); ++c) EXPECT_EQ(t.acks_expected[c], 0) << t.name;
+      EXPECT_TRUE(t.acks_owed.empty()) << t.name;
     } else if (t.name.find("/main.") != std::string::npos) {
       b.main_wakeups = t.m.wakeups;
     }
@@ -66,10 +70,12 @@ TEST(MicrovmBootTest, FinishesForAnyShape) {
           const Boot b = RunBoot({{"vcpus", vcpus}, {"fs_reads", reads}, {"workers", workers}, {"rounds", "20"}}, "8", fair);
           EXPECT_GT(b.completed, 0);
           EXPECT_EQ(b.vcpus, std::stoi(vcpus));
-          // Every round a vCPU blocks 5 + fs_reads times and each block ends in a wake-up: no
-          // wait ever passes on a pending wake (the answers and IPIs only wake waiting vCPUs).
-          EXPECT_EQ(b.vcpu_wakeups_min, 20 * (5 + std::stoi(reads)));
-          EXPECT_EQ(b.vcpu_wakeups_max, 20 * (5 + std::stoi(reads)));
+          // Every round a vCPU blocks at least 4 + fs_reads times (2 I/O exits, 2 halts, its
+          // reads) and each block ends in a wake-up: no wait ever passes on a pending wake (the
+          // answers only wake waiting vCPUs). With other vCPUs there are more: halts
+          // interrupted by IPIs, and waits for acknowledgements; alone, exactly that many.
+          EXPECT_GE(b.vcpu_wakeups_min, 20 * (4 + std::stoi(reads)));
+          if (b.vcpus == 1) EXPECT_EQ(b.vcpu_wakeups_max, 20 * (4 + std::stoi(reads)));
           // The main loop serves 3 requests per vCPU round, some in one wake-up.
           EXPECT_LE(b.main_wakeups, 20 * 3 * std::stoi(vcpus));
           EXPECT_GT(b.main_wakeups, 0);
@@ -82,15 +88,18 @@ TEST(MicrovmBootTest, FinishesForAnyShape) {
 TEST(MicrovmBootTest, VcpuWorkScalesTheVcpusCpuTime) {
   const Boot full = RunBoot({{"vcpus", "4"}, {"vcpu_work", "1"}}, "16", true);
   const Boot half = RunBoot({{"vcpus", "4"}, {"vcpu_work", "0.5"}}, "16", true);
-  // The same draws, halved (each rounds to the ns).
-  EXPECT_NEAR(static_cast<double>(half.vcpu_run_ns) / full.vcpu_run_ns, 0.5, 0.001);
+  // The same program draws, halved; the IPI handlers (halved too) are as many as halted
+  // targets the IPIs find, which the scheduling decides: within a few percent.
+  EXPECT_NEAR(static_cast<double>(half.vcpu_run_ns) / full.vcpu_run_ns, 0.5, 0.02);
   EXPECT_LT(half.completed, full.completed);
 }
 
 TEST(MicrovmBootTest, RoundsSetTheBootLength) {
   const Boot a = RunBoot({{"rounds", "50"}}, "16", true);
   const Boot b = RunBoot({{"rounds", "100"}}, "16", true);
-  EXPECT_EQ(a.vcpu_wakeups_max * 2, b.vcpu_wakeups_max);
+  const double wakeups = static_cast<double>(b.vcpu_wakeups_max) / a.vcpu_wakeups_max;
+  EXPECT_GT(wakeups, 1.8);
+  EXPECT_LT(wakeups, 2.2);
   const double ratio = static_cast<double>(b.completed) / a.completed;
   EXPECT_GT(ratio, 1.6);
   EXPECT_LT(ratio, 2.4);

@@ -14,7 +14,7 @@ check() {  # check DESCRIPTION COMMAND...
 boot=workloads/microvm_boot.textpb
 
 "$sim" --policy=eevdf --workload=$boot --topology=8 --param vcpus=3 --param rounds=20 >"$tmp/a.txt"
-check "the report names the params" grep -q "^workload params: vcpus=3 rounds=20 vcpu_work=0.75 workers=2 fs_reads=1$" "$tmp/a.txt"
+check "the report names the params" grep -q "^workload params: vcpus=3 rounds=20 vcpu_work=0.95 workers=2 fs_reads=1$" "$tmp/a.txt"
 check "3 vCPU threads ran" test "$(grep -c '^microvm.0/vcpu\.' "$tmp/a.txt")" = 3
 "$sim" --policy=eevdf --workload=$boot --topology=8 --param vcpus=3,rounds=20 >"$tmp/b.txt"
 check "comma-separated params, same bytes" cmp -s "$tmp/a.txt" "$tmp/b.txt"

@@ -8,6 +8,13 @@
 #include "sim/workload/rng.h"
 
 namespace scxtwin::sim {
+namespace {
+
+// The burst a spinning wait stands on: longer than any run (a spin ends by EndSpin, not by
+// running out), short enough that no time computed from it overflows.
+constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
+
+}  // namespace
 
 uint32_t NiceToWeight(int nice) {
   // kernel/sched/core.c: sched_prio_to_weight[40].
@@ -131,6 +138,7 @@ void Simulator::Dispatch(const Event& e) {
     }
     case kSleepDone: {
       --blocked_tasks_;
+      tasks_[e.target].sleep_until = -1;
       MakeRunnable(e.target, WakeInfo{});
       break;
     }
@@ -211,7 +219,10 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.created_at = now();
   t.runnable_since = now();
   SeedStream(t.rng_state, opt_.seed, (static_cast<uint64_t>(instance) << 20) | group, index);
+  SeedStream(t.irq_rng_state, opt_.seed, (static_cast<uint64_t>(instance) << 20) | group | (uint64_t{1} << 63), index);
   t.next_rr.assign(proc.groups.size(), 0);
+  t.pending.assign(grp.channels.size(), 0);
+  t.acks_expected.assign(grp.channels.size(), 0);
   members_[instance][group].push_back(id);
   ++im.live_tasks;
   ++live_tasks_;
@@ -354,13 +365,37 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
   t.exec_start = now() + opt_.costs.context_switch_ns;
   c.curr = next;
   c.mark = now();
-  c.burst_done = queue_.Schedule(t.exec_start + std::max<SimDuration>(t.burst_left, 0), kBurstDone, cpu);
+  // A spinning task has no end to its burst: the last wake it waits for ends it (EndSpin).
+  if (!t.spinning) {
+    c.burst_done = queue_.Schedule(t.exec_start + std::max<SimDuration>(t.burst_left, 0), kBurstDone, cpu);
+  }
   ArmTick(cpu);
+  // On a CPU now: acknowledge the interrupts that came while it was not.
+  if (!t.acks_owed.empty()) {
+    for (size_t i = 0; i < t.acks_owed.size(); ++i) {
+      Deliver(t.acks_owed[i].first, t.acks_owed[i].second, next, cpu, false);
+    }
+    t.acks_owed.clear();
+  }
 }
 
 void Simulator::Advance(int cpu, TaskId id) {
   const CompiledGroup& grp = group_of(tasks_[id]);
   const std::vector<CompiledOp>& prog = grp.program;
+  if (tasks_[id].halt_until >= 0) {
+    // Woken from a halt only to take an interrupt: halt again until the timer it had.
+    Task& t = tasks_[id];
+    const SimTime until = t.halt_until;
+    t.halt_until = -1;
+    if (until > now()) {
+      t.burst_left = 0;
+      t.waiting = false;
+      Block(cpu, id);
+      t.sleep_until = until;
+      t.sleep_timer = queue_.Schedule(until, kSleepDone, id);
+      return;
+    }
+  }
   for (;;) {
     Task& t = tasks_[id];
     t.burst_left = 0;
@@ -385,27 +420,44 @@ void Simulator::Advance(int cpu, TaskId id) {
         const SimDuration d = SampleDist(*op.dist, t.rng_state);
         t.waiting = false;
         Block(cpu, id);
-        queue_.Schedule(now() + d, kSleepDone, id);
+        t.sleep_until = now() + d;
+        t.sleep_timer = queue_.Schedule(t.sleep_until, kSleepDone, id);
         return;
       }
       case CompiledOp::kWake: {
         ++t.cursor.pc;
         // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
         // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
-        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait;
+        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait &&
+                          !prog[t.cursor.pc].spin;
         WakeOp(id, cpu, op, sync);
         if (stop_) return;
         break;
       }
-      case CompiledOp::kWait:
+      case CompiledOp::kWait: {
         ++t.cursor.pc;
-        if (t.pending_wakes > 0) {
-          --t.pending_wakes;
-          break;
+        int64_t need = op.count;
+        if (op.acks) {
+          need = t.acks_expected[op.channel];
+          t.acks_expected[op.channel] = 0;
+        }
+        int64_t& pending = t.pending[op.channel];
+        const int64_t take = std::min(pending, need);
+        pending -= take;
+        need -= take;
+        if (need == 0) break;
+        t.wait_channel = op.channel;
+        t.wait_left = need;
+        if (op.spin) {
+          // Busy on the CPU until the last wake (no burst end; ticks and preemption go on).
+          t.spinning = true;
+          t.burst_left = kSpinBurst;
+          return;
         }
         t.waiting = true;
         Block(cpu, id);
         return;
+      }
       case CompiledOp::kFork:
         ++t.cursor.pc;
         for (int64_t i = 0; i < op.count; ++i) {
@@ -436,19 +488,68 @@ void Simulator::Advance(int cpu, TaskId id) {
   }
 }
 
+void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_cpu, bool sync) {
+  Task& t = tasks_[target];
+  if (t.state == TaskState::kExited) return;
+  if (t.wait_left > 0 && t.wait_channel == channel) {
+    if (--t.wait_left > 0) return;
+    if (t.spinning) {
+      EndSpin(target);
+    } else {
+      t.waiting = false;
+      --blocked_tasks_;
+      MakeRunnable(target, WakeInfo{waker_cpu, waker, sync});
+    }
+    return;
+  }
+  ++t.pending[channel];
+}
+
+void Simulator::EndSpin(TaskId id) {
+  Task& t = tasks_[id];
+  t.spinning = false;
+  if (t.state == TaskState::kRunning) {
+    Account(t.cpu);
+    t.burst_left = 0;
+    cpus_[t.cpu].burst_done = queue_.Schedule(std::max(now(), t.exec_start), kBurstDone, t.cpu);
+  } else {
+    t.burst_left = 0;  // preempted while spinning: goes on as soon as it runs again
+  }
+}
+
+void Simulator::Interrupt(TaskId target, TaskId sender, int sender_cpu, const CompiledOp& op) {
+  const int32_t ack = op.ack;
+  ++tasks_[sender].acks_expected[ack];
+  Task& t = tasks_[target];
+  if (t.state == TaskState::kExited || t.state == TaskState::kRunning) {
+    Deliver(sender, ack, target, t.state == TaskState::kRunning ? t.cpu : sender_cpu, false);
+    return;
+  }
+  t.acks_owed.emplace_back(sender, ack);
+  if (t.state == TaskState::kBlocked && !t.waiting) {
+    // Halted in a sleep: the interrupt wakes it; it halts again afterwards (Advance).
+    queue_.Cancel(t.sleep_timer);
+    t.halt_until = t.sleep_until;
+    t.sleep_until = -1;
+    t.burst_left = op.handler ? SampleDist(*op.handler, t.irq_rng_state) : 0;
+    --blocked_tasks_;
+    MakeRunnable(target, WakeInfo{sender_cpu, sender, false});
+  }
+}
+
 void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
   Task& w = tasks_[waker];
   const std::vector<TaskId>& members = members_[w.instance][op.group];
   if (members.empty()) return;
   auto wake_one = [&](TaskId target) {
-    Task& t = tasks_[target];
-    if (t.state == TaskState::kBlocked && t.waiting) {
-      t.waiting = false;
-      --blocked_tasks_;
-      MakeRunnable(target, WakeInfo{cpu, waker, sync});
-    } else if (t.state != TaskState::kExited) {
-      ++t.pending_wakes;
+    if (op.ack >= 0) {
+      Interrupt(target, waker, cpu, op);
+    } else {
+      Deliver(target, op.channel, waker, cpu, sync);
     }
+  };
+  auto waits_here = [&](const Task& t) {
+    return t.state == TaskState::kBlocked && t.waiting && t.wait_channel == op.channel;
   };
   switch (op.pick) {
     case workload::Target::INDEX:
@@ -460,9 +561,14 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
     case workload::Target::ALL:
       for (size_t i = 0; i < members.size() && !stop_; ++i) wake_one(members[i]);
       break;
+    case workload::Target::OTHERS:
+      for (size_t i = 0; i < members.size() && !stop_; ++i) {
+        if (members[i] != waker) wake_one(members[i]);
+      }
+      break;
     case workload::Target::WAITING_ONLY:
       for (TaskId m : members) {
-        if (tasks_[m].state == TaskState::kBlocked && tasks_[m].waiting) {
+        if (waits_here(tasks_[m])) {
           wake_one(m);
           break;
         }
@@ -470,8 +576,7 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
       break;
     case workload::Target::WAITING: {
       for (TaskId m : members) {
-        const Task& t = tasks_[m];
-        if (t.state == TaskState::kBlocked && t.waiting) {
+        if (waits_here(tasks_[m])) {
           wake_one(m);
           return;
         }

@@ -139,6 +139,13 @@ class Simulator final : public SchedContext {
   void Block(int cpu, TaskId t);
   void Exit(int cpu, TaskId t);
   void WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync);
+  // One wake of `target`'s channel: ends a wait collecting it when it is the last one needed,
+  // else stays pending.
+  void Deliver(TaskId target, int32_t channel, TaskId waker, int waker_cpu, bool sync);
+  // An interrupt from `sender` that `target` acknowledges on the sender's channel `ack` once it
+  // is on a CPU (see workload.proto, Target.ack).
+  void Interrupt(TaskId target, TaskId sender, int sender_cpu, const CompiledOp& op);
+  void EndSpin(TaskId t);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
   absl::Status CheckTasks() const;

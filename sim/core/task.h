@@ -12,9 +12,11 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/cpuset.h"
+#include "sim/engine/event_queue.h"
 #include "sim/engine/time.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
@@ -68,11 +70,26 @@ struct Task {
   SimTime exec_start = 0;      // when its work began on the current CPU (after switch costs)
   SimDuration sum_exec = 0;    // CPU time consumed so far (updated at ticks and switches)
   SimDuration burst_left = 0;  // CPU work left in the current `run` op
-  int64_t pending_wakes = 0;
+  // Wakes per channel of the task's group ([0] = the default channel) that arrived while no
+  // wait of the task was collecting them; a later wait on that channel consumes them.
+  std::vector<int64_t> pending;
   bool waiting = false;        // blocked in `wait` (vs. sleeping on a timer)
+  bool spinning = false;       // in a spinning wait: running (or preempted) until its wakes come
+  int32_t wait_channel = 0;    // the channel a blocked or spinning wait collects
+  int64_t wait_left = 0;       // wakes it still needs (0: not waiting)
+  // Interrupts sent with an ack channel, per channel, not yet collected by `wait_on { acks }`.
+  std::vector<int64_t> acks_expected;
+  // Acknowledgements this task owes (sender, sender's channel): sent when it is next on a CPU.
+  std::vector<std::pair<TaskId, int32_t>> acks_owed;
+  SimTime sleep_until = -1;    // the timer of the current `sleep`
+  EventHandle sleep_timer;
+  SimTime halt_until = -1;     // woken from a sleep by an interrupt: halt again until then
   SimTime exited_at = -1;
   ProgramCursor cursor;
   uint64_t rng_state[4] = {0, 0, 0, 0};  // the task's own random stream (see rng.h)
+  // A second stream for interrupt handlers: how many a task takes depends on the scheduling, so
+  // drawing them from rng_state would give each policy different program draws for one seed.
+  uint64_t irq_rng_state[4] = {0, 0, 0, 0};
   std::vector<int32_t> next_rr;  // round-robin position per target group (`NEXT`)
 
   TaskMetrics m;

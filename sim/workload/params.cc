@@ -152,6 +152,14 @@ class Resolver {
         op->mutable_fork()->set_count(static_cast<int32_t>(*n));
         op->mutable_fork()->clear_count_param();
         drop = *n == 0;
+      } else if (op->has_wake() && op->wake().has_handler()) {
+        if (auto s = ScaleDist(op->mutable_wake()->mutable_handler(), p + ".wake.handler"); !s.ok()) return s;
+      } else if (op->has_wait_on() && op->wait_on().has_count_param()) {
+        auto n = Count(op->wait_on().count_param(), p + ".wait_on.count_param", 0, std::numeric_limits<int32_t>::max());
+        if (!n.ok()) return n.status();
+        op->mutable_wait_on()->set_count(*n);
+        op->mutable_wait_on()->clear_count_param();
+        drop = *n == 0;
       } else if (op->has_loop()) {
         if (op->loop().has_count_param()) {
           auto n = Count(op->loop().count_param(), p + ".loop.count_param", 0, std::numeric_limits<int64_t>::max() / 2);

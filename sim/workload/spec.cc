@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -76,15 +77,30 @@ class Compiler {
   // Whether ops (recursively) can let time pass: run, sleep or wait.
   static bool AdvancesTime(const google::protobuf::RepeatedPtrField<Op>& ops) {
     for (const Op& op : ops) {
-      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait) return true;
+      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait || op.has_wait_on()) return true;
       if (op.has_loop() && AdvancesTime(op.loop().body())) return true;
     }
     return false;
   }
 
+  // The index of `name` among a group's channels ("" = 0, the default), or an error at `path`.
+  absl::StatusOr<int32_t> ChannelIndex(const std::vector<std::string>& channels, const std::string& name,
+                                       const std::string& path, const std::string& group) {
+    for (size_t i = 0; i < channels.size(); ++i) {
+      if (channels[i] == name) return static_cast<int32_t>(i);
+    }
+    std::string declared;
+    for (size_t i = 1; i < channels.size(); ++i) absl::StrAppend(&declared, i > 1 ? ", " : "", channels[i]);
+    return Fail(path, absl::StrCat("channel '", name, "' is not declared by group '", group, "'; expected ",
+                                   declared.empty() ? "the default channel (\"\") or a `channel:` of the group"
+                                                    : absl::StrCat("\"\" or one of its channels: ", declared)));
+  }
+
   absl::Status CompileOps(const google::protobuf::RepeatedPtrField<Op>& ops, const std::string& path,
                           const workload::Process& proc,
                           const absl::flat_hash_map<std::string, int>& groups,
+                          const std::vector<std::vector<std::string>>& channels, int self,
+                          std::vector<absl::flat_hash_set<int32_t>>* waited,
                           std::vector<CompiledOp>* out) {
     for (int i = 0; i < ops.size(); ++i) {
       const Op& op = ops[i];
@@ -119,12 +135,53 @@ class Compiler {
           c.group = it->second;
           c.pick = op.wake().pick();
           c.index = op.wake().index();
+          if (!op.wake().ack().empty()) {
+            if (!op.wake().channel().empty()) {
+              return Fail(p + ".wake", "sets both channel and ack; expected a wake on a channel or an interrupt acknowledged on `ack`, not both");
+            }
+            if (c.pick == workload::Target::WAITING || c.pick == workload::Target::WAITING_ONLY) {
+              return Fail(p + ".wake.pick", absl::StrCat(workload::Target::Pick_Name(c.pick),
+                                                         " with ack; an interrupt addresses CPUs, not waiters: expected INDEX, SAME, ALL, OTHERS or NEXT"));
+            }
+            auto a = ChannelIndex(channels[self], op.wake().ack(), p + ".wake.ack", proc.group(self).name());
+            if (!a.ok()) return a.status();
+            c.ack = *a;
+            if (op.wake().has_handler()) {
+              if (auto s = CheckDist(op.wake().handler(), p + ".wake.handler"); !s.ok()) return s;
+              c.handler = &op.wake().handler();
+            }
+          } else {
+            if (op.wake().has_handler()) {
+              return Fail(p + ".wake.handler", "is set on a wake without ack; expected it only on an interrupt (`ack: ...`)");
+            }
+            auto ch = ChannelIndex(channels[it->second], op.wake().channel(), p + ".wake.channel", g.name());
+            if (!ch.ok()) return ch.status();
+            c.channel = *ch;
+          }
           break;
         }
         case Op::kWait:
           if (!op.wait()) return Fail(p + ".wait", "is false; expected `wait: true`");
           c.kind = CompiledOp::kWait;
+          c.count = 1;
+          (*waited)[self].insert(0);
           break;
+        case Op::kWaitOn: {
+          const workload::WaitOn& w = op.wait_on();
+          auto ch = ChannelIndex(channels[self], w.channel(), p + ".wait_on.channel", proc.group(self).name());
+          if (!ch.ok()) return ch.status();
+          if (w.count() < 0) return Fail(p + ".wait_on.count", absl::StrCat(w.count(), " is negative; expected >= 0 (0 means 1)"));
+          if (w.acks() && w.count() != 0) {
+            return Fail(p + ".wait_on.count", "is set with acks: true; expected one of them (acks counts the interrupts sent)");
+          }
+          c.kind = CompiledOp::kWait;
+          c.channel = *ch;
+          c.count = w.count() == 0 ? 1 : w.count();
+          c.acks = w.acks();
+          c.spin = w.spin();
+          (*waited)[self].insert(c.channel);
+          break;
+        }
         case Op::kFork: {
           auto it = groups.find(op.fork().group());
           if (it == groups.end() || !proc.group(it->second).on_fork()) {
@@ -152,7 +209,10 @@ class Compiler {
           c.kind = CompiledOp::kLoopBegin;
           c.count = op.loop().count();
           out->push_back(c);
-          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, out); !s.ok()) return s;
+          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, channels, self, waited, out);
+              !s.ok()) {
+            return s;
+          }
           CompiledOp end{};
           end.kind = CompiledOp::kLoopEnd;
           end.jump = static_cast<int32_t>(begin + 1);
@@ -161,7 +221,7 @@ class Compiler {
           continue;
         }
         case Op::OP_NOT_SET:
-          return Fail(p, "no op set; expected one of run, sleep, wake, wait, fork, exit, loop");
+          return Fail(p, "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop");
       }
       out->push_back(c);
     }
@@ -203,6 +263,21 @@ class Compiler {
                                                  "'; expected unique group names"));
         }
       }
+      // Channels first: a wake may name a channel of a group declared later.
+      std::vector<std::vector<std::string>> channels(proc.group_size());
+      for (int gi = 0; gi < proc.group_size(); ++gi) {
+        channels[gi].push_back("");
+        for (int ci = 0; ci < proc.group(gi).channel_size(); ++ci) {
+          const std::string& name = proc.group(gi).channel(ci);
+          const std::string cp = absl::StrCat(pp, ".group[", gi, "].channel[", ci, "]");
+          if (name.empty()) return Fail(cp, "is empty; expected a name (the default channel needs no declaration)");
+          for (const std::string& seen : channels[gi]) {
+            if (seen == name) return Fail(cp, absl::StrCat("'", name, "' is declared twice; expected unique channel names"));
+          }
+          channels[gi].push_back(name);
+        }
+      }
+      std::vector<absl::flat_hash_set<int32_t>> waited(proc.group_size());
       bool any_start = false;
       for (int gi = 0; gi < proc.group_size(); ++gi) {
         const auto& g = proc.group(gi);
@@ -231,8 +306,22 @@ class Compiler {
         cg.on_fork = g.on_fork();
         if (!cg.on_fork) any_start = true;
         if (g.program_size() == 0) return Fail(gp + ".program", "is empty; expected at least one op");
-        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, &cg.program); !s.ok()) return s;
+        cg.channels = channels[gi];
+        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, channels, gi, &waited, &cg.program);
+            !s.ok()) {
+          return s;
+        }
         cp.groups.push_back(std::move(cg));
+      }
+      // A declared channel nobody waits on would only pile up wakes: a spec error.
+      for (int gi = 0; gi < proc.group_size(); ++gi) {
+        for (size_t ci = 1; ci < channels[gi].size(); ++ci) {
+          if (!waited[gi].contains(static_cast<int32_t>(ci))) {
+            return Fail(absl::StrCat(pp, ".group[", gi, "].channel[", ci - 1, "]"),
+                        absl::StrCat("'", channels[gi][ci], "' is never waited on by group '", proc.group(gi).name(),
+                                     "'; expected a `wait_on { channel: \"", channels[gi][ci], "\" }` in its program"));
+          }
+        }
       }
       if (!any_start) return Fail(pp + ".group", "every group is on_fork; expected one that starts with the process");
       spec->processes.push_back(std::move(cp));

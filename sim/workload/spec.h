@@ -29,6 +29,14 @@ struct CompiledOp {
   int32_t index = 0;                      // kWake INDEX
   int64_t count = 0;                      // kFork tasks; kLoopBegin iterations (0 = forever)
   int32_t jump = -1;
+  // kWake: the target's channel (0 = default), or with ack >= 0 an interrupt whose targets
+  // acknowledge on the waker's channel `ack`. kWait: the channel, the wakes to collect (count;
+  // with acks, what the task's interrupts addressed) and whether it spins.
+  int32_t channel = 0;
+  int32_t ack = -1;
+  const workload::Dist* handler = nullptr;  // kWake with ack: a halted target's CPU time for it
+  bool acks = false;
+  bool spin = false;
 };
 
 struct CompiledGroup {
@@ -39,6 +47,7 @@ struct CompiledGroup {
   WorkingSet working_set = WorkingSet::kSmall;
   const workload::Dist* start = nullptr;  // nullptr: start at arrival
   bool on_fork = false;
+  std::vector<std::string> channels;  // [0] = "" (the default channel), then as declared
   std::vector<CompiledOp> program;
 };
 

@@ -41,6 +41,42 @@ TEST(SpecTest, CompilesLoopsIntoJumps) {
   EXPECT_EQ(prog[4].jump, 1);
 }
 
+TEST(SpecTest, CompilesChannelsWaitsAndInterrupts) {
+  constexpr char kText[] = R"pb(
+    process {
+      name: "vm"
+      group {
+        name: "vcpu" count: 3 channel: "ack" channel: "sync"
+        program { wake { group: "vcpu" pick: OTHERS ack: "ack" } }
+        program { wait_on { channel: "ack" acks: true spin: true } }
+        program { wake { group: "vcpu" pick: ALL channel: "sync" } }
+        program { wait_on { channel: "sync" count: 3 } }
+        program { wait: true }
+      }
+    })pb";
+  auto spec = ParseWorkload(kText, "ch.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const CompiledGroup& g = (*spec)->processes[0].groups[0];
+  EXPECT_EQ(g.channels, (std::vector<std::string>{"", "ack", "sync"}));
+  const auto& prog = g.program;
+  ASSERT_EQ(prog.size(), 5u);
+  EXPECT_EQ(prog[0].kind, CompiledOp::kWake);
+  EXPECT_EQ(prog[0].ack, 1);
+  EXPECT_EQ(prog[0].pick, workload::Target::OTHERS);
+  EXPECT_EQ(prog[1].kind, CompiledOp::kWait);
+  EXPECT_EQ(prog[1].channel, 1);
+  EXPECT_TRUE(prog[1].acks);
+  EXPECT_TRUE(prog[1].spin);
+  EXPECT_EQ(prog[2].ack, -1);
+  EXPECT_EQ(prog[2].channel, 2);
+  EXPECT_EQ(prog[3].channel, 2);
+  EXPECT_EQ(prog[3].count, 3);
+  EXPECT_FALSE(prog[3].spin);
+  EXPECT_EQ(prog[4].kind, CompiledOp::kWait);  // `wait: true`: the default channel, one wake
+  EXPECT_EQ(prog[4].channel, 0);
+  EXPECT_EQ(prog[4].count, 1);
+}
+
 struct BadCase {
   const char* text;
   const char* want;  // substring of the error
@@ -68,6 +104,27 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
        "wake.index: 2 is outside group 'g' of 2 tasks"},
       {R"pb(process { name: "p" group { name: "g" on_fork: true program { exit: true } } })pb",
        "every group is on_fork"},
+      // Channels.
+      {R"pb(process { name: "p" group { name: "g" program { wake { group: "g" channel: "ipi" } } } })pb",
+       "program[0].wake.channel: channel 'ipi' is not declared by group 'g'; expected the default channel"},
+      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wait_on { channel: "ipi" } } } })pb",
+       "program[0].wait_on.channel: channel 'ipi' is not declared by group 'g'; expected \"\" or one of its channels: ack"},
+      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wake { group: "g" ack: "ipi" } } program { wait_on { channel: "ack" acks: true } } } })pb",
+       "program[0].wake.ack: channel 'ipi' is not declared by group 'g'"},
+      {R"pb(process { name: "p" group { name: "g" channel: "ack" channel: "ack" program { wait_on { channel: "ack" } } } })pb",
+       "group[0].channel[1]: 'ack' is declared twice"},
+      {R"pb(process { name: "p" group { name: "g" channel: "" program { exit: true } } })pb",
+       "group[0].channel[0]: is empty"},
+      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wake { group: "g" channel: "ack" } } } })pb",
+       "group[0].channel[0]: 'ack' is never waited on by group 'g'"},
+      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wake { group: "g" channel: "a" ack: "a" } } program { wait_on { channel: "a" } } } })pb",
+       "program[0].wake: sets both channel and ack"},
+      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wake { group: "g" pick: WAITING_ONLY ack: "a" } } program { wait_on { channel: "a" acks: true } } } })pb",
+       "program[0].wake.pick: WAITING_ONLY with ack"},
+      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wait_on { channel: "a" count: 2 acks: true } } } })pb",
+       "program[0].wait_on.count: is set with acks: true"},
+      {R"pb(process { name: "p" group { name: "g" program { wait_on { count: -1 } } } })pb",
+       "program[0].wait_on.count: -1 is negative"},
   };
   for (const BadCase& c : cases) {
     auto spec = ParseWorkload(c.text, "bad.textpb");
