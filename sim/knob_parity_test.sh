@@ -18,6 +18,16 @@ for policy in homing vtime; do
   if [[ -n $load_list && $load_list == "$sim_list" ]]; then ok "$policy: --list identical"
   else bad "$policy: --list differs:"$'\n'"load: $load_list"$'\n'"sim:  $sim_list"; fi
 
+  # The simulator's report names the counters as the loader's stats line does, in table order.
+  counters=$(printf '%s\n' "$load_list" | sed -n '/^  counters:/,$ s/^    \([a-z_]*\): .*/\1/p' | tr '\n' ' ')
+  sim_counters=$("$sim" --policy="$policy" --workload=$w --duration=5ms | sed -n 's/^policy stats: //p' | sed 's/=[0-9]*//g')
+  if [[ -n $counters && "$sim_counters " == "$counters" ]]; then ok "$policy: report names the counters"
+  else bad "$policy: report counters '$sim_counters' vs load --list '$counters'"; fi
+  json_counters=$("$sim" --policy="$policy" --workload=$w --duration=5ms --format=json |
+    python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["counters"]) + " ")')
+  if [[ $json_counters == "$counters" ]]; then ok "$policy: JSON counters by name"
+  else bad "$policy: JSON counters '$json_counters' vs '$counters'"; fi
+
   # Every knob of the table: min-1 (when min > 0), max+1, a non-number and the bounds.
   knobs=$(printf '%s\n' "$load_list" | sed -n 's/^    \([a-z_]*\) (default [0-9]*, \([0-9]*\)\.\.\([0-9]*\)).*/\1 \2 \3/p')
   [[ -n $knobs ]] || bad "$policy: no knobs parsed from load --list"
