@@ -17,6 +17,7 @@
 #include "kernel/exit_report.h"
 #include "kernel/loader.h"
 #include "kernel/policy_registry.h"
+#include "policy/knob_table.h"
 
 ABSL_FLAG(std::string, policy, "", "the policy to load, by name (see --list)");
 ABSL_FLAG(std::vector<std::string>, set, {},
@@ -78,15 +79,7 @@ void UnderscoreFlagNames(std::vector<std::string>& storage, std::vector<char*>& 
 
 void ListPolicies(const std::vector<const scxtwin::KernelPolicy*>& policies) {
   for (const scxtwin::KernelPolicy* p : policies) {
-    std::cout << p->name << "\n  knobs:\n";
-    for (const scxtwin::KnobSpec& k : p->knobs) {
-      std::cout << "    " << k.name << " (default " << k.default_value << ", " << k.min << ".."
-                << k.max << "): " << k.help << "\n";
-    }
-    std::cout << "  counters:\n";
-    for (const scxtwin::StatSpec& s : p->stats) {
-      std::cout << "    " << s.name << ": " << s.help << "\n";
-    }
+    std::cout << scxtwin::DescribePolicyTables(p->name, p->knobs, p->stats);
   }
 }
 

@@ -18,11 +18,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "kernel/exit_report.h"
-#include "kernel/knobs.h"
 #include "kernel/sched_ext_sysfs.h"
 #include "kernel/stats.h"
 #include "kernel/verifier_log.h"
 #include "policy/include/scxtwin/exit_info.h"
+#include "policy/knob_table.h"
 
 namespace scxtwin {
 namespace {
@@ -240,7 +240,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   }
 
   out_ << "load: " << policy_.name << " attached ("
-       << FormatKnobs(policy_, [&](size_t i) { return policy_.get_knob(skel, i); }) << ")"
+       << FormatKnobs(policy_.knobs, [&](size_t i) { return policy_.get_knob(skel, i); }) << ")"
        << std::endl;
 
   const absl::Time start = absl::Now();
@@ -292,7 +292,7 @@ int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOpti
     return kExitUsage;
   }
   absl::StatusOr<std::vector<KnobAssignment>> knobs =
-      ParseKnobAssignments(*policy, options.knob_assignments);
+      ParseKnobAssignments(policy->name, policy->knobs, options.knob_assignments);
   if (!knobs.ok()) {
     err << "load: " << knobs.status().message() << std::endl;
     return kExitUsage;

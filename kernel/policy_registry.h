@@ -10,25 +10,13 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "policy/knob_table.h"  // KnobSpec, StatSpec
 
 struct bpf_object;
 struct bpf_map;
 struct scxtwin_exit_info;
 
 namespace scxtwin {
-
-struct KnobSpec {
-  std::string name;  // with its unit: slice_max_us
-  uint64_t default_value;
-  uint64_t min;
-  uint64_t max;
-  std::string help;
-};
-
-struct StatSpec {
-  std::string name;
-  std::string help;
-};
 
 // A policy's skeleton, opened but maybe not loaded; `skel` is the `struct NAME *`.
 struct KernelPolicy {

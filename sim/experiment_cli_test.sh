@@ -111,8 +111,10 @@ expect_error "prefix that is not a chosen policy" "--set homing.go_home=0: 'homi
   --policy=eevdf,vtime --workload=$w --runs=2 --set homing.go_home=0
 expect_error "policy lacks the prefixed knob" "--set vtime.go_home=0: policy vtime has no knob 'go_home'" \
   --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.go_home=0
-expect_error "bad knob value" "--set slice_max_us=abc: " \
+expect_error "bad knob value" "--set 'slice_max_us=abc': expected a whole number in [100, 1000000] for slice_max_us" \
   --policy=eevdf,homing --workload=$w --runs=2 --set homing.slice_max_us=abc
+expect_error "knob out of its range" "--set 'slice_us=99': expected a whole number in [100, 1000000] for slice_us" \
+  --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.slice_us=99
 expect_error "unknown policy in the list" "unknown policy 'nosuch'" \
   --policy=eevdf,nosuch --workload=$w --runs=2
 expect_error "policy listed twice" "--policy: 'eevdf' is listed twice" \

@@ -6,9 +6,12 @@
 //   bazel run //sim -- --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...]
 //                      [--seed N] [--duration D] [--format=table|json] [--log=FILE]
 //                      [--perfetto=FILE] [--ftrace=FILE]
+//   bazel run //sim -- [--policy=NAME[,NAME...]] --list
 //   bazel run //sim -- --policy=eevdf,homing,vtime --workload=FILE --runs=30 [--jobs=J]
 //                      [--metric=boot|makespan|work] [--process=NAME] [--set [POLICY.]K=V ...]
 //
+// --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
+// (all the policies it can find without --policy), and exits.
 // --set may repeat; K is a policy knob, POLICY.K a knob of that policy only, or cost.NAME for a
 // machine cost (see costs.h). An unprefixed knob reaches every chosen policy that has it.
 // --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
@@ -56,6 +59,8 @@ ABSL_FLAG(int, jobs, 0, "experiment: runs at a time, each in its own process (0:
 ABSL_FLAG(std::string, metric, "boot",
           "experiment: what each run contributes: boot (mean instance completion time), makespan, "
           "or work (useful CPU time per second, for steady loads)");
+ABSL_FLAG(bool, list, false,
+          "list the policies (--policy's, or all found) with their knobs and counters, then exit");
 ABSL_FLAG(std::string, process, "", "experiment, --metric=boot: measure only this process's instances");
 
 namespace {
@@ -116,10 +121,24 @@ int main(int argc, char** argv) {
   scxtwin::sim::RunConfig config;
   std::vector<std::string> policies =
       absl::StrSplit(absl::GetFlag(FLAGS_policy), ',', absl::SkipEmpty());
-  if (policies.empty()) return Bad("--policy is required (a policy name or a host .so path, or several, comma-separated)");
   for (std::string& p : policies) {
     if (absl::StrContains(p, '/')) p = UserPath(p);
   }
+  if (!absl::GetFlag(FLAGS_policy_dir).empty()) config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
+  for (std::string& dir : scxtwin::sim::DefaultPolicyDirs(argv[0])) config.policy_dirs.push_back(std::move(dir));
+  if (absl::GetFlag(FLAGS_list)) {
+    if (policies.empty()) {
+      policies = {scxtwin::sim::kFairPolicyName, scxtwin::sim::kFifoPolicyName};
+      for (std::string& p : scxtwin::sim::KnownPolicies(config.policy_dirs)) policies.push_back(std::move(p));
+    }
+    for (const std::string& p : policies) {
+      auto text = scxtwin::sim::DescribePolicy(p, config.policy_dirs);
+      if (!text.ok()) return Bad(std::string(text.status().message()));
+      std::cout << *text;
+    }
+    return 0;
+  }
+  if (policies.empty()) return Bad("--policy is required (a policy name or a host .so path, or several, comma-separated)");
   config.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
@@ -143,8 +162,6 @@ int main(int argc, char** argv) {
       config.params.push_back(std::move(p));
     }
   }
-  if (!absl::GetFlag(FLAGS_policy_dir).empty()) config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
-  for (std::string& dir : scxtwin::sim::DefaultPolicyDirs(argv[0])) config.policy_dirs.push_back(std::move(dir));
 
   const int runs = absl::GetFlag(FLAGS_runs);
   if (runs < 1) return Bad(absl::StrCat("--runs=", runs, ": expected at least 1"));

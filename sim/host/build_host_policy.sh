@@ -11,7 +11,8 @@
 # runs a kernel-tree scheduler in the simulator.
 #
 # Steps: compile the source once to list the objects it puts in the BPF sections (.maps,
-# .struct_ops[.link], .data*, .bss*, .rodata*) and its SEC("syscall") programs; generate a registry translation unit that
+# .struct_ops[.link], .data*, .bss*, .rodata*), its SEC("syscall") programs and (project policies)
+# its knob/counter table rows; generate a registry translation unit that
 # #includes the source and reports each object (name, address, size, map parameters) through
 # scxtwin_registry(); link it with the kfunc/helper definitions (HOST_KFUNCS_C). Only
 # scxtwin_registry, scxtwin_set_host_api and scxtwin_host_api_version are exported; the object
@@ -77,6 +78,9 @@ fi
   $0 ~ / O / {
     name = $NF; sec = ""
     for (i = 1; i < NF; i++) if ($i == "O") { sec = $(i + 1); break }
+    # a project policy'"'"'s knob / counter table rows (SCXTWIN_KNOB_DESCRIBE in host_registry.h)
+    if (name ~ /^__scxtwin_knob_/) { print "knob", name; next }
+    if (name ~ /^__scxtwin_stat_/) { print "stat", name; next }
     # (names with dots are function-local statics; the others come from the compiler, e.g. ASan)
     if (name ~ /[.]/ || name ~ /^___/ || name ~ /^__(odr_asan|asan|unnamed_)/) next
     if (sec == ".maps") print "map", name
@@ -98,6 +102,8 @@ fi
       map) echo "  SCXTWIN_REGISTER_MAP(sink, $name);" ;;
       ops) echo "  SCXTWIN_REGISTER_OPS(sink, $name);" ;;
       prog) echo "  SCXTWIN_REGISTER_PROG(sink, $name);" ;;
+      knob) echo "  SCXTWIN_REGISTER_KNOB_SPEC(sink, $name);" ;;
+      stat) echo "  SCXTWIN_REGISTER_STAT_SPEC(sink, $name);" ;;
       global) echo "  SCXTWIN_REGISTER_GLOBAL(sink, $name, $section);" ;;
     esac
   done < "$tmp/objects"

@@ -54,6 +54,8 @@ struct Collected {
   std::vector<std::pair<std::string, sched_ext_ops*>> ops;
   std::vector<Global> globals;
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs;
+  std::vector<std::pair<uint32_t, KnobSpec>> knob_rows;  // (order, row)
+  std::vector<std::pair<uint32_t, StatSpec>> stat_rows;  // (index in `stats`, row)
 };
 
 // Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
@@ -156,6 +158,13 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   sink.prog = [](void* ctx, const char* name, scxtwin_syscall_prog_fn prog) {
     static_cast<Collected*>(ctx)->programs.emplace_back(name, prog);
   };
+  sink.knob = [](void* ctx, const scxtwin_knob_spec_def* def) {
+    static_cast<Collected*>(ctx)->knob_rows.emplace_back(
+        def->order, KnobSpec{def->name, def->default_value, def->min, def->max, def->help});
+  };
+  sink.stat = [](void* ctx, const scxtwin_stat_spec_def* def) {
+    static_cast<Collected*>(ctx)->stat_rows.emplace_back(def->index, StatSpec{def->name, def->help});
+  };
   registry(&sink);
 
   // The scheduler.
@@ -199,6 +208,29 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   std::sort(got.globals.begin(), got.globals.end(),
             [](const Global& a, const Global& b) { return a.name < b.name; });
   self->globals_ = std::move(got.globals);
+
+  // The knob and counter tables, in their X-macro order. Every knob row must name a __u64 knob:
+  // the row and the variable come from one KNOB(...) line, so a mismatch is a broken build.
+  std::sort(got.knob_rows.begin(), got.knob_rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [order, row] : got.knob_rows) {
+    const Global* knob = self->FindKnob(row.name);
+    if (knob == nullptr || knob->size != 8 || knob->scalar != SCXTWIN_SCALAR_UNSIGNED) {
+      return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path, ": knob table row '",
+                                                     row.name, "' names no const volatile __u64 knob"));
+    }
+    self->knob_table_.push_back(std::move(row));
+  }
+  std::sort(got.stat_rows.begin(), got.stat_rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < got.stat_rows.size(); ++i) {
+    if (got.stat_rows[i].first != i) {
+      return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path, ": counter table row '",
+                                                     got.stat_rows[i].second.name, "' has index ",
+                                                     got.stat_rows[i].first, ", expected ", i));
+    }
+    self->stat_table_.push_back(std::move(got.stat_rows[i].second));
+  }
   self->programs_ = std::move(got.programs);
   return self;
 }
@@ -246,16 +278,30 @@ absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
 }
 
 absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
+  if (!knob_table_.empty()) {
+    // The kernel loader's check, on the same table (rows name existing __u64 knobs: see Load).
+    absl::StatusOr<KnobAssignment> a =
+        ParseKnobAssignment(this->name(), knob_table_, absl::StrCat(name, "=", value));
+    if (!a.ok()) return a.status();
+    return WriteKnob(*FindKnob(knob_table_[a->index].name), static_cast<int64_t>(a->value));
+  }
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
   absl::StatusOr<int64_t> v = ParseKnobValue(name, value, knob->size, knob->scalar);
   if (!v.ok()) return v.status();
-  return SetKnob(name, *v);
+  return WriteKnob(*knob, *v);
 }
 
 absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
+  if (!knob_table_.empty()) return SetKnob(name, absl::StrCat(value));
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
+  return WriteKnob(*knob, value);
+}
+
+absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {
+  const Global* knob = &global;
+  const absl::string_view name = knob->name;
   if (knob->size > 8) {
     return absl::InvalidArgumentError(absl::StrCat("knob ", name, ": ", knob->size,
                                                    " bytes is not a scalar"));

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "policy/knob_table.h"
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
 #include "sim/host/maps.h"
@@ -63,12 +64,21 @@ class PolicyInstance {
   std::string name() const { return ops_->name; }
   const std::string& path() const { return path_; }
 
-  // Sets a knob from text: decimal or 0x-hex integers (negative for signed knobs), true/false
-  // for bool. Checks the knob exists and the value fits its type.
+  // Sets a knob from text. A project policy (one with a knob table, below) is checked exactly as
+  // the kernel loader checks it (policy/knob_table.h): a decimal whole number in the row's
+  // [min, max], errors in the loader's words ("--set 'NAME=VALUE': expected ..."). Any other
+  // scheduler's knobs take decimal or 0x-hex integers (negative for signed knobs), true/false for
+  // bool, checked against the knob's C type only.
   absl::Status SetKnob(absl::string_view name, absl::string_view value);
   absl::Status SetKnob(absl::string_view name, int64_t value);
   // The knobs, in name order.
   std::vector<const Global*> Knobs() const;
+
+  // A project policy's NAME_KNOBS / NAME_STATS rows in list order (the counters' order is that of
+  // the `stats` map's keys), reported by the object itself (SCXTWIN_KNOB_DESCRIBE in
+  // host_registry.h). Empty for a kernel-tree scheduler, which has no table.
+  const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
+  const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
@@ -98,12 +108,16 @@ class PolicyInstance {
   PolicyInstance() = default;
   const Global* FindKnob(absl::string_view name) const;
   absl::Status UnknownKnob(absl::string_view name) const;
+  // Writes `value` to `knob` if it fits the knob's C type.
+  absl::Status WriteKnob(const Global& knob, int64_t value);
 
   std::string path_;
   void* handle_ = nullptr;
   sched_ext_ops* ops_ = nullptr;
   std::string ops_variable_;
   std::vector<Global> globals_;
+  std::vector<KnobSpec> knob_table_;
+  std::vector<StatSpec> stat_table_;
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;

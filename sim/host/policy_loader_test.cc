@@ -234,5 +234,79 @@ TEST(PolicyLoaderTest, BadObjectsAreRejectedByName) {
   EXPECT_NE(bad_ops.status().message().find("probe_ops"), std::string::npos);
 }
 
+// ---- a project policy: its knob and counter tables come from its NAME_KNOBS / NAME_STATS ----
+
+std::unique_ptr<PolicyInstance> LoadTablePolicy() {
+  absl::StatusOr<std::unique_ptr<PolicyInstance>> p =
+      PolicyInstance::Load("sim/host/table_policy.so", {2});
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? std::move(*p) : nullptr;
+}
+
+TEST(PolicyLoaderTableTest, ReportsTheKnobTableInListOrderWithRangesAndHelp) {
+  auto policy = LoadTablePolicy();
+  ASSERT_NE(policy, nullptr);
+  const std::vector<KnobSpec>& t = policy->knob_table();
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].name, "slice_us");
+  EXPECT_EQ(t[0].default_value, 3000u);
+  EXPECT_EQ(t[0].min, 100u);
+  EXPECT_EQ(t[0].max, 1000000u);
+  EXPECT_EQ(t[0].help, "time slice of every task");
+  EXPECT_EQ(t[1].name, "boost");
+  EXPECT_EQ(t[1].max, 1u);
+  EXPECT_EQ(t[2].name, "credit_us");
+  EXPECT_EQ(t[2].max, 50000u);
+  // The descriptors are not knobs themselves.
+  std::vector<std::string> names;
+  for (const Global* k : policy->Knobs()) names.push_back(k->name);
+  EXPECT_EQ(names, (std::vector<std::string>{"boost", "credit_us", "slice_us"}));
+}
+
+TEST(PolicyLoaderTableTest, ReportsTheCounterTableInMapKeyOrder) {
+  auto policy = LoadTablePolicy();
+  ASSERT_NE(policy, nullptr);
+  const std::vector<StatSpec>& t = policy->stat_table();
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].name, "queued");
+  EXPECT_EQ(t[0].help, "tasks queued");
+  EXPECT_EQ(t[1].name, "boosted");
+}
+
+TEST(PolicyLoaderTableTest, RangeChecksKnobsLikeTheKernelLoader) {
+  auto policy = LoadTablePolicy();
+  ASSERT_NE(policy, nullptr);
+  absl::Status low = policy->SetKnob("slice_us", "99");
+  EXPECT_EQ(low.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(low.message(),
+            "--set 'slice_us=99': expected a whole number in [100, 1000000] for slice_us (time "
+            "slice of every task)");
+  EXPECT_EQ(policy->SetKnob("boost", "2").code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(policy->SetKnob("boost", int64_t{-1}).code(), absl::StatusCode::kOutOfRange);
+  // The loader takes decimal only: what the C type would allow is not enough.
+  EXPECT_FALSE(policy->SetKnob("slice_us", "0x100").ok());
+  EXPECT_EQ(*policy->ReadScalar("slice_us"), 3000);  // nothing written by a refusal
+
+  absl::Status unknown = policy->SetKnob("nope", "1");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(unknown.message(),
+            "--set 'nope=1': policy table has no knob 'nope' (knobs: slice_us, boost, credit_us)");
+
+  // Both bounds are accepted and written.
+  ASSERT_TRUE(policy->SetKnob("slice_us", "100").ok());
+  EXPECT_EQ(*policy->ReadScalar("slice_us"), 100);
+  ASSERT_TRUE(policy->SetKnob("slice_us", "1000000").ok());
+  EXPECT_EQ(*policy->ReadScalar("slice_us"), 1000000);
+  ASSERT_TRUE(policy->SetKnob("credit_us", int64_t{50000}).ok());
+  EXPECT_EQ(*policy->ReadScalar("credit_us"), 50000);
+}
+
+TEST(PolicyLoaderTableTest, KernelTreeStyleSchedulersHaveNoTable) {
+  auto probe = LoadProbe();
+  ASSERT_NE(probe, nullptr);
+  EXPECT_TRUE(probe->knob_table().empty());
+  EXPECT_TRUE(probe->stat_table().empty());
+}
+
 }  // namespace
 }  // namespace scxtwin::host

@@ -18,6 +18,14 @@ std::string Pct(int64_t part, int64_t whole) {
 }
 std::string J(const std::string& s) { return JsonString(s); }
 
+// The names of run.stats (the policy's NAME_STATS rows), or nullptr when it has no counter table
+// or the table does not match the `stats` map.
+const std::vector<StatSpec>* StatNames(const RunOutput& run) {
+  if (run.policy == nullptr) return nullptr;
+  const std::vector<StatSpec>& t = run.policy->stat_table();
+  return !t.empty() && t.size() == run.stats.size() ? &t : nullptr;
+}
+
 struct InstanceStats {
   std::string process;
   int64_t completed = 0, running = 0;
@@ -85,7 +93,12 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   }
   if (!run.stats.empty()) {
     std::vector<std::string> s;
-    for (size_t i = 0; i < run.stats.size(); ++i) s.push_back(absl::StrCat("[", i, "]=", run.stats[i]));
+    // Named as the policy's NAME_STATS lists them (as the kernel loader's stats line does); by
+    // index for a scheduler without a counter table.
+    const std::vector<StatSpec>* names = StatNames(run);
+    for (size_t i = 0; i < run.stats.size(); ++i) {
+      s.push_back(absl::StrCat(names ? (*names)[i].name : absl::StrCat("[", i, "]"), "=", run.stats[i]));
+    }
     os << "policy stats: " << absl::StrJoin(s, " ") << "\n";
   }
 
@@ -152,6 +165,11 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code
      << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg) << ",\"time_ns\":" << ex.time << "}";
   os << ",\"stats\":[" << absl::StrJoin(run.stats, ",") << "]";
+  if (const std::vector<StatSpec>* names = StatNames(run)) {
+    os << ",\"counters\":{";
+    for (size_t i = 0; i < run.stats.size(); ++i) os << (i ? "," : "") << J((*names)[i].name) << ":" << run.stats[i];
+    os << "}";
+  }
   os << ",\"processes\":[";
   bool first = true;
   for (const InstanceStats& s : ByProcess(run)) {

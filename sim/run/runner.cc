@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "policy/knob_table.h"
 #include "sim/core/fifo_class.h"
 #include "sim/core/sched_tracer.h"
 #include "sim/fair/fair_knobs.h"
@@ -63,16 +64,13 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::ve
     if (!IsFile(name)) return absl::NotFoundError(absl::StrCat("--policy=", name, ": no such file; expected a host policy object"));
     return name;
   }
-  std::vector<std::string> known;
   for (const std::string& dir : dirs) {
     for (const char* suffix : {"_host.so", ".so"}) {
       const std::string path = absl::StrCat(dir, "/", name, suffix);
       if (IsFile(path)) return path;
     }
-    for (std::string& n : PoliciesIn(dir)) known.push_back(std::move(n));
   }
-  std::sort(known.begin(), known.end());
-  known.erase(std::unique(known.begin(), known.end()), known.end());
+  const std::vector<std::string> known = KnownPolicies(dirs);
   return absl::NotFoundError(absl::StrCat("unknown policy '", name, "'; expected one of: ",
                                           known.empty() ? "(none built)" : absl::StrJoin(known, ", "),
                                           " (or a path to a host .so)"));
@@ -121,8 +119,15 @@ absl::Status ApplySets(const std::vector<std::pair<std::string, std::string>>& s
                        fair::FairParams* fair_params, host::PolicyInstance* policy) {
   for (const auto& [key, value] : sets) {
     absl::string_view k = key;
-    absl::Status s = absl::ConsumePrefix(&k, "cost.") ? costs->Set(k, value)
-                     : fair_params != nullptr        ? fair::SetFairKnob(fair_params, key, value)
+    const bool is_cost = absl::ConsumePrefix(&k, "cost.");
+    if (!is_cost && policy != nullptr && !policy->knob_table().empty()) {
+      // A project policy: checked against its NAME_KNOBS table, and worded, as the kernel
+      // loader does ("--set 'K=V': expected a whole number in [MIN, MAX] for K (...)").
+      if (absl::Status s = policy->SetKnob(key, value); !s.ok()) return s;
+      continue;
+    }
+    absl::Status s = is_cost                  ? costs->Set(k, value)
+                     : fair_params != nullptr ? fair::SetFairKnob(fair_params, key, value)
                      : policy != nullptr
                          ? policy->SetKnob(key, value)
                          : absl::InvalidArgumentError("the built-in class 'fifo' has no knobs; expected cost.NAME=V");
@@ -149,6 +154,46 @@ absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::vector<std::string> KnownPolicies(const std::vector<std::string>& dirs) {
+  std::vector<std::string> known;
+  for (const std::string& dir : dirs) {
+    for (std::string& n : PoliciesIn(dir)) known.push_back(std::move(n));
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  return known;
+}
+
+absl::StatusOr<std::string> DescribePolicy(const std::string& policy,
+                                           const std::vector<std::string>& policy_dirs) {
+  if (policy == kFairPolicyName) {
+    std::string out = absl::StrCat(policy, " (the simulator's fair class, EEVDF)\n  knobs:\n");
+    for (const std::string& kv : fair::DescribeFairKnobs(fair::FairParams())) {
+      const size_t eq = kv.find('=');
+      absl::StrAppend(&out, "    ", kv.substr(0, eq), " (default ", kv.substr(eq + 1), ")\n");
+    }
+    return out;
+  }
+  if (policy == kFifoPolicyName) return absl::StrCat(policy, " (a built-in test class)\n  knobs: none\n");
+  auto path = ResolvePolicy(policy, policy_dirs);
+  if (!path.ok()) return path.status();
+  auto instance = host::PolicyInstance::Load(*path, host::LoadOptions());
+  if (!instance.ok()) return instance.status();
+  const host::PolicyInstance& p = **instance;
+  if (!p.knob_table().empty() || !p.stat_table().empty()) {
+    return DescribePolicyTables(p.name(), p.knob_table(), p.stat_table());
+  }
+  // A scheduler without tables (the kernel tree's): its const volatile globals, by C type.
+  std::string out = absl::StrCat(p.name(), " (", *path, ": no knob table, values checked by C type only)\n  knobs:\n");
+  for (const host::Global* g : p.Knobs()) {
+    auto v = p.ReadScalar(g->name);
+    const char* type = g->scalar == SCXTWIN_SCALAR_BOOL ? "bool" : g->scalar == SCXTWIN_SCALAR_SIGNED ? "signed" : "unsigned";
+    absl::StrAppend(&out, "    ", g->name, " (", type, " ", g->size * 8, "-bit, default ", v.ok() ? *v : 0, ")\n");
+  }
+  absl::StrAppend(&out, "  counters: none described\n");
+  return out;
 }
 
 absl::Status CheckSets(const RunConfig& config) {

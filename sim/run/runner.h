@@ -92,6 +92,15 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
 absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
                                                    const std::vector<std::string>& policy_dirs);
 
+// The policy names found in `dirs` (host objects NAME_host.so / NAME.so), sorted.
+std::vector<std::string> KnownPolicies(const std::vector<std::string>& dirs);
+
+// The `--list` entry of `policy` (a name, "eevdf", "fifo" or a .so path): for a project policy
+// its knob table (defaults, ranges, docs) and counters, in the kernel loader's words
+// (DescribePolicyTables); for a scheduler without tables its knobs by C type.
+absl::StatusOr<std::string> DescribePolicy(const std::string& policy,
+                                           const std::vector<std::string>& policy_dirs);
+
 // Checks config.sets against config.policy without running anything: every knob and cost
 // exists and every value fits, with the errors RunSimulation would give.
 absl::Status CheckSets(const RunConfig& config);

@@ -86,9 +86,23 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 #define SCXTWIN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define SCXTWIN_MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Knobs: `SCXTWIN_DEFINE_KNOBS(NAME_KNOBS)` makes each `KNOB(name, default, min, max, help)` a
- * `const volatile __u64 name = default;` in .rodata, set by the loader or simulator before load. */
-#define SCXTWIN_KNOB_DEFINE_ONE(name, dflt, min, max, help) const volatile __u64 name = (dflt);
+/* Describing the tables to the simulator: in host mode <scxtwin/host.bpf.h> defines these hooks
+ * to emit one descriptor per knob / counter, which the simulator's loader collects so it checks
+ * --set against the same NAME_KNOBS rows as the kernel loader (whose tables are generated from
+ * NAME.h, so the BPF object needs nothing). */
+#ifndef SCXTWIN_KNOB_DESCRIBE
+#define SCXTWIN_KNOB_DESCRIBE(name, dflt, min, max, help)
+#endif
+#ifndef SCXTWIN_STATS_DESCRIBE
+#define SCXTWIN_STATS_DESCRIBE(LIST)
+#endif
+
+/* Knobs: `NAME_KNOBS(SCXTWIN_KNOB_DEFINE_ONE)` (or `SCXTWIN_DEFINE_KNOBS(NAME_KNOBS)`) makes each
+ * `KNOB(name, default, min, max, help)` a `const volatile __u64 name = default;` in .rodata, set
+ * by the loader or simulator before load (both check it against [min, max] first). */
+#define SCXTWIN_KNOB_DEFINE_ONE(name, dflt, min, max, help)                                 \
+	const volatile __u64 name = (dflt);                                                 \
+	SCXTWIN_KNOB_DESCRIBE(name, dflt, min, max, help)
 #define SCXTWIN_DEFINE_KNOBS(LIST) LIST(SCXTWIN_KNOB_DEFINE_ONE)
 
 /* Counters: `SCXTWIN_DEFINE_STATS(NAME_STATS)` makes an enum STAT_<name> per counter, in list
@@ -96,6 +110,7 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 #define SCXTWIN_STAT_ENUM_ONE(name, help) STAT_##name,
 #define SCXTWIN_DEFINE_STATS(LIST)                                  \
 	enum scxtwin_stat_id { LIST(SCXTWIN_STAT_ENUM_ONE) SCXTWIN_NR_STATS }; \
+	SCXTWIN_STATS_DESCRIBE(LIST)                                \
 	struct {                                                    \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);            \
 		__uint(max_entries, SCXTWIN_NR_STATS);                      \

@@ -46,6 +46,20 @@ struct {
 static struct scxtwin_map_def described;
 static void describe(void *ctx, const struct scxtwin_map_def *def) { described = *def; }
 
+/* A project policy's tables (common.bpf.h calls these hooks in host mode). The first knob is last
+ * by name: the descriptors must keep the list's order, not the symbol table's. */
+#define T_KNOBS(KNOB)                                                                        \
+	KNOB(zeta_us, 7, 1, 90, "first in the list") KNOB(alpha, 0, 0, 1, "a switch")
+T_KNOBS(SCXTWIN_KNOB_DESCRIBE)
+enum { STAT_hits, STAT_misses };
+#define T_STATS(STAT) STAT(hits, "lookups that hit") STAT(misses, "lookups that missed")
+SCXTWIN_STATS_DESCRIBE(T_STATS)
+
+static const struct scxtwin_knob_spec_def *seen_knob;
+static const struct scxtwin_stat_spec_def *seen_stat;
+static void see_knob(void *ctx, const struct scxtwin_knob_spec_def *def) { seen_knob = def; }
+static void see_stat(void *ctx, const struct scxtwin_stat_spec_def *def) { seen_stat = def; }
+
 int main(void)
 {
 	s32 (*select_cpu)(struct task_struct *, s32, u64) = t_select_cpu;
@@ -108,6 +122,22 @@ int main(void)
 	CHECK(SCXTWIN_SCALAR_KIND(task.scx.slice) == SCXTWIN_SCALAR_UNSIGNED);
 	CHECK(SCXTWIN_SCALAR_KIND(task.scx.disallow) == SCXTWIN_SCALAR_BOOL);
 	CHECK(SCXTWIN_SCALAR_KIND(four) == SCXTWIN_SCALAR_NONE);
+
+	/* Knob and counter table rows, and their registration. */
+	CHECK(!__builtin_strcmp(__scxtwin_knob_zeta_us.name, "zeta_us"));
+	CHECK(__scxtwin_knob_zeta_us.default_value == 7);
+	CHECK(__scxtwin_knob_zeta_us.min == 1 && __scxtwin_knob_zeta_us.max == 90);
+	CHECK(!__builtin_strcmp(__scxtwin_knob_zeta_us.help, "first in the list"));
+	CHECK(__scxtwin_knob_zeta_us.order < __scxtwin_knob_alpha.order);
+	CHECK(!__builtin_strcmp(__scxtwin_stat_misses.name, "misses"));
+	CHECK(!__builtin_strcmp(__scxtwin_stat_misses.help, "lookups that missed"));
+	CHECK(__scxtwin_stat_hits.index == 0 && __scxtwin_stat_misses.index == 1);
+	sink.knob = see_knob;
+	sink.stat = see_stat;
+	SCXTWIN_REGISTER_KNOB_SPEC(&sink, __scxtwin_knob_alpha);
+	SCXTWIN_REGISTER_STAT_SPEC(&sink, __scxtwin_stat_hits);
+	CHECK(seen_knob == &__scxtwin_knob_alpha);
+	CHECK(seen_stat == &__scxtwin_stat_hits);
 
 	printf("%d failures\n", failures);
 	return failures != 0;

@@ -13,6 +13,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <scxtwin/host_kfuncs.h>
+#include <scxtwin/host_registry.h> /* SCXTWIN_KNOB_DESCRIBE, SCXTWIN_STATS_DESCRIBE */
 
 /* Callbacks: plain functions with their arguments (see bpf_tracing.h). */
 #define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)

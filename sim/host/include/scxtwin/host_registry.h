@@ -6,6 +6,12 @@
  * BPF sections (.maps, .struct_ops[.link], .data, .bss, .rodata) and generates one function,
  * scxtwin_registry(), compiled in the policy's own translation unit, that reports each of them
  * with its address, size and (for maps) parameters. The loader calls it once after dlopen.
+ *
+ * A project policy (policy/NAME.bpf.c) also reports its knob and counter tables: in host mode
+ * <scxtwin/common.bpf.h> turns each row of NAME_KNOBS / NAME_STATS into a descriptor object
+ * (__scxtwin_knob_NAME, __scxtwin_stat_NAME, below), which the build finds by name like the
+ * other objects. The simulator then checks --set against the same table as the kernel loader.
+ * Kernel-tree schedulers have no such table; their knobs are checked by type only.
  */
 #ifndef __SCXTWIN_HOST_REGISTRY_H
 #define __SCXTWIN_HOST_REGISTRY_H
@@ -48,6 +54,23 @@ struct scxtwin_global_def {
 	u32 scalar;  /* enum scxtwin_scalar */
 };
 
+/* One row of a policy's NAME_KNOBS: KNOB(name, default, min, max, help). */
+struct scxtwin_knob_spec_def {
+	const char *name;
+	u64 default_value;
+	u64 min;
+	u64 max;
+	const char *help;
+	u32 order; /* increases along the X-macro list (__COUNTER__): the table's order */
+};
+
+/* One row of a policy's NAME_STATS: STAT(name, help); `index` is its key in the `stats` map. */
+struct scxtwin_stat_spec_def {
+	const char *name;
+	const char *help;
+	u32 index;
+};
+
 /* A SEC("syscall") program, which user space runs (bpf_prog_test_run); `ctx` is its argument. */
 typedef int (*scxtwin_syscall_prog_fn)(void *ctx);
 
@@ -57,6 +80,8 @@ struct scxtwin_registry_sink {
 	void (*ops)(void *ctx, const char *name, struct sched_ext_ops *ops);
 	void (*global)(void *ctx, const struct scxtwin_global_def *def);
 	void (*prog)(void *ctx, const char *name, scxtwin_syscall_prog_fn prog);
+	void (*knob)(void *ctx, const struct scxtwin_knob_spec_def *def);
+	void (*stat)(void *ctx, const struct scxtwin_stat_spec_def *def);
 };
 
 #define SCXTWIN_REGISTRY_SYMBOL "scxtwin_registry"
@@ -127,6 +152,22 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 
 #define SCXTWIN_REGISTER_PROG(sink, fn)                                                      \
 	(sink)->prog((sink)->ctx, #fn, (scxtwin_syscall_prog_fn)(void *)(fn))
+
+#define SCXTWIN_REGISTER_KNOB_SPEC(sink, var) (sink)->knob((sink)->ctx, &(var))
+#define SCXTWIN_REGISTER_STAT_SPEC(sink, var) (sink)->stat((sink)->ctx, &(var))
+
+/*
+ * The descriptors themselves, emitted by <scxtwin/common.bpf.h> in host mode (its knob and
+ * counter macros call these hooks; in BPF mode the hooks are empty). Not static, and `used`, so
+ * that the build's scan of the compiled policy sees them by name.
+ */
+#define SCXTWIN_KNOB_DESCRIBE(name, dflt, lo, hi, help_text)                                  \
+	__attribute__((used)) const struct scxtwin_knob_spec_def __scxtwin_knob_##name = {     \
+		#name, (dflt), (lo), (hi), (help_text), __COUNTER__};
+#define SCXTWIN_STAT_DESCRIBE_ONE(name, help_text)                                            \
+	__attribute__((used)) const struct scxtwin_stat_spec_def __scxtwin_stat_##name = {     \
+		#name, (help_text), STAT_##name};
+#define SCXTWIN_STATS_DESCRIBE(LIST) LIST(SCXTWIN_STAT_DESCRIBE_ONE)
 
 #define SCXTWIN_SCALAR_KIND(x)                                                               \
 	_Generic((x), _Bool: SCXTWIN_SCALAR_BOOL, char: SCXTWIN_SCALAR_SIGNED,                 \
