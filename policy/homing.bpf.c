@@ -13,11 +13,16 @@
  * - One queue. With no idle CPU, the task waits in one run queue shared by all CPUs, ordered by
  *   deadline (`queued_shared`); any CPU that frees up takes the earliest deadline, so no CPU
  *   idles while a task waits. The deadline is the task's weighted virtual time (sleeper credit
- *   capped at `sleep_credit_us`) plus the time it has run since it last slept (capped at
- *   `exec_cap_us`), so short bursts after a sleep go first.
+ *   capped at `sleep_credit_us`) plus its run time not yet paid back by sleeping (each
+ *   nanosecond asleep pays back one of run time; capped at `exec_cap_us`), so tasks that mostly
+ *   sleep go first. A nap does not wipe the debt: a task busy 90% of the time in 2 ms bursts would
+ *   otherwise look as light as a vCPU's I/O exits and push every longer burst (a vCPU booting)
+ *   up to `exec_cap_us` behind it (docs/homing_busy_host.md).
  * - Kick. Queueing a task wakes an idle CPU it may run on, its home first (`kicks`).
  * - Shrinking slice. The slice is `slice_max_us / (1 + waiting tasks)`, never below
- *   `slice_min_us` (`slice_at_min`): when a burst arrives, running tasks yield sooner.
+ *   `slice_min_us` (`slice_at_min`): when a burst arrives, running tasks yield sooner. Slices
+ *   expire at ticks (4 ms at HZ=250), so a floor far below a tick only preempts at the next
+ *   tick whatever ran, moving large-working-set tasks for nothing.
  *
  * Every constant is a knob (homing.h); `go_home=0` and `kick_on_enqueue=0` switch the two
  * distinctive mechanisms off for comparisons.
@@ -38,8 +43,9 @@ SCXTWIN_DEFINE_STATS(HOMING_STATS)
 struct task_ctx {
 	s32 home_cpu;     /* NO_HOME until the task first runs */
 	__u64 vruntime;   /* weighted virtual time: run time * 100 / weight */
-	__u64 exec_ns;    /* run time since the task last woke up */
+	__u64 exec_ns;    /* run time not yet paid back by sleeping, at most exec_cap_us */
 	__u64 started_at; /* scx_bpf_now() when it last started running */
+	__u64 slept_at;   /* scx_bpf_now() when it last went to sleep */
 };
 
 struct {
@@ -122,8 +128,7 @@ void BPF_STRUCT_OPS(homing_enqueue, struct task_struct *p, u64 enq_flags)
 			vtime = floor;
 		tctx->vruntime = vtime;
 	}
-	deadline = vtime + scale_by_task_weight_inverse(
-				   p, SCXTWIN_MIN(tctx ? tctx->exec_ns : 0, exec_cap_us * 1000));
+	deadline = vtime + scale_by_task_weight_inverse(p, tctx ? tctx->exec_ns : 0);
 
 	stat_inc(STAT_queued_shared);
 	scx_bpf_dsq_insert_vtime(p, SHARED_DSQ, current_slice_ns(), deadline, enq_flags);
@@ -149,10 +154,14 @@ void BPF_STRUCT_OPS(homing_dispatch, s32 cpu, struct task_struct *prev)
 void BPF_STRUCT_OPS(homing_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	__u64 now, slept;
 
-	/* A wakeup starts a new burst: its deadline no longer carries the last one. */
-	if (tctx && (enq_flags & SCX_ENQ_WAKEUP))
-		tctx->exec_ns = 0;
+	if (!tctx || !(enq_flags & SCX_ENQ_WAKEUP))
+		return;
+	/* Each nanosecond asleep pays back one of run time. */
+	now = scx_bpf_now();
+	slept = now > tctx->slept_at ? now - tctx->slept_at : 0;
+	tctx->exec_ns = tctx->exec_ns > slept ? tctx->exec_ns - slept : 0;
 }
 
 void BPF_STRUCT_OPS(homing_running, struct task_struct *p)
@@ -179,8 +188,10 @@ void BPF_STRUCT_OPS(homing_stopping, struct task_struct *p, bool runnable)
 	if (!tctx)
 		return;
 	ran = now > tctx->started_at ? now - tctx->started_at : 0;
-	tctx->exec_ns += ran;
+	tctx->exec_ns = SCXTWIN_MIN(tctx->exec_ns + ran, exec_cap_us * 1000);
 	tctx->vruntime += scale_by_task_weight_inverse(p, ran);
+	if (!runnable)
+		tctx->slept_at = now;
 }
 
 s32 BPF_STRUCT_OPS(homing_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -194,6 +205,7 @@ s32 BPF_STRUCT_OPS(homing_init_task, struct task_struct *p, struct scx_init_task
 	tctx->vruntime = vtime_now;
 	tctx->exec_ns = 0;
 	tctx->started_at = 0;
+	tctx->slept_at = 0;
 	return 0;
 }
 

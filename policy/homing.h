@@ -6,11 +6,11 @@
 #define HOMING_KNOBS(KNOB)                                                                  \
 	KNOB(slice_max_us, 5000, 100, 1000000,                                              \
 	     "time slice when no task waits; it shrinks as more tasks wait")                \
-	KNOB(slice_min_us, 500, 50, 1000000, "lower bound of the shrinking time slice")     \
+	KNOB(slice_min_us, 2000, 50, 1000000, "lower bound of the shrinking time slice")    \
 	KNOB(sleep_credit_us, 10000, 0, 1000000,                                            \
 	     "cap on how far behind the current virtual time a waking task may start")      \
 	KNOB(exec_cap_us, 50000, 0, 10000000,                                               \
-	     "cap on the run time since the last sleep that pushes a task's deadline back")  \
+	     "cap on the run time not paid back by sleep that pushes a task's deadline back") \
 	KNOB(go_home, 1, 0, 1, "1: send a woken task back to its idle home CPU; 0: never")  \
 	KNOB(kick_on_enqueue, 1, 0, 1, "1: wake an idle CPU when a task is queued; 0: never")
 
