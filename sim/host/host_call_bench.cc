@@ -42,12 +42,9 @@ struct ProbeOnFakeHost {
 void BM_ProbeSelectCpu(benchmark::State& state) {
   ProbeOnFakeHost probe;
   if (!probe.Load(state)) return;
-  FakeHost& host = probe.host;
-  task_struct* t = probe.task;
-  sched_ext_ops* ops = probe.ops;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(ops->select_cpu(t, 3, SCX_WAKE_TTWU));
-    if (host.inserts.size() > 4096) host.inserts.clear();
+    benchmark::DoNotOptimize(probe.ops->select_cpu(probe.task, 3, SCX_WAKE_TTWU));
+    if (probe.host.inserts.size() > 4096) probe.host.inserts.clear();
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -58,14 +55,11 @@ BENCHMARK(BM_ProbeSelectCpu);
 void BM_ProbeEnqueueDispatch(benchmark::State& state) {
   ProbeOnFakeHost probe;
   if (!probe.Load(state)) return;
-  FakeHost& host = probe.host;
-  task_struct* t = probe.task;
-  sched_ext_ops* ops = probe.ops;
   for (auto _ : state) {
-    ops->enqueue(t, 0);
-    ops->dispatch(0, nullptr);
-    if (host.inserts.size() > 4096) host.inserts.clear();
-    if (host.log.size() > 4096) host.log.clear();
+    probe.ops->enqueue(probe.task, 0);
+    probe.ops->dispatch(0, nullptr);
+    if (probe.host.inserts.size() > 4096) probe.host.inserts.clear();
+    if (probe.host.log.size() > 4096) probe.host.log.clear();
   }
   state.SetItemsProcessed(state.iterations() * 2);
 }
