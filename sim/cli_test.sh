@@ -4,12 +4,7 @@
 set -uo pipefail
 sim=${TEST_SRCDIR}/scxtwin/sim/sim
 cd "${TEST_SRCDIR}/scxtwin"
-tmp=${TEST_TMPDIR:-$(mktemp -d)}
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 
 run() { "$sim" --policy=wvtime --topology=2x2x4x2 "$@"; }
 
@@ -33,35 +28,25 @@ check "log records callbacks and kfuncs" bash -c "grep -q '\"cb\":\"select_cpu\"
 check "table has the results sections" bash -c "grep -q '^process instances' '$tmp/seed7.txt' && grep -q '^wait time' '$tmp/seed7.txt' && grep -q '^cpus' '$tmp/seed7.txt' && grep -q '^utilisation' '$tmp/seed7.txt'"
 
 # Bad input: exit status 2 and one clear line naming the input.
-expect_error() {  # expect_error DESCRIPTION PATTERN ARGS...
-  local what=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$sim" "$@" 2>&1 >/dev/null); rc=$?
-  if [[ $rc -eq 2 && $out == *"$pattern"* && $(printf '%s\n' "$out" | wc -l) -eq 1 ]]; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what (rc $rc): $out"; fail=1
-  fi
-}
 expect_error "unknown policy" "unknown policy 'nosuch'; expected one of: " \
-  --policy=nosuch --workload=workloads/messaging.textpb
+  "$sim" --policy=nosuch --workload=workloads/messaging.textpb
 expect_error "unknown knob" "--set nosuch=1: unknown knob 'nosuch'" \
-  --policy=wvtime --workload=workloads/messaging.textpb --set nosuch=1
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --set nosuch=1
 expect_error "bad knob value" "--set slice_ns=abc" \
-  --policy=wvtime --workload=workloads/messaging.textpb --set slice_ns=abc
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --set slice_ns=abc
 expect_error "unknown cost" "unknown cost 'nope'" \
-  --policy=wvtime --workload=workloads/messaging.textpb --set cost.nope=1
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --set cost.nope=1
 expect_error "missing workload" "nope.textpb: cannot open" \
-  --policy=wvtime --workload=nope.textpb
+  "$sim" --policy=wvtime --workload=nope.textpb
 printf 'process { name: "p" group { name: "g" nice: 99 program { exit: true } } }\n' >"$tmp/bad.textpb"
 expect_error "invalid workload" "bad.textpb: process[0].group[0].nice: 99 is outside -20..19" \
-  --policy=wvtime --workload="$tmp/bad.textpb"
+  "$sim" --policy=wvtime --workload="$tmp/bad.textpb"
 expect_error "bad topology" "--topology='2x2': has 2 fields" \
-  --policy=wvtime --workload=workloads/messaging.textpb --topology=2x2
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --topology=2x2
 expect_error "bad format" "--format=xml: expected table or json" \
-  --policy=wvtime --workload=workloads/messaging.textpb --format=xml
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --format=xml
 expect_error "knob on a built-in class" "the built-in class 'fifo' has no knobs" \
-  --policy=fifo --workload=workloads/messaging.textpb --set slice_ns=1
+  "$sim" --policy=fifo --workload=workloads/messaging.textpb --set slice_ns=1
 # A built-in class runs by name.
 check "built-in fifo class runs" bash -c "'$sim' --policy=fifo --workload=workloads/fork_exec_storm.textpb --format=json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"policy\"]==\"fifo\" and d[\"context_switches\"]>0'"
 # A knob takes effect: a different slice changes the run.

@@ -5,12 +5,7 @@
 set -uo pipefail
 sim=${TEST_SRCDIR}/scxtwin/sim/sim
 cd "${TEST_SRCDIR}/scxtwin"
-tmp=${TEST_TMPDIR:-$(mktemp -d)}
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 w=workloads/bursty_boot.textpb
 exp() { "$sim" --workload=$w --topology=16 --runs=6 "$@"; }
 
@@ -95,38 +90,28 @@ script -qec "'$sim' --policy=eevdf --workload=$w --topology=16 --runs=3 --jobs=1
 check "progress bar on a terminal" grep -q 'sim: runs \[#*\.*\] 3/3' "$tmp/typescript"
 
 # Bad input: exit status 2 and one line naming the input and what was expected.
-expect_error() {  # expect_error DESCRIPTION PATTERN ARGS...
-  local what=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$sim" "$@" 2>&1 >/dev/null); rc=$?
-  if [[ $rc -eq 2 && $out == *"$pattern"* && $(printf '%s\n' "$out" | wc -l) -eq 1 ]]; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what (rc $rc): $out"; fail=1
-  fi
-}
 expect_error "knob no chosen policy has" "--set go_home=0: unknown knob 'go_home': no chosen policy has it (eevdf: " \
-  --policy=eevdf,vtime --workload=$w --runs=2 --set go_home=0
+  "$sim" --policy=eevdf,vtime --workload=$w --runs=2 --set go_home=0
 expect_error "prefix that is not a chosen policy" "--set homing.go_home=0: 'homing' is not a chosen policy (eevdf, vtime) nor cost" \
-  --policy=eevdf,vtime --workload=$w --runs=2 --set homing.go_home=0
+  "$sim" --policy=eevdf,vtime --workload=$w --runs=2 --set homing.go_home=0
 expect_error "policy lacks the prefixed knob" "--set vtime.go_home=0: policy vtime has no knob 'go_home'" \
-  --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.go_home=0
+  "$sim" --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.go_home=0
 expect_error "bad knob value" "--set 'slice_max_us=abc': expected a whole number in [100, 1000000] for slice_max_us" \
-  --policy=eevdf,homing --workload=$w --runs=2 --set homing.slice_max_us=abc
+  "$sim" --policy=eevdf,homing --workload=$w --runs=2 --set homing.slice_max_us=abc
 expect_error "knob out of its range" "--set 'slice_us=99': expected a whole number in [100, 1000000] for slice_us" \
-  --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.slice_us=99
+  "$sim" --policy=eevdf,vtime --workload=$w --runs=2 --set vtime.slice_us=99
 expect_error "unknown policy in the list" "unknown policy 'nosuch'" \
-  --policy=eevdf,nosuch --workload=$w --runs=2
+  "$sim" --policy=eevdf,nosuch --workload=$w --runs=2
 expect_error "policy listed twice" "--policy: 'eevdf' is listed twice" \
-  --policy=eevdf,eevdf --workload=$w
+  "$sim" --policy=eevdf,eevdf --workload=$w
 expect_error "runs below 1" "--runs=0: expected at least 1" \
-  --policy=eevdf --workload=$w --runs=0
+  "$sim" --policy=eevdf --workload=$w --runs=0
 expect_error "bad metric" "--metric=fast: expected boot, makespan or work" \
-  --policy=eevdf,homing --workload=$w --metric=fast
+  "$sim" --policy=eevdf,homing --workload=$w --metric=fast
 expect_error "trace of an experiment" "--perfetto records one run" \
-  --policy=eevdf,homing --workload=$w --perfetto="$tmp/x.pftrace"
+  "$sim" --policy=eevdf,homing --workload=$w --perfetto="$tmp/x.pftrace"
 expect_error "boot time of a load that never ends" "use --metric=makespan or --metric=work" \
-  --policy=eevdf,homing --workload=workloads/cache_steady.textpb --duration=20ms --runs=2
+  "$sim" --policy=eevdf,homing --workload=workloads/cache_steady.textpb --duration=20ms --runs=2
 # --process measures one process's instances, and the table says which.
 exp --policy=eevdf,homing --runs=2 --workload=workloads/boots_with_ws_large.textpb --param=steady_iterations=20 \
   --param=boots=2 --process=steady >"$tmp/p.txt"

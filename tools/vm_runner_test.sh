@@ -4,31 +4,28 @@
 # their own exit codes.
 set -uo pipefail
 vm=tools/vm.sh
-failures=0
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ $2 == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; failures=$((failures + 1)); fi
-}
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 
 out=$("$vm" --cpus 3 -- nproc 2>&1); rc=$?
-check "nproc with --cpus 3" "3" "$out"
-check "exit code of a passing command" 0 "$rc"
+check_eq "nproc with --cpus 3" "3" "$out"
+check_eq "exit code of a passing command" 0 "$rc"
 
 echo 'echo payload-ok' >"$TEST_TMPDIR/payload.sh"
 out=$("$vm" --add "$TEST_TMPDIR/payload.sh:/root/payload.sh" -- sh -c 'sh /root/payload.sh; exit 3' 2>&1); rc=$?
-check "added file runs in the guest" "payload-ok" "$out"
-check "guest exit code 3 comes back" 3 "$rc"
+check_eq "added file runs in the guest" "payload-ok" "$out"
+check_eq "guest exit code 3 comes back" 3 "$rc"
 
 out=$("$vm" --timeout 1 -- sleep 60 2>&1); rc=$?
-check "timeout exit code" 124 "$rc"
-check "timeout message" "vm: timed out after 1s (--timeout)" "$(echo "$out" | tail -n1)"
+check_eq "timeout exit code" 124 "$rc"
+check_eq "timeout message" "vm: timed out after 1s (--timeout)" "$(echo "$out" | tail -n1)"
 
 out=$(SCXTWIN_CACHE=/nonexistent "$vm" -- true 2>&1); rc=$?
-check "no cached kernel exit code" 126 "$rc"
-check "no cached kernel message" "vm: no cached sched_ext kernel at /nonexistent/kernel/vmlinuz: run 'sudo tools/setup' first" "$out"
+check_eq "no cached kernel exit code" 126 "$rc"
+check_eq "no cached kernel message" "vm: no cached sched_ext kernel at /nonexistent/kernel/vmlinuz: run 'sudo tools/setup' first" "$out"
 
 out=$("$vm" --cpus zero -- true 2>&1); rc=$?
-check "bad --cpus exit code" 2 "$rc"
+check_eq "bad --cpus exit code" 2 "$rc"
 "$vm" --cpus 2 >/dev/null 2>&1; rc=$?
-check "missing command exit code" 2 "$rc"
+check_eq "missing command exit code" 2 "$rc"
 
-exit $((failures > 0))
+exit $fail

@@ -5,12 +5,7 @@
 set -uo pipefail
 sim=${TEST_SRCDIR}/scxtwin/sim/sim
 cd "${TEST_SRCDIR}/scxtwin"
-tmp=${TEST_TMPDIR:-$(mktemp -d)}
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 boot=workloads/microvm_boot.textpb
 
 "$sim" --policy=eevdf --workload=$boot --topology=8 --param vcpus=3 --param rounds=20 >"$tmp/a.txt"
@@ -36,20 +31,15 @@ for p in eevdf vtime homing; do
   done
 done
 
-expect_error() {  # expect_error WHAT ARGS... : exit 2, one line, containing WHAT
+param_error() {  # param_error WHAT ARGS... : exit 2, one line, containing WHAT
   local what=$1; shift
-  local err
-  err=$("$sim" --policy=eevdf --workload=$boot --topology=8 "$@" 2>&1 >/dev/null)
-  local rc=$?
-  check "$* -> exit 2" test "$rc" = 2
-  check "$* -> one line" test "$(printf '%s\n' "$err" | wc -l)" = 1
-  check "$* -> names '$what'" grep -qF -- "$what" <<<"$err"
-  echo "  $err"
+  expect_error "$* -> exit 2, one line naming '$what'" "$what" \
+    "$sim" --policy=eevdf --workload=$boot --topology=8 "$@"
 }
-expect_error "has no param 'cpus'; expected one of: vcpus, rounds, vcpu_work, workers, fs_reads" --param cpus=4
-expect_error "--param vcpus=0: 0 is below the minimum 1" --param vcpus=0
-expect_error "--param vcpus=2.5: 2.5 is not a whole number" --param vcpus=2.5
-expect_error "'lots' is not a number" --param rounds=lots
-expect_error "--param vcpus: expected NAME=VALUE" --param vcpus
+param_error "has no param 'cpus'; expected one of: vcpus, rounds, vcpu_work, workers, fs_reads" --param cpus=4
+param_error "--param vcpus=0: 0 is below the minimum 1" --param vcpus=0
+param_error "--param vcpus=2.5: 2.5 is not a whole number" --param vcpus=2.5
+param_error "'lots' is not a number" --param rounds=lots
+param_error "--param vcpus: expected NAME=VALUE" --param vcpus
 
 exit $fail

@@ -8,6 +8,7 @@
 #include "sim/core/fifo_class.h"
 #include "sim/core/simulator.h"
 #include "sim/machine/topology.h"
+#include "sim/testing/fixtures.h"
 #include "sim/workload/spec.h"
 
 namespace scxtwin::sim {
@@ -29,10 +30,7 @@ void RunSpec(const std::string& text, const std::string& cpus, SimRun* r) {
   ASSERT_TRUE(spec.ok()) << spec.status();
   r->spec = *std::move(spec);
   r->topo = std::make_unique<Topology>(*Topology::Parse(cpus));
-  SimOptions o;
-  o.costs.context_switch_ns = 0;
-  for (auto& by_class : o.costs.refill_ns) by_class.fill(0);  // no migration refills either
-  r->sim = std::make_unique<Simulator>(*r->topo, *r->spec, &r->cls, o);
+  r->sim = std::make_unique<Simulator>(*r->topo, *r->spec, &r->cls, ZeroCost());
   auto s = r->sim->Run();
   ASSERT_TRUE(s.ok()) << s;
   for (const Task& t : r->sim->tasks()) ASSERT_EQ(t.state, TaskState::kExited) << t.name;

@@ -3,11 +3,7 @@
 # then the table with EEVDF as the baseline, homing and vtime, on a host of --cpus CPUs.
 set -uo pipefail
 seed=${TEST_SRCDIR}/scxtwin/sim/experiment/seed
-fail=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 out=$("$seed" --cpus=8 --runs=3 2>&1); rc=$?
 echo "$out"
 check "exit 0" test $rc -eq 0

@@ -124,7 +124,9 @@ struct Run {
   absl::Status status;
 };
 
-std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
+// A run set up but not started, for tests that act on the class (or change r->ops) first;
+// Finish runs it.
+std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
   auto r = std::make_unique<Run>();
   auto spec = ParseWorkload(workload, "t.textpb");
   EXPECT_TRUE(spec.ok()) << spec.status();
@@ -138,8 +140,17 @@ std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops
   b.install_api = [](const scxtwin_host_api& a) { api = &a; };
   r->cls = std::make_unique<ExtClass>(b, ExtOptions{});
   r->sim = std::make_unique<Simulator>(r->topo, *r->spec, r->cls.get(), o);
+  return r;
+}
+
+void Finish(Run* r) {
   r->status = r->sim->Run();
   trace = nullptr;
+}
+
+std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
+  auto r = Prepare(workload, topo, ops, o);
+  Finish(r.get());
   return r;
 }
 
@@ -487,46 +498,32 @@ TEST_F(ExtTest, LeavingCustodyCallsDequeue) {
 }
 
 TEST_F(ExtTest, UserSpaceCallMidRunCanExitTheScheduler) {
-  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
-  ASSERT_TRUE(spec.ok());
-  Topology topo = Topology::Make(1, 1, 2, 1);
-  sched_ext_ops ops = MakeOps();
-  ExtPolicyBinding b;
-  b.ops = &ops;
-  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
-  ExtClass cls(b, ExtOptions{});
-  Simulator sim(topo, **spec, &cls, SimOptions{});
+  auto r = Prepare(kOneSleeper, "2", MakeOps());
   // User space acts once the scheduler is attached: armed from the first ops.running, at
   // 1.5 ms it runs a program that exits the scheduler with a code (selftest prog_run's shape).
   static ExtClass* self = nullptr;
   static bool armed = false;
-  self = &cls;
+  self = r->cls.get();
   armed = false;
-  ops.running = [](task_struct*) {
+  r->ops.running = [](task_struct*) {
     if (armed) return;
     armed = true;
     self->CallFromUserSpace(1500000, [] { api->exit(api->sim, 0xdeadbeef, "from user space"); });
   };
-  ASSERT_TRUE(sim.Run().ok());
-  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_UNREG_BPF);
-  EXPECT_EQ(cls.exit_info().exit_code, 0xdeadbeef);
-  EXPECT_EQ(cls.exit_info().time, 1500000);
+  Finish(r.get());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG_BPF);
+  EXPECT_EQ(r->cls->exit_info().exit_code, 0xdeadbeef);
+  EXPECT_EQ(r->cls->exit_info().time, 1500000);
 }
 
 TEST_F(ExtTest, UserSpaceCallQueuedBeforeTheRun) {
-  auto spec = ParseWorkload(kOneSleeper, "t.textpb");
-  ASSERT_TRUE(spec.ok());
-  Topology topo = Topology::Make(1, 1, 2, 1);
-  sched_ext_ops ops = MakeOps();
-  ExtPolicyBinding b;
-  b.ops = &ops;
-  b.install_api = [](const scxtwin_host_api& a) { api = &a; };
-  ExtClass cls(b, ExtOptions{});
-  Simulator sim(topo, **spec, &cls, SimOptions{});
-  cls.CallFromUserSpace(700000, [] { api->error(api->sim, "user space says no"); });
-  ASSERT_TRUE(sim.Run().ok());
-  EXPECT_EQ(cls.exit_info().kind, SCX_EXIT_ERROR_BPF);
-  EXPECT_EQ(cls.exit_info().time, 700000);
+  auto r = Prepare(kOneSleeper, "2", MakeOps());
+  r->cls->CallFromUserSpace(700000, [] { api->error(api->sim, "user space says no"); });
+  Finish(r.get());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR_BPF);
+  EXPECT_EQ(r->cls->exit_info().time, 700000);
 }
 
 // ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------

@@ -4,22 +4,10 @@
 #include "gtest/gtest.h"
 #include "sim/core/simulator.h"
 #include "sim/fair/fair_class.h"
+#include "sim/testing/fixtures.h"
 
 namespace scxtwin::sim::fair {
 namespace {
-
-std::unique_ptr<WorkloadSpec> Spec(const char* text) {
-  auto s = ParseWorkload(text, "test.textpb");
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *std::move(s);
-}
-
-SimOptions ZeroCost() {
-  SimOptions o;
-  o.costs.context_switch_ns = 0;
-  for (auto& row : o.costs.refill_ns) row.fill(0);
-  return o;
-}
 
 TEST(FairSimulation, CpuHogsShareOneCpuEqually) {
   auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 3 program { run { fixed_ns: 30000000 } } } })pb");

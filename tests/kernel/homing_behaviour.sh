@@ -4,12 +4,10 @@
 # under vtime (scx_bpf_select_cpu_dfl keeps a task on its idle previous CPU) the probe's
 # "back at home" phase must fail, so the probe tells homing apart.
 fail() { echo "FAIL: $*"; cat /tmp/load.out; exit 1; }
+. /bin/guest_lib.sh
 load --policy=homing --stats-interval=0 >/tmp/load.out 2>&1 &
 loader=$!
-i=0
-until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
-  i=$((i + 1)); [ $i -gt 600 ] && fail "homing never became active"; sleep 0.1
-done
+wait_state enabled || fail "homing never became active"
 homing_probe
 probe_rc=$?
 kill -INT $loader
@@ -25,10 +23,7 @@ done
 
 load --policy=vtime --stats-interval=0 >/tmp/control.out 2>&1 &
 loader=$!
-i=0
-until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
-  i=$((i + 1)); [ $i -gt 600 ] && fail "vtime never became active"; sleep 0.1
-done
+wait_state enabled || fail "vtime never became active"
 homing_probe >/tmp/probe.out
 echo "control under vtime:"
 cat /tmp/probe.out

@@ -19,24 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/kernel/spin.h"
+
 #define ROUNDS 10
 #define MIN_HITS 7
 #define MIN_HITS_OF_30 21
 #define NCPUS 4
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void spin_for(double seconds)
-{
-	double end = now_s() + seconds;
-	while (now_s() < end)
-		;
-}
 
 static void sleep_until(double t)
 {

@@ -4,18 +4,9 @@
 # the listed counters moved, and SIGINT gives a normal exit and a disabled sched_ext.
 # usage: policy_stress.sh POLICY SECONDS COUNTER[,COUNTER...]
 policy=$1 seconds=$2 must_move=$3
-sysfs=/sys/kernel/sched_ext
 fail() { echo "FAIL: $*"; echo "--- loader output:"; cat /tmp/load.out; exit 1; }
 ok() { echo "ok: $*"; }
-# wait_state STATE: polls up to 60 s (module init under emulation can be slow).
-wait_state() {
-  i=0
-  while [ "$(cat $sysfs/state)" != "$1" ]; do
-    i=$((i + 1))
-    [ $i -gt 600 ] && return 1
-    sleep 0.1
-  done
-}
+. /bin/guest_lib.sh
 check_active() {
   state=$(cat $sysfs/state) ops=$(cat $sysfs/root/ops 2>/dev/null)
   [ "$state" = enabled ] || fail "$1: state is '$state', expected enabled"

@@ -2,12 +2,10 @@
 # Runs in the VM guest: while one loader runs vtime, a second loader is refused with one line
 # naming vtime, and the first one keeps running and exits normally on SIGTERM.
 fail() { echo "FAIL: $*"; exit 1; }
+. /bin/guest_lib.sh
 load --policy=vtime --stats-interval=0 >/tmp/first.out 2>&1 &
 first=$!
-i=0
-until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
-  i=$((i + 1)); [ $i -gt 600 ] && fail "vtime never became active"; sleep 0.1
-done
+wait_state enabled || fail "vtime never became active"
 out=$(load --policy=homing 2>&1)
 rc=$?
 echo "second loader: $out (exit $rc)"

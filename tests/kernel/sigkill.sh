@@ -2,20 +2,15 @@
 # Runs in the VM guest: a loader killed with SIGKILL cannot clean up; the kernel must still drop
 # the scheduler (its link dies with the process) and return to the default scheduler.
 fail() { echo "FAIL: $*"; exit 1; }
+. /bin/guest_lib.sh
 load --policy=vtime --stats-interval=0 >/tmp/load.out 2>&1 &
 loader=$!
-i=0
-until [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; do
-  i=$((i + 1)); [ $i -gt 600 ] && fail "vtime never became active"; sleep 0.1
-done
+wait_state enabled || fail "vtime never became active"
 echo "ok: vtime active ($(cat /sys/kernel/sched_ext/root/ops))"
 kill -KILL $loader
 wait $loader
 echo "ok: loader killed (wait status $?)"
-i=0
-until [ "$(cat /sys/kernel/sched_ext/state)" = disabled ]; do
-  i=$((i + 1)); [ $i -gt 300 ] && fail "state still '$(cat /sys/kernel/sched_ext/state)' 30 s after SIGKILL"; sleep 0.1
-done
+wait_state disabled 300 || fail "state still '$(cat /sys/kernel/sched_ext/state)' 30 s after SIGKILL"
 echo "ok: state disabled after SIGKILL"
 [ ! -e /sys/kernel/sched_ext/root/ops ] || [ -z "$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)" ] ||
   fail "an ops name is still listed: $(cat /sys/kernel/sched_ext/root/ops)"

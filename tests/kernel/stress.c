@@ -18,21 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/kernel/spin.h"
+
 static double deadline;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void spin_for(double seconds)
-{
-	double end = now_s() + seconds;
-	while (now_s() < end)
-		;
-}
 
 /* Results the children report back, in shared memory. */
 struct results {

@@ -10,6 +10,7 @@
 #include "sim/core/sched_tracer.h"
 #include "sim/core/simulator.h"
 #include "sim/fair/fair_class.h"
+#include "sim/testing/fixtures.h"
 #include "sim/trace/ftrace_text_writer.h"
 #include "tools/trace2workload/ftrace_reader.h"
 #include "tools/trace2workload/thread_timeline.h"
@@ -34,10 +35,9 @@ constexpr char kVmm[] = R"pb(
         body { run { lognormal { median_ns: 40000 sigma: 1.5 max_ns: 3000000 } } } } } }
   })pb";
 
-sim::SimOptions ZeroCost() {
-  sim::SimOptions o;
-  o.costs.context_switch_ns = 0;
-  for (auto& row : o.costs.refill_ns) row.fill(0);
+// The shared cost-free options, on a fixed seed so that the original and its replay draw alike.
+sim::SimOptions ZeroCostSeed3() {
+  sim::SimOptions o = sim::ZeroCost();
   o.seed = 3;
   return o;
 }
@@ -48,7 +48,7 @@ TEST(SimFtraceRoundTrip, ImportedRunReplaysTheSame) {
   sim::Topology topo = sim::Topology::Make(1, 1, 2, 1);
   std::ostringstream text;
   sim::trace::FtraceTextWriter writer(&text, {.nanoseconds = true});
-  sim::SimOptions opts = ZeroCost();
+  sim::SimOptions opts = ZeroCostSeed3();
   sim::SchedTracer tracer(&writer, **spec);
   opts.observer = &tracer;
   sim::fair::FairClass cls;
@@ -82,7 +82,7 @@ TEST(SimFtraceRoundTrip, ImportedRunReplaysTheSame) {
   auto replay_spec = sim::ParseWorkload(spec_text, "replay.textpb");
   ASSERT_TRUE(replay_spec.ok()) << replay_spec.status();
   sim::fair::FairClass replay_cls;
-  sim::Simulator replay(topo, **replay_spec, &replay_cls, ZeroCost());
+  sim::Simulator replay(topo, **replay_spec, &replay_cls, ZeroCostSeed3());
   ASSERT_TRUE(replay.Run().ok());
   EXPECT_EQ(replay.result().instances[0].completed, done);
 }

@@ -1,0 +1,34 @@
+// Fixtures the simulator's tests share, so that every test builds its workloads and its
+// cost-free machine the same way.
+#ifndef SCXTWIN_SIM_TESTING_FIXTURES_H_
+#define SCXTWIN_SIM_TESTING_FIXTURES_H_
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+#include "sim/core/simulator.h"
+#include "sim/workload/spec.h"
+
+namespace scxtwin::sim {
+
+// A workload written inline in a test; a parse error fails the calling test.
+inline std::unique_ptr<WorkloadSpec> Spec(absl::string_view text) {
+  auto s = ParseWorkload(text, "test.textpb");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *std::move(s);
+}
+
+// Free context switches and migration refills, so that the times a test sees are the
+// programs' own.
+inline SimOptions ZeroCost() {
+  SimOptions o;
+  o.costs.context_switch_ns = 0;
+  for (auto& row : o.costs.refill_ns) row.fill(0);
+  return o;
+}
+
+}  // namespace scxtwin::sim
+
+#endif  // SCXTWIN_SIM_TESTING_FIXTURES_H_
