@@ -23,7 +23,8 @@ class SimObserver {
   // A CPU switches from prev to next (sched_switch); null is the idle task. prev_state is
   // prev's state after the switch: kRunnable (preempted), kBlocked or kExited.
   virtual void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state, const Task* next) {}
-  // A task starts running on another CPU than it last ran on (sched_migrate_task).
+  // A task starts running on another CPU than it last ran on (sched_migrate_task); called just
+  // before the Switch to it, in the kernel's order.
   virtual void Migrate(SimTime t, const Task& task, int orig_cpu, int dest_cpu) {}
   // A task exited (sched_process_exit, then sched_process_free).
   virtual void Exit(SimTime t, const Task& task) {}

@@ -54,10 +54,6 @@ void SchedTracer::Wakeup(SimTime now, const Task& t, int target_cpu, bool is_new
 void SchedTracer::Switch(SimTime now, int cpu, const Task* prev, TaskState prev_state,
                          const Task* next) {
   if (prev == nullptr && next == nullptr) return;
-  // The kernel records sched_migrate_task when it moves the task, before switching to it.
-  if (next != nullptr && next->last_ran_cpu >= 0 && next->last_ran_cpu != cpu) {
-    w_->Migrate(now, cpu, Info(*next), next->last_ran_cpu, cpu);
-  }
   trace::PrevState state = trace::PrevState::kRunnable;
   if (prev != nullptr && prev_state == TaskState::kBlocked) state = trace::PrevState::kSleeping;
   if (prev != nullptr && prev_state == TaskState::kExited) state = trace::PrevState::kDead;
@@ -65,6 +61,10 @@ void SchedTracer::Switch(SimTime now, int cpu, const Task* prev, TaskState prev_
   const trace::TaskInfo n = next != nullptr ? Info(*next) : trace::TaskInfo();
   w_->Switch(now, cpu, prev != nullptr ? &p : nullptr, state, next != nullptr ? &n : nullptr);
   if (state == trace::PrevState::kDead) w_->Free(now, cpu, p);
+}
+
+void SchedTracer::Migrate(SimTime now, const Task& t, int orig_cpu, int dest_cpu) {
+  w_->Migrate(now, dest_cpu, Info(t), orig_cpu, dest_cpu);
 }
 
 void SchedTracer::Exit(SimTime now, const Task& t) { w_->Exit(now, t.cpu, Info(t)); }

@@ -321,6 +321,10 @@ void Simulator::Schedule(int cpu, TaskId prev) {
     c.curr = kNoTask;
   }
   if (obs_ && (prev_task != kNoTask || next != kNoTask)) {
+    // As the kernel does, sched_migrate_task comes before the switch to the moved task.
+    if (next != kNoTask && tasks_[next].last_ran_cpu >= 0 && tasks_[next].last_ran_cpu != cpu) {
+      obs_->Migrate(now(), tasks_[next], tasks_[next].last_ran_cpu, cpu);
+    }
     const Task* p = prev_task == kNoTask ? nullptr : &tasks_[prev_task];
     obs_->Switch(now(), cpu, p, p ? p->state : TaskState::kRunnable, next == kNoTask ? nullptr : &tasks_[next]);
   }
@@ -350,7 +354,6 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
   ++result_.cpus[cpu].nr_switches;
   ++result_.context_switches;
   if (t.last_ran_cpu >= 0 && t.last_ran_cpu != cpu) {
-    if (obs_) obs_->Migrate(now(), t, t.last_ran_cpu, cpu);
     const Distance d = topo_.distance(t.last_ran_cpu, cpu);
     ++t.m.migrations[static_cast<int>(d)];
     if (now() - t.last_ran_end < opt_.costs.cache_hot_ns) {
