@@ -74,7 +74,7 @@ void BM_Policy(benchmark::State& state, std::string policy) {
     }
     // CPU time of the simulating thread: the machine is shared, wall time also counts waiting.
     state.SetIterationTime((*run)->cpu_seconds);
-    callbacks += (*run)->ext ? (*run)->ext->counters().callbacks : 0;
+    callbacks += (*run)->sched->ext() ? (*run)->sched->ext()->counters().callbacks : 0;
     switches += (*run)->sim->result().context_switches;
     events += (*run)->sim->result().events;
   }

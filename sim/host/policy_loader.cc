@@ -10,11 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/set_value.h"
 
 namespace scxtwin::host {
 namespace {
@@ -58,41 +59,33 @@ struct Collected {
   std::vector<std::pair<uint32_t, StatSpec>> stat_rows;  // (index in `stats`, row)
 };
 
-// Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
+// Parses `text` as the value of a scalar of `size` bytes and kind `scalar`, in the --set value
+// grammar (base/set_value.h) with 0x-hex, as C code writes such a global's value.
 absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view text,
                                        uint64_t size, scxtwin_scalar scalar) {
-  const std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
   if (scalar == SCXTWIN_SCALAR_BOOL) {
-    if (t == "true" || t == "1") return 1;
-    if (t == "false" || t == "0") return 0;
+    if (const std::optional<bool> b = ParseBoolValue(text)) return *b ? 1 : 0;
     return absl::InvalidArgumentError(
         absl::StrCat("knob ", knob, ": '", text, "' is not a bool (expected true/false/1/0)"));
   }
-  if (t.empty()) {
+  if (text.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("knob ", knob, ": empty value (expected an integer)"));
   }
-  errno = 0;
-  char* end = nullptr;
-  int64_t v;
-  if (t[0] == '-') {
-    const long long s = std::strtoll(t.c_str(), &end, 0);
-    v = s;
-  } else {
-    const unsigned long long u = std::strtoull(t.c_str(), &end, 0);
-    if (scalar == SCXTWIN_SCALAR_SIGNED && u > static_cast<unsigned long long>(INT64_MAX)) {
-      errno = ERANGE;
-    }
-    v = static_cast<int64_t>(u);
-  }
-  if (errno == ERANGE || end == nullptr || *end != '\0') {
+  const std::optional<WholeNumber> n = ParseWholeNumber(text, NumberBase::kDecimalOrHex);
+  constexpr uint64_t kInt64MinMagnitude = uint64_t{1} << 63;
+  const bool fits = n.has_value() && (n->negative ? n->magnitude <= kInt64MinMagnitude
+                                      : scalar != SCXTWIN_SCALAR_SIGNED ||
+                                            n->magnitude < kInt64MinMagnitude);
+  if (!fits) {
     return absl::InvalidArgumentError(absl::StrCat(
         "knob ", knob, ": '", text, "' is not an integer of ", size * 8, " bits (decimal or 0x-hex)"));
   }
-  if (t[0] == '-' && scalar == SCXTWIN_SCALAR_UNSIGNED) {
+  if (n->negative && scalar == SCXTWIN_SCALAR_UNSIGNED) {
     return absl::OutOfRangeError(
         absl::StrCat("knob ", knob, ": ", text, " is negative; the knob is unsigned"));
   }
-  return v;
+  // Two's complement: an unsigned 64-bit value above INT64_MAX is stored as its bit pattern.
+  return static_cast<int64_t>(n->negative ? ~n->magnitude + 1 : n->magnitude);
 }
 
 }  // namespace
@@ -280,8 +273,7 @@ absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
 absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
   if (!knob_table_.empty()) {
     // The kernel loader's check, on the same table (rows name existing __u64 knobs: see Load).
-    absl::StatusOr<KnobAssignment> a =
-        ParseKnobAssignment(this->name(), knob_table_, absl::StrCat(name, "=", value));
+    absl::StatusOr<KnobAssignment> a = ParseKnobAssignment(this->name(), knob_table_, name, value);
     if (!a.ok()) return a.status();
     return WriteKnob(*FindKnob(knob_table_[a->index].name), static_cast<int64_t>(a->value));
   }
