@@ -2,7 +2,8 @@
 # The twins agree on knobs: for every project policy, the simulator (//sim) and the kernel loader
 # (//kernel:load) list the same knob table, refuse the same --set values with the same message
 # (after their program-name prefixes), and accept every knob at both ends of its range. The
-# table comes from `load --list`, so a knob added to NAME.h is covered without editing this test.
+# policies and their tables come from `load --list`, so a policy added with one scx_policy line,
+# or a knob added to NAME.h, is covered without editing this test.
 set -uo pipefail
 sim=$1 load=$2
 cd "${TEST_SRCDIR}/scxtwin"
@@ -11,7 +12,10 @@ fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
 
-for policy in homing vtime; do
+# Every project policy the loader links (the scx_policy list), so a new policy is covered too.
+policies=$("$load" --list | grep -v '^ ')
+[[ -n $policies ]] || bad "load --list names no policy"
+for policy in $policies; do
   # The --list entries are the same text.
   load_list=$("$load" --list | awk -v p="$policy" '/^[^ ]/ { on = ($0 == p) } on')
   sim_list=$("$sim" --policy="$policy" --list)

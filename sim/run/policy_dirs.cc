@@ -34,20 +34,31 @@ std::vector<std::string> PoliciesIn(const std::string& dir) {
   return names;
 }
 
+// The runfiles roots a binary may have, in the order they are searched.
+std::vector<std::string> RunfilesRoots(const char* argv0) {
+  std::vector<std::string> roots;
+  if (const char* r = std::getenv("RUNFILES_DIR")) roots.push_back(r);
+  if (const char* r = std::getenv("TEST_SRCDIR")) roots.push_back(r);
+  if (argv0) roots.push_back(absl::StrCat(argv0, ".runfiles"));
+  return roots;
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultPolicyDirs(const char* argv0) {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("SCXTWIN_POLICY_DIR")) dirs.push_back(env);
-  std::vector<std::string> roots;
-  if (const char* r = std::getenv("RUNFILES_DIR")) roots.push_back(r);
-  if (const char* r = std::getenv("TEST_SRCDIR")) roots.push_back(r);
-  if (argv0) roots.push_back(absl::StrCat(argv0, ".runfiles"));
-  for (const std::string& root : roots) {
+  for (const std::string& root : RunfilesRoots(argv0)) {
     dirs.push_back(root + "/scxtwin/policy");
     dirs.push_back(root + "/scxtwin/sim/testdata");
   }
   return dirs;
+}
+
+std::vector<std::string> ProjectPolicies(const char* argv0) {
+  std::vector<std::string> dirs;
+  for (const std::string& root : RunfilesRoots(argv0)) dirs.push_back(root + "/scxtwin/policy");
+  return KnownPolicies(dirs);
 }
 
 absl::StatusOr<std::string> ResolvePolicy(const std::string& name,

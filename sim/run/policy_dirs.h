@@ -20,6 +20,10 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name,
 // policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
 std::vector<std::string> DefaultPolicyDirs(const char* argv0);
 
+// The project's policies in the binary's runfiles (policy/NAME_host.so: every scx_policy of
+// policy/BUILD when the binary has //policy:policies_host as data), sorted.
+std::vector<std::string> ProjectPolicies(const char* argv0);
+
 // The policy names found in `dirs` (host objects NAME_host.so / NAME.so), sorted.
 std::vector<std::string> KnownPolicies(const std::vector<std::string>& dirs);
 
