@@ -32,7 +32,7 @@ def scx_policy(name, hdrs = [], visibility = None, testonly = False):
     bpf_object(
         name = name + "_bpf",
         src = name + ".bpf.c",
-        hdrs = hdrs + [name + ".h", "//policy:scheduler_header_files"],
+        hdrs = hdrs + [name + ".h", "//policy/include:scheduler_header_files"],
         includes = ["policy/include", pkg],
         visibility = visibility,
         testonly = testonly,
@@ -59,7 +59,7 @@ def scx_policy(name, hdrs = [], visibility = None, testonly = False):
         deps = [
             ":" + name + "_skel_lib",
             "//kernel:policy_registry",
-            "//policy:scheduler_header",
+            "//policy/include:scheduler_header",
         ],
         tags = [_KERNEL_TAG],
         visibility = visibility,
@@ -71,7 +71,7 @@ def scx_policy(name, hdrs = [], visibility = None, testonly = False):
     host_policy(
         name = name + "_host",
         src = name + ".bpf.c",
-        hdrs = hdrs + [name + ".h", "//policy:scheduler_header_files"],
+        hdrs = hdrs + [name + ".h", "//policy/include:scheduler_header_files"],
         includes = ["policy/include", pkg],
         visibility = visibility,
         testonly = testonly,

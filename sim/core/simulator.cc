@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/workload/dist.h"
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
 namespace {

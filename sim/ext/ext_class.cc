@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
 namespace {
