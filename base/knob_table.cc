@@ -31,15 +31,15 @@ absl::StatusOr<KnobAssignment> ParseKnobAssignment(absl::string_view policy,
   }
   if (index == knobs.size()) {
     return absl::NotFoundError(absl::StrCat("--set '", assignment, "': policy ", policy,
-                                            " has no knob '", name, "' (knobs: ",
-                                            KnobNames(knobs), ")"));
+                                            " has no knob '", name, "' (knobs: ", KnobNames(knobs),
+                                            ")"));
   }
   const KnobSpec& knob = knobs[index];
   const std::optional<uint64_t> parsed = ParseUnsignedInRange(value, knob.min, knob.max);
   if (!parsed) {
     return absl::OutOfRangeError(
-        absl::StrFormat("--set '%s': expected a whole number in [%u, %u] for %s (%s)",
-                        assignment, knob.min, knob.max, knob.name, knob.help));
+        absl::StrFormat("--set '%s': expected a whole number in [%u, %u] for %s (%s)", assignment,
+                        knob.min, knob.max, knob.name, knob.help));
   }
   return KnobAssignment{index, *parsed};
 }

@@ -42,8 +42,7 @@ struct KnobAssignment {
 // knob names (unknown knob), or the range and the knob's help.
 absl::StatusOr<KnobAssignment> ParseKnobAssignment(absl::string_view policy,
                                                    const std::vector<KnobSpec>& knobs,
-                                                   absl::string_view name,
-                                                   absl::string_view value);
+                                                   absl::string_view name, absl::string_view value);
 
 // Each of `assignments` in turn (the first error wins). A later assignment of a knob wins.
 absl::StatusOr<std::vector<KnobAssignment>> ParseKnobAssignments(

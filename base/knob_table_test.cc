@@ -43,14 +43,15 @@ TEST(ParseKnobAssignments, RejectsOutOfRangeWithTheRange) {
 }
 
 TEST(ParseKnobAssignments, RejectsNonNumbers) {
-  for (const char* bad : {"", "-5", "-0", "+5", "1e3", "5ms", " 500", "0x100", "0100x",
-                          "99999999999999999999999"}) {
+  for (const char* bad :
+       {"", "-5", "-0", "+5", "1e3", "5ms", " 500", "0x100", "0100x", "99999999999999999999999"}) {
     EXPECT_FALSE(ParseKnobAssignments("demo", TwoKnobs(), {{"slice_us", bad}}).ok()) << bad;
   }
 }
 
 TEST(ParseKnobAssignments, ALaterAssignmentOfAKnobComesLater) {
-  auto parsed = ParseKnobAssignments("demo", TwoKnobs(), {{"slice_us", "100"}, {"slice_us", "200"}});
+  auto parsed =
+      ParseKnobAssignments("demo", TwoKnobs(), {{"slice_us", "100"}, {"slice_us", "200"}});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->size(), 2u);
   EXPECT_EQ((*parsed)[1].value, 200u);
@@ -64,7 +65,8 @@ TEST(FormatKnobs, ListsEveryKnobWithItsValue) {
 TEST(ParseKnobAssignment, NamesTheKnobsOfAPolicyWithout) {
   auto parsed = ParseKnobAssignment("bare", {}, "slice_us", "5");
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().message(), "--set 'slice_us=5': policy bare has no knob 'slice_us' (knobs: none)");
+  EXPECT_EQ(parsed.status().message(),
+            "--set 'slice_us=5': policy bare has no knob 'slice_us' (knobs: none)");
 }
 
 TEST(ParseKnobAssignment, RejectsJustPastEitherBound) {

@@ -56,8 +56,8 @@ std::optional<int64_t> ParseSignedInRange(absl::string_view text, int64_t min, i
   if (!n) return std::nullopt;
   constexpr uint64_t kMaxMagnitude = uint64_t{1} << 63;  // of INT64_MIN
   if (n->magnitude > (n->negative ? kMaxMagnitude : kMaxMagnitude - 1)) return std::nullopt;
-  const int64_t v = n->negative ? static_cast<int64_t>(~n->magnitude + 1)
-                                : static_cast<int64_t>(n->magnitude);
+  const int64_t v =
+      n->negative ? static_cast<int64_t>(~n->magnitude + 1) : static_cast<int64_t>(n->magnitude);
   if (v < min || v > max) return std::nullopt;
   return v;
 }

@@ -23,8 +23,8 @@ TEST(ParseWholeNumber, ReadsDecimalWithSign) {
 }
 
 TEST(ParseWholeNumber, RefusesWhatIsNotAPlainNumber) {
-  for (const char* bad : {"", "-", "+5", " 5", "5 ", "1e3", "5ms", "0x10", "1,2", "--1",
-                          "18446744073709551616"}) {
+  for (const char* bad :
+       {"", "-", "+5", " 5", "5 ", "1e3", "5ms", "0x10", "1,2", "--1", "18446744073709551616"}) {
     EXPECT_FALSE(ParseWholeNumber(bad).has_value()) << bad;
   }
 }

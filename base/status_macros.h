@@ -26,12 +26,12 @@ const absl::Status& ToStatus(const absl::StatusOr<T>& s) {
 }  // namespace scxtwin::status_internal
 
 // Evaluates `expr` (an absl::Status or absl::StatusOr) once; returns its status if not OK.
-#define SCX_RETURN_IF_ERROR(expr)                                                   \
-  do {                                                                              \
-    const auto& scx_status_ = (expr);                                               \
-    if (ABSL_PREDICT_FALSE(!scx_status_.ok())) {                                    \
-      return ::scxtwin::status_internal::ToStatus(scx_status_);                     \
-    }                                                                               \
+#define SCX_RETURN_IF_ERROR(expr)                               \
+  do {                                                          \
+    const auto& scx_status_ = (expr);                           \
+    if (ABSL_PREDICT_FALSE(!scx_status_.ok())) {                \
+      return ::scxtwin::status_internal::ToStatus(scx_status_); \
+    }                                                           \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>) once; returns its status if not OK, else moves its

@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> renamed;
   UnderscoreFlagNames(renamed, args);
-  std::vector<char*> positional = absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   if (positional.size() > 1) {
     std::cerr << "load: unexpected argument '" << positional[1]
               << "' (expected only flags: --policy=NAME [--set KNOB=VALUE ...])" << std::endl;
@@ -92,8 +93,8 @@ int main(int argc, char** argv) {
   scxtwin::LoaderOptions options;
   options.policy = absl::GetFlag(FLAGS_policy);
   if (options.policy.empty()) {
-    std::cerr << "load: --policy=NAME is required (known: " << scxtwin::PolicyNames(policies)
-              << ")" << std::endl;
+    std::cerr << "load: --policy=NAME is required (known: " << scxtwin::PolicyNames(policies) << ")"
+              << std::endl;
     return scxtwin::kExitUsage;
   }
   options.knob_assignments = *std::move(knobs);

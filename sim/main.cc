@@ -36,11 +36,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "base/set_flags.h"
+#include "base/status_macros.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/experiment_report.h"
 #include "sim/experiment/knob_routing.h"
-#include "base/set_flags.h"
-#include "base/status_macros.h"
 #include "sim/run/class_registry.h"
 #include "sim/run/report.h"
 #include "sim/run/runner.h"
@@ -52,9 +52,11 @@ ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up 
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
 ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
-ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
+ABSL_FLAG(std::vector<std::string>, param, {},
+          "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
-ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
+ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
+          "simulated time to run (0: the workload's)");
 ABSL_FLAG(std::string, format, "table", "table or json");
 ABSL_FLAG(std::string, log, "", "write every callback and kfunc call here as JSON Lines");
 ABSL_FLAG(std::string, perfetto, "", "write the run's scheduling as a binary Perfetto trace here");
@@ -67,7 +69,8 @@ ABSL_FLAG(std::string, metric, "boot",
           "or work (useful CPU time per second, for steady loads)");
 ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
-ABSL_FLAG(std::string, process, "", "experiment, --metric=boot: measure only this process's instances");
+ABSL_FLAG(std::string, process, "",
+          "experiment, --metric=boot: measure only this process's instances");
 
 namespace {
 
@@ -101,8 +104,8 @@ std::string UserOutPath(const std::string& p) {
 
 // The command line, parsed: what to run and how to report it.
 struct Command {
-  std::vector<std::string> policies;  // as given (paths made relative to the user's directory)
-  RunConfig config;                   // everything but the policy
+  std::vector<std::string> policies;      // as given (paths made relative to the user's directory)
+  RunConfig config;                       // everything but the policy
   std::vector<std::string> sets, params;  // the raw --set / --param values
   std::string format;
   int runs = 1;
@@ -144,8 +147,7 @@ absl::Status ListPolicies(const Command& cmd) {
     }
   }
   for (const std::string& p : policies) {
-    SCX_ASSIGN_OR_RETURN(std::string text,
-                         scxtwin::sim::DescribePolicy(p, cmd.config.policy_dirs));
+    SCX_ASSIGN_OR_RETURN(std::string text, scxtwin::sim::DescribePolicy(p, cmd.config.policy_dirs));
     std::cout << text;
   }
   return absl::OkStatus();
@@ -155,7 +157,8 @@ absl::Status ListPolicies(const Command& cmd) {
 absl::Status ParseRunFlags(Command* cmd) {
   RunConfig& config = cmd->config;
   if (cmd->policies.empty()) {
-    return Bad("--policy is required (a policy name or a host .so path, or several, comma-separated)");
+    return Bad(
+        "--policy is required (a policy name or a host .so path, or several, comma-separated)");
   }
   config.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
@@ -194,7 +197,8 @@ absl::Status RunExperiment(const Command& cmd) {
   };
   for (const auto& [flag, value] : one_run_outputs) {
     if (!value.empty()) {
-      return Bad(absl::StrCat("--", flag, " records one run: use it with one policy and --runs=1 "
+      return Bad(absl::StrCat("--", flag,
+                              " records one run: use it with one policy and --runs=1 "
                               "(--seed=S with S from the experiment's JSON seeds)"));
     }
   }
@@ -205,10 +209,9 @@ absl::Status RunExperiment(const Command& cmd) {
   ec.jobs = cmd.jobs;
   ec.metric = cmd.metric;
   ec.process = absl::GetFlag(FLAGS_process);
-  SCX_ASSIGN_OR_RETURN(
-      scxtwin::experiment::ExperimentResult result,
-      scxtwin::experiment::RunExperiment(ec,
-                                         scxtwin::experiment::TerminalProgressBar("sim: runs")));
+  SCX_ASSIGN_OR_RETURN(scxtwin::experiment::ExperimentResult result,
+                       scxtwin::experiment::RunExperiment(
+                           ec, scxtwin::experiment::TerminalProgressBar("sim: runs")));
   if (cmd.format == "json") {
     scxtwin::experiment::WriteExperimentJson(std::cout, result);
   } else {

@@ -65,8 +65,8 @@ void Simulator::Advance(int cpu, TaskId id) {
         ++t.cursor.pc;
         // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
         // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
-        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait &&
-                          !prog[t.cursor.pc].spin;
+        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) &&
+                          prog[t.cursor.pc].kind == CompiledOp::kWait && !prog[t.cursor.pc].spin;
         WakeOp(id, cpu, op, sync);
         if (stop_) return;
         break;

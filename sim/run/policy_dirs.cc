@@ -80,10 +80,9 @@ absl::StatusOr<std::string> ResolvePolicy(const std::string& name,
     }
   }
   const std::vector<std::string> known = KnownPolicies(dirs);
-  return absl::NotFoundError(
-      absl::StrCat("unknown policy '", name, "'; expected one of: ",
-                   known.empty() ? "(none built)" : absl::StrJoin(known, ", "),
-                   " (or a path to a host .so)"));
+  return absl::NotFoundError(absl::StrCat(
+      "unknown policy '", name, "'; expected one of: ",
+      known.empty() ? "(none built)" : absl::StrJoin(known, ", "), " (or a path to a host .so)"));
 }
 
 std::vector<std::string> KnownPolicies(const std::vector<std::string>& dirs) {

@@ -33,7 +33,7 @@ struct RunConfig {
   // class_registry.h), a policy name (looked up, see ResolvePolicy) or a path to a host .so.
   std::string policy;
   std::vector<std::string> policy_dirs;  // where names are looked up, in order
-  std::string workload;    // a .textpb file
+  std::string workload;                  // a .textpb file
   std::string topology = "2x2x4x2";
   // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob of
   // the class (RunClass::SetKnob).
@@ -41,10 +41,10 @@ struct RunConfig {
   // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
   std::vector<Assignment> params;
   uint64_t seed = 1;
-  SimDuration duration = 0;  // 0: the workload's
+  SimDuration duration = 0;     // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
-  std::string perfetto;  // write a binary Perfetto trace here ("" = none)
-  std::string ftrace;    // write the ftrace text here ("" = none)
+  std::string perfetto;         // write a binary Perfetto trace here ("" = none)
+  std::string ftrace;           // write the ftrace text here ("" = none)
   // After an ejection, keep running the workload under a fallback class: the fair class
   // (sim/fair), where the kernel moves every task.
   bool continue_after_ejection = true;
