@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "sim/engine/rng.h"
 #include "sim/workload/dist.h"
 
@@ -43,10 +44,10 @@ absl::Status Simulator::Setup() {
     group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
     const CompiledProcess& proc = spec_.processes[p];
     for (size_t g = 0; g < proc.groups.size(); ++g) {
-      auto set = ParseCpuList(proc.groups[g].affinity, n,
-                              absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity"));
-      if (!set.ok()) return set.status();
-      group_affinity_.push_back(*std::move(set));
+      SCX_ASSIGN_OR_RETURN(
+          auto set,
+          ParseCpuList(proc.groups[g].affinity, n, absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity")));
+      group_affinity_.push_back(std::move(set));
       result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
     }
     // Arrivals: one stream per process template.
@@ -71,13 +72,13 @@ absl::Status Simulator::Setup() {
     queue_.Schedule(opt_.max_duration, kStop, 0, 2);
   }
   if (opt_.fallback) {
-    if (auto s = opt_.fallback->Init(this); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(opt_.fallback->Init(this));
   }
   return cls_->Init(this);
 }
 
 absl::Status Simulator::Run() {
-  if (auto s = Setup(); !s.ok()) return s;
+  SCX_RETURN_IF_ERROR(Setup());
   Event e;
   int64_t until_check = opt_.check_every_events;
   while (!stop_ && queue_.Pop(&e)) {
@@ -86,7 +87,7 @@ absl::Status Simulator::Run() {
     if (switch_pending_) SwitchToFallback();
     if (opt_.check_every_events > 0 && --until_check == 0) {
       until_check = opt_.check_every_events;
-      if (auto s = CheckTasks(); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(CheckTasks());
     }
     if (live_tasks_ == 0 && pending_starts_ == 0 && !stop_) {
       // Every task has exited and nothing will arrive: the run is over.
@@ -102,7 +103,7 @@ absl::Status Simulator::Run() {
                                             " events were scheduled in the past"));
   }
   if (result_.failure.empty()) {
-    if (auto s = CheckTasks(); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(CheckTasks());
   }
   return CheckCpuTime();
 }

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/set_value.h"
+#include "base/status_macros.h"
 
 namespace scxtwin::host {
 namespace {
@@ -97,11 +98,10 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
                                                    options.nr_cpus, " is not in [1, ",
                                                    SCXTWIN_MAX_CPUS, "]"));
   }
-  absl::StatusOr<std::string> copy = PrivateCopy(so_path);
-  if (!copy.ok()) return copy.status();
-  void* handle = dlopen(copy->c_str(), RTLD_NOW | RTLD_LOCAL);
+  SCX_ASSIGN_OR_RETURN(const std::string copy, PrivateCopy(so_path));
+  void* handle = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
   const std::string dl_error = handle ? "" : dlerror();
-  unlink(copy->c_str());  // the mapping stays; the name is not needed any more
+  unlink(copy.c_str());  // the mapping stays; the name is not needed any more
   if (!handle) {
     return absl::InvalidArgumentError(
         absl::StrCat("policy object ", so_path, ": cannot load: ", dl_error));
@@ -273,15 +273,14 @@ absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
 absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
   if (!knob_table_.empty()) {
     // The kernel loader's check, on the same table (rows name existing __u64 knobs: see Load).
-    absl::StatusOr<KnobAssignment> a = ParseKnobAssignment(this->name(), knob_table_, name, value);
-    if (!a.ok()) return a.status();
-    return WriteKnob(*FindKnob(knob_table_[a->index].name), static_cast<int64_t>(a->value));
+    SCX_ASSIGN_OR_RETURN(const KnobAssignment a,
+                         ParseKnobAssignment(this->name(), knob_table_, name, value));
+    return WriteKnob(*FindKnob(knob_table_[a.index].name), static_cast<int64_t>(a.value));
   }
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
-  absl::StatusOr<int64_t> v = ParseKnobValue(name, value, knob->size, knob->scalar);
-  if (!v.ok()) return v.status();
-  return WriteKnob(*knob, *v);
+  SCX_ASSIGN_OR_RETURN(const int64_t v, ParseKnobValue(name, value, knob->size, knob->scalar));
+  return WriteKnob(*knob, v);
 }
 
 absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
@@ -329,30 +328,28 @@ absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {
 }
 
 absl::StatusOr<int64_t> PolicyInstance::ReadScalar(absl::string_view name) const {
-  absl::StatusOr<const Global*> g = FindGlobal(name);
-  if (!g.ok()) return g.status();
-  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+  SCX_ASSIGN_OR_RETURN(const Global* g, FindGlobal(name));
+  if (g->size > 8 || g->scalar == SCXTWIN_SCALAR_NONE) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
   }
   uint64_t raw = 0;
-  std::memcpy(&raw, (*g)->addr, (*g)->size);
-  const int bits = static_cast<int>((*g)->size * 8);
-  if ((*g)->scalar == SCXTWIN_SCALAR_SIGNED && bits < 64 && (raw >> (bits - 1)) & 1) {
+  std::memcpy(&raw, g->addr, g->size);
+  const int bits = static_cast<int>(g->size * 8);
+  if (g->scalar == SCXTWIN_SCALAR_SIGNED && bits < 64 && (raw >> (bits - 1)) & 1) {
     raw |= ~uint64_t{0} << bits;
   }
   return static_cast<int64_t>(raw);
 }
 
 absl::Status PolicyInstance::WriteScalar(absl::string_view name, int64_t value) {
-  absl::StatusOr<const Global*> g = FindGlobal(name);
-  if (!g.ok()) return g.status();
-  if ((*g)->section == SCXTWIN_SECTION_RODATA) {
+  SCX_ASSIGN_OR_RETURN(const Global* g, FindGlobal(name));
+  if (g->section == SCXTWIN_SECTION_RODATA) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is a knob: use SetKnob"));
   }
-  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+  if (g->size > 8 || g->scalar == SCXTWIN_SCALAR_NONE) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
   }
-  std::memcpy((*g)->addr, &value, (*g)->size);  // little-endian: the low bytes
+  std::memcpy(g->addr, &value, g->size);  // little-endian: the low bytes
   return absl::OkStatus();
 }
 
