@@ -77,9 +77,7 @@ class ExtRunClass final : public RunClass {
   }
 
   const ExtClass* ext() const override { return ext_.get(); }
-  ExtClass* mutable_ext() override { return ext_.get(); }
   host::PolicyInstance* policy() const override { return policy_.get(); }
-  std::string policy_path() const override { return path_; }
   const std::vector<uint64_t>& stats() const override { return stats_; }
 
  private:

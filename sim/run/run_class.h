@@ -61,13 +61,11 @@ class RunClass {
   // Called once the run has ended: e.g. reads the policy's counters.
   virtual void Finish() {}
 
-  // Views for reports and tests: non-null only for a class of that kind, after Build.
+  // Views for reports and tests: non-null only for a class of that kind (ext and fair once
+  // built; a sched_ext policy's host object from creation).
   virtual const ExtClass* ext() const { return nullptr; }
-  virtual ExtClass* mutable_ext() { return nullptr; }
   virtual const fair::FairClass* fair() const { return nullptr; }
   virtual host::PolicyInstance* policy() const { return nullptr; }
-  // The host object's path, for a sched_ext policy ("" otherwise).
-  virtual std::string policy_path() const { return ""; }
   // The policy's per-CPU `stats` counters summed at Finish, if it has them.
   virtual const std::vector<uint64_t>& stats() const { return no_stats_; }
 
