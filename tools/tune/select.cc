@@ -122,12 +122,13 @@ absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunB
       r.options.push_back(std::move(o));
     }
   }
-  // The recommendation: the best point estimate among those whose interval excludes no gain;
-  // EEVDF (keep the kernel's default) when none does.
+  // The recommendation: the best point estimate among those whose whole interval is a gain of at
+  // least 0.1% (what the report's three decimals show); EEVDF (the kernel's default) when none is.
+  constexpr double kMinGain = 1.001;
   r.recommended = 0;
   for (size_t i = 1; i < r.options.size(); ++i) {
     const Option& o = r.options[i];
-    if (o.over_eevdf.lo > 1 && o.over_eevdf.speedup > r.options[r.recommended].over_eevdf.speedup) r.recommended = i;
+    if (o.over_eevdf.lo > kMinGain && o.over_eevdf.speedup > r.options[r.recommended].over_eevdf.speedup) r.recommended = i;
   }
   r.significant = r.recommended != 0;
   return r;
@@ -156,7 +157,7 @@ void WriteSelectReport(std::ostream& os, const SelectConfig& c, const SelectResu
   const Option& best = r.options[r.recommended];
   os << "\n";
   if (r.recommended == 0) {
-    os << "recommendation: eevdf (keep the kernel's default): no policy's 95% interval lies above 1x on this workload\n";
+    os << "recommendation: eevdf (keep the kernel's default): no policy's 95% interval lies above 1.001x (a 0.1% gain) on this workload\n";
   } else {
     std::vector<std::string> sets;
     for (const auto& [k, v] : best.sets) sets.push_back(absl::StrCat(" --set ", k, "=", v));
