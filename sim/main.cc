@@ -9,6 +9,7 @@
 //   bazel run //sim -- [--policy=NAME[,NAME...]] --list
 //   bazel run //sim -- --policy=eevdf,homing,vtime --workload=FILE --runs=30 [--jobs=J]
 //                      [--metric=boot|makespan|work] [--process=NAME] [--set [POLICY.]K=V ...]
+//                      [--svg=FILE]
 //
 // --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
 // (all the policies it can find without --policy), and exits.
@@ -62,6 +63,7 @@ ABSL_FLAG(std::string, metric, "boot",
 ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
 ABSL_FLAG(std::string, process, "", "experiment, --metric=boot: measure only this process's instances");
+ABSL_FLAG(std::string, svg, "", "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
 namespace {
 
@@ -196,6 +198,12 @@ int main(int argc, char** argv) {
       std::cerr << "sim: " << result.status().message() << "\n";
       return result.status().code() == absl::StatusCode::kInternal ? 1 : 2;
     }
+    if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
+      std::ofstream f(svg, std::ios::trunc);
+      f << scxtwin::experiment::ExperimentCdfSvg(*result);
+      f.close();
+      if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
+    }
     if (format == "json") {
       scxtwin::experiment::WriteExperimentJson(std::cout, *result);
     } else {
@@ -204,6 +212,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (!absl::GetFlag(FLAGS_svg).empty()) {
+    return Bad("--svg draws an experiment's distribution: use it with several policies or --runs > 1");
+  }
   // One run: the detailed report. POLICY.K is accepted here too, as K (so a command line of an
   // experiment keeps working with one of its policies); the run itself checks every knob.
   config.policy = policies[0];
