@@ -161,15 +161,20 @@ void WriteSelectReport(std::ostream& os, const SelectConfig& c, const SelectResu
   } else {
     std::vector<std::string> sets;
     for (const auto& [k, v] : best.sets) sets.push_back(absl::StrCat(" --set ", k, "=", v));
+    std::string policy = best.label;
+    if (best.tuned) policy.resize(policy.size() - std::string(" tuned").size());
     const double gain = best.over_eevdf.speedup - 1;
     os << absl::StrFormat(
-        "recommendation: %s%s: expected %.3fx over eevdf (95%% CI [%.3f, %.3f]); %s\n", best.label, absl::StrJoin(sets, ""),
+        "recommendation: %s%s: expected %.3fx over eevdf (95%% CI [%.3f, %.3f]); %s\n",
+        best.tuned ? absl::StrCat(policy, " with") : policy, absl::StrJoin(sets, ""),
         best.over_eevdf.speedup, best.over_eevdf.lo, best.over_eevdf.hi,
         std::abs(r.fit_error) > gain ? absl::StrFormat("the gain (%.1f%%) is smaller than the model's error on the trace "
                                                        "(%.1f%%): treat it as a lead to confirm on the real host",
                                                        100 * gain, 100 * std::abs(r.fit_error))
                                      : absl::StrFormat("the gain (%.1f%%) exceeds the model's error on the trace (%.1f%%)",
                                                        100 * gain, 100 * std::abs(r.fit_error)));
+    os << "in the kernel: bazel run //tools:vm -- --cpus 4 -- load --policy=" << policy << absl::StrJoin(sets, "")
+       << " --duration=5s   (or add --confirm here)\n";
   }
 }
 

@@ -26,7 +26,7 @@ struct SelectConfig {
   int runs = 10;
   uint64_t seed = 1;
   bool tune = false;
-  int budget = 60;    // per tuned policy
+  int budget = 300;   // per tuned policy
   int held_out = 10;  // per tuned policy
   std::vector<std::string> policy_dirs;
   std::string workload_out;  // where the imported workload is written (a temporary file)
