@@ -1,8 +1,9 @@
 // The seam where a batch of simulated runs is executed and their measurements gathered. A tool
 // that needs many runs (the tuner, //tools:tune) builds RunRequests and hands the batch to a
-// RunBackend; it never forks, schedules or collects itself. LocalProcessBackend runs the batch
-// here, one forked process per run (process_pool.h); another backend (a cluster queue) only has
-// to return the same RunSamples for the same requests, in request order.
+// RunBackend; it never forks, schedules or collects itself. JobRunBackend runs each request as
+// one job of a JobBackend (job_backend.h: forked processes here, or a Slurm array, whose worker
+// rebuilds the batch from EncodeRunRequest's text); any other backend only has to return the
+// same RunSamples for the same requests, in request order.
 #ifndef SCXTWIN_SIM_EXPERIMENT_RUN_BACKEND_H_
 #define SCXTWIN_SIM_EXPERIMENT_RUN_BACKEND_H_
 
@@ -11,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/experiment/experiment.h"
+#include "sim/experiment/job_backend.h"
 #include "sim/experiment/process_pool.h"
 #include "sim/run/runner.h"
 
@@ -49,15 +51,34 @@ absl::StatusOr<RunMeasurements> ExecuteRun(const RunRequest& request);
 std::string EncodeMeasurements(const RunMeasurements& m);
 absl::StatusOr<RunMeasurements> DecodeMeasurements(absl::string_view text);
 
-// Every run in its own fork()ed child, `jobs` at a time.
-class LocalProcessBackend : public RunBackend {
+// A request as one line of text and back (every field but log/trace outputs, which a batched
+// run never has): what a remote worker needs to run job j of a batch.
+std::string EncodeRunRequest(const RunRequest& r);
+absl::StatusOr<RunRequest> DecodeRunRequest(absl::string_view line);
+
+// Request j is job j of `jobs` (not owned), whose outputs are EncodeMeasurements' text.
+class JobRunBackend : public RunBackend {
  public:
-  explicit LocalProcessBackend(int jobs) : jobs_(jobs) {}
+  explicit JobRunBackend(JobBackend* jobs) : jobs_(jobs) {}
   absl::StatusOr<std::vector<RunMeasurements>> RunBatch(const std::vector<RunRequest>& batch,
                                                         const ProgressFn& progress) override;
 
  private:
-  int jobs_;
+  JobBackend* jobs_;
+};
+
+// Every run in its own fork()ed child here, `workers` at a time (a JobRunBackend over LocalBackend).
+class LocalProcessBackend : public RunBackend {
+ public:
+  explicit LocalProcessBackend(int workers) : local_(workers), runner_(&local_) {}
+  absl::StatusOr<std::vector<RunMeasurements>> RunBatch(const std::vector<RunRequest>& batch,
+                                                        const ProgressFn& progress) override {
+    return runner_.RunBatch(batch, progress);
+  }
+
+ private:
+  LocalBackend local_;
+  JobRunBackend runner_;
 };
 
 }  // namespace scxtwin::experiment

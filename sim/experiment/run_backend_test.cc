@@ -31,6 +31,37 @@ TEST(Measurements, RoundTripExactly) {
   EXPECT_FALSE(DecodeMeasurements("1 2 3").ok());
 }
 
+// A request survives its text form exactly, awkward characters included: what a remote worker
+// rebuilds is what the driver asked for.
+TEST(RunRequestText, RoundTrips) {
+  RunRequest r = Request("/tmp/a b\tc\\d.so", 18446744073709551615ULL);
+  r.config.policy_dirs = {"/x", "/y=z"};
+  r.config.params = {{"vcpus", "16"}, {"gap", "0.5"}};
+  r.config.sets = {{"cost.refill_ns.same_llc.large", "1000"}, {"slice_us", "20\n0"}};
+  r.config.duration = 123456789;
+  r.config.continue_after_ejection = false;
+  r.measures = {{Metric::kBoot, "microvm"}, {Metric::kWork, ""}};
+  const std::string line = EncodeRunRequest(r);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  auto back = DecodeRunRequest(line);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->config.policy, r.config.policy);
+  EXPECT_EQ(back->config.workload, r.config.workload);
+  EXPECT_EQ(back->config.topology, "4");
+  EXPECT_EQ(back->config.seed, r.config.seed);
+  EXPECT_EQ(back->config.duration, 123456789);
+  EXPECT_FALSE(back->config.continue_after_ejection);
+  EXPECT_EQ(back->config.policy_dirs, r.config.policy_dirs);
+  EXPECT_EQ(back->config.params, r.config.params);
+  EXPECT_EQ(back->config.sets, r.config.sets);
+  ASSERT_EQ(back->measures.size(), 2u);
+  EXPECT_EQ(back->measures[0].process, "microvm");
+  EXPECT_EQ(back->measures[1].metric, Metric::kWork);
+  EXPECT_EQ(EncodeRunRequest(*back), line);
+  EXPECT_FALSE(DecodeRunRequest("policy=x\tbogus=1").ok());
+  EXPECT_FALSE(DecodeRunRequest("measure=speed:x").ok());
+}
+
 // The local backend gives, in request order, what each run gives in this process, whatever the
 // number of processes.
 TEST(LocalProcessBackend, SameAsInProcessInRequestOrder) {

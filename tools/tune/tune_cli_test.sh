@@ -1,7 +1,7 @@
 #!/bin/bash
 # //tools:tune end to end: the closing line's form, the same bytes for the same seed, the printed
 # //sim line reproducing the held-out figures, the SVG pictures (parsed as XML, with their
-# series), `select` on a hand-made trace (and the real traces when present), one-line errors.
+# series), `select` on a hand-made trace and a real one, one-line errors.
 set -uo pipefail
 cd "${TEST_SRCDIR}/scxtwin"
 tune=tools/tune/tune
@@ -68,15 +68,11 @@ check "select: model fit line" grep -q "^model fit: EEVDF replays the tree in [0
 check "select: a row per policy" test "$(grep -cE '^  (eevdf|homing|vtime) ' "$tmp/s.txt")" = 3
 check "select: one recommendation" test "$(grep -c '^recommendation: ' "$tmp/s.txt")" = 1
 check "select CDF SVG" svg_series "$tmp/select.svg" eevdf homing vtime
-# The real traces (data/traces in the repository, or $SCXTWIN_TRACES).
-traces=${SCXTWIN_TRACES:-data/traces}
-if [[ -f $traces/boot_mttcg_smp4.trace.gz ]]; then
-  "$tune" select --trace="$traces/boot_mttcg_smp4.trace.gz" --root=qemu-system-x86_64 --runs=3 >"$tmp/r.txt"
-  check "select on boot_mttcg_smp4: the traced tree's 2.939 s" grep -q "2.939 s traced" "$tmp/r.txt"
-  check "select on boot_mttcg_smp4: homing recommended" grep -q "^recommendation: homing" "$tmp/r.txt"
-else
-  echo "note: no real traces at $traces; their select check is skipped"
-fi
+# The real traces in data/traces.
+"$tune" select --trace=data/traces/boot_mttcg_smp4.trace.gz --root=qemu-system-x86_64 --runs=3 >"$tmp/r.txt"
+check "select on boot_mttcg_smp4: the traced tree's 2.939 s" grep -q "2.939 s traced" "$tmp/r.txt"
+check "select on boot_mttcg_smp4: the model's +7.3%" grep -q "(+7.3%)" "$tmp/r.txt"
+check "select on boot_mttcg_smp4: homing recommended" grep -q "^recommendation: homing: expected 1.015x" "$tmp/r.txt"
 
 # Bad input: exit 2, one line naming it, nothing written.
 expect_error "unknown knob" "--knob=slice_us: policy homing has no such knob" "$tune" "${small[@]}" --knob=slice_us --svg="$tmp/no.svg"
