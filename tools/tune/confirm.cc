@@ -72,7 +72,7 @@ absl::Status ConfirmInVm(const ConfirmConfig& c, const char* argv0) {
                     : rc == 125 ? "the guest never reported (boot failure or panic)"
                     : rc == 126 ? "no cached sched_ext kernel (run tools/setup)"
                                 : "the guest check failed (see its output above)";
-  return absl::FailedPreconditionError(absl::StrCat("--confirm: ", c.policy, " in the VM: exit ", rc, ", ", why));
+  return absl::UnavailableError(absl::StrCat("--confirm: ", c.policy, " in the VM: exit ", rc, ", ", why));
 }
 
 }  // namespace scxtwin::tune

@@ -66,7 +66,7 @@ int Bad(const std::string& msg) {
 
 int Failed(const absl::Status& s) {
   std::cerr << "tune: " << s.message() << "\n";
-  return s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kFailedPrecondition ? 1 : 2;
+  return s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kUnavailable ? 1 : 2;
 }
 
 int Jobs() {

@@ -137,8 +137,7 @@ absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunB
 void WriteSelectReport(std::ostream& os, const SelectConfig& c, const SelectResult& r) {
   os << absl::StrFormat("select: trace %s, tree of %s: %d threads, %.3f s traced (root exec to last exit), %.3f s of CPU\n",
                         r.trace_name, c.root, r.threads, r.traced_s, r.traced_cpu_s);
-  os << absl::StrFormat("workload: imported by trace2workload (written to %s), replayed on topology %s%s\n",
-                        c.workload_out, r.topology,
+  os << absl::StrFormat("workload: imported by trace2workload, replayed on topology %s%s\n", r.topology,
                         c.topology.empty() ? absl::StrFormat(" (the %d CPUs the trace shows)", r.trace_cpus) : "");
   os << absl::StrFormat("model fit: EEVDF replays the tree in %.3f s against %.3f s traced (%+.1f%%); the trace ran "
                         "under Linux's EEVDF, so this is the model's error on this workload\n",

@@ -221,8 +221,11 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
   if (auto s = BuildSpace(config, &r); !s.ok()) return s;
   std::vector<KnobSet> costs;
   if (auto s = SplitFixedSets(config, &r, &costs); !s.ok()) return s;
-  // Every value the search may set is valid for the policy: check the extremes once, here.
-  for (const Candidate& probe : {r.space.Defaults()}) {
+  // Every value the search may set is valid for the policy: check the defaults and both ends of
+  // every range once, here, so a mistake is one line before any run.
+  Candidate lows, highs;
+  for (const Dimension& d : r.space.dims) lows.push_back(d.min), highs.push_back(d.max);
+  for (const Candidate& probe : {r.space.Defaults(), lows, highs}) {
     sim::RunConfig rc = config.base;
     rc.policy = config.policy;
     rc.sets = costs;
@@ -233,6 +236,7 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
   auto plan = PlanHalving(config.budget, config.max_candidates);
   if (!plan.ok()) return plan.status();
   r.plan = *plan;
+  // The candidates' stream: a mix of --seed apart from every run seed RunSeed(seed, i >= 0).
   r.candidates = DrawCandidates(r.space, r.plan.rungs[0].candidates, experiment::RunSeed(config.seed, -1));
   if (static_cast<int>(r.candidates.size()) < r.plan.rungs[0].candidates) {
     // A small space (a few flags): every point, and the budget replanned for that many.
