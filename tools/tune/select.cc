@@ -109,7 +109,10 @@ absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunB
       auto tuned = Tune(tc, backend);
       if (!tuned.ok()) {
         // A scheduler without a knob table has nothing to tune: say so in the report, go on.
-        if (absl::StrContains(tuned.status().message(), "no knob table")) continue;
+        if (absl::StrContains(tuned.status().message(), "no knob table")) {
+          r.not_tuned.push_back(experiment::PolicyLabel(policies[p]));
+          continue;
+        }
         return absl::Status(tuned.status().code(), absl::StrCat("tuning ", policies[p], ": ", tuned.status().message()));
       }
       Option o;
@@ -152,6 +155,9 @@ void WriteSelectReport(std::ostream& os, const SelectConfig& c, const SelectResu
     os << absl::StrFormat("  %-22s %10.4f   %.3fx [%.3f, %.3f]%s%s\n", o.label, o.mean, o.over_eevdf.speedup, o.over_eevdf.lo,
                           o.over_eevdf.hi, o.tuned ? absl::StrCat(" (held-out seeds; ", o.sets.size(), " knobs)") : "",
                           i == r.recommended ? "  <- recommended" : "");
+  }
+  if (!r.not_tuned.empty()) {
+    os << "  (not tuned, no knob table: " << absl::StrJoin(r.not_tuned, ", ") << ")\n";
   }
   const Option& best = r.options[r.recommended];
   os << "\n";

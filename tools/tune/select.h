@@ -54,6 +54,7 @@ struct SelectResult {
   size_t recommended = 0;
   bool significant = false;  // the recommended gain's CI excludes 1 and exceeds the model error
   std::vector<std::vector<double>> samples;  // per option (untuned ones), for the picture
+  std::vector<std::string> not_tuned;  // --tune: policies without a knob table
 };
 
 absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunBackend& backend,

@@ -68,6 +68,11 @@ check "select: model fit line" grep -q "^model fit: EEVDF replays the tree in [0
 check "select: a row per policy" test "$(grep -cE '^  (eevdf|homing|vtime) ' "$tmp/s.txt")" = 3
 check "select: one recommendation" test "$(grep -c '^recommendation: ' "$tmp/s.txt")" = 1
 check "select CDF SVG" svg_series "$tmp/select.svg" eevdf homing vtime
+# --tune adds a tuned row per policy with a knob table and names the ones without.
+"$tune" select --trace=tools/trace2workload/testdata/tiny_boot.trace --root=vmm \
+  --policies=eevdf,vtime,sim/testdata/wvtime.so --tune --budget=12 --held_out=2 >"$tmp/st.txt"
+check "select --tune: a tuned vtime row" grep -qE '^  vtime tuned +[0-9.]+ +[0-9.]+x' "$tmp/st.txt"
+check "select --tune: the tableless policy named" grep -q "not tuned, no knob table: wvtime" "$tmp/st.txt"
 # The real traces in data/traces.
 "$tune" select --trace=data/traces/boot_mttcg_smp4.trace.gz --root=qemu-system-x86_64 --runs=3 >"$tmp/r.txt"
 check "select on boot_mttcg_smp4: the traced tree's 2.939 s" grep -q "2.939 s traced" "$tmp/r.txt"
