@@ -126,7 +126,8 @@ struct Run {
 
 // A run set up but not started, for tests that act on the class (or change r->ops) first;
 // Finish runs it.
-std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
+std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {},
+                             ExtOptions ext = {}) {
   auto r = std::make_unique<Run>();
   auto spec = ParseWorkload(workload, "t.textpb");
   EXPECT_TRUE(spec.ok()) << spec.status();
@@ -138,7 +139,7 @@ std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_o
   ExtPolicyBinding b;
   b.ops = &r->ops;
   b.install_api = [](const scxtwin_host_api& a) { api = &a; };
-  r->cls = std::make_unique<ExtClass>(b, ExtOptions{});
+  r->cls = std::make_unique<ExtClass>(b, ext);
   r->sim = std::make_unique<Simulator>(r->topo, *r->spec, r->cls.get(), o);
   return r;
 }
