@@ -15,16 +15,6 @@ ExtClass::Dsq* ExtClass::FindUserDsq(u64 dsq_id) {
   return it == user_dsqs_.end() ? nullptr : it->second.get();
 }
 
-ExtClass::Dsq* ExtClass::ResolveDsq(u64 dsq_id, int local_cpu) {
-  if (dsq_id == SCX_DSQ_LOCAL) return local_[local_cpu].get();
-  if ((dsq_id & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
-    const u64 cpu = dsq_id & SCX_DSQ_LOCAL_CPU_MASK;
-    return cpu < static_cast<u64>(nr_cpus_) ? local_[cpu].get() : nullptr;
-  }
-  if (dsq_id == SCX_DSQ_GLOBAL) return &global_;
-  return FindUserDsq(dsq_id);
-}
-
 // find_dsq_for_dispatch: LOCAL is the given run queue's; bad ids are errors (global fallback).
 ExtClass::Dsq* ExtClass::FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t) {
   if (Dsq* dsq = ResolveDsq(dsq_id, rq_cpu)) return dsq;

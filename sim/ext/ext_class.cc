@@ -32,7 +32,7 @@ const char* ExitReason(int64_t kind) {
   }
 }
 
-inline void MaskSet(cpumask& m, int cpu) { m.bits[cpu / 64] |= 1UL << (cpu % 64); }
+inline void MaskSetBit(cpumask& m, int cpu) { m.bits[cpu / 64] |= 1UL << (cpu % 64); }
 
 }  // namespace
 
@@ -65,6 +65,10 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
   exit_.time = ctx_->now();
   exit_pending_ = true;
   if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":%s", kind, JsonString(msg)));
+}
+
+void ExtClass::TransitionFailed(TaskId t, ExtTaskState to) const {
+  AbortTransition(ts_[t].pid, ts_[t].comm, et_[t].state, to);
 }
 
 bool ExtClass::OpsCpuValid(s32 cpu, const char* where) {
@@ -132,9 +136,9 @@ void ExtClass::SetUpCpus(const Topology& topo) {
     d->id = SCX_DSQ_LOCAL_ON | static_cast<u64>(c);
     d->local_cpu = c;
     local_.push_back(std::move(d));
-    MaskSet(idle_cpus_, c);
-    MaskSet(idle_smts_, c);
-    MaskSet(possible_, c);
+    MaskSetBit(idle_cpus_, c);
+    MaskSetBit(idle_smts_, c);
+    MaskSetBit(possible_, c);
   }
   global_.id = SCX_DSQ_GLOBAL;
   cpu_idle_notified_.assign(nr_cpus_, true);
@@ -150,8 +154,8 @@ void ExtClass::SetUpCpus(const Topology& topo) {
   for (int l = 0; l < topo.nr_llcs(); ++l) llc_masks_.emplace_back();
   for (int n = 0; n < topo.nr_nodes(); ++n) node_masks_.emplace_back();
   for (int c = 0; c < nr_cpus_; ++c) {
-    MaskSet(llc_masks_[topo.place(c).llc], c);
-    MaskSet(node_masks_[topo.place(c).node], c);
+    MaskSetBit(llc_masks_[topo.place(c).llc], c);
+    MaskSetBit(node_masks_[topo.place(c).node], c);
   }
   mask_words_ = (nr_cpus_ + 63) / 64;
   smt_active_ = topo.smt() > 1;

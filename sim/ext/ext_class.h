@@ -38,6 +38,8 @@
 #include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "scxtwin/host_api.h"
@@ -225,6 +227,9 @@ class ExtClass final : public SchedClass {
     bool set_slice = false, set_vtime = false;
   };
 
+  // ABSL_ATTRIBUTE_ALWAYS_INLINE below marks parts cut out of one hot function to be read on
+  // their own; they are inlined back into it (BM_Policy measured the difference).
+
   // ---- ext_class.cc: lifecycle, tasks, exits ----
   TaskId id_of(const task_struct* p) const;
   // Runs one ops callback `call` on `cpu` as `kind`: the call context, the callback counter and
@@ -239,10 +244,14 @@ class ExtClass final : public SchedClass {
   }
   void LogCallback(const char* cb, const std::string& fields);
   void Log(const char* what, const std::string& fields);
+  // Every change of a task's state goes through here: checked against task_state.h's table
+  // (one load and a test), aborting on a change the table does not allow.
   void SetState(TaskId t, ExtTaskState to) {
-    CheckTransition(ts_[t].pid, ts_[t].comm, et_[t].state, to);
-    et_[t].state = to;
+    ExtTask& e = et_[t];
+    if (ABSL_PREDICT_FALSE(!TransitionAllowed(e.state, to))) TransitionFailed(t, to);
+    e.state = to;
   }
+  [[noreturn]] ABSL_ATTRIBUTE_NOINLINE void TransitionFailed(TaskId t, ExtTaskState to) const;
   bool OpsCpuValid(s32 cpu, const char* where);
   // Records the policy's exit (the first one wins); the ejection happens when the running
   // callback has returned (Eject), as the kernel processes exits asynchronously.
@@ -256,7 +265,7 @@ class ExtClass final : public SchedClass {
   void Watchdog();
   void InitTaskStruct(TaskId t);
   void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);
-  int SelectCpu(TaskId t, u64 wake_flags, int call_cpu);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int SelectCpu(TaskId t, u64 wake_flags, int call_cpu);
   int FallbackCpu(TaskId t, int cpu);
   void StopRunning(TaskId t, int cpu);
   void QuitTask(TaskId t);  // disable + exit_task
@@ -267,15 +276,23 @@ class ExtClass final : public SchedClass {
   // ---- dispatch_queues.cc: DSQs, enqueueing, dispatching ----
   // The one DSQ-id resolver: LOCAL is `local_cpu`'s, LOCAL_ON|cpu that CPU's (if it exists),
   // GLOBAL, or a user DSQ; nullptr if there is no such DSQ.
-  Dsq* ResolveDsq(u64 dsq_id, int local_cpu);
+  Dsq* ResolveDsq(u64 dsq_id, int local_cpu) {
+    if (dsq_id == SCX_DSQ_LOCAL) return local_[local_cpu].get();
+    if ((dsq_id & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
+      const u64 cpu = dsq_id & SCX_DSQ_LOCAL_CPU_MASK;
+      return cpu < static_cast<u64>(nr_cpus_) ? local_[cpu].get() : nullptr;
+    }
+    if (dsq_id == SCX_DSQ_GLOBAL) return &global_;
+    return FindUserDsq(dsq_id);
+  }
   Dsq* FindUserDsq(u64 dsq_id);
   Dsq* FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t);
   void EnqueueTask(TaskId t, u64 enq_flags, int call_cpu);  // do_enqueue_task
   void DirectDispatch(TaskId t, u64 enq_flags);
   void DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags);
-  void LeaveCustody(TaskId t, const Dsq& dsq);
-  void LinkIntoDsq(Dsq* dsq, TaskId t, u64 enq_flags);
-  void PreemptForLocal(const Dsq& dsq, TaskId t, u64 enq_flags);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void LeaveCustody(TaskId t, const Dsq& dsq);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void LinkIntoDsq(Dsq* dsq, TaskId t, u64 enq_flags);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void PreemptForLocal(const Dsq& dsq, TaskId t, u64 enq_flags);
   void DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags);
   void MoveToDsq(Dsq* dst, TaskId t, u64 enq_flags);
   void DsqRemove(TaskId t);
@@ -289,16 +306,20 @@ class ExtClass final : public SchedClass {
 
   // ---- balance_pick.cc: the CPU side ----
   bool Balance(int cpu, TaskId prev, TaskId on_cpu);
-  void RunDispatch(int cpu, TaskId on_cpu);
-  void PutPrev(int cpu, TaskId prev, TaskId next);
-  void SetNext(int cpu, TaskId next);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void RunDispatch(int cpu, TaskId on_cpu);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void PutPrev(int cpu, TaskId prev, TaskId next);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void SetNext(int cpu, TaskId next);
   TaskId EjectedWhileSwitching(TaskId prev, TaskId next);
   void ChargeSlice(TaskId t);
 
   // ---- ext_idle.cc: idle tracking and the default CPU selection ----
   void SetIdle(int cpu, bool idle);
-  bool BuiltinIdleTracked() const;
-  bool BuiltinIdleEnabled();
+  bool BuiltinIdleTracked() const {
+    return !ops_->update_idle || (ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE);
+  }
+  // Whether a kfunc may use the built-in idle tracking; if not, the policy errs.
+  bool BuiltinIdleEnabled() { return BuiltinIdleTracked() || BuiltinIdleDisabledError(); }
+  bool BuiltinIdleDisabledError();
   bool TestAndClearIdle(int cpu);
   bool AnyIdle() const;
   int AnyAndDistribute(const cpumask& a, const cpumask* b, const cpumask* c);

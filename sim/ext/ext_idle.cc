@@ -42,12 +42,7 @@ void ExtClass::SetIdle(int cpu, bool idle) {
   }
 }
 
-bool ExtClass::BuiltinIdleTracked() const {
-  return !ops_->update_idle || (ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE);
-}
-
-bool ExtClass::BuiltinIdleEnabled() {
-  if (BuiltinIdleTracked()) return true;
+bool ExtClass::BuiltinIdleDisabledError() {
   Error(SCX_EXIT_ERROR, "built-in idle tracking is disabled");
   return false;
 }

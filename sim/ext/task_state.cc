@@ -18,13 +18,10 @@ const char* ExtTaskStateName(ExtTaskState s) {
   return "?";
 }
 
-namespace ext_internal {
-
-void TransitionFailed(int pid, const char* comm, ExtTaskState from, ExtTaskState to) {
+void AbortTransition(int pid, const char* comm, ExtTaskState from, ExtTaskState to) {
   std::fprintf(stderr, "sim/ext: task %s[%d] in state %s: transition %s -> %s is not allowed\n",
                comm, pid, ExtTaskStateName(from), ExtTaskStateName(from), ExtTaskStateName(to));
   std::abort();
 }
 
-}  // namespace ext_internal
 }  // namespace scxtwin::sim

@@ -78,15 +78,19 @@ constexpr uint8_t kAllowed[] = {
     /* kRunning    */ Bit(ExtTaskState::kBuiltinDsq) | Bit(ExtTaskState::kReady) |
         Bit(ExtTaskState::kQuiescent),
 };
-[[noreturn]] void TransitionFailed(int pid, const char* comm, ExtTaskState from, ExtTaskState to);
 }  // namespace ext_internal
 
-// Checks one change of a task's state (cheap: one table load and test; on in every build).
-// A change the table does not allow aborts, naming the task, its state and the transition.
+// Whether the table allows `from` -> `to` (one table load and a test).
+inline bool TransitionAllowed(ExtTaskState from, ExtTaskState to) {
+  return (ext_internal::kAllowed[static_cast<int>(from)] >> static_cast<int>(to)) & 1;
+}
+
+// Aborts naming the task, its state and the transition.
+[[noreturn]] void AbortTransition(int pid, const char* comm, ExtTaskState from, ExtTaskState to);
+
+// Checks one change of a task's state: a change the table does not allow aborts.
 inline void CheckTransition(int pid, const char* comm, ExtTaskState from, ExtTaskState to) {
-  if (!((ext_internal::kAllowed[static_cast<int>(from)] >> static_cast<int>(to)) & 1)) {
-    ext_internal::TransitionFailed(pid, comm, from, to);
-  }
+  if (!TransitionAllowed(from, to)) AbortTransition(pid, comm, from, to);
 }
 
 }  // namespace scxtwin::sim

@@ -54,6 +54,46 @@ static void unsupported(const char *what)
 enum { SCXTWIN_MSG_LEN = 1024 };
 
 /*
+ * Prints one conversion `conv` of `v` into out[0..size) with the flags, width and precision of
+ * `spec` (n characters, starting with '%'; the length modifier is re-derived from `conv`).
+ * *fmt is past the conversion (for %p, past its extension letters too). Returns snprintf's.
+ */
+static int format_one(char *out, unsigned long size, char *spec, unsigned long n, char conv,
+		      u64 v, const char **fmt)
+{
+	switch (conv) {
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		spec[n++] = 'l';
+		spec[n++] = 'l';
+		spec[n++] = conv;
+		spec[n] = '\0';
+		if (conv == 'd' || conv == 'i')
+			return snprintf(out, size, spec, (long long)v);
+		return snprintf(out, size, spec, (unsigned long long)v);
+	case 'c':
+	case 's':
+		spec[n++] = conv;
+		spec[n] = '\0';
+		if (conv == 'c')
+			return snprintf(out, size, spec, (int)v);
+		return snprintf(out, size, spec, v ? (const char *)(unsigned long)v : "(null)");
+	case 'p':
+		/* %pS, %pI4, ...: print the pointer itself. */
+		while (**fmt && ((**fmt >= 'A' && **fmt <= 'Z') || (**fmt >= 'a' && **fmt <= 'z') ||
+				 (**fmt >= '0' && **fmt <= '9')))
+			(*fmt)++;
+		return snprintf(out, size, "0x%llx", (unsigned long long)v);
+	default:
+		return snprintf(out, size, "%%%c", conv);
+	}
+}
+
+/*
  * Formats `fmt` with arguments given as u64 words, the way the kernel's bstr kfuncs receive
  * them. Each conversion takes one word, cast to what the conversion prints.
  */
@@ -67,70 +107,23 @@ static void format_bstr(char *out, unsigned long size, const char *fmt, const u6
 		char spec[32];
 		unsigned long n = 0;
 		char conv;
-		u64 v;
 		int w;
 
-		if (*fmt != '%') {
-			out[len++] = *fmt++;
+		if (*fmt != '%' || fmt[1] == '%') {
+			out[len++] = *fmt;
 			out[len] = '\0';
+			fmt += *fmt == '%' ? 2 : 1;
 			continue;
 		}
-		if (fmt[1] == '%') {
-			out[len++] = '%';
-			out[len] = '\0';
-			fmt += 2;
-			continue;
-		}
-		/* %[flags][width][.precision][length]conversion; the length is re-derived. */
+		/* %[flags][width][.precision][length]conversion */
 		spec[n++] = *fmt++;
 		while (*fmt && __builtin_strchr("-+ #0123456789.", *fmt) && n < 20)
 			spec[n++] = *fmt++;
 		while (*fmt && __builtin_strchr("hlzjt", *fmt))
 			fmt++;
 		conv = *fmt ? *fmt++ : 'd';
-		v = arg < nr ? data[arg] : 0;
+		w = format_one(out + len, size - len, spec, n, conv, arg < nr ? data[arg] : 0, &fmt);
 		arg++;
-		switch (conv) {
-		case 'd':
-		case 'i':
-			spec[n++] = 'l';
-			spec[n++] = 'l';
-			spec[n++] = conv;
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (long long)v);
-			break;
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			spec[n++] = 'l';
-			spec[n++] = 'l';
-			spec[n++] = conv;
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (unsigned long long)v);
-			break;
-		case 'c':
-			spec[n++] = 'c';
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (int)v);
-			break;
-		case 's':
-			spec[n++] = 's';
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec,
-				     v ? (const char *)(unsigned long)v : "(null)");
-			break;
-		case 'p':
-			/* %pS, %pI4, ...: print the pointer itself. */
-			while (*fmt && ((*fmt >= 'A' && *fmt <= 'Z') || (*fmt >= 'a' && *fmt <= 'z') ||
-					(*fmt >= '0' && *fmt <= '9')))
-				fmt++;
-			w = snprintf(out + len, size - len, "0x%llx", (unsigned long long)v);
-			break;
-		default:
-			w = snprintf(out + len, size - len, "%%%c", conv);
-			break;
-		}
 		if (w < 0)
 			break;
 		len += (unsigned long)w;
