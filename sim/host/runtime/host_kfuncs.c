@@ -46,8 +46,6 @@ static void unsupported(const char *what)
 
 #define SIM(fn, dflt, ...)                                                                   \
 	(api->fn ? api->fn(api->sim, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
-#define MAPS(fn, dflt, ...)                                                                  \
-	(api->fn ? api->fn(api->maps, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
 
 /* ---- formatting: printf-style and the kernel's "bstr" (format + array of u64) ------------- */
 
@@ -434,39 +432,17 @@ void bpf_rcu_read_unlock(void) {}
 
 /* ---- maps -------------------------------------------------------------------------------- */
 
-void *bpf_map_lookup_elem(void *map, const void *key)
-{
-	return MAPS(map_lookup_elem, NULL, map, key);
-}
-long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags)
-{
-	return MAPS(map_update_elem, -EINVAL, map, key, value, flags);
-}
-long bpf_map_delete_elem(void *map, const void *key)
-{
-	return MAPS(map_delete_elem, -EINVAL, map, key);
-}
-long bpf_map_push_elem(void *map, const void *value, u64 flags)
-{
-	return MAPS(map_push_elem, -EINVAL, map, value, flags);
-}
-long bpf_map_pop_elem(void *map, void *value) { return MAPS(map_pop_elem, -EINVAL, map, value); }
-long bpf_map_peek_elem(void *map, void *value)
-{
-	return MAPS(map_peek_elem, -EINVAL, map, value);
-}
-void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu)
-{
-	return MAPS(map_lookup_percpu_elem, NULL, map, key, cpu);
-}
-void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags)
-{
-	return MAPS(task_storage_get, NULL, map, task, value, flags);
-}
-long bpf_task_storage_delete(void *map, struct task_struct *task)
-{
-	return MAPS(task_storage_delete, -EINVAL, map, task);
-}
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, ...)            \
+	SCXTWIN_MAP_FORWARD_##forwarder(type, entry, params, args, dflt, helper)
+#define SCXTWIN_MAP_FORWARD_FWD(type, entry, params, args, dflt, helper)                          \
+	type(helper) SCXTWIN_PROTOTYPE(params)                                                   \
+	{                                                                                        \
+		return api->entry ? api->entry SCXTWIN_WITH_CONTEXT(api->maps, args)             \
+				  : (unsupported(#entry), (dflt));                               \
+	}
+#define SCXTWIN_MAP_FORWARD_OWN(type, entry, params, args, dflt, helper)
+#include <scxtwin/map_helper_list.inc>
+#undef SCXTWIN_MAP_HELPER
 
 /* ---- timers ------------------------------------------------------------------------------ */
 

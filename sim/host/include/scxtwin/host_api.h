@@ -59,19 +59,10 @@ struct scxtwin_host_api {
 
 	/* ================================== maps =================================== */
 	void *maps;
-	/* `map` is the address of the policy's map variable (declared in SEC(".maps")). */
-	void *(*map_lookup_elem)(void *maps, void *map, const void *key);
-	long (*map_update_elem)(void *maps, void *map, const void *key, const void *value, u64 flags);
-	long (*map_delete_elem)(void *maps, void *map, const void *key);
-	long (*map_push_elem)(void *maps, void *map, const void *value, u64 flags);
-	long (*map_pop_elem)(void *maps, void *map, void *value);
-	long (*map_peek_elem)(void *maps, void *map, void *value);
-	void *(*map_lookup_percpu_elem)(void *maps, void *map, const void *key, u32 cpu);
-	void *(*task_storage_get)(void *maps, void *map, struct task_struct *task, void *value,
-				  u64 flags);
-	long (*task_storage_delete)(void *maps, void *map, struct task_struct *task);
-	/* Where an address inside a map value lives (for timers): 0 and key/value set, or -ENOENT. */
-	long (*map_elem_of)(void *maps, void *map, const void *addr, u64 *key, void **value);
+	/* Every map helper entry, in the order of map_helper_list.inc. */
+#define SCXTWIN_MAP_HELPER(type, entry, params, ...) type (*entry) SCXTWIN_WITH_CONTEXT(void *maps, params);
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
 };
 
 /*
