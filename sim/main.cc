@@ -10,6 +10,7 @@
 //   bazel run //sim -- --policy=eevdf,homing,vtime --workload=FILE --runs=30 [--jobs=J]
 //                      [--metric=boot|makespan|work] [--process=NAME] [--set [POLICY.]K=V ...]
 //                      [--backend=local|slurm] (slurm: a job array, the same bytes out)
+//                      [--svg=FILE]
 //
 // --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
 // (all the policies it can find without --policy), and exits.
@@ -72,6 +73,7 @@ ABSL_FLAG(std::string, metric, "boot",
 ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
 ABSL_FLAG(std::string, process, "", "experiment, --metric=boot: measure only this process's instances");
+ABSL_FLAG(std::string, svg, "", "experiment: also write the metric's CDF per policy here, as an SVG picture");
 ABSL_FLAG(std::string, backend, "local",
           "experiment: where the runs execute: local (forked processes here) or slurm (a job array; "
           "the same bytes out)");
@@ -293,6 +295,12 @@ int main(int argc, char** argv) {
       const absl::StatusCode code = result.status().code();
       return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ? 1 : 2;
     }
+    if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
+      std::ofstream f(svg, std::ios::trunc);
+      f << scxtwin::experiment::ExperimentCdfSvg(*result);
+      f.close();
+      if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
+    }
     if (format == "json") {
       scxtwin::experiment::WriteExperimentJson(std::cout, *result);
     } else {
@@ -301,6 +309,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (!absl::GetFlag(FLAGS_svg).empty()) {
+    return Bad("--svg draws an experiment's distribution: use it with several policies or --runs > 1");
+  }
   if (backend_name != "local") {
     return Bad(absl::StrCat("--backend=", backend_name, " runs experiments: give several policies or --runs > 1"));
   }
