@@ -202,8 +202,7 @@ absl::Status ParseRunFlags(Command* cmd) {
 
 // Several policies or runs, or one Slurm array task of an experiment.
 bool IsExperiment(const Command& cmd) {
-  return cmd.policies.size() > 1 || cmd.runs > 1 ||
-         !scxtwin::experiment::SlurmWorkerDir().empty();
+  return cmd.policies.size() > 1 || cmd.runs > 1 || !scxtwin::experiment::SlurmWorkerDir().empty();
 }
 
 // A Slurm array task: run this task's share of the experiment, leave results in the shared
@@ -212,13 +211,14 @@ absl::Status RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
   const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
   int index = -1;
   if (task == nullptr || !absl::SimpleAtoi(task, &index)) {
-    return Bad("--slurm_worker: expected SLURM_ARRAY_TASK_ID in the environment (set by sbatch --array)");
+    return Bad(
+        "--slurm_worker: expected SLURM_ARRAY_TASK_ID in the environment (set by sbatch --array)");
   }
   auto prepared = scxtwin::experiment::PrepareExperiment(ec);
   if (!prepared.ok()) return Bad(prepared.status().message());
   auto s = scxtwin::experiment::RunSlurmWorker(scxtwin::experiment::SlurmWorkerDir(),
-                                               scxtwin::experiment::SlurmTasksFile(), index, ec.jobs,
-                                               prepared->job);
+                                               scxtwin::experiment::SlurmTasksFile(), index,
+                                               ec.jobs, prepared->job);
   if (!s.ok()) return absl::InternalError(absl::StrCat("slurm task ", index, ": ", s.message()));
   return absl::OkStatus();
 }
@@ -265,8 +265,8 @@ absl::Status RunExperiment(const Command& cmd) {
   }
   SCX_ASSIGN_OR_RETURN(
       scxtwin::experiment::ExperimentResult result,
-      scxtwin::experiment::RunExperiment(
-          ec, scxtwin::experiment::TerminalProgressBar("sim: runs"), backend.get()));
+      scxtwin::experiment::RunExperiment(ec, scxtwin::experiment::TerminalProgressBar("sim: runs"),
+                                         backend.get()));
   if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
     std::ofstream f(svg, std::ios::trunc);
     f << scxtwin::experiment::ExperimentCdfSvg(result);
@@ -284,7 +284,8 @@ absl::Status RunExperiment(const Command& cmd) {
 // One run: the detailed report, and the --log / --perfetto / --ftrace records.
 absl::Status RunOnce(Command& cmd) {
   if (!absl::GetFlag(FLAGS_svg).empty()) {
-    return Bad("--svg draws an experiment's distribution: use it with several policies or --runs > 1");
+    return Bad(
+        "--svg draws an experiment's distribution: use it with several policies or --runs > 1");
   }
   if (cmd.backend != "local") {
     return Bad(absl::StrCat("--backend=", cmd.backend,
