@@ -36,16 +36,22 @@ struct KernelPolicy {
   void (*set_knob)(void* skel, size_t index, uint64_t value);
   // The knob's value in skel->rodata, as the skeleton holds it now.
   uint64_t (*get_knob)(void* skel, size_t index);
+
+  // The record build of the same policy file (-D__SCXTWIN_RECORD__, policy/include/scxtwin/
+  // record.bpf.h), which `load --record=FILE` runs instead. Its entry has the same name.
+  bool record = false;
+  bpf_map* (*record_ring)(void* skel) = nullptr;     // skel->maps.scxtwin_rec_rb
+  uint64_t (*record_dropped)(void* skel) = nullptr;  // skel->bss->scxtwin_rec_dropped
 };
 
 // Every policy linked into this binary, defined by the scx_policy_registry it links.
 std::vector<const KernelPolicy*> AllPolicies();
 
-// The policy named `name` among `policies`, or nullptr.
+// The policy named `name` among `policies` (its record build if `record`), or nullptr.
 const KernelPolicy* FindPolicy(const std::vector<const KernelPolicy*>& policies,
-                               absl::string_view name);
+                               absl::string_view name, bool record = false);
 
-// "homing, vtime": the names, for messages.
+// "homing, vtime": the names (each once), for messages.
 std::string PolicyNames(const std::vector<const KernelPolicy*>& policies);
 
 }  // namespace scxtwin
