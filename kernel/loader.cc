@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "kernel/exit_report.h"
 #include "kernel/record_writer.h"
@@ -244,8 +245,13 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   std::unique_ptr<RecordWriter> record;
   if (!options_.record_file.empty()) {
     record = std::make_unique<RecordWriter>();
-    absl::Status opened = record->Open(options_.record_file, policy_.name,
-                                       libbpf_num_possible_cpus(), policy_.record_ring(skel));
+    std::vector<std::string> sets;
+    for (const KnobAssignment& k : knobs) {
+      sets.push_back(absl::StrCat(policy_.knobs[k.index].name, "=", k.value));
+    }
+    absl::Status opened =
+        record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
+                     libbpf_num_possible_cpus(), policy_.record_ring(skel));
     if (!opened.ok()) return Fail(std::string(opened.message()), kExitUsage);
   }
 

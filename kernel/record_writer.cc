@@ -31,8 +31,14 @@ int RecordWriter::OnRecord(void* ctx, void* data, size_t size) {
   return 0;
 }
 
-absl::Status RecordWriter::Open(const std::string& path, const std::string& policy, int nr_cpus,
-                                bpf_map* ring) {
+absl::Status RecordWriter::Open(const std::string& path, const std::string& policy,
+                                const std::string& knob_sets, int nr_cpus, bpf_map* ring) {
+  if (knob_sets.size() >= sizeof(scxtwin_rec_file_header::knob_sets)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--record: the --set knobs take more than ",
+                     sizeof(scxtwin_rec_file_header::knob_sets) - 1, " characters"));
+  }
+  knob_sets_ = knob_sets;
   path_ = path;
   part_path_ = path + ".part";
   policy_ = policy;
@@ -74,6 +80,7 @@ absl::Status RecordWriter::Finish(uint64_t dropped) {
   header.version = SCXTWIN_REC_VERSION;
   header.nr_cpus = static_cast<__u32>(nr_cpus_);
   snprintf(header.policy, sizeof(header.policy), "%s", policy_.c_str());
+  snprintf(header.knob_sets, sizeof(header.knob_sets), "%s", knob_sets_.c_str());
   header.dropped = dropped;
   header.records = records_;
   if (fseek(file_, 0, SEEK_SET) != 0 || fwrite(&header, sizeof(header), 1, file_) != 1 ||

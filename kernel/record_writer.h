@@ -21,8 +21,9 @@ class RecordWriter {
   ~RecordWriter();
 
   // Opens FILE.part and attaches to the ring buffer map (after the skeleton is loaded).
-  absl::Status Open(const std::string& path, const std::string& policy, int nr_cpus,
-                    bpf_map* ring);
+  // `knob_sets`: the knobs set for the run, "NAME=VALUE NAME=VALUE".
+  absl::Status Open(const std::string& path, const std::string& policy,
+                    const std::string& knob_sets, int nr_cpus, bpf_map* ring);
   // Moves what the kernel wrote so far into the file; waits at most `timeout_ms` for data.
   absl::Status Poll(int timeout_ms);
   // After detach: drains the rest, writes the header (with `dropped`, the records the ring
@@ -38,6 +39,7 @@ class RecordWriter {
   std::string path_;
   std::string part_path_;
   std::string policy_;
+  std::string knob_sets_;
   int nr_cpus_ = 0;
   FILE* file_ = nullptr;
   ring_buffer* ring_ = nullptr;

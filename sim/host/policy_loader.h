@@ -99,6 +99,10 @@ class PolicyInstance {
   // Installs the simulator's table. Copies it, fills the map entries, and hands the copy to the
   // policy object. Call before the first callback; again to replace the simulator's entries.
   void InstallApi(const scxtwin_host_api& api);
+  // Installs `api` as given, its map entries included: for a caller that stands between the
+  // policy and its maps (the twin replay checks each map access against a record), after
+  // filling the entries it wraps with maps().FillApi().
+  void InstallApiWithOwnMapEntries(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
 
   // A task is freed: its task local storage goes with it.

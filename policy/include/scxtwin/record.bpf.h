@@ -38,7 +38,9 @@ __u64 scxtwin_rec_seq;
 /* Records lost because the ring buffer was full: the loader reports them, the replay refuses. */
 __u64 scxtwin_rec_dropped;
 
-#define SCXTWIN_REC_KERNEL_ADDR 0xffff800000000000ULL
+/* The lowest kernel address with 5-level paging (4-level starts higher): pointer arguments are
+ * above it, scalar ones (CPUs, flags) below, but for -1 whose probe reads fail harmlessly. */
+#define SCXTWIN_REC_KERNEL_ADDR 0xff00000000000000ULL
 
 static __always_inline __u64 *scxtwin_rec_cur_slot(void)
 {
@@ -357,18 +359,6 @@ static __always_inline void scxtwin_rec_scx_bpf_put_idle_cpumask(const struct cp
 	(scx_bpf_put_idle_cpumask)(cpumask);
 }
 
-static __always_inline u32 scxtwin_rec_scx_bpf_nr_cpu_ids(void)
-{
-	u32 ret = (scx_bpf_nr_cpu_ids)();
-	SCXTWIN_REC_CALL0(scx_bpf_nr_cpu_ids);
-
-	if (r) {
-		r->ret = ret;
-		bpf_ringbuf_submit(r, 0);
-	}
-	return ret;
-}
-
 static __always_inline u64 scxtwin_rec_scx_bpf_now(void)
 {
 	u64 ret = (scx_bpf_now)();
@@ -562,7 +552,6 @@ static __always_inline long scxtwin_rec_task_storage_delete(void *map, struct ta
 #define scx_bpf_pick_idle_cpu(...) scxtwin_rec_scx_bpf_pick_idle_cpu(__VA_ARGS__)
 #define scx_bpf_get_idle_cpumask(...) scxtwin_rec_scx_bpf_get_idle_cpumask(__VA_ARGS__)
 #define scx_bpf_put_idle_cpumask(...) scxtwin_rec_scx_bpf_put_idle_cpumask(__VA_ARGS__)
-#define scx_bpf_nr_cpu_ids(...) scxtwin_rec_scx_bpf_nr_cpu_ids(__VA_ARGS__)
 #define scx_bpf_now(...) scxtwin_rec_scx_bpf_now(__VA_ARGS__)
 #define scx_bpf_task_cpu(...) scxtwin_rec_scx_bpf_task_cpu(__VA_ARGS__)
 #define scx_bpf_error_bstr(...) scxtwin_rec_scx_bpf_error_bstr(__VA_ARGS__)

@@ -31,9 +31,11 @@ enum scxtwin_rec_kind {
 
 /* The kfuncs and helpers the record build records: each one the host build reaches through
  * its host API table (sim/host/include/scxtwin/host_api.h), so the replay sees the same calls.
- * Pure ones the host runtime computes itself (bpf_cpumask_test_cpu, bpf_get_smp_processor_id)
- * are not recorded: their inputs are (the task's CPU mask, the record's CPU).
- * K(name, number): the number is the record's `id`; never reuse one. */
+ * Pure ones the host runtime computes itself (bpf_cpumask_test_cpu, bpf_get_smp_processor_id,
+ * scx_bpf_nr_cpu_ids) are not recorded: their inputs are (the task's CPU mask, the record's CPU,
+ * the header's CPU count); the host runtime also calls them on its own (a cpumask kfunc bounds
+ * the CPU by nr_cpu_ids), which the kernel does not.
+ * K(name, number): the number is the record's `id`; never reuse one (12 was nr_cpu_ids). */
 #define SCXTWIN_REC_KFUNCS(K)                    \
 	K(scx_bpf_create_dsq, 1)                 \
 	K(scx_bpf_select_cpu_dfl, 2)             \
@@ -46,7 +48,6 @@ enum scxtwin_rec_kind {
 	K(scx_bpf_pick_idle_cpu, 9)              \
 	K(scx_bpf_get_idle_cpumask, 10)          \
 	K(scx_bpf_put_idle_cpumask, 11)          \
-	K(scx_bpf_nr_cpu_ids, 12)                \
 	K(scx_bpf_now, 13)                       \
 	K(scx_bpf_task_cpu, 14)                  \
 	K(scx_bpf_error_bstr, 15)                \
@@ -69,6 +70,9 @@ struct scxtwin_rec_file_header {
 	char policy[32];
 	__u64 dropped; /* records the ring buffer had no room for (a complete record has 0) */
 	__u64 records; /* records that follow */
+	/* The knobs set for the run ("slice_us=3000 go_home=0"), which the replay sets too; knobs
+	 * not listed kept their defaults. */
+	char knob_sets[256];
 };
 
 struct scxtwin_rec_hdr {

@@ -1,0 +1,127 @@
+// The replay: the host build of a policy runs every recorded callback with the recorded inputs,
+// behind a host API (replay_host_api.cc) that serves each kfunc's result from the record and
+// checks that the host build asks for the same call with the same arguments. Every result is
+// compared: the calls (DSQ insertions, kicks, errors are calls), the return value, the task
+// fields a callback may write, and the map values the host build left for the next read.
+//
+// Order (why it is sound is in tools/twin/README.md): callbacks run one at a time in the order of
+// the sequence number each took at exit. Everything a callback can learn from the kernel comes
+// from its recorded arguments, task state and kfunc results; map values are checked against and
+// then set to what the kernel read; only the policy's plain global variables carry over from one
+// replayed callback to the next, as they do in the kernel.
+#ifndef SCXTWIN_TOOLS_TWIN_REPLAY_ENGINE_H_
+#define SCXTWIN_TOOLS_TWIN_REPLAY_ENGINE_H_
+
+#include <cstdint>
+#include <deque>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "sim/host/policy_loader.h"
+#include "tools/twin/replay_callbacks.h"
+#include "tools/twin/replay_record.h"
+
+namespace scxtwin::twin {
+
+struct Divergence {
+  std::string callback;  // program name
+  uint64_t seq = 0;      // of the callback's entry
+  uint32_t cpu = 0;
+  int32_t pid = -1;      // the callback's first task, -1 if none
+  bool interleaved = false;  // another CPU ran between its last call and its exit
+  std::string kernel;    // what the kernel's run did at that point
+  std::string host;      // what the host build did
+  std::vector<std::string> before;  // the last calls and entries before it, oldest first
+};
+
+struct ReplayResult {
+  std::string policy;
+  uint64_t callbacks = 0;    // replayed
+  uint64_t calls = 0;        // recorded kfunc/helper calls the host build made identically
+  uint64_t divergences = 0;  // callbacks in which the host build differed
+  std::vector<Divergence> first;                  // the first few, in detail
+  std::map<std::string, uint64_t> not_replayed;   // program -> count (arguments not recorded)
+  uint64_t interleaved = 0;  // callbacks another CPU interleaved with (RecordedCallback)
+};
+
+struct ReplayOptions {
+  size_t max_reported = 3;  // divergences described in detail
+  size_t context = 6;       // calls shown before a divergence
+  // Knobs set for the record run (`NAME=VALUE`), set the same way on the host build. Knobs not
+  // listed keep each build's own default, so a default that differs between builds shows.
+  std::vector<std::string> knob_sets;
+};
+
+// Replays `record` through the host build at `host_so`. Errors: the object cannot be loaded,
+// or a knob cannot be set.
+absl::StatusOr<ReplayResult> Replay(const Record& record, const std::string& host_so,
+                                    const ReplayOptions& options);
+
+// The host API the replay installs (replay_host_api.cc); `replayer` is its `sim` context.
+class Replayer;
+scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps);
+
+// What the slots of the replay host API use.
+class Replayer {
+ public:
+  Replayer(const Record& record, host::PolicyInstance* policy,
+           absl::flat_hash_map<std::string, const CallbackSpec*> programs,
+           const ReplayOptions& options);
+  ReplayResult Run();
+
+  // The next recorded call of the current callback if it is kfunc `id` with these argument
+  // words (and map, for map calls); otherwise notes the divergence and returns nullptr, and the
+  // slot returns a neutral value (the callback's result no longer counts).
+  // `host_detail` adds to the description of the host's call (an error's message).
+  const scxtwin_rec_call* Expect(uint32_t id, std::initializer_list<uint64_t> args,
+                                 const char* map_name = nullptr,
+                                 const std::string& host_detail = "");
+  // The next recorded call of the current callback, described, or "no further call".
+  std::string NextKernelCall() const;
+  // A difference found by a slot itself (e.g. a map value the host build left differently).
+  void Diverge(const std::string& kernel, const std::string& host);
+  bool diverged() const { return diverged_; }
+  int32_t cpu() const { return cpu_; }
+  uint32_t nr_cpus() const { return record_.header.nr_cpus; }
+
+ private:
+  void RunCallback(const RecordedCallback& cb);
+  task_struct* TaskFor(const scxtwin_rec_task& snap, bool fresh);
+
+  const Record& record_;
+  host::PolicyInstance* policy_;
+  absl::flat_hash_map<std::string, const CallbackSpec*> programs_;
+  ReplayOptions options_;
+  ReplayResult result_;
+  // Host tasks by the kernel task's address (a pid can be reused by a new task, an address only
+  // after the task is gone, and init_task comes first).
+  absl::flat_hash_map<uint64_t, std::unique_ptr<task_struct>> tasks_;
+
+  const RecordedCallback* cb_ = nullptr;
+  size_t cursor_ = 0;
+  bool diverged_ = false;
+  int32_t cpu_ = 0;
+  // The last entries (call -1) and matched calls, rendered only for a divergence.
+  struct Event {
+    const RecordedCallback* cb;
+    int call;
+  };
+  std::deque<Event> recent_;
+  void Note(int call);
+  std::string Describe(const Event& e) const;
+};
+
+// "scx_bpf_dsq_insert(pid 42, 0x0, 5000000, 0)": a recorded call, for reports.
+std::string DescribeCall(const scxtwin_rec_call& call);
+// The same for what the host build asked.
+std::string DescribeHostCall(uint32_t id, std::initializer_list<uint64_t> args,
+                             const char* map_name);
+
+}  // namespace scxtwin::twin
+
+#endif  // SCXTWIN_TOOLS_TWIN_REPLAY_ENGINE_H_
