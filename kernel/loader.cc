@@ -213,6 +213,10 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   OpenPolicy open(policy_, skel);
   for (const KnobAssignment& k : knobs) policy_.set_knob(skel, k.index, k.value);
   MarkSleepablePrograms(policy_.object(skel));
+  if (policy_.record) {
+    absl::Status filled = FillRecordLayout(policy_.object(skel), policy_.record_layout(skel));
+    if (!filled.ok()) return Fail(std::string(filled.message()));
+  }
   open.UseLinkRegistration();
 
   if (int rc = policy_.load(skel); rc != 0) {
@@ -251,7 +255,8 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     }
     absl::Status opened =
         record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
-                     libbpf_num_possible_cpus(), policy_.record_ring(skel));
+                     *policy_.record_layout(skel), libbpf_num_possible_cpus(),
+                     policy_.record_ring(skel));
     if (!opened.ok()) return Fail(std::string(opened.message()), kExitUsage);
   }
 

@@ -15,6 +15,7 @@
 struct bpf_object;
 struct bpf_map;
 struct scxtwin_exit_info;
+struct scxtwin_rec_layout;
 
 namespace scxtwin {
 
@@ -42,6 +43,8 @@ struct KernelPolicy {
   bool record = false;
   bpf_map* (*record_ring)(void* skel) = nullptr;     // skel->maps.scxtwin_rec_rb
   uint64_t (*record_dropped)(void* skel) = nullptr;  // skel->bss->scxtwin_rec_dropped
+  // skel->rodata->scxtwin_rec_layout: where the policy's globals are (set between open and load).
+  scxtwin_rec_layout* (*record_layout)(void* skel) = nullptr;
 };
 
 // Every policy linked into this binary, defined by the scx_policy_registry it links.

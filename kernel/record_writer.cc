@@ -5,12 +5,63 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "policy/include/scxtwin/record.h"
 
 namespace scxtwin {
+
+absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout) {
+  *layout = {};
+  const btf* types = bpf_object__btf(obj);
+  if (types == nullptr) return absl::InternalError("the record build has no BTF");
+  bool bss_anchor = false, data_anchor = false;
+  uint32_t at = 0;
+  for (uint32_t section = 0; section < 2; ++section) {
+    const char* name = section == 0 ? ".bss" : ".data";
+    int id = btf__find_by_name_kind(types, name, BTF_KIND_DATASEC);
+    if (id < 0) continue;
+    const btf_type* sec = btf__type_by_id(types, id);
+    const btf_var_secinfo* var = btf_var_secinfos(sec);
+    for (uint16_t i = 0; i < btf_vlen(sec); ++i, ++var) {
+      std::string var_name = btf__name_by_offset(types, btf__type_by_id(types, var->type)->name_off);
+      if (var_name == "scxtwin_rec_seq") {
+        layout->bss_anchor = var->offset;
+        bss_anchor = true;
+      } else if (var_name == "scxtwin_rec_data_anchor") {
+        layout->data_anchor = var->offset;
+        data_anchor = true;
+      }
+      if (absl::StartsWith(var_name, "scxtwin_rec_") || var_name == "exit_info" ||
+          var_name.find('.') != std::string::npos) {
+        continue;
+      }
+      if (layout->nr_globals == SCXTWIN_REC_GLOBAL_VARS ||
+          var->size > SCXTWIN_REC_GLOBALS_LEN - at ||
+          var_name.size() >= sizeof(layout->globals[0].name)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the policy's global variables do not fit a record snapshot (at most ",
+            SCXTWIN_REC_GLOBAL_VARS, " variables, ", SCXTWIN_REC_GLOBALS_LEN,
+            " bytes, names under 24 characters; at ", var_name, ")"));
+      }
+      scxtwin_rec_global& g = layout->globals[layout->nr_globals++];
+      snprintf(g.name, sizeof(g.name), "%s", var_name.c_str());
+      g.section = section;
+      g.offset = var->offset;
+      g.size = var->size;
+      g.at = at;
+      at += var->size;
+    }
+  }
+  if (!bss_anchor || !data_anchor) {
+    return absl::InternalError("the record build lacks its anchors (scxtwin_rec_seq, "
+                               "scxtwin_rec_data_anchor)");
+  }
+  return absl::OkStatus();
+}
 
 RecordWriter::~RecordWriter() {
   if (ring_ != nullptr) ring_buffer__free(ring_);
@@ -32,7 +83,9 @@ int RecordWriter::OnRecord(void* ctx, void* data, size_t size) {
 }
 
 absl::Status RecordWriter::Open(const std::string& path, const std::string& policy,
-                                const std::string& knob_sets, int nr_cpus, bpf_map* ring) {
+                                const std::string& knob_sets, const scxtwin_rec_layout& layout,
+                                int nr_cpus, bpf_map* ring) {
+  layout_ = layout;
   if (knob_sets.size() >= sizeof(scxtwin_rec_file_header::knob_sets)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--record: the --set knobs take more than ",
@@ -81,6 +134,7 @@ absl::Status RecordWriter::Finish(uint64_t dropped) {
   header.nr_cpus = static_cast<__u32>(nr_cpus_);
   snprintf(header.policy, sizeof(header.policy), "%s", policy_.c_str());
   snprintf(header.knob_sets, sizeof(header.knob_sets), "%s", knob_sets_.c_str());
+  header.layout = layout_;
   header.dropped = dropped;
   header.records = records_;
   if (fseek(file_, 0, SEEK_SET) != 0 || fwrite(&header, sizeof(header), 1, file_) != 1 ||

@@ -6,24 +6,35 @@
 #define SCXTWIN_KERNEL_RECORD_WRITER_H_
 
 #include <cstdint>
+#include <linux/types.h>
+
 #include <cstdio>
 #include <string>
 
 #include "absl/status/status.h"
+#include "policy/include/scxtwin/record.h"
+
 
 struct bpf_map;
+struct bpf_object;
 struct ring_buffer;
 
 namespace scxtwin {
+
+// Fills `layout` (the record build's .rodata, before load) from the opened object's BTF: the
+// anchors' offsets, and each of the policy's own globals in .bss and .data (not the record's,
+// not exit_info, not function-local statics). Fails if they take more than a snapshot holds.
+absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout);
 
 class RecordWriter {
  public:
   ~RecordWriter();
 
   // Opens FILE.part and attaches to the ring buffer map (after the skeleton is loaded).
-  // `knob_sets`: the knobs set for the run, "NAME=VALUE NAME=VALUE".
+  // `knob_sets`: the knobs set for the run, "NAME=VALUE NAME=VALUE"; `layout` as filled.
   absl::Status Open(const std::string& path, const std::string& policy,
-                    const std::string& knob_sets, int nr_cpus, bpf_map* ring);
+                    const std::string& knob_sets, const scxtwin_rec_layout& layout, int nr_cpus,
+                    bpf_map* ring);
   // Moves what the kernel wrote so far into the file; waits at most `timeout_ms` for data.
   absl::Status Poll(int timeout_ms);
   // After detach: drains the rest, writes the header (with `dropped`, the records the ring
@@ -40,6 +51,7 @@ class RecordWriter {
   std::string part_path_;
   std::string policy_;
   std::string knob_sets_;
+  scxtwin_rec_layout layout_ = {};
   int nr_cpus_ = 0;
   FILE* file_ = nullptr;
   ring_buffer* ring_ = nullptr;

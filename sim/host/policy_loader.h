@@ -80,6 +80,8 @@ class PolicyInstance {
   const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
   const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
+  // Every global (knobs included), in the object's order.
+  const std::vector<Global>& globals() const { return globals_; }
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.

@@ -1,5 +1,6 @@
 #include "tools/twin/replay_engine.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -108,6 +109,7 @@ Replayer::Replayer(const Record& record, host::PolicyInstance* policy,
                    const ReplayOptions& options)
     : record_(record), policy_(policy), programs_(std::move(programs)), options_(options) {
   result_.policy = policy->name();
+
   result_.interleaved = record.interleaved;
 }
 
@@ -133,8 +135,6 @@ std::string Replayer::NextKernelCall() const {
 void Replayer::Diverge(const std::string& kernel, const std::string& host) {
   if (diverged_) return;
   diverged_ = true;
-  result_.divergences++;
-  if (result_.first.size() >= options_.max_reported) return;
   Divergence d;
   d.callback = cb_->name();
   d.seq = cb_->seq();
@@ -144,8 +144,70 @@ void Replayer::Diverge(const std::string& kernel, const std::string& host) {
   d.kernel = kernel;
   d.host = host;
   for (const Event& e : recent_) d.before.push_back(Describe(e));
-  d.interleaved = cb_->interleaved();
-  result_.first.push_back(std::move(d));
+  d.interleaved = cb_->interleaved;
+  pending_ = std::move(d);
+}
+
+absl::Status Replayer::BindGlobals() {
+  const scxtwin_rec_layout& layout = record_.header.layout;
+  for (uint32_t i = 0; i < layout.nr_globals; ++i) {
+    const scxtwin_rec_global& g = layout.globals[i];
+    std::string name(g.name, strnlen(g.name, sizeof(g.name)));
+    absl::StatusOr<const host::Global*> host = policy_->FindGlobal(name);
+    if (!host.ok() || (*host)->size != g.size) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the host build of ", policy_->name(), " has no global '", name, "' of ", g.size,
+          " bytes, which the BPF build has"));
+    }
+    globals_.push_back(HostGlobal{name, (*host)->addr, g.at, g.size});
+  }
+  return absl::OkStatus();
+}
+
+void Replayer::ValueDiffers(const void* value, const std::string& kernel,
+                            const std::string& host) {
+  auto it = last_looker_.find(value);
+  const RecordedCallback* writer = it == last_looker_.end() ? nullptr : it->second;
+  if (writer != nullptr && writer->interleaved) {
+    result_.unverified_reads++;
+    return;
+  }
+  std::string by = writer == nullptr ? ""
+                                     : absl::StrCat(" (last looked up by ", writer->name(),
+                                                    " seq ", writer->seq(), ")");
+  Diverge(kernel, host + by);
+}
+
+void Replayer::SetGlobals(const uint8_t* snapshot) {
+  for (const HostGlobal& g : globals_) memcpy(g.addr, snapshot + g.at, g.size);
+}
+
+bool Replayer::GlobalsDiffer(const RecordedCallback& cb, std::string* kernel_text,
+                             std::string* host_text) const {
+  // The snapshot after this callback's exit (whoever took it next), to tell a lasting write
+  // from a transient value.
+  auto next = std::upper_bound(
+      record_.snapshots.begin(), record_.snapshots.end(),
+      std::make_pair(cb.exit.hdr.seq, static_cast<const uint8_t*>(nullptr)),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const HostGlobal& g : globals_) {
+    const uint8_t* exit = cb.exit.globals + g.at;
+    if (memcmp(g.addr, exit, g.size) == 0) continue;
+    bool host_wrote = memcmp(g.addr, cb.enter.globals + g.at, g.size) != 0;
+    // The kernel's value changed though the host's did not: a write the host build did not make
+    // if it lasts; if the next snapshot no longer has it, another CPU's transient store.
+    if (!host_wrote && (next == record_.snapshots.end() ||
+                        memcmp(next->second + g.at, exit, g.size) != 0)) {
+      continue;
+    }
+    uint64_t kernel = 0, host = 0;
+    memcpy(&kernel, exit, g.size < 8 ? g.size : 8);
+    memcpy(&host, g.addr, g.size < 8 ? g.size : 8);
+    *kernel_text = absl::StrCat("left global ", g.name, " = ", Word(kernel));
+    *host_text = absl::StrCat("left it ", Word(host));
+    return true;
+  }
+  return false;
 }
 
 const scxtwin_rec_call* Replayer::Expect(uint32_t id, std::initializer_list<uint64_t> args,
@@ -167,7 +229,7 @@ const scxtwin_rec_call* Replayer::Expect(uint32_t id, std::initializer_list<uint
   }
   Note(static_cast<int>(cursor_));
   cursor_++;
-  result_.calls++;
+  attempt_calls_++;
   return &c;
 }
 
@@ -206,10 +268,49 @@ task_struct* Replayer::TaskFor(const scxtwin_rec_task& snap, bool fresh) {
 }
 
 void Replayer::RunCallback(const RecordedCallback& cb) {
+  const std::deque<Event> recent = recent_;
+  SetGlobals(cb.enter.globals);
+  bool matched = Attempt(cb);
+  if (!matched && cb.interleaved) {
+    const Divergence first = pending_;
+    auto it = std::upper_bound(
+        record_.snapshots.begin(), record_.snapshots.end(),
+        std::make_pair(cb.seq(), static_cast<const uint8_t*>(nullptr)),
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (; it != record_.snapshots.end() && it->first < cb.exit.hdr.seq; ++it) {
+      SetGlobals(it->second);
+      recent_ = recent;
+      if (Attempt(cb)) {
+        result_.reordered++;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) pending_ = first;
+  }
+  if (matched && !cb.interleaved) {
+    // What it wrote to the globals must be what the kernel's run wrote. (With other CPUs in its
+    // span, the kernel's exit snapshot may hold their writes too: not compared.)
+    std::string kernel, host;
+    if (GlobalsDiffer(cb, &kernel, &host)) {
+      Diverge(kernel, host);
+      matched = false;
+    }
+  }
+  result_.callbacks++;
+  result_.calls += attempt_calls_;
+  if (!matched) {
+    result_.divergences++;
+    if (result_.first.size() < options_.max_reported) result_.first.push_back(pending_);
+  }
+}
+
+bool Replayer::Attempt(const RecordedCallback& cb) {
   const CallbackSpec* spec = programs_.at(cb.name());
   cb_ = &cb;
   cursor_ = 0;
   diverged_ = false;
+  attempt_calls_ = 0;
   cpu_ = static_cast<int32_t>(cb.cpu());
   Note(-1);
 
@@ -220,36 +321,36 @@ void Replayer::RunCallback(const RecordedCallback& cb) {
     if (snap.addr != cb.enter.args[i]) {
       Diverge(absl::StrCat("argument ", i, " is a task the record holds no state of"),
               "(not run)");
-      return;
+      return false;
     }
     bool fresh = i == 0 && strcmp(spec->member, "init_task") == 0;
     tasks[i] = TaskFor(snap, fresh);
   }
   uint64_t ret = spec->invoke(*policy_->ops(), cb.enter.args, tasks);
-  result_.callbacks++;
-  if (diverged_) return;
+  if (diverged_) return false;
   if (cursor_ < cb.calls.size()) {
     Diverge(DescribeCall(cb.calls[cursor_]), absl::StrCat("no further call (returned ", Word(ret), ")"));
-    return;
+    return false;
   }
   if (ret != cb.exit.ret) {
     Diverge(absl::StrCat("returned ", Word(cb.exit.ret)), absl::StrCat("returned ", Word(ret)));
-    return;
+    return false;
   }
   for (int i = 0; i < SCXTWIN_REC_TASKS; ++i) {
     if (tasks[i] == nullptr) continue;
     if (tasks[i]->scx.slice != cb.exit.slice[i]) {
       Diverge(absl::StrCat("left pid ", tasks[i]->pid, "'s scx.slice at ", cb.exit.slice[i]),
               absl::StrCat("left it at ", tasks[i]->scx.slice));
-      return;
+      return false;
     }
     if (tasks[i]->scx.dsq_vtime != cb.exit.dsq_vtime[i]) {
       Diverge(absl::StrCat("left pid ", tasks[i]->pid, "'s scx.dsq_vtime at ",
                            cb.exit.dsq_vtime[i]),
               absl::StrCat("left it at ", tasks[i]->scx.dsq_vtime));
-      return;
+      return false;
     }
   }
+  return true;
 }
 
 ReplayResult Replayer::Run() {
@@ -280,6 +381,7 @@ absl::StatusOr<ReplayResult> Replay(const Record& record, const std::string& hos
       CallbackPrograms(**policy);
   if (!programs.ok()) return programs.status();
   Replayer replayer(record, policy->get(), *std::move(programs), options);
+  if (absl::Status s = replayer.BindGlobals(); !s.ok()) return s;
   (*policy)->InstallApiWithOwnMapEntries(MakeReplayApi(&replayer, &(*policy)->maps()));
   return replayer.Run();
 }

@@ -5,10 +5,14 @@
 // fields a callback may write, and the map values the host build left for the next read.
 //
 // Order (why it is sound is in tools/twin/README.md): callbacks run one at a time in the order of
-// the sequence number each took at exit. Everything a callback can learn from the kernel comes
-// from its recorded arguments, task state and kfunc results; map values are checked against and
-// then set to what the kernel read; only the policy's plain global variables carry over from one
-// replayed callback to the next, as they do in the kernel.
+// the sequence number each took at entry. Everything a callback can learn comes from the record:
+// its arguments, its tasks' state, its kfunc results, the map values the kernel read (the host's
+// copy is checked against them, then set to them) and the policy's own global variables at its
+// entry (the host's are set to them; what the callback wrote is checked against the kernel's at
+// its exit). So no callback depends on the replay's order. A callback that another CPU's records
+// interleave (the kernel ran other callbacks in its middle) may have read globals those wrote:
+// if it does not match from its entry's globals, it is run again from the globals of each record
+// inside its span, and matches if one of them reproduces it.
 #ifndef SCXTWIN_TOOLS_TWIN_REPLAY_ENGINE_H_
 #define SCXTWIN_TOOLS_TWIN_REPLAY_ENGINE_H_
 
@@ -46,7 +50,13 @@ struct ReplayResult {
   uint64_t divergences = 0;  // callbacks in which the host build differed
   std::vector<Divergence> first;                  // the first few, in detail
   std::map<std::string, uint64_t> not_replayed;   // program -> count (arguments not recorded)
-  uint64_t interleaved = 0;  // callbacks another CPU interleaved with (RecordedCallback)
+  uint64_t interleaved = 0;  // callbacks that overlapped another in the kernel
+  // Map reads whose value differed from the host's copy when the callback that last wrote it
+  // overlapped another one in the kernel (so its writes may rest on globals the record's order
+  // cannot tell): synced, counted, not divergences.
+  uint64_t unverified_reads = 0;
+  // Interleaved callbacks that matched only from the globals of a later point of their span.
+  uint64_t reordered = 0;
 };
 
 struct ReplayOptions {
@@ -85,12 +95,25 @@ class Replayer {
   std::string NextKernelCall() const;
   // A difference found by a slot itself (e.g. a map value the host build left differently).
   void Diverge(const std::string& kernel, const std::string& host);
+  // A map value the kernel read differs from the host's copy at `value`: a divergence of the
+  // callback that last looked it up, unless that one overlapped another (unverified_reads).
+  void ValueDiffers(const void* value, const std::string& kernel, const std::string& host);
+  // The current callback looked up the map value at `value` (it may write it).
+  void LookedUp(const void* value) { last_looker_[value] = cb_; }
   bool diverged() const { return diverged_; }
   int32_t cpu() const { return cpu_; }
   uint32_t nr_cpus() const { return record_.header.nr_cpus; }
 
  private:
   void RunCallback(const RecordedCallback& cb);
+  // One run of `cb` from the current globals; true if everything matched. A difference is kept in
+  // pending_ and counted only if no order matches.
+  bool Attempt(const RecordedCallback& cb);
+  // The host's copies of the recorded globals: set from a snapshot, compared with one.
+  void SetGlobals(const uint8_t* snapshot);
+  // The first global the host build left differently from the kernel's run of `cb` (its exit
+  // snapshot): its name and both values.
+  bool GlobalsDiffer(const RecordedCallback& cb, std::string* kernel, std::string* host) const;
   task_struct* TaskFor(const scxtwin_rec_task& snap, bool fresh);
 
   const Record& record_;
@@ -112,6 +135,21 @@ class Replayer {
     int call;
   };
   std::deque<Event> recent_;
+  Divergence pending_;
+  uint64_t attempt_calls_ = 0;
+  // The recorded globals (the header's layout) in the host object: address, snapshot offset, size.
+  struct HostGlobal {
+    std::string name;
+    void* addr;
+    uint32_t at;
+    uint32_t size;
+  };
+  std::vector<HostGlobal> globals_;
+  absl::flat_hash_map<const void*, const RecordedCallback*> last_looker_;
+ public:
+  // Binds the record's globals to the host object's by name; fails naming a missing one.
+  absl::Status BindGlobals();
+ private:
   void Note(int call);
   std::string Describe(const Event& e) const;
 };

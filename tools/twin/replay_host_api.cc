@@ -39,10 +39,11 @@ std::string Hex(const void* p, size_t n) {
 // difference is reported once.
 void CheckAndSync(Replayer* r, const scxtwin_rec_call& c, void* value, const std::string& what) {
   if (memcmp(value, c.value, c.value_len) != 0) {
-    r->Diverge(absl::StrCat("read ", what, " = ", Hex(c.value, c.value_len)),
-               absl::StrCat("its copy held ", Hex(value, c.value_len)));
+    r->ValueDiffers(value, absl::StrCat("read ", what, " = ", Hex(c.value, c.value_len)),
+                    absl::StrCat("its copy held ", Hex(value, c.value_len)));
   }
   memcpy(value, c.value, c.value_len);
+  r->LookedUp(value);
 }
 
 // When the callback already diverged, slots act like the host's own runtime would, neutrally.

@@ -50,6 +50,14 @@ absl::StatusOr<Record> ParseRecord(const std::string& bytes, const std::string& 
     return bad(absl::StrCat("record version ", record.header.version, ", this replay reads ",
                             SCXTWIN_REC_VERSION));
   }
+  const scxtwin_rec_layout& layout = record.header.layout;
+  if (layout.nr_globals > SCXTWIN_REC_GLOBAL_VARS) return bad("its layout lists too many globals");
+  for (uint32_t i = 0; i < layout.nr_globals; ++i) {
+    const scxtwin_rec_global& g = layout.globals[i];
+    if (g.at > SCXTWIN_REC_GLOBALS_LEN || g.size > SCXTWIN_REC_GLOBALS_LEN - g.at) {
+      return bad("its layout places a global outside the snapshot");
+    }
+  }
   if (record.header.dropped != 0) {
     return bad(absl::StrCat(record.header.dropped,
                             " records were dropped (the ring buffer was full): an incomplete "
@@ -134,15 +142,27 @@ absl::StatusOr<Record> ParseRecord(const std::string& bytes, const std::string& 
               [](const scxtwin_rec_call& a, const scxtwin_rec_call& b) {
                 return a.hdr.seq < b.hdr.seq;
               });
-    if (cb.interleaved()) record.interleaved++;
   }
-  auto order = [](const RecordedCallback& cb) {
-    return cb.has_exit ? cb.exit.hdr.seq : UINT64_MAX;
-  };
   std::sort(record.callbacks.begin(), record.callbacks.end(),
-            [&](const RecordedCallback& a, const RecordedCallback& b) {
-              return order(a) != order(b) ? order(a) < order(b) : a.seq() < b.seq();
-            });
+            [](const RecordedCallback& a, const RecordedCallback& b) { return a.seq() < b.seq(); });
+  // Overlaps: an earlier entry whose exit comes after this entry, or a later entry before this
+  // exit.
+  uint64_t latest_exit = 0;
+  for (size_t i = 0; i < record.callbacks.size(); ++i) {
+    RecordedCallback& cb = record.callbacks[i];
+    uint64_t exit = cb.has_exit ? cb.exit.hdr.seq : UINT64_MAX;
+    if (latest_exit > cb.seq()) cb.interleaved = true;
+    if (i + 1 < record.callbacks.size() && record.callbacks[i + 1].seq() < exit) {
+      cb.interleaved = true;
+    }
+    latest_exit = std::max(latest_exit, exit);
+    if (cb.interleaved) record.interleaved++;
+  }
+  for (const RecordedCallback& cb : record.callbacks) {
+    record.snapshots.emplace_back(cb.seq(), cb.enter.globals);
+    if (cb.has_exit) record.snapshots.emplace_back(cb.exit.hdr.seq, cb.exit.globals);
+  }
+  std::sort(record.snapshots.begin(), record.snapshots.end());
   return record;
 }
 

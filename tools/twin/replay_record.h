@@ -1,6 +1,6 @@
 // A record file (policy/include/scxtwin/record.h) read back and grouped by callback: each
 // callback's entry, the kfunc and helper calls it made in order, and its exit, in the order of
-// the sequence number taken at exit (tools/twin/README.md says why).
+// the sequence number taken at entry.
 #ifndef SCXTWIN_TOOLS_TWIN_REPLAY_RECORD_H_
 #define SCXTWIN_TOOLS_TWIN_REPLAY_RECORD_H_
 
@@ -22,19 +22,19 @@ struct RecordedCallback {
   bool has_exit = false;
   std::string name() const;             // the program's name, e.g. "homing_select_cpu"
   uint64_t seq() const { return enter.hdr.seq; }
-  // The seq of its last record before the exit (its last call, or its entry).
-  uint64_t last_seq() const { return calls.empty() ? enter.hdr.seq : calls.back().hdr.seq; }
-  // Another CPU's record came between its last call and its exit: code after its last call
-  // (reads and writes of the policy's globals) ran at some point in that span.
-  bool interleaved() const { return has_exit && exit.hdr.seq - last_seq() > 1; }
+  // Another callback ran in the kernel while this one did (their [entry, exit] spans overlap):
+  // its reads of the policy's globals may have seen that one's writes, and the other way round.
+  bool interleaved = false;
   uint32_t cpu() const { return enter.hdr.cpu; }
 };
 
 struct Record {
   scxtwin_rec_file_header header = {};
-  std::vector<RecordedCallback> callbacks;  // by exit seq; those without an exit last
+  std::vector<RecordedCallback> callbacks;  // by entry seq
   uint64_t calls = 0;                       // CALL records in all
-  uint64_t interleaved = 0;                 // callbacks for which interleaved() holds
+  uint64_t interleaved = 0;                 // callbacks marked interleaved
+  // Every snapshot of the policy's globals (entries and exits), by seq.
+  std::vector<std::pair<uint64_t, const uint8_t*>> snapshots;
 };
 
 // Reads and checks a record file: magic and version, every record whole, no record lost by the

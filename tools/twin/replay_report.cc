@@ -18,13 +18,21 @@ std::string FormatReplayReport(const ReplayResult& result) {
   }
   if (result.interleaved > 0) {
     absl::StrAppend(&out, "interleaved: ", result.interleaved,
-                    " callbacks had another CPU's records between their last call and their exit\n");
+                    " callbacks overlapped another in the kernel\n");
+  }
+  if (result.unverified_reads > 0) {
+    absl::StrAppend(&out, "unverified: ", result.unverified_reads,
+                    " map reads differed from a value last written by an interleaved callback\n");
+  }
+  if (result.reordered > 0) {
+    absl::StrAppend(&out, "reordered: ", result.reordered,
+                    " interleaved callbacks matched at an earlier point of their span\n");
   }
   int n = 0;
   for (const Divergence& d : result.first) {
     absl::StrAppend(&out, "divergence ", ++n, ": ", d.callback, " seq ", d.seq, " cpu ", d.cpu,
                     d.pid >= 0 ? absl::StrCat(" pid ", d.pid) : std::string(),
-                    d.interleaved ? " (another CPU ran between its last call and its exit)" : "",
+                    d.interleaved ? " (it overlapped another callback in the kernel)" : "",
                     "\n");
     absl::StrAppend(&out, "  kernel: ", d.kernel, "\n");
     absl::StrAppend(&out, "  host:   ", d.host, "\n");

@@ -37,6 +37,10 @@ struct {
 __u64 scxtwin_rec_seq;
 /* Records lost because the ring buffer was full: the loader reports them, the replay refuses. */
 __u64 scxtwin_rec_dropped;
+/* A known place in .data (initialised, so it lands there), from which .data's start is found. */
+__u64 scxtwin_rec_data_anchor = 1;
+/* Where the policy's globals are: filled by the loader from BTF before load. */
+const volatile struct scxtwin_rec_layout scxtwin_rec_layout;
 
 /* The lowest kernel address with 5-level paging (4-level starts higher): pointer arguments are
  * above it, scalar ones (CPUs, flags) below, but for -1 whose probe reads fail harmlessly. */
@@ -100,6 +104,29 @@ static __always_inline void scxtwin_rec_task_read(struct scxtwin_rec_task *t, __
 	bpf_probe_read_kernel(t->comm, sizeof(t->comm), p->comm);
 }
 
+/* The policy's own globals, as the layout places them, into `dst` (probe reads: the sections'
+ * starts are the anchors' addresses less their offsets). */
+static __always_inline void scxtwin_rec_globals(__u8 *dst)
+{
+	__u64 bss = (__u64)&scxtwin_rec_seq - scxtwin_rec_layout.bss_anchor;
+	__u64 data = (__u64)&scxtwin_rec_data_anchor - scxtwin_rec_layout.data_anchor;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < SCXTWIN_REC_GLOBAL_VARS; i++) {
+		__u32 at = scxtwin_rec_layout.globals[i].at;
+		__u32 size = scxtwin_rec_layout.globals[i].size;
+		__u64 base = scxtwin_rec_layout.globals[i].section ? data : bss;
+
+		if (i >= scxtwin_rec_layout.nr_globals)
+			break;
+		if (at >= SCXTWIN_REC_GLOBALS_LEN || size > SCXTWIN_REC_GLOBALS_LEN - at || !size)
+			continue;
+		bpf_probe_read_kernel(dst + at, size,
+				      (void *)(base + scxtwin_rec_layout.globals[i].offset));
+	}
+}
+
 struct scxtwin_rec_frame {
 	__u64 seq;      /* this callback's ENTER */
 	__u64 outer_cb; /* the callback this one interrupted on this CPU, if any */
@@ -129,6 +156,7 @@ static __always_inline void scxtwin_rec_enter(struct scxtwin_rec_frame *f, unsig
 	for (i = 0; i < SCXTWIN_REC_TASKS; i++)
 		if (i < nr_args && r->args[i] >= SCXTWIN_REC_KERNEL_ADDR)
 			scxtwin_rec_task_read(&r->task[i], r->args[i]);
+	scxtwin_rec_globals(r->globals);
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -158,6 +186,7 @@ static __always_inline void scxtwin_rec_exit(struct scxtwin_rec_frame *f, unsign
 			bpf_probe_read_kernel(&r->slice[i], sizeof(__u64), &p->scx.slice);
 			bpf_probe_read_kernel(&r->dsq_vtime[i], sizeof(__u64), &p->scx.dsq_vtime);
 		}
+		scxtwin_rec_globals(r->globals);
 		bpf_ringbuf_submit(r, 0);
 	}
 	if (cur)

@@ -22,6 +22,8 @@
 #define SCXTWIN_REC_VALUE_LEN 64 /* bytes of a map value kept per call; longer values are cut */
 #define SCXTWIN_REC_MAX_ARGS 6
 #define SCXTWIN_REC_TASKS 2      /* task snapshots per callback (the first two pointer args) */
+#define SCXTWIN_REC_GLOBALS_LEN 64 /* bytes of the policy's own global variables per snapshot */
+#define SCXTWIN_REC_GLOBAL_VARS 8  /* how many of them */
 
 enum scxtwin_rec_kind {
 	SCXTWIN_REC_ENTER = 1, /* a callback starts: its arguments and the tasks it was given */
@@ -63,6 +65,25 @@ enum scxtwin_rec_kind {
 enum scxtwin_rec_kfunc { SCXTWIN_REC_KFUNCS(SCXTWIN_REC_KFUNC_ID) };
 #undef SCXTWIN_REC_KFUNC_ID
 
+/* Where the policy's own global variables (its .bss and .data, less the record's and the exit
+ * record's) are, and where each lands in a snapshot. The loader fills it from the object's BTF
+ * before load (it is .rodata); the file header carries it with the names for the replay. */
+struct scxtwin_rec_global {
+	char name[24];
+	__u32 section; /* 0: .bss, 1: .data */
+	__u32 offset;  /* in its section */
+	__u32 size;
+	__u32 at;      /* in a snapshot */
+};
+
+struct scxtwin_rec_layout {
+	__u32 bss_anchor;  /* offset of scxtwin_rec_seq in .bss */
+	__u32 data_anchor; /* offset of scxtwin_rec_data_anchor in .data */
+	__u32 nr_globals;
+	__u32 pad;
+	struct scxtwin_rec_global globals[SCXTWIN_REC_GLOBAL_VARS];
+};
+
 struct scxtwin_rec_file_header {
 	__u64 magic;   /* SCXTWIN_REC_FILE_MAGIC */
 	__u32 version; /* SCXTWIN_REC_VERSION */
@@ -73,6 +94,7 @@ struct scxtwin_rec_file_header {
 	/* The knobs set for the run ("slice_us=3000 go_home=0"), which the replay sets too; knobs
 	 * not listed kept their defaults. */
 	char knob_sets[256];
+	struct scxtwin_rec_layout layout;
 };
 
 struct scxtwin_rec_hdr {
@@ -113,6 +135,7 @@ struct scxtwin_rec_enter {
 	__u32 pad;
 	__u64 args[SCXTWIN_REC_MAX_ARGS];
 	struct scxtwin_rec_task task[SCXTWIN_REC_TASKS];
+	__u8 globals[SCXTWIN_REC_GLOBALS_LEN]; /* the policy's globals at entry (layout) */
 };
 
 struct scxtwin_rec_exit {
@@ -121,6 +144,7 @@ struct scxtwin_rec_exit {
 	/* The writable task fields after the callback (policies write p->scx.slice/dsq_vtime). */
 	__u64 slice[SCXTWIN_REC_TASKS];
 	__u64 dsq_vtime[SCXTWIN_REC_TASKS];
+	__u8 globals[SCXTWIN_REC_GLOBALS_LEN]; /* the policy's globals at exit */
 };
 
 /* Arguments are recorded as words the host build can reproduce: a task as its pid, a CPU mask
