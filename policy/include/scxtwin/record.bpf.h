@@ -165,13 +165,20 @@ static __always_inline void scxtwin_rec_exit(struct scxtwin_rec_frame *f, unsign
 {
 	struct scxtwin_rec_exit *r;
 	__u64 *cur = scxtwin_rec_cur_slot();
-	__u64 seq = __sync_fetch_and_add(&scxtwin_rec_seq, 1) + 1;
+	__u8 globals[SCXTWIN_REC_GLOBALS_LEN] = {};
+	__u64 before, seq;
 	int i;
 
+	/* The globals right after the body, then the seq: a CPU switch in between shows as a gap. */
+	before = *(volatile __u64 *)&scxtwin_rec_seq;
+	scxtwin_rec_globals(globals);
+	seq = __sync_fetch_and_add(&scxtwin_rec_seq, 1) + 1;
 	r = scxtwin_rec_reserve(sizeof(*r));
 	if (r) {
 		__builtin_memset(r, 0, sizeof(*r));
 		scxtwin_rec_hdr_fill(&r->hdr, SCXTWIN_REC_EXIT, sizeof(*r), seq, f->seq, 0);
+		r->seq_before_globals = before;
+		__builtin_memcpy(r->globals, globals, sizeof(globals));
 		r->ret = ret;
 		for (i = 0; i < SCXTWIN_REC_TASKS; i++) {
 			__u64 addr = 0;
@@ -186,7 +193,6 @@ static __always_inline void scxtwin_rec_exit(struct scxtwin_rec_frame *f, unsign
 			bpf_probe_read_kernel(&r->slice[i], sizeof(__u64), &p->scx.slice);
 			bpf_probe_read_kernel(&r->dsq_vtime[i], sizeof(__u64), &p->scx.dsq_vtime);
 		}
-		scxtwin_rec_globals(r->globals);
 		bpf_ringbuf_submit(r, 0);
 	}
 	if (cur)

@@ -145,6 +145,9 @@ struct scxtwin_rec_exit {
 	__u64 slice[SCXTWIN_REC_TASKS];
 	__u64 dsq_vtime[SCXTWIN_REC_TASKS];
 	__u8 globals[SCXTWIN_REC_GLOBALS_LEN]; /* the policy's globals at exit */
+	/* The global seq just before `globals` was read (taken before hdr.seq): if it is not
+	 * hdr.seq - 1, another CPU took a record meanwhile and may have written the globals. */
+	__u64 seq_before_globals;
 };
 
 /* Arguments are recorded as words the host build can reproduce: a task as its pid, a CPU mask
