@@ -384,7 +384,9 @@ absl::StatusOr<ReplayResult> Replay(const Record& record, const std::string& hos
   if (!programs.ok()) return programs.status();
   Replayer replayer(record, policy->get(), *std::move(programs), options);
   if (absl::Status s = replayer.BindGlobals(); !s.ok()) return s;
-  (*policy)->InstallApiWithOwnMapEntries(MakeReplayApi(&replayer, &(*policy)->maps()));
+  scxtwin_host_api api = MakeReplayApi(&replayer, &(*policy)->maps());
+  if (options.api_hook) options.api_hook(&api);
+  (*policy)->InstallApiWithOwnMapEntries(api);
   return replayer.Run();
 }
 

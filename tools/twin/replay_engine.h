@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -65,6 +66,8 @@ struct ReplayOptions {
   // Knobs set for the record run (`NAME=VALUE`), set the same way on the host build. Knobs not
   // listed keep each build's own default, so a default that differs between builds shows.
   std::vector<std::string> knob_sets;
+  // Tests: changes the replay's host API before it is installed (a test double of a kfunc).
+  std::function<void(scxtwin_host_api*)> api_hook;
 };
 
 // Replays `record` through the host build at `host_so`. Errors: the object cannot be loaded,
