@@ -58,6 +58,7 @@ struct Args {
 std::string Runfile(const std::string& argv0, const std::string& rel) {
   std::vector<std::string> roots;
   if (const char* dir = getenv("RUNFILES_DIR")) roots.push_back(dir);
+  if (const char* dir = getenv("TEST_SRCDIR")) roots.push_back(dir);
   roots.push_back(argv0 + ".runfiles");
   for (const std::string& root : roots) {
     std::string path = absl::StrCat(root, "/scxtwin/", rel);

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
                    std::cerr);
     }
   }
-  std::cerr << "twin: unknown subcommand '" << argv[1] << "'\n";
-  Usage(std::cerr);
+  std::cerr << "twin: unknown subcommand '" << argv[1] << "' (known:";
+  for (const Subcommand& s : kSubcommands) std::cerr << " " << s.name;
+  std::cerr << ")\n";
   return 2;
 }
