@@ -256,7 +256,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     absl::Status opened =
         record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
                      *policy_.record_layout(skel), libbpf_num_possible_cpus(),
-                     policy_.record_ring(skel));
+                     bpf_map__fd(policy_.record_ring(skel)));
     if (!opened.ok()) return Fail(std::string(opened.message()), kExitUsage);
   }
 

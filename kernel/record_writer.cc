@@ -84,7 +84,7 @@ int RecordWriter::OnRecord(void* ctx, void* data, size_t size) {
 
 absl::Status RecordWriter::Open(const std::string& path, const std::string& policy,
                                 const std::string& knob_sets, const scxtwin_rec_layout& layout,
-                                int nr_cpus, bpf_map* ring) {
+                                int nr_cpus, int ring_fd) {
   layout_ = layout;
   if (knob_sets.size() >= sizeof(scxtwin_rec_file_header::knob_sets)) {
     return absl::InvalidArgumentError(
@@ -106,7 +106,7 @@ absl::Status RecordWriter::Open(const std::string& path, const std::string& poli
   if (fwrite(&header, sizeof(header), 1, file_) != 1) {
     return absl::InternalError(absl::StrCat("--record=", path, ": write failed"));
   }
-  ring_ = ring_buffer__new(bpf_map__fd(ring), OnRecord, this, nullptr);
+  ring_ = ring_buffer__new(ring_fd, OnRecord, this, nullptr);
   if (ring_ == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot open the record ring buffer: ", strerror(errno)));

@@ -15,7 +15,6 @@
 #include "policy/include/scxtwin/record.h"
 
 
-struct bpf_map;
 struct bpf_object;
 struct ring_buffer;
 
@@ -31,10 +30,11 @@ class RecordWriter {
   ~RecordWriter();
 
   // Opens FILE.part and attaches to the ring buffer map (after the skeleton is loaded).
-  // `knob_sets`: the knobs set for the run, "NAME=VALUE NAME=VALUE"; `layout` as filled.
+  // `knob_sets`: the knobs set for the run, "NAME=VALUE NAME=VALUE"; `layout` as filled;
+  // `ring_fd` the ring buffer map's fd.
   absl::Status Open(const std::string& path, const std::string& policy,
                     const std::string& knob_sets, const scxtwin_rec_layout& layout, int nr_cpus,
-                    bpf_map* ring);
+                    int ring_fd);
   // Moves what the kernel wrote so far into the file; waits at most `timeout_ms` for data.
   absl::Status Poll(int timeout_ms);
   // After detach: drains the rest, writes the header (with `dropped`, the records the ring
