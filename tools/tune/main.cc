@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@
 #include "absl/time/time.h"
 #include "sim/experiment/process_pool.h"
 #include "sim/experiment/run_backend.h"
+#include "sim/experiment/slurm_flags.h"
+#include "sim/experiment/slurm_run_backend.h"
 #include "tools/tune/args.h"
 #include "tools/tune/confirm.h"
 #include "tools/tune/select.h"
@@ -72,6 +75,17 @@ int Failed(const absl::Status& s) {
 int Jobs() {
   const int jobs = absl::GetFlag(FLAGS_jobs);
   return jobs > 0 ? jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
+// Where the runs execute: --backend=local (forked processes here) or slurm (a job array per
+// batch of runs; the same output).
+absl::StatusOr<std::unique_ptr<scxtwin::experiment::RunBackend>> MakeBackend() {
+  auto name = scxtwin::experiment::BackendFromFlags();
+  if (!name.ok()) return name.status();
+  if (*name == "local") return std::make_unique<scxtwin::experiment::LocalProcessBackend>(Jobs());
+  auto o = scxtwin::experiment::SlurmOptionsFromFlags("tune");
+  if (!o.ok()) return o.status();
+  return std::make_unique<scxtwin::experiment::SlurmRunBackend>(*std::move(o), "/proc/self/exe");
 }
 
 // A progress bar that draws its last state once, however often the end is reported.
@@ -138,8 +152,9 @@ int RunSelect(const char* argv0) {
   close(fd);
   c.workload_out = std::string(tmpl) + ".textpb";
   std::rename(tmpl, c.workload_out.c_str());
-  scxtwin::experiment::LocalProcessBackend backend(Jobs());
-  auto r = scxtwin::tune::Select(c, backend, Bar("tune select: runs"));
+  auto backend = MakeBackend();
+  if (!backend.ok()) return Failed(backend.status());
+  auto r = scxtwin::tune::Select(c, **backend, Bar("tune select: runs"));
   if (!r.ok()) {
     std::remove(c.workload_out.c_str());
     return Failed(r.status());
@@ -170,7 +185,7 @@ int main(int argc, char** argv) {
       "  tune --policy=NAME --workload=FILE --topology=T --budget=RUNS [--param K=V ...] [--process=P]\n"
       "       [--metric=boot|makespan|work] [--guard=PROCESS:METRIC<=RATIO] [--knob=NAME[=MIN..MAX] ...]\n"
       "       [--set K=V ...] [--held_out=N] [--variant_param K=V ...] [--variant_topology=T] [--jobs=J]\n"
-      "       [--seed=S] [--svg=FILE] [--confirm]\n"
+      "       [--seed=S] [--svg=FILE] [--confirm] [--backend=local|slurm [--slurm_dir=DIR] ...]\n"
       "or picks a policy for a workload imported from a real trace:\n"
       "  tune select --trace=TRACE --root=COMM --policies=eevdf,homing,vtime[,PATH.so] [--topology=T]\n"
       "       [--runs=N] [--tune [--budget=RUNS]] [--svg=FILE] [--confirm]");
@@ -183,6 +198,14 @@ int main(int argc, char** argv) {
   int rest_argc = static_cast<int>(rest.size());
   std::vector<char*> positional = absl::ParseCommandLine(rest_argc, rest.data());
   if (positional.size() > 1) return Bad(absl::StrCat("unexpected argument '", positional[1], "' (subcommands: select)"));
+  if (const std::string dir = scxtwin::experiment::SlurmWorkerDir(); !dir.empty()) {
+    // An array task of a --backend=slurm batch: run this task's runs, print nothing.
+    if (absl::Status s = scxtwin::experiment::RunBatchWorker(dir, scxtwin::experiment::SlurmTasksFile(), Jobs()); !s.ok()) {
+      std::cerr << "tune: slurm task: " << s.message() << "\n";
+      return 1;
+    }
+    return 0;
+  }
   if (select) return RunSelect(argv[0]);
 
   scxtwin::tune::TuneConfig c;
@@ -223,8 +246,9 @@ int main(int argc, char** argv) {
   c.seed = absl::GetFlag(FLAGS_seed);
   const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg));
 
-  scxtwin::experiment::LocalProcessBackend backend(Jobs());
-  auto r = scxtwin::tune::Tune(c, backend, Bar("tune: runs"));
+  auto backend = MakeBackend();
+  if (!backend.ok()) return Failed(backend.status());
+  auto r = scxtwin::tune::Tune(c, **backend, Bar("tune: runs"));
   if (!r.ok()) return Failed(r.status());
   scxtwin::tune::CommandWords words{absl::GetFlag(FLAGS_policy), absl::GetFlag(FLAGS_workload)};
   if (!svg.empty()) {
