@@ -220,6 +220,28 @@ TEST(ReplayEngineTest, OffByOneKfuncTestDoubleIsCaught) {
             "twin_skew_running seq 14)");
 }
 
+TEST(ReplayEngineTest, EveryOtherTableEntryReportsAnUnrecordedCall) {
+  // The replay API fills every kfunc_list.inc entry; one the record build does not record (here
+  // scx_bpf_cpuperf_cur, reached through a test double of scx_bpf_now) is a divergence.
+  ReplayOptions options;
+  options.api_hook = [](scxtwin_host_api* api) {
+    static scxtwin_host_api table;
+    table = *api;
+    ASSERT_NE(api->cpuperf_cur, nullptr);
+    ASSERT_NE(api->dsq_peek, nullptr);
+    ASSERT_NE(api->map_push_elem, nullptr);
+    api->now = [](void* sim) -> u64 {
+      table.cpuperf_cur(sim, 0);
+      return table.now(sim);
+    };
+  };
+  ReplayResult r = MustReplay(TwinSkewRecord(), "twin_skew_host.so", options);
+  ASSERT_GE(r.divergences, 1u);
+  EXPECT_EQ(r.first[0].callback, "twin_skew_running");
+  EXPECT_EQ(r.first[0].kernel, "scx_bpf_now() = 1000");
+  EXPECT_EQ(r.first[0].host, "scx_bpf_cpuperf_cur() (a call the record build does not record)");
+}
+
 TEST(ReplayEngineTest, MissingCallAndWrongReturnAreDivergences) {
   std::string bytes = TwinSkewRecord();
   absl::StatusOr<Record> record = ParseRecord(bytes, "test");

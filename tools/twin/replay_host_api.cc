@@ -1,8 +1,11 @@
 // The replay's host API: each slot the host build reaches for a recorded kfunc or helper takes
 // the next recorded call of the running callback, checks it is the same call with the same
 // argument words (replay_engine.h), and returns the kernel's result; outputs (DSQ insertions,
-// kicks, errors, map writes) are compared the same way. The kfuncs change nothing in the task
+// kicks, errors, map writes) are compared the same way. Every other entry of the host API
+// (kfunc_list.inc, map_helper_list.inc: the one table the simulator's entries come from too) is
+// generated from that table and reports the call as one the record build does not record. The kfuncs change nothing in the task
 // during the callback (the kernel applies an insertion's slice later), so neither do these.
+#include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -50,6 +53,37 @@ void CheckAndSync(Replayer* r, const scxtwin_rec_call& c, void* value, const std
 #define EXPECT_OR(dflt, id, ...)                                                  \
   const scxtwin_rec_call* c = R(sim)->Expect(SCXTWIN_KF_##id, {__VA_ARGS__});    \
   if (c == nullptr) return dflt
+
+// Every recorded kfunc and helper (record.h) must be one the host API table offers.
+constexpr bool SameName(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+constexpr const char* kTableNames[] = {
+#define SCXTWIN_KFUNC(type, entry, params, args, forwarder, dflt, kfunc, ...) #kfunc,
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...) #kfunc,
+#include "scxtwin/kfunc_list.inc"
+#undef SCXTWIN_KFUNC
+#undef SCXTWIN_KFUNC_VOID
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, ...) #helper,
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
+};
+constexpr bool InTable(const char* name) {
+  for (const char* n : kTableNames) {
+    if (SameName(n, name)) return true;
+  }
+  return false;
+}
+#define SCXTWIN_CHECK_RECORDED(name, number) \
+  static_assert(InTable(#name), #name " is recorded but is no kfunc_list.inc/map_helper_list.inc row");
+SCXTWIN_REC_KFUNCS(SCXTWIN_CHECK_RECORDED)
+#undef SCXTWIN_CHECK_RECORDED
+
+void Unrecorded(void* sim, const char* name) {
+  R(sim)->Diverge(R(sim)->NextKernelCall(),
+                  absl::StrCat(name, "() (a call the record build does not record)"));
+}
 
 }  // namespace
 
@@ -203,14 +237,37 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
     long ret = m->TaskStorageDelete(task);
     return c == nullptr ? ret : static_cast<long>(c->ret);
   };
-  // Timers need the host's own element lookup (bpf_timer_init); the record has no timer calls.
+  // bpf_timer_init finds a timer's element through the host's own maps (timers are not
+  // recorded: their callbacks run outside any struct_ops callback).
   scxtwin_host_api own = {};
   maps->FillApi(&own);
   api.map_elem_of = own.map_elem_of;
-  api.map_lookup_percpu_elem = own.map_lookup_percpu_elem;
-  api.map_push_elem = own.map_push_elem;
-  api.map_pop_elem = own.map_pop_elem;
-  api.map_peek_elem = own.map_peek_elem;
+  // The rest of the table: calls the record build does not record.
+#define SCXTWIN_KFUNC(type, entry, params, args, forwarder, dflt, kfunc, ...) \
+  if (api.entry == nullptr) {                                                 \
+    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {          \
+      Unrecorded(sim, #kfunc);                                                \
+      return dflt;                                                            \
+    };                                                                        \
+  }
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...) \
+  if (api.entry == nullptr) {                                          \
+    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) {           \
+      Unrecorded(sim, #kfunc);                                         \
+    };                                                                 \
+  }
+#include "scxtwin/kfunc_list.inc"
+#undef SCXTWIN_KFUNC
+#undef SCXTWIN_KFUNC_VOID
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, ...) \
+  if (api.entry == nullptr) {                                                      \
+    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {               \
+      Unrecorded(sim, #helper);                                                    \
+      return dflt;                                                                 \
+    };                                                                             \
+  }
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
   return api;
 }
 
