@@ -187,9 +187,8 @@ bool Replayer::GlobalsDiffer(const RecordedCallback& cb, std::string* kernel_tex
   // The snapshot after this callback's exit (whoever took it next), to tell a lasting write
   // from a transient value.
   auto next = std::upper_bound(
-      record_.snapshots.begin(), record_.snapshots.end(),
-      std::make_pair(cb.exit.hdr.seq, static_cast<const uint8_t*>(nullptr)),
-      [](const auto& a, const auto& b) { return a.first < b.first; });
+      record_.snapshots.begin(), record_.snapshots.end(), cb.exit.hdr.seq,
+      [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
   for (const HostGlobal& g : globals_) {
     const uint8_t* exit = cb.exit.globals + g.at;
     if (memcmp(g.addr, exit, g.size) == 0) continue;
@@ -197,7 +196,7 @@ bool Replayer::GlobalsDiffer(const RecordedCallback& cb, std::string* kernel_tex
     // The kernel's value changed though the host's did not: a write the host build did not make
     // if it lasts; if the next snapshot no longer has it, another CPU's transient store.
     if (!host_wrote && (next == record_.snapshots.end() ||
-                        memcmp(next->second + g.at, exit, g.size) != 0)) {
+                        memcmp(record_.globals(*next) + g.at, exit, g.size) != 0)) {
       continue;
     }
     uint64_t kernel = 0, host = 0;
@@ -274,11 +273,10 @@ void Replayer::RunCallback(const RecordedCallback& cb) {
   if (!matched && cb.interleaved) {
     const Divergence first = pending_;
     auto it = std::upper_bound(
-        record_.snapshots.begin(), record_.snapshots.end(),
-        std::make_pair(cb.seq(), static_cast<const uint8_t*>(nullptr)),
-        [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (; it != record_.snapshots.end() && it->first < cb.exit.hdr.seq; ++it) {
-      SetGlobals(it->second);
+        record_.snapshots.begin(), record_.snapshots.end(), cb.seq(),
+        [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
+    for (; it != record_.snapshots.end() && it->seq < cb.exit.hdr.seq; ++it) {
+      SetGlobals(record_.globals(*it));
       recent_ = recent;
       if (Attempt(cb)) {
         result_.reordered++;

@@ -158,11 +158,13 @@ absl::StatusOr<Record> ParseRecord(const std::string& bytes, const std::string& 
     latest_exit = std::max(latest_exit, exit);
     if (cb.interleaved) record.interleaved++;
   }
-  for (const RecordedCallback& cb : record.callbacks) {
-    record.snapshots.emplace_back(cb.seq(), cb.enter.globals);
-    if (cb.has_exit) record.snapshots.emplace_back(cb.exit.hdr.seq, cb.exit.globals);
+  for (uint32_t i = 0; i < record.callbacks.size(); ++i) {
+    const RecordedCallback& cb = record.callbacks[i];
+    record.snapshots.push_back({cb.seq(), i, false});
+    if (cb.has_exit) record.snapshots.push_back({cb.exit.hdr.seq, i, true});
   }
-  std::sort(record.snapshots.begin(), record.snapshots.end());
+  std::sort(record.snapshots.begin(), record.snapshots.end(),
+            [](const Record::Snapshot& a, const Record::Snapshot& b) { return a.seq < b.seq; });
   return record;
 }
 

@@ -33,8 +33,17 @@ struct Record {
   std::vector<RecordedCallback> callbacks;  // by entry seq
   uint64_t calls = 0;                       // CALL records in all
   uint64_t interleaved = 0;                 // callbacks marked interleaved
-  // Every snapshot of the policy's globals (entries and exits), by seq.
-  std::vector<std::pair<uint64_t, const uint8_t*>> snapshots;
+  // Every snapshot of the policy's globals (entries and exits), by seq: the callback's index
+  // in `callbacks` and whether it is its exit's.
+  struct Snapshot {
+    uint64_t seq;
+    uint32_t callback;
+    bool exit;
+  };
+  std::vector<Snapshot> snapshots;
+  const uint8_t* globals(const Snapshot& s) const {
+    return s.exit ? callbacks[s.callback].exit.globals : callbacks[s.callback].enter.globals;
+  }
 };
 
 // Reads and checks a record file: magic and version, every record whole, no record lost by the
