@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The replay must be able to fail (boots the VM once): twin_skew recorded in the VM replays clean
+# The replay must be able to fail (boots the VM twice): twin_skew recorded in the VM replays clean
 # through its own host build, and the kept record, replayed through host builds that differ on
-# purpose, gives divergences, exit 1, and names the first one at the call where they differ.
+# purpose, gives divergences, exit 1, and names the first one at the call where they differ. A
+# knob set for the record run (--set) is set on the host build too: recorded with slice_us set,
+# the host build whose default differs replays clean.
 # usage: twin_skew_test.sh TWIN LOADER HOST BRANCH_HOST KNOB_HOST
 set -uo pipefail
 source tests/testing/assert.sh
@@ -35,4 +37,11 @@ rc=$?
 echo "$out"
 check_eq "knob default: exit status" 1 "$rc"
 check "knob default: the host's slice is 3001000" grep -q "^  host:   scx_bpf_dsq_insert[_a-z]*(pid [0-9]*, [0-9x]*, 3001000," <<<"$out"
+
+out=$("$twin" replay --policy=twin_skew --cpus=2 --duration=2s --loader="$loader" --host="$knob_host" \
+  --set slice_us=3000 2>&1)
+rc=$?
+echo "$out"
+check_eq "knob set for the run, set on the host too: exit status" 0 "$rc"
+check "knob set: 0 divergences" grep -q "kfunc calls replayed, 0 divergences$" <<<"$out"
 exit $fail
