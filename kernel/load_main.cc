@@ -9,6 +9,10 @@
 // several comma-separated KNOB=VALUE items; it is taken out of argv before Abseil parses the
 // rest (an Abseil flag keeps only its last value) by the extractor //sim shares
 // (base/set_flags.h).
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -98,6 +102,11 @@ int main(int argc, char** argv) {
   const std::string object = absl::GetFlag(FLAGS_object);
   if (!object.empty() && !absl::GetFlag(FLAGS_policy).empty()) {
     std::cerr << "load: give --policy=NAME or --object=FILE, not both" << std::endl;
+    return scxtwin::kExitUsage;
+  }
+  if (!object.empty() && access(object.c_str(), R_OK) != 0) {
+    std::cerr << "load: --object=" << object << ": cannot read it (" << strerror(errno) << ")"
+              << std::endl;
     return scxtwin::kExitUsage;
   }
   const std::vector<const scxtwin::KernelPolicy*> policies =
