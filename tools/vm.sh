@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# vm: boot the cached sched_ext kernel under QEMU (TCG, thread=single), run one command as root
-# in the guest, stream its output, and exit with its exit code.
+# vm: boot the cached sched_ext kernel under QEMU (TCG, thread=single unless --mttcg), run one
+# command as root in the guest, stream its output, and exit with its exit code.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--kernel-log] -- CMD [ARGS...]
+usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--kernel-log] [--mttcg]
+          [--append ARGS] -- CMD [ARGS...]
 
-Boots the sched_ext kernel cached by tools/setup under QEMU (software emulation, one host thread)
-with an initramfs of busybox plus the given files, runs CMD as root in the guest and streams its
-output. Files added with --add land in /bin unless DEST is given; a dynamically linked ELF brings
-its shared libraries along.
+Boots the sched_ext kernel cached by tools/setup under QEMU (software emulation, one host thread
+unless --mttcg) with an initramfs of busybox plus the given files, runs CMD as root in the guest
+and streams its output. Files added with --add land in /bin unless DEST is given; a dynamically
+linked ELF brings its shared libraries along.
 
   --cpus N       guest CPUs (default 2)
   --mem SIZE     guest memory, QEMU syntax (default 1G)
   --timeout S    seconds before the guest is killed (default 300)
   --kernel-log   show the kernel's log on the console (default: alerts only)
+  --mttcg        multi-threaded TCG: one host thread per guest CPU, so guest CPUs really run in
+                 parallel (timing then means something, up to the host's free cores)
+  --append ARGS  extra kernel command line words (e.g. maxcpus=1)
 
 Exit status: CMD's own; 124 when the timeout hit; 125 when the guest never reported an exit code
 (boot failure or kernel panic); 126 when there is no cached kernel; 2 for a usage error.
@@ -23,7 +27,7 @@ Environment: SCXTWIN_CACHE (default /var/cache/scxtwin) holds the kernel.
 USAGE
 }
 
-cpus=2 mem=1G timeout_s=300 loglevel=1
+cpus=2 mem=1G timeout_s=300 loglevel=1 tcg_thread=single append=
 adds=()
 while (($#)); do
   case $1 in
@@ -36,9 +40,12 @@ while (($#)); do
     --add) adds+=("${2:?--add needs a file}"); shift 2 ;;
     --add=*) adds+=("${1#*=}"); shift ;;
     --kernel-log) loglevel=7; shift ;;
+    --mttcg) tcg_thread=multi; shift ;;
+    --append) append=${2?--append needs kernel arguments}; shift 2 ;;
+    --append=*) append=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; break ;;
-    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --kernel-log, then -- CMD)" >&2; exit 2 ;;
+    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --kernel-log, --mttcg, --append, then -- CMD)" >&2; exit 2 ;;
   esac
 done
 if (($# == 0)); then
@@ -125,12 +132,12 @@ chmod +x "$root/init"
 : >"$work/rc"
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
-  -accel tcg,thread=single -cpu max -m "$mem" -smp "$cpus" \
+  -accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$cpus" \
   -display none -monitor none -no-reboot \
   -chardev stdio,id=console,signal=on -serial chardev:console \
   -serial "file:$work/rc" \
   -kernel "$kernel" -initrd "$work/initrd.gz" \
-  -append "console=ttyS0 quiet loglevel=$loglevel panic=-1 rdinit=/init" \
+  -append "console=ttyS0 quiet loglevel=$loglevel panic=-1 rdinit=/init${append:+ $append}" \
   </dev/null 2>"$work/qemu.err" | sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\] reboot: Power down$/d'
 qemu_rc=${PIPESTATUS[0]}
 set -e

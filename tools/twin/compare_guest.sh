@@ -1,0 +1,34 @@
+#!/bin/sh
+# The guest half of `twin compare`: compare_guest.sh PLAN RUNS POLICY...
+# Runs the workload plan RUNS times under each policy (seeds 1..RUNS, the simulator's), EEVDF with
+# no scheduler loaded, any other policy loaded by `load` for each run. Prints, per run:
+#   twin-run POLICY RUN
+#   twin-json {the runner's report}
+#   twin-counters stats final POLICY: k=v ...      (when a policy was loaded)
+# then twin-done; a failure prints twin-error WHAT and exits 1.
+. /bin/guest_lib.sh
+plan=$1 runs=$2
+shift 2
+for policy in "$@"; do
+  run=1
+  while [ $run -le "$runs" ]; do
+    loader=
+    if [ "$policy" != eevdf ]; then
+      load --policy="$policy" --stats-interval=0 >/tmp/load.out 2>&1 &
+      loader=$!
+      wait_state enabled || { echo "twin-error $policy never became active: $(cat /tmp/load.out)"; exit 1; }
+    fi
+    echo "twin-run $policy $run"
+    workload_runner --plan="$plan" --seed="$run" --policy="$policy" >/tmp/run.json 2>/tmp/run.err ||
+      { echo "twin-error workload_runner: $(cat /tmp/run.err)"; exit 1; }
+    echo "twin-json $(cat /tmp/run.json)"
+    if [ -n "$loader" ]; then
+      kill -INT $loader
+      wait $loader || { echo "twin-error the $policy loader did not exit normally: $(cat /tmp/load.out)"; exit 1; }
+      echo "twin-counters $(grep "^stats final" /tmp/load.out)"
+      wait_state disabled
+    fi
+    run=$((run + 1))
+  done
+done
+echo twin-done
