@@ -361,7 +361,8 @@ void Finish(Task* t) {
   t->exited_ns = MonoNs() - t->rt->t0;
   t->exited.store(true);
   AckInterrupts(t, false);
-  if (t->inst->live.fetch_sub(1) == 1) t->inst->completed_ns.store(t->exited_ns);
+  // An instance cut short by the stop is not complete.
+  if (t->inst->live.fetch_sub(1) == 1 && !t->rt->stop.load()) t->inst->completed_ns.store(t->exited_ns);
   t->rt->live.fetch_sub(1);
 }
 
@@ -527,8 +528,7 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
   result->end_ns = end;
   result->stopped_by_duration = by_duration;
   for (const Instance& inst : rt.instances) {
-    result->instances.push_back({inst.process, inst.instance, inst.arrival_ns,
-                                 by_duration && inst.live.load() > 0 ? -1 : inst.completed_ns.load()});
+    result->instances.push_back({inst.process, inst.instance, inst.arrival_ns, inst.completed_ns.load()});
   }
   for (const Task& t : rt.tasks) result->tasks.push_back({t.name, t.tid, t.cpu_ns, t.created_ns, t.exited_ns});
   if (!rt.error.empty()) {
