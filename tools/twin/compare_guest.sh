@@ -1,7 +1,8 @@
 #!/bin/sh
 # The guest half of `twin compare`: compare_guest.sh PLAN RUNS POLICY...
 # Runs the workload plan RUNS times under each policy (seeds 1..RUNS, the simulator's), EEVDF with
-# no scheduler loaded, any other policy loaded by `load` for each run. Prints, per run:
+# no scheduler loaded, any other policy loaded by `load` for each run. Prints the guest's timing
+# fidelity (twin-calibration {...}, workload_runner --calibrate) before and after, and per run:
 #   twin-run POLICY RUN
 #   twin-json {the runner's report}
 #   twin-counters stats final POLICY: k=v ...      (when a policy was loaded)
@@ -9,6 +10,8 @@
 . /bin/guest_lib.sh
 plan=$1 runs=$2
 shift 2
+# The guest's timing fidelity (one thread, nothing else running), before and after the runs.
+echo "twin-calibration $(workload_runner --calibrate)"
 for policy in "$@"; do
   run=1
   while [ $run -le "$runs" ]; do
@@ -31,4 +34,5 @@ for policy in "$@"; do
     run=$((run + 1))
   done
 done
+echo "twin-calibration $(workload_runner --calibrate)"
 echo twin-done

@@ -34,6 +34,15 @@ double Mean(const PolicyRuns& p, F f) {
 
 double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
+template <typename F>
+double Stdev(const PolicyRuns& p, F f) {
+  if (p.runs.size() < 2) return 0;
+  const double mean = Mean(p, f);
+  double ss = 0;
+  for (const RunMetrics& r : p.runs) ss += (f(r) - mean) * (f(r) - mean);
+  return std::sqrt(ss / static_cast<double>(p.runs.size() - 1));
+}
+
 Row MakeRow(std::string metric, MetricKind kind, double sim, double vm, Tolerance tol, const char* unit) {
   Row r{std::move(metric), kind, sim, vm};
   r.tolerance = std::max(tol.absolute, tol.relative * std::fabs(vm));
@@ -89,21 +98,23 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vect
       rows.push_back(MakeRow(absl::StrCat(s.policy, "/eevdf completion-time ratio"), MetricKind::kTiming,
                              Ratio(Mean(s, completion), Mean(*sim_base, completion)),
                              Ratio(Mean(*v, completion), Mean(*vm_base, completion)), kCompletionRatio, ""));
+      const double base = Mean(*vm_base, completion);
+      rows.back().vm_stdev = Stdev(*v, [&](const RunMetrics& r) { return Ratio(r.completion_ms, base); });
     }
-    rows.push_back(MakeRow("wake-to-run latency p50, us" + tag, MetricKind::kTiming,
-                           Mean(s, [](const RunMetrics& r) { return r.wake_p50_us; }),
-                           Mean(*v, [](const RunMetrics& r) { return r.wake_p50_us; }), kWakeP50Us, "us"));
-    rows.push_back(MakeRow("wake-to-run latency p99, us" + tag, MetricKind::kTiming,
-                           Mean(s, [](const RunMetrics& r) { return r.wake_p99_us; }),
-                           Mean(*v, [](const RunMetrics& r) { return r.wake_p99_us; }), kWakeP99Us, "us"));
-    auto per_wakeup = [](const RunMetrics& r) { return Ratio(static_cast<double>(r.migrations), static_cast<double>(r.wakeups)); };
-    rows.push_back(MakeRow("migrations per wakeup" + tag, MetricKind::kDecision, Mean(s, per_wakeup), Mean(*v, per_wakeup),
-                           kMigrationsPerWakeup, ""));
-    auto on_prev = [](const RunMetrics& r) {
-      return Ratio(static_cast<double>(r.on_prev_cpu), static_cast<double>(r.with_prev_cpu));
+    auto add = [&](std::string metric, MetricKind kind, auto f, Tolerance tol, const char* unit) {
+      rows.push_back(MakeRow(std::move(metric), kind, Mean(s, f), Mean(*v, f), tol, unit));
+      rows.back().vm_stdev = Stdev(*v, f);
     };
-    rows.push_back(MakeRow("wakeups run on the previous CPU, share" + tag, MetricKind::kDecision, Mean(s, on_prev),
-                           Mean(*v, on_prev), kOnPrevCpuShare, ""));
+    add("wake-to-run latency p50, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p50_us; },
+        kWakeP50Us, "us");
+    add("wake-to-run latency p99, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p99_us; },
+        kWakeP99Us, "us");
+    add("migrations per wakeup" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.migrations), static_cast<double>(r.wakeups)); },
+        kMigrationsPerWakeup, "");
+    add("wakeups run on the previous CPU, share" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.on_prev_cpu), static_cast<double>(r.with_prev_cpu)); },
+        kOnPrevCpuShare, "");
     for (const CounterShares& cs : CounterTable()) {
       if (s.policy != cs.policy) continue;
       for (const std::string& c : cs.compared) {
@@ -116,8 +127,7 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vect
           auto it = r.counters.find(c);
           return it == r.counters.end() ? 0.0 : Ratio(static_cast<double>(it->second), total);
         };
-        rows.push_back(MakeRow(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision,
-                               Mean(s, share), Mean(*v, share), kCounterShare, ""));
+        add(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision, share, kCounterShare, "");
       }
     }
   }

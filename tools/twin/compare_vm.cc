@@ -1,5 +1,6 @@
 #include "tools/twin/compare_vm.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -64,7 +65,7 @@ void ParseLoaderStats(const std::string& line, RunMetrics* m) {
   }
 }
 
-absl::StatusOr<std::vector<PolicyRuns>> RunVmSide(const VmSide& side, const std::vector<std::string>& policies) {
+absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::string>& policies) {
   std::vector<std::string> cmd = {side.vm_sh,
                                   "--cpus", absl::StrCat(side.cpus),
                                   "--timeout", absl::StrCat(side.timeout_s),
@@ -82,7 +83,8 @@ absl::StatusOr<std::vector<PolicyRuns>> RunVmSide(const VmSide& side, const std:
   FILE* pipe = popen(line_cmd.c_str(), "r");
   if (pipe == nullptr) return absl::InternalError("cannot start the VM runner");
 
-  std::vector<PolicyRuns> out;
+  VmResult result;
+  std::vector<PolicyRuns>& out = result.policies;
   for (const std::string& p : policies) out.push_back({p, {}});
   PolicyRuns* current = nullptr;
   std::string error, tail;
@@ -110,6 +112,16 @@ absl::StatusOr<std::vector<PolicyRuns>> RunVmSide(const VmSide& side, const std:
       }
     } else if (absl::ConsumePrefix(&l, "twin-counters ")) {
       if (current && !current->runs.empty()) ParseLoaderStats(std::string(l), &current->runs.back());
+    } else if (absl::ConsumePrefix(&l, "twin-calibration ")) {
+      auto c = ParseJson(l);
+      if (c.ok() && (*c)["burn_stretch"].kind == JsonValue::kNumber) {
+        VmCalibration& cal = result.calibration;
+        ++cal.samples;
+        cal.burn_stretch = std::max(cal.burn_stretch, (*c)["burn_stretch"].number);
+        cal.sleep_overshoot_us = std::max(cal.sleep_overshoot_us, (*c)["sleep_overshoot_us"].number);
+      } else if (error.empty()) {
+        error = absl::StrCat("bad calibration line: ", l);
+      }
     } else if (absl::ConsumePrefix(&l, "twin-error ")) {
       if (error.empty()) error = std::string(l);
     } else if (l == "twin-done") {
@@ -126,7 +138,7 @@ absl::StatusOr<std::vector<PolicyRuns>> RunVmSide(const VmSide& side, const std:
     return absl::InternalError(absl::StrCat("the VM side did not finish (vm.sh status ", WEXITSTATUS(status),
                                             "); its last output:\n", tail));
   }
-  return out;
+  return result;
 }
 
 }  // namespace scxtwin::twin

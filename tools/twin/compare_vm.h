@@ -23,7 +23,19 @@ struct VmSide {
   bool verbose = false;  // echo the guest's other output to stderr
 };
 
-absl::StatusOr<std::vector<PolicyRuns>> RunVmSide(const VmSide& side, const std::vector<std::string>& policies);
+// The guest's timing fidelity (workload_runner --calibrate), the worst of its measurements.
+struct VmCalibration {
+  int samples = 0;
+  double burn_stretch = 0;        // wall time / thread CPU time of a lone busy thread
+  double sleep_overshoot_us = 0;  // mean lateness of a 500 us sleep
+};
+
+struct VmResult {
+  std::vector<PolicyRuns> policies;
+  VmCalibration calibration;
+};
+
+absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::string>& policies);
 
 // Reads one runner report (workload_runner's JSON) into the comparison's terms.
 absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json);

@@ -15,6 +15,7 @@ struct Subcommand {
 
 const Subcommand kSubcommands[] = {
     {"compare", scxtwin::twin::CompareMain, scxtwin::twin::kCompareHelp},
+    {"plan", scxtwin::twin::PlanMain, scxtwin::twin::kPlanHelp},
 };
 
 void Usage(std::ostream& os) {

@@ -7,6 +7,8 @@ namespace scxtwin::twin {
 
 int CompareMain(int argc, char** argv);
 extern const char kCompareHelp[];
+int PlanMain(int argc, char** argv);
+extern const char kPlanHelp[];
 
 }  // namespace scxtwin::twin
 

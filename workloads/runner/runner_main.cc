@@ -3,14 +3,26 @@
 // plus a "twin" object with the scheduling statistics both twins are compared on, read from the
 // kernel's sched tracepoints (sched_metrics.h).
 //
-//   workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace]
+//   workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace] [--trace-out=FILE]
+//
+// --trace-out keeps a copy of the run's trace text (for reading by hand or trace2workload).
+//
+//   workload_runner --calibrate
+// measures how faithfully this machine keeps time for one thread on an otherwise idle system:
+// the wall time 50 ms of thread CPU time takes (burn_stretch = wall / CPU, 1.0 on a healthy
+// machine; an emulated CPU whose host thread is often descheduled stretches it), and how late
+// 200 sleeps of 500 us end (sleep_overshoot_us). Prints one JSON object.
 //
 // Exit status: 0 run complete, 1 the run failed (threads, tracing), 2 bad input.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -77,16 +89,42 @@ std::string Hist(const std::vector<int64_t>& v) {
   return os.str();
 }
 
+int64_t Now(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int Calibrate() {
+  const int64_t w0 = Now(CLOCK_MONOTONIC), c0 = Now(CLOCK_THREAD_CPUTIME_ID);
+  while (Now(CLOCK_THREAD_CPUTIME_ID) - c0 < 50000000) {
+  }
+  const double stretch = static_cast<double>(Now(CLOCK_MONOTONIC) - w0) / static_cast<double>(Now(CLOCK_THREAD_CPUTIME_ID) - c0);
+  std::vector<int64_t> late;
+  for (int i = 0; i < 200; ++i) {
+    const int64_t t0 = Now(CLOCK_MONOTONIC);
+    timespec ts{0, 500000};
+    nanosleep(&ts, nullptr);
+    late.push_back(Now(CLOCK_MONOTONIC) - t0 - 500000);
+  }
+  double mean = 0;
+  for (int64_t l : late) mean += static_cast<double>(l);
+  mean /= static_cast<double>(late.size());
+  std::printf("{\"burn_stretch\":%.3f,\"sleep_overshoot_us\":%.1f,\"sleep_overshoot_p90_us\":%.1f}\n", stretch,
+              mean / 1000.0, static_cast<double>(Quantile(late, 0.9)) / 1000.0);
+  return 0;
+}
+
 int Usage(const std::string& what) {
   std::cerr << "workload_runner: " << what
-            << "\nusage: workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace]\n";
+            << "\nusage: workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace] [--trace-out=FILE]\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string plan_path, policy = "eevdf";
+  std::string plan_path, policy = "eevdf", trace_out;
   uint64_t seed = 1;
   bool trace = true;
   for (int i = 1; i < argc; ++i) {
@@ -98,6 +136,8 @@ int main(int argc, char** argv) {
       if (*end != '\0' || a.size() == 7) return Usage("--seed expects a whole number, got '" + a.substr(7) + "'");
     } else if (a.rfind("--policy=", 0) == 0) policy = a.substr(9);
     else if (a == "--no-trace") trace = false;
+    else if (a == "--calibrate") return Calibrate();
+    else if (a.rfind("--trace-out=", 0) == 0) trace_out = a.substr(12);
     else return Usage("unknown argument '" + a + "'");
   }
   if (plan_path.empty()) return Usage("--plan is required");
@@ -132,6 +172,12 @@ int main(int argc, char** argv) {
     }
     tr.clear();
     tr.seekg(start);
+    if (!trace_out.empty()) {
+      std::ofstream copy(trace_out);
+      copy << tr.rdbuf();
+      tr.clear();
+      tr.seekg(start);
+    }
     m = ReadSchedMetrics(tr, [&](int64_t pid) { return tids.count(pid) > 0; });
     WriteFile(std::string(kTracing) + "events/enable", "0");
     WriteFile(std::string(kTracing) + "trace", "");
