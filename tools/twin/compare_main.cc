@@ -28,12 +28,13 @@ namespace scxtwin::twin {
 
 const char kCompareHelp[] =
     "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param NAME=VALUE]...\n"
-    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--verbose]\n"
+    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
     "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default 2;\n"
     "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator on\n"
     "    N CPUs, seeds 1..R on both sides; prints one row per metric (timing or decision statistic),\n"
     "    and `twin compare: K of N metrics within tolerance`. --sim-set changes the simulator side only\n"
-    "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails.\n"
+    "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm keeps\n"
+    "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {
@@ -84,6 +85,7 @@ int CompareMain(int argc, char** argv) {
   std::string policies_flag, workload, value;
   int cpus = 2, runs = 3, timeout_s = 900;
   bool mttcg = true, verbose = false;
+  std::string save_vm, load_vm;
   std::vector<std::pair<std::string, std::string>> params, sim_sets;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
@@ -115,6 +117,8 @@ int CompareMain(int argc, char** argv) {
       if (int rc = kv("--sim-set", &sim_sets)) return rc;
       continue;
     }
+    if (TakeValue(argc, argv, &i, "--save-vm", &save_vm)) continue;
+    if (TakeValue(argc, argv, &i, "--load-vm", &load_vm)) continue;
     if (a == "--no-mttcg") { mttcg = false; continue; }
     if (a == "--verbose") { verbose = true; continue; }
     if (a == "--help" || a == "-h") {
@@ -183,12 +187,24 @@ int CompareMain(int argc, char** argv) {
   vs.mttcg = mttcg;
   vs.timeout_s = timeout_s;
   vs.verbose = verbose;
+  vs.save_to = save_vm.empty() ? "" : UserPath(save_vm);
+  vs.load_from = load_vm.empty() ? "" : UserPath(load_vm);
+  if (!save_vm.empty() && save_vm[0] != '/' && std::getenv("BUILD_WORKING_DIRECTORY") != nullptr) {
+    vs.save_to = absl::StrCat(std::getenv("BUILD_WORKING_DIRECTORY"), "/", save_vm);
+  }
   auto vm_runs = RunVmSide(vs, policies);
   std::remove(plan_path.c_str());
   rmdir(tmp);
   if (!vm_runs.ok()) {
     std::cerr << "twin compare: " << vm_runs.status().message() << "\n";
-    return 3;
+    return vm_runs.status().code() == absl::StatusCode::kNotFound ? 2 : 3;
+  }
+  for (const PolicyRuns& p : vm_runs->policies) {
+    if (static_cast<int>(p.runs.size()) != runs) {
+      std::cerr << "twin compare: the VM side has " << p.runs.size() << " runs of " << p.policy << ", expected " << runs
+                << (load_vm.empty() ? "" : " (--load-vm from another --policy/--runs?)") << "\n";
+      return load_vm.empty() ? 3 : 2;
+    }
   }
 
   std::cout << absl::StrFormat(

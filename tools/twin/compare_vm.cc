@@ -80,8 +80,13 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
   std::vector<std::string> quoted;
   for (const std::string& w : cmd) quoted.push_back(Quote(w));
   const std::string line_cmd = absl::StrJoin(quoted, " ") + " 2>&1";
-  FILE* pipe = popen(line_cmd.c_str(), "r");
-  if (pipe == nullptr) return absl::InternalError("cannot start the VM runner");
+  const bool replay = !side.load_from.empty();
+  FILE* pipe = replay ? fopen(side.load_from.c_str(), "r") : popen(line_cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return replay ? absl::NotFoundError(absl::StrCat("--load-vm=", side.load_from, ": cannot read it"))
+                  : absl::InternalError("cannot start the VM runner");
+  }
+  FILE* save = side.save_to.empty() ? nullptr : fopen(side.save_to.c_str(), "w");
 
   VmResult result;
   std::vector<PolicyRuns>& out = result.policies;
@@ -94,6 +99,7 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
   while (fgets(buf, sizeof buf, pipe) != nullptr) {
     line += buf;
     if (line.empty() || line.back() != '\n') continue;
+    if (save != nullptr) fputs(line.c_str(), save);
     line.pop_back();
     absl::string_view l = line;
     if (absl::ConsumePrefix(&l, "twin-run ")) {
@@ -132,7 +138,8 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
     }
     line.clear();
   }
-  const int status = pclose(pipe);
+  if (save != nullptr) fclose(save);
+  const int status = replay ? (fclose(pipe), 0) : pclose(pipe);
   if (!error.empty()) return absl::InternalError(absl::StrCat("the VM side failed: ", error, "\n", tail));
   if (!done || status != 0) {
     return absl::InternalError(absl::StrCat("the VM side did not finish (vm.sh status ", WEXITSTATUS(status),

@@ -21,6 +21,9 @@ struct VmSide {
   bool mttcg = true;
   int timeout_s = 600;
   bool verbose = false;  // echo the guest's other output to stderr
+  // Keep the guest's output here (--save-vm), or read it from here instead of booting a guest
+  // (--load-vm: the same VM runs compared with another simulator model).
+  std::string save_to, load_from;
 };
 
 // The guest's timing fidelity (workload_runner --calibrate), the worst of its measurements.

@@ -1,5 +1,7 @@
 // The plan carries a loaded spec to the guest unchanged: every op kind, dist and field survives
 // FormatPlan -> ReadPlan, and bad plans are refused with the line at fault.
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "gtest/gtest.h"
@@ -95,6 +97,18 @@ TEST(PlanTest, RefusesBadPlans) {
   ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop run lognormal 5\n", "line 4: bad operands for op run");
   ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop wake 4 0 0 0 -1 none\n",
             "an op names a group, jump or channel outside the plan");
+}
+
+// The VM's hotplug test runs a committed plan; it must be the plan of the simulator's spec.
+TEST(PlanTest, CommittedHotplugPlanMatchesItsSpec) {
+  const std::string root = std::string(std::getenv("TEST_SRCDIR")) + "/scxtwin/";
+  auto spec = sim::LoadWorkloadFile(root + "policy/testdata/two_hogs.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  std::ifstream committed(root + "tests/kernel/two_hogs.plan");
+  std::stringstream text;
+  text << committed.rdbuf();
+  EXPECT_EQ(text.str(), FormatPlan(PlanFromSpec(**spec)))
+      << "regenerate: bazel run //tools:twin -- plan --workload=policy/testdata/two_hogs.textpb";
 }
 
 }  // namespace
