@@ -99,7 +99,10 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
   while (fgets(buf, sizeof buf, pipe) != nullptr) {
     line += buf;
     if (line.empty() || line.back() != '\n') continue;
-    if (save != nullptr) fputs(line.c_str(), save);
+    if (save != nullptr) {
+      fputs(line.c_str(), save);
+      fflush(save);
+    }
     line.pop_back();
     absl::string_view l = line;
     if (absl::ConsumePrefix(&l, "twin-run ")) {

@@ -96,9 +96,11 @@ struct Task {
   const PlanGroup* g = nullptr;
   std::string name;
   int64_t start_at = 0;  // monotonic ns
+  bool delayed = false;  // started after its instance's arrival (a start delay > 0)
   std::atomic<uint32_t> futex{0};  // bumped by every wake; waiters sleep on it
   std::unique_ptr<std::atomic<int64_t>[]> pending;  // per channel
   std::atomic<int> wait_channel{-1};  // blocked in a (blocking) wait on this channel
+  std::atomic<bool> started{false};  // its thread runs (signals can reach it)
   std::atomic<bool> exited{false};
   std::atomic<bool> in_sleep{false};
   std::atomic<int> halt_irqs{0};
@@ -233,9 +235,10 @@ void Interrupt(Task* sender, Task* target, const PlanOp& op) {
   s.ack = op.ack;
   s.handler = &op.dist;
   s.state.store(1);
+  // Posted first, then checked: a target that starts or exits meanwhile drains the slot itself.
   if (target->exited.load()) {
     AckInterrupts(target, false);
-  } else {
+  } else if (target->started.load()) {
     pthread_kill(target->thread, SIGUSR1);
   }
 }
@@ -371,6 +374,7 @@ void* TaskMain(void* arg) {
   Runtime* rt = t->rt;
   t->tid = static_cast<pid_t>(syscall(SYS_gettid));
   self_task = t;
+  t->started.store(true);
   prctl(PR_SET_NAME, t->g->name.substr(0, 15).c_str());
   if (t->g->nice != 0) setpriority(PRIO_PROCESS, t->tid, t->g->nice);
   SetAffinity(t->g->affinity);
@@ -378,7 +382,9 @@ void* TaskMain(void* arg) {
     timespec ts{static_cast<time_t>(t->start_at / 1000000000LL), static_cast<long>(t->start_at % 1000000000LL)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR && !rt->stop.load()) {
     }
-    Register(t);
+    // A task with a start delay joins its group when it starts (the simulator creates it then);
+    // one without was registered at its instance's set-up, so wakes sent to it are kept.
+    if (t->delayed) Register(t);
   }
   t->created_ns = MonoNs() - rt->t0;
   AckInterrupts(t, false);
@@ -488,6 +494,8 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
         const int64_t delay = Sample(grp.start, streams[a.process].data());
         Task* t = NewTask(&rt, &inst, static_cast<int>(g), i);
         t->start_at = rt.t0 + a.at + delay;
+        t->delayed = delay > 0;
+        if (!t->delayed) Register(t);
         inst.live.fetch_add(1);
         rt.live.fetch_add(1);
         initial.push_back(t);
