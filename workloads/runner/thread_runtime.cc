@@ -215,8 +215,8 @@ void Wait(Task* t, int channel, int64_t need, bool spin) {
     }
     t->wait_channel.store(channel);
     if (pending.load() == 0) FutexWait(&t->futex, seen);
-    t->wait_channel.store(-1);
   }
+  t->wait_channel.store(-1);
 }
 
 void Interrupt(Task* sender, Task* target, const PlanOp& op) {
@@ -396,7 +396,16 @@ void* TaskMain(void* arg) {
     switch (op.kind) {
       case PlanOp::kRun: Burn(t, Sample(op.dist, t->rng)); ++pc; break;
       case PlanOp::kSleep: Sleep(t, Sample(op.dist, t->rng)); ++pc; break;
-      case PlanOp::kWake: ++pc; WakeOp(t, op); break;
+      case PlanOp::kWake:
+        ++pc;
+        // A wake followed by a blocking wait (a request, then waiting for its answer) is one step
+        // in the simulator: the waker is blocked before anyone can answer. Announce the wait
+        // first, so an answer sent to a waiting member (WAITING, WAITING_ONLY) cannot miss it.
+        if (pc < prog.size() && prog[pc].kind == PlanOp::kWait && !prog[pc].spin) {
+          t->wait_channel.store(prog[pc].channel);
+        }
+        WakeOp(t, op);
+        break;
       case PlanOp::kWait: {
         ++pc;
         int64_t need = op.count;

@@ -99,6 +99,26 @@ TEST(ThreadRuntimeTest, InterruptsAreAcknowledgedBySleepingTargets) {
   }
 }
 
+// A request followed by a wait for its answer, answered with WAITING_ONLY (dropped unless the
+// requester waits): the answer must never be lost, whichever thread runs first.
+TEST(ThreadRuntimeTest, AnswersToAWaitingRequesterAreNotDropped) {
+  const RunResult r = RunText(R"pb(
+    name: "rpc"
+    duration_ns: 20000000000
+    process {
+      name: "p"
+      group { name: "client"
+              program { loop { count: 300 body { run { fixed_ns: 2000 } } body { wake { group: "server" } }
+                                             body { wait: true } } } }
+      group { name: "server"
+              program { loop { count: 300 body { wait: true } body { run { fixed_ns: 1000 } }
+                                             body { wake { group: "client" pick: WAITING_ONLY } } } } }
+    })pb");
+  EXPECT_FALSE(r.stopped_by_duration) << "a client lost its answer and waited until the stop";
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_GE(r.instances[0].completed_ns, 0);
+}
+
 TEST(ThreadRuntimeTest, DurationStopsAForeverLoop) {
   const RunResult r = RunText(R"pb(
     name: "forever"
