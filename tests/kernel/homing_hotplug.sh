@@ -36,9 +36,14 @@ online 0
 online 1
 phase "homing (b) CPU 1 offlined and onlined, then the hogs"
 [ "$(cat /sys/kernel/sched_ext/state)" = enabled ] || fail "homing was ejected by the hotplug"
+# Detach with CPU 1 offline: detaching patches kernel code, which another vCPU must not run
+# meanwhile under multi-threaded TCG (docs/twin.md).
+online 0
 kill -INT $loader
 wait $loader || fail "the loader did not exit normally"
 cat /tmp/load.out
 grep -q "kind=unregistered" /tmp/load.out || fail "homing did not end by unregistering"
+wait_state disabled || fail "sched_ext never became disabled"
+online 1
 phase "eevdf (b), the control"
 echo PASS
