@@ -225,7 +225,9 @@ int main(int argc, char** argv) {
      << ",\"wakeups\":" << m.wakeups << ",\"wake_latency_ns\":" << Hist(m.wake_latency_ns)
      << ",\"with_prev_cpu\":" << m.with_prev_cpu << ",\"on_prev_cpu\":" << m.on_prev_cpu
      << ",\"migrations\":" << m.migrations << ",\"switch_ins\":" << m.switch_ins << ",\"preempted\":" << m.preempted
-     << "}}\n";
+     << ",\"cpu_busy_ns\":[";
+  for (size_t c = 0; c < m.cpu_busy_ns.size(); ++c) os << (c ? "," : "") << m.cpu_busy_ns[c];
+  os << "]}}\n";
   std::cout << os.str();
   return 0;
 }

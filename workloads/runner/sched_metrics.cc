@@ -14,7 +14,14 @@ struct TaskState {
   bool on_cpu = false;
   int64_t woken_at = -1;    // waking time of a wakeup not yet followed by a switch-in
   int prev_cpu_at_wake = -1;
+  int64_t on_since = -1;    // switch-in time while on a CPU
 };
+
+void AddBusy(SchedMetrics* m, int cpu, int64_t ns) {
+  if (cpu < 0 || ns <= 0) return;
+  if (static_cast<size_t>(cpu) >= m->cpu_busy_ns.size()) m->cpu_busy_ns.resize(cpu + 1, 0);
+  m->cpu_busy_ns[cpu] += ns;
+}
 
 // "key=VALUE" in `s` after `from`: the value's integer, or -1.
 int64_t IntField(const std::string& s, const char* key, size_t from = 0) {
@@ -72,7 +79,9 @@ SchedMetrics ReadSchedMetrics(std::istream& in, const std::function<bool(int64_t
       if (prev > 0 && tracked(prev)) {
         ++m.events;
         TaskState& t = tasks[prev];
+        if (t.on_cpu && t.on_since >= 0) AddBusy(&m, cpu, Timestamp(line, ev) - t.on_since);
         t.on_cpu = false;
+        t.on_since = -1;
         t.last_cpu = cpu;
         size_t st = line.find(" prev_state=", ev);
         if (st != std::string::npos && line[st + 12] == 'R') ++m.preempted;
@@ -91,6 +100,7 @@ SchedMetrics ReadSchedMetrics(std::istream& in, const std::function<bool(int64_t
           t.woken_at = -1;
         }
         t.on_cpu = true;
+        t.on_since = Timestamp(line, ev);
         t.last_cpu = cpu;
       }
     } else if ((ev = line.find(" sched_waking: ")) != std::string::npos) {

@@ -44,6 +44,8 @@ TEST(SchedMetricsTest, ReadsAKernelTrace) {
   EXPECT_EQ(m.switch_ins, 3);
   EXPECT_EQ(m.preempted, 1);
   EXPECT_EQ(m.Quantile(0.5), 100000);
+  // On CPU 0: 100 us, then 980 us; on CPU 1: 900 us (switch-in at .003100 to out at .004000).
+  EXPECT_EQ(m.cpu_busy_ns, (std::vector<int64_t>{1080000, 900000}));
 }
 
 // On a simulated run the trace reader counts what the simulator counted itself.
