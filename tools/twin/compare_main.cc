@@ -226,7 +226,7 @@ int CompareMain(int argc, char** argv) {
   std::cout << (timing_trusted ? "timing metrics are checked: the guest keeps time\n"
                                : "timing metrics are NOT checked (printed only): the guest does not keep time, so the\n"
                                  "emulator and the host's load set them; decision statistics are checked\n");
-  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) do not depend on timing.\n\n";
+  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always checked.\n\n";
   const std::vector<Row> rows = CompareRows(sim_runs, vm_runs->policies);
   std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-18s %s\n", "metric", "kind", "simulator", "VM",
                                "VM stdev", "difference", "tolerance", "verdict");
