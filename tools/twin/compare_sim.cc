@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "sim/run/run_class.h"
 #include "sim/run/runner.h"
 #include "workloads/runner/sched_metrics.h"
 
@@ -47,10 +48,11 @@ absl::StatusOr<PolicyRuns> RunSimSide(const SimSide& side, const std::string& po
       sum += static_cast<double>(im.completed - im.arrival) / 1e6;
     }
     m.completion_ms = m.completed ? sum / static_cast<double>(m.completed) : 0;
-    if ((*run)->policy != nullptr) {
-      const auto& table = (*run)->policy->stat_table();
-      if (table.size() == (*run)->stats.size()) {
-        for (size_t i = 0; i < table.size(); ++i) m.counters[table[i].name] = static_cast<int64_t>((*run)->stats[i]);
+    if (const host::PolicyInstance* policy = (*run)->sched->policy()) {
+      const auto& table = policy->stat_table();
+      const std::vector<uint64_t>& stats = (*run)->sched->stats();
+      if (table.size() == stats.size()) {
+        for (size_t i = 0; i < table.size(); ++i) m.counters[table[i].name] = static_cast<int64_t>(stats[i]);
       }
     }
     out.runs.push_back(std::move(m));

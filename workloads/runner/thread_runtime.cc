@@ -21,7 +21,7 @@
 #include <memory>
 #include <mutex>
 
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::runner {
 namespace {

@@ -1,7 +1,7 @@
 // Runs a plan (plan.h) as real threads of this process: `run` burns thread CPU time, `sleep`
 // sleeps, wakes and waits go through per-task futexes, spinning waits spin, forks create threads,
 // interrupts (`wake { ack: ... }`) are signals whose handler acknowledges on the sender's channel.
-// Arrivals and start delays come from the simulator's seeded streams (sim/workload/rng.h), with
+// Arrivals and start delays come from the simulator's seeded streams (sim/engine/rng.h), with
 // the same stream keys, so a seed draws the same arrivals in both twins.
 #ifndef SCXTWIN_WORKLOADS_RUNNER_THREAD_RUNTIME_H_
 #define SCXTWIN_WORKLOADS_RUNNER_THREAD_RUNTIME_H_
