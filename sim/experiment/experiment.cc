@@ -74,6 +74,7 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   s.ejected = !r.detached.empty() || !r.failure.empty();
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {
+    if (run.spec->processes[im.process].background) continue;  // host activity, not measured
     if (!process.empty() && run.spec->processes[im.process].name != process) continue;
     if (im.completed >= 0) {
       ++s.completed;
@@ -98,7 +99,9 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
       break;
     case Metric::kWork: {
       int64_t useful = 0;
-      for (const sim::Task& t : run.sim->tasks()) useful += t.m.run_ns - t.m.refill_ns;
+      for (const sim::Task& t : run.sim->tasks()) {
+        if (!run.spec->processes[t.process].background) useful += t.m.run_ns - t.m.refill_ns;
+      }
       s.value = r.end_time > 0 ? static_cast<double>(useful) / static_cast<double>(r.end_time) : 0;
       break;
     }
@@ -118,7 +121,7 @@ absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, c
   if (!topology.ok()) return topology.status();
   result.topology = topology->spec();
   result.nr_cpus = topology->nr_cpus();
-  auto spec = sim::LoadWorkloadFile(config.base.workload, config.base.params);
+  auto spec = sim::LoadRunWorkload(config.base);
   if (!spec.ok()) return spec.status();
   result.workload_name = (*spec)->proto.name();
   result.workload_params = (*spec)->params;

@@ -148,7 +148,16 @@ void Finish(Run* r) {
   trace = nullptr;
 }
 
-std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
+// The machine without host effects (sim/machine/effects.h): these tests check sched_ext's
+// semantics and the costs' times.
+SimOptions NoHostEffects() {
+  SimOptions o;
+  o.costs.effects.idle_exit = o.costs.effects.smt = o.costs.effects.freq = false;
+  o.costs.effects.halt_poll = o.costs.effects.tick_cost = false;
+  return o;
+}
+
+std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = NoHostEffects()) {
   auto r = Prepare(workload, topo, ops, o);
   Finish(r.get());
   return r;
@@ -344,7 +353,7 @@ TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
       mode.error_after_enqueues = 2;  // scx_bpf_error inside ops.enqueue
     }
     FifoClass fallback;
-    SimOptions o;
+    SimOptions o = NoHostEffects();
     o.fallback = &fallback;
     auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 3000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb",
                    "2", ops, o);

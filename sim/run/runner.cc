@@ -210,6 +210,27 @@ absl::Status CheckSets(const RunConfig& config) {
   return ApplySets(config.sets, &costs, nullptr, instance->get());
 }
 
+std::string BackgroundPath(const std::string& name) {
+  if (absl::StrContains(name, '/') || absl::EndsWith(name, ".textpb")) return name;
+  return absl::StrCat("workloads/background_", name, ".textpb");
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config) {
+  auto spec = LoadWorkloadFile(config.workload, config.params);
+  if (!spec.ok()) return spec.status();
+  for (const std::string& name : config.background) {
+    const std::string path = BackgroundPath(name);
+    auto bg = LoadWorkloadFile(path, {});
+    if (!bg.ok()) {
+      return absl::Status(bg.status().code(), absl::StrCat("--background=", name, ": ", bg.status().message(),
+                                                           " (expected a library name such as idle or cloud, "
+                                                           "i.e. workloads/background_NAME.textpb, or a .textpb path)"));
+    }
+    if (auto s = AddBackground(spec->get(), *std::move(bg)); !s.ok()) return s;
+  }
+  return spec;
+}
+
 std::string PolicyName(const RunOutput& run) {
   if (run.fair != nullptr) return kFairPolicyName;
   if (run.builtin != nullptr) return run.builtin->name();
@@ -221,7 +242,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   auto topo = Topology::Parse(config.topology);
   if (!topo.ok()) return topo.status();
   out->topology = *std::move(topo);
-  auto spec = LoadWorkloadFile(config.workload, config.params);
+  auto spec = LoadRunWorkload(config);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
 

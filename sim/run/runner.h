@@ -35,6 +35,8 @@ struct RunConfig {
   std::vector<std::pair<std::string, std::string>> sets;
   // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
   std::vector<std::pair<std::string, std::string>> params;
+  // --background=NAME: host background workloads run beside the workload (BackgroundPath).
+  std::vector<std::string> background;
   uint64_t seed = 1;
   SimDuration duration = 0;  // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
@@ -85,6 +87,14 @@ inline constexpr char kFifoPolicyName[] = "fifo";
 std::string PolicyName(const RunOutput& run);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
+
+// The file of --background=NAME: a path as is (with '/' or ending in .textpb), else the library's
+// workloads/background_NAME.textpb.
+std::string BackgroundPath(const std::string& name);
+
+// The run's workload: config.workload with its params, and config.background's processes added
+// as background (they neither keep the run going nor count in any metric).
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
