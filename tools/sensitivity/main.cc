@@ -46,8 +46,10 @@ int Bad(const std::string& msg) {
   return 2;
 }
 
+// A relative path names the runfiles' copy when there is one (the library's workloads), so
+// the output reads the same wherever it was started; else the file where the user was.
 std::string UserPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
+  if (p.empty() || p[0] == '/' || access(p.c_str(), F_OK) == 0) return p;
   if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
     std::string candidate = absl::StrCat(wd, "/", p);
     if (access(candidate.c_str(), F_OK) == 0) return candidate;
