@@ -133,6 +133,11 @@ void Simulator::Dispatch(const Event& e) {
     case kBurstDone: {
       Cpu& c = cpus_[e.target];
       Account(e.target);
+      if (const Task& t = tasks_[c.curr]; t.burst_left > 0 && !t.spinning && !t.polling) {
+        // The CPU slowed down (or a tick added work) since the end was armed: not done yet.
+        ArmBurst(e.target);
+        break;
+      }
       Advance(e.target, c.curr);
       break;
     }
@@ -143,10 +148,9 @@ void Simulator::Dispatch(const Event& e) {
       c.tick = queue_.Schedule(now() + opt_.costs.tick_ns(), kTick, e.target);
       if (const SimDuration cost = opt_.costs.effects.TickCost(); cost > 0) {
         Task& t = tasks_[c.curr];
-        if (!t.spinning && !t.polling) {
-          t.burst_left += cost;  // the tick handler's time comes out of the running task's
-          ArmBurst(e.target);
-        }
+        // The tick handler's time comes out of the running task's; its burst end, now early,
+        // re-arms itself when it fires.
+        if (!t.spinning && !t.polling) t.burst_left += cost;
       }
       cls_->Tick(e.target, c.curr);
       break;
@@ -285,8 +289,9 @@ void Simulator::Account(int cpu) {
       m.busy_ns += d;
       task.sum_exec += d;
       task.m.run_ns += d;
-      // Work done: the CPU time at the CPU's speed (slower with a busy SMT sibling or ramping).
-      task.burst_left -= c.speed_pm == 1000 ? d : d * c.speed_pm / 1000;
+      // Work done: the CPU time at the CPU's speed (slower with a busy SMT sibling or ramping),
+      // rounded up so that a burst armed for its exact wall time (ArmBurst) is done when it ends.
+      task.burst_left -= c.speed_pm == 1000 ? d : (d * c.speed_pm + 999) / 1000;
     }
   }
   c.mark = t;
@@ -415,8 +420,11 @@ void Simulator::UpdateSpeed(int cpu) {
     return;
   }
   Account(cpu);  // the work so far at the old speed
+  const bool faster = speed > c.speed_pm;
   c.speed_pm = speed;
-  ArmBurst(cpu);
+  // Faster: the burst ends earlier, re-arm now. Slower: the armed end comes early and re-arms
+  // itself then (kBurstDone), which spares the event queue a cancelled entry.
+  if (faster) ArmBurst(cpu);
 }
 
 void Simulator::SiblingsChanged(int cpu) {
