@@ -34,7 +34,7 @@ std::string LevelText(const SensitivityTerm& t, const std::string& level) {
 
 }  // namespace
 
-std::vector<SensitivityTerm> SensitivityTerms() {
+std::vector<SensitivityTerm> SensitivityTerms(int64_t context_switch_ns) {
   std::vector<SensitivityTerm> terms;
   for (const sim::EffectRange& r : sim::HostEffects::Ranges()) {
     terms.push_back(SensitivityTerm{r.term, r.low, r.def, r.high, false, r.why});
@@ -42,6 +42,13 @@ std::vector<SensitivityTerm> SensitivityTerms() {
   terms.push_back(SensitivityTerm{"background", "", "", "cloud", true,
                                   "none (the default) .. a working cloud host's kernel threads and daemons "
                                   "(workloads/background_cloud.textpb)"});
+  SensitivityTerm noise{"noise", absl::StrCat("context_switch_ns=", std::max<int64_t>(context_switch_ns - 1, 0)),
+                        absl::StrCat("context_switch_ns=", context_switch_ns),
+                        absl::StrCat("context_switch_ns=", context_switch_ns + 1), false,
+                        "not a term: the context switch 1 ns cheaper | dearer, a change of no substance; "
+                        "its swing is how far any change moves these runs (the same seeds, re-shuffled)"};
+  noise.reference = true;
+  terms.push_back(noise);
   return terms;
 }
 
@@ -78,7 +85,7 @@ absl::StatusOr<SensitivityResult> RunSensitivity(const ExperimentConfig& config,
     tr.speedup_low = Speedup(tr.low);
     tr.speedup_high = Speedup(tr.high);
     tr.swing = std::max(std::abs(tr.speedup_low - def), std::abs(tr.speedup_high - def));
-    out.terms.push_back(std::move(tr));
+    (t.reference ? out.references : out.terms).push_back(std::move(tr));
   }
   // Largest effect first; equal swings keep the terms' order (stable).
   std::stable_sort(out.terms.begin(), out.terms.end(),
@@ -116,7 +123,11 @@ void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r) {
   }
   os << head << "\n" << sub << "\n";
   const double def = Speedup(b);
-  for (const TermResult& t : r.terms) {
+  std::vector<const TermResult*> rows;
+  for (const TermResult& t : r.terms) rows.push_back(&t);
+  for (const TermResult& t : r.references) rows.push_back(&t);
+  for (const TermResult* tp : rows) {
+    const TermResult& t = *tp;
     std::string line = absl::StrFormat(
         "%-11s %-*s %7.3fx %7.3fx %7.3fx %7.3f", t.term.name, width,
         absl::StrCat(LevelText(t.term, t.term.low), " | ", LevelText(t.term, t.term.high)), t.speedup_low, def,
@@ -129,9 +140,9 @@ void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r) {
   }
   // The tornado: each term's speedup range on one axis, the default marked.
   double lo = def, hi = def;
-  for (const TermResult& t : r.terms) {
-    lo = std::min({lo, t.speedup_low, t.speedup_high});
-    hi = std::max({hi, t.speedup_low, t.speedup_high});
+  for (const TermResult* t : rows) {
+    lo = std::min({lo, t->speedup_low, t->speedup_high});
+    hi = std::max({hi, t->speedup_low, t->speedup_high});
   }
   constexpr int kWidth = 50;
   auto col = [&](double v) {
@@ -139,7 +150,8 @@ void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r) {
   };
   os << absl::StrFormat("\ntornado: speedup from %.3fx to %.3fx; L low end, H high end, | the default (%.3fx)\n", lo,
                         hi, def);
-  for (const TermResult& t : r.terms) {
+  for (const TermResult* tp : rows) {
+    const TermResult& t = *tp;
     std::string bar(kWidth, ' ');
     const int a = col(t.speedup_low), z = col(t.speedup_high);
     for (int i = std::min(a, z); i <= std::max(a, z); ++i) bar[i] = '=';
@@ -149,7 +161,14 @@ void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r) {
     os << absl::StrFormat("%-11s %s\n", t.term.name, bar);
   }
   os << "\nranges (low | high) and where they come from\n";
-  for (const TermResult& t : r.terms) os << "  " << t.term.name << ": " << t.term.why << "\n";
+  for (const TermResult* t : rows) os << "  " << t->term.name << ": " << t->term.why << "\n";
+  if (!r.references.empty()) {
+    double noise = 0;
+    for (const TermResult& t : r.references) noise = std::max(noise, t.swing);
+    os << absl::StrFormat("noise: a change of no substance moves the speedup by up to %.3f; a term's swing below "
+                          "that is not told apart from it at %d runs\n",
+                          noise, c.runs);
+  }
   if (r.terms.empty()) {
     os << "sensitivity: 0 terms\n";
     return;

@@ -6,6 +6,7 @@
 #ifndef SCXTWIN_SIM_EXPERIMENT_SENSITIVITY_H_
 #define SCXTWIN_SIM_EXPERIMENT_SENSITIVITY_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,10 +24,14 @@ struct SensitivityTerm {
   std::string low, def, high;  // comma-separated cost settings (K=V), or a background name
   bool background = false;
   std::string why;
+  // A reference, not a term: a change of no substance (the context switch 1 ns cheaper and
+  // dearer) that shows how far re-running the same seeds under any change moves the result.
+  bool reference = false;
 };
 
-// The terms varied: every HostEffects::Ranges() entry, then the background (none .. cloud).
-std::vector<SensitivityTerm> SensitivityTerms();
+// The terms varied: every HostEffects::Ranges() entry, then the background (none .. cloud),
+// then the noise reference (the context switch cost `context_switch_ns` -1 / +1 ns).
+std::vector<SensitivityTerm> SensitivityTerms(int64_t context_switch_ns = 1500);
 
 struct TermResult {
   SensitivityTerm term;
@@ -39,6 +44,7 @@ struct TermResult {
 struct SensitivityResult {
   ExperimentResult base;  // every term at its default
   std::vector<TermResult> terms;  // sorted by swing, largest first
+  std::vector<TermResult> references;  // the noise reference(s), not terms
 };
 
 // Runs the base experiment and, per term, the experiment at its low and its high setting

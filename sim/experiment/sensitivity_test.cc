@@ -26,7 +26,9 @@ ExperimentConfig FairVsFifo() {
 TEST(SensitivityTest, EveryEffectAndTheBackgroundAreTerms) {
   std::vector<std::string> names;
   for (const SensitivityTerm& t : SensitivityTerms()) names.push_back(t.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("idle_exit", "smt", "freq", "halt_poll", "tick_cost", "background"));
+  EXPECT_THAT(names, ::testing::ElementsAre("idle_exit", "smt", "freq", "halt_poll", "tick_cost", "background", "noise"));
+  EXPECT_TRUE(SensitivityTerms().back().reference);
+  EXPECT_EQ(SensitivityTerms(2000).back().high, "context_switch_ns=2001");
 }
 
 TEST(SensitivityTest, EachTermMovesOnlyItsOwnSettingAndTheTableIsSortedByEffect) {
@@ -35,10 +37,12 @@ TEST(SensitivityTest, EachTermMovesOnlyItsOwnSettingAndTheTableIsSortedByEffect)
   std::vector<SensitivityTerm> terms = {
       {"none", "tick_cost=off", "tick_cost=off", "tick_cost=off", false, "no change"},
       {"smt", "smt=off", "smt=on", "smt.speed_pct=50", false, "off .. 50%"},
+      {"noise", "context_switch_ns=1499", "context_switch_ns=1500", "context_switch_ns=1501", false, "ref", true},
   };
   auto r = RunSensitivity(FairVsFifo(), terms);
   ASSERT_TRUE(r.ok()) << r.status();
-  ASSERT_EQ(r->terms.size(), 2u);
+  ASSERT_EQ(r->terms.size(), 2u);  // the reference is not a term
+  ASSERT_EQ(r->references.size(), 1u);
   EXPECT_EQ(r->terms[0].term.name, "smt");  // largest first
   EXPECT_GT(r->terms[0].swing, 0);
   // The no-op term reproduces the base experiment exactly: same seeds, same samples.
@@ -60,6 +64,7 @@ TEST(SensitivityTest, EachTermMovesOnlyItsOwnSettingAndTheTableIsSortedByEffect)
   const std::string text = out.str();
   EXPECT_THAT(text, HasSubstr("speedup: of fifo over eevdf"));
   EXPECT_THAT(text, HasSubstr("tornado"));
+  EXPECT_THAT(text, HasSubstr("noise: a change of no substance moves the speedup by up to"));
   const std::string last = text.substr(text.rfind("sensitivity: 2 terms"));
   EXPECT_THAT(last, ::testing::MatchesRegex("sensitivity: 2 terms, largest: smt \\(speedup [0-9.]+x\\.\\.[0-9.]+x\\)\n"));
 }

@@ -21,10 +21,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/sensitivity.h"
+#include "sim/machine/costs.h"
 #include "sim/run/runner.h"
 
 ABSL_FLAG(std::string, policy, "", "two or more policies, comma-separated; the first is the baseline");
@@ -128,7 +130,14 @@ int main(int argc, char** argv) {
   ec.metric = *metric;
   ec.process = absl::GetFlag(FLAGS_process);
 
-  auto result = scxtwin::experiment::RunSensitivity(ec, scxtwin::experiment::SensitivityTerms(),
+  // The noise reference moves the context switch cost by 1 ns around the value the runs use.
+  int64_t context_switch_ns = scxtwin::sim::MachineCosts().context_switch_ns;
+  for (const auto& [k, v] : ec.base.sets) {
+    if (k == "cost.context_switch_ns" && !absl::SimpleAtoi(v, &context_switch_ns)) {
+      return Bad(absl::StrCat("--set ", k, "=", v, ": expected a whole number of ns"));
+    }
+  }
+  auto result = scxtwin::experiment::RunSensitivity(ec, scxtwin::experiment::SensitivityTerms(context_switch_ns),
                                                     scxtwin::experiment::TerminalProgressBar("sensitivity: runs"));
   if (!result.ok()) {
     std::cerr << "sensitivity: " << result.status().message() << "\n";
