@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "sim/experiment/svg_chart.h"
 
 namespace scxtwin::experiment {
 namespace {
@@ -176,6 +177,25 @@ void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r) {
   const TermResult& top = r.terms.front();
   os << absl::StrFormat("sensitivity: %d terms, largest: %s (speedup %.3fx..%.3fx)\n", static_cast<int>(r.terms.size()),
                         top.term.name, top.speedup_low, top.speedup_high);
+}
+
+std::string SensitivitySvg(const SensitivityResult& r) {
+  Chart chart;
+  chart.title = absl::StrCat("sensitivity: speedup of ", r.base.rows.size() > 1 ? r.base.rows[1].policy : "",
+                             " over ", r.base.rows[0].policy, ", ", r.base.workload_name);
+  chart.x_label = "speedup (low setting to high setting)";
+  chart.y_label = "term (largest effect on top)";
+  std::vector<const TermResult*> rows;
+  for (const TermResult& t : r.terms) rows.push_back(&t);
+  for (const TermResult& t : r.references) rows.push_back(&t);
+  const double n = static_cast<double>(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double y = n - static_cast<double>(i);
+    chart.series.push_back(ChartSeries{rows[i]->term.name, {{rows[i]->speedup_low, y}, {rows[i]->speedup_high, y}}});
+  }
+  const double def = Speedup(r.base);
+  chart.series.push_back(ChartSeries{"default", {{def, 0.5}, {def, n + 0.5}}});
+  return ChartSvg(chart);
 }
 
 }  // namespace scxtwin::experiment

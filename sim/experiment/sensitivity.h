@@ -58,6 +58,10 @@ absl::StatusOr<SensitivityResult> RunSensitivity(const ExperimentConfig& config,
 //   sensitivity: N terms, largest: NAME (speedup LOW..HIGH)
 void WriteSensitivityTable(std::ostream& os, const SensitivityResult& r);
 
+// The tornado as an SVG picture (svg_chart.h): one horizontal segment per term from its low
+// setting's speedup to its high one's, largest effect on top, and the default as a vertical line.
+std::string SensitivitySvg(const SensitivityResult& r);
+
 }  // namespace scxtwin::experiment
 
 #endif  // SCXTWIN_SIM_EXPERIMENT_SENSITIVITY_H_

@@ -5,13 +5,14 @@
 //
 //   bazel run //tools:sensitivity -- --workload=FILE --policy=eevdf,homing [--param K=V ...]
 //       --topology=T --runs=R [--seed=S] [--jobs=J] [--set cost.K=V ...] [--background=NAME]
-//       [--metric=boot|makespan|work] [--process=NAME]
+//       [--metric=boot|makespan|work] [--process=NAME] [--svg=FILE]
 //
 // The last line: `sensitivity: N terms, largest: NAME (speedup LOW..HIGH)`.
 // Exit status: 0 ok, 1 a run error, 2 bad input.
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -40,6 +41,7 @@ ABSL_FLAG(int, runs, 10, "runs per policy and setting");
 ABSL_FLAG(int, jobs, 0, "runs at a time, each in its own process (0: the online CPUs)");
 ABSL_FLAG(std::string, metric, "boot", "boot, makespan or work (as //sim)");
 ABSL_FLAG(std::string, process, "", "--metric=boot: measure only this process's instances");
+ABSL_FLAG(std::string, svg, "", "also write the tornado as an SVG picture here");
 
 namespace {
 
@@ -142,6 +144,15 @@ int main(int argc, char** argv) {
   if (!result.ok()) {
     std::cerr << "sensitivity: " << result.status().message() << "\n";
     return result.status().code() == absl::StatusCode::kInternal ? 1 : 2;
+  }
+  if (std::string svg = absl::GetFlag(FLAGS_svg); !svg.empty()) {
+    if (svg[0] != '/') {
+      if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) svg = absl::StrCat(wd, "/", svg);
+    }
+    std::ofstream f(svg, std::ios::trunc);
+    f << scxtwin::experiment::SensitivitySvg(*result);
+    f.close();
+    if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
   }
   scxtwin::experiment::WriteSensitivityTable(std::cout, *result);
   return 0;

@@ -7,7 +7,7 @@ cd "${TEST_SRCDIR}/scxtwin"
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 run() { "$bin" --workload=workloads/bursty_boot.textpb --topology=1x1x4x2 --policy=eevdf,vtime --runs=2 --jobs=2 "$@"; }
 
-run >"$tmp/a.txt" 2>"$tmp/a.err"
+run --svg="$tmp/t.svg" >"$tmp/a.txt" 2>"$tmp/a.err"
 check "runs" test -s "$tmp/a.txt"
 run >"$tmp/b.txt" 2>/dev/null
 check "same bytes on a second run" cmp -s "$tmp/a.txt" "$tmp/b.txt"
@@ -29,6 +29,13 @@ swings = [float(r[r.index("|") + 2 + 3]) for r in rows]
 assert swings == sorted(swings, reverse=True), swings
 last = lines[-1]
 assert last.split("largest: ")[1].split(" ")[0] == names[0], (last, names)
+PY
+check "the tornado picture: SVG with one series per row and the default" python3 - "$tmp/t.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+names = [p.get("data-name") for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("class") == "series"]
+assert sorted(names) == sorted(["idle_exit", "smt", "freq", "halt_poll", "tick_cost", "background", "noise", "default"]), names
 PY
 expect_error "one policy" "two or more policies" "$bin" --workload=workloads/bursty_boot.textpb --policy=eevdf
 expect_error "one run" "--runs=1: expected at least 2" run --runs=1
