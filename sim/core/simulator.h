@@ -120,6 +120,9 @@ class Simulator final : public SchedContext {
     kRampEnd,      // target cpu: its frequency ramp after idle is over
     kPollEnd,      // target cpu: its vCPU's halt-poll window ran out
   };
+  // The burst a spinning wait (or a halt-polling vCPU) stands on: longer than any run (a wake
+  // ends it, not running out), short enough that no time computed from it overflows.
+  static constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
   struct Cpu {
     TaskId curr = kNoTask;
     bool resched_pending = false;
