@@ -28,8 +28,12 @@ TEST(IdleExitTest, AWakeAfterALongIdleStartsLaterByTheDeepStatesExitLatency) {
   // Run 1 us, sleep S, run 1 us on one CPU: the CPU idles S, then leaves the idle state the
   // governor chose for S (the deepest whose target residency <= S).
   auto run_sleep = [](int64_t sleep_ns) {
-    return Spec(absl::StrCat(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 1000 } } program { sleep { fixed_ns: )pb",
-                             sleep_ns, R"pb( } } program { run { fixed_ns: 1000 } } } })pb"));
+    return Spec(absl::StrCat(R"pb(process { name: "p"
+                                            group { name: "g"
+                                                    program { run { fixed_ns: 1000 } }
+                                                    program { sleep { fixed_ns:)pb",
+                             sleep_ns, R"pb(}
+                                            } program { run { fixed_ns: 1000 } } } })pb"));
   };
   Topology one = Topology::Make(1, 1, 1, 1);
   const SimOptions on = With("idle_exit");
@@ -56,7 +60,14 @@ TEST(IdleExitTest, AWakeAfterALongIdleStartsLaterByTheDeepStatesExitLatency) {
 TEST(SmtTest, ABusySiblingSlowsATaskByTheStatedFactor) {
   Topology core = Topology::Make(1, 1, 1, 2);  // one core, two hardware threads
   Topology two_cores = Topology::Make(1, 1, 2, 1);
-  auto both = Spec(R"pb(process { name: "p" group { name: "g" count: 2 program { run { fixed_ns: 1000000 } } } })pb");
+  auto both = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 2
+                            program { run { fixed_ns: 1000000 } }
+                          }
+                        })pb");
   const SimOptions on = With("smt");
   // Two 1 ms tasks on the siblings: each at 65% speed, 1 ms / 0.65 = 1538462 ns (rounded up).
   EXPECT_EQ(EndTime(*both, core, on), 1538462);
@@ -65,9 +76,17 @@ TEST(SmtTest, ABusySiblingSlowsATaskByTheStatedFactor) {
   EXPECT_EQ(EndTime(*both, core, ZeroCost()), 1000000);
   // The speed changes when the sibling goes idle: a 0.5 ms task beside a 1 ms one ends at
   // 0.5/0.65 ms; the long one has done 0.5 ms of work by then and does the rest at full speed.
-  auto mixed = Spec(R"pb(process { name: "p"
-      group { name: "long" program { run { fixed_ns: 1000000 } } }
-      group { name: "short" program { run { fixed_ns: 500000 } } } })pb");
+  auto mixed = Spec(R"pb(process {
+                           name: "p"
+                           group {
+                             name: "long"
+                             program { run { fixed_ns: 1000000 } }
+                           }
+                           group {
+                             name: "short"
+                             program { run { fixed_ns: 500000 } }
+                           }
+                         })pb");
   FifoClass cls;
   Simulator sim(core, *mixed, &cls, on);
   ASSERT_TRUE(sim.Run().ok());
@@ -81,8 +100,11 @@ TEST(SmtTest, ABusySiblingSlowsATaskByTheStatedFactor) {
 
 TEST(FreqTest, ACpuWakingFromALongIdleRunsSlowForTheRampThenAtFullSpeed) {
   auto after_sleep = [](int64_t sleep_ns) {
-    return Spec(absl::StrCat(R"pb(process { name: "p" group { name: "g" program { sleep { fixed_ns: )pb", sleep_ns,
-                             R"pb( } } program { run { fixed_ns: 2000000 } } } })pb"));
+    return Spec(absl::StrCat(R"pb(process { name: "p"
+                                            group { name: "g"
+                                                    program { sleep { fixed_ns:)pb",
+                             sleep_ns, R"pb(}
+                                            } program { run { fixed_ns: 2000000 } } } })pb"));
   };
   Topology one = Topology::Make(1, 1, 1, 1);
   const SimOptions on = With("freq");
@@ -98,8 +120,20 @@ TEST(HaltPollTest, APollingVcpuKeepsItsCpuBusyAndResumesWithoutASwitch) {
   // A vCPU halting 50 us at a time on one CPU: its window grows 10, 20, 40, 80 us; from the
   // fifth halt on every halt ends inside the window, so the CPU never idles again and the
   // thread is never switched out.
-  auto spec = Spec(R"pb(process { name: "vm" group { name: "vcpu" halt_poll: true
-      program { loop { count: 20 body { run { fixed_ns: 10000 } } body { sleep { fixed_ns: 50000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "vm"
+                          group {
+                            name: "vcpu"
+                            halt_poll: true
+                            program {
+                              loop {
+                                count: 20
+                                body { run { fixed_ns: 10000 } }
+                                body { sleep { fixed_ns: 50000 } }
+                              }
+                            }
+                          }
+                        })pb");
   Topology one = Topology::Make(1, 1, 1, 1);
   FifoClass cls;
   const SimOptions on = With("halt_poll");
@@ -152,9 +186,28 @@ TEST(HaltPollTest, AnotherTaskWantingTheCpuEndsThePoll) {
   // the CPU is asked to reschedule, which ends the poll at once (KVM stops on need_resched), it
   // waits until the vCPU exits at 1280 us, its CPU never idle in between.
   auto spec = Spec(R"pb(
-    process { name: "vm" group { name: "vcpu" halt_poll: true
-      program { loop { count: 8 body { run { fixed_ns: 10000 } } body { sleep { fixed_ns: 150000 } } } } } }
-    process { name: "other" arrival { at_ns: 850000 } group { name: "t" program { run { fixed_ns: 5000 } } } })pb");
+    process {
+      name: "vm"
+      group {
+        name: "vcpu"
+        halt_poll: true
+        program {
+          loop {
+            count: 8
+            body { run { fixed_ns: 10000 } }
+            body { sleep { fixed_ns: 150000 } }
+          }
+        }
+      }
+    }
+    process {
+      name: "other"
+      arrival { at_ns: 850000 }
+      group {
+        name: "t"
+        program { run { fixed_ns: 5000 } }
+      }
+    })pb");
   Topology one = Topology::Make(1, 1, 1, 1);
   FifoClass fifo;
   Simulator plain(one, *spec, &fifo, With("halt_poll"));
@@ -168,7 +221,13 @@ TEST(HaltPollTest, AnotherTaskWantingTheCpuEndsThePoll) {
 }
 
 TEST(TickCostTest, EachTickOnABusyCpuTakesTheStatedTimeFromTheRunningTask) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 10000000 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program { run { fixed_ns: 10000000 } }
+                          }
+                        })pb");
   Topology one = Topology::Make(1, 1, 1, 1);
   SimOptions o = With("tick_cost");
   ASSERT_TRUE(o.costs.Set("tick_cost.ns", "2000").ok());
@@ -178,9 +237,26 @@ TEST(TickCostTest, EachTickOnABusyCpuTakesTheStatedTimeFromTheRunningTask) {
 }
 
 TEST(BackgroundTest, ABackgroundProcessNeitherKeepsTheRunGoingNorIsMeasured) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 1000000 } } } })pb");
-  auto bg = Spec(R"pb(process { name: "kthreads" group { name: "kworker" per_cpu: true
-      program { loop { body { run { fixed_ns: 10000 } } body { sleep { fixed_ns: 90000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program { run { fixed_ns: 1000000 } }
+                          }
+                        })pb");
+  auto bg = Spec(R"pb(process {
+                        name: "kthreads"
+                        group {
+                          name: "kworker"
+                          per_cpu: true
+                          program {
+                            loop {
+                              body { run { fixed_ns: 10000 } }
+                              body { sleep { fixed_ns: 90000 } }
+                            }
+                          }
+                        }
+                      })pb");
   ASSERT_TRUE(AddBackground(spec.get(), std::move(bg)).ok());
   ASSERT_EQ(spec->processes.size(), 2u);
   EXPECT_TRUE(spec->processes[1].background);
@@ -202,7 +278,13 @@ TEST(BackgroundTest, ABackgroundProcessNeitherKeepsTheRunGoingNorIsMeasured) {
   }
   EXPECT_EQ(kworkers, 4);
   // The same process name twice is refused.
-  auto again = Spec(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 1 } } } })pb");
+  auto again = Spec(R"pb(process {
+                           name: "p"
+                           group {
+                             name: "g"
+                             program { run { fixed_ns: 1 } }
+                           }
+                         })pb");
   EXPECT_FALSE(AddBackground(spec.get(), std::move(again)).ok());
 }
 

@@ -187,7 +187,8 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
     }
   };
   auto waits_here = [&](const Task& t) {
-    return (t.state == TaskState::kBlocked || t.polling) && t.waiting && t.wait_channel == op.channel;
+    return (t.state == TaskState::kBlocked || t.polling) && t.waiting &&
+           t.wait_channel == op.channel;
   };
   switch (op.pick) {
     case workload::Target::INDEX:

@@ -42,8 +42,8 @@ struct TermResult {
 };
 
 struct SensitivityResult {
-  ExperimentResult base;  // every term at its default
-  std::vector<TermResult> terms;  // sorted by swing, largest first
+  ExperimentResult base;               // every term at its default
+  std::vector<TermResult> terms;       // sorted by swing, largest first
   std::vector<TermResult> references;  // the noise reference(s), not terms
 };
 

@@ -26,7 +26,8 @@ ExperimentConfig FairVsFifo() {
 TEST(SensitivityTest, EveryEffectAndTheBackgroundAreTerms) {
   std::vector<std::string> names;
   for (const SensitivityTerm& t : SensitivityTerms()) names.push_back(t.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("idle_exit", "smt", "freq", "halt_poll", "tick_cost", "background", "noise"));
+  EXPECT_THAT(names, ::testing::ElementsAre("idle_exit", "smt", "freq", "halt_poll", "tick_cost",
+                                            "background", "noise"));
   EXPECT_TRUE(SensitivityTerms().back().reference);
   EXPECT_EQ(SensitivityTerms(2000).back().high, "context_switch_ns=2001");
 }
@@ -37,7 +38,8 @@ TEST(SensitivityTest, EachTermMovesOnlyItsOwnSettingAndTheTableIsSortedByEffect)
   std::vector<SensitivityTerm> terms = {
       {"none", "tick_cost=off", "tick_cost=off", "tick_cost=off", false, "no change"},
       {"smt", "smt=off", "smt=on", "smt.speed_pct=50", false, "off .. 50%"},
-      {"noise", "context_switch_ns=1499", "context_switch_ns=1500", "context_switch_ns=1501", false, "ref", true},
+      {"noise", "context_switch_ns=1499", "context_switch_ns=1500", "context_switch_ns=1501", false,
+       "ref", true},
   };
   auto r = RunSensitivity(FairVsFifo(), terms);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -66,7 +68,9 @@ TEST(SensitivityTest, EachTermMovesOnlyItsOwnSettingAndTheTableIsSortedByEffect)
   EXPECT_THAT(text, HasSubstr("tornado"));
   EXPECT_THAT(text, HasSubstr("noise: a change of no substance moves the speedup by up to"));
   const std::string last = text.substr(text.rfind("sensitivity: 2 terms"));
-  EXPECT_THAT(last, ::testing::MatchesRegex("sensitivity: 2 terms, largest: smt \\(speedup [0-9.]+x\\.\\.[0-9.]+x\\)\n"));
+  EXPECT_THAT(last,
+              ::testing::MatchesRegex(
+                  "sensitivity: 2 terms, largest: smt \\(speedup [0-9.]+x\\.\\.[0-9.]+x\\)\n"));
 }
 
 TEST(SensitivityTest, NeedsTwoPolicies) {

@@ -14,16 +14,18 @@ absl::Status SetSwitch(absl::string_view key, absl::string_view value, bool* on)
   } else if (value == "off" || value == "0") {
     *on = false;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("cost '", key, "': value '", value, "' is not on or off"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cost '", key, "': value '", value, "' is not on or off"));
   }
   return absl::OkStatus();
 }
 
-absl::Status SetInt(absl::string_view key, absl::string_view value, int64_t lo, int64_t hi, int64_t* out) {
+absl::Status SetInt(absl::string_view key, absl::string_view value, int64_t lo, int64_t hi,
+                    int64_t* out) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(value, &v) || v < lo || v > hi) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cost '", key, "': value '", value, "' is not a whole number in [", lo, ", ", hi, "]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cost '", key, "': value '", value, "' is not a whole number in [", lo, ", ", hi, "]"));
   }
   *out = v;
   return absl::OkStatus();
@@ -56,8 +58,11 @@ absl::Status HostEffects::Set(absl::string_view key, absl::string_view value) {
     idle_exit = smt = freq = halt_poll = tick_cost = on;
     return absl::OkStatus();
   }
-  const std::pair<const char*, bool*> switches[] = {
-      {"idle_exit", &idle_exit}, {"smt", &smt}, {"freq", &freq}, {"halt_poll", &halt_poll}, {"tick_cost", &tick_cost}};
+  const std::pair<const char*, bool*> switches[] = {{"idle_exit", &idle_exit},
+                                                    {"smt", &smt},
+                                                    {"freq", &freq},
+                                                    {"halt_poll", &halt_poll},
+                                                    {"tick_cost", &tick_cost}};
   for (const auto& [name, flag] : switches) {
     if (key == name) return SetSwitch(key, value, flag);
   }
@@ -102,7 +107,8 @@ absl::Status HostEffects::Set(absl::string_view key, absl::string_view value) {
 
 const char* HostEffects::Keys() {
   return "effects, idle_exit, smt, freq, halt_poll, tick_cost (=on|off), "
-         "idle.<c1|c1e|c6>.<exit_ns|residency_ns>, smt.speed_pct, freq.<idle_ns|start_pct|ramp_ns>, "
+         "idle.<c1|c1e|c6>.<exit_ns|residency_ns>, smt.speed_pct, "
+         "freq.<idle_ns|start_pct|ramp_ns>, "
          "halt_poll.<max_ns|grow|grow_start_ns|shrink>, tick_cost.ns";
 }
 
@@ -144,8 +150,8 @@ std::vector<EffectRange> HostEffects::Ranges() {
        "schedutil's former 10 ms rate-limit cap"},
       {"halt_poll", "halt_poll.max_ns", "halt_poll=off", "halt_poll=on", "halt_poll.max_ns=500000",
        "off: halt_poll_ns=0, as some hosts set; high: 2.5x the default window (an estimate)"},
-      {"tick_cost", "tick_cost.ns", "tick_cost=off", "tick_cost=off", "tick_cost=on,tick_cost.ns=5000",
-       "an estimate: no measured figure; off by default"},
+      {"tick_cost", "tick_cost.ns", "tick_cost=off", "tick_cost=off",
+       "tick_cost=on,tick_cost.ns=5000", "an estimate: no measured figure; off by default"},
   };
 }
 

@@ -39,7 +39,7 @@ struct EffectRange {
   std::string term;  // the switch name (idle_exit, smt, ...)
   std::string key;   // the parameter varied
   std::string low, def, high;
-  std::string why;   // where the range comes from
+  std::string why;  // where the range comes from
 };
 
 struct HostEffects {

@@ -11,9 +11,9 @@ namespace {
 
 TEST(HaltPollTest, KvmsWindowGrowsAndShrinksByItsRules) {
   HostEffects fx;  // defaults: cap 200 us, grow x2 from 10 us, shrink /2
-  EXPECT_EQ(fx.NextHaltPoll(0, 50000), 10000);       // a short halt: start polling at 10 us
+  EXPECT_EQ(fx.NextHaltPoll(0, 50000), 10000);  // a short halt: start polling at 10 us
   EXPECT_EQ(fx.NextHaltPoll(10000, 50000), 20000);
-  EXPECT_EQ(fx.NextHaltPoll(80000, 50000), 80000);   // caught within the window: unchanged
+  EXPECT_EQ(fx.NextHaltPoll(80000, 50000), 80000);     // caught within the window: unchanged
   EXPECT_EQ(fx.NextHaltPoll(160000, 190000), 200000);  // capped
   EXPECT_EQ(fx.NextHaltPoll(80000, 1000000), 40000);   // a long halt: halve
   EXPECT_EQ(fx.NextHaltPoll(10000, 1000000), 0);       // below grow_start: stop polling

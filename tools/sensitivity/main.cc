@@ -30,12 +30,16 @@
 #include "sim/machine/costs.h"
 #include "sim/run/runner.h"
 
-ABSL_FLAG(std::string, policy, "", "two or more policies, comma-separated; the first is the baseline");
+ABSL_FLAG(std::string, policy, "",
+          "two or more policies, comma-separated; the first is the baseline");
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
-ABSL_FLAG(std::vector<std::string>, set, {}, "K=V kept fixed in every setting: a policy knob or cost.NAME (may repeat)");
-ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
-ABSL_FLAG(std::vector<std::string>, background, {}, "host background kept in every setting (a library name or a .textpb)");
+ABSL_FLAG(std::vector<std::string>, set, {},
+          "K=V kept fixed in every setting: a policy knob or cost.NAME (may repeat)");
+ABSL_FLAG(std::vector<std::string>, param, {},
+          "NAME=VALUE: a param of the workload spec (may repeat)");
+ABSL_FLAG(std::vector<std::string>, background, {},
+          "host background kept in every setting (a library name or a .textpb)");
 ABSL_FLAG(uint64_t, seed, 1, "base seed of the paired runs");
 ABSL_FLAG(int, runs, 10, "runs per policy and setting");
 ABSL_FLAG(int, jobs, 0, "runs at a time, each in its own process (0: the online CPUs)");
@@ -82,7 +86,8 @@ bool SplitPairs(const std::vector<std::string>& args, const char* flag,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "how each host-effect term moves a policy comparison:\n"
-      "  sensitivity --workload=FILE --policy=eevdf,homing [--param K=V ...] --topology=T --runs=R\n"
+      "  sensitivity --workload=FILE --policy=eevdf,homing [--param K=V ...] --topology=T "
+      "--runs=R\n"
       "      [--set cost.K=V ...] [--background=NAME] [--metric=boot|makespan|work]");
   std::vector<std::string> sets, params;
   std::vector<char*> rest;
@@ -109,7 +114,9 @@ int main(int argc, char** argv) {
   for (std::string& p : ec.policies) {
     if (absl::StrContains(p, '/')) p = UserPath(p);
   }
-  if (ec.policies.size() < 2) return Bad("--policy: expected two or more policies, comma-separated (the first is the baseline)");
+  if (ec.policies.size() < 2)
+    return Bad(
+        "--policy: expected two or more policies, comma-separated (the first is the baseline)");
   ec.base.policy_dirs = scxtwin::sim::DefaultPolicyDirs(argv[0]);
   ec.base.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (ec.base.workload.empty()) return Bad("--workload is required (a .textpb file)");
@@ -119,13 +126,16 @@ int main(int argc, char** argv) {
     ec.base.background.push_back(absl::StrContains(b, '/') ? UserPath(b) : b);
   }
   std::string error;
-  if (!SplitPairs(sets, "set", &ec.base.sets, &error) || !SplitPairs(params, "param", &ec.base.params, &error)) {
+  if (!SplitPairs(sets, "set", &ec.base.sets, &error) ||
+      !SplitPairs(params, "param", &ec.base.params, &error)) {
     return Bad(error);
   }
   ec.runs = absl::GetFlag(FLAGS_runs);
-  if (ec.runs < 2) return Bad(absl::StrCat("--runs=", ec.runs, ": expected at least 2 (a stdev needs two runs)"));
+  if (ec.runs < 2)
+    return Bad(absl::StrCat("--runs=", ec.runs, ": expected at least 2 (a stdev needs two runs)"));
   ec.jobs = absl::GetFlag(FLAGS_jobs);
-  if (ec.jobs < 0) return Bad(absl::StrCat("--jobs=", ec.jobs, ": expected 0 (the online CPUs) or more"));
+  if (ec.jobs < 0)
+    return Bad(absl::StrCat("--jobs=", ec.jobs, ": expected 0 (the online CPUs) or more"));
   if (ec.jobs == 0) ec.jobs = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
   auto metric = scxtwin::experiment::ParseMetric(absl::GetFlag(FLAGS_metric));
   if (!metric.ok()) return Bad(std::string(metric.status().message()));
@@ -139,8 +149,9 @@ int main(int argc, char** argv) {
       return Bad(absl::StrCat("--set ", k, "=", v, ": expected a whole number of ns"));
     }
   }
-  auto result = scxtwin::experiment::RunSensitivity(ec, scxtwin::experiment::SensitivityTerms(context_switch_ns),
-                                                    scxtwin::experiment::TerminalProgressBar("sensitivity: runs"));
+  auto result = scxtwin::experiment::RunSensitivity(
+      ec, scxtwin::experiment::SensitivityTerms(context_switch_ns),
+      scxtwin::experiment::TerminalProgressBar("sensitivity: runs"));
   if (!result.ok()) {
     std::cerr << "sensitivity: " << result.status().message() << "\n";
     return result.status().code() == absl::StatusCode::kInternal ? 1 : 2;
