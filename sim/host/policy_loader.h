@@ -80,6 +80,8 @@ class PolicyInstance {
   const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
   const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
+  // Every global (knobs included), in the object's order.
+  const std::vector<Global>& globals() const { return globals_; }
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.
@@ -99,6 +101,10 @@ class PolicyInstance {
   // Installs the simulator's table. Copies it, fills the map entries, and hands the copy to the
   // policy object. Call before the first callback; again to replace the simulator's entries.
   void InstallApi(const scxtwin_host_api& api);
+  // Installs `api` as given, its map entries included: for a caller that stands between the
+  // policy and its maps (the twin replay checks each map access against a record), after
+  // filling the entries it wraps with maps().FillApi().
+  void InstallApiWithOwnMapEntries(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
 
   // A task is freed: its task local storage goes with it.
