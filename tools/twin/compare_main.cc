@@ -210,7 +210,7 @@ int CompareMain(int argc, char** argv) {
   std::cout << absl::StrFormat(
       "twin compare: workload %s (%s), %d CPUs, %d runs per policy on each side (seeds 1..%d)\n",
       (*spec)->proto.name(), workload, cpus, runs, runs);
-  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d%s\n",
+  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off%s\n",
                                mttcg ? "multi-threaded (one host thread per guest CPU)" : "single-threaded (timing not meaningful)",
                                cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
