@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -56,7 +57,62 @@ struct Collected {
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs;
   std::vector<std::pair<uint32_t, KnobSpec>> knob_rows;  // (order, row)
   std::vector<std::pair<uint32_t, StatSpec>> stat_rows;  // (index in `stats`, row)
+  std::vector<KconfigValue> kconfig;
 };
+
+// Does `v` fit a scalar of `size` bytes of kind `scalar`?
+bool FitsScalar(int64_t v, uint64_t size, scxtwin_scalar scalar) {
+  const int bits = static_cast<int>(size * 8);
+  if (scalar == SCXTWIN_SCALAR_BOOL) return v == 0 || v == 1;
+  if (bits >= 64) return true;
+  if (scalar == SCXTWIN_SCALAR_SIGNED) {
+    return v >= -(int64_t{1} << (bits - 1)) && v < (int64_t{1} << (bits - 1));
+  }
+  return v >= 0 && static_cast<uint64_t>(v) < (uint64_t{1} << bits);
+}
+
+// Writes a Kconfig value the way libbpf's loader does: "y"/"n" to a bool; "y"/"n"/"m" to an
+// integer as a tristate (1/0/2); a number (decimal or 0x-hex) to an integer it fits; a quoted
+// string to a char array (truncated to fit, NUL-terminated).
+absl::Status WriteKconfigValue(const KconfigValue& k) {
+  auto bad = [&k](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("extern ", k.name, " (__kconfig): value '", k.text, "' ", why));
+  };
+  if (k.size > SCXTWIN_KCONFIG_MAX_SIZE) {
+    return absl::InvalidArgumentError(absl::StrCat("extern ", k.name, " (__kconfig): ", k.size,
+                                                   " bytes; at most ", SCXTWIN_KCONFIG_MAX_SIZE,
+                                                   " are supported"));
+  }
+  std::memset(k.addr, 0, k.size);
+  const std::string& t = k.text;
+  if (k.scalar == SCXTWIN_SCALAR_NONE) {  // a char array
+    if (t.size() < 2 || t.front() != '"' || t.back() != '"') return bad("is not a string");
+    std::string v;
+    for (size_t i = 1; i + 1 < t.size(); ++i) {
+      if (t[i] == '\\' && i + 2 < t.size()) ++i;
+      v.push_back(t[i]);
+    }
+    std::memcpy(k.addr, v.data(), std::min<size_t>(v.size(), k.size > 0 ? k.size - 1 : 0));
+    return absl::OkStatus();
+  }
+  int64_t v = 0;
+  if (t == "y" || t == "n" || t == "m") {
+    if (k.scalar == SCXTWIN_SCALAR_BOOL && t == "m") return bad("(a module) is not a bool value");
+    v = t == "y" ? 1 : t == "m" ? 2 : 0;
+  } else {
+    errno = 0;
+    char* end = nullptr;
+    v = t[0] == '-' ? std::strtoll(t.c_str(), &end, 0)
+                    : static_cast<int64_t>(std::strtoull(t.c_str(), &end, 0));
+    if (t.empty() || errno == ERANGE || *end != '\0') return bad("is not a number");
+  }
+  if (!FitsScalar(v, k.size, k.scalar)) {
+    return bad(absl::StrCat("does not fit its ", k.size * 8, "-bit type"));
+  }
+  std::memcpy(k.addr, &v, k.size);  // little-endian: the low bytes
+  return absl::OkStatus();
+}
 
 // Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
 absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view text,
@@ -165,7 +221,36 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   sink.stat = [](void* ctx, const scxtwin_stat_spec_def* def) {
     static_cast<Collected*>(ctx)->stat_rows.emplace_back(def->index, StatSpec{def->name, def->help});
   };
+  sink.kconfig = [](void* ctx, const scxtwin_kconfig_def* def) {
+    KconfigValue k;
+    k.name = def->name;
+    k.addr = def->addr;
+    k.size = def->size;
+    k.scalar = static_cast<scxtwin_scalar>(def->scalar);
+    k.weak = def->weak != 0;
+    k.found = def->value != nullptr;
+    if (k.found) k.text = def->value;
+    static_cast<Collected*>(ctx)->kconfig.push_back(std::move(k));
+  };
   registry(&sink);
+
+  // Kconfig externs: libbpf fills them before load; a strong one the config lacks fails the load.
+  std::sort(got.kconfig.begin(), got.kconfig.end(),
+            [](const KconfigValue& a, const KconfigValue& b) { return a.name < b.name; });
+  for (const KconfigValue& k : got.kconfig) {
+    if (!k.found && !k.weak) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy object ", so_path, ": extern ", k.name,
+          " (__kconfig) has no value in the kernel config it was built against (declare it "
+          "__weak to read 0 when absent)"));
+    }
+    absl::Status s = k.found ? WriteKconfigValue(k) : absl::OkStatus();
+    if (!s.ok()) return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+  }
+  self->kconfig_ = std::move(got.kconfig);
+  if (options.hz > 0) {
+    if (absl::Status s = self->SetKernelHz(options.hz); !s.ok()) return s;
+  }
 
   // The scheduler.
   if (got.ops.empty()) {
@@ -238,6 +323,31 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
 PolicyInstance::~PolicyInstance() {
   maps_.reset();
   if (handle_) dlclose(handle_);
+}
+
+absl::Status PolicyInstance::SetKernelHz(int64_t hz) {
+  if (hz < 1) return absl::InvalidArgumentError(absl::StrCat("CONFIG_HZ ", hz, ": expected at least 1"));
+  for (KconfigValue& k : kconfig_) {
+    std::string text;
+    if (k.name == "CONFIG_HZ") {
+      text = absl::StrCat(hz);
+    } else if (absl::StartsWith(k.name, "CONFIG_HZ_") &&
+               std::all_of(k.name.begin() + 10, k.name.end(), absl::ascii_isdigit) &&
+               k.name.size() > 10) {
+      // The Kconfig choice: CONFIG_HZ_<N>=y for the chosen frequency only.
+      text = k.name.substr(10) == absl::StrCat(hz) ? "y" : "n";
+    } else {
+      continue;
+    }
+    KconfigValue v = k;
+    v.text = text;
+    if (absl::Status s = WriteKconfigValue(v); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("policy ", path_, ": ", s.message()));
+    }
+    k.text = text;
+    k.found = true;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<scxtwin_syscall_prog_fn> PolicyInstance::FindProgram(absl::string_view name) const {

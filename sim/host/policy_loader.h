@@ -34,6 +34,22 @@ struct LoadOptions {
   // Which `struct sched_ext_ops` variable to use when the object defines several; empty: the
   // only one.
   std::string ops_variable;
+  // The simulated kernel's timer frequency: a scheduler's `extern unsigned CONFIG_HZ __kconfig`
+  // reads it (0: the value of the kernel config the object was built against). The simulator
+  // passes its tick (MachineCosts::hz) so both agree.
+  int64_t hz = 0;
+};
+
+// A Kconfig extern of the policy (`extern unsigned CONFIG_HZ __kconfig;`) and the value the
+// loader gave it.
+struct KconfigValue {
+  std::string name;
+  void* addr = nullptr;
+  uint64_t size = 0;
+  scxtwin_scalar scalar = SCXTWIN_SCALAR_NONE;
+  bool weak = false;
+  bool found = false;  // the kernel config has it (else it is a __weak extern reading 0)
+  std::string text;    // the config's text ("250", "y", "\"str\"")
 };
 
 // A global of the policy (.data, .bss or .rodata).
@@ -91,6 +107,12 @@ class PolicyInstance {
   // with the simulator's host API installed (its kfuncs run outside any callback).
   absl::StatusOr<scxtwin_syscall_prog_fn> FindProgram(absl::string_view name) const;
 
+  // The Kconfig externs the policy declares, as resolved at load (name order).
+  const std::vector<KconfigValue>& kconfig() const { return kconfig_; }
+  // Sets CONFIG_HZ (if the policy reads it) to the simulated kernel's tick frequency; before the
+  // run, like every Kconfig value. Also sets the CONFIG_HZ_<N> choice externs a policy declares.
+  absl::Status SetKernelHz(int64_t hz);
+
   // Maps.
   HostMaps& maps() { return *maps_; }
   // Sums a per-CPU array of u64 counters (e.g. `stats`) over CPUs: one sum per index.
@@ -119,6 +141,7 @@ class PolicyInstance {
   std::vector<KnobSpec> knob_table_;
   std::vector<StatSpec> stat_table_;
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
+  std::vector<KconfigValue> kconfig_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;
   scxtwin_host_api api_ = {};

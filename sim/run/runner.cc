@@ -243,6 +243,10 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   if (auto s = ApplySets(config.sets, &out->costs, is_fair ? &fair_params : nullptr, out->policy.get()); !s.ok()) {
     return s;
   }
+  if (out->policy != nullptr) {
+    // The policy's `extern unsigned CONFIG_HZ __kconfig` is the simulated kernel's tick.
+    if (auto s = out->policy->SetKernelHz(out->costs.hz); !s.ok()) return s;
+  }
   SchedClass* cls = nullptr;
   if (is_fair) {
     out->fair = std::make_unique<fair::FairClass>(fair_params);

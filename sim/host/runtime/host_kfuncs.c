@@ -725,10 +725,3 @@ u32 bpf_cpumask_weight(const struct cpumask *cpumask)
 		w += test_bit(cpu, cpumask);
 	return w;
 }
-
-/* ---- Kconfig ----------------------------------------------------------------------------- */
-
-int LINUX_KERNEL_VERSION = (7 << 16) | (3 << 8);
-const char CONFIG_CC_VERSION_TEXT[64] = "clang-16 (scxtwin host mode)";
-const char CONFIG_LOCALVERSION[64] = "-scxtwin";
-bool CONFIG_PREEMPT_RCU = false;

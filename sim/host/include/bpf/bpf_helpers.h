@@ -38,9 +38,13 @@
 #ifndef __hidden
 #define __hidden __attribute__((visibility("hidden")))
 #endif
-/* kfuncs and helpers are plain functions of the policy object; Kconfig values are weak data. */
+/*
+ * kfuncs and helpers are plain functions of the policy object. Kconfig values are data the build
+ * gives storage and the loader fills from the kernel config (build_host_policy.sh); as in libbpf,
+ * only an extern declared __weak may be missing.
+ */
 #define __ksym
-#define __kconfig __attribute__((weak))
+#define __kconfig
 #define __kptr_untrusted
 #define __kptr
 #define __percpu_kptr

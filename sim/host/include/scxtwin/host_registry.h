@@ -71,6 +71,22 @@ struct scxtwin_stat_spec_def {
 	u32 index;
 };
 
+/*
+ * A Kconfig extern (`extern unsigned CONFIG_HZ __kconfig;`, LINUX_KERNEL_VERSION, ...): its
+ * storage in the object and its value in the kernel config the object was built against (the
+ * text after "NAME=", e.g. "250", "y", "\"str\""; NULL if that config has none). The loader
+ * writes the value as libbpf does at load time.
+ */
+#define SCXTWIN_KCONFIG_MAX_SIZE 256
+struct scxtwin_kconfig_def {
+	const char *name;
+	void *addr;        /* SCXTWIN_KCONFIG_MAX_SIZE bytes of storage */
+	u64 size;          /* sizeof the extern as the policy declares it */
+	u32 scalar;        /* enum scxtwin_scalar; NONE for a char array (a string value) */
+	u32 weak;          /* declared __weak: may be absent (reads 0) */
+	const char *value;
+};
+
 /* A SEC("syscall") program, which user space runs (bpf_prog_test_run); `ctx` is its argument. */
 typedef int (*scxtwin_syscall_prog_fn)(void *ctx);
 
@@ -82,6 +98,7 @@ struct scxtwin_registry_sink {
 	void (*prog)(void *ctx, const char *name, scxtwin_syscall_prog_fn prog);
 	void (*knob)(void *ctx, const struct scxtwin_knob_spec_def *def);
 	void (*stat)(void *ctx, const struct scxtwin_stat_spec_def *def);
+	void (*kconfig)(void *ctx, const struct scxtwin_kconfig_def *def);
 };
 
 #define SCXTWIN_REGISTRY_SYMBOL "scxtwin_registry"
@@ -177,6 +194,14 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 		 unsigned short: SCXTWIN_SCALAR_UNSIGNED, unsigned int: SCXTWIN_SCALAR_UNSIGNED, \
 		 unsigned long: SCXTWIN_SCALAR_UNSIGNED,                                       \
 		 unsigned long long: SCXTWIN_SCALAR_UNSIGNED, default: SCXTWIN_SCALAR_NONE)
+
+#define SCXTWIN_REGISTER_KCONFIG(sink, var, is_weak, text)                                   \
+	do {                                                                                 \
+		struct scxtwin_kconfig_def ___def = { #var, (void *)&(var), sizeof(var),     \
+						       SCXTWIN_SCALAR_KIND(var), (is_weak),   \
+						       (text) };                              \
+		(sink)->kconfig((sink)->ctx, &___def);                                       \
+	} while (0)
 
 #define SCXTWIN_REGISTER_GLOBAL(sink, var, section)                                          \
 	do {                                                                                 \
