@@ -78,7 +78,7 @@ objdump=${SCXTWIN_HOST_OBJDUMP:-llvm-objdump-16}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -fvisibility=hidden -fno-common
+flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -gline-tables-only -fvisibility=hidden -fno-common
        -Wall -Wno-unused-function -Wno-unknown-attributes
        -I"$inc" -I"$(dirname "$src")" "$@")
 # The scx repository's own headers come after the host-mode ones (-idirafter): only what the

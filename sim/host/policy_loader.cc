@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/host/code_address.h"
 
 namespace scxtwin::host {
 namespace {
@@ -182,6 +183,11 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
         "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
   }
 
+  Dl_info info = {};
+  if (dladdr(reinterpret_cast<void*>(self->set_api_), &info) != 0) {
+    self->base_ = reinterpret_cast<uintptr_t>(info.dli_fbase);
+  }
+
   const auto* built_for =
       static_cast<const uint32_t*>(dlsym(handle, SCXTWIN_HOST_API_VERSION_SYMBOL));
   if (!built_for || *built_for != SCXTWIN_HOST_API_VERSION) {
@@ -323,6 +329,20 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
 PolicyInstance::~PolicyInstance() {
   maps_.reset();
   if (handle_) dlclose(handle_);
+}
+
+std::string PolicyInstance::DescribeFault(const CallFault& fault) const {
+  for (size_t i = 0; i < fault.frames.size(); ++i) {
+    Dl_info info = {};
+    if (dladdr(reinterpret_cast<void*>(fault.frames[i]), &info) == 0 ||
+        reinterpret_cast<uintptr_t>(info.dli_fbase) != base_) {
+      continue;
+    }
+    const size_t slash = path_.rfind('/');
+    return absl::StrCat(slash == std::string::npos ? path_ : path_.substr(slash + 1), ": ",
+                        DescribeCodeAddress(path_, base_, fault.frames[i], /*is_return_address=*/i > 0));
+  }
+  return "";
 }
 
 absl::Status PolicyInstance::SetKernelHz(int64_t hz) {

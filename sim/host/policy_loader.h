@@ -24,6 +24,7 @@
 #include "policy/knob_table.h"
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
+#include "sim/host/fault_guard.h"
 #include "sim/host/maps.h"
 
 namespace scxtwin::host {
@@ -123,6 +124,11 @@ class PolicyInstance {
   void InstallApi(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
 
+  // Where a fault happened in the policy's code: the innermost frame of `fault` inside this
+  // object, as "OBJECT: fn+0xOFF (file.bpf.c:LINE)" (the line when built with line tables); ""
+  // if no frame is (the fault was elsewhere, e.g. in the simulator).
+  std::string DescribeFault(const CallFault& fault) const;
+
   // A task is freed: its task local storage goes with it.
   void ForgetTask(const task_struct* task) { maps_->ForgetTask(task); }
 
@@ -144,6 +150,7 @@ class PolicyInstance {
   std::vector<KconfigValue> kconfig_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;
+  uintptr_t base_ = 0;  // where the dynamic loader mapped the object
   scxtwin_host_api api_ = {};
 };
 
