@@ -14,6 +14,10 @@
  */
 #ifndef __SCXTWIN_HOST_VMLINUX_H
 #define __SCXTWIN_HOST_VMLINUX_H
+/* bpftool's guard: headers shared with user space (a scheduler's intf.h) skip their own typedefs. */
+#ifndef __VMLINUX_H__
+#define __VMLINUX_H__
+#endif
 
 #ifndef __SCXTWIN_HOST__
 #define __SCXTWIN_HOST__ 1

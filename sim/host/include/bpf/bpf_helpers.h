@@ -129,6 +129,23 @@ long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2);
 void *bpf_kptr_xchg(void *map_value, void *ptr);
 long bpf_loop(u32 nr_loops, void *callback_fn, void *callback_ctx, u64 flags);
 
+/*
+ * Kernel per-CPU variables (`extern struct rq runqueues __ksym`, ...): the simulator has none, so
+ * every such __ksym is absent (address 0, bpf_ksym_exists() false) and a per-CPU pointer to one
+ * is NULL, what the kernel's helpers return for a CPU they cannot give.
+ */
+static inline void *bpf_per_cpu_ptr(const void *percpu_ptr, u32 cpu)
+{
+	(void)percpu_ptr;
+	(void)cpu;
+	return (void *)0;
+}
+static inline void *bpf_this_cpu_ptr(const void *percpu_ptr)
+{
+	(void)percpu_ptr;
+	return (void *)0;
+}
+
 /* Single-threaded simulator: locks and RCU sections have nothing to exclude. */
 void bpf_spin_lock(struct bpf_spin_lock *lock);
 void bpf_spin_unlock(struct bpf_spin_lock *lock);

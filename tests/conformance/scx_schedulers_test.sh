@@ -1,0 +1,33 @@
+#!/bin/bash
+# Schedulers from the scx repository, compiled unmodified in host mode
+# (build_host_policy --scx-include=CHECKOUT/scheds/include) and run in the simulator on a library
+# workload. The scx sources are no package and are never committed: the test runs when SCX_SRC
+# points at a checkout (bazel test --test_env=SCX_SRC=/path/to/scx ...), else prints one skip
+# line and passes.
+set -uo pipefail
+cd "${TEST_SRCDIR}/scxtwin"
+source tests/testing/assert.sh
+sim=sim/sim
+build=sim/host/build_host_policy.sh
+
+if [[ -z ${SCX_SRC:-} || ! -f ${SCX_SRC}/scheds/include/scx/common.bpf.h ]]; then
+  echo "SKIP: SCX_SRC does not point at an scx checkout (scheds/include/scx/common.bpf.h); scx schedulers not tested"
+  exit 0
+fi
+
+# scheduler: the ones that compile and run (sim/host/README.md has the table of all tried).
+for name in bpfland; do
+  src=$SCX_SRC/scheds/rust/scx_$name/src/bpf/main.bpf.c
+  so=$tmp/scx_$name.so
+  check "$name: compiles unmodified" "$build" --scx-include="$SCX_SRC/scheds/include" "$so" "$src"
+  [[ -f $so ]] || continue
+  out=$tmp/$name.txt
+  "$sim" --policy="$so" --workload=workloads/bursty_boot.textpb --topology=2x2x4x2 > "$out" 2> "$tmp/$name.err"
+  rc=$?
+  check_eq "$name: the run exits 0" 0 "$rc"
+  check "$name: the run names the scheduler" grep -q "^scxtwin sim: policy $name," "$out"
+  # Not ejected: every task ran to its end under the scheduler, which was detached at the end.
+  check "$name: every task exited, not ejected" grep -q "^ended: all tasks exited; policy exit: SCX_EXIT_UNREG " "$out"
+  check "$name: its callbacks ran" grep -Eq "[1-9][0-9]* callbacks" "$out"
+done
+exit $fail
