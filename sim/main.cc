@@ -15,8 +15,11 @@
 // --set may repeat; K is a policy knob, POLICY.K a knob of that policy only, or cost.NAME for a
 // machine cost (see costs.h). An unprefixed knob reaches every chosen policy that has it.
 // --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
-// Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
-// 1 a run error (broken invariant), 2 bad input.
+// Exit status (a single run uses the kernel loader's, kernel/README.md): 0 ok (also when the
+// policy unregistered itself), 1 a run error (broken invariant), 2 bad input, 4 the policy was
+// ejected with an error (scx_bpf_error, a fault in a callback, a bad dispatch, ...), 5 ejected by
+// the watchdog (a stalled task). An experiment (--runs > 1 or several policies) exits 0 and its
+// table names the ejections.
 #include <unistd.h>
 
 #include <algorithm>
@@ -232,5 +235,5 @@ int main(int argc, char** argv) {
   } else {
     scxtwin::sim::WriteTable(std::cout, config, **run);
   }
-  return 0;
+  return scxtwin::sim::ExitStatus(**run);
 }

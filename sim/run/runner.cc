@@ -216,6 +216,13 @@ std::string PolicyName(const RunOutput& run) {
   return run.policy != nullptr ? run.policy->name() : "";
 }
 
+int ExitStatus(const RunOutput& run) {
+  if (run.ext == nullptr) return 0;
+  const int64_t kind = run.ext->exit_info().kind;
+  if (kind == SCX_EXIT_ERROR_STALL) return 5;
+  return kind >= SCX_EXIT_ERROR ? 4 : 0;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   auto topo = Topology::Parse(config.topology);

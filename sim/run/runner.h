@@ -86,6 +86,11 @@ std::string PolicyName(const RunOutput& run);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
+// The exit status of a finished single run, the kernel loader's (kernel/README.md): 4 when the
+// policy was ejected with an error (SCX_EXIT_ERROR*, a fault in a callback among them), 5 when
+// the watchdog ejected it (SCX_EXIT_ERROR_STALL), else 0.
+int ExitStatus(const RunOutput& run);
+
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
 // unloaded), or the fair class's knobs.
