@@ -227,16 +227,79 @@ class TaskStorageMap : public HostMap {
   absl::flat_hash_map<const task_struct*, Value> elems_;
 };
 
+// A map of maps (BPF_MAP_TYPE_ARRAY_OF_MAPS / HASH_OF_MAPS). A lookup returns an inner map as a
+// program uses one: the address of a "map variable" holding the inner map's handle. User space
+// fills a map of maps; a BPF program cannot create maps, so an array of maps gets a fresh inner
+// map in every slot at creation (what scx_pair's loader does), a hash of maps stays empty.
+class MapOfMaps : public HostMap {
+ public:
+  MapOfMaps(const scxtwin_map_def& def, HostMaps* owner) : HostMap(def), owner_(owner) {}
+
+  absl::Status FillSlots() {
+    if (def_.type != BPF_MAP_TYPE_ARRAY_OF_MAPS) return absl::OkStatus();
+    for (uint32_t i = 0; i < def_.max_entries; ++i) {
+      auto inner = std::make_unique<Inner>();
+      scxtwin_map_def d = {};
+      d.name = name_.c_str();
+      d.addr = &inner->variable;
+      d.size = sizeof(inner->variable);
+      d.type = def_.inner_type;
+      d.max_entries = def_.inner_max_entries;
+      d.key_size = def_.inner_key_size;
+      d.value_size = def_.inner_value_size;
+      d.map_flags = def_.inner_map_flags;
+      absl::StatusOr<std::unique_ptr<HostMap>> m = owner_->Create(d);
+      if (!m.ok()) {
+        return absl::Status(m.status().code(), absl::StrCat("inner map of ", m.status().message()));
+      }
+      inner->map = *std::move(m);
+      HostMap* raw = inner->map.get();
+      std::memcpy(&inner->variable, &raw, sizeof(raw));
+      slots_[KeyBytes(&i, sizeof(i))] = std::move(inner);
+    }
+    return absl::OkStatus();
+  }
+
+  void* Lookup(const void* key) override {
+    auto it = slots_.find(KeyBytes(key, def_.key_size));
+    return it == slots_.end() ? nullptr : &it->second->variable;
+  }
+  void ForgetTask(const task_struct* task) override {
+    for (auto& [k, inner] : slots_) inner->map->ForgetTask(task);
+  }
+
+ private:
+  struct Inner {
+    uint64_t variable = 0;  // the inner map's handle, as in a map variable
+    std::unique_ptr<HostMap> map;
+  };
+  HostMaps* owner_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Inner>> slots_;
+};
+
 }  // namespace
 
 HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
     : nr_cpus_(nr_cpus), current_cpu_(std::move(current_cpu)) {}
 
 absl::Status HostMaps::Add(const scxtwin_map_def& def) {
-  const std::string what = absl::StrCat("map '", def.name, "'");
   if (def.size < sizeof(void*)) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": definition too small to bind"));
+    return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': definition too small to bind"));
   }
+  absl::StatusOr<std::unique_ptr<HostMap>> map = Create(def);
+  if (!map.ok()) return map.status();
+  HostMap* raw = map->get();
+  std::memcpy(def.addr, &raw, sizeof(raw));
+  maps_.push_back(*std::move(map));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def& def_in) {
+  scxtwin_map_def def = def_in;
+  const std::string what = absl::StrCat("map '", def.name, "'");
+  const bool of_maps = def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS;
+  if (of_maps && def.value_size == 0) def.value_size = 4;  // a map fd, to user space
+  if (of_maps && def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS && def.key_size == 0) def.key_size = 4;
   const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
   if (def.value_size == 0 || (keyed && def.key_size == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -280,15 +343,23 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
     case BPF_MAP_TYPE_TASK_STORAGE:
       map = std::make_unique<TaskStorageMap>(def);
       break;
+    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+    case BPF_MAP_TYPE_HASH_OF_MAPS: {
+      if (def.inner_type == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(what, ": a map of maps needs __array(values, struct inner)"));
+      }
+      auto of = std::make_unique<MapOfMaps>(def, this);
+      if (absl::Status s = of->FillSlots(); !s.ok()) return s;
+      map = std::move(of);
+      break;
+    }
     default:
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
-          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, task_storage are)"));
+          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
+          "task_storage, array_of_maps, hash_of_maps are)"));
   }
-  HostMap* raw = map.get();
-  std::memcpy(def.addr, &raw, sizeof(raw));
-  maps_.push_back(std::move(map));
-  return absl::OkStatus();
+  return map;
 }
 
 HostMap* HostMaps::Find(absl::string_view name) const {

@@ -32,6 +32,36 @@ class MapsTest : public ::testing::Test {
   HostMaps maps_{4, [this] { return cpu_; }};
 };
 
+// An array of queue maps (scx_pair's cgrp_q_arr): every slot holds its own inner queue, reached
+// as a program reaches one: lookup gives a map variable, the queue helpers take it.
+TEST_F(MapsTest, ArrayOfMapsHoldsAnInnerMapPerSlot) {
+  MapVar var;
+  scxtwin_map_def d = Def(&var, "arr_of_queues", BPF_MAP_TYPE_ARRAY_OF_MAPS, 3, 4, 0);
+  d.inner_type = BPF_MAP_TYPE_QUEUE;
+  d.inner_max_entries = 2;
+  d.inner_value_size = 4;
+  ASSERT_TRUE(maps_.Add(d).ok());
+  HostMap* outer = HostMaps::Of(&var);
+  u32 k0 = 0, k2 = 2, k3 = 3;
+  void* q0 = outer->Lookup(&k0);
+  void* q2 = outer->Lookup(&k2);
+  ASSERT_NE(q0, nullptr);
+  ASSERT_NE(q2, nullptr);
+  EXPECT_NE(q0, q2);
+  EXPECT_EQ(outer->Lookup(&k3), nullptr) << "past max_entries";
+  u32 v = 7, out = 0;
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), 0);
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), 0);
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), -E2BIG) << "the inner map's own max_entries";
+  EXPECT_EQ(HostMaps::Of(q2)->Pop(&out), -ENOENT) << "slots are separate maps";
+  EXPECT_EQ(HostMaps::Of(q0)->Pop(&out), 0);
+  EXPECT_EQ(out, 7u);
+
+  MapVar bad;
+  scxtwin_map_def no_inner = Def(&bad, "no_inner", BPF_MAP_TYPE_ARRAY_OF_MAPS, 3, 4, 0);
+  EXPECT_EQ(maps_.Add(no_inner).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(MapsTest, ArrayValuesStartZeroAndStayPut) {
   MapVar var;
   ASSERT_TRUE(maps_.Add(Def(&var, "arr", BPF_MAP_TYPE_ARRAY, 3, 4, 12)).ok());

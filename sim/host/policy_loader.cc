@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sim/host/code_address.h"
+#include "sim/host/loader_defaults.h"
 
 namespace scxtwin::host {
 namespace {
@@ -290,6 +291,7 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   self->maps_ = std::make_unique<HostMaps>(options.nr_cpus, [raw]() {
     return raw->api_.smp_processor_id ? raw->api_.smp_processor_id(raw->api_.sim) : 0;
   });
+  SizeMapsLikeTheLoader(self->ops_->name, options.nr_cpus, &got.maps);
   for (const scxtwin_map_def& def : got.maps) {
     absl::Status s = self->maps_->Add(def);
     if (!s.ok()) {
@@ -323,6 +325,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     self->stat_table_.push_back(std::move(got.stat_rows[i].second));
   }
   self->programs_ = std::move(got.programs);
+  if (absl::Status s = SetGlobalsLikeTheLoader(self.get(), options.nr_cpus); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+  }
   return self;
 }
 
@@ -427,6 +432,48 @@ absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
   return WriteKnob(*knob, value);
+}
+
+absl::Status PolicyInstance::SetGlobal(absl::string_view name, absl::string_view value) {
+  if (!knob_table_.empty() || FindKnob(name) != nullptr) return SetKnob(name, value);
+  for (const Global& g : globals_) {
+    if (g.name != name || g.scalar == SCXTWIN_SCALAR_NONE || g.size > 8) continue;
+    absl::StatusOr<int64_t> v = ParseKnobValue(name, value, g.size, g.scalar);
+    if (!v.ok()) return v.status();
+    if (!FitsScalar(*v, g.size, g.scalar)) {
+      return absl::OutOfRangeError(absl::StrCat("global ", name, ": ", *v, " does not fit its ",
+                                                g.size * 8, "-bit type"));
+    }
+    return WriteGlobalBytes(name, 0, &*v, g.size);  // little-endian: the low bytes
+  }
+  absl::Status unknown = UnknownKnob(name);
+  return absl::Status(unknown.code(), absl::StrCat(unknown.message(), " (or any scalar global)"));
+}
+
+absl::Status PolicyInstance::WriteGlobalBytes(absl::string_view name, uint64_t offset,
+                                              const void* data, size_t len) {
+  absl::StatusOr<const Global*> found = FindGlobal(name);
+  if (!found.ok()) return found.status();
+  const Global& g = **found;
+  if (offset + len > g.size) {
+    return absl::OutOfRangeError(absl::StrCat("global ", name, ": bytes [", offset, ", ", offset + len,
+                                              ") are past its ", g.size, " bytes"));
+  }
+  char* dst = static_cast<char*>(g.addr) + offset;
+  if (g.section != SCXTWIN_SECTION_RODATA) {
+    std::memcpy(dst, data, len);
+    return absl::OkStatus();
+  }
+  // .rodata is read-only once loaded: writable for the write, as before libbpf's load.
+  const long page = sysconf(_SC_PAGESIZE);
+  const uintptr_t start = reinterpret_cast<uintptr_t>(dst) & ~static_cast<uintptr_t>(page - 1);
+  const size_t span = ((reinterpret_cast<uintptr_t>(dst) + len - start) + page - 1) / page * page;
+  if (mprotect(reinterpret_cast<void*>(start), span, PROT_READ | PROT_WRITE) != 0) {
+    return absl::InternalError(absl::StrCat("global ", name, ": cannot make writable: ", std::strerror(errno)));
+  }
+  std::memcpy(dst, data, len);
+  mprotect(reinterpret_cast<void*>(start), span, PROT_READ);
+  return absl::OkStatus();
 }
 
 absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {

@@ -97,6 +97,14 @@ class PolicyInstance {
   const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
   const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
+  // `--set NAME=VALUE` for a scheduler without a knob table: a knob as SetKnob does, else any
+  // other scalar global (.data, .bss), as its user-space half could set skel->bss->NAME. (A
+  // project policy's --set is SetKnob: its table, the kernel loader's check.)
+  absl::Status SetGlobal(absl::string_view name, absl::string_view value);
+  // Writes raw bytes into a global at `offset` (a .rodata one too: its page is made writable for
+  // the write), as user space writes a skeleton's data before load (array elements, ...).
+  absl::Status WriteGlobalBytes(absl::string_view name, uint64_t offset, const void* data, size_t len);
+
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.

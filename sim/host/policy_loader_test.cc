@@ -70,8 +70,27 @@ TEST(PolicyLoaderTest, SetsKnobsWithinTheirTypes) {
   absl::Status unknown = policy->SetKnob("no_such_knob", "1");
   EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(unknown.message().find("slice_ns"), std::string::npos) << "lists the knobs";
-  // A plain global is not a knob.
+  // A plain global is not a knob...
   EXPECT_EQ(policy->SetKnob("nr_enqueued", "1").code(), absl::StatusCode::kNotFound);
+}
+
+// ... but --set reaches it (SetGlobal): any scalar global of a scheduler without a knob table.
+TEST(PolicyLoaderTest, SetGlobalReachesKnobsAndPlainGlobals) {
+  auto policy = LoadProbe();
+  ASSERT_NE(policy, nullptr);
+  ASSERT_TRUE(policy->SetGlobal("nr_enqueued", "41").ok());
+  EXPECT_EQ(*policy->ReadScalar("nr_enqueued"), 41);
+  ASSERT_TRUE(policy->SetGlobal("last_timer_cpu", "-7").ok());
+  EXPECT_EQ(*policy->ReadScalar("last_timer_cpu"), -7);
+  ASSERT_TRUE(policy->SetGlobal("slice_ns", "99").ok());  // a knob: as SetKnob
+  EXPECT_EQ(*policy->ReadScalar("slice_ns"), 99);
+  EXPECT_EQ(policy->SetGlobal("last_timer_cpu", "4294967296").code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(policy->SetGlobal("nr_enqueued", "many").code(), absl::StatusCode::kInvalidArgument);
+  absl::Status unknown = policy->SetGlobal("no_such_global", "1");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(unknown.message().find("or any scalar global"), std::string::npos) << unknown;
+  // Not a scalar (the exit record, a struct): refused.
+  EXPECT_EQ(policy->SetGlobal("uei", "1").code(), absl::StatusCode::kNotFound);
 }
 
 TEST(PolicyLoaderTest, WritesPlainGlobalsButNotKnobs) {

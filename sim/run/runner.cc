@@ -129,7 +129,7 @@ absl::Status ApplySets(const std::vector<std::pair<std::string, std::string>>& s
     absl::Status s = is_cost                  ? costs->Set(k, value)
                      : fair_params != nullptr ? fair::SetFairKnob(fair_params, key, value)
                      : policy != nullptr
-                         ? policy->SetKnob(key, value)
+                         ? policy->SetGlobal(key, value)
                          : absl::InvalidArgumentError("the built-in class 'fifo' has no knobs; expected cost.NAME=V");
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
   }

@@ -23,7 +23,11 @@
  */
 #define __uint(name, val) int (*name)[val]
 #define __type(name, val) __typeof__(val) *name; char (*__scxtwin_sizeof_##name)[sizeof(val)]
-#define __array(name, val) __typeof__(val) *name[]
+/*
+ * A map of maps' inner definition: also embedded as a member, so the loader reads the inner
+ * maps' parameters the same way (__array() comes last in a map definition, as in BPF).
+ */
+#define __array(name, val) __typeof__(val) __scxtwin_inner_##name; __typeof__(val) *name[]
 #define __ulong(name, val) enum { ___scxtwin_##name = val } __attribute__((unused)) *name
 
 #ifndef __always_inline

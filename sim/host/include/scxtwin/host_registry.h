@@ -44,6 +44,13 @@ struct scxtwin_map_def {
 	u32 key_size;
 	u32 value_size;
 	u32 map_flags;
+	/* A map of maps (__array(values, struct inner)): the inner maps' parameters. */
+	u32 inner_type;
+	u32 inner_max_entries;
+	u32 inner_key_size;
+	u32 inner_value_size;
+	u32 inner_map_flags;
+	u32 __outer_indent; /* used while reading the definition */
 };
 
 struct scxtwin_global_def {
@@ -140,20 +147,29 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 	type = va_arg(ap, const char *);
 	member = va_arg(ap, const char *);
 	va_end(ap);
-	(void)indent;
 	v = scxtwin_array_bound(type);
+	/* The inner map's members (a nested struct) are indented further than the outer's. */
+	u32 depth = (u32)__builtin_strlen(indent);
+	if (!def->__outer_indent)
+		def->__outer_indent = depth;
+	int inner = depth > def->__outer_indent;
+	u32 *type_p = inner ? &def->inner_type : &def->type;
+	u32 *max_p = inner ? &def->inner_max_entries : &def->max_entries;
+	u32 *key_p = inner ? &def->inner_key_size : &def->key_size;
+	u32 *value_p = inner ? &def->inner_value_size : &def->value_size;
+	u32 *flags_p = inner ? &def->inner_map_flags : &def->map_flags;
 	if (!__builtin_strcmp(member, "type"))
-		def->type = v;
+		*type_p = v;
 	else if (!__builtin_strcmp(member, "max_entries"))
-		def->max_entries = v;
+		*max_p = v;
 	else if (!__builtin_strcmp(member, "key_size") ||
 		 !__builtin_strcmp(member, "__scxtwin_sizeof_key"))
-		def->key_size = v;
+		*key_p = v;
 	else if (!__builtin_strcmp(member, "value_size") ||
 		 !__builtin_strcmp(member, "__scxtwin_sizeof_value"))
-		def->value_size = v;
+		*value_p = v;
 	else if (!__builtin_strcmp(member, "map_flags"))
-		def->map_flags = v;
+		*flags_p = v;
 	return 0;
 }
 
