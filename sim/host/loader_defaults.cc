@@ -11,9 +11,11 @@
 namespace scxtwin::host {
 namespace {
 
-// Sets `name` if the scheduler has it (a loader sets only what its program declares).
+// Sets knob `name` if the scheduler has one by that name (loaders set .rodata; a .bss global of
+// the same name is the program's own, e.g. set by its ops.init).
 absl::Status SetIfPresent(PolicyInstance* policy, absl::string_view name, int64_t value) {
-  if (!policy->FindGlobal(name).ok()) return absl::OkStatus();
+  absl::StatusOr<const Global*> g = policy->FindGlobal(name);
+  if (!g.ok() || !(*g)->is_knob()) return absl::OkStatus();
   return policy->SetKnob(name, value);
 }
 

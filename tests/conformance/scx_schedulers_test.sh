@@ -16,7 +16,7 @@ if [[ -z ${SCX_SRC:-} || ! -f ${SCX_SRC}/scheds/include/scx/common.bpf.h ]]; the
 fi
 
 # scheduler: the ones that compile and run (sim/host/README.md has the table of all tried).
-for name in bpfland; do
+for name in bpfland beerland; do
   src=$SCX_SRC/scheds/rust/scx_$name/src/bpf/main.bpf.c
   so=$tmp/scx_$name.so
   check "$name: compiles unmodified" "$build" --scx-include="$SCX_SRC/scheds/include" "$so" "$src"

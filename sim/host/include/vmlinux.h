@@ -181,6 +181,12 @@ struct sched_ext_entity {
 
 #define TASK_COMM_LEN 16
 
+/* The fair class's entity: what a policy reads of it (CPU time consumed, in ns). */
+struct sched_entity {
+	u64 sum_exec_runtime;
+	u64 vruntime;
+};
+
 struct task_struct {
 	unsigned int __state;
 	unsigned int flags;        /* PF_* */
@@ -202,6 +208,10 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct task_struct *group_leader;
 	struct sched_ext_entity scx;
+	struct sched_entity se;
+	/* CPU time in user and system mode, ns (all of a simulated task's time counts as user). */
+	u64 utime;
+	u64 stime;
 	/* The simulator's own record of this task; policies never touch it. */
 	void *scxtwin_task;
 };
