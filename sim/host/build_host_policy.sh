@@ -191,7 +191,15 @@ kconfig_value() {
 # 3. Compile and link.
 "$cc" "${flags[@]}" -c "$tmp/registry.c" -o "$tmp/registry.o"
 "$cc" "${flags[@]}" -c "$tmp/kconfig.c" -o "$tmp/kconfig.o"
-if ! "$cc" -shared -fPIC -o "$tmp/out.so" "$tmp/registry.o" "$tmp/kfuncs.o" "$tmp/kconfig.o" \
+# The rest of the runtime: the other .c files next to the kfuncs file (host_arena.c, ...).
+runtime_objs=()
+for f in "$(dirname "$kfuncs")"/*.c; do
+  [[ $f -ef $kfuncs ]] && continue
+  o=$tmp/runtime_$(basename "$f" .c).o
+  "$cc" "${flags[@]}" -c "$f" -o "$o"
+  runtime_objs+=("$o")
+done
+if ! "$cc" -shared -fPIC -o "$tmp/out.so" "$tmp/registry.o" "$tmp/kfuncs.o" "$tmp/kconfig.o" "${runtime_objs[@]}" \
      "${link_checks[@]}" -Wl,-z,separate-code 2> "$tmp/link.err"; then
   # A function the object calls that nothing defines: a kfunc or helper the simulator does not
   # provide (a libbpf load would fail on it the same way).

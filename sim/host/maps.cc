@@ -1,5 +1,7 @@
 #include "sim/host/maps.h"
 
+#include <sys/mman.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -277,6 +279,30 @@ class MapOfMaps : public HostMap {
   absl::flat_hash_map<std::string, std::unique_ptr<Inner>> slots_;
 };
 
+// An arena: `max_entries` pages of memory reserved up front (MAP_NORESERVE: only touched pages
+// cost memory), handed out by bpf_arena_alloc_pages (runtime/host_arena.c) through the C view
+// the map variable's second word points to.
+class ArenaMap : public HostMap {
+ public:
+  explicit ArenaMap(const scxtwin_map_def& def) : HostMap(def), used_(new uint8_t[def.max_entries]()) {
+    len_ = static_cast<size_t>(def.max_entries) * SCXTWIN_ARENA_PAGE_SIZE;
+    void* base = mmap(nullptr, len_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    state_.base = base == MAP_FAILED ? nullptr : static_cast<char*>(base);
+    state_.nr_pages = state_.base ? def.max_entries : 0;
+    state_.used = used_.get();
+  }
+  ~ArenaMap() override {
+    if (state_.base) munmap(state_.base, len_);
+  }
+  bool ok() const { return state_.base != nullptr; }
+  scxtwin_arena* state() { return &state_; }
+
+ private:
+  size_t len_ = 0;
+  std::unique_ptr<uint8_t[]> used_;
+  scxtwin_arena state_ = {};
+};
+
 }  // namespace
 
 HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
@@ -290,6 +316,13 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
   if (!map.ok()) return map.status();
   HostMap* raw = map->get();
   std::memcpy(def.addr, &raw, sizeof(raw));
+  if (def.type == BPF_MAP_TYPE_ARENA) {
+    if (def.size < 2 * sizeof(void*)) {
+      return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': arena definition too small to bind"));
+    }
+    scxtwin_arena* state = static_cast<ArenaMap*>(raw)->state();
+    std::memcpy(static_cast<char*>(def.addr) + sizeof(void*), &state, sizeof(state));
+  }
   maps_.push_back(*std::move(map));
   return absl::OkStatus();
 }
@@ -300,6 +333,14 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
   const bool of_maps = def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS;
   if (of_maps && def.value_size == 0) def.value_size = 4;  // a map fd, to user space
   if (of_maps && def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS && def.key_size == 0) def.key_size = 4;
+  if (def.type == BPF_MAP_TYPE_ARENA) {
+    if (def.max_entries == 0) return absl::InvalidArgumentError(absl::StrCat(what, ": an arena needs max_entries pages"));
+    auto arena = std::make_unique<ArenaMap>(def);
+    if (!arena->ok()) {
+      return absl::ResourceExhaustedError(absl::StrCat(what, ": cannot reserve ", def.max_entries, " pages"));
+    }
+    return std::unique_ptr<HostMap>(std::move(arena));
+  }
   const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
   if (def.value_size == 0 || (keyed && def.key_size == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -357,7 +398,7 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
           " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
-          "task_storage, array_of_maps, hash_of_maps are)"));
+          "task_storage, array_of_maps, hash_of_maps, arena are)"));
   }
   return map;
 }

@@ -62,6 +62,21 @@ TEST_F(MapsTest, ArrayOfMapsHoldsAnInnerMapPerSlot) {
   EXPECT_EQ(maps_.Add(no_inner).code(), absl::StatusCode::kInvalidArgument);
 }
 
+// An arena reserves its pages and hands their C view (for runtime/host_arena.c) to the map
+// variable's second word.
+TEST_F(MapsTest, ArenaReservesItsPagesForTheRuntime) {
+  MapVar var;
+  scxtwin_map_def d = Def(&var, "arena", BPF_MAP_TYPE_ARENA, 1 << 20, 0, 0);
+  ASSERT_TRUE(maps_.Add(d).ok());
+  auto* state = static_cast<scxtwin_arena*>(var.slots[1]);
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->nr_pages, 1u << 20);
+  EXPECT_EQ(state->nr_used, 0u);
+  state->base[(uint64_t{1} << 20) * SCXTWIN_ARENA_PAGE_SIZE - 1] = 1;  // the last byte is ours
+  MapVar empty;
+  EXPECT_FALSE(maps_.Add(Def(&empty, "no_pages", BPF_MAP_TYPE_ARENA, 0, 0, 0)).ok());
+}
+
 TEST_F(MapsTest, ArrayValuesStartZeroAndStayPut) {
   MapVar var;
   ASSERT_TRUE(maps_.Add(Def(&var, "arr", BPF_MAP_TYPE_ARRAY, 3, 4, 12)).ok());

@@ -66,6 +66,28 @@ TEST(KernelSchedulersTest, ScxCpu0RunsEverythingOnCpu0) {
   EXPECT_GT((*stats)[1], 100u);
 }
 
+// scx_sdt keeps each task's data in a BPF arena (its own allocator on bpf_arena_alloc_pages) and
+// counts enqueues there; the counts reach its globals when tasks exit (at detach for the rest).
+TEST(KernelSchedulersTest, ScxSdtKeepsPerTaskDataInItsArena) {
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_sdt.bpf.c", {Mixed(), "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_GT(TotalBusy(o), 4 * 500000000LL * 9 / 10);
+  EXPECT_GT(o.Read("stat_enqueue"), 100) << "enqueues counted in the tasks' arena data";
+  EXPECT_GE(o.Read("stat_init"), 19) << "one arena allocation per task";
+  EXPECT_EQ(o.Read("stat_init"), o.Read("stat_exit"));
+  struct AllocStats {
+    uint64_t chunk_allocs, data_allocs, alloc_ops, free_ops, active_allocs, arena_pages_used;
+  };
+  auto g = o.policy->FindGlobal("alloc_stats");
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ((*g)->size, sizeof(AllocStats));
+  const auto* a = static_cast<const AllocStats*>((*g)->addr);
+  EXPECT_GE(a->data_allocs, 19u);
+  EXPECT_GE(a->chunk_allocs, 1u);
+  EXPECT_EQ(a->free_ops, a->alloc_ops) << "every task's data is freed when it exits";
+}
+
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
   // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.

@@ -53,6 +53,19 @@ struct scxtwin_map_def {
 	u32 __outer_indent; /* used while reading the definition */
 };
 
+/*
+ * An arena map's memory (BPF_MAP_TYPE_ARENA): `nr_pages` pages at `base`, `used[i]` set for an
+ * allocated page. The loader creates it and keeps a pointer to it in the map variable's second
+ * word (the first holds the map's handle); runtime/host_arena.c allocates from it.
+ */
+#define SCXTWIN_ARENA_PAGE_SIZE 4096
+struct scxtwin_arena {
+	char *base;
+	u64 nr_pages;
+	u8 *used;
+	u64 nr_used;
+};
+
 struct scxtwin_global_def {
 	const char *name;
 	void *addr;
