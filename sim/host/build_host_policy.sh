@@ -2,9 +2,12 @@
 # Compiles a sched_ext scheduler's .bpf.c, unmodified, as host C into a shared object the
 # simulator loads (sim/host/policy_loader.h).
 #
-#   build_host_policy.sh [--scx-include=DIR] [--kconfig=FILE] [--kernel-version=X.Y.Z]
+#   build_host_policy.sh [--scx-include=DIR] [--with=MORE.bpf.c]... [--kconfig=FILE]
+#                        [--kernel-version=X.Y.Z]
 #                        OUT.so SRC.bpf.c [HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]]
 #
+# --with=MORE.bpf.c: a further translation unit of the same program (what bpftool/libbpf link
+#   into one object, e.g. an scx scheduler's lib/pmu.bpf.c); may repeat.
 # --scx-include=DIR: a scheduler from the scx repository: DIR is a checkout's scheds/include.
 #   The host-mode headers keep precedence; the headers only the scx repository has (e.g.
 #   scx/percpu.bpf.h, lib/*.h) come from DIR.
@@ -27,13 +30,14 @@
 # needs nothing from the simulator (-z defs).
 set -euo pipefail
 
-usage="usage: $0 [--scx-include=DIR] [--kconfig=FILE] [--kernel-version=X.Y.Z] OUT.so SRC.bpf.c [HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]]"
+usage="usage: $0 [--scx-include=DIR] [--with=MORE.bpf.c]... [--kconfig=FILE] [--kernel-version=X.Y.Z] OUT.so SRC.bpf.c [HOST_INCLUDE_DIR HOST_KFUNCS_C [CLANG_FLAG...]]"
 cache=${SCXTWIN_CACHE:-/var/cache/scxtwin}
-scx_include="" kconfig=$cache/kernel/config kernel_version=""
+scx_include="" kconfig=$cache/kernel/config kernel_version="" more=()
 [[ -f $cache/kernel/version ]] && kernel_version=$(<"$cache/kernel/version")
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --scx-include=*) scx_include=${1#*=} ;;
+    --with=*) more+=("${1#*=}") ;;
     --kconfig=*) kconfig=${1#*=} ;;
     --kernel-version=*) kernel_version=${1#*=} ;;
     *) echo "build_host_policy: unknown option $1" >&2; echo "$usage" >&2; exit 2 ;;
@@ -63,12 +67,16 @@ if [[ -n ${BUILD_WORKING_DIRECTORY:-} ]]; then
   [[ $src == /* ]] || src=$BUILD_WORKING_DIRECTORY/$src
   [[ -z $scx_include || $scx_include == /* ]] || scx_include=$BUILD_WORKING_DIRECTORY/$scx_include
   [[ $kconfig == /* ]] || kconfig=$BUILD_WORKING_DIRECTORY/$kconfig
+  for i in "${!more[@]}"; do
+    [[ ${more[$i]} == /* ]] || more[$i]=$BUILD_WORKING_DIRECTORY/${more[$i]}
+  done
 fi
 if [[ -n $scx_include && ! -f $scx_include/scx/common.bpf.h ]]; then
   echo "build_host_policy: --scx-include=$scx_include: not an scx checkout's scheds/include (no scx/common.bpf.h)" >&2
   exit 2
 fi
-for f in "$src" "$kfuncs"; do
+sources=("$src" "${more[@]}")
+for f in "${sources[@]}" "$kfuncs"; do
   [[ -f $f ]] || { echo "build_host_policy: $f: no such file" >&2; exit 1; }
 done
 [[ -d $inc ]] || { echo "build_host_policy: $inc: not a directory (host include dir)" >&2; exit 1; }
@@ -78,9 +86,10 @@ objdump=${SCXTWIN_HOST_OBJDUMP:-llvm-objdump-16}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# -Wno-format: bpf_printk's formats are BPF's (%ld for a u64 is right there).
 flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -gline-tables-only -fvisibility=hidden -fno-common
-       -Wall -Wno-unused-function -Wno-unknown-attributes
-       -I"$inc" -I"$(dirname "$src")" "$@")
+       -Wall -Wno-unused-function -Wno-unknown-attributes -Wno-format
+       -I"$inc" "$@")
 # The scx repository's own headers come after the host-mode ones (-idirafter): only what the
 # host headers do not have is taken from there.
 [[ -n $scx_include ]] && flags+=(-idirafter "$scx_include")
@@ -95,8 +104,14 @@ if [[ -n ${SCXTWIN_HOST_CFLAGS:-} ]]; then
 fi
 
 # 1. Which objects does the program define, and in which sections?
-"$cc" "${flags[@]}" -c "$src" -o "$tmp/scan.o"
-"$objdump" -t "$tmp/scan.o" | awk '
+# Each translation unit is compiled with its own directory on the include path. Every unit of
+# a BPF program may declare `char _license[] SEC("license")` (the BPF linker keeps one): in host
+# C each but the first gets its own name.
+for i in "${!sources[@]}"; do
+  tu_flags[$i]=-D__SCXTWIN_TU__=$i
+  ((i > 0)) && tu_flags[$i]=-D_license=_scxtwin_license_$i
+"$cc" "${flags[@]}" "${tu_flags[$i]}" -I"$(dirname "${sources[$i]}")" -c "${sources[$i]}" -o "$tmp/scan$i.o"
+"$objdump" -t "$tmp/scan$i.o" | awk '
   # columns: address, flags (may contain spaces, "O" for an object), section, size,
   # [.hidden], name
   $0 ~ / F / {
@@ -118,7 +133,8 @@ fi
     else if (sec ~ /^[.]rodata/ && sec !~ /^[.]rodata[.](str|cst)/) print "global", name, "SCXTWIN_SECTION_RODATA"
     else if (sec ~ /^[.]bss/) print "global", name, "SCXTWIN_SECTION_BSS"
     else if (sec ~ /^[.]data/) print "global", name, "SCXTWIN_SECTION_DATA"
-  }' | sort -u > "$tmp/objects"
+  }' | sort -u > "$tmp/objects$i"
+done
 
 # 1b. The externs libbpf resolves from the running kernel: `__kconfig` values (CONFIG_*,
 # LINUX_KERNEL_VERSION, LINUX_HAS_*). Each gets storage here (kconfig.c) and a registry entry with
@@ -128,7 +144,7 @@ fi
 # does not is left at address 0, so bpf_ksym_exists() is false, as on a kernel without it.
 "$cc" "${flags[@]}" -c "$kfuncs" -o "$tmp/kfuncs.o"
 "$objdump" -t "$tmp/kfuncs.o" | awk '!/[*]UND[*]/ {print $NF}' | sort -u > "$tmp/runtime_defined"
-"$objdump" -t "$tmp/scan.o" | awk -v defined="$tmp/runtime_defined" '
+for o in "$tmp"/scan*.o; do "$objdump" -t "$o"; done | awk -v defined="$tmp/runtime_defined" '
   BEGIN { while ((getline line < defined) > 0) have[line] = 1 }
   /[*]UND[*]/ {
     if ($NF in have) next  # the runtime defines it
@@ -157,28 +173,43 @@ kconfig_value() {
   echo "\"$v\""
 }
 
-# 2. The registry, compiled in the program's own translation unit (statics are reachable).
-{
-  echo "#include \"$(basename "$src")\""
-  echo "#include <scxtwin/host_registry.h>"
-  echo "__attribute__((visibility(\"default\")))"
-  echo "void scxtwin_registry(const struct scxtwin_registry_sink *sink)"
-  echo "{"
-  while read -r kind name section; do
-    case $kind in
-      map) echo "  SCXTWIN_REGISTER_MAP(sink, $name);" ;;
-      ops) echo "  SCXTWIN_REGISTER_OPS(sink, $name);" ;;
-      prog) echo "  SCXTWIN_REGISTER_PROG(sink, $name);" ;;
-      knob) echo "  SCXTWIN_REGISTER_KNOB_SPEC(sink, $name);" ;;
-      stat) echo "  SCXTWIN_REGISTER_STAT_SPEC(sink, $name);" ;;
-      global) echo "  SCXTWIN_REGISTER_GLOBAL(sink, $name, $section);" ;;
-    esac
-  done < "$tmp/objects"
-  while read -r name weak; do
-    echo "  SCXTWIN_REGISTER_KCONFIG(sink, $name, $weak, $(kconfig_value "$name"));"
-  done < "$tmp/kconfig"
-  echo "}"
-} > "$tmp/registry.c"
+# 2. The registry: one part per translation unit, compiled in that unit (its statics are
+# reachable), and the entry point, in the first, calling every part.
+for i in "${!sources[@]}"; do
+  {
+    echo "#include \"$(basename "${sources[$i]}")\""
+    echo "#include <scxtwin/host_registry.h>"
+    for j in "${!sources[@]}"; do
+      ((j > 0)) && echo "void scxtwin_registry_part$j(const struct scxtwin_registry_sink *sink);"
+    done
+    if ((i == 0)); then
+      echo "__attribute__((visibility(\"default\")))"
+      echo "void scxtwin_registry(const struct scxtwin_registry_sink *sink)"
+    else
+      echo "void scxtwin_registry_part$i(const struct scxtwin_registry_sink *sink)"
+    fi
+    echo "{"
+    while read -r kind name section; do
+      case $kind in
+        map) echo "  SCXTWIN_REGISTER_MAP(sink, $name);" ;;
+        ops) echo "  SCXTWIN_REGISTER_OPS(sink, $name);" ;;
+        prog) echo "  SCXTWIN_REGISTER_PROG(sink, $name);" ;;
+        knob) echo "  SCXTWIN_REGISTER_KNOB_SPEC(sink, $name);" ;;
+        stat) echo "  SCXTWIN_REGISTER_STAT_SPEC(sink, $name);" ;;
+        global) echo "  SCXTWIN_REGISTER_GLOBAL(sink, $name, $section);" ;;
+      esac
+    done < "$tmp/objects$i"
+    if ((i == 0)); then
+      while read -r name weak; do
+        echo "  SCXTWIN_REGISTER_KCONFIG(sink, $name, $weak, $(kconfig_value "$name"));"
+      done < "$tmp/kconfig"
+      for j in "${!sources[@]}"; do
+        ((j > 0)) && echo "  scxtwin_registry_part$j(sink);"
+      done
+    fi
+    echo "}"
+  } > "$tmp/registry$i.c"
+done
 # Storage for the Kconfig externs, in a translation unit of its own (the policy's code cannot
 # fold a value it does not see); the loader writes each value at load time.
 {
@@ -189,7 +220,11 @@ kconfig_value() {
 } > "$tmp/kconfig.c"
 
 # 3. Compile and link.
-"$cc" "${flags[@]}" -c "$tmp/registry.c" -o "$tmp/registry.o"
+registry_objs=()
+for i in "${!sources[@]}"; do
+  "$cc" "${flags[@]}" "${tu_flags[$i]}" -I"$(dirname "${sources[$i]}")" -c "$tmp/registry$i.c" -o "$tmp/registry$i.o"
+  registry_objs+=("$tmp/registry$i.o")
+done
 "$cc" "${flags[@]}" -c "$tmp/kconfig.c" -o "$tmp/kconfig.o"
 # The rest of the runtime: the other .c files next to the kfuncs file (host_arena.c, ...).
 runtime_objs=()
@@ -199,7 +234,7 @@ for f in "$(dirname "$kfuncs")"/*.c; do
   "$cc" "${flags[@]}" -c "$f" -o "$o"
   runtime_objs+=("$o")
 done
-if ! "$cc" -shared -fPIC -o "$tmp/out.so" "$tmp/registry.o" "$tmp/kfuncs.o" "$tmp/kconfig.o" "${runtime_objs[@]}" \
+if ! "$cc" -shared -fPIC -o "$tmp/out.so" "${registry_objs[@]}" "$tmp/kfuncs.o" "$tmp/kconfig.o" "${runtime_objs[@]}" \
      "${link_checks[@]}" -Wl,-z,separate-code 2> "$tmp/link.err"; then
   # A function the object calls that nothing defines: a kfunc or helper the simulator does not
   # provide (a libbpf load would fail on it the same way).

@@ -5,7 +5,7 @@ maps and globals, plus the kfunc/helper definitions that forward to the simulato
 """
 
 def host_policy(name, src, hdrs = [], includes = [], copts = [], kconfig = None,
-                kernel_version = None, **kwargs):
+                kernel_version = None, more_srcs = [], **kwargs):
     """Compiles `src` in host mode into `<name>.so`.
 
     Args:
@@ -18,6 +18,7 @@ def host_policy(name, src, hdrs = [], includes = [], copts = [], kconfig = None,
       kconfig: a kernel config file the object's `__kconfig` externs are resolved against
         (default: the cached kernel's, $SCXTWIN_CACHE/kernel/config).
       kernel_version: "X.Y.Z" for LINUX_KERNEL_VERSION (default: the cached kernel's).
+      more_srcs: further translation units of the same program (`--with`).
       **kwargs: passed to the genrule (visibility, tags, testonly, ...).
     """
     flags = " ".join(["-I" + d for d in includes] + copts)
@@ -28,6 +29,9 @@ def host_policy(name, src, hdrs = [], includes = [], copts = [], kconfig = None,
         extra_srcs.append(kconfig)
     if kernel_version:
         options += " --kernel-version=" + kernel_version
+    for more in more_srcs:
+        options += " --with=$(location %s)" % more
+        extra_srcs.append(more)
     native.genrule(
         name = name,
         srcs = [src] + hdrs + extra_srcs + [

@@ -384,6 +384,11 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
     case BPF_MAP_TYPE_TASK_STORAGE:
       map = std::make_unique<TaskStorageMap>(def);
       break;
+    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+      // Perf event fds, which user space would install: the simulator has no counters, so the
+      // array stays empty (bpf_perf_event_read_value fails on it, see bpf_helpers.h).
+      map = std::make_unique<HashMap>(def, /*lru=*/false, nullptr);
+      break;
     case BPF_MAP_TYPE_ARRAY_OF_MAPS:
     case BPF_MAP_TYPE_HASH_OF_MAPS: {
       if (def.inner_type == 0) {
@@ -398,7 +403,7 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
           " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
-          "task_storage, array_of_maps, hash_of_maps, arena are)"));
+          "task_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
   }
   return map;
 }

@@ -203,6 +203,10 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   sink.ctx = &got;
   sink.map = [](void* ctx, const scxtwin_map_def* def) {
     auto* c = static_cast<Collected*>(ctx);
+    // A __weak map defined in several translation units is one map after linking.
+    for (const scxtwin_map_def& seen : c->maps) {
+      if (seen.addr == def->addr) return;
+    }
     c->maps.push_back(*def);
     c->map_names.push_back(def->name);
   };
@@ -216,7 +220,11 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     g.size = def->size;
     g.section = static_cast<scxtwin_section>(def->section);
     g.scalar = static_cast<scxtwin_scalar>(def->scalar);
-    static_cast<Collected*>(ctx)->globals.push_back(std::move(g));
+    auto* c = static_cast<Collected*>(ctx);
+    for (const Global& seen : c->globals) {
+      if (seen.addr == g.addr) return;  // one (__weak) global of several translation units
+    }
+    c->globals.push_back(std::move(g));
   };
   sink.prog = [](void* ctx, const char* name, scxtwin_syscall_prog_fn prog) {
     static_cast<Collected*>(ctx)->programs.emplace_back(name, prog);

@@ -74,6 +74,28 @@ TEST(PolicyLoaderTest, SetsKnobsWithinTheirTypes) {
   EXPECT_EQ(policy->SetKnob("nr_enqueued", "1").code(), absl::StatusCode::kNotFound);
 }
 
+// A program of two translation units: the loader sees the maps and globals of both (statics
+// too), and the units share the globals they declare extern.
+TEST(PolicyLoaderTest, LoadsAProgramOfTwoTranslationUnits) {
+  auto p = PolicyInstance::Load("sim/host/two_unit_policy.so", {.nr_cpus = 2});
+  ASSERT_TRUE(p.ok()) << p.status();
+  PolicyInstance& policy = **p;
+  FakeHost host(2);
+  policy.InstallApi(host.Api());
+  ASSERT_NE(policy.maps().Find("lib_slots"), nullptr);
+  task_struct* a = host.AddTask(3, "a");
+  task_struct* b = host.AddTask(4, "b");
+  policy.ops()->enqueue(a, 0);
+  policy.ops()->enqueue(b, 0);
+  policy.ops()->enqueue(a, 0);
+  EXPECT_EQ(*policy.ReadScalar("main_enqueues"), 3);
+  EXPECT_EQ(*policy.ReadScalar("lib_calls"), 3);
+  EXPECT_EQ(*policy.ReadScalar("lib_private"), 6);
+  u32 odd = 1;
+  EXPECT_EQ(*static_cast<u64*>(policy.maps().Find("lib_slots")->Lookup(&odd)), 2u);
+  EXPECT_EQ(host.inserts.size(), 3u);
+}
+
 // ... but --set reaches it (SetGlobal): any scalar global of a scheduler without a knob table.
 TEST(PolicyLoaderTest, SetGlobalReachesKnobsAndPlainGlobals) {
   auto policy = LoadProbe();

@@ -15,11 +15,14 @@ if [[ -z ${SCX_SRC:-} || ! -f ${SCX_SRC}/scheds/include/scx/common.bpf.h ]]; the
   exit 0
 fi
 
-# scheduler: the ones that compile and run (sim/host/README.md has the table of all tried).
-for name in bpfland beerland; do
+# The ones that compile and run (sim/host/README.md has the table of all tried), as
+# NAME[:FURTHER_UNIT] (a library unit its build links in, relative to the checkout).
+for spec in bpfland beerland cosmos:lib/pmu.bpf.c; do
+  name=${spec%%:*} with=()
+  [[ $spec == *:* ]] && with=(--with="$SCX_SRC/${spec#*:}")
   src=$SCX_SRC/scheds/rust/scx_$name/src/bpf/main.bpf.c
   so=$tmp/scx_$name.so
-  check "$name: compiles unmodified" "$build" --scx-include="$SCX_SRC/scheds/include" "$so" "$src"
+  check "$name: compiles unmodified" "$build" --scx-include="$SCX_SRC/scheds/include" "${with[@]}" "$so" "$src"
   [[ -f $so ]] || continue
   out=$tmp/$name.txt
   "$sim" --policy="$so" --workload=workloads/bursty_boot.textpb --topology=2x2x4x2 > "$out" 2> "$tmp/$name.err"

@@ -181,6 +181,13 @@ struct sched_ext_entity {
 
 #define TASK_COMM_LEN 16
 
+/* A hardware counter's reading (bpf_perf_event_read_value). */
+struct bpf_perf_event_value {
+	u64 counter;
+	u64 enabled;
+	u64 running;
+};
+
 /* The fair class's entity: what a policy reads of it (CPU time consumed, in ns). */
 struct sched_entity {
 	u64 sum_exec_runtime;

@@ -150,6 +150,21 @@ static inline void *bpf_this_cpu_ptr(const void *percpu_ptr)
 	return (void *)0;
 }
 
+/*
+ * Hardware performance counters: the simulated CPUs have none, so a perf event array holds no
+ * events and reading one fails as for an empty slot (-ENOENT); a scheduler that measures with
+ * them (scx_cosmos's PMU mode) sees no counts.
+ */
+static inline long bpf_perf_event_read_value(void *map, u64 flags, struct bpf_perf_event_value *buf,
+					     u32 buf_size)
+{
+	(void)map;
+	(void)flags;
+	if (buf && buf_size >= sizeof(*buf))
+		__builtin_memset(buf, 0, sizeof(*buf));
+	return -2; /* -ENOENT */
+}
+
 /* Single-threaded simulator: locks and RCU sections have nothing to exclude. */
 void bpf_spin_lock(struct bpf_spin_lock *lock);
 void bpf_spin_unlock(struct bpf_spin_lock *lock);
