@@ -67,6 +67,14 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
   if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":%s", kind, JsonString(msg)));
 }
 
+void ExtClass::PolicyFault(const char* cb, const host::CallFault& fault) {
+  const std::string callback = std::strcmp(cb, "timer") == 0 ? "the bpf_timer callback"
+                               : std::strcmp(cb, "user") == 0 ? "a program run from user space"
+                                                               : absl::StrCat("ops.", cb);
+  Error(SCX_EXIT_ERROR_BPF,
+        host::FaultReport(callback, fault, policy_.describe_fault ? policy_.describe_fault(fault) : ""));
+}
+
 void ExtClass::TransitionFailed(TaskId t, ExtTaskState to) const {
   AbortTransition(ts_[t].pid, ts_[t].comm, et_[t].state, to);
 }
@@ -214,7 +222,7 @@ void ExtClass::OnTimer(uint64_t cookie) {
     {
       CallScope<Ctx> scope(cur_cpu_, ctx_kind_, 0, Ctx::kUnlocked);
       if (opt_.log) Log("\"user\":\"call\"", "");
-      fn();
+      if (std::optional<host::CallFault> f = host::RunGuarded(fn)) PolicyFault("user", *f);
     }
     Eject();
     return;

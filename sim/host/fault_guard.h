@@ -5,9 +5,9 @@
 //   std::optional<CallFault> fault = RunGuarded([&] { ops->enqueue(p, flags); });
 //   if (fault) eject(...);   // the callback did not finish; its effects so far stay
 //
-// How: on first use in a thread, handlers for the four signals are installed (SA_ONSTACK, with an
+// How: on first use in a thread, handlers for these signals are installed (SA_ONSTACK, with an
 // alternate signal stack so a stack overflow is caught too). RunGuarded saves the context with
-// sigsetjmp; the handler records the signal, the faulting address, the instruction and the
+// sigsetjmp (without the signal mask: no system call on the hot path); the handler records the signal, the faulting address, the instruction and the
 // return addresses of the interrupted frames, and siglongjmps back. Guards nest (a kfunc may run
 // another callback): the innermost catches. A fault outside any guard keeps the default action
 // (the process dies with the signal, as before), so simulator bugs are not hidden.

@@ -267,6 +267,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
     host::PolicyInstance* inst = out->policy.get();
     b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
     b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
+    b.describe_fault = [inst](const host::CallFault& f) { return inst->DescribeFault(f); };
     ExtOptions eo;
     eo.seed = config.seed;
     eo.log = config.log;

@@ -29,6 +29,6 @@ check_eq "without the bug: exit status 0" 0 "$?"
 "$sim" --policy=$policy --workload=$workload --topology=4 --set fault_kind=1 --runs=3 --jobs=2 > "$tmp/exp.txt" 2>&1
 check_eq "an experiment with the fault: exit status 0" 0 "$?"
 check "the table names the ejection" \
-  grep -Eq "note: fault was ejected in 3 of 3 runs .*the first: ops\.enqueue faulted: SIGSEGV at address 0x0 in fault_policy\.so: fault_enqueue" "$tmp/exp.txt"
+  grep -Eq "note: fault_policy was ejected in 3 of 3 runs .*the first: ops\.enqueue faulted: SIGSEGV at address 0x0 in fault_policy\.so: fault_enqueue" "$tmp/exp.txt"
 check "no run died" bash -c "! grep -q 'child process died' '$tmp/exp.txt'"
 exit $fail
