@@ -156,6 +156,7 @@ class ExtClass final : public SchedClass {
   bool TaskRunning(const task_struct* p);
   task_struct* TaskFromPid(s32 pid);
   task_struct* CpuCurr(s32 cpu);
+  struct cgroup* TaskCgroup(task_struct* p);
   void TaskSetSlice(task_struct* p, u64 slice);
   void TaskSetDsqVtime(task_struct* p, u64 vtime);
   void ExitBpf(s64 code, const char* msg);
@@ -350,6 +351,11 @@ class ExtClass final : public SchedClass {
   void FireTimer(uint64_t slot);
 
   ExtPolicyBinding policy_;
+  // The root cgroup, every task's (the simulator has no other cgroups): ops.cgroup_init sees it
+  // after ops.init, ops.cgroup_exit when the policy goes.
+  kernfs_node root_kn_ = {"/", 1};
+  struct cgroup root_cgroup_ = {&root_kn_, 0, 1};
+  bool root_cgroup_inited_ = false;
   sched_ext_ops* ops_ = nullptr;
   ExtOptions opt_;
   SchedContext* ctx_ = nullptr;

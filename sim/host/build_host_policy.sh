@@ -153,6 +153,24 @@ for o in "$tmp"/scan*.o; do "$objdump" -t "$o"; done | awk -v defined="$tmp/runt
       print name, ($2 == "w" ? 1 : 0)
   }' | sort -u > "$tmp/kconfig"
 
+# kfuncs the host API lists but the simulator leaves unimplemented (kfunc_list.inc rows with log
+# NONE): a scheduler calling one is refused here, naming it, as an unknown kfunc is.
+if [[ -f $inc/scxtwin/kfunc_list.inc ]]; then
+  printf '%s\n' \
+    '#define SCXTWIN_KFUNC(type, entry, params, args, fwd, dflt, kfunc, method, log, ...) SCXTWIN_ROW kfunc log' \
+    '#define SCXTWIN_KFUNC_VOID(entry, params, args, fwd, kfunc, method, log, ...) SCXTWIN_ROW kfunc log' \
+    '#include <scxtwin/kfunc_list.inc>' > "$tmp/rows.c"
+  "$cc" -E -P -I"$inc" "$tmp/rows.c" | awk '$1 == "SCXTWIN_ROW" && $3 == "NONE" {print $2}' | sort -u > "$tmp/unimplemented"
+  used=$(for o in "$tmp"/scan*.o; do "$objdump" -t "$o"; done | awk '/[*]UND[*]/ {print $NF}' | sort -u)
+  refused=$(comm -12 "$tmp/unimplemented" <(printf '%s\n' "$used"))
+  if [[ -n $refused ]]; then
+    for m in $refused; do
+      echo "build_host_policy: $src uses $m, a kfunc the simulator does not implement" >&2
+    done
+    exit 1
+  fi
+fi
+
 # The value of a Kconfig extern as a C string literal ("250", "y", "\"text\""), or 0 if unknown.
 kconfig_value() {
   local name=$1 v=""

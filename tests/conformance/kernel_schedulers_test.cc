@@ -88,6 +88,26 @@ TEST(KernelSchedulersTest, ScxSdtKeepsPerTaskDataInItsArena) {
   EXPECT_EQ(a->free_ops, a->alloc_ops) << "every task's data is freed when it exits";
 }
 
+// scx_pair runs the two CPUs of a pair (CPU i and i + n/2, its loader's pairing) on tasks of one
+// cgroup at a time: every task is in the root cgroup, which ops.cgroup_init registered and
+// scx_bpf_task_cgroup answers, so the pairs take turns on it.
+// The tasks arrive at 30 ms: scx_pair takes a pair's first batch as expired only once
+// bpf_ktime_get_ns() is past one batch (pair_batch_dur_ns, 20 ms), which a real kernel's clock
+// (time since boot) always is; the simulated clock starts at 0.
+TEST(KernelSchedulersTest, ScxPairSchedulesPairsFromTheTasksCgroup) {
+  std::string mixed = Mixed();
+  mixed.replace(mixed.find("process { name: \"mix\""), 22,
+                "process { name: \"mix\" arrival { at_ns: 30000000 }");
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_pair.bpf.c", {mixed, "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_GT(o.Read("nr_total"), 100) << "enqueues went through the root cgroup's queue";
+  EXPECT_GT(o.Read("nr_dispatched"), 100);
+  EXPECT_EQ(o.Read("nr_missing"), 0) << "every queued pid was found";
+  EXPECT_GT(o.Read("nr_cgrp_next"), 0) << "pairs picked the next cgroup to run";
+  EXPECT_GT(TotalBusy(o), 4 * 470000000LL / 2);
+}
+
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
   // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.

@@ -39,6 +39,20 @@ check '[[ $rc -eq 1 ]] && [[ ! -e $out.unsupported ]]'
 check 'grep -q "uses scx_bpf_not_in_the_simulator, a kfunc/helper/kernel symbol the simulator does not provide" "$TEST_TMPDIR/unsupported.err"'
 check '[[ $(wc -l < "$TEST_TMPDIR/unsupported.err") -eq 1 ]]'
 
+# A kfunc the host API lists but the simulator leaves unimplemented is refused the same way.
+cat > "$TEST_TMPDIR/cpu_rq.bpf.c" <<'EOF'
+#include <scx/common.bpf.h>
+void BPF_STRUCT_OPS(r_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	if (scx_bpf_cpu_rq(0))
+		scx_bpf_dsq_insert(p, SCX_DSQ_GLOBAL, SCX_SLICE_DFL, enq_flags);
+}
+SEC(".struct_ops.link") struct sched_ext_ops r_ops = { .enqueue = (void *)r_enqueue, .name = "r" };
+EOF
+"$script" "$out.cpu_rq" "$TEST_TMPDIR/cpu_rq.bpf.c" 2> "$TEST_TMPDIR/cpu_rq.err"; rc=$?
+check '[[ $rc -eq 1 ]] && [[ ! -e $out.cpu_rq ]]'
+check 'grep -q "uses scx_bpf_cpu_rq, a kfunc the simulator does not implement" "$TEST_TMPDIR/cpu_rq.err"'
+
 # Kconfig externs are resolved against the cached kernel's config and version by default
 # ($SCXTWIN_CACHE/kernel/{config,version}); the values go into the object's registry.
 mkdir -p "$TEST_TMPDIR/cache/kernel"
