@@ -346,7 +346,7 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
     return absl::InvalidArgumentError(absl::StrCat(
         what, ": key and value sizes must be set (__type(key/value) or __uint(key_size/value_size))"));
   }
-  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.max_entries == 0) {
+  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.type != BPF_MAP_TYPE_CGRP_STORAGE && def.max_entries == 0) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": max_entries must be > 0"));
   }
   std::unique_ptr<HostMap> map;
@@ -382,6 +382,7 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
       map = std::make_unique<QueueMap>(def, /*stack=*/true);
       break;
     case BPF_MAP_TYPE_TASK_STORAGE:
+    case BPF_MAP_TYPE_CGRP_STORAGE:  // the same storage, keyed by a cgroup instead of a task
       map = std::make_unique<TaskStorageMap>(def);
       break;
     case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
@@ -403,7 +404,7 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
           " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
-          "task_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
+          "task_storage, cgrp_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
   }
   return map;
 }

@@ -214,6 +214,23 @@ TEST_F(MapsTest, TaskStorageIsPerTaskCreatedOnDemandAndForgotten) {
   EXPECT_EQ(m->TaskStorageDelete(&b), -ENOENT);
 }
 
+// Cgroup local storage: the same storage, one value per cgroup (bpf_cgrp_storage_get).
+TEST_F(MapsTest, CgroupStorageIsPerCgroup) {
+  MapVar var;
+  ASSERT_TRUE(maps_.Add(Def(&var, "cs", BPF_MAP_TYPE_CGRP_STORAGE, 0, 4, 8)).ok());
+  HostMap* m = HostMaps::Of(&var);
+  struct cgroup root = {}, child = {};
+  auto as_owner = [](struct cgroup* c) { return reinterpret_cast<const task_struct*>(c); };
+  EXPECT_EQ(m->TaskStorageGet(as_owner(&root), nullptr, 0), nullptr);
+  auto* r = static_cast<u64*>(m->TaskStorageGet(as_owner(&root), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  auto* c = static_cast<u64*>(m->TaskStorageGet(as_owner(&child), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  ASSERT_NE(r, nullptr);
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(r, c);
+  *r = 100;
+  EXPECT_EQ(*static_cast<u64*>(m->TaskStorageGet(as_owner(&root), nullptr, 0)), 100u);
+}
+
 TEST_F(MapsTest, ElementOfFindsTheArrayElementHoldingAnAddress) {
   MapVar var;
   ASSERT_TRUE(maps_.Add(Def(&var, "timers", BPF_MAP_TYPE_ARRAY, 3, 4, 48)).ok());

@@ -17,7 +17,7 @@ fi
 
 # The ones that compile and run (sim/host/README.md has the table of all tried), as
 # NAME[:FURTHER_UNIT] (a library unit its build links in, relative to the checkout).
-for spec in bpfland beerland cosmos:lib/pmu.bpf.c; do
+for spec in bpfland beerland flash cosmos:lib/pmu.bpf.c; do
   name=${spec%%:*} with=()
   [[ $spec == *:* ]] && with=(--with="$SCX_SRC/${spec#*:}")
   src=$SCX_SRC/scheds/rust/scx_$name/src/bpf/main.bpf.c

@@ -114,6 +114,8 @@ long bpf_map_peek_elem(void *map, void *value);
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu);
 void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags);
 long bpf_task_storage_delete(void *map, struct task_struct *task);
+void *bpf_cgrp_storage_get(void *map, struct cgroup *cgrp, void *value, u64 flags);
+long bpf_cgrp_storage_delete(void *map, struct cgroup *cgrp);
 
 u64 bpf_ktime_get_ns(void);
 u64 bpf_ktime_get_boot_ns(void);
