@@ -56,7 +56,9 @@ ABSL_FLAG(std::string, policy, "",
 ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up in");
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
-ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
+ABSL_FLAG(std::vector<std::string>, set, {},
+          "K=V: a policy knob (for a scheduler without a knob table, any scalar global), or "
+          "cost.NAME (may repeat)");
 ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
