@@ -22,6 +22,9 @@ extern void scx_bpf_kick_cpu(s32 cpu, u64 flags) __ksym __weak;
 extern void scx_bpf_no_such_kfunc(u64 arg) __ksym __weak;
 extern int sd_llc_size __ksym __weak;
 
+/* Set: ops.init ends the run at once with the values it read (for a whole-simulator test). */
+const volatile bool report_externs;
+
 u64 seen_hz, seen_version, seen_nr_cpus;
 bool seen_hz_250, seen_hz_1000, seen_ext, seen_absent;
 bool has_kick_cpu, has_no_such_kfunc, has_sd_llc_size;
@@ -42,6 +45,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(extern_init)
 	has_sd_llc_size = bpf_ksym_exists(sd_llc_size);
 	if (bpf_ksym_exists(scx_bpf_no_such_kfunc))
 		scx_bpf_no_such_kfunc(1);
+	if (report_externs)
+		scx_bpf_exit(0, "CONFIG_HZ=%u LINUX_KERNEL_VERSION=%d", CONFIG_HZ, LINUX_KERNEL_VERSION);
 	return 0;
 }
 
