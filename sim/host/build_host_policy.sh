@@ -92,7 +92,8 @@ flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -gline-tables-only -fvisibility=hidden -fno-
        -I"$inc" "$@")
 # The scx repository's own headers come after the host-mode ones (-idirafter): only what the
 # host headers do not have is taken from there.
-[[ -n $scx_include ]] && flags+=(-idirafter "$scx_include")
+# Its headers also serve user space and pick the BPF side with __BPF__.
+[[ -n $scx_include ]] && flags+=(-idirafter "$scx_include" -D__BPF__)
 # Extra flags from the environment, e.g. SCXTWIN_HOST_CFLAGS=-fsanitize=address to check a
 # scheduler's memory accesses (the verifier's job in the kernel) inside an ASan test binary. A
 # sanitized object takes its runtime from the executable, so it may have undefined symbols.

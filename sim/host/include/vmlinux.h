@@ -51,6 +51,18 @@ typedef u16 __le16;
 typedef u32 __le32;
 typedef u64 __le64;
 typedef u32 __wsum;
+#ifndef __cplusplus
+/* The kernel's <linux/types.h> names, as BTF's vmlinux.h has them (the same types as glibc's
+ * <stdint.h> on x86-64, so including both is fine). */
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long uint64_t;
+typedef signed char int8_t;
+typedef short int16_t;
+typedef int int32_t;
+typedef long int64_t;
+#endif
 typedef int __kernel_pid_t;
 #ifndef __cplusplus
 /* C++ (the simulator) takes these from libc, with the same underlying types. */

@@ -180,11 +180,28 @@ long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data
 /* printf-style on the host: the BPF format specifiers are a subset of printf's. */
 long scxtwin_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define bpf_printk(fmt, args...) scxtwin_printk(fmt, ##args)
+/* BPF streams (stdout 1, stderr 2) go where bpf_printk goes. */
+#define bpf_stream_printk(stream_id, fmt, args...) ((void)(stream_id), scxtwin_printk(fmt, ##args))
 
 /* Argument counting, as the BPF headers offer it (used by scx_bpf_bstr_preamble and friends). */
 #define ___bpf_concat(a, b) a##b
 #define ___bpf_apply(fn, n) ___bpf_concat(fn, n)
 #define ___bpf_nth(_, _1, _2, _3, _4, _5, _6, _7, _8, _9, _a, _b, _c, N, ...) N
 #define ___bpf_narg(...) ___bpf_nth(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+/* ___bpf_fill(arr, args...): arr[i] = the i-th argument (the u64 array of a bstr/vprintk call). */
+#define ___bpf_fill0(arr, p, x)
+#define ___bpf_fill1(arr, p, x) arr[p] = x
+#define ___bpf_fill2(arr, p, x, args...) arr[p] = x; ___bpf_fill1(arr, p + 1, args)
+#define ___bpf_fill3(arr, p, x, args...) arr[p] = x; ___bpf_fill2(arr, p + 1, args)
+#define ___bpf_fill4(arr, p, x, args...) arr[p] = x; ___bpf_fill3(arr, p + 1, args)
+#define ___bpf_fill5(arr, p, x, args...) arr[p] = x; ___bpf_fill4(arr, p + 1, args)
+#define ___bpf_fill6(arr, p, x, args...) arr[p] = x; ___bpf_fill5(arr, p + 1, args)
+#define ___bpf_fill7(arr, p, x, args...) arr[p] = x; ___bpf_fill6(arr, p + 1, args)
+#define ___bpf_fill8(arr, p, x, args...) arr[p] = x; ___bpf_fill7(arr, p + 1, args)
+#define ___bpf_fill9(arr, p, x, args...) arr[p] = x; ___bpf_fill8(arr, p + 1, args)
+#define ___bpf_fill10(arr, p, x, args...) arr[p] = x; ___bpf_fill9(arr, p + 1, args)
+#define ___bpf_fill11(arr, p, x, args...) arr[p] = x; ___bpf_fill10(arr, p + 1, args)
+#define ___bpf_fill12(arr, p, x, args...) arr[p] = x; ___bpf_fill11(arr, p + 1, args)
+#define ___bpf_fill(arr, args...) ___bpf_apply(___bpf_fill, ___bpf_narg(args))(arr, 0, args)
 
 #endif /* __SCXTWIN_HOST_BPF_HELPERS_H */
