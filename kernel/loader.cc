@@ -17,12 +17,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/knob_table.h"
 #include "kernel/exit_report.h"
 #include "kernel/sched_ext_sysfs.h"
 #include "kernel/stats.h"
 #include "kernel/verifier_log.h"
 #include "policy/include/scxtwin/exit_info.h"
-#include "policy/knob_table.h"
 
 namespace scxtwin {
 namespace {

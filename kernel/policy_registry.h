@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "policy/knob_table.h"  // KnobSpec, StatSpec
+#include "base/knob_table.h"  // KnobSpec, StatSpec
 
 struct bpf_object;
 struct bpf_map;

@@ -109,7 +109,7 @@ fi
 # a BPF program may declare `char _license[] SEC("license")` (the BPF linker keeps one): in host
 # C each but the first gets its own name.
 for i in "${!sources[@]}"; do
-  tu_flags[$i]=-D__SCXTWIN_TU__=$i
+  tu_flags[$i]=-D_license=_license
   ((i > 0)) && tu_flags[$i]=-D_license=_scxtwin_license_$i
 "$cc" "${flags[@]}" "${tu_flags[$i]}" -I"$(dirname "${sources[$i]}")" -c "${sources[$i]}" -o "$tmp/scan$i.o"
 "$objdump" -t "$tmp/scan$i.o" | awk '

@@ -1,9 +1,9 @@
 // Loads a host-compiled sched_ext policy (a shared object built by host_policy() or
 // build_host_policy.sh) so that each simulation gets a fresh instance: its own globals, maps
-// and host API table.
+// and host API table. (SCX_ASSIGN_OR_RETURN / SCX_RETURN_IF_ERROR: base/status_macros.h.)
 //
-//   ASSIGN_OR_RETURN(auto policy, PolicyInstance::Load(path, {.nr_cpus = 16}));
-//   RETURN_IF_ERROR(policy->SetKnob("fifo_sched", "1"));   // before the run, like libbpf rodata
+//   SCX_ASSIGN_OR_RETURN(auto policy, PolicyInstance::Load(path, {.nr_cpus = 16}));
+//   SCX_RETURN_IF_ERROR(policy->SetKnob("fifo_sched", "1"));  // before the run, like libbpf rodata
 //   scxtwin_host_api api = ...;                             // the simulator's entries
 //   policy->InstallApi(api);                                // maps entries are filled here
 //   sched_ext_ops* ops = policy->ops();                     // call ops->init(), ...
@@ -21,7 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "policy/knob_table.h"
+#include "base/knob_table.h"
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
 #include "sim/host/fault_guard.h"
@@ -82,7 +82,7 @@ class PolicyInstance {
   const std::string& path() const { return path_; }
 
   // Sets a knob from text. A project policy (one with a knob table, below) is checked exactly as
-  // the kernel loader checks it (policy/knob_table.h): a decimal whole number in the row's
+  // the kernel loader checks it (base/knob_table.h): a decimal whole number in the row's
   // [min, max], errors in the loader's words ("--set 'NAME=VALUE': expected ..."). Any other
   // scheduler's knobs take decimal or 0x-hex integers (negative for signed knobs), true/false for
   // bool, checked against the knob's C type only.
