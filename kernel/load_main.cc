@@ -1,6 +1,7 @@
 // //kernel:load: runs one of the policies linked in as the sched_ext scheduler.
 //
 //   load --policy=NAME [--set KNOB=VALUE ...] [--stats-interval=1s] [--duration=D] [--verbose]
+//        [--record=FILE]
 //   load --list
 //
 // Flags may be spelled with dashes or underscores. --set may repeat, and one --set may carry
@@ -32,6 +33,9 @@ ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
 ABSL_FLAG(bool, verbose, false, "show libbpf's messages");
 ABSL_FLAG(std::string, sysfs_root, "/sys/kernel/sched_ext",
           "where the kernel's sched_ext sysfs directory is (tests point it at a fake one)");
+ABSL_FLAG(std::string, record, "",
+          "run the policy's record build and write every callback, kfunc call and result to "
+          "this file, for `twin replay --from=FILE`");
 ABSL_FLAG(bool, list, false, "list the policies with their knobs and counters, then exit");
 
 namespace {
@@ -55,6 +59,7 @@ void UnderscoreFlagNames(std::vector<std::string>& storage, std::vector<char*>& 
 
 void ListPolicies(const std::vector<const scxtwin::KernelPolicy*>& policies) {
   for (const scxtwin::KernelPolicy* p : policies) {
+    if (p->record) continue;  // the same tables as its ordinary build
     std::cout << scxtwin::DescribePolicyTables(p->name, p->knobs, p->stats);
   }
 }
@@ -101,6 +106,7 @@ int main(int argc, char** argv) {
   options.stats_interval = absl::GetFlag(FLAGS_stats_interval);
   options.sysfs_root = absl::GetFlag(FLAGS_sysfs_root);
   options.verbose = absl::GetFlag(FLAGS_verbose);
+  options.record_file = absl::GetFlag(FLAGS_record);
   if (absl::GetFlag(FLAGS_duration) > absl::ZeroDuration()) {
     options.duration = absl::GetFlag(FLAGS_duration);
   } else if (absl::GetFlag(FLAGS_duration) < absl::ZeroDuration()) {

@@ -21,6 +21,8 @@ struct LoaderOptions {
   absl::Duration duration = absl::InfiniteDuration();  // until a signal
   bool verbose = false;                                // show libbpf's messages
   std::string sysfs_root = "/sys/kernel/sched_ext";
+  // Non-empty: run the policy's record build and write its record here (kernel/record_writer.h).
+  std::string record_file;
 };
 
 // Runs the loader to the end; returns a LoaderExitCode (kernel/exit_report.h). Stats and the

@@ -566,4 +566,11 @@ void PolicyInstance::InstallApi(const scxtwin_host_api& api) {
   set_api_(&api_);
 }
 
+void PolicyInstance::InstallApiWithOwnMapEntries(const scxtwin_host_api& api) {
+  api_ = api;
+  api_.version = SCXTWIN_HOST_API_VERSION;
+  api_.size = sizeof(api_);
+  set_api_(&api_);
+}
+
 }  // namespace scxtwin::host

@@ -105,6 +105,8 @@ class PolicyInstance {
   // the write), as user space writes a skeleton's data before load (array elements, ...).
   absl::Status WriteGlobalBytes(absl::string_view name, uint64_t offset, const void* data, size_t len);
 
+  // Every global (knobs included), in the object's order.
+  const std::vector<Global>& globals() const { return globals_; }
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.
@@ -130,6 +132,10 @@ class PolicyInstance {
   // Installs the simulator's table. Copies it, fills the map entries, and hands the copy to the
   // policy object. Call before the first callback; again to replace the simulator's entries.
   void InstallApi(const scxtwin_host_api& api);
+  // Installs `api` as given, its map entries included: for a caller that stands between the
+  // policy and its maps (the twin replay checks each map access against a record), after
+  // filling the entries it wraps with maps().FillApi().
+  void InstallApiWithOwnMapEntries(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
 
   // Where a fault happened in the policy's code: the innermost frame of `fault` inside this
