@@ -83,6 +83,9 @@ ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
 ABSL_FLAG(std::string, process, "",
           "experiment, --metric=boot: measure only this process's instances");
+ABSL_FLAG(std::vector<std::string>, background, {},
+          "host background activity to run beside the workload: a library name (idle, cloud: "
+          "workloads/background_NAME.textpb) or a .textpb path; comma-separated for several");
 ABSL_FLAG(std::string, svg, "",
           "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
@@ -181,6 +184,9 @@ absl::Status ParseRunFlags(Command* cmd) {
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
   config.seed = absl::GetFlag(FLAGS_seed);
+  for (const std::string& b : absl::GetFlag(FLAGS_background)) {
+    config.background.push_back(absl::StrContains(b, '/') ? UserPath(b) : b);
+  }
   const absl::Duration d = absl::GetFlag(FLAGS_duration);
   if (d < absl::ZeroDuration()) return Bad("--duration must not be negative");
   config.duration = absl::ToInt64Nanoseconds(d);

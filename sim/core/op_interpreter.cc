@@ -8,13 +8,6 @@
 #include "sim/workload/dist.h"
 
 namespace scxtwin::sim {
-namespace {
-
-// The burst a spinning wait stands on: longer than any run (a spin ends by EndSpin, not by
-// running out), short enough that no time computed from it overflows.
-constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
-
-}  // namespace
 
 void Simulator::Advance(int cpu, TaskId id) {
   const CompiledGroup& grp = group_of(tasks_[id]);
@@ -27,7 +20,7 @@ void Simulator::Advance(int cpu, TaskId id) {
     if (until > now()) {
       t.burst_left = 0;
       t.waiting = false;
-      Block(cpu, id);
+      Halt(cpu, id);
       t.sleep_until = until;
       t.sleep_timer = queue_.Schedule(until, kSleepDone, id);
       return;
@@ -47,7 +40,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         const SimDuration d = SampleDist(*op.dist, t.rng_state);
         if (d > 0) {
           t.burst_left = d;
-          cpus_[cpu].burst_done = queue_.Schedule(now() + d, kBurstDone, cpu);
+          ArmBurst(cpu);
           return;
         }
         break;
@@ -56,7 +49,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         ++t.cursor.pc;
         const SimDuration d = SampleDist(*op.dist, t.rng_state);
         t.waiting = false;
-        Block(cpu, id);
+        Halt(cpu, id);
         t.sleep_until = now() + d;
         t.sleep_timer = queue_.Schedule(t.sleep_until, kSleepDone, id);
         return;
@@ -92,7 +85,12 @@ void Simulator::Advance(int cpu, TaskId id) {
           return;
         }
         t.waiting = true;
-        Block(cpu, id);
+        // A wait for acknowledgements is an IPI sender yielding (pause-loop exiting), no halt.
+        if (op.acks) {
+          Block(cpu, id);
+        } else {
+          Halt(cpu, id);
+        }
         return;
       }
       case CompiledOp::kFork:
@@ -132,6 +130,9 @@ void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_
     if (--t.wait_left > 0) return;
     if (t.spinning) {
       EndSpin(target);
+    } else if (t.polling) {
+      t.waiting = false;
+      EndPoll(target);
     } else {
       t.waiting = false;
       --blocked_tasks_;
@@ -148,7 +149,7 @@ void Simulator::EndSpin(TaskId id) {
   if (t.state == TaskState::kRunning) {
     Account(t.cpu);
     t.burst_left = 0;
-    cpus_[t.cpu].burst_done = queue_.Schedule(std::max(now(), t.exec_start), kBurstDone, t.cpu);
+    ArmBurst(t.cpu);
   } else {
     t.burst_left = 0;  // preempted while spinning: goes on as soon as it runs again
   }
@@ -186,7 +187,8 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
     }
   };
   auto waits_here = [&](const Task& t) {
-    return t.state == TaskState::kBlocked && t.waiting && t.wait_channel == op.channel;
+    return (t.state == TaskState::kBlocked || t.polling) && t.waiting &&
+           t.wait_channel == op.channel;
   };
   switch (op.pick) {
     case workload::Target::INDEX:

@@ -84,6 +84,7 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   }
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {
+    if (run.spec->processes[im.process].background) continue;  // host activity, not measured
     if (!process.empty() && run.spec->processes[im.process].name != process) continue;
     if (im.completed >= 0) {
       ++s.completed;
@@ -108,7 +109,9 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
       break;
     case Metric::kWork: {
       int64_t useful = 0;
-      for (const sim::Task& t : run.sim->tasks()) useful += t.m.run_ns - t.m.refill_ns;
+      for (const sim::Task& t : run.sim->tasks()) {
+        if (!run.spec->processes[t.process].background) useful += t.m.run_ns - t.m.refill_ns;
+      }
       s.value = r.end_time > 0 ? static_cast<double>(useful) / static_cast<double>(r.end_time) : 0;
       break;
     }
@@ -128,7 +131,7 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
   result.topology = topology.spec();
   result.nr_cpus = topology.nr_cpus();
   SCX_ASSIGN_OR_RETURN(const std::unique_ptr<sim::WorkloadSpec> spec,
-                       sim::LoadWorkloadFile(config.base.workload, config.base.params));
+                       sim::LoadRunWorkload(config.base));
   result.workload_name = spec->proto.name();
   result.workload_params = spec->params;
   if (!config.process.empty()) {

@@ -102,10 +102,31 @@ int ExitStatus(const RunOutput& run) {
   return kind >= SCX_EXIT_ERROR ? 4 : 0;
 }
 
+std::string BackgroundPath(const std::string& name) {
+  if (absl::StrContains(name, '/') || absl::EndsWith(name, ".textpb")) return name;
+  return absl::StrCat("workloads/background_", name, ".textpb");
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config) {
+  auto spec = LoadWorkloadFile(config.workload, config.params);
+  if (!spec.ok()) return spec.status();
+  for (const std::string& name : config.background) {
+    const std::string path = BackgroundPath(name);
+    auto bg = LoadWorkloadFile(path, {});
+    if (!bg.ok()) {
+      return absl::Status(bg.status().code(), absl::StrCat("--background=", name, ": ", bg.status().message(),
+                                                           " (expected a library name such as idle or cloud, "
+                                                           "i.e. workloads/background_NAME.textpb, or a .textpb path)"));
+    }
+    if (auto s = AddBackground(spec->get(), *std::move(bg)); !s.ok()) return s;
+  }
+  return spec;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   SCX_ASSIGN_OR_RETURN(out->topology, Topology::Parse(config.topology));
-  SCX_ASSIGN_OR_RETURN(out->spec, LoadWorkloadFile(config.workload, config.params));
+  SCX_ASSIGN_OR_RETURN(out->spec, LoadRunWorkload(config));
 
   // The scheduling class by name (class_registry.h); --set takes costs and the class's knobs.
   SCX_ASSIGN_OR_RETURN(out->sched,

@@ -40,6 +40,8 @@ struct RunConfig {
   std::vector<Assignment> sets;
   // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
   std::vector<Assignment> params;
+  // --background=NAME: host background workloads run beside the workload (BackgroundPath).
+  std::vector<std::string> background;
   uint64_t seed = 1;
   SimDuration duration = 0;     // 0: the workload's
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
@@ -77,6 +79,14 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
 // policy was ejected with an error (SCX_EXIT_ERROR*, a fault in a callback among them), 5 when
 // the watchdog ejected it (SCX_EXIT_ERROR_STALL), else 0.
 int ExitStatus(const RunOutput& run);
+
+// The file of --background=NAME: a path as is (with '/' or ending in .textpb), else the library's
+// workloads/background_NAME.textpb.
+std::string BackgroundPath(const std::string& name);
+
+// The run's workload: config.workload with its params, and config.background's processes added
+// as background (they neither keep the run going nor count in any metric).
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
