@@ -16,18 +16,21 @@ namespace {
 // A child sends its sample to the parent as text; %.17g round-trips a double exactly, so the
 // parent's figures are the child's bit for bit.
 std::string Encode(const RunSample& s) {
-  return absl::StrFormat("%.17g %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0);
+  return absl::StrFormat("%.17g %d %d %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, s.stuck,
+                         s.capped ? 1 : 0);
 }
 
 absl::StatusOr<RunSample> Decode(absl::string_view text) {
   std::vector<absl::string_view> f = absl::StrSplit(text, ' ');
   RunSample s;
-  int ejected = 0;
-  if (f.size() != 4 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
-      !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected)) {
+  int ejected = 0, capped = 0;
+  if (f.size() != 6 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
+      !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected) ||
+      !absl::SimpleAtoi(f[4], &s.stuck) || !absl::SimpleAtoi(f[5], &capped)) {
     return absl::InternalError(absl::StrCat("a run process sent '", text, "'; expected a sample"));
   }
   s.ejected = ejected != 0;
+  s.capped = capped != 0;
   return s;
 }
 
@@ -68,10 +71,18 @@ uint64_t RunSeed(uint64_t base_seed, int run) {
   return z ^ (z >> 31);
 }
 
+int FailedRuns(const PolicyResult& p) {
+  int n = 0;
+  for (const RunSample& s : p.samples) n += s.failed() ? 1 : 0;
+  return n;
+}
+
 absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process) {
   const sim::RunResult& r = run.sim->result();
   RunSample s;
   s.ejected = !r.detached.empty() || !r.failure.empty();
+  s.stuck = static_cast<int64_t>(r.stuck.size());
+  s.capped = r.hit_max_duration;
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {
     if (!process.empty() && run.spec->processes[im.process].name != process) continue;
@@ -118,7 +129,7 @@ absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, c
   if (!topology.ok()) return topology.status();
   result.topology = topology->spec();
   result.nr_cpus = topology->nr_cpus();
-  auto spec = sim::LoadWorkloadFile(config.base.workload, config.base.params);
+  auto spec = sim::LoadCheckedWorkload(config.base);
   if (!spec.ok()) return spec.status();
   result.workload_name = (*spec)->proto.name();
   result.workload_params = (*spec)->params;

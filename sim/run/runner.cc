@@ -216,12 +216,20 @@ std::string PolicyName(const RunOutput& run) {
   return run.policy != nullptr ? run.policy->name() : "";
 }
 
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config) {
+  auto spec = LoadWorkloadFile(config.workload, config.params);
+  if (!spec.ok()) return spec.status();
+  const SimDuration duration = config.duration ? config.duration : (*spec)->proto.duration_ns();
+  if (auto f = CheckWorkloadLimits(**spec, config.limits, duration); !f.ok()) return f.status();
+  return spec;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   auto topo = Topology::Parse(config.topology);
   if (!topo.ok()) return topo.status();
   out->topology = *std::move(topo);
-  auto spec = LoadWorkloadFile(config.workload, config.params);
+  auto spec = LoadCheckedWorkload(config);
   if (!spec.ok()) return spec.status();
   out->spec = *std::move(spec);
 
@@ -266,6 +274,8 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   SimOptions so;
   so.seed = config.seed;
   so.duration = config.duration;
+  so.max_duration = config.max_sim_time;
+  so.max_tasks = config.limits.max_tasks;
   so.costs = out->costs;
   if (out->trace != nullptr) {
     out->tracer = std::make_unique<SchedTracer>(out->trace.get(), *out->spec);
