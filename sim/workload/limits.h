@@ -22,7 +22,7 @@ struct WorkloadLimits {
   int64_t max_forks = 1'000'000;               // --max_forks: tasks created by `fork` ops
   // --max_loop_iterations: loop body runs of the whole run (every task's, every loop's); each
   // costs at least one event, so this bounds the run's length.
-  int64_t max_loop_iterations = 100'000'000;
+  int64_t max_loop_iterations = 10'000'000;
   int64_t max_loop_depth = 16;                 // --max_loop_depth: loops inside loops
   int64_t max_memory_mb = 8192;                // --max_memory_mb: the run's estimated memory
 };
