@@ -1,4 +1,4 @@
-/* homing: the mission's policy (the seed experiment's "modified bpfland").
+/* homing: the seed experiment's policy (a "modified bpfland" for micro-VM boots).
  *
  * Micro-VM boots are bursts of short runnable threads (vCPUs, QEMU's workers). The fair class
  * keeps a woken task on its CPU and balances only at millisecond intervals, so bursts queue on

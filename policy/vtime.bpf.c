@@ -1,4 +1,4 @@
-/* vtime: the reference policy, the control the mission's policy is judged against.
+/* vtime: the reference policy, the control that homing is judged against.
  *
  * Every task that is not placed directly waits in one shared DSQ ordered by weighted virtual
  * time: a task's vtime advances by the time it ran divided by its weight (100 = nice 0), and

@@ -9,6 +9,7 @@
 //   bazel run //sim -- [--policy=NAME[,NAME...]] --list
 //   bazel run //sim -- --policy=eevdf,homing,vtime --workload=FILE --runs=30 [--jobs=J]
 //                      [--metric=boot|makespan|work] [--process=NAME] [--set [POLICY.]K=V ...]
+//                      [--backend=local|slurm] (slurm: a job array, the same bytes out)
 //
 // --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
 // (all the policies it can find without --policy), and exits.
@@ -17,7 +18,13 @@
 // --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
 // 1 a run error (broken invariant), 2 bad input.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <memory>
 
 #include <algorithm>
 #include <fstream>
@@ -30,12 +37,15 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/experiment_report.h"
 #include "sim/experiment/knob_routing.h"
+#include "sim/experiment/slurm_backend.h"
+#include "sim/experiment/slurm_staging.h"
 #include "sim/run/report.h"
 #include "sim/run/runner.h"
 
@@ -74,6 +84,21 @@ ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
           "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
 ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
           "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
+ABSL_FLAG(std::string, backend, "local",
+          "experiment: where the runs execute: local (forked processes here) or slurm (a job array; "
+          "the same bytes out)");
+ABSL_FLAG(std::string, slurm_dir, "",
+          "slurm: a directory every node sees at the same path (default $SCXTWIN_SLURM_DIR, else "
+          "$HOME/scxtwin-slurm)");
+ABSL_FLAG(std::string, slurm_partition, "", "slurm: sbatch --partition (default: $SBATCH_PARTITION, the cluster's)");
+ABSL_FLAG(std::string, slurm_account, "", "slurm: sbatch --account (default: $SBATCH_ACCOUNT, the cluster's)");
+ABSL_FLAG(std::string, slurm_time, "", "slurm: sbatch --time per array task (default: $SBATCH_TIMELIMIT, the cluster's)");
+ABSL_FLAG(int, slurm_chunk, 0, "slurm: runs per array task (0: about 10 s of work each, from the cost of one run)");
+ABSL_FLAG(int, slurm_cpus_per_task, 1, "slurm: CPUs per array task (its runs at a time)");
+ABSL_FLAG(int, slurm_max_running, 0, "slurm: array tasks at once (sbatch --array=...%N; 0: as many as Slurm runs)");
+ABSL_FLAG(int, slurm_retries, 2, "slurm: resubmissions of runs whose task was lost or killed");
+ABSL_FLAG(std::string, slurm_worker, "", "internal: run as a Slurm array task of the experiment in this directory");
+ABSL_FLAG(std::string, slurm_tasks, "", "internal: the array's task list (with --slurm_worker)");
 
 namespace {
 
@@ -99,6 +124,63 @@ std::string UserOutPath(const std::string& p) {
   return p;
 }
 
+// A Slurm array task: run this task's share of the experiment, leave results in the shared
+// directory, print nothing.
+int RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
+  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+  int index = -1;
+  if (task == nullptr || !absl::SimpleAtoi(task, &index)) {
+    return Bad("--slurm_worker: expected SLURM_ARRAY_TASK_ID in the environment (set by sbatch --array)");
+  }
+  auto prepared = scxtwin::experiment::PrepareExperiment(ec);
+  if (!prepared.ok()) return Bad(std::string(prepared.status().message()));
+  auto s = scxtwin::experiment::RunSlurmWorker(absl::GetFlag(FLAGS_slurm_worker), absl::GetFlag(FLAGS_slurm_tasks),
+                                               index, ec.jobs, prepared->job);
+  if (!s.ok()) {
+    std::cerr << "sim: slurm task " << index << ": " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// --backend=slurm: stage the experiment into its own directory under --slurm_dir.
+absl::StatusOr<scxtwin::experiment::SlurmOptions> SlurmOptionsFromFlags(
+    const scxtwin::experiment::ExperimentConfig& ec) {
+  std::string root = absl::GetFlag(FLAGS_slurm_dir);
+  if (root.empty()) {
+    const char* env = std::getenv("SCXTWIN_SLURM_DIR");
+    const char* home = std::getenv("HOME");
+    root = env != nullptr && *env != '\0' ? env : absl::StrCat(home != nullptr ? home : "/tmp", "/scxtwin-slurm");
+  }
+  root = UserOutPath(root);
+  if (mkdir(root.c_str(), 0755) != 0 && errno != EEXIST) {
+    return absl::InvalidArgumentError(absl::StrCat("--slurm_dir=", root, ": cannot create: ", strerror(errno)));
+  }
+  scxtwin::experiment::SlurmOptions o;
+  char host[256] = "host";
+  gethostname(host, sizeof host - 1);
+  o.run_dir = absl::StrCat(root, "/sim-", host, "-", getpid(), "-", time(nullptr));
+  o.partition = absl::GetFlag(FLAGS_slurm_partition);
+  o.account = absl::GetFlag(FLAGS_slurm_account);
+  o.time_limit = absl::GetFlag(FLAGS_slurm_time);
+  o.chunk = absl::GetFlag(FLAGS_slurm_chunk);
+  o.cpus_per_task = absl::GetFlag(FLAGS_slurm_cpus_per_task);
+  o.max_retries = absl::GetFlag(FLAGS_slurm_retries);
+  o.max_running = absl::GetFlag(FLAGS_slurm_max_running);
+  if (o.max_running < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--slurm_max_running=", o.max_running, ": expected 0 (no limit) or more"));
+  }
+  if (o.chunk < 0) return absl::InvalidArgumentError(absl::StrCat("--slurm_chunk=", o.chunk, ": expected 0 (auto) or more"));
+  if (o.cpus_per_task < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--slurm_cpus_per_task=", o.cpus_per_task, ": expected 1 or more"));
+  }
+  if (o.max_retries < 0) return absl::InvalidArgumentError(absl::StrCat("--slurm_retries=", o.max_retries, ": expected 0 or more"));
+  auto command = scxtwin::experiment::StageExperiment(ec, "/proc/self/exe", o.run_dir);
+  if (!command.ok()) return command.status();
+  o.worker_command = *std::move(command);
+  return o;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,7 +190,8 @@ int main(int argc, char** argv) {
       "      [--duration D] [--format=table|json] [--log=FILE] [--param NAME=VALUE ...]\n"
       "or compares policies over seeds in parallel processes:\n"
       "  sim --policy=A,B,... --workload=FILE --runs=N [--jobs=J] [--metric=boot|makespan|work]\n"
-      "      [--set [POLICY.]K=V ...] [--param NAME=VALUE ...] [--format=table|json]");
+      "      [--set [POLICY.]K=V ...] [--param NAME=VALUE ...] [--format=table|json]\n"
+      "      [--backend=local|slurm [--slurm_dir=DIR] [--slurm_partition=P] ...]");
   // --set and --param may repeat: gather every occurrence (absl keeps only the last).
   std::vector<std::string> sets, params;
   std::vector<char*> rest;
@@ -207,7 +290,11 @@ int main(int argc, char** argv) {
   auto metric = scxtwin::experiment::ParseMetric(absl::GetFlag(FLAGS_metric));
   if (!metric.ok()) return Bad(std::string(metric.status().message()));
 
-  if (policies.size() > 1 || runs > 1) {
+  const std::string backend_name = absl::GetFlag(FLAGS_backend);
+  if (backend_name != "local" && backend_name != "slurm") {
+    return Bad(absl::StrCat("--backend=", backend_name, ": expected local or slurm"));
+  }
+  if (policies.size() > 1 || runs > 1 || !absl::GetFlag(FLAGS_slurm_worker).empty()) {
     // An experiment: per-run outputs would be N files; ask for them from a single run.
     const std::pair<const char*, std::string> one_run_outputs[] = {
         {"log", absl::GetFlag(FLAGS_log)},
@@ -227,10 +314,20 @@ int main(int argc, char** argv) {
     ec.jobs = jobs;
     ec.metric = *metric;
     ec.process = absl::GetFlag(FLAGS_process);
-    auto result = scxtwin::experiment::RunExperiment(ec, scxtwin::experiment::TerminalProgressBar("sim: runs"));
+    if (!absl::GetFlag(FLAGS_slurm_worker).empty()) return RunAsSlurmWorker(ec);
+    std::unique_ptr<scxtwin::experiment::JobBackend> backend;
+    if (backend_name == "slurm") {
+      auto options = SlurmOptionsFromFlags(ec);
+      if (!options.ok()) return Bad(std::string(options.status().message()));
+      backend = std::make_unique<scxtwin::experiment::SlurmBackend>(*std::move(options));
+    }
+    auto result =
+        scxtwin::experiment::RunExperiment(ec, scxtwin::experiment::TerminalProgressBar("sim: runs"), backend.get());
     if (!result.ok()) {
       std::cerr << "sim: " << result.status().message() << "\n";
-      return result.status().code() == absl::StatusCode::kInternal ? 1 : 2;
+      // Bad input is 2; a run that broke an invariant or could not complete is 1.
+      const absl::StatusCode code = result.status().code();
+      return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ? 1 : 2;
     }
     if (format == "json") {
       scxtwin::experiment::WriteExperimentJson(std::cout, *result);
@@ -249,6 +346,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     return 0;
+  }
+
+  if (backend_name != "local") {
+    return Bad(absl::StrCat("--backend=", backend_name, " runs experiments: give several policies or --runs > 1"));
   }
 
   // One run: the detailed report. POLICY.K is accepted here too, as K (so a command line of an

@@ -4,7 +4,6 @@
 // the traced host, write the run as ftrace text, and measure it with the same code that
 // measured the trace (trace2workload's ExtractTree: CPU time, bursts from wakeup to block,
 // waits and timed sleeps). Each figure must be within the tolerance stated beside it.
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -39,16 +38,8 @@ const sim::ParamOverrides kTraceScale = {
     {"vcpus", "4"}, {"rounds", "117"}, {"vcpu_work", "1"}, {"workers", "0"}, {"fs_reads", "0"}};
 constexpr int kSeeds = 4;  // runs pooled per figure (a vCPU's CPU time varies ~15% by seed)
 
-// $SCXTWIN_TRACES if set; else ../shared/data/traces beside the repository, found from the real
-// path of the spec (runfiles are links into the source tree).
-std::string TracesDir() {
-  if (const char* dir = std::getenv("SCXTWIN_TRACES"); dir != nullptr && *dir != '\0') return dir;
-  char real[PATH_MAX];
-  if (realpath("workloads/microvm_boot.textpb", real) == nullptr) return "";
-  std::string path = real;
-  const size_t at = path.rfind("/workloads/microvm_boot.textpb");
-  return at == std::string::npos ? "" : path.substr(0, at) + "/../shared/data/traces";
-}
+// The traces are data of this test: runfiles put them at data/traces under the working directory.
+std::string TracesDir() { return "data/traces"; }
 
 // The figures the spec's comments quote, for one boot (trace) or pooled over runs (model).
 struct Figures {
@@ -128,7 +119,7 @@ class Pool {
 Figures TraceFigures() {
   const std::string path = TracesDir() + "/boot_mttcg_smp4.trace.gz";
   auto events = trace2workload::ReadFtraceFile(path);
-  EXPECT_TRUE(events.ok()) << events.status() << " (set SCXTWIN_TRACES to the folder of the shared traces)";
+  EXPECT_TRUE(events.ok()) << events.status();
   if (!events.ok()) return {};
   auto tree = trace2workload::ExtractTree(*events, "qemu-system-x86_64");
   EXPECT_TRUE(tree.ok()) << tree.status();

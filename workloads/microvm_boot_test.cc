@@ -105,7 +105,7 @@ TEST(MicrovmBootTest, RoundsSetTheBootLength) {
   EXPECT_LT(ratio, 2.4);
 }
 
-// The mission's default: 16 vCPUs on 16 CPUs under the fair class boots on the order of the
+// The boot model's default: 16 vCPUs on 16 CPUs under the fair class boots on the order of the
 // seed experiment's 1.3-1.4 s (the scale params were chosen for it; see the spec).
 TEST(MicrovmBootTest, DefaultScaleBootsLikeTheSeed) {
   double sum = 0;

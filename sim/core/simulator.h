@@ -187,7 +187,7 @@ class Simulator final : public SchedContext {
   std::deque<Task> tasks_;  // deque: references stay valid as forks append
   std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
   std::vector<int32_t> group_base_;     // process -> first index in group_affinity_
-  // Members of each (instance, group), for wake targets: instance_groups_[instance][group].
+  // Members of each (instance, group), for wake targets: members_[instance][group].
   std::vector<std::vector<std::vector<TaskId>>> members_;
   std::vector<uint64_t> arrival_rng_;  // 4 words per process template
   RunResult result_;

@@ -117,7 +117,7 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   return s;
 }
 
-absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress) {
+absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& config) {
   if (config.policies.empty()) return absl::InvalidArgumentError("--policy: expected at least one policy");
   if (config.runs < 1) return absl::InvalidArgumentError(absl::StrCat("--runs=", config.runs, ": expected at least 1"));
   ExperimentResult result;
@@ -169,33 +169,58 @@ absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, c
   }
   for (int i = 0; i < config.runs; ++i) result.seeds.push_back(RunSeed(config.base.seed, i));
 
-  // Job j is run j % runs of policy j / runs.
-  const int total = static_cast<int>(per_policy.size()) * config.runs;
-  auto job = [&](int j) -> absl::StatusOr<std::string> {
-    const size_t p = static_cast<size_t>(j / config.runs);
-    const int i = j % config.runs;
+  // Job j is run j % runs of policy j / runs. The job owns copies of what it needs, so it
+  // outlives this frame (a backend may call it much later, or in another process).
+  PreparedExperiment prepared;
+  prepared.jobs = static_cast<int>(per_policy.size()) * config.runs;
+  prepared.job = [per_policy, labels, seeds = result.seeds, runs = config.runs, metric = config.metric,
+                  process = config.process](int j) -> absl::StatusOr<std::string> {
+    const size_t p = static_cast<size_t>(j / runs);
+    const int i = j % runs;
     sim::RunConfig rc = per_policy[p];
-    rc.seed = result.seeds[i];
+    rc.seed = seeds[i];
     auto run = sim::RunSimulation(rc);
-    auto sample = run.ok() ? MeasureRun(**run, config.metric, config.process) : run.status();
+    auto sample = run.ok() ? MeasureRun(**run, metric, process) : run.status();
     if (!sample.ok()) {
       return absl::Status(sample.status().code(), absl::StrCat("policy ", labels[p], ", seed ", rc.seed, ": ",
                                                                sample.status().message()));
     }
     return Encode(*sample);
   };
-  auto outputs = RunInProcesses(total, config.jobs, job, progress);
-  if (!outputs.ok()) return outputs.status();
-  std::vector<std::vector<double>> values(per_policy.size());
-  for (int j = 0; j < total; ++j) {
-    auto sample = Decode((*outputs)[j]);
+  prepared.result = std::move(result);
+  return prepared;
+}
+
+absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
+                                                  const std::vector<std::string>& outputs) {
+  ExperimentResult& result = prepared.result;
+  const int runs = result.config.runs;
+  if (static_cast<int>(outputs.size()) != prepared.jobs) {
+    return absl::InternalError(absl::StrCat("expected ", prepared.jobs, " run results, got ", outputs.size()));
+  }
+  std::vector<std::string> labels;
+  for (const PolicyResult& p : result.policies) labels.push_back(p.label);
+  std::vector<std::vector<double>> values(labels.size());
+  for (int j = 0; j < prepared.jobs; ++j) {
+    auto sample = Decode(outputs[j]);
     if (!sample.ok()) return sample.status();
-    const size_t p = static_cast<size_t>(j / config.runs);
+    const size_t p = static_cast<size_t>(j / runs);
     result.policies[p].samples.push_back(*sample);
     values[p].push_back(sample->value);
   }
-  result.rows = CompareToFirst(labels, values, HigherIsBetter(config.metric));
-  return result;
+  result.rows = CompareToFirst(labels, values, HigherIsBetter(result.config.metric));
+  return std::move(result);
+}
+
+absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress,
+                                               JobBackend* backend) {
+  auto prepared = PrepareExperiment(config);
+  if (!prepared.ok()) return prepared.status();
+  LocalBackend local(config.jobs);
+  if (backend == nullptr) backend = &local;
+  auto outputs = backend->Run(prepared->jobs, prepared->job, progress);
+  if (!outputs.ok()) return outputs.status();
+  return FinishExperiment(*std::move(prepared), *outputs);
 }
 
 }  // namespace scxtwin::experiment

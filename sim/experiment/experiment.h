@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sim/experiment/job_backend.h"
 #include "sim/experiment/knob_routing.h"
 #include "sim/experiment/process_pool.h"
 #include "sim/experiment/summary.h"
@@ -91,10 +92,27 @@ struct ExperimentResult {
   std::vector<Row> rows;  // the summary per policy, first = baseline
 };
 
-// Checks everything it can before forking (policies exist, knobs route and their values fit,
-// workload and topology parse, --process names a process), then runs policies x runs jobs in
-// at most config.jobs processes. `progress` is called in the parent after each run.
-absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress = nullptr);
+// An experiment checked and ready to run: its jobs, and the result they fill in.
+struct PreparedExperiment {
+  ExperimentResult result;  // config, workload, topology, seeds and policies; no samples yet
+  int jobs = 0;             // policies x runs: job j is run j % runs of policy j / runs
+  // Runs job j in the calling process and returns its sample's bytes. Call it in a fresh
+  // process (a host policy's globals are per process): a JobBackend does.
+  JobFn job;
+};
+
+// Checks everything it can before any run (policies exist, knobs route and their values fit,
+// workload and topology parse, --process names a process) and returns the jobs.
+absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& config);
+
+// The result from every job's bytes (in job order), summarised per policy.
+absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
+                                                  const std::vector<std::string>& outputs);
+
+// Prepare, run the jobs on `backend` (nullptr: forked processes here, at most config.jobs at a
+// time), finish. `progress` is called in this process after each run.
+absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress = nullptr,
+                                               JobBackend* backend = nullptr);
 
 }  // namespace scxtwin::experiment
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed experiment in simulation, the README's main job: a micro-VM boot with as many vCPUs
 # as the host has CPUs (16 by default; workloads/microvm_boot.textpb), under Linux's default scheduler (EEVDF, the baseline),
-# the mission's policy `homing` and the reference policy `vtime`, 30 runs each on the same
+# the seed experiment's policy `homing` and the reference policy `vtime`, 30 runs each on the same
 # seeds, printed as the seed experiment's table (boot time mean, stdev, p50, p99, speedup).
 #
 #   bazel run //:seed [-- --cpus=N --runs=N --jobs=J --topology=SPEC --format=json ...]

@@ -1,6 +1,6 @@
 // The ext scheduling class: hosts one sched_ext policy (its `struct sched_ext_ops`, compiled as
 // host code) and reproduces the kernel's sched_ext runtime around it (kernel/sched/ext.c and
-// ext_idle.c semantics, as summarised in ../shared/docs/MODEL.md section 2):
+// ext_idle.c semantics, as summarised in docs/model.md section 2):
 //
 //  - callback order over a task's life: init_task -> enable -> select_cpu -> runnable ->
 //    enqueue; running / stopping / quiescent; disable -> exit_task;

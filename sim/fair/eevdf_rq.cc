@@ -28,7 +28,7 @@ Sums Sum(const std::vector<Entity*>& queued, Entity* curr, int64_t base) {
   return sums;
 }
 
-// vruntime <= V, i.e. (v - base) * W <= S (MODEL.md 1).
+// vruntime <= V, i.e. (v - base) * W <= S (docs/model.md 1).
 bool EligibleIn(const Sums& sums, const Entity& e) {
   if (sums.w == 0) return true;
   return static_cast<__int128>(e.vruntime - sums.base) * sums.w <= sums.s;
@@ -49,7 +49,7 @@ bool RunQueue::Eligible(const Entity& e) const {
 }
 
 int64_t RunQueue::LagLimit(const Entity& e) const {
-  // MODEL.md 1: vlag is clamped to +-calc_delta_fair(max(2*slice, TICK_NSEC)).
+  // docs/model.md 1: vlag is clamped to +-calc_delta_fair(max(2*slice, TICK_NSEC)).
   return CalcDeltaFair(std::max(2 * e.slice, params_->tick_ns), e);
 }
 
@@ -71,7 +71,7 @@ bool RunQueue::UpdateCurr(int64_t sum_exec) {
   curr_->vruntime += CalcDeltaFair(delta, *curr_);
   UpdateMinVruntime();
   if (curr_->vruntime < curr_->deadline) return false;
-  // The request is done: a new one, a slice long (MODEL.md 1).
+  // The request is done: a new one, a slice long (docs/model.md 1).
   curr_->deadline = curr_->vruntime + CalcDeltaFair(curr_->slice, *curr_);
   return nr_runnable_ > 1;
 }
@@ -80,14 +80,14 @@ void RunQueue::Place(Entity* e, bool initial) {
   const Sums sums = Sum(queued_, curr_, min_vruntime_);
   const int64_t v_avg = AvgVruntime();
   int64_t lag = 0;
-  // PLACE_LAG (MODEL.md 1): v = V - vlag * (W + w) / W, so that once e is counted in V its
+  // PLACE_LAG (docs/model.md 1): v = V - vlag * (W + w) / W, so that once e is counted in V its
   // lag is still vlag. Only with other entities on the queue.
   if (params_->place_lag && sums.w > 0 && e->vlag != 0) {
     lag = static_cast<int64_t>(static_cast<__int128>(e->vlag) * (sums.w + e->weight) / sums.w);
   }
   e->vruntime = v_avg - lag;
   int64_t vslice = CalcDeltaFair(e->slice, *e);
-  // PLACE_DEADLINE_INITIAL (MODEL.md 1): a new task's first deadline is half a slice away.
+  // PLACE_DEADLINE_INITIAL (docs/model.md 1): a new task's first deadline is half a slice away.
   if (initial && params_->place_deadline_initial) vslice /= 2;
   e->deadline = e->vruntime + vslice;
 }
@@ -123,7 +123,7 @@ void RunQueue::Erase(Entity* e) {
 
 bool RunQueue::DequeueSleep(Entity* e) {
   if (params_->delay_dequeue && !Eligible(*e)) {
-    // DELAY_DEQUEUE (MODEL.md 1): it stays queued, no longer runnable, until picked or woken.
+    // DELAY_DEQUEUE (docs/model.md 1): it stays queued, no longer runnable, until picked or woken.
     if (e == curr_) {
       curr_ = nullptr;
       queued_.push_back(e);
@@ -147,7 +147,7 @@ void RunQueue::Remove(Entity* e) {
 void RunQueue::FinishDelayed(Entity* e) {
   SaveLag(e);
   Erase(e);
-  // DELAY_ZERO: whatever it gained while delayed is not kept (MODEL.md 1: "clipped to 0").
+  // DELAY_ZERO: whatever it gained while delayed is not kept (docs/model.md 1: "clipped to 0").
   e->vlag = std::min<int64_t>(e->vlag, 0);
 }
 
@@ -168,7 +168,7 @@ Entity* RunQueue::Pick() const {
   const Sums sums = Sum(queued_, curr_, min_vruntime_);
   Entity* curr = curr_;
   if (curr != nullptr && !EligibleIn(sums, *curr)) curr = nullptr;
-  // RUN_TO_PARITY (MODEL.md 1): an eligible curr keeps the CPU for its protected slice.
+  // RUN_TO_PARITY (docs/model.md 1): an eligible curr keeps the CPU for its protected slice.
   if (curr != nullptr && params_->run_to_parity && curr->vruntime < curr->vprot) return curr;
   Entity* best = curr;
   for (Entity* e : queued_) {
@@ -188,7 +188,7 @@ void RunQueue::SetCurr(Entity* next) {
   PutPrev();
   queued_.erase(std::find(queued_.begin(), queued_.end(), next));
   curr_ = next;
-  // RUN_TO_PARITY, 6.17+ (MODEL.md 1): protected for the shortest slice queued here, at most
+  // RUN_TO_PARITY, 6.17+ (docs/model.md 1): protected for the shortest slice queued here, at most
   // its own deadline.
   int64_t slice = next->slice;
   for (const Entity* e : queued_) {

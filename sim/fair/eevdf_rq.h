@@ -1,5 +1,5 @@
 // One CPU's EEVDF run queue (the kernel's cfs_rq, flat: no cgroups), and the per-task
-// scheduling entity. Pure arithmetic on virtual time, no simulator: every rule of MODEL.md 1
+// scheduling entity. Pure arithmetic on virtual time, no simulator: every rule of docs/model.md 1
 // that concerns a single queue lives here and is unit tested on its own.
 //
 // Entity states: not on a queue (blocked, or new) -> queued (runnable, waiting) <-> curr
@@ -30,7 +30,7 @@ struct Entity {
   bool delayed = false;   // DELAY_DEQUEUE: blocked but still queued
 };
 
-// delta * 1024 / weight: the kernel's calc_delta_fair (MODEL.md 1).
+// delta * 1024 / weight: the kernel's calc_delta_fair (docs/model.md 1).
 inline int64_t CalcDeltaFair(int64_t delta, const Entity& e) {
   return e.weight == kNice0Weight ? delta : delta * kNice0Weight / e.weight;
 }
@@ -40,14 +40,14 @@ class RunQueue {
   explicit RunQueue(const FairParams* params) : params_(params) {}
 
   // V: the weight-averaged vruntime of every entity on the queue, curr and delayed ones
-  // included (MODEL.md 1). An empty queue keeps its last V.
+  // included (docs/model.md 1). An empty queue keeps its last V.
   int64_t AvgVruntime() const;
-  // MODEL.md 1: eligible iff vruntime <= V (computed exactly, without dividing).
+  // docs/model.md 1: eligible iff vruntime <= V (computed exactly, without dividing).
   bool Eligible(const Entity& e) const;
 
   // update_curr: charges curr the CPU time it used up to `sum_exec` (its task's total). When
   // its vruntime reaches its deadline the request ends: a new deadline one slice later
-  // (MODEL.md 1, "renewed when vruntime reaches it"). Returns true when that happened while
+  // (docs/model.md 1, "renewed when vruntime reaches it"). Returns true when that happened while
   // other tasks are runnable here, i.e. curr should be rescheduled.
   bool UpdateCurr(int64_t sum_exec);
 

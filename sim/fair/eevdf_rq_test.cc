@@ -1,4 +1,4 @@
-// The single-queue EEVDF rules of MODEL.md 1: vruntime, V, eligibility, deadlines, placement
+// The single-queue EEVDF rules of docs/model.md 1: vruntime, V, eligibility, deadlines, placement
 // (PLACE_LAG, PLACE_DEADLINE_INITIAL), lag clamp, pick, RUN_TO_PARITY, DELAY_DEQUEUE.
 #include "sim/fair/eevdf_rq.h"
 

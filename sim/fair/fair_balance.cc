@@ -1,4 +1,4 @@
-// Load balancing, MODEL.md 1: periodic per domain (interval sd_weight ms, x busy_factor on a
+// Load balancing, docs/model.md 1: periodic per domain (interval sd_weight ms, x busy_factor on a
 // busy CPU, doubling to 2x while balanced), NOHZ idle balancing kicked by a busy CPU with
 // >= 2 tasks, newidle balancing (skipped while avg_idle < migration cost), and the cache-hot
 // rule: a task that ran within 500 us is not pulled (never hot at SMT level) unless balancing
@@ -26,7 +26,7 @@ bool FairClass::CanMigrate(TaskId t, int dst, const DomainState& d, bool* hot) c
   const Task& task = ctx_->task(t);
   *hot = false;
   if (!task.affinity.Test(dst)) return false;
-  // MODEL.md 1: task_hot, never at SMT level.
+  // docs/model.md 1: task_hot, never at SMT level.
   if (d.shape->level != DomainLevel::kSmt && task.last_ran_cpu >= 0 &&
       ctx_->now() - task.last_ran_end < params_.migration_cost_ns) {
     *hot = true;
@@ -103,7 +103,7 @@ int FairClass::LoadBalance(int cpu, int level, IdleType idle) {
   }
   const bool may_grow = d.balance_interval < shape.max_interval;
   if (to_move <= 0) {
-    // Balanced: no failures, and the interval backs off (MODEL.md 1: "max 2x").
+    // Balanced: no failures, and the interval backs off (docs/model.md 1: "max 2x").
     d.nr_balance_failed = 0;
     if (may_grow) d.balance_interval = std::min(2 * d.balance_interval, shape.max_interval);
     return 0;
@@ -150,7 +150,7 @@ int FairClass::LoadBalance(int cpu, int level, IdleType idle) {
 }
 
 void FairClass::UpdateIdleScan(int llc, int busy, int nr_cpus) {
-  // MODEL.md 1: scan% = 100 - (util% / 8.5)^2, 0 at >= 85%. Utilisation is the share of the
+  // docs/model.md 1: scan% = 100 - (util% / 8.5)^2, 0 at >= 85%. Utilisation is the share of the
   // LLC's CPUs busy at this balance (the kernel's is a PELT average).
   const double util = 100.0 * busy / nr_cpus;
   const double pct = 100.0 - (util / 8.5) * (util / 8.5);
@@ -193,7 +193,7 @@ void FairClass::NohzIdleBalance() {
 }
 
 bool FairClass::NewidleBalance(int cpu) {
-  // MODEL.md 1: skipped if avg_idle < 500 us (migration cost) or less than the domain's
+  // docs/model.md 1: skipped if avg_idle < 500 us (migration cost) or less than the domain's
   // balancing cost; otherwise pull bottom-up and stop at the first success.
   if (avg_idle_[cpu] < params_.migration_cost_ns) return false;
   std::vector<DomainState>& doms = domains_->of(cpu);

@@ -64,9 +64,8 @@ void BM_BootBurst(benchmark::State& state) {
 BENCHMARK(BM_BootBurst)->Args({16, 16})->Args({64, 64})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_TraceReplay(benchmark::State& state) {
-  const char* dir = std::getenv("SCXTWIN_TRACES");
-  const std::string path =
-      absl::StrCat(dir != nullptr ? dir : "../shared/data/traces", "/boot_mttcg_smp4.trace.gz");
+  // A data file of this benchmark: `bazel run` starts it in its runfiles, where the traces are.
+  const std::string path = "data/traces/boot_mttcg_smp4.trace.gz";
   auto events = trace2workload::ReadFtraceFile(path);
   if (!events.ok()) {
     state.SkipWithError(std::string(events.status().message()).c_str());

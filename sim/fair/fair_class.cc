@@ -78,7 +78,7 @@ void FairClass::UpdateCurr(int cpu, bool from_tick) {
   if (rq.curr() == nullptr) return;
   if (rq.UpdateCurr(ctx_->task(rq.curr()->id).sum_exec)) {
     // The request ended with others runnable: without HRTICK this is seen at the tick or
-    // whenever the queue is touched (MODEL.md 1).
+    // whenever the queue is touched (docs/model.md 1).
     if (from_tick) ++stats_.tick_preemptions;
     ReschedCurr(cpu, from_tick);
   }
@@ -111,9 +111,9 @@ void FairClass::CheckPreempt(int cpu, Entity* wakee) {
   UpdateCurr(cpu, false);
   RunQueue& rq = Rq(cpu);
   if (rq.curr() == nullptr) return;
-  // PREEMPT_SHORT (MODEL.md 1): a wakee with a shorter slice cancels curr's protection.
+  // PREEMPT_SHORT (docs/model.md 1): a wakee with a shorter slice cancels curr's protection.
   if (params_.preempt_short && wakee->slice < rq.curr()->slice) rq.CancelProtection();
-  // MODEL.md 1: "preempt iff the wakee would be picked".
+  // docs/model.md 1: "preempt iff the wakee would be picked".
   if (rq.Pick() == wakee) {
     ++stats_.wakeup_preemptions;
     ReschedCurr(cpu, false);
@@ -135,7 +135,7 @@ void FairClass::TaskWakeup(TaskId t, const WakeInfo& wake) {
   Entity& e = Ent(t);
   e.exec_seen = ctx_->task(t).sum_exec;
   if (e.on_rq && e.delayed) {
-    // Still queued (DELAY_DEQUEUE): woken in place, no CPU choice (MODEL.md 1).
+    // Still queued (DELAY_DEQUEUE): woken in place, no CPU choice (docs/model.md 1).
     Rq(e.cpu).Requeue(&e);
     CheckPreempt(e.cpu, &e);
     return;
@@ -164,7 +164,7 @@ void FairClass::Tick(int cpu, TaskId curr) {
   // The tick turns a lazy reschedule mark into a reschedule.
   if (lazy_resched_[cpu]) ctx_->Resched(cpu);
   TriggerLoadBalance(cpu);
-  // NOHZ idle balance (MODEL.md 1): a queue with >= 2 tasks kicks the idle CPUs' balancing.
+  // NOHZ idle balance (docs/model.md 1): a queue with >= 2 tasks kicks the idle CPUs' balancing.
   if (Rq(cpu).nr_runnable() >= params_.nohz_kick_nr_running &&
       ctx_->now() >= nohz_next_balance_) {
     NohzIdleBalance();
@@ -184,7 +184,7 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
   for (;;) {
     Entity* e = rq.Pick();
     if (e != nullptr && e->delayed) {
-      // A delayed task reached the front: its dequeue completes now (MODEL.md 1).
+      // A delayed task reached the front: its dequeue completes now (docs/model.md 1).
       rq.FinishDelayed(e);
       continue;
     }

@@ -1,5 +1,5 @@
 // The fair class (EEVDF), Linux's default scheduler, as the simulator's baseline
-// (--policy=eevdf). Each rule cites ../shared/docs/MODEL.md section 1; constants are in
+// (--policy=eevdf). Each rule cites docs/model.md section 1; constants are in
 // fair_params.h. Split by responsibility:
 //   eevdf_rq.*       one CPU's queue: vruntime, lag, eligibility, placement, pick
 //   fair_class.cc    the class protocol: enqueue/dequeue, wakeup and tick preemption, pick
@@ -73,7 +73,7 @@ class FairClass final : public SchedClass {
   void AdoptRunning(int cpu, TaskId t);
   RunQueue& Rq(int cpu) { return *rqs_[cpu]; }
   // Brings the running task's vruntime up to date; reschedules the CPU if its request ended
-  // with others waiting (tick preemption, MODEL.md 1).
+  // with others waiting (tick preemption, docs/model.md 1).
   void UpdateCurr(int cpu, bool from_tick);
   // Reschedules a running fair task: at once, or (lazy preemption) at the CPU's next tick.
   void ReschedCurr(int cpu, bool from_tick);
@@ -104,7 +104,7 @@ class FairClass final : public SchedClass {
   std::deque<Entity> ents_;  // by TaskId; a deque keeps addresses stable as tasks are added
   std::vector<int32_t> recent_used_cpu_;
   std::unique_ptr<SchedDomains> domains_;
-  // Newidle balancing (MODEL.md 1): avg_idle per CPU and when the CPU went idle.
+  // Newidle balancing (docs/model.md 1): avg_idle per CPU and when the CPU went idle.
   std::vector<SimDuration> avg_idle_;
   std::vector<SimTime> idle_stamp_;
   // TIF_NEED_RESCHED_LAZY per CPU: a reschedule the next tick will act on.

@@ -1,4 +1,4 @@
-// The fair class's rules (MODEL.md 1), one at a time, on a fake context: who preempts whom,
+// The fair class's rules (docs/model.md 1), one at a time, on a fake context: who preempts whom,
 // where a waking or new task goes, and when the balancer leaves a cache-hot task alone.
 #include "sim/fair/fair_class.h"
 

@@ -1,4 +1,4 @@
-// Which CPU a waking or new task goes to (select_task_rq_fair), MODEL.md 1: wake_affine
+// Which CPU a waking or new task goes to (select_task_rq_fair), docs/model.md 1: wake_affine
 // between the waker's CPU and the task's previous one, then select_idle_sibling around that
 // target; forks take the slow path (find_idlest).
 #include <algorithm>
@@ -57,7 +57,7 @@ bool FairClass::CoreIdle(int cpu) const {
 int FairClass::SelectIdleSibling(TaskId t, int prev, int target) {
   const Task& task = ctx_->task(t);
   const CpuSet& allowed = task.affinity;
-  // MODEL.md 1, first match wins: target if idle; prev if idle and cache-shared;
+  // docs/model.md 1, first match wins: target if idle; prev if idle and cache-shared;
   if (allowed.Test(target) && Idle(target)) return target;
   if (prev != target && SharesCache(prev, target) && allowed.Test(prev) && Idle(prev)) {
     return prev;
@@ -96,7 +96,7 @@ int FairClass::SelectIdleCpu(TaskId t, int target, bool has_idle_core) {
   const int n = static_cast<int>(llc.size());
   int budget = n;
   if (!has_idle_core && params_.sis_util) {
-    // SIS_UTIL (MODEL.md 1): the budget the last LLC-level balance left (UpdateIdleScan).
+    // SIS_UTIL (docs/model.md 1): the budget the last LLC-level balance left (UpdateIdleScan).
     budget = nr_idle_scan_[ctx_->topology().place(target).llc];
     if (budget == 0) return -1;
   }
@@ -106,7 +106,7 @@ int FairClass::SelectIdleCpu(TaskId t, int target, bool has_idle_core) {
     const int c = llc[(start + k) % n];
     if (!allowed.Test(c)) continue;
     if (has_idle_core) {
-      // A whole idle core first (MODEL.md 1).
+      // A whole idle core first (docs/model.md 1).
       if (CoreIdle(c)) return c;
     } else {
       if (--budget < 0) break;

@@ -60,14 +60,14 @@ SchedDomains::SchedDomains(const Topology& topo, const FairParams& params) {
           for (int32_t m : g) seen[m] = true;
           s->groups.push_back(g);
         }
-        // MODEL.md 1: imbalance_pct 117 (110 at SMT level); cache_nice_tries 1 (LLC),
+        // docs/model.md 1: imbalance_pct 117 (110 at SMT level); cache_nice_tries 1 (LLC),
         // 2 (NUMA), none at SMT (where a task is never cache-hot).
         s->imbalance_pct =
             level == DomainLevel::kSmt ? params.imbalance_pct_smt : params.imbalance_pct;
         s->cache_nice_tries = level == DomainLevel::kSmt    ? 0
                               : level == DomainLevel::kNuma ? params.cache_nice_tries_numa
                                                             : params.cache_nice_tries_llc;
-        // MODEL.md 1: "interval sd_weight ms ..., max 2x".
+        // docs/model.md 1: "interval sd_weight ms ..., max 2x".
         s->min_interval = static_cast<SimDuration>(span.size()) * kNsPerMs;
         s->max_interval = 2 * s->min_interval;
         shape = s.get();

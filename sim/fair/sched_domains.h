@@ -23,7 +23,7 @@ struct DomainShape {
   std::vector<std::vector<int32_t>> groups;  // the child spans partitioning `span`
   int imbalance_pct;
   int cache_nice_tries;
-  SimDuration min_interval;  // MODEL.md 1: sd_weight ms ...
+  SimDuration min_interval;  // docs/model.md 1: sd_weight ms ...
   SimDuration max_interval;  // ... at most 2x
 };
 

@@ -1,5 +1,5 @@
 // The domain hierarchy built from a topology: levels, groups, intervals and margins
-// (MODEL.md 1).
+// (docs/model.md 1).
 #include "sim/fair/sched_domains.h"
 
 #include "gtest/gtest.h"

@@ -1,10 +1,8 @@
 // The acceptance check for the baseline: a real micro-VM boot imported with
 // trace2workload and replayed under the fair class on a 2-CPU machine (the host it was traced
-// on) completes within 15% of the traced wall time (README of ../shared/data/traces).
+// on) completes within 15% of the traced wall time (data/traces/README.md).
 #include <google/protobuf/text_format.h>
-#include <unistd.h>
 
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,18 +18,8 @@
 namespace scxtwin::sim::fair {
 namespace {
 
-// $SCXTWIN_TRACES, else ../shared/data/traces beside the repository (found from the real path
-// of a file of this package: runfiles link into the source tree).
-std::string TracesDir() {
-  if (const char* dir = std::getenv("SCXTWIN_TRACES"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  std::string link = absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/sim/fair/trace_replay_test.cc");
-  char real[PATH_MAX];
-  if (realpath(link.c_str(), real) == nullptr) return "";
-  std::string path = real;
-  return path.substr(0, path.rfind("/sim/fair/trace_replay_test.cc")) + "/../shared/data/traces";
-}
+// The traces are data of this test: runfiles put them at data/traces under the working directory.
+std::string TracesDir() { return "data/traces"; }
 
 double ReplaySeconds(const std::string& trace, int64_t* traced_ns) {
   auto events = trace2workload::ReadFtraceFile(absl::StrCat(TracesDir(), "/", trace));

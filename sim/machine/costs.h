@@ -1,5 +1,5 @@
 // Every default the machine model uses, in ONE table, each with where it comes from
-// (../shared/docs/MODEL.md section 4 and the kernel config of the cached sched_ext kernel).
+// (docs/model.md section 4 and the kernel config of the cached sched_ext kernel).
 // The migration refill costs are estimates, not measurements: they are parameters (--set
 // cost.*) and the CLI output says so.
 #ifndef SCXTWIN_SIM_MACHINE_COSTS_H_
@@ -27,13 +27,13 @@ struct MachineCosts {
   // kernel's `config`).
   int64_t hz = 250;
   // Direct cost of a context switch, charged to the CPU (not to any task) before the next task
-  // runs. Source: MODEL.md 4, "~1-2.5 us direct"; the middle of that range.
+  // runs. Source: docs/model.md 4, "~1-2.5 us direct"; the middle of that range.
   SimDuration context_switch_ns = 1500;
   // A task that last ran on another CPU less than this long ago is cache-hot and pays the
-  // refill below. Source: the kernel's sysctl_sched_migration_cost (500 us), MODEL.md 1 and 4.
+  // refill below. Source: the kernel's sysctl_sched_migration_cost (500 us), docs/model.md 1 and 4.
   SimDuration cache_hot_ns = 500 * kNsPerUs;
   // Extra CPU work a cache-hot task does after migrating, by distance and working-set class.
-  // Sources: MODEL.md 4 (SMT sibling free; same LLC ~5-50 us; cross-LLC ~50-500 us), spread
+  // Sources: docs/model.md 4 (SMT sibling free; same LLC ~5-50 us; cross-LLC ~50-500 us), spread
   // over the classes small..large; tiny is a fifth of small; other node is 1.5x other LLC for
   // the remote memory. Estimates.
   std::array<std::array<SimDuration, kNumWorkingSets>, kNumDistances> refill_ns = {{

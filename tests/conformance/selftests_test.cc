@@ -179,7 +179,7 @@ TEST(SelftestsTest, PeekDsqSeesTheFirstTaskOfADsq) {
 }
 
 // ops.dequeue when a task leaves BPF custody is 7.3 semantics; this test found the simulator
-// missing it (sim/host/REQUESTS.md), since fixed.
+// missing it, since fixed.
 TEST(SelftestsTest, DequeueIterCallsDequeueAndIteratesItsDsq) {
   // Tasks live on a user DSQ; ops.dequeue (which walks that DSQ with bpf_iter_scx_dsq_*) must
   // fire at least DQ_TARGET = 10 times while the scheduler stays loaded.
@@ -340,7 +340,7 @@ TEST(SelftestsTest, ExitFromEachCallbackReportsItsCode) {
 // failing or exiting) through ops.exit and returns 0, so the attach *succeeds*
 // (enq_last_no_enq_fails.c fails the test if it does not: "Incorrectly failed at attaching
 // scheduler"; exit.c requires a link for EXIT_INIT too). This test found the simulator failing
-// the attach instead (sim/host/REQUESTS.md), since fixed.
+// the attach instead, since fixed.
 TEST(SelftestsTest, AttachSucceedsAndTheErrorGoesToOpsExit) {
   Outcome enq_last = RunSelftest("enq_last_no_enq_fails", {BusyFor1s()});
   EXPECT_TRUE(enq_last.run.ok()) << enq_last.run;

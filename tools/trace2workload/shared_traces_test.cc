@@ -1,8 +1,6 @@
-// Trace import on the real micro-VM boot traces of ../shared/data/traces (see its README).
+// Trace import on the real micro-VM boot traces of data/traces (see its README).
 #include <google/protobuf/text_format.h>
-#include <unistd.h>
 
-#include <climits>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -17,26 +15,13 @@
 namespace scxtwin::trace2workload {
 namespace {
 
-// $SCXTWIN_TRACES if set; else ../shared/data/traces beside the repository, found from the real
-// path of this test's own data (runfiles are links into the source tree).
-std::string TracesDir() {
-  if (const char* dir = std::getenv("SCXTWIN_TRACES"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  std::string link = absl::StrCat(std::getenv("TEST_SRCDIR"),
-                                  "/scxtwin/tools/trace2workload/testdata/tiny_boot.trace");
-  char real[PATH_MAX];
-  if (realpath(link.c_str(), real) == nullptr) return "";
-  std::string path = real;
-  size_t tools = path.rfind("/tools/trace2workload/testdata/");
-  return tools == std::string::npos ? "" : path.substr(0, tools) + "/../shared/data/traces";
-}
+// The traces are data of this test: runfiles put them at data/traces under the working directory.
+std::string TracesDir() { return "data/traces"; }
 
 TreeTrace Import(const std::string& name) {
   std::string path = absl::StrCat(TracesDir(), "/", name);
   auto events = ReadFtraceFile(path);
-  EXPECT_TRUE(events.ok()) << events.status()
-                           << " (set SCXTWIN_TRACES to the folder of the shared traces)";
+  EXPECT_TRUE(events.ok()) << events.status();
   if (!events.ok()) return {};
   auto tree = ExtractTree(*events, "qemu-system-x86_64");
   EXPECT_TRUE(tree.ok()) << tree.status();
