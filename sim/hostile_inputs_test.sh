@@ -9,9 +9,10 @@ cd "${TEST_SRCDIR}/scxtwin"
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 h=sim/testdata/hostile
 
-# 1 GiB of address space and 10 s of CPU: far below what the inputs would take unchecked (the
-# 100-million-task group reached 23.8 GB before the limits).
-bounded() { (ulimit -v 1048576 -t 10; exec "$sim" --policy=fifo --topology=2x2x4x2 "$@"); }
+# 256 MiB of address space and 1 s of CPU time per command (each takes under 0.05 s and 10 MB
+# here): a ceiling far below what the inputs took unchecked (the 100-million-task group ran for
+# 104 s and reached 23.8 GB).
+bounded() { (ulimit -v 262144 -t 1; exec "$sim" --policy=fifo --topology=2x2x4x2 "$@"); }
 
 expect_error "a group of 100 million tasks" \
   "$h/huge_group.textpb: tasks at start 100000000 is above the limit 1000000; expected at most 1000000 (--max_tasks=N raises the limit)" \
@@ -70,10 +71,10 @@ out=$(bounded --workload=workloads/messaging.textpb --format=json)
 check "a run without stuck tasks has empty lists" python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert r["stuck_tasks"] == [] and r["warnings"] == []' "$out"
 
 # An experiment counts a run with stuck tasks as failed, says so, and exits 1.
-out=$( (ulimit -v 4194304 -t 20; exec "$sim" --policy=fifo,eevdf --workload=$h/stuck.textpb --runs=2 --jobs=1 --metric=makespan) 2>"$tmp/exp.err"); rc=$?
+out=$( (ulimit -v 262144 -t 2; exec "$sim" --policy=fifo,eevdf --workload=$h/stuck.textpb --runs=2 --jobs=1 --metric=makespan) 2>"$tmp/exp.err"); rc=$?
 check_eq "experiment with stuck runs exits 1" 1 "$rc"
 check "experiment: a note names the failed runs" grep -q '^note: fifo: 2 of 2 runs FAILED (their samples are in the figures above): run 0 (seed [0-9]*): 2 tasks stuck in a wait nobody answers' <<<"$out"
 check_eq "experiment: stderr says why" "sim: 4 of 4 runs failed (tasks stuck in a wait nobody answers, or stopped at --max_sim_time): see the notes" "$(cat "$tmp/exp.err")"
-out=$( (ulimit -v 4194304 -t 20; exec "$sim" --policy=fifo --workload=$h/stuck.textpb --runs=2 --jobs=1 --metric=makespan --format=json) 2>/dev/null)
+out=$( (ulimit -v 262144 -t 2; exec "$sim" --policy=fifo --workload=$h/stuck.textpb --runs=2 --jobs=1 --metric=makespan --format=json) 2>/dev/null)
 check "experiment JSON: failed_runs and stuck per run" python3 -c 'import json,sys; p=json.loads(sys.argv[1])["policies"][0]; assert p["failed_runs"] == 2 and p["stuck"] == [2, 2], p' "$out"
 exit $fail
