@@ -16,8 +16,12 @@
 // --set may repeat; K is a policy knob, POLICY.K a knob of that policy only, or cost.NAME for a
 // machine cost (see costs.h). An unprefixed knob reaches every chosen policy that has it.
 // --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
+// --max_tasks, --max_instances, --max_forks, --max_loop_iterations, --max_loop_depth and
+// --max_memory_mb raise the limits a workload is checked against before it runs; --max_sim_time
+// caps a run that does not end by itself (sim/README.md, Limits and hostile inputs).
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
-// 1 a run error (broken invariant), 2 bad input.
+// 1 a run error (broken invariant) or an experiment with failed runs (stuck tasks, or stopped at
+// --max_sim_time), 2 bad input.
 #include <sys/stat.h>
 #include <unistd.h>
 
