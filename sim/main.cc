@@ -10,6 +10,7 @@
 //   bazel run //sim -- --policy=eevdf,homing,vtime --workload=FILE --runs=30 [--jobs=J]
 //                      [--metric=boot|makespan|work] [--process=NAME] [--set [POLICY.]K=V ...]
 //                      [--backend=local|slurm] (slurm: a job array, the same bytes out)
+//                      [--svg=FILE]
 //
 // --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
 // (all the policies it can find without --policy), and exits.
@@ -22,12 +23,8 @@
 // Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
 // 1 a run error (broken invariant) or an experiment with failed runs (stuck tasks, or stopped at
 // --max_sim_time), 2 bad input.
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <ctime>
 #include <memory>
 
 #include <algorithm>
@@ -49,6 +46,7 @@
 #include "sim/experiment/experiment_report.h"
 #include "sim/experiment/knob_routing.h"
 #include "sim/experiment/slurm_backend.h"
+#include "sim/experiment/slurm_flags.h"
 #include "sim/experiment/slurm_staging.h"
 #include "sim/run/report.h"
 #include "sim/run/runner.h"
@@ -88,21 +86,7 @@ ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
           "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
 ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
           "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
-ABSL_FLAG(std::string, backend, "local",
-          "experiment: where the runs execute: local (forked processes here) or slurm (a job array; "
-          "the same bytes out)");
-ABSL_FLAG(std::string, slurm_dir, "",
-          "slurm: a directory every node sees at the same path (default $SCXTWIN_SLURM_DIR, else "
-          "$HOME/scxtwin-slurm)");
-ABSL_FLAG(std::string, slurm_partition, "", "slurm: sbatch --partition (default: $SBATCH_PARTITION, the cluster's)");
-ABSL_FLAG(std::string, slurm_account, "", "slurm: sbatch --account (default: $SBATCH_ACCOUNT, the cluster's)");
-ABSL_FLAG(std::string, slurm_time, "", "slurm: sbatch --time per array task (default: $SBATCH_TIMELIMIT, the cluster's)");
-ABSL_FLAG(int, slurm_chunk, 0, "slurm: runs per array task (0: about 10 s of work each, from the cost of one run)");
-ABSL_FLAG(int, slurm_cpus_per_task, 1, "slurm: CPUs per array task (its runs at a time)");
-ABSL_FLAG(int, slurm_max_running, 0, "slurm: array tasks at once (sbatch --array=...%N; 0: as many as Slurm runs)");
-ABSL_FLAG(int, slurm_retries, 2, "slurm: resubmissions of runs whose task was lost or killed");
-ABSL_FLAG(std::string, slurm_worker, "", "internal: run as a Slurm array task of the experiment in this directory");
-ABSL_FLAG(std::string, slurm_tasks, "", "internal: the array's task list (with --slurm_worker)");
+ABSL_FLAG(std::string, svg, "", "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
 namespace {
 
@@ -138,7 +122,7 @@ int RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
   }
   auto prepared = scxtwin::experiment::PrepareExperiment(ec);
   if (!prepared.ok()) return Bad(std::string(prepared.status().message()));
-  auto s = scxtwin::experiment::RunSlurmWorker(absl::GetFlag(FLAGS_slurm_worker), absl::GetFlag(FLAGS_slurm_tasks),
+  auto s = scxtwin::experiment::RunSlurmWorker(scxtwin::experiment::SlurmWorkerDir(), scxtwin::experiment::SlurmTasksFile(),
                                                index, ec.jobs, prepared->job);
   if (!s.ok()) {
     std::cerr << "sim: slurm task " << index << ": " << s.message() << "\n";
@@ -147,41 +131,13 @@ int RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
   return 0;
 }
 
-// --backend=slurm: stage the experiment into its own directory under --slurm_dir.
-absl::StatusOr<scxtwin::experiment::SlurmOptions> SlurmOptionsFromFlags(
-    const scxtwin::experiment::ExperimentConfig& ec) {
-  std::string root = absl::GetFlag(FLAGS_slurm_dir);
-  if (root.empty()) {
-    const char* env = std::getenv("SCXTWIN_SLURM_DIR");
-    const char* home = std::getenv("HOME");
-    root = env != nullptr && *env != '\0' ? env : absl::StrCat(home != nullptr ? home : "/tmp", "/scxtwin-slurm");
-  }
-  root = UserOutPath(root);
-  if (mkdir(root.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::InvalidArgumentError(absl::StrCat("--slurm_dir=", root, ": cannot create: ", strerror(errno)));
-  }
-  scxtwin::experiment::SlurmOptions o;
-  char host[256] = "host";
-  gethostname(host, sizeof host - 1);
-  o.run_dir = absl::StrCat(root, "/sim-", host, "-", getpid(), "-", time(nullptr));
-  o.partition = absl::GetFlag(FLAGS_slurm_partition);
-  o.account = absl::GetFlag(FLAGS_slurm_account);
-  o.time_limit = absl::GetFlag(FLAGS_slurm_time);
-  o.chunk = absl::GetFlag(FLAGS_slurm_chunk);
-  o.cpus_per_task = absl::GetFlag(FLAGS_slurm_cpus_per_task);
-  o.max_retries = absl::GetFlag(FLAGS_slurm_retries);
-  o.max_running = absl::GetFlag(FLAGS_slurm_max_running);
-  if (o.max_running < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("--slurm_max_running=", o.max_running, ": expected 0 (no limit) or more"));
-  }
-  if (o.chunk < 0) return absl::InvalidArgumentError(absl::StrCat("--slurm_chunk=", o.chunk, ": expected 0 (auto) or more"));
-  if (o.cpus_per_task < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("--slurm_cpus_per_task=", o.cpus_per_task, ": expected 1 or more"));
-  }
-  if (o.max_retries < 0) return absl::InvalidArgumentError(absl::StrCat("--slurm_retries=", o.max_retries, ": expected 0 or more"));
-  auto command = scxtwin::experiment::StageExperiment(ec, "/proc/self/exe", o.run_dir);
+// --backend=slurm: the experiment staged into its own directory under --slurm_dir.
+absl::StatusOr<scxtwin::experiment::SlurmOptions> StagedSlurmOptions(const scxtwin::experiment::ExperimentConfig& ec) {
+  auto o = scxtwin::experiment::SlurmOptionsFromFlags("sim");
+  if (!o.ok()) return o.status();
+  auto command = scxtwin::experiment::StageExperiment(ec, "/proc/self/exe", o->run_dir);
   if (!command.ok()) return command.status();
-  o.worker_command = *std::move(command);
+  o->worker_command = *std::move(command);
   return o;
 }
 
@@ -294,11 +250,11 @@ int main(int argc, char** argv) {
   auto metric = scxtwin::experiment::ParseMetric(absl::GetFlag(FLAGS_metric));
   if (!metric.ok()) return Bad(std::string(metric.status().message()));
 
-  const std::string backend_name = absl::GetFlag(FLAGS_backend);
-  if (backend_name != "local" && backend_name != "slurm") {
-    return Bad(absl::StrCat("--backend=", backend_name, ": expected local or slurm"));
-  }
-  if (policies.size() > 1 || runs > 1 || !absl::GetFlag(FLAGS_slurm_worker).empty()) {
+  auto backend_flag = scxtwin::experiment::BackendFromFlags();
+  if (!backend_flag.ok()) return Bad(std::string(backend_flag.status().message()));
+  const std::string backend_name = *backend_flag;
+  const bool slurm_worker = !scxtwin::experiment::SlurmWorkerDir().empty();
+  if (policies.size() > 1 || runs > 1 || slurm_worker) {
     // An experiment: per-run outputs would be N files; ask for them from a single run.
     const std::pair<const char*, std::string> one_run_outputs[] = {
         {"log", absl::GetFlag(FLAGS_log)},
@@ -318,10 +274,10 @@ int main(int argc, char** argv) {
     ec.jobs = jobs;
     ec.metric = *metric;
     ec.process = absl::GetFlag(FLAGS_process);
-    if (!absl::GetFlag(FLAGS_slurm_worker).empty()) return RunAsSlurmWorker(ec);
+    if (slurm_worker) return RunAsSlurmWorker(ec);
     std::unique_ptr<scxtwin::experiment::JobBackend> backend;
     if (backend_name == "slurm") {
-      auto options = SlurmOptionsFromFlags(ec);
+      auto options = StagedSlurmOptions(ec);
       if (!options.ok()) return Bad(std::string(options.status().message()));
       backend = std::make_unique<scxtwin::experiment::SlurmBackend>(*std::move(options));
     }
@@ -332,6 +288,12 @@ int main(int argc, char** argv) {
       // Bad input is 2; a run that broke an invariant or could not complete is 1.
       const absl::StatusCode code = result.status().code();
       return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ? 1 : 2;
+    }
+    if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
+      std::ofstream f(svg, std::ios::trunc);
+      f << scxtwin::experiment::ExperimentCdfSvg(*result);
+      f.close();
+      if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
     }
     if (format == "json") {
       scxtwin::experiment::WriteExperimentJson(std::cout, *result);
@@ -352,6 +314,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (!absl::GetFlag(FLAGS_svg).empty()) {
+    return Bad("--svg draws an experiment's distribution: use it with several policies or --runs > 1");
+  }
   if (backend_name != "local") {
     return Bad(absl::StrCat("--backend=", backend_name, " runs experiments: give several policies or --runs > 1"));
   }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "sim/core/json.h"
+#include "sim/experiment/svg_chart.h"
 
 namespace scxtwin::experiment {
 namespace {
@@ -122,6 +123,17 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
        << ",\"stuck\":[" << absl::StrJoin(stuck, ",") << "],\"failed_runs\":" << FailedRuns(p) << "}";
   }
   os << "]}\n";
+}
+
+std::string ExperimentCdfSvg(const ExperimentResult& r) {
+  std::vector<std::pair<std::string, std::vector<double>>> series;
+  for (const PolicyResult& p : r.policies) {
+    std::vector<double> v;
+    for (const RunSample& s : p.samples) v.push_back(s.value);
+    series.emplace_back(p.label, std::move(v));
+  }
+  return ChartSvg(CdfChart(absl::StrFormat("%s on %s, %d runs per policy", r.workload_name, r.topology, r.config.runs),
+                           MetricLabel(r.config), series));
 }
 
 }  // namespace scxtwin::experiment

@@ -4,6 +4,7 @@
 #define SCXTWIN_SIM_EXPERIMENT_EXPERIMENT_REPORT_H_
 
 #include <ostream>
+#include <string>
 
 #include "sim/experiment/experiment.h"
 
@@ -11,6 +12,9 @@ namespace scxtwin::experiment {
 
 void WriteExperimentTable(std::ostream& os, const ExperimentResult& result);
 void WriteExperimentJson(std::ostream& os, const ExperimentResult& result);
+
+// The metric's distribution per policy as an SVG chart of empirical CDFs (svg_chart.h).
+std::string ExperimentCdfSvg(const ExperimentResult& result);
 
 }  // namespace scxtwin::experiment
 

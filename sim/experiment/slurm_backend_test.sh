@@ -2,7 +2,8 @@
 # The Slurm backend end to end on a one-node cluster (tools/slurm-local): an experiment run as a
 # job array prints the same bytes (table and JSON) as the local backend; a task lost on its first
 # submission is resubmitted and the bytes still match; a run that can never complete is named by
-# its index with exit 1; bad backend flags are one-line errors. Slurm is stopped at the end, even
+# its index with exit 1; the tuner's batches run there with the same bytes; bad backend flags are
+# one-line errors. Slurm is stopped at the end, even
 # on failure, unless it was already running before the test.
 set -uo pipefail
 root=${TEST_SRCDIR}/scxtwin
@@ -48,6 +49,16 @@ SCXTWIN_SLURM_FAULT=run:3 exp "${slurm[@]}" --slurm_chunk=2 --slurm_retries=1 >"
 check_eq "a run that never completes: exit status" 1 $?
 check "it is reported by its index" grep -q "slurm: run 3 (of 12) left no result after 2 submissions" "$tmp/lost.err"
 check "no table is printed for an incomplete experiment" test ! -s "$tmp/lost.txt"
+check "an incomplete experiment keeps its directory (logs) in the shared dir" test -n "$(ls -A "$tmp/shared")"
+
+# The tuner hands its batches to the same backend: the same report, closing line included.
+tune=$root/tools/tune/tune
+t=(--policy=homing --workload=$w --topology=8 --budget=12 --held_out=3 --jobs=2)
+"$tune" "${t[@]}" >"$tmp/tune_local.txt" 2>/dev/null
+"$tune" "${t[@]}" --backend=slurm --slurm_dir="$tmp/shared_tune" >"$tmp/tune_slurm.txt" 2>/dev/null
+check "tune --backend=slurm prints the local backend's bytes" cmp -s "$tmp/tune_local.txt" "$tmp/tune_slurm.txt"
+check "tune's output ends with its closing line" grep -q "^tune: best " "$tmp/tune_slurm.txt"
+check "tune leaves nothing in the shared dir" test -z "$(ls -A "$tmp/shared_tune")"
 
 expect_error "unknown backend" "--backend=cloud: expected local or slurm" exp --backend=cloud
 expect_error "one run is not an experiment" "runs experiments" \

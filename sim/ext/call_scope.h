@@ -2,15 +2,14 @@
 #ifndef SCXTWIN_SIM_EXT_CALL_SCOPE_H_
 #define SCXTWIN_SIM_EXT_CALL_SCOPE_H_
 
-#include <cstdint>
-
 namespace scxtwin::sim {
 
 // Saves and restores which callback runs and on which CPU (callbacks nest: ops.enqueue can run
 // inside balance, via put_prev).
+template <typename Kind>
 class CallScope {
  public:
-  CallScope(int& cpu, uint8_t& kind, int new_cpu, uint8_t new_kind)
+  CallScope(int& cpu, Kind& kind, int new_cpu, Kind new_kind)
       : cpu_(cpu), kind_(kind), saved_cpu_(cpu), saved_kind_(kind) {
     cpu_ = new_cpu;
     kind_ = new_kind;
@@ -19,12 +18,14 @@ class CallScope {
     cpu_ = saved_cpu_;
     kind_ = saved_kind_;
   }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
 
  private:
   int& cpu_;
-  uint8_t& kind_;
+  Kind& kind_;
   int saved_cpu_;
-  uint8_t saved_kind_;
+  Kind saved_kind_;
 };
 
 }  // namespace scxtwin::sim

@@ -16,7 +16,15 @@
 //    eject the policy with the kernel's exit kind, and ops.exit.
 //
 // The policy reaches the simulator only through `struct scxtwin_host_api`
-// (sim/host/include/scxtwin/host_api.h); ExtClass fills the simulator's entries of that table.
+// (sim/host/include/scxtwin/host_api.h); ExtClass fills the simulator's entries of that table,
+// one per row of scxtwin/kfunc_list.inc.
+//
+// The class is one object; its code is split along the kernel's seams: ext_class.cc (ext.c's
+// enable/disable and task lifecycle, exits, the watchdog), dispatch_queues.cc (ext.c's DSQs,
+// enqueue and dispatch, with the DSQ kfuncs), balance_pick.cc (balance_one, pick, put_prev,
+// the tick), ext_idle.cc (ext_idle.c: idle tracking, the default CPU selection and its kfuncs),
+// dsq_iter.cc (DSQ iterators and moves), kfuncs.cc (the remaining kfuncs, BPF timers and
+// helpers), host_api_table.cc (the trampolines). A task's state is task_state.h's enum.
 // Single-threaded: callbacks never overlap, so the kernel's races do not exist here.
 #ifndef SCXTWIN_SIM_EXT_EXT_CLASS_H_
 #define SCXTWIN_SIM_EXT_EXT_CLASS_H_
@@ -30,9 +38,14 @@
 #include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_format.h"
 #include "scxtwin/host_api.h"
 #include "sim/core/sched_class.h"
+#include "sim/ext/call_scope.h"
+#include "sim/ext/task_state.h"
 
 namespace scxtwin::sim {
 
@@ -99,7 +112,8 @@ class ExtClass final : public SchedClass {
   // The task_struct the policy sees for a task (tests).
   task_struct* task_struct_of(TaskId t) { return &ts_[t]; }
 
-  // ---- the kfuncs (the host API table forwards here) ----
+  // ---- the kfuncs and helpers: one per row of scxtwin/kfunc_list.inc ----
+  // dispatch_queues.cc
   s32 CreateDsq(u64 dsq_id, s32 node);
   void DestroyDsq(u64 dsq_id);
   void DsqInsert(task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags);
@@ -110,6 +124,17 @@ class ExtClass final : public SchedClass {
   u32 DispatchNrSlots();
   void DispatchCancel();
   u32 ReenqueueLocal();
+  // dsq_iter.cc
+  int DsqIterNew(bpf_iter_scx_dsq* it, u64 dsq_id, u64 flags);
+  task_struct* DsqIterNext(bpf_iter_scx_dsq* it);
+  void DsqIterDestroy(bpf_iter_scx_dsq* it);
+  void DsqMoveSetSlice(bpf_iter_scx_dsq* it, u64 slice);
+  void DsqMoveSetVtime(bpf_iter_scx_dsq* it, u64 vtime);
+  bool DsqMove(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq_flags);
+  bool DsqMoveVtime(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq_flags) {
+    return DsqMove(it, p, dsq_id, enq_flags | SCX_ENQ_DSQ_PRIQ);
+  }
+  // ext_idle.cc
   s32 SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* is_idle);
   s32 SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
   bool TestAndClearCpuIdle(s32 cpu);
@@ -117,6 +142,9 @@ class ExtClass final : public SchedClass {
   s32 PickAnyCpu(const cpumask* allowed, int node, u64 flags);
   const cpumask* GetIdleCpumask(int node);
   const cpumask* GetIdleSmtmask(int node);
+  const cpumask* PossibleCpumask() const { return &possible_; }
+  void PutCpumask(const cpumask*) {}  // masks are the simulator's: nothing to release
+  // kfuncs.cc
   void KickCpu(s32 cpu, u64 flags);
   s32 TaskCpu(const task_struct* p);
   bool TaskRunning(const task_struct* p);
@@ -126,45 +154,36 @@ class ExtClass final : public SchedClass {
   void TaskSetDsqVtime(task_struct* p, u64 vtime);
   void ExitBpf(s64 code, const char* msg);
   void ErrorBpf(const char* msg);
+  void Dump(const char*) {}  // ops.dump is never called: nothing reads a dump
   void Printk(const char* msg);
   u32 PrandomU32();
   u64 Now() const;
   long TimerStart(bpf_timer* timer, u64 nsecs, u64 flags);
   long TimerCancel(bpf_timer* timer);
-  int DsqIterNew(bpf_iter_scx_dsq* it, u64 dsq_id, u64 flags);
-  task_struct* DsqIterNext(bpf_iter_scx_dsq* it);
-  void DsqIterDestroy(bpf_iter_scx_dsq* it);
-  void DsqMoveSetSlice(bpf_iter_scx_dsq* it, u64 slice);
-  void DsqMoveSetVtime(bpf_iter_scx_dsq* it, u64 vtime);
-  bool DsqMove(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq_flags);
   s32 CurrentCpu() const { return cur_cpu_; }
   u32 NrCpuIds() const;
   u32 NrNodeIds() const { return static_cast<u32>(ctx_->topology().nr_nodes()); }
   int CpuNode(s32 cpu) const {
     return cpu >= 0 && cpu < nr_cpus_ ? ctx_->topology().place(cpu).node : -1;
   }
-  const cpumask* PossibleCpumask() const { return &possible_; }
+  // SCX_CPUPERF_ONE: every CPU has the same capacity and runs at full speed.
+  u32 CpuperfCap(s32) const { return SCX_CPUPERF_ONE; }
+  u32 CpuperfCur(s32) const { return SCX_CPUPERF_ONE; }
+  void CpuperfSet(s32, u32) {}
 
  private:
-  // What the kernel calls a task's ops_state, reduced to what is observable single-threaded.
-  enum class Custody : uint8_t {
-    kNone,     // not runnable, or running, or on a DSQ
-    kBpf,      // ops.enqueue returned without inserting it: the policy holds it
-  };
   struct Dsq;
+  // The class's record of a task beside its task_struct.
   struct ExtTask {
-    Custody custody = Custody::kNone;
-    Dsq* dsq = nullptr;        // the DSQ it is queued on
-    TaskId prev_in_dsq = kNoTask, next_in_dsq = kNoTask;  // FIFO links
-    bool in_priq = false;      // queued in vtime order (else FIFO)
-    uint64_t priq_seq = 0;     // key in a vtime DSQ
+    ExtTaskState state = ExtTaskState::kDisabled;  // see task_state.h
+    // Where it is queued (state kUserDsq/kBuiltinDsq), and how: FIFO links or a vtime key.
+    Dsq* dsq = nullptr;
+    TaskId prev_in_dsq = kNoTask, next_in_dsq = kNoTask;
+    bool in_priq = false;
+    uint64_t priq_seq = 0;
     u64 priq_vtime = 0;
-    bool queued = false;       // SCX_TASK_QUEUED: runnable in ext (running included)
-    // SCX_TASK_IN_CUSTODY (7.3): kept by ops.enqueue or inserted into a user DSQ; leaving
-    // custody for a built-in (local/global) DSQ calls ops.dequeue(p, 0).
-    bool in_custody = false;
-    bool enabled = false;
-    bool has_ddsp = false;     // a direct dispatch is pending
+    // A direct dispatch verdict from select_cpu/enqueue, applied when it is enqueued.
+    bool has_ddsp = false;
     u64 ddsp_dsq_id = 0;
     u64 ddsp_enq_flags = 0;
     SimDuration charged = 0;   // sum_exec already charged to the slice
@@ -194,47 +213,6 @@ class ExtClass final : public SchedClass {
     u64 dsq_id;
     u64 enq_flags;
   };
-
-  friend class CallScope;
-  TaskId id_of(const task_struct* p) const;
-  bool OpsCpuValid(s32 cpu, const char* where);
-  // Records the policy's exit (the first one wins); the ejection happens when the running
-  // callback has returned (Eject), as the kernel processes exits asynchronously.
-  void Error(int64_t kind, const std::string& msg);
-  void Eject();
-  void Log(const char* what, const std::string& fields);
-  bool KfAllowed(Ctx a, Ctx b, Ctx c, const char* kfunc);
-
-  void InitTaskStruct(TaskId t);
-  void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);
-  int FallbackCpu(TaskId t, int cpu);
-  void StopRunning(TaskId t, int cpu);
-  void QuitTask(TaskId t);  // disable + exit_task
-  void EnqueueTask(TaskId t, u64 enq_flags, int call_cpu);  // do_enqueue_task
-  void DirectDispatch(TaskId t, u64 enq_flags);
-  Dsq* FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t);
-  Dsq* FindUserDsq(u64 dsq_id);
-  void DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags);
-  void DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags);
-  void DsqRemove(TaskId t);
-  TaskId DsqFirst(const Dsq& dsq) const;
-  TaskId DsqNextOf(const Dsq& dsq, TaskId t) const;
-  bool ConsumeDsq(int cpu, Dsq* dsq);
-  void FlushDispatchBuf(int cpu);
-  void ChargeSlice(TaskId t);
-  void SetIdle(int cpu, bool idle);
-  void InsertPreamble(task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags);
-  void Commit(task_struct* p, u64 dsq_id, u64 enq_flags);
-  bool BuiltinIdleTracked() const;
-  bool BuiltinIdleEnabled();
-  bool TestAndClearIdle(int cpu);
-  int AnyAndDistribute(const cpumask& a, const cpumask* b, const cpumask* c);
-  s32 PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flags);
-  s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
-  void FillApi(scxtwin_host_api* api);
-  void FireTimer(uint64_t slot);
-  Dsq* DsqById(u64 dsq_id);
-  const cpumask* NodeMask(const cpumask& all, int node);
   struct PendingTimer {
     bpf_timer* timer = nullptr;
     int cpu = 0;
@@ -248,9 +226,110 @@ class ExtClass final : public SchedClass {
     u64 slice = 0, vtime = 0;
     bool set_slice = false, set_vtime = false;
   };
-  void StartWatchdog();
 
-  bool Placed(TaskId t) const { return et_[t].custody == Custody::kBpf || et_[t].dsq != nullptr; }
+  // ABSL_ATTRIBUTE_ALWAYS_INLINE below marks parts cut out of one hot function to be read on
+  // their own; they are inlined back into it (BM_Policy measured the difference).
+
+  // ---- ext_class.cc: lifecycle, tasks, exits ----
+  TaskId id_of(const task_struct* p) const;
+  // Runs one ops callback `call` on `cpu` as `kind`: the call context, the callback counter and
+  // the log line {"cb":"`cb`"`fields`} (formatted only with a log). Returns what `call` returns.
+  template <typename Call, typename... Args>
+  auto Callback(const char* cb, int cpu, Ctx kind, Call&& call,
+                const absl::FormatSpec<Args...>& fields, const Args&... args) {
+    CallScope<Ctx> scope(cur_cpu_, ctx_kind_, cpu, kind);
+    ++counters_.callbacks;
+    if (opt_.log) LogCallback(cb, absl::StrFormat(fields, args...));
+    return call();
+  }
+  void LogCallback(const char* cb, const std::string& fields);
+  void Log(const char* what, const std::string& fields);
+  // Every change of a task's state goes through here: checked against task_state.h's table
+  // (one load and a test), aborting on a change the table does not allow.
+  void SetState(TaskId t, ExtTaskState to) {
+    ExtTask& e = et_[t];
+    if (ABSL_PREDICT_FALSE(!TransitionAllowed(e.state, to))) TransitionFailed(t, to);
+    e.state = to;
+  }
+  [[noreturn]] ABSL_ATTRIBUTE_NOINLINE void TransitionFailed(TaskId t, ExtTaskState to) const;
+  bool OpsCpuValid(s32 cpu, const char* where);
+  // Records the policy's exit (the first one wins); the ejection happens when the running
+  // callback has returned (Eject), as the kernel processes exits asynchronously.
+  void Error(int64_t kind, const std::string& msg);
+  void Eject();
+  absl::Status CheckOps();
+  absl::Status LoadFailed(const std::string& why);
+  void RunOpsInit();
+  void SetUpCpus(const Topology& topo);
+  void StartWatchdog();
+  void Watchdog();
+  void InitTaskStruct(TaskId t);
+  void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int SelectCpu(TaskId t, u64 wake_flags, int call_cpu);
+  int FallbackCpu(TaskId t, int cpu);
+  void StopRunning(TaskId t, int cpu);
+  void QuitTask(TaskId t);  // disable + exit_task
+  bool Placed(TaskId t) const {
+    return et_[t].state == ExtTaskState::kBpf || et_[t].dsq != nullptr;
+  }
+
+  // ---- dispatch_queues.cc: DSQs, enqueueing, dispatching ----
+  // The one DSQ-id resolver: LOCAL is `local_cpu`'s, LOCAL_ON|cpu that CPU's (if it exists),
+  // GLOBAL, or a user DSQ; nullptr if there is no such DSQ.
+  Dsq* ResolveDsq(u64 dsq_id, int local_cpu) {
+    if (dsq_id == SCX_DSQ_LOCAL) return local_[local_cpu].get();
+    if ((dsq_id & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
+      const u64 cpu = dsq_id & SCX_DSQ_LOCAL_CPU_MASK;
+      return cpu < static_cast<u64>(nr_cpus_) ? local_[cpu].get() : nullptr;
+    }
+    if (dsq_id == SCX_DSQ_GLOBAL) return &global_;
+    return FindUserDsq(dsq_id);
+  }
+  Dsq* FindUserDsq(u64 dsq_id);
+  Dsq* FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t);
+  void EnqueueTask(TaskId t, u64 enq_flags, int call_cpu);  // do_enqueue_task
+  void DirectDispatch(TaskId t, u64 enq_flags);
+  void DispatchEnqueue(Dsq* dsq, TaskId t, u64 enq_flags);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void LeaveCustody(TaskId t, const Dsq& dsq);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void LinkIntoDsq(Dsq* dsq, TaskId t, u64 enq_flags);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void PreemptForLocal(const Dsq& dsq, TaskId t, u64 enq_flags);
+  void DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags);
+  void MoveToDsq(Dsq* dst, TaskId t, u64 enq_flags);
+  void DsqRemove(TaskId t);
+  TaskId DsqFirst(const Dsq& dsq) const;
+  TaskId DsqNextOf(const Dsq& dsq, TaskId t) const;
+  bool ConsumeDsq(int cpu, Dsq* dsq);
+  void FlushDispatchBuf(int cpu);
+  void InsertPreamble(task_struct* p, u64 slice);
+  void Commit(task_struct* p, u64 dsq_id, u64 enq_flags);
+  bool KfAllowed(Ctx a, Ctx b, Ctx c, const char* kfunc);
+
+  // ---- balance_pick.cc: the CPU side ----
+  bool Balance(int cpu, TaskId prev, TaskId on_cpu);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void RunDispatch(int cpu, TaskId on_cpu);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void PutPrev(int cpu, TaskId prev, TaskId next);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void SetNext(int cpu, TaskId next);
+  TaskId EjectedWhileSwitching(TaskId prev, TaskId next);
+  void ChargeSlice(TaskId t);
+
+  // ---- ext_idle.cc: idle tracking and the default CPU selection ----
+  void SetIdle(int cpu, bool idle);
+  bool BuiltinIdleTracked() const {
+    return !ops_->update_idle || (ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE);
+  }
+  // Whether a kfunc may use the built-in idle tracking; if not, the policy errs.
+  bool BuiltinIdleEnabled() { return BuiltinIdleTracked() || BuiltinIdleDisabledError(); }
+  bool BuiltinIdleDisabledError();
+  bool TestAndClearIdle(int cpu);
+  bool AnyIdle() const;
+  int AnyAndDistribute(const cpumask& a, const cpumask* b, const cpumask* c);
+  s32 PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flags);
+  s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
+  const cpumask* NodeMask(const cpumask& all, int node);
+
+  // ---- host_api_table.cc, kfuncs.cc ----
+  void FillApi(scxtwin_host_api* api);
+  void FireTimer(uint64_t slot);
 
   ExtPolicyBinding policy_;
   sched_ext_ops* ops_ = nullptr;

@@ -303,39 +303,11 @@ void HostMaps::ForgetTask(const task_struct* task) {
 
 void HostMaps::FillApi(scxtwin_host_api* api) {
   api->maps = this;
-  api->map_lookup_elem = [](void*, void* map, const void* key) -> void* {
-    return HostMaps::Of(map)->Lookup(key);
-  };
-  api->map_update_elem = [](void*, void* map, const void* key, const void* value,
-                            u64 flags) -> long { return HostMaps::Of(map)->Update(key, value, flags); };
-  api->map_delete_elem = [](void*, void* map, const void* key) -> long {
-    return HostMaps::Of(map)->Delete(key);
-  };
-  api->map_push_elem = [](void*, void* map, const void* value, u64 flags) -> long {
-    return HostMaps::Of(map)->Push(value, flags);
-  };
-  api->map_pop_elem = [](void*, void* map, void* value) -> long {
-    return HostMaps::Of(map)->Pop(value);
-  };
-  api->map_peek_elem = [](void*, void* map, void* value) -> long {
-    return HostMaps::Of(map)->Peek(value);
-  };
-  api->map_lookup_percpu_elem = [](void*, void* map, const void* key, u32 cpu) -> void* {
-    return HostMaps::Of(map)->LookupPerCpu(key, cpu);
-  };
-  api->task_storage_get = [](void*, void* map, task_struct* task, void* value,
-                             u64 flags) -> void* {
-    return HostMaps::Of(map)->TaskStorageGet(task, value, flags);
-  };
-  api->task_storage_delete = [](void*, void* map, task_struct* task) -> long {
-    return HostMaps::Of(map)->TaskStorageDelete(task);
-  };
-  api->map_elem_of = [](void*, void* map, const void* addr, u64* key, void** value) -> long {
-    uint64_t k = 0;
-    long r = HostMaps::Of(map)->ElementOf(addr, &k, value);
-    *key = k;
-    return r;
-  };
+  // One trampoline per row of scxtwin/map_helper_list.inc.
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, method, method_args) \
+  api->entry = [] SCXTWIN_WITH_CONTEXT(void*, params) -> type { return HostMaps::Of(map)->method method_args; };
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
 }
 
 }  // namespace scxtwin::host

@@ -45,6 +45,13 @@ class HostMap {
   virtual void ForgetTask(const task_struct* task) {}
   // Which element holds `addr` (for bpf_timer_init): 0 with key and value, or -ENOENT.
   virtual long ElementOf(const void* addr, uint64_t* key, void** value) { return -2; }
+  // The same with the host API's key type.
+  long ElementOfU64(const void* addr, u64* key, void** value) {
+    uint64_t k = 0;
+    const long r = ElementOf(addr, &k, value);
+    *key = k;
+    return r;
+  }
 
  protected:
   explicit HostMap(const scxtwin_map_def& def) : def_(def), name_(def.name) {}

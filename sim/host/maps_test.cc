@@ -184,6 +184,30 @@ TEST_F(MapsTest, ElementOfFindsTheArrayElementHoldingAnAddress) {
   EXPECT_EQ(m->ElementOf(&elsewhere, &key, &value), -ENOENT);
 }
 
+// The table's map entries (scxtwin/map_helper_list.inc) reach the map bound to the variable.
+TEST_F(MapsTest, HostApiEntriesReachTheBoundMap) {
+  MapVar var;
+  ASSERT_TRUE(maps_.Add(Def(&var, "arr", BPF_MAP_TYPE_ARRAY, 3, 4, 48)).ok());
+  scxtwin_host_api api = {};
+  maps_.FillApi(&api);
+  EXPECT_EQ(api.maps, &maps_);
+#define SCXTWIN_MAP_HELPER(type, entry, ...) EXPECT_NE(api.entry, nullptr) << #entry;
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
+  u32 k = 1;
+  const u32 value[12] = {5};
+  EXPECT_EQ(api.map_update_elem(api.maps, &var, &k, value, BPF_ANY), 0);
+  auto* v = static_cast<char*>(api.map_lookup_elem(api.maps, &var, &k));
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(*reinterpret_cast<u32*>(v), 5u);
+  u64 key = 0;
+  void* elem = nullptr;
+  EXPECT_EQ(api.map_elem_of(api.maps, &var, v + 8, &key, &elem), 0);
+  EXPECT_EQ(key, 1u);
+  EXPECT_EQ(elem, v);
+  EXPECT_EQ(api.map_delete_elem(api.maps, &var, &k), -EINVAL);  // an array keeps its elements
+}
+
 TEST_F(MapsTest, RejectsWhatItCannotSimulateByName) {
   MapVar a, b, c, d;
   absl::Status s = maps_.Add(Def(&a, "ring", BPF_MAP_TYPE_RINGBUF, 4096, 0, 0));

@@ -46,19 +46,50 @@ static void unsupported(const char *what)
 
 #define SIM(fn, dflt, ...)                                                                   \
 	(api->fn ? api->fn(api->sim, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
-#define SIM_VOID(fn, ...)                                                                    \
-	do {                                                                                 \
-		if (api->fn)                                                                 \
-			api->fn(api->sim, ##__VA_ARGS__);                                    \
-		else                                                                         \
-			unsupported(#fn);                                                    \
-	} while (0)
-#define MAPS(fn, dflt, ...)                                                                  \
-	(api->fn ? api->fn(api->maps, ##__VA_ARGS__) : (unsupported(#fn), (dflt)))
 
 /* ---- formatting: printf-style and the kernel's "bstr" (format + array of u64) ------------- */
 
 enum { SCXTWIN_MSG_LEN = 1024 };
+
+/*
+ * Prints one conversion `conv` of `v` into out[0..size) with the flags, width and precision of
+ * `spec` (n characters, starting with '%'; the length modifier is re-derived from `conv`).
+ * *fmt is past the conversion (for %p, past its extension letters too). Returns snprintf's.
+ */
+static int format_one(char *out, unsigned long size, char *spec, unsigned long n, char conv,
+		      u64 v, const char **fmt)
+{
+	switch (conv) {
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		spec[n++] = 'l';
+		spec[n++] = 'l';
+		spec[n++] = conv;
+		spec[n] = '\0';
+		if (conv == 'd' || conv == 'i')
+			return snprintf(out, size, spec, (long long)v);
+		return snprintf(out, size, spec, (unsigned long long)v);
+	case 'c':
+	case 's':
+		spec[n++] = conv;
+		spec[n] = '\0';
+		if (conv == 'c')
+			return snprintf(out, size, spec, (int)v);
+		return snprintf(out, size, spec, v ? (const char *)(unsigned long)v : "(null)");
+	case 'p':
+		/* %pS, %pI4, ...: print the pointer itself. */
+		while (**fmt && ((**fmt >= 'A' && **fmt <= 'Z') || (**fmt >= 'a' && **fmt <= 'z') ||
+				 (**fmt >= '0' && **fmt <= '9')))
+			(*fmt)++;
+		return snprintf(out, size, "0x%llx", (unsigned long long)v);
+	default:
+		return snprintf(out, size, "%%%c", conv);
+	}
+}
 
 /*
  * Formats `fmt` with arguments given as u64 words, the way the kernel's bstr kfuncs receive
@@ -74,70 +105,23 @@ static void format_bstr(char *out, unsigned long size, const char *fmt, const u6
 		char spec[32];
 		unsigned long n = 0;
 		char conv;
-		u64 v;
 		int w;
 
-		if (*fmt != '%') {
-			out[len++] = *fmt++;
+		if (*fmt != '%' || fmt[1] == '%') {
+			out[len++] = *fmt;
 			out[len] = '\0';
+			fmt += *fmt == '%' ? 2 : 1;
 			continue;
 		}
-		if (fmt[1] == '%') {
-			out[len++] = '%';
-			out[len] = '\0';
-			fmt += 2;
-			continue;
-		}
-		/* %[flags][width][.precision][length]conversion; the length is re-derived. */
+		/* %[flags][width][.precision][length]conversion */
 		spec[n++] = *fmt++;
 		while (*fmt && __builtin_strchr("-+ #0123456789.", *fmt) && n < 20)
 			spec[n++] = *fmt++;
 		while (*fmt && __builtin_strchr("hlzjt", *fmt))
 			fmt++;
 		conv = *fmt ? *fmt++ : 'd';
-		v = arg < nr ? data[arg] : 0;
+		w = format_one(out + len, size - len, spec, n, conv, arg < nr ? data[arg] : 0, &fmt);
 		arg++;
-		switch (conv) {
-		case 'd':
-		case 'i':
-			spec[n++] = 'l';
-			spec[n++] = 'l';
-			spec[n++] = conv;
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (long long)v);
-			break;
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			spec[n++] = 'l';
-			spec[n++] = 'l';
-			spec[n++] = conv;
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (unsigned long long)v);
-			break;
-		case 'c':
-			spec[n++] = 'c';
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec, (int)v);
-			break;
-		case 's':
-			spec[n++] = 's';
-			spec[n] = '\0';
-			w = snprintf(out + len, size - len, spec,
-				     v ? (const char *)(unsigned long)v : "(null)");
-			break;
-		case 'p':
-			/* %pS, %pI4, ...: print the pointer itself. */
-			while (*fmt && ((*fmt >= 'A' && *fmt <= 'Z') || (*fmt >= 'a' && *fmt <= 'z') ||
-					(*fmt >= '0' && *fmt <= '9')))
-				fmt++;
-			w = snprintf(out + len, size - len, "0x%llx", (unsigned long long)v);
-			break;
-		default:
-			w = snprintf(out + len, size - len, "%%%c", conv);
-			break;
-		}
 		if (w < 0)
 			break;
 		len += (unsigned long)w;
@@ -222,10 +206,33 @@ long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data
 	return (long)__builtin_strlen(msg);
 }
 
-/* ---- DSQs ---------------------------------------------------------------------------------- */
+/* ---- the plain forwarders: kfunc_list.inc's FWD rows ------------------------------------- */
 
-s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) { return SIM(create_dsq, -EINVAL, dsq_id, node); }
-void scx_bpf_destroy_dsq(u64 dsq_id) { SIM_VOID(destroy_dsq, dsq_id); }
+#define SCXTWIN_KFUNC(type, entry, params, args, forwarder, dflt, kfunc, ...)                    \
+	SCXTWIN_FORWARD_##forwarder(type, entry, params, args, dflt, kfunc)
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...)                          \
+	SCXTWIN_FORWARD_VOID_##forwarder(entry, params, args, kfunc)
+#define SCXTWIN_FORWARD_FWD(type, entry, params, args, dflt, kfunc)                              \
+	type(kfunc) SCXTWIN_PROTOTYPE(params)                                                    \
+	{                                                                                        \
+		return api->entry ? api->entry SCXTWIN_WITH_CONTEXT(api->sim, args)              \
+				  : (unsupported(#entry), (dflt));                               \
+	}
+#define SCXTWIN_FORWARD_VOID_FWD(entry, params, args, kfunc)                                     \
+	void(kfunc) SCXTWIN_PROTOTYPE(params)                                                    \
+	{                                                                                        \
+		if (api->entry)                                                                  \
+			api->entry SCXTWIN_WITH_CONTEXT(api->sim, args);                         \
+		else                                                                             \
+			unsupported(#entry);                                                     \
+	}
+#define SCXTWIN_FORWARD_OWN(type, entry, params, args, dflt, kfunc)
+#define SCXTWIN_FORWARD_VOID_OWN(entry, params, args, kfunc)
+#include <scxtwin/kfunc_list.inc>
+#undef SCXTWIN_KFUNC
+#undef SCXTWIN_KFUNC_VOID
+
+/* ---- DSQs (the OWN rows) ------------------------------------------------------------------- */
 
 bool scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags)
 {
@@ -235,12 +242,6 @@ bool scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_fl
 	}
 	api->dsq_insert(api->sim, p, dsq_id, slice, enq_flags);
 	return true;
-}
-
-void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
-			      u64 enq_flags)
-{
-	SIM_VOID(dsq_insert_vtime, p, dsq_id, slice, vtime, enq_flags);
 }
 
 bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args)
@@ -253,67 +254,20 @@ bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert
 	return true;
 }
 
-bool (scx_bpf_dsq_move_to_local)(u64 dsq_id, u64 enq_flags)
-{
-	return SIM(dsq_move_to_local, false, dsq_id, enq_flags);
-}
-
-s32 scx_bpf_dsq_nr_queued(u64 dsq_id) { return SIM(dsq_nr_queued, -ENOENT, dsq_id); }
-struct task_struct *scx_bpf_dsq_peek(u64 dsq_id) { return SIM(dsq_peek, NULL, dsq_id); }
-u32 scx_bpf_dispatch_nr_slots(void) { return SIM(dispatch_nr_slots, 0); }
-void scx_bpf_dispatch_cancel(void) { SIM_VOID(dispatch_cancel); }
-u32 scx_bpf_reenqueue_local(void) { return SIM(reenqueue_local, 0); }
-
-int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags)
-{
-	return SIM(dsq_iter_new, -EINVAL, it, dsq_id, flags);
-}
-struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it)
-{
-	return SIM(dsq_iter_next, NULL, it);
-}
 void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it)
 {
 	if (api->dsq_iter_destroy)
 		api->dsq_iter_destroy(api->sim, it);
 }
-void scx_bpf_dsq_move_set_slice(struct bpf_iter_scx_dsq *it__iter, u64 slice)
-{
-	SIM_VOID(dsq_move_set_slice, it__iter, slice);
-}
-void scx_bpf_dsq_move_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime)
-{
-	SIM_VOID(dsq_move_set_vtime, it__iter, vtime);
-}
-bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
-		      u64 enq_flags)
-{
-	return SIM(dsq_move, false, it__iter, p, dsq_id, enq_flags);
-}
-bool scx_bpf_dsq_move_vtime(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
-			    u64 dsq_id, u64 enq_flags)
-{
-	return SIM(dsq_move_vtime, false, it__iter, p, dsq_id, enq_flags);
-}
 
 /* ---- CPU selection and idle tracking ----------------------------------------------------- */
 
-s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle)
-{
-	return SIM(select_cpu_dfl, prev_cpu, p, prev_cpu, wake_flags, is_idle);
-}
-s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
-			   const struct cpumask *cpus_allowed, u64 flags)
-{
-	return SIM(select_cpu_and, -EBUSY, p, prev_cpu, wake_flags, cpus_allowed, flags);
-}
 s32 __scx_bpf_select_cpu_and(struct task_struct *p, const struct cpumask *cpus_allowed,
 			     struct scx_bpf_select_cpu_and_args *args)
 {
 	return scx_bpf_select_cpu_and(p, args->prev_cpu, args->wake_flags, cpus_allowed,
 				      args->flags);
 }
-bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) { return SIM(test_and_clear_cpu_idle, false, cpu); }
 s32 scx_bpf_pick_idle_cpu(const cpumask_t *cpus_allowed, u64 flags)
 {
 	return SIM(pick_idle_cpu, -EBUSY, cpus_allowed, NUMA_NO_NODE, flags);
@@ -351,11 +305,6 @@ void scx_bpf_put_idle_cpumask(const struct cpumask *cpumask)
 	if (api->put_idle_cpumask)
 		api->put_idle_cpumask(api->sim, cpumask);
 }
-const struct cpumask *scx_bpf_get_possible_cpumask(void)
-{
-	return SIM(get_possible_cpumask, NULL);
-}
-const struct cpumask *scx_bpf_get_online_cpumask(void) { return SIM(get_online_cpumask, NULL); }
 void scx_bpf_put_cpumask(const struct cpumask *cpumask)
 {
 	if (api->put_cpumask)
@@ -364,11 +313,8 @@ void scx_bpf_put_cpumask(const struct cpumask *cpumask)
 
 /* ---- kicks, topology, time ----------------------------------------------------------------- */
 
-void scx_bpf_kick_cpu(s32 cpu, u64 flags) { SIM_VOID(kick_cpu, cpu, flags); }
-u32 scx_bpf_nr_cpu_ids(void) { return SIM(nr_cpu_ids, 0); }
 u32 scx_bpf_nr_node_ids(void) { return api->nr_node_ids ? api->nr_node_ids(api->sim) : 1; }
 int scx_bpf_cpu_node(s32 cpu) { return api->cpu_node ? api->cpu_node(api->sim, cpu) : 0; }
-u64 scx_bpf_now(void) { return SIM(now, 0); }
 u32 scx_bpf_cpuperf_cap(s32 cpu) { return api->cpuperf_cap ? api->cpuperf_cap(api->sim, cpu) : SCX_CPUPERF_ONE; }
 u32 scx_bpf_cpuperf_cur(s32 cpu) { return api->cpuperf_cur ? api->cpuperf_cur(api->sim, cpu) : SCX_CPUPERF_ONE; }
 void scx_bpf_cpuperf_set(s32 cpu, u32 perf)
@@ -377,20 +323,13 @@ void scx_bpf_cpuperf_set(s32 cpu, u32 perf)
 		api->cpuperf_set(api->sim, cpu, perf);
 }
 
-u64 bpf_ktime_get_ns(void) { return SIM(ktime_get_ns, 0); }
 u64 bpf_ktime_get_boot_ns(void) { return SIM(ktime_get_ns, 0); }
 u64 bpf_ktime_get_coarse_ns(void) { return SIM(ktime_get_ns, 0); }
 u64 bpf_jiffies64(void) { return SIM(ktime_get_ns, 0) / 4000000ULL; /* HZ=250 */ }
 u32 bpf_get_smp_processor_id(void) { return (u32)SIM(smp_processor_id, 0); }
-u32 bpf_get_prandom_u32(void) { return SIM(prandom_u32, 0); }
 
 /* ---- tasks ------------------------------------------------------------------------------- */
 
-s32 scx_bpf_task_cpu(const struct task_struct *p) { return SIM(task_cpu, 0, p); }
-bool scx_bpf_task_running(const struct task_struct *p) { return SIM(task_running, false, p); }
-struct task_struct *scx_bpf_cpu_curr(s32 cpu) { return SIM(cpu_curr, NULL, cpu); }
-struct rq *scx_bpf_cpu_rq(s32 cpu) { return SIM(cpu_rq, NULL, cpu); }
-struct cgroup *scx_bpf_task_cgroup(struct task_struct *p) { return SIM(task_cgroup, NULL, p); }
 void scx_bpf_task_set_slice(struct task_struct *p, u64 slice)
 {
 	if (api->task_set_slice)
@@ -405,7 +344,6 @@ void scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime)
 	else
 		p->scx.dsq_vtime = vtime;
 }
-struct task_struct *bpf_task_from_pid(s32 pid) { return SIM(task_from_pid, NULL, pid); }
 /* Tasks outlive every callback in the simulator: references need no counting. */
 struct task_struct *bpf_task_acquire(struct task_struct *p) { return p; }
 void bpf_task_release(struct task_struct *p) { (void)p; }
@@ -494,39 +432,17 @@ void bpf_rcu_read_unlock(void) {}
 
 /* ---- maps -------------------------------------------------------------------------------- */
 
-void *bpf_map_lookup_elem(void *map, const void *key)
-{
-	return MAPS(map_lookup_elem, NULL, map, key);
-}
-long bpf_map_update_elem(void *map, const void *key, const void *value, u64 flags)
-{
-	return MAPS(map_update_elem, -EINVAL, map, key, value, flags);
-}
-long bpf_map_delete_elem(void *map, const void *key)
-{
-	return MAPS(map_delete_elem, -EINVAL, map, key);
-}
-long bpf_map_push_elem(void *map, const void *value, u64 flags)
-{
-	return MAPS(map_push_elem, -EINVAL, map, value, flags);
-}
-long bpf_map_pop_elem(void *map, void *value) { return MAPS(map_pop_elem, -EINVAL, map, value); }
-long bpf_map_peek_elem(void *map, void *value)
-{
-	return MAPS(map_peek_elem, -EINVAL, map, value);
-}
-void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu)
-{
-	return MAPS(map_lookup_percpu_elem, NULL, map, key, cpu);
-}
-void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags)
-{
-	return MAPS(task_storage_get, NULL, map, task, value, flags);
-}
-long bpf_task_storage_delete(void *map, struct task_struct *task)
-{
-	return MAPS(task_storage_delete, -EINVAL, map, task);
-}
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, ...)            \
+	SCXTWIN_MAP_FORWARD_##forwarder(type, entry, params, args, dflt, helper)
+#define SCXTWIN_MAP_FORWARD_FWD(type, entry, params, args, dflt, helper)                          \
+	type(helper) SCXTWIN_PROTOTYPE(params)                                                   \
+	{                                                                                        \
+		return api->entry ? api->entry SCXTWIN_WITH_CONTEXT(api->maps, args)             \
+				  : (unsupported(#entry), (dflt));                               \
+	}
+#define SCXTWIN_MAP_FORWARD_OWN(type, entry, params, args, dflt, helper)
+#include <scxtwin/map_helper_list.inc>
+#undef SCXTWIN_MAP_HELPER
 
 /* ---- timers ------------------------------------------------------------------------------ */
 

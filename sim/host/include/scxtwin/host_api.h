@@ -9,7 +9,8 @@
  * policy instances, each with its own globals, its own table and its own context.
  *
  * Who fills what:
- *   - `sim` and every entry under "simulator" are the simulator's (sim/ext/);
+ *   - `sim` and every entry under "simulator" are the simulator's (sim/ext/); the entries are the
+ *     rows of scxtwin/kfunc_list.inc, which documents each;
  *   - `maps` and the entries under "maps" are the loader's (sim/host/), which owns map storage.
  * Entries the simulator leaves NULL make the kfunc report an error through `error` (as the
  * kernel would reject a program calling a kfunc it does not offer); `error` and `exit` must be
@@ -47,102 +48,21 @@ struct scxtwin_host_api {
 	/* ================================ simulator ================================ */
 	void *sim;
 
-	/* -- DSQs -- */
-	s32 (*create_dsq)(void *sim, u64 dsq_id, s32 node);
-	void (*destroy_dsq)(void *sim, u64 dsq_id);
-	/* scx_bpf_dsq_insert(): direct dispatch from select_cpu/enqueue, buffered from dispatch. */
-	void (*dsq_insert)(void *sim, struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags);
-	void (*dsq_insert_vtime)(void *sim, struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
-				 u64 enq_flags);
-	bool (*dsq_move_to_local)(void *sim, u64 dsq_id, u64 enq_flags);
-	s32 (*dsq_nr_queued)(void *sim, u64 dsq_id);
-	struct task_struct *(*dsq_peek)(void *sim, u64 dsq_id);
-	u32 (*dispatch_nr_slots)(void *sim);
-	void (*dispatch_cancel)(void *sim);
-	/* Re-enqueue the tasks of the current CPU's local DSQ (scx_bpf_reenqueue_local). */
-	u32 (*reenqueue_local)(void *sim);
-	/* DSQ iteration (bpf_iter_scx_dsq_*); the simulator keeps its cursor in `it`. */
-	int (*dsq_iter_new)(void *sim, struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags);
-	struct task_struct *(*dsq_iter_next)(void *sim, struct bpf_iter_scx_dsq *it);
-	void (*dsq_iter_destroy)(void *sim, struct bpf_iter_scx_dsq *it);
-	void (*dsq_move_set_slice)(void *sim, struct bpf_iter_scx_dsq *it, u64 slice);
-	void (*dsq_move_set_vtime)(void *sim, struct bpf_iter_scx_dsq *it, u64 vtime);
-	bool (*dsq_move)(void *sim, struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq_id,
-			 u64 enq_flags);
-	bool (*dsq_move_vtime)(void *sim, struct bpf_iter_scx_dsq *it, struct task_struct *p,
-			       u64 dsq_id, u64 enq_flags);
-
-	/* -- CPU selection and idle tracking -- */
-	s32 (*select_cpu_dfl)(void *sim, struct task_struct *p, s32 prev_cpu, u64 wake_flags,
-			      bool *is_idle);
-	/* scx_bpf_select_cpu_and(): like select_cpu_dfl within `cpus_allowed`; -EBUSY if none idle. */
-	s32 (*select_cpu_and)(void *sim, struct task_struct *p, s32 prev_cpu, u64 wake_flags,
-			      const struct cpumask *cpus_allowed, u64 flags);
-	bool (*test_and_clear_cpu_idle)(void *sim, s32 cpu);
-	s32 (*pick_idle_cpu)(void *sim, const struct cpumask *cpus_allowed, int node, u64 flags);
-	s32 (*pick_any_cpu)(void *sim, const struct cpumask *cpus_allowed, int node, u64 flags);
-	const struct cpumask *(*get_idle_cpumask)(void *sim, int node);
-	const struct cpumask *(*get_idle_smtmask)(void *sim, int node);
-	void (*put_idle_cpumask)(void *sim, const struct cpumask *mask);
-	const struct cpumask *(*get_possible_cpumask)(void *sim);
-	const struct cpumask *(*get_online_cpumask)(void *sim);
-	void (*put_cpumask)(void *sim, const struct cpumask *mask);
-
-	/* -- kicks -- */
-	void (*kick_cpu)(void *sim, s32 cpu, u64 flags);
-
-	/* -- topology, time, the current CPU -- */
-	u32 (*nr_cpu_ids)(void *sim);
-	u32 (*nr_node_ids)(void *sim);
-	int (*cpu_node)(void *sim, s32 cpu);
-	u64 (*now)(void *sim);          /* scx_bpf_now() */
-	u64 (*ktime_get_ns)(void *sim); /* bpf_ktime_get_ns() and friends */
-	/* The CPU the current callback runs on (also selects the per-CPU map slot). */
-	s32 (*smp_processor_id)(void *sim);
-	u32 (*cpuperf_cap)(void *sim, s32 cpu);
-	u32 (*cpuperf_cur)(void *sim, s32 cpu);
-	void (*cpuperf_set)(void *sim, s32 cpu, u32 perf);
-
-	/* -- tasks -- */
-	s32 (*task_cpu)(void *sim, const struct task_struct *p);
-	bool (*task_running)(void *sim, const struct task_struct *p);
-	/* NULL if no such task; the host ignores acquire/release counts (tasks outlive callbacks). */
-	struct task_struct *(*task_from_pid)(void *sim, s32 pid);
-	struct task_struct *(*cpu_curr)(void *sim, s32 cpu);
-	struct rq *(*cpu_rq)(void *sim, s32 cpu);
-	void (*task_set_slice)(void *sim, struct task_struct *p, u64 slice);
-	void (*task_set_dsq_vtime)(void *sim, struct task_struct *p, u64 vtime);
-	struct cgroup *(*task_cgroup)(void *sim, struct task_struct *p);
-
-	/* -- timers (bpf_timer_*); the simulator calls scxtwin_timer_fire() when one is due -- */
-	long (*timer_start)(void *sim, struct bpf_timer *timer, u64 nsecs, u64 flags);
-	long (*timer_cancel)(void *sim, struct bpf_timer *timer);
-
-	/* -- exits and output -- */
-	/* scx_bpf_exit_bstr(): a clean exit (SCX_EXIT_UNREG_BPF) with `exit_code`. */
-	void (*exit)(void *sim, s64 exit_code, const char *msg);
-	/* scx_bpf_error_bstr() and every misuse the host runtime detects: SCX_EXIT_ERROR_BPF. */
-	void (*error)(void *sim, const char *msg);
-	void (*dump)(void *sim, const char *msg);
-	void (*printk)(void *sim, const char *msg);
-	/* bpf_get_prandom_u32(): from the simulator's seeded generator, for determinism. */
-	u32 (*prandom_u32)(void *sim);
+	/* Every kfunc and helper entry, in the order of kfunc_list.inc. */
+#define SCXTWIN_KFUNC(type, entry, params, args, forwarder, dflt, kfunc, method, log, ...) \
+	type (*entry) SCXTWIN_WITH_CONTEXT(void *sim, params);
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, method, log, ...) \
+	void (*entry) SCXTWIN_WITH_CONTEXT(void *sim, params);
+#include "scxtwin/kfunc_list.inc"
+#undef SCXTWIN_KFUNC
+#undef SCXTWIN_KFUNC_VOID
 
 	/* ================================== maps =================================== */
 	void *maps;
-	/* `map` is the address of the policy's map variable (declared in SEC(".maps")). */
-	void *(*map_lookup_elem)(void *maps, void *map, const void *key);
-	long (*map_update_elem)(void *maps, void *map, const void *key, const void *value, u64 flags);
-	long (*map_delete_elem)(void *maps, void *map, const void *key);
-	long (*map_push_elem)(void *maps, void *map, const void *value, u64 flags);
-	long (*map_pop_elem)(void *maps, void *map, void *value);
-	long (*map_peek_elem)(void *maps, void *map, void *value);
-	void *(*map_lookup_percpu_elem)(void *maps, void *map, const void *key, u32 cpu);
-	void *(*task_storage_get)(void *maps, void *map, struct task_struct *task, void *value,
-				  u64 flags);
-	long (*task_storage_delete)(void *maps, void *map, struct task_struct *task);
-	/* Where an address inside a map value lives (for timers): 0 and key/value set, or -ENOENT. */
-	long (*map_elem_of)(void *maps, void *map, const void *addr, u64 *key, void **value);
+	/* Every map helper entry, in the order of map_helper_list.inc. */
+#define SCXTWIN_MAP_HELPER(type, entry, params, ...) type (*entry) SCXTWIN_WITH_CONTEXT(void *maps, params);
+#include "scxtwin/map_helper_list.inc"
+#undef SCXTWIN_MAP_HELPER
 };
 
 /*

@@ -11,41 +11,34 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
+/* The kfuncs kfunc_list.inc forwards plainly (its FWD rows). */
+#define SCXTWIN_KFUNC(type, entry, params, args, forwarder, dflt, kfunc, ...) \
+	SCXTWIN_DECLARE_##forwarder(type, kfunc, params)
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...) \
+	SCXTWIN_DECLARE_##forwarder(void, kfunc, params)
+#define SCXTWIN_DECLARE_FWD(type, kfunc, params) type(kfunc) SCXTWIN_PROTOTYPE(params);
+#define SCXTWIN_DECLARE_OWN(type, kfunc, params)
+#include <scxtwin/kfunc_list.inc>
+#undef SCXTWIN_KFUNC
+#undef SCXTWIN_KFUNC_VOID
+#undef SCXTWIN_DECLARE_FWD
+#undef SCXTWIN_DECLARE_OWN
+
+/* The kfuncs host_kfuncs.c writes by hand (OWN rows and aliases). */
+
 /* DSQs */
-s32 scx_bpf_create_dsq(u64 dsq_id, s32 node);
-void scx_bpf_destroy_dsq(u64 dsq_id);
 bool scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags);
-void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
-			      u64 enq_flags);
 bool __scx_bpf_dsq_insert_vtime(struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args *args);
-bool scx_bpf_dsq_move_to_local(u64 dsq_id, u64 enq_flags);
 /* Kernels before the enq_flags argument took the DSQ alone; accept both spellings. */
 #define ___scxtwin_move_to_local1(dsq_id) scx_bpf_dsq_move_to_local((dsq_id), 0)
 #define ___scxtwin_move_to_local2(dsq_id, enq_flags) scx_bpf_dsq_move_to_local((dsq_id), (enq_flags))
 #define scx_bpf_dsq_move_to_local(args...)                                                   \
 	___bpf_apply(___scxtwin_move_to_local, ___bpf_narg(args))(args)
-s32 scx_bpf_dsq_nr_queued(u64 dsq_id);
-struct task_struct *scx_bpf_dsq_peek(u64 dsq_id);
-u32 scx_bpf_dispatch_nr_slots(void);
-void scx_bpf_dispatch_cancel(void);
-u32 scx_bpf_reenqueue_local(void);
-int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags);
-struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it);
 void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it);
-void scx_bpf_dsq_move_set_slice(struct bpf_iter_scx_dsq *it__iter, u64 slice);
-void scx_bpf_dsq_move_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime);
-bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
-		      u64 enq_flags);
-bool scx_bpf_dsq_move_vtime(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
-			    u64 dsq_id, u64 enq_flags);
 
 /* CPU selection and idle tracking */
-s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle);
 s32 __scx_bpf_select_cpu_and(struct task_struct *p, const struct cpumask *cpus_allowed,
 			     struct scx_bpf_select_cpu_and_args *args);
-s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
-			   const struct cpumask *cpus_allowed, u64 flags);
-bool scx_bpf_test_and_clear_cpu_idle(s32 cpu);
 s32 scx_bpf_pick_idle_cpu(const cpumask_t *cpus_allowed, u64 flags);
 s32 scx_bpf_pick_idle_cpu_node(const cpumask_t *cpus_allowed, int node, u64 flags);
 s32 scx_bpf_pick_any_cpu(const cpumask_t *cpus_allowed, u64 flags);
@@ -55,29 +48,18 @@ const struct cpumask *scx_bpf_get_idle_cpumask_node(int node);
 const struct cpumask *scx_bpf_get_idle_smtmask(void);
 const struct cpumask *scx_bpf_get_idle_smtmask_node(int node);
 void scx_bpf_put_idle_cpumask(const struct cpumask *cpumask);
-const struct cpumask *scx_bpf_get_possible_cpumask(void);
-const struct cpumask *scx_bpf_get_online_cpumask(void);
 void scx_bpf_put_cpumask(const struct cpumask *cpumask);
 
 /* kicks, topology, time */
-void scx_bpf_kick_cpu(s32 cpu, u64 flags);
-u32 scx_bpf_nr_cpu_ids(void);
 u32 scx_bpf_nr_node_ids(void);
 int scx_bpf_cpu_node(s32 cpu);
-u64 scx_bpf_now(void);
 u32 scx_bpf_cpuperf_cap(s32 cpu);
 u32 scx_bpf_cpuperf_cur(s32 cpu);
 void scx_bpf_cpuperf_set(s32 cpu, u32 perf);
 
 /* tasks */
-s32 scx_bpf_task_cpu(const struct task_struct *p);
-bool scx_bpf_task_running(const struct task_struct *p);
-struct task_struct *scx_bpf_cpu_curr(s32 cpu);
-struct rq *scx_bpf_cpu_rq(s32 cpu);
-struct cgroup *scx_bpf_task_cgroup(struct task_struct *p);
 void scx_bpf_task_set_slice(struct task_struct *p, u64 slice);
 void scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime);
-struct task_struct *bpf_task_from_pid(s32 pid);
 struct task_struct *bpf_task_acquire(struct task_struct *p);
 void bpf_task_release(struct task_struct *p);
 struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp);
