@@ -70,6 +70,13 @@ PY
 out=$(bounded --workload=workloads/messaging.textpb --format=json)
 check "a run without stuck tasks has empty lists" python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert r["stuck_tasks"] == [] and r["warnings"] == []' "$out"
 
+# A run without a duration that outlasts --max_sim_time stops there, with a warning.
+out=$(bounded --workload=workloads/messaging.textpb --max_sim_time=1ms); rc=$?
+check_eq "time cap: the run itself succeeds" 0 "$rc"
+check "time cap: the table says so" grep -q '^warning: the run did not end by itself and was stopped at the simulated-time cap of 1.000 ms (--max_sim_time raises it' <<<"$out"
+out=$(bounded --workload=workloads/messaging.textpb --max_sim_time=1ms --format=json)
+check "time cap: the JSON says so" python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert r["end_ns"] == 1000000 and "simulated-time cap" in r["warnings"][0], r["warnings"]' "$out"
+
 # An experiment counts a run with stuck tasks as failed, says so, and exits 1.
 out=$( (ulimit -v 262144 -t 2; exec "$sim" --policy=fifo,eevdf --workload=$h/stuck.textpb --runs=2 --jobs=1 --metric=makespan) 2>"$tmp/exp.err"); rc=$?
 check_eq "experiment with stuck runs exits 1" 1 "$rc"
