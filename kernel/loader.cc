@@ -12,17 +12,20 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/knob_table.h"
 #include "kernel/exit_report.h"
+#include "kernel/record_writer.h"
 #include "kernel/sched_ext_sysfs.h"
 #include "kernel/stats.h"
 #include "kernel/verifier_log.h"
 #include "policy/include/scxtwin/exit_info.h"
-#include "policy/knob_table.h"
 
 namespace scxtwin {
 namespace {
@@ -210,6 +213,10 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   OpenPolicy open(policy_, skel);
   for (const KnobAssignment& k : knobs) policy_.set_knob(skel, k.index, k.value);
   MarkSleepablePrograms(policy_.object(skel));
+  if (policy_.record) {
+    absl::Status filled = FillRecordLayout(policy_.object(skel), policy_.record_layout(skel));
+    if (!filled.ok()) return Fail(std::string(filled.message()));
+  }
   open.UseLinkRegistration();
 
   if (int rc = policy_.load(skel); rc != 0) {
@@ -239,6 +246,20 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
                              strerror(e), tail.empty() ? "" : " (" + tail.back() + ")"));
   }
 
+  std::unique_ptr<RecordWriter> record;
+  if (!options_.record_file.empty()) {
+    record = std::make_unique<RecordWriter>();
+    std::vector<std::string> sets;
+    for (const KnobAssignment& k : knobs) {
+      sets.push_back(absl::StrCat(policy_.knobs[k.index].name, "=", k.value));
+    }
+    absl::Status opened =
+        record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
+                     *policy_.record_layout(skel), libbpf_num_possible_cpus(),
+                     bpf_map__fd(policy_.record_ring(skel)));
+    if (!opened.ok()) return Fail(std::string(opened.message()), kExitUsage);
+  }
+
   out_ << "load: " << policy_.name << " attached ("
        << FormatKnobs(policy_.knobs, [&](size_t i) { return policy_.get_knob(skel, i); }) << ")"
        << std::endl;
@@ -250,7 +271,15 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   absl::Time next_stats = start + options_.stats_interval;
   volatile scxtwin_exit_info* info = policy_.exit_info(skel);
   while (!stop_requested && info->kind == 0 && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(50));
+    if (record != nullptr) {
+      // Waits for records up to 50 ms, as the sleep below does without a record.
+      if (absl::Status polled = record->Poll(50); !polled.ok()) {
+        open.Detach();
+        return Fail(std::string(polled.message()), kExitError);
+      }
+    } else {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
     if (options_.stats_interval > absl::ZeroDuration() && absl::Now() >= next_stats) {
       PrintStats(skel, start, "");
       next_stats += options_.stats_interval;
@@ -263,6 +292,13 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   for (int i = 0; i < 20 && info->kind == 0; ++i) absl::SleepFor(absl::Milliseconds(50));
   if (ejected) err_ << "load: the kernel ejected " << policy_.name << std::endl;
   PrintStats(skel, start, "final");
+  if (record != nullptr) {
+    uint64_t dropped = policy_.record_dropped(skel);
+    absl::Status finished = record->Finish(dropped);
+    if (!finished.ok()) return Fail(std::string(finished.message()), kExitError);
+    out_ << "load: record: " << record->records() << " records (" << record->bytes()
+         << " bytes), " << dropped << " dropped, in " << options_.record_file << std::endl;
+  }
   if (info->kind == 0) {
     return Fail(absl::StrCat(policy_.name, " detached but its ops.exit left no exit record"),
                 kExitError);
@@ -286,6 +322,13 @@ void InstallStopSignalHandlers() {
 int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOptions& options,
               std::ostream& out, std::ostream& err) {
   const KernelPolicy* policy = FindPolicy(policies, options.policy);
+  if (policy != nullptr && !options.record_file.empty()) {
+    policy = FindPolicy(policies, options.policy, /*record=*/true);
+    if (policy == nullptr) {
+      err << "load: --record: policy '" << options.policy << "' has no record build" << std::endl;
+      return kExitUsage;
+    }
+  }
   if (policy == nullptr) {
     err << "load: unknown policy '" << options.policy << "' (known: " << PolicyNames(policies)
         << ")" << std::endl;

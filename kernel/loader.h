@@ -9,17 +9,20 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "base/set_flags.h"
 #include "kernel/policy_registry.h"
 
 namespace scxtwin {
 
 struct LoaderOptions {
   std::string policy;
-  std::vector<std::string> knob_assignments;  // "NAME=VALUE"
+  std::vector<Assignment> knob_assignments;  // --set NAME=VALUE, split (base/set_flags.h)
   absl::Duration stats_interval = absl::Seconds(1);
   absl::Duration duration = absl::InfiniteDuration();  // until a signal
   bool verbose = false;                                // show libbpf's messages
   std::string sysfs_root = "/sys/kernel/sched_ext";
+  // Non-empty: run the policy's record build and write its record here (kernel/record_writer.h).
+  std::string record_file;
 };
 
 // Runs the loader to the end; returns a LoaderExitCode (kernel/exit_report.h). Stats and the

@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "policy/knob_table.h"  // KnobSpec, StatSpec
+#include "base/knob_table.h"  // KnobSpec, StatSpec
 
 struct bpf_object;
 struct bpf_map;
 struct scxtwin_exit_info;
+struct scxtwin_rec_layout;
 
 namespace scxtwin {
 
@@ -36,16 +37,24 @@ struct KernelPolicy {
   void (*set_knob)(void* skel, size_t index, uint64_t value);
   // The knob's value in skel->rodata, as the skeleton holds it now.
   uint64_t (*get_knob)(void* skel, size_t index);
+
+  // The record build of the same policy file (-D__SCXTWIN_RECORD__, policy/include/scxtwin/
+  // record.bpf.h), which `load --record=FILE` runs instead. Its entry has the same name.
+  bool record = false;
+  bpf_map* (*record_ring)(void* skel) = nullptr;     // skel->maps.scxtwin_rec_rb
+  uint64_t (*record_dropped)(void* skel) = nullptr;  // skel->bss->scxtwin_rec_dropped
+  // skel->rodata->scxtwin_rec_layout: where the policy's globals are (set between open and load).
+  scxtwin_rec_layout* (*record_layout)(void* skel) = nullptr;
 };
 
 // Every policy linked into this binary, defined by the scx_policy_registry it links.
 std::vector<const KernelPolicy*> AllPolicies();
 
-// The policy named `name` among `policies`, or nullptr.
+// The policy named `name` among `policies` (its record build if `record`), or nullptr.
 const KernelPolicy* FindPolicy(const std::vector<const KernelPolicy*>& policies,
-                               absl::string_view name);
+                               absl::string_view name, bool record = false);
 
-// "homing, vtime": the names, for messages.
+// "homing, vtime": the names (each once), for messages.
 std::string PolicyNames(const std::vector<const KernelPolicy*>& policies);
 
 }  // namespace scxtwin

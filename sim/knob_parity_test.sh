@@ -2,7 +2,8 @@
 # The twins agree on knobs: for every project policy, the simulator (//sim) and the kernel loader
 # (//kernel:load) list the same knob table, refuse the same --set values with the same message
 # (after their program-name prefixes), and accept every knob at both ends of its range. The
-# table comes from `load --list`, so a knob added to NAME.h is covered without editing this test.
+# policies and their tables come from `load --list`, so a policy added with one scx_policy line,
+# or a knob added to NAME.h, is covered without editing this test.
 set -uo pipefail
 sim=$1 load=$2
 cd "${TEST_SRCDIR}/scxtwin"
@@ -11,7 +12,10 @@ fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
 
-for policy in homing vtime; do
+# Every project policy the loader links (the scx_policy list), so a new policy is covered too.
+policies=$("$load" --list | grep -v '^ ')
+[[ -n $policies ]] || bad "load --list names no policy"
+for policy in $policies; do
   # The --list entries are the same text.
   load_list=$("$load" --list | awk -v p="$policy" '/^[^ ]/ { on = ($0 == p) } on')
   sim_list=$("$sim" --policy="$policy" --list)
@@ -55,5 +59,40 @@ for policy in homing vtime; do
       bad "$policy: $a: sim (rc $sim_rc) '$sim_out' vs load (rc $load_rc) '$load_out'"
     fi
   done
+
+  # The command line itself, read by the one extractor and split both CLIs share
+  # (base/set_flags.h): an item without '=', a trailing --set, commas, the single-dash spelling.
+  first=$(head -n1 <<<"$knobs")
+  read -r name min max <<<"$first"
+  same_refusal() {  # same_refusal WHAT EXPECTED ARGS...: both exit 2 with the same line
+    local what=$1 expected=$2; shift 2
+    sim_out=$("$sim" --policy="$policy" --workload=$w --duration=1ms "$@" 2>&1 >/dev/null); sim_rc=$?
+    load_out=$("$load" --policy="$policy" --sysfs_root="$TEST_TMPDIR/none" "$@" 2>&1 >/dev/null); load_rc=$?
+    if [[ $sim_rc -eq 2 && $load_rc -eq 2 && $sim_out == "sim: $expected" && $load_out == "load: $expected" ]]; then
+      ok "$policy: both refuse $what alike"
+    else
+      bad "$policy: $what: sim (rc $sim_rc) '$sim_out' vs load (rc $load_rc) '$load_out', expected '$expected'"
+    fi
+  }
+  same_acceptance() {  # same_acceptance WHAT ARGS...: the simulator runs, the loader looks for sched_ext
+    local what=$1; shift
+    "$sim" --policy="$policy" --workload=$w --duration=1ms "$@" >/dev/null 2>"$TEST_TMPDIR/err"; sim_rc=$?
+    load_out=$("$load" --policy="$policy" --sysfs_root="$TEST_TMPDIR/none" "$@" 2>&1); load_rc=$?
+    if [[ $sim_rc -eq 0 && $load_rc -eq 3 && $load_out == *"has no sched_ext"* ]]; then
+      ok "$policy: both accept $what"
+    else
+      bad "$policy: $what: sim (rc $sim_rc) '$(cat "$TEST_TMPDIR/err")' vs load (rc $load_rc) '$load_out'"
+    fi
+  }
+  same_refusal "--set $name" "--set '$name': expected NAME=VALUE" --set "$name"
+  same_refusal "--set =$min" "--set '=$min': expected NAME=VALUE" --set "=$min"
+  same_refusal "a trailing --set" "--set needs a NAME=VALUE argument" --set
+  same_refusal "an item without '=' after a comma" "--set '$name': expected NAME=VALUE" --set "$name=$min,$name"
+  same_refusal "a bad item after a comma" \
+    "$(load_err=$("$load" --policy="$policy" --set "nosuch_knob=1" 2>&1); echo "${load_err#load: }")" \
+    --set "$name=$min,nosuch_knob=1"
+  same_acceptance "two items in one --set" --set "$name=$min,$name=$max"
+  same_acceptance "empty items" --set ",$name=$min,,"
+  same_acceptance "-set=K=V and -set K=V" "-set=$name=$min" -set "$name=$max"
 done
 exit $fail

@@ -14,9 +14,11 @@
 //
 // --list prints each policy's knobs (defaults, ranges, docs) and counters, like `load --list`
 // (all the policies it can find without --policy), and exits.
-// --set may repeat; K is a policy knob, POLICY.K a knob of that policy only, or cost.NAME for a
-// machine cost (see costs.h). An unprefixed knob reaches every chosen policy that has it.
-// --param NAME=VALUE may repeat: a param the workload spec declares (e.g. vcpus=16).
+// --set and --param may repeat, each value one or more comma-separated K=V items (taken out of
+// argv and split as the kernel loader does: base/set_flags.h). --set K: a policy knob, POLICY.K
+// a knob of that policy only, or cost.NAME for a machine cost (see costs.h); an unprefixed knob
+// reaches every chosen policy that has it. --param NAME=VALUE: a param the workload spec
+// declares (e.g. vcpus=16).
 // --max_tasks, --max_instances, --max_forks, --max_loop_iterations, --max_loop_depth and
 // --max_memory_mb raise the limits a workload is checked against before it runs; --max_sim_time
 // caps a run that does not end by itself (sim/README.md, Limits and hostile inputs).
@@ -25,11 +27,10 @@
 // --max_sim_time), 2 bad input.
 #include <unistd.h>
 
-#include <memory>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,17 +38,21 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "base/set_flags.h"
+#include "base/status_macros.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/experiment_report.h"
 #include "sim/experiment/knob_routing.h"
 #include "sim/experiment/slurm_backend.h"
 #include "sim/experiment/slurm_flags.h"
 #include "sim/experiment/slurm_staging.h"
+#include "sim/run/class_registry.h"
 #include "sim/run/report.h"
 #include "sim/run/runner.h"
 
@@ -58,9 +63,11 @@ ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up 
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
 ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
-ABSL_FLAG(std::vector<std::string>, param, {}, "NAME=VALUE: a param of the workload spec (may repeat)");
+ABSL_FLAG(std::vector<std::string>, param, {},
+          "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
-ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time to run (0: the workload's)");
+ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
+          "simulated time to run (0: the workload's)");
 ABSL_FLAG(std::string, format, "table", "table or json");
 ABSL_FLAG(std::string, log, "", "write every callback and kfunc call here as JSON Lines");
 ABSL_FLAG(std::string, perfetto, "", "write the run's scheduling as a binary Perfetto trace here");
@@ -73,7 +80,8 @@ ABSL_FLAG(std::string, metric, "boot",
           "or work (useful CPU time per second, for steady loads)");
 ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
-ABSL_FLAG(std::string, process, "", "experiment, --metric=boot: measure only this process's instances");
+ABSL_FLAG(std::string, process, "",
+          "experiment, --metric=boot: measure only this process's instances");
 // Limits a workload is checked against before it runs (sim/workload/limits.h): the defaults are
 // WorkloadLimits's, the documented ones (sim/README.md, Limits).
 ABSL_FLAG(int64_t, max_tasks, scxtwin::sim::WorkloadLimits().max_tasks, "limit: tasks of a run (started and forked)");
@@ -86,14 +94,23 @@ ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
           "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
 ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
           "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
-ABSL_FLAG(std::string, svg, "", "experiment: also write the metric's CDF per policy here, as an SVG picture");
+ABSL_FLAG(std::string, svg, "",
+          "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
 namespace {
 
-int Bad(const std::string& msg) {
-  std::cerr << "sim: " << msg << "\n";
-  return 2;
+using scxtwin::Assignment;
+using scxtwin::sim::RunConfig;
+
+// One error line "sim: MESSAGE"; exit 1 for a run that broke an invariant or could not complete
+// (kInternal, kUnavailable), 2 for bad input.
+int Fail(const absl::Status& status) {
+  std::cerr << "sim: " << status.message() << "\n";
+  const absl::StatusCode code = status.code();
+  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ? 1 : 2;
 }
+
+absl::Status Bad(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
 // A relative path given to `bazel run` means relative to where the user was.
 std::string UserPath(const std::string& p) {
@@ -112,88 +129,65 @@ std::string UserOutPath(const std::string& p) {
   return p;
 }
 
-// A Slurm array task: run this task's share of the experiment, leave results in the shared
-// directory, print nothing.
-int RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
-  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
-  int index = -1;
-  if (task == nullptr || !absl::SimpleAtoi(task, &index)) {
-    return Bad("--slurm_worker: expected SLURM_ARRAY_TASK_ID in the environment (set by sbatch --array)");
-  }
-  auto prepared = scxtwin::experiment::PrepareExperiment(ec);
-  if (!prepared.ok()) return Bad(std::string(prepared.status().message()));
-  auto s = scxtwin::experiment::RunSlurmWorker(scxtwin::experiment::SlurmWorkerDir(), scxtwin::experiment::SlurmTasksFile(),
-                                               index, ec.jobs, prepared->job);
-  if (!s.ok()) {
-    std::cerr << "sim: slurm task " << index << ": " << s.message() << "\n";
-    return 1;
-  }
-  return 0;
-}
+// The command line, parsed: what to run and how to report it.
+struct Command {
+  std::vector<std::string> policies;      // as given (paths made relative to the user's directory)
+  RunConfig config;                       // everything but the policy
+  std::vector<std::string> sets, params;  // the raw --set / --param values
+  std::string format;
+  std::string backend;  // local or slurm
+  int runs = 1;
+  int jobs = 1;
+  scxtwin::experiment::Metric metric;
+};
 
-// --backend=slurm: the experiment staged into its own directory under --slurm_dir.
-absl::StatusOr<scxtwin::experiment::SlurmOptions> StagedSlurmOptions(const scxtwin::experiment::ExperimentConfig& ec) {
-  auto o = scxtwin::experiment::SlurmOptionsFromFlags("sim");
-  if (!o.ok()) return o.status();
-  auto command = scxtwin::experiment::StageExperiment(ec, "/proc/self/exe", o->run_dir);
-  if (!command.ok()) return command.status();
-  o->worker_command = *std::move(command);
-  return o;
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "runs a workload under a sched_ext policy in the simulator:\n"
-      "  sim --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...] [--seed N]\n"
-      "      [--duration D] [--format=table|json] [--log=FILE] [--param NAME=VALUE ...]\n"
-      "or compares policies over seeds in parallel processes:\n"
-      "  sim --policy=A,B,... --workload=FILE --runs=N [--jobs=J] [--metric=boot|makespan|work]\n"
-      "      [--set [POLICY.]K=V ...] [--param NAME=VALUE ...] [--format=table|json]\n"
-      "      [--backend=local|slurm [--slurm_dir=DIR] [--slurm_partition=P] ...]");
-  // --set and --param may repeat: gather every occurrence (absl keeps only the last).
-  std::vector<std::string> sets, params;
-  std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    absl::string_view a = argv[i];
-    if (absl::StartsWith(a, "--set=")) {
-      sets.emplace_back(a.substr(6));
-    } else if (a == "--set" && i + 1 < argc) {
-      sets.emplace_back(argv[++i]);
-    } else if (absl::StartsWith(a, "--param=")) {
-      params.emplace_back(a.substr(8));
-    } else if (a == "--param" && i + 1 < argc) {
-      params.emplace_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  int rest_argc = static_cast<int>(rest.size());
-  std::vector<char*> positional = absl::ParseCommandLine(rest_argc, rest.data());
+// Takes the repeated --set / --param out of argv (Abseil keeps only a flag's last value), then
+// lets Abseil parse the rest; only flags are expected.
+absl::Status ParseArgv(int argc, char** argv, Command* cmd) {
+  std::vector<char*> args(argv, argv + argc);
+  SCX_ASSIGN_OR_RETURN(cmd->sets, scxtwin::TakeRepeatedFlag(&args, "set", "NAME=VALUE"));
+  SCX_ASSIGN_OR_RETURN(cmd->params, scxtwin::TakeRepeatedFlag(&args, "param", "NAME=VALUE"));
+  int rest_argc = static_cast<int>(args.size());
+  std::vector<char*> positional = absl::ParseCommandLine(rest_argc, args.data());
   if (positional.size() > 1) return Bad(absl::StrCat("unexpected argument '", positional[1], "'"));
-
-  scxtwin::sim::RunConfig config;
-  std::vector<std::string> policies =
-      absl::StrSplit(absl::GetFlag(FLAGS_policy), ',', absl::SkipEmpty());
-  for (std::string& p : policies) {
+  cmd->policies = absl::StrSplit(absl::GetFlag(FLAGS_policy), ',', absl::SkipEmpty());
+  for (std::string& p : cmd->policies) {
     if (absl::StrContains(p, '/')) p = UserPath(p);
   }
-  if (!absl::GetFlag(FLAGS_policy_dir).empty()) config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
-  for (std::string& dir : scxtwin::sim::DefaultPolicyDirs(argv[0])) config.policy_dirs.push_back(std::move(dir));
-  if (absl::GetFlag(FLAGS_list)) {
-    if (policies.empty()) {
-      policies = {scxtwin::sim::kFairPolicyName, scxtwin::sim::kFifoPolicyName};
-      for (std::string& p : scxtwin::sim::KnownPolicies(config.policy_dirs)) policies.push_back(std::move(p));
-    }
-    for (const std::string& p : policies) {
-      auto text = scxtwin::sim::DescribePolicy(p, config.policy_dirs);
-      if (!text.ok()) return Bad(std::string(text.status().message()));
-      std::cout << *text;
-    }
-    return 0;
+  if (!absl::GetFlag(FLAGS_policy_dir).empty()) {
+    cmd->config.policy_dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
   }
-  if (policies.empty()) return Bad("--policy is required (a policy name or a host .so path, or several, comma-separated)");
+  for (std::string& dir : scxtwin::sim::DefaultPolicyDirs(argv[0])) {
+    cmd->config.policy_dirs.push_back(std::move(dir));
+  }
+  return absl::OkStatus();
+}
+
+// --list: each policy's knobs and counters (all the policies found without --policy).
+absl::Status ListPolicies(const Command& cmd) {
+  std::vector<std::string> policies = cmd.policies;
+  if (policies.empty()) {
+    for (const scxtwin::sim::BuiltinClass& c : scxtwin::sim::BuiltinClasses()) {
+      policies.push_back(c.name);
+    }
+    for (std::string& p : scxtwin::sim::KnownPolicies(cmd.config.policy_dirs)) {
+      policies.push_back(std::move(p));
+    }
+  }
+  for (const std::string& p : policies) {
+    SCX_ASSIGN_OR_RETURN(std::string text, scxtwin::sim::DescribePolicy(p, cmd.config.policy_dirs));
+    std::cout << text;
+  }
+  return absl::OkStatus();
+}
+
+// The flags of a run or an experiment, checked in the order the usage lists them.
+absl::Status ParseRunFlags(Command* cmd) {
+  RunConfig& config = cmd->config;
+  if (cmd->policies.empty()) {
+    return Bad(
+        "--policy is required (a policy name or a host .so path, or several, comma-separated)");
+  }
   config.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
@@ -225,110 +219,137 @@ int main(int argc, char** argv) {
   const absl::Duration cap = absl::GetFlag(FLAGS_max_sim_time);
   if (cap <= absl::ZeroDuration()) return Bad("--max_sim_time must be positive");
   config.max_sim_time = absl::ToInt64Nanoseconds(cap);
-  const std::string format = absl::GetFlag(FLAGS_format);
-  if (format != "table" && format != "json") return Bad(absl::StrCat("--format=", format, ": expected table or json"));
-  for (const std::string& s : sets) {
-    for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-      if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--set ", kv, ": expected K=V"));
-      config.sets.push_back(std::move(p));
+  cmd->format = absl::GetFlag(FLAGS_format);
+  if (cmd->format != "table" && cmd->format != "json") {
+    return Bad(absl::StrCat("--format=", cmd->format, ": expected table or json"));
+  }
+  SCX_ASSIGN_OR_RETURN(config.sets, scxtwin::ParseAssignments(cmd->sets, "set", "NAME=VALUE"));
+  SCX_ASSIGN_OR_RETURN(config.params,
+                       scxtwin::ParseAssignments(cmd->params, "param", "NAME=VALUE"));
+  cmd->runs = absl::GetFlag(FLAGS_runs);
+  if (cmd->runs < 1) return Bad(absl::StrCat("--runs=", cmd->runs, ": expected at least 1"));
+  cmd->jobs = absl::GetFlag(FLAGS_jobs);
+  if (cmd->jobs < 0) {
+    return Bad(absl::StrCat("--jobs=", cmd->jobs, ": expected 0 (the online CPUs) or more"));
+  }
+  if (cmd->jobs == 0) cmd->jobs = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+  SCX_ASSIGN_OR_RETURN(cmd->metric, scxtwin::experiment::ParseMetric(absl::GetFlag(FLAGS_metric)));
+  auto backend = scxtwin::experiment::BackendFromFlags();
+  if (!backend.ok()) return Bad(backend.status().message());
+  cmd->backend = *std::move(backend);
+  return absl::OkStatus();
+}
+
+// Several policies or runs, or one Slurm array task of an experiment.
+bool IsExperiment(const Command& cmd) {
+  return cmd.policies.size() > 1 || cmd.runs > 1 || !scxtwin::experiment::SlurmWorkerDir().empty();
+}
+
+// A Slurm array task: run this task's share of the experiment, leave results in the shared
+// directory, print nothing.
+absl::Status RunAsSlurmWorker(const scxtwin::experiment::ExperimentConfig& ec) {
+  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+  int index = -1;
+  if (task == nullptr || !absl::SimpleAtoi(task, &index)) {
+    return Bad(
+        "--slurm_worker: expected SLURM_ARRAY_TASK_ID in the environment (set by sbatch --array)");
+  }
+  auto prepared = scxtwin::experiment::PrepareExperiment(ec);
+  if (!prepared.ok()) return Bad(prepared.status().message());
+  auto s = scxtwin::experiment::RunSlurmWorker(scxtwin::experiment::SlurmWorkerDir(),
+                                               scxtwin::experiment::SlurmTasksFile(), index,
+                                               ec.jobs, prepared->job);
+  if (!s.ok()) return absl::InternalError(absl::StrCat("slurm task ", index, ": ", s.message()));
+  return absl::OkStatus();
+}
+
+// --backend=slurm: the experiment staged into its own directory under --slurm_dir.
+absl::StatusOr<scxtwin::experiment::SlurmOptions> StagedSlurmOptions(
+    const scxtwin::experiment::ExperimentConfig& ec) {
+  SCX_ASSIGN_OR_RETURN(scxtwin::experiment::SlurmOptions o,
+                       scxtwin::experiment::SlurmOptionsFromFlags("sim"));
+  SCX_ASSIGN_OR_RETURN(o.worker_command,
+                       scxtwin::experiment::StageExperiment(ec, "/proc/self/exe", o.run_dir));
+  return o;
+}
+
+// Several policies or runs: the experiment's table (or JSON), from runs here (forked processes)
+// or on a Slurm cluster.
+absl::Status RunExperiment(const Command& cmd) {
+  // Per-run outputs would be N files; ask for them from a single run.
+  const std::pair<const char*, std::string> one_run_outputs[] = {
+      {"log", absl::GetFlag(FLAGS_log)},
+      {"perfetto", absl::GetFlag(FLAGS_perfetto)},
+      {"ftrace", absl::GetFlag(FLAGS_ftrace)},
+  };
+  for (const auto& [flag, value] : one_run_outputs) {
+    if (!value.empty()) {
+      return Bad(absl::StrCat("--", flag,
+                              " records one run: use it with one policy and --runs=1 "
+                              "(--seed=S with S from the experiment's JSON seeds)"));
     }
   }
-  for (const std::string& s : params) {
-    for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-      if (p.first.empty() || !absl::StrContains(kv, '=')) return Bad(absl::StrCat("--param ", kv, ": expected NAME=VALUE"));
-      config.params.push_back(std::move(p));
-    }
+  scxtwin::experiment::ExperimentConfig ec;
+  ec.policies = cmd.policies;
+  ec.base = cmd.config;
+  ec.runs = cmd.runs;
+  ec.jobs = cmd.jobs;
+  ec.metric = cmd.metric;
+  ec.process = absl::GetFlag(FLAGS_process);
+  if (!scxtwin::experiment::SlurmWorkerDir().empty()) return RunAsSlurmWorker(ec);
+  std::unique_ptr<scxtwin::experiment::JobBackend> backend;
+  if (cmd.backend == "slurm") {
+    auto options = StagedSlurmOptions(ec);
+    if (!options.ok()) return Bad(options.status().message());
+    backend = std::make_unique<scxtwin::experiment::SlurmBackend>(*std::move(options));
   }
-
-  const int runs = absl::GetFlag(FLAGS_runs);
-  if (runs < 1) return Bad(absl::StrCat("--runs=", runs, ": expected at least 1"));
-  int jobs = absl::GetFlag(FLAGS_jobs);
-  if (jobs < 0) return Bad(absl::StrCat("--jobs=", jobs, ": expected 0 (the online CPUs) or more"));
-  if (jobs == 0) jobs = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
-  auto metric = scxtwin::experiment::ParseMetric(absl::GetFlag(FLAGS_metric));
-  if (!metric.ok()) return Bad(std::string(metric.status().message()));
-
-  auto backend_flag = scxtwin::experiment::BackendFromFlags();
-  if (!backend_flag.ok()) return Bad(std::string(backend_flag.status().message()));
-  const std::string backend_name = *backend_flag;
-  const bool slurm_worker = !scxtwin::experiment::SlurmWorkerDir().empty();
-  if (policies.size() > 1 || runs > 1 || slurm_worker) {
-    // An experiment: per-run outputs would be N files; ask for them from a single run.
-    const std::pair<const char*, std::string> one_run_outputs[] = {
-        {"log", absl::GetFlag(FLAGS_log)},
-        {"perfetto", absl::GetFlag(FLAGS_perfetto)},
-        {"ftrace", absl::GetFlag(FLAGS_ftrace)},
-    };
-    for (const auto& [flag, value] : one_run_outputs) {
-      if (!value.empty()) {
-        return Bad(absl::StrCat("--", flag, " records one run: use it with one policy and --runs=1 "
-                                "(--seed=S with S from the experiment's JSON seeds)"));
-      }
-    }
-    scxtwin::experiment::ExperimentConfig ec;
-    ec.policies = policies;
-    ec.base = config;
-    ec.runs = runs;
-    ec.jobs = jobs;
-    ec.metric = *metric;
-    ec.process = absl::GetFlag(FLAGS_process);
-    if (slurm_worker) return RunAsSlurmWorker(ec);
-    std::unique_ptr<scxtwin::experiment::JobBackend> backend;
-    if (backend_name == "slurm") {
-      auto options = StagedSlurmOptions(ec);
-      if (!options.ok()) return Bad(std::string(options.status().message()));
-      backend = std::make_unique<scxtwin::experiment::SlurmBackend>(*std::move(options));
-    }
-    auto result =
-        scxtwin::experiment::RunExperiment(ec, scxtwin::experiment::TerminalProgressBar("sim: runs"), backend.get());
-    if (!result.ok()) {
-      std::cerr << "sim: " << result.status().message() << "\n";
-      // Bad input is 2; a run that broke an invariant or could not complete is 1.
-      const absl::StatusCode code = result.status().code();
-      return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ? 1 : 2;
-    }
-    if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
-      std::ofstream f(svg, std::ios::trunc);
-      f << scxtwin::experiment::ExperimentCdfSvg(*result);
-      f.close();
-      if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
-    }
-    if (format == "json") {
-      scxtwin::experiment::WriteExperimentJson(std::cout, *result);
-    } else {
-      scxtwin::experiment::WriteExperimentTable(std::cout, *result);
-    }
-    int failed = 0, total = 0;
-    for (const auto& p : result->policies) {
-      failed += scxtwin::experiment::FailedRuns(p);
-      total += static_cast<int>(p.samples.size());
-    }
-    if (failed > 0) {
-      // The figures are printed, but a run that did not end properly makes the experiment fail.
-      std::cerr << "sim: " << failed << " of " << total
-                << " runs failed (tasks stuck in a wait nobody answers, or stopped at --max_sim_time): see the notes\n";
-      return 1;
-    }
-    return 0;
+  SCX_ASSIGN_OR_RETURN(
+      scxtwin::experiment::ExperimentResult result,
+      scxtwin::experiment::RunExperiment(ec, scxtwin::experiment::TerminalProgressBar("sim: runs"),
+                                         backend.get()));
+  if (const std::string svg = UserOutPath(absl::GetFlag(FLAGS_svg)); !svg.empty()) {
+    std::ofstream f(svg, std::ios::trunc);
+    f << scxtwin::experiment::ExperimentCdfSvg(result);
+    f.close();
+    if (!f) return Bad(absl::StrCat("--svg=", svg, ": cannot write the file"));
   }
+  if (cmd.format == "json") {
+    scxtwin::experiment::WriteExperimentJson(std::cout, result);
+  } else {
+    scxtwin::experiment::WriteExperimentTable(std::cout, result);
+  }
+  int failed = 0, total = 0;
+  for (const auto& p : result.policies) {
+    failed += scxtwin::experiment::FailedRuns(p);
+    total += static_cast<int>(p.samples.size());
+  }
+  if (failed > 0) {
+    // The figures are printed, but a run that did not end properly makes the experiment fail.
+    return absl::UnavailableError(absl::StrCat(
+        failed, " of ", total,
+        " runs failed (tasks stuck in a wait nobody answers, or stopped at --max_sim_time): see the notes"));
+  }
+  return absl::OkStatus();
+}
 
+// One run: the detailed report, and the --log / --perfetto / --ftrace records.
+absl::Status RunOnce(Command& cmd) {
   if (!absl::GetFlag(FLAGS_svg).empty()) {
-    return Bad("--svg draws an experiment's distribution: use it with several policies or --runs > 1");
+    return Bad(
+        "--svg draws an experiment's distribution: use it with several policies or --runs > 1");
   }
-  if (backend_name != "local") {
-    return Bad(absl::StrCat("--backend=", backend_name, " runs experiments: give several policies or --runs > 1"));
+  if (cmd.backend != "local") {
+    return Bad(absl::StrCat("--backend=", cmd.backend,
+                            " runs experiments: give several policies or --runs > 1"));
   }
-
-  // One run: the detailed report. POLICY.K is accepted here too, as K (so a command line of an
-  // experiment keeps working with one of its policies); the run itself checks every knob.
-  config.policy = policies[0];
+  RunConfig& config = cmd.config;
+  // POLICY.K is accepted here too, as K (so a command line of an experiment keeps working with
+  // one of its policies); the run itself checks every knob.
+  config.policy = cmd.policies[0];
   const std::string prefix = scxtwin::experiment::PolicyLabel(config.policy) + ".";
   for (auto& [key, value] : config.sets) {
     if (absl::StartsWith(key, prefix)) key = key.substr(prefix.size());
   }
-
   std::ofstream log;
   if (!absl::GetFlag(FLAGS_log).empty()) {
     const std::string path = UserPath(absl::GetFlag(FLAGS_log));
@@ -336,18 +357,36 @@ int main(int argc, char** argv) {
     if (!log) return Bad(absl::StrCat("--log=", path, ": cannot open for writing"));
     config.log = &log;
   }
-
   config.perfetto = UserOutPath(absl::GetFlag(FLAGS_perfetto));
   config.ftrace = UserOutPath(absl::GetFlag(FLAGS_ftrace));
-  auto run = scxtwin::sim::RunSimulation(config);
-  if (!run.ok()) {
-    std::cerr << "sim: " << run.status().message() << "\n";
-    return run.status().code() == absl::StatusCode::kInternal ? 1 : 2;
-  }
-  if (format == "json") {
-    scxtwin::sim::WriteJson(std::cout, config, **run);
+  SCX_ASSIGN_OR_RETURN(std::unique_ptr<scxtwin::sim::RunOutput> run,
+                       scxtwin::sim::RunSimulation(config));
+  if (cmd.format == "json") {
+    scxtwin::sim::WriteJson(std::cout, config, *run);
   } else {
-    scxtwin::sim::WriteTable(std::cout, config, **run);
+    scxtwin::sim::WriteTable(std::cout, config, *run);
   }
-  return 0;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "runs a workload under a sched_ext policy in the simulator:\n"
+      "  sim --policy=NAME --workload=FILE --topology=SPEC [--set K=V ...] [--seed N]\n"
+      "      [--duration D] [--format=table|json] [--log=FILE] [--param NAME=VALUE ...]\n"
+      "or compares policies over seeds in parallel processes:\n"
+      "  sim --policy=A,B,... --workload=FILE --runs=N [--jobs=J] [--metric=boot|makespan|work]\n"
+      "      [--set [POLICY.]K=V ...] [--param NAME=VALUE ...] [--format=table|json]\n"
+      "      [--backend=local|slurm [--slurm_dir=DIR] [--slurm_partition=P] ...]");
+  Command cmd;
+  if (absl::Status s = ParseArgv(argc, argv, &cmd); !s.ok()) return Fail(s);
+  if (absl::GetFlag(FLAGS_list)) {
+    absl::Status s = ListPolicies(cmd);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (absl::Status s = ParseRunFlags(&cmd); !s.ok()) return Fail(s);
+  absl::Status s = IsExperiment(cmd) ? RunExperiment(cmd) : RunOnce(cmd);
+  return s.ok() ? 0 : Fail(s);
 }

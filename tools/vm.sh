@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--kernel-log] -- CMD [ARGS...]
+usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--out DIR] [--kernel-log] -- CMD [ARGS...]
 
 Boots the sched_ext kernel cached by tools/setup under QEMU (software emulation, one host thread)
 with an initramfs of busybox plus the given files, runs CMD as root in the guest and streams its
@@ -15,6 +15,8 @@ its shared libraries along.
   --cpus N       guest CPUs (default 2)
   --mem SIZE     guest memory, QEMU syntax (default 1G)
   --timeout S    seconds before the guest is killed (default 300)
+  --out DIR      bring back what CMD wrote to the guest's /out (also $SCXTWIN_OUT there) into
+                 the host directory DIR (created if missing), through a virtio serial port
   --kernel-log   show the kernel's log on the console (default: alerts only)
 
 Exit status: CMD's own; 124 when the timeout hit; 125 when the guest never reported an exit code
@@ -23,7 +25,7 @@ Environment: SCXTWIN_CACHE (default /var/cache/scxtwin) holds the kernel.
 USAGE
 }
 
-cpus=2 mem=1G timeout_s=300 loglevel=1
+cpus=2 mem=1G timeout_s=300 loglevel=1 out_dir=
 adds=()
 while (($#)); do
   case $1 in
@@ -35,10 +37,12 @@ while (($#)); do
     --timeout=*) timeout_s=${1#*=}; shift ;;
     --add) adds+=("${2:?--add needs a file}"); shift 2 ;;
     --add=*) adds+=("${1#*=}"); shift ;;
+    --out) out_dir=${2:?--out needs a directory}; shift 2 ;;
+    --out=*) out_dir=${1#*=}; shift ;;
     --kernel-log) loglevel=7; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; break ;;
-    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --kernel-log, then -- CMD)" >&2; exit 2 ;;
+    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --out, --kernel-log, then -- CMD)" >&2; exit 2 ;;
   esac
 done
 if (($# == 0)); then
@@ -65,6 +69,12 @@ resolve() {
   fi
   echo "$f"
 }
+
+if [[ -n $out_dir ]]; then
+  out_dir=$(resolve "$out_dir")
+  mkdir -p "$out_dir" 2>/dev/null && [[ -w $out_dir ]] ||
+    { echo "vm: --out: cannot write to directory '$out_dir'" >&2; exit 2; }
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/scxtwin-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -112,15 +122,30 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+mkdir -p /out
+export SCXTWIN_OUT=/out
 cd /root
 sh /cmd </dev/null
 rc=$?
+# --out: /out goes back to the host as a tar stream on the virtio port named scxtwin.out (a
+# byte-exact channel, unlike a tty), before the exit code, so the host has it all when it reads
+# the code.
+for port in /sys/class/virtio-ports/*; do
+  [ "$(cat "$port/name" 2>/dev/null)" = scxtwin.out ] || continue
+  tar -c -f - -C /out . >"/dev/${port##*/}" || echo "vm: guest: could not send /out" >&2
+done
 echo "scxtwin-exit=$rc" >/dev/ttyS1
 sync
 poweroff -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
+
+out_args=()
+if [[ -n $out_dir ]]; then
+  out_args=(-device virtio-serial-pci -chardev "file,id=out,path=$work/out.tar"
+            -device "virtserialport,chardev=out,name=scxtwin.out")
+fi
 
 : >"$work/rc"
 set +e
@@ -129,6 +154,7 @@ timeout -k 5 "$timeout_s" qemu-system-x86_64 \
   -display none -monitor none -no-reboot \
   -chardev stdio,id=console,signal=on -serial chardev:console \
   -serial "file:$work/rc" \
+  "${out_args[@]+"${out_args[@]}"}" \
   -kernel "$kernel" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 quiet loglevel=$loglevel panic=-1 rdinit=/init" \
   </dev/null 2>"$work/qemu.err" | sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\] reboot: Power down$/d'
@@ -140,6 +166,12 @@ if ((qemu_rc == 124)); then
   exit 124
 fi
 rc=$(sed -n 's/^scxtwin-exit=\([0-9]*\).*/\1/p' "$work/rc" | tail -n1)
+if [[ -n $out_dir && -n $rc ]]; then
+  if [[ ! -s $work/out.tar ]] || ! tar -x -f "$work/out.tar" -C "$out_dir"; then
+    echo "vm: --out: the guest's /out did not arrive" >&2
+    exit 125
+  fi
+fi
 if [[ -z $rc ]]; then
   echo "vm: the guest reported no exit code (boot failure or kernel panic; try --kernel-log)" >&2
   [[ -s $work/qemu.err ]] && sed 's/^/vm: qemu: /' "$work/qemu.err" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the VM runner's contract: --cpus reaches the guest, the guest command's exit code comes
-# back, --add puts files into the guest, and the errors (no kernel, bad usage, timeout) have
-# their own exit codes.
+# back, --add puts files into the guest, --out brings the guest's files back byte for byte, and
+# the errors (no kernel, bad usage, timeout) have their own exit codes.
 set -uo pipefail
 vm=tools/vm.sh
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
@@ -14,6 +14,15 @@ echo 'echo payload-ok' >"$TEST_TMPDIR/payload.sh"
 out=$("$vm" --add "$TEST_TMPDIR/payload.sh:/root/payload.sh" -- sh -c 'sh /root/payload.sh; exit 3' 2>&1); rc=$?
 check_eq "added file runs in the guest" "payload-ok" "$out"
 check_eq "guest exit code 3 comes back" 3 "$rc"
+
+# --out: binary bytes (no tty translation) and a subdirectory come back; the guest's checksum
+# must match the host's.
+out=$("$vm" --out "$TEST_TMPDIR/out" -- sh -c 'mkdir $SCXTWIN_OUT/d && head -c 300000 /dev/urandom >$SCXTWIN_OUT/d/blob && cd $SCXTWIN_OUT && md5sum d/blob; exit 4' 2>&1); rc=$?
+check_eq "--out: guest exit code 4 comes back" 4 "$rc"
+check_eq "--out: the file comes back byte for byte" "$out" "$(cd "$TEST_TMPDIR/out" && md5sum d/blob)"
+out=$("$vm" --out /proc/version/nope -- true 2>&1); rc=$?
+check_eq "--out to an unwritable place: exit code" 2 "$rc"
+check_eq "--out to an unwritable place: message" "vm: --out: cannot write to directory '/proc/version/nope'" "$out"
 
 out=$("$vm" --timeout 1 -- sleep 60 2>&1); rc=$?
 check_eq "timeout exit code" 124 "$rc"

@@ -40,6 +40,6 @@ param_error "has no param 'cpus'; expected one of: vcpus, rounds, vcpu_work, wor
 param_error "--param vcpus=0: 0 is below the minimum 1" --param vcpus=0
 param_error "--param vcpus=2.5: 2.5 is not a whole number" --param vcpus=2.5
 param_error "'lots' is not a number" --param rounds=lots
-param_error "--param vcpus: expected NAME=VALUE" --param vcpus
+param_error "--param 'vcpus': expected NAME=VALUE" --param vcpus
 
 exit $fail

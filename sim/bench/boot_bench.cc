@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <iterator>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -18,11 +20,14 @@
 namespace scxtwin::sim {
 namespace {
 
-constexpr const char* kPolicies[] = {"eevdf", "vtime", "homing"};
 constexpr int kCpuCounts[] = {16, 64};
 // The README's main job: what `bazel run //:seed` runs (sim/experiment/seed_experiment.sh).
 constexpr int kMainJobRuns = 30;
-constexpr int kMainJobPolicies = 3;
+constexpr const char* kMainJobPolicies[] = {"eevdf", "homing", "vtime"};
+
+// The fair class (the baseline), then every project policy (the scx_policy list, found in the
+// runfiles: //policy:policies_host).
+std::vector<std::string> g_policies;
 
 std::string g_argv0;
 std::string g_runfiles;  // <runfiles>/scxtwin
@@ -117,7 +122,7 @@ void BM_MainJob(benchmark::State& state) {
     state.SetIterationTime(s);
     g_main_job_s = s;
   }
-  state.counters["runs"] = kMainJobRuns * kMainJobPolicies;
+  state.counters["runs"] = kMainJobRuns * static_cast<int>(std::size(kMainJobPolicies));
 }
 
 }  // namespace
@@ -131,7 +136,9 @@ void RegisterBootBenchmarks(const std::string& argv0) {
       break;
     }
   }
-  for (const char* policy : kPolicies) {
+  g_policies = {kFairPolicyName};
+  for (std::string& p : ProjectPolicies(argv0.c_str())) g_policies.push_back(std::move(p));
+  for (const std::string& policy : g_policies) {
     auto* b = benchmark::RegisterBenchmark(absl::StrCat("BM_Boot/", policy).c_str(), BM_Boot, std::string(policy));
     for (int cpus : kCpuCounts) b->Arg(cpus);
     b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
@@ -150,27 +157,27 @@ void PrintBootRatios() {
   for (int cpus : kCpuCounts) {
     const auto base = g_boots_per_s.find({"eevdf", cpus});
     const auto cpu_base = g_boots_per_cpu_s.find({"eevdf", cpus});
-    for (const char* policy : kPolicies) {
+    for (const std::string& policy : g_policies) {
       const auto it = g_boots_per_s.find({policy, cpus});
       if (it == g_boots_per_s.end()) continue;
       const double per_cpu_s = g_boots_per_cpu_s[{policy, cpus}];
-      std::printf("%-8s %6d %12.1f %12.4f %9.2fx %12.1f %9.2fx\n", policy, cpus, it->second,
+      std::printf("%-8s %6d %12.1f %12.4f %9.2fx %12.1f %9.2fx\n", policy.c_str(), cpus, it->second,
                   g_seconds_per_run[{policy, cpus}], base != g_boots_per_s.end() ? it->second / base->second : 0.0,
                   per_cpu_s, cpu_base != g_boots_per_cpu_s.end() && cpu_base->second > 0 ? per_cpu_s / cpu_base->second : 0.0);
     }
   }
-  for (const char* policy : kPolicies) {
+  for (const std::string& policy : g_policies) {
     const auto a = g_boots_per_s.find({policy, 16}), b = g_boots_per_s.find({policy, 64});
     if (a != g_boots_per_s.end() && b != g_boots_per_s.end()) {
-      std::printf("%s: a run on 64 CPUs takes %.2fx the wall time of one on 16\n", policy,
+      std::printf("%s: a run on 64 CPUs takes %.2fx the wall time of one on 16\n", policy.c_str(),
                   g_seconds_per_run[{policy, 64}] / g_seconds_per_run[{policy, 16}]);
     }
   }
   if (g_main_job_s > 0) {
     double serial = 0;
-    for (const char* policy : kPolicies) serial += kMainJobRuns * g_seconds_per_run[{policy, 16}];
+    for (const char* policy : kMainJobPolicies) serial += kMainJobRuns * g_seconds_per_run[{policy, 16}];
     std::printf("main job (bazel run //:seed, %d runs x %d policies, 16 CPUs): %.2f s wall", kMainJobRuns,
-                kMainJobPolicies, g_main_job_s);
+                static_cast<int>(std::size(kMainJobPolicies)), g_main_job_s);
     if (serial > 0) {
       std::printf("; its runs one after another in this process: %.2f s (%.2fx; %ld CPUs online)", serial,
                   serial / g_main_job_s, sysconf(_SC_NPROCESSORS_ONLN));

@@ -7,8 +7,8 @@
 //   bazel run -c opt //sim/bench -- [--benchmark_filter=...]
 //
 // Policies: the simulator's test scheduler `wvtime` (always), the kernel tree's `scx_simple`
-// (compiled from the cache at start-up, skipped without it), and the project's `vtime` and
-// `homing` when their host objects are in the runfiles (policy/NAME_host.so).
+// (compiled from the cache at start-up, skipped without it), and every project policy whose host
+// object is in the runfiles (policy/NAME_host.so: the scx_policy list, //policy:policies_host).
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -74,7 +74,7 @@ void BM_Policy(benchmark::State& state, std::string policy) {
     }
     // CPU time of the simulating thread: the machine is shared, wall time also counts waiting.
     state.SetIterationTime((*run)->cpu_seconds);
-    callbacks += (*run)->ext ? (*run)->ext->counters().callbacks : 0;
+    callbacks += (*run)->sched->ext() ? (*run)->sched->ext()->counters().callbacks : 0;
     switches += (*run)->sim->result().context_switches;
     events += (*run)->sim->result().events;
   }
@@ -119,8 +119,10 @@ int main(int argc, char** argv) {
   if (!getenv("TEST_TMPDIR")) setenv("TEST_TMPDIR", scxtwin::sim::g_tmp.c_str(), 1);
   auto simple = scxtwin::host::BuildKernelTreePolicy("tools/sched_ext/scx_simple.bpf.c");
   if (simple.ok()) scxtwin::sim::g_simple_path = *simple;
-  for (const char* policy : {"wvtime", "scx_simple", "vtime", "homing"}) {
-    benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy).c_str(), BM_Policy, std::string(policy))
+  std::vector<std::string> policies = {"wvtime", "scx_simple"};
+  for (std::string& p : scxtwin::sim::ProjectPolicies(argv[0])) policies.push_back(std::move(p));
+  for (const std::string& policy : policies) {
+    benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy).c_str(), BM_Policy, policy)
         ->Arg(16)
         ->Arg(128)
         ->UseManualTime()

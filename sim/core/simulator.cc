@@ -4,17 +4,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "sim/engine/rng.h"
 #include "sim/workload/dist.h"
-#include "sim/workload/rng.h"
 
 namespace scxtwin::sim {
-namespace {
-
-// The burst a spinning wait stands on: longer than any run (a spin ends by EndSpin, not by
-// running out), short enough that no time computed from it overflows.
-constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
-
-}  // namespace
 
 uint32_t NiceToWeight(int nice) {
   // kernel/sched/core.c: sched_prio_to_weight[40].
@@ -50,10 +44,10 @@ absl::Status Simulator::Setup() {
     group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
     const CompiledProcess& proc = spec_.processes[p];
     for (size_t g = 0; g < proc.groups.size(); ++g) {
-      auto set = ParseCpuList(proc.groups[g].affinity, n,
-                              absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity"));
-      if (!set.ok()) return set.status();
-      group_affinity_.push_back(*std::move(set));
+      SCX_ASSIGN_OR_RETURN(
+          auto set,
+          ParseCpuList(proc.groups[g].affinity, n, absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity")));
+      group_affinity_.push_back(std::move(set));
       result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
     }
     // Arrivals: one stream per process template.
@@ -79,13 +73,13 @@ absl::Status Simulator::Setup() {
     queue_.Schedule(opt_.max_duration, kStop, 0, 2);
   }
   if (opt_.fallback) {
-    if (auto s = opt_.fallback->Init(this); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(opt_.fallback->Init(this));
   }
   return cls_->Init(this);
 }
 
 absl::Status Simulator::Run() {
-  if (auto s = Setup(); !s.ok()) return s;
+  SCX_RETURN_IF_ERROR(Setup());
   Event e;
   int64_t until_check = opt_.check_every_events;
   const bool until_duration = (opt_.duration ? opt_.duration : spec_.proto.duration_ns()) > 0;
@@ -107,7 +101,7 @@ absl::Status Simulator::Run() {
     if (switch_pending_) SwitchToFallback();
     if (opt_.check_every_events > 0 && --until_check == 0 && error_.ok()) {
       until_check = opt_.check_every_events;
-      if (auto s = CheckTasks(); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(CheckTasks());
     }
     if (live_tasks_ == 0 && pending_starts_ == 0 && !stop_) {
       // Every task has exited and nothing will arrive: the run is over.
@@ -131,7 +125,7 @@ absl::Status Simulator::Run() {
                                             " events were scheduled in the past"));
   }
   if (result_.failure.empty()) {
-    if (auto s = CheckTasks(); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(CheckTasks());
   }
   return CheckCpuTime();
 }
@@ -409,231 +403,6 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
       Deliver(t.acks_owed[i].first, t.acks_owed[i].second, next, cpu, false);
     }
     t.acks_owed.clear();
-  }
-}
-
-void Simulator::Advance(int cpu, TaskId id) {
-  const CompiledGroup& grp = group_of(tasks_[id]);
-  const std::vector<CompiledOp>& prog = grp.program;
-  if (tasks_[id].halt_until >= 0) {
-    // Woken from a halt only to take an interrupt: halt again until the timer it had.
-    Task& t = tasks_[id];
-    const SimTime until = t.halt_until;
-    t.halt_until = -1;
-    if (until > now()) {
-      t.burst_left = 0;
-      t.waiting = false;
-      Block(cpu, id);
-      t.sleep_until = until;
-      t.sleep_timer = queue_.Schedule(until, kSleepDone, id);
-      return;
-    }
-  }
-  last_advanced_ = id;
-  for (int64_t steps = 0;; ++steps) {
-    Task& t = tasks_[id];
-    t.burst_left = 0;
-    if (steps == opt_.max_ops_at_one_time) {
-      Abort(absl::InvalidArgumentError(absl::StrCat(
-          spec_.file, ": no progress: ", Position(id), " stepped ", steps, " ops at ", now(),
-          " ns without simulated time passing; expected a program whose loops let time pass (a run or sleep "
-          "of at least 1 ns)")));
-      return;
-    }
-    if (t.cursor.pc >= static_cast<int32_t>(prog.size())) {
-      Exit(cpu, id);
-      return;
-    }
-    const CompiledOp& op = prog[t.cursor.pc];
-    switch (op.kind) {
-      case CompiledOp::kRun: {
-        ++t.cursor.pc;
-        const SimDuration d = SampleDist(*op.dist, t.rng_state);
-        if (d > 0) {
-          t.burst_left = d;
-          cpus_[cpu].burst_done = queue_.Schedule(now() + d, kBurstDone, cpu);
-          return;
-        }
-        break;
-      }
-      case CompiledOp::kSleep: {
-        ++t.cursor.pc;
-        const SimDuration d = SampleDist(*op.dist, t.rng_state);
-        t.waiting = false;
-        Block(cpu, id);
-        t.sleep_until = now() + d;
-        t.sleep_timer = queue_.Schedule(t.sleep_until, kSleepDone, id);
-        return;
-      }
-      case CompiledOp::kWake: {
-        ++t.cursor.pc;
-        // A waker that waits right after (a pipe or socket round trip) wakes synchronously:
-        // WF_SYNC / SCX_WAKE_SYNC, as pipe writes do before the writer reads.
-        const bool sync = t.cursor.pc < static_cast<int32_t>(prog.size()) && prog[t.cursor.pc].kind == CompiledOp::kWait &&
-                          !prog[t.cursor.pc].spin;
-        WakeOp(id, cpu, op, sync);
-        if (stop_) return;
-        break;
-      }
-      case CompiledOp::kWait: {
-        ++t.cursor.pc;
-        int64_t need = op.count;
-        if (op.acks) {
-          need = t.acks_expected[op.channel];
-          t.acks_expected[op.channel] = 0;
-        }
-        int64_t& pending = t.pending[op.channel];
-        const int64_t take = std::min(pending, need);
-        pending -= take;
-        need -= take;
-        if (need == 0) break;
-        t.wait_channel = op.channel;
-        t.wait_left = need;
-        if (op.spin) {
-          // Busy on the CPU until the last wake (no burst end; ticks and preemption go on).
-          t.spinning = true;
-          t.burst_left = kSpinBurst;
-          return;
-        }
-        t.waiting = true;
-        ++waiting_tasks_;
-        Block(cpu, id);
-        return;
-      }
-      case CompiledOp::kFork:
-        ++t.cursor.pc;
-        for (int64_t i = 0; i < op.count; ++i) {
-          const int index = static_cast<int>(members_[t.instance][op.group].size());
-          const TaskId child = CreateTask(tasks_[id].instance, op.group, index, id);
-          if (child == kNoTask) return;
-          StartTask(child, id);
-          if (stop_) return;
-        }
-        break;
-      case CompiledOp::kExit:
-        Exit(cpu, id);
-        return;
-      case CompiledOp::kLoopBegin:
-        ++t.cursor.pc;
-        t.cursor.loop_left.push_back(op.count == 0 ? -1 : op.count);
-        break;
-      case CompiledOp::kLoopEnd: {
-        int64_t& left = t.cursor.loop_left.back();
-        if (left < 0 || --left > 0) {
-          t.cursor.pc = op.jump;
-        } else {
-          t.cursor.loop_left.pop_back();
-          ++t.cursor.pc;
-        }
-        break;
-      }
-    }
-  }
-}
-
-void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_cpu, bool sync) {
-  Task& t = tasks_[target];
-  if (t.state == TaskState::kExited) return;
-  if (t.wait_left > 0 && t.wait_channel == channel) {
-    if (--t.wait_left > 0) return;
-    if (t.spinning) {
-      EndSpin(target);
-    } else {
-      t.waiting = false;
-      --blocked_tasks_;
-      --waiting_tasks_;
-      MakeRunnable(target, WakeInfo{waker_cpu, waker, sync});
-    }
-    return;
-  }
-  ++t.pending[channel];
-}
-
-void Simulator::EndSpin(TaskId id) {
-  Task& t = tasks_[id];
-  t.spinning = false;
-  if (t.state == TaskState::kRunning) {
-    Account(t.cpu);
-    t.burst_left = 0;
-    cpus_[t.cpu].burst_done = queue_.Schedule(std::max(now(), t.exec_start), kBurstDone, t.cpu);
-  } else {
-    t.burst_left = 0;  // preempted while spinning: goes on as soon as it runs again
-  }
-}
-
-void Simulator::Interrupt(TaskId target, TaskId sender, int sender_cpu, const CompiledOp& op) {
-  const int32_t ack = op.ack;
-  ++tasks_[sender].acks_expected[ack];
-  Task& t = tasks_[target];
-  if (t.state == TaskState::kExited || t.state == TaskState::kRunning) {
-    Deliver(sender, ack, target, t.state == TaskState::kRunning ? t.cpu : sender_cpu, false);
-    return;
-  }
-  t.acks_owed.emplace_back(sender, ack);
-  if (t.state == TaskState::kBlocked && !t.waiting) {
-    // Halted in a sleep: the interrupt wakes it; it halts again afterwards (Advance).
-    queue_.Cancel(t.sleep_timer);
-    t.halt_until = t.sleep_until;
-    t.sleep_until = -1;
-    t.burst_left = op.handler ? SampleDist(*op.handler, t.irq_rng_state) : 0;
-    --blocked_tasks_;
-    MakeRunnable(target, WakeInfo{sender_cpu, sender, false});
-  }
-}
-
-void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
-  Task& w = tasks_[waker];
-  const std::vector<TaskId>& members = members_[w.instance][op.group];
-  if (members.empty()) return;
-  auto wake_one = [&](TaskId target) {
-    if (op.ack >= 0) {
-      Interrupt(target, waker, cpu, op);
-    } else {
-      Deliver(target, op.channel, waker, cpu, sync);
-    }
-  };
-  auto waits_here = [&](const Task& t) {
-    return t.state == TaskState::kBlocked && t.waiting && t.wait_channel == op.channel;
-  };
-  switch (op.pick) {
-    case workload::Target::INDEX:
-      if (op.index < static_cast<int32_t>(members.size())) wake_one(members[op.index]);
-      break;
-    case workload::Target::SAME:
-      if (w.index < static_cast<int32_t>(members.size())) wake_one(members[w.index]);
-      break;
-    case workload::Target::ALL:
-      for (size_t i = 0; i < members.size() && !stop_; ++i) wake_one(members[i]);
-      break;
-    case workload::Target::OTHERS:
-      for (size_t i = 0; i < members.size() && !stop_; ++i) {
-        if (members[i] != waker) wake_one(members[i]);
-      }
-      break;
-    case workload::Target::WAITING_ONLY:
-      for (TaskId m : members) {
-        if (waits_here(tasks_[m])) {
-          wake_one(m);
-          break;
-        }
-      }
-      break;
-    case workload::Target::WAITING: {
-      for (TaskId m : members) {
-        if (waits_here(tasks_[m])) {
-          wake_one(m);
-          return;
-        }
-      }
-      [[fallthrough]];
-    }
-    case workload::Target::NEXT:
-    default: {
-      int32_t& rr = tasks_[waker].next_rr[op.group];
-      wake_one(members[rr % members.size()]);
-      rr = static_cast<int32_t>((rr + 1) % members.size());
-      break;
-    }
   }
 }
 

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/core/cpuset.h"
+#include "sim/machine/cpuset.h"
 #include "sim/engine/event_queue.h"
 #include "sim/engine/time.h"
 #include "sim/machine/costs.h"

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/status_macros.h"
 #include "sim/machine/topology.h"
 #include "sim/workload/spec.h"
 
@@ -125,17 +126,16 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
 
   // Everything that can be checked without running is checked here, once, so a mistake gives
   // one line instead of N failed runs.
-  auto topology = sim::Topology::Parse(config.base.topology);
-  if (!topology.ok()) return topology.status();
-  result.topology = topology->spec();
-  result.nr_cpus = topology->nr_cpus();
-  auto spec = sim::LoadCheckedWorkload(config.base);
-  if (!spec.ok()) return spec.status();
-  result.workload_name = (*spec)->proto.name();
-  result.workload_params = (*spec)->params;
+  SCX_ASSIGN_OR_RETURN(const sim::Topology topology, sim::Topology::Parse(config.base.topology));
+  result.topology = topology.spec();
+  result.nr_cpus = topology.nr_cpus();
+  SCX_ASSIGN_OR_RETURN(const std::unique_ptr<sim::WorkloadSpec> spec,
+                       sim::LoadCheckedWorkload(config.base));
+  result.workload_name = spec->proto.name();
+  result.workload_params = spec->params;
   if (!config.process.empty()) {
     std::vector<std::string> names;
-    for (const auto& p : (*spec)->processes) names.push_back(p.name);
+    for (const auto& p : spec->processes) names.push_back(p.name);
     if (std::find(names.begin(), names.end(), config.process) == names.end()) {
       return absl::InvalidArgumentError(absl::StrCat("--process=", config.process, ": workload ", config.base.workload,
                                                      " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
@@ -148,24 +148,24 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
     if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
       return absl::InvalidArgumentError(absl::StrCat("--policy: '", label, "' is listed twice"));
     }
-    auto k = sim::ListKnobs(policy, config.base.policy_dirs);
-    if (!k.ok()) return k.status();
+    SCX_ASSIGN_OR_RETURN(std::vector<std::string> k,
+                         sim::ListKnobs(policy, config.base.policy_dirs));
     labels.push_back(label);
-    knobs.push_back(*std::move(k));
+    knobs.push_back(std::move(k));
   }
-  auto routed = RouteSets(labels, knobs, config.base.sets);
-  if (!routed.ok()) return routed.status();
+  SCX_ASSIGN_OR_RETURN(const std::vector<std::vector<KnobSet>> routed,
+                       RouteSets(labels, knobs, config.base.sets));
   std::vector<sim::RunConfig> per_policy;
   for (size_t i = 0; i < config.policies.size(); ++i) {
     sim::RunConfig rc = config.base;
     rc.policy = config.policies[i];
-    rc.sets = (*routed)[i];
+    rc.sets = routed[i];
     rc.log = nullptr;
     rc.perfetto.clear();
     rc.ftrace.clear();
-    if (auto s = sim::CheckSets(rc); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(sim::CheckSets(rc));
     per_policy.push_back(std::move(rc));
-    result.policies.push_back(PolicyResult{labels[i], (*routed)[i], {}});
+    result.policies.push_back(PolicyResult{labels[i], routed[i], {}});
   }
   for (int i = 0; i < config.runs; ++i) result.seeds.push_back(RunSeed(config.base.seed, i));
 
@@ -202,11 +202,10 @@ absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
   for (const PolicyResult& p : result.policies) labels.push_back(p.label);
   std::vector<std::vector<double>> values(labels.size());
   for (int j = 0; j < prepared.jobs; ++j) {
-    auto sample = Decode(outputs[j]);
-    if (!sample.ok()) return sample.status();
+    SCX_ASSIGN_OR_RETURN(const RunSample sample, Decode(outputs[j]));
     const size_t p = static_cast<size_t>(j / runs);
-    result.policies[p].samples.push_back(*sample);
-    values[p].push_back(sample->value);
+    result.policies[p].samples.push_back(sample);
+    values[p].push_back(sample.value);
   }
   result.rows = CompareToFirst(labels, values, HigherIsBetter(result.config.metric));
   return std::move(result);
@@ -214,13 +213,12 @@ absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
 
 absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress,
                                                JobBackend* backend) {
-  auto prepared = PrepareExperiment(config);
-  if (!prepared.ok()) return prepared.status();
+  SCX_ASSIGN_OR_RETURN(PreparedExperiment prepared, PrepareExperiment(config));
   LocalBackend local(config.jobs);
   if (backend == nullptr) backend = &local;
-  auto outputs = backend->Run(prepared->jobs, prepared->job, progress);
-  if (!outputs.ok()) return outputs.status();
-  return FinishExperiment(*std::move(prepared), *outputs);
+  SCX_ASSIGN_OR_RETURN(const std::vector<std::string> outputs,
+                       backend->Run(prepared.jobs, prepared.job, progress));
+  return FinishExperiment(std::move(prepared), outputs);
 }
 
 }  // namespace scxtwin::experiment

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "sim/core/json.h"
 #include "sim/ext/ext_class.h"
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
 

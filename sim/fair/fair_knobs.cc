@@ -1,11 +1,12 @@
 #include "sim/fair/fair_knobs.h"
 
 #include <cstdint>
+#include <optional>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/set_value.h"
 
 namespace scxtwin::sim::fair {
 namespace {
@@ -51,25 +52,24 @@ absl::Status SetFairKnob(FairParams* params, absl::string_view key, absl::string
   for (const Knob& k : kKnobs) {
     if (key != k.name) continue;
     if (k.flag != nullptr) {
-      if (value == "1" || value == "true") {
-        params->*k.flag = true;
-      } else if (value == "0" || value == "false") {
-        params->*k.flag = false;
-      } else {
+      const std::optional<bool> b = ParseBoolValue(value);
+      if (!b) {
         return absl::InvalidArgumentError(
             absl::StrCat("eevdf knob ", key, "=", value, ": expected 0, 1, false or true"));
       }
+      params->*k.flag = *b;
       return absl::OkStatus();
     }
-    int64_t v = 0;
-    if (!absl::SimpleAtoi(value, &v) || v < k.min || (k.i32 != nullptr && v > INT32_MAX)) {
+    const int64_t max = k.i32 != nullptr ? INT32_MAX : INT64_MAX;
+    const std::optional<int64_t> v = ParseSignedInRange(value, k.min, max);
+    if (!v) {
       return absl::InvalidArgumentError(absl::StrCat("eevdf knob ", key, "=", value,
                                                      ": expected an integer >= ", k.min));
     }
     if (k.i64 != nullptr) {
-      params->*k.i64 = v;
+      params->*k.i64 = *v;
     } else {
-      params->*k.i32 = static_cast<int>(v);
+      params->*k.i32 = static_cast<int>(*v);
     }
     return absl::OkStatus();
   }

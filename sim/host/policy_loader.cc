@@ -10,11 +10,13 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/set_value.h"
+#include "base/status_macros.h"
 
 namespace scxtwin::host {
 namespace {
@@ -58,41 +60,33 @@ struct Collected {
   std::vector<std::pair<uint32_t, StatSpec>> stat_rows;  // (index in `stats`, row)
 };
 
-// Parses `text` as the value of a scalar of `size` bytes and kind `scalar`.
+// Parses `text` as the value of a scalar of `size` bytes and kind `scalar`, in the --set value
+// grammar (base/set_value.h) with 0x-hex, as C code writes such a global's value.
 absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view text,
                                        uint64_t size, scxtwin_scalar scalar) {
-  const std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
   if (scalar == SCXTWIN_SCALAR_BOOL) {
-    if (t == "true" || t == "1") return 1;
-    if (t == "false" || t == "0") return 0;
+    if (const std::optional<bool> b = ParseBoolValue(text)) return *b ? 1 : 0;
     return absl::InvalidArgumentError(
         absl::StrCat("knob ", knob, ": '", text, "' is not a bool (expected true/false/1/0)"));
   }
-  if (t.empty()) {
+  if (text.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("knob ", knob, ": empty value (expected an integer)"));
   }
-  errno = 0;
-  char* end = nullptr;
-  int64_t v;
-  if (t[0] == '-') {
-    const long long s = std::strtoll(t.c_str(), &end, 0);
-    v = s;
-  } else {
-    const unsigned long long u = std::strtoull(t.c_str(), &end, 0);
-    if (scalar == SCXTWIN_SCALAR_SIGNED && u > static_cast<unsigned long long>(INT64_MAX)) {
-      errno = ERANGE;
-    }
-    v = static_cast<int64_t>(u);
-  }
-  if (errno == ERANGE || end == nullptr || *end != '\0') {
+  const std::optional<WholeNumber> n = ParseWholeNumber(text, NumberBase::kDecimalOrHex);
+  constexpr uint64_t kInt64MinMagnitude = uint64_t{1} << 63;
+  const bool fits = n.has_value() && (n->negative ? n->magnitude <= kInt64MinMagnitude
+                                      : scalar != SCXTWIN_SCALAR_SIGNED ||
+                                            n->magnitude < kInt64MinMagnitude);
+  if (!fits) {
     return absl::InvalidArgumentError(absl::StrCat(
         "knob ", knob, ": '", text, "' is not an integer of ", size * 8, " bits (decimal or 0x-hex)"));
   }
-  if (t[0] == '-' && scalar == SCXTWIN_SCALAR_UNSIGNED) {
+  if (n->negative && scalar == SCXTWIN_SCALAR_UNSIGNED) {
     return absl::OutOfRangeError(
         absl::StrCat("knob ", knob, ": ", text, " is negative; the knob is unsigned"));
   }
-  return v;
+  // Two's complement: an unsigned 64-bit value above INT64_MAX is stored as its bit pattern.
+  return static_cast<int64_t>(n->negative ? ~n->magnitude + 1 : n->magnitude);
 }
 
 }  // namespace
@@ -104,11 +98,10 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
                                                    options.nr_cpus, " is not in [1, ",
                                                    SCXTWIN_MAX_CPUS, "]"));
   }
-  absl::StatusOr<std::string> copy = PrivateCopy(so_path);
-  if (!copy.ok()) return copy.status();
-  void* handle = dlopen(copy->c_str(), RTLD_NOW | RTLD_LOCAL);
+  SCX_ASSIGN_OR_RETURN(const std::string copy, PrivateCopy(so_path));
+  void* handle = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
   const std::string dl_error = handle ? "" : dlerror();
-  unlink(copy->c_str());  // the mapping stays; the name is not needed any more
+  unlink(copy.c_str());  // the mapping stays; the name is not needed any more
   if (!handle) {
     return absl::InvalidArgumentError(
         absl::StrCat("policy object ", so_path, ": cannot load: ", dl_error));
@@ -280,16 +273,14 @@ absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
 absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
   if (!knob_table_.empty()) {
     // The kernel loader's check, on the same table (rows name existing __u64 knobs: see Load).
-    absl::StatusOr<KnobAssignment> a =
-        ParseKnobAssignment(this->name(), knob_table_, absl::StrCat(name, "=", value));
-    if (!a.ok()) return a.status();
-    return WriteKnob(*FindKnob(knob_table_[a->index].name), static_cast<int64_t>(a->value));
+    SCX_ASSIGN_OR_RETURN(const KnobAssignment a,
+                         ParseKnobAssignment(this->name(), knob_table_, name, value));
+    return WriteKnob(*FindKnob(knob_table_[a.index].name), static_cast<int64_t>(a.value));
   }
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
-  absl::StatusOr<int64_t> v = ParseKnobValue(name, value, knob->size, knob->scalar);
-  if (!v.ok()) return v.status();
-  return WriteKnob(*knob, *v);
+  SCX_ASSIGN_OR_RETURN(const int64_t v, ParseKnobValue(name, value, knob->size, knob->scalar));
+  return WriteKnob(*knob, v);
 }
 
 absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
@@ -337,30 +328,28 @@ absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {
 }
 
 absl::StatusOr<int64_t> PolicyInstance::ReadScalar(absl::string_view name) const {
-  absl::StatusOr<const Global*> g = FindGlobal(name);
-  if (!g.ok()) return g.status();
-  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+  SCX_ASSIGN_OR_RETURN(const Global* g, FindGlobal(name));
+  if (g->size > 8 || g->scalar == SCXTWIN_SCALAR_NONE) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
   }
   uint64_t raw = 0;
-  std::memcpy(&raw, (*g)->addr, (*g)->size);
-  const int bits = static_cast<int>((*g)->size * 8);
-  if ((*g)->scalar == SCXTWIN_SCALAR_SIGNED && bits < 64 && (raw >> (bits - 1)) & 1) {
+  std::memcpy(&raw, g->addr, g->size);
+  const int bits = static_cast<int>(g->size * 8);
+  if (g->scalar == SCXTWIN_SCALAR_SIGNED && bits < 64 && (raw >> (bits - 1)) & 1) {
     raw |= ~uint64_t{0} << bits;
   }
   return static_cast<int64_t>(raw);
 }
 
 absl::Status PolicyInstance::WriteScalar(absl::string_view name, int64_t value) {
-  absl::StatusOr<const Global*> g = FindGlobal(name);
-  if (!g.ok()) return g.status();
-  if ((*g)->section == SCXTWIN_SECTION_RODATA) {
+  SCX_ASSIGN_OR_RETURN(const Global* g, FindGlobal(name));
+  if (g->section == SCXTWIN_SECTION_RODATA) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is a knob: use SetKnob"));
   }
-  if ((*g)->size > 8 || (*g)->scalar == SCXTWIN_SCALAR_NONE) {
+  if (g->size > 8 || g->scalar == SCXTWIN_SCALAR_NONE) {
     return absl::InvalidArgumentError(absl::StrCat("global ", name, " is not a scalar"));
   }
-  std::memcpy((*g)->addr, &value, (*g)->size);  // little-endian: the low bytes
+  std::memcpy(g->addr, &value, g->size);  // little-endian: the low bytes
   return absl::OkStatus();
 }
 
@@ -388,6 +377,13 @@ void PolicyInstance::InstallApi(const scxtwin_host_api& api) {
   api_.version = SCXTWIN_HOST_API_VERSION;
   api_.size = sizeof(api_);
   maps_->FillApi(&api_);
+  set_api_(&api_);
+}
+
+void PolicyInstance::InstallApiWithOwnMapEntries(const scxtwin_host_api& api) {
+  api_ = api;
+  api_.version = SCXTWIN_HOST_API_VERSION;
+  api_.size = sizeof(api_);
   set_api_(&api_);
 }
 

@@ -1,9 +1,9 @@
 // Loads a host-compiled sched_ext policy (a shared object built by host_policy() or
 // build_host_policy.sh) so that each simulation gets a fresh instance: its own globals, maps
-// and host API table.
+// and host API table. (SCX_ASSIGN_OR_RETURN / SCX_RETURN_IF_ERROR: base/status_macros.h.)
 //
-//   ASSIGN_OR_RETURN(auto policy, PolicyInstance::Load(path, {.nr_cpus = 16}));
-//   RETURN_IF_ERROR(policy->SetKnob("fifo_sched", "1"));   // before the run, like libbpf rodata
+//   SCX_ASSIGN_OR_RETURN(auto policy, PolicyInstance::Load(path, {.nr_cpus = 16}));
+//   SCX_RETURN_IF_ERROR(policy->SetKnob("fifo_sched", "1"));  // before the run, like libbpf rodata
 //   scxtwin_host_api api = ...;                             // the simulator's entries
 //   policy->InstallApi(api);                                // maps entries are filled here
 //   sched_ext_ops* ops = policy->ops();                     // call ops->init(), ...
@@ -21,7 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "policy/knob_table.h"
+#include "base/knob_table.h"
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
 #include "sim/host/maps.h"
@@ -65,7 +65,7 @@ class PolicyInstance {
   const std::string& path() const { return path_; }
 
   // Sets a knob from text. A project policy (one with a knob table, below) is checked exactly as
-  // the kernel loader checks it (policy/knob_table.h): a decimal whole number in the row's
+  // the kernel loader checks it (base/knob_table.h): a decimal whole number in the row's
   // [min, max], errors in the loader's words ("--set 'NAME=VALUE': expected ..."). Any other
   // scheduler's knobs take decimal or 0x-hex integers (negative for signed knobs), true/false for
   // bool, checked against the knob's C type only.
@@ -80,6 +80,8 @@ class PolicyInstance {
   const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
   const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
+  // Every global (knobs included), in the object's order.
+  const std::vector<Global>& globals() const { return globals_; }
   // Any global by name (counters in .bss, the exit record in .data, ...).
   absl::StatusOr<const Global*> FindGlobal(absl::string_view name) const;
   // Reads a scalar global (up to 8 bytes), sign-extended if signed.
@@ -99,6 +101,10 @@ class PolicyInstance {
   // Installs the simulator's table. Copies it, fills the map entries, and hands the copy to the
   // policy object. Call before the first callback; again to replace the simulator's entries.
   void InstallApi(const scxtwin_host_api& api);
+  // Installs `api` as given, its map entries included: for a caller that stands between the
+  // policy and its maps (the twin replay checks each map access against a record), after
+  // filling the entries it wraps with maps().FillApi().
+  void InstallApiWithOwnMapEntries(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
 
   // A task is freed: its task local storage goes with it.

@@ -1,7 +1,10 @@
 #include "sim/machine/costs.h"
 
-#include "absl/strings/numbers.h"
+#include <cstdint>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "base/set_value.h"
 
 namespace scxtwin::sim {
 
@@ -16,11 +19,12 @@ const char* WorkingSetName(WorkingSet ws) {
 }
 
 absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
-  int64_t v = 0;
-  if (!absl::SimpleAtoi(value, &v) || v < 0) {
+  const std::optional<int64_t> parsed = ParseSignedInRange(value, 0, INT64_MAX);
+  if (!parsed) {
     return absl::InvalidArgumentError(
         absl::StrCat("cost '", key, "': value '", value, "' is not a non-negative integer"));
   }
+  const int64_t v = *parsed;
   if (key == "hz") {
     if (v < 1 || v > 10000) {
       return absl::InvalidArgumentError(absl::StrCat("cost 'hz': ", v, " is outside 1..10000"));

@@ -53,7 +53,7 @@ TEST(InvariantsTest, RandomWorkloadsAndMachines) {
     c.sets = {{"slice_ns", absl::StrCat(100000 + rng() % 20000000)}};
     auto run = RunSimulation(c);
     ASSERT_TRUE(run.ok()) << "case " << i << " on " << c.topology << ": " << run.status();
-    EXPECT_EQ((*run)->ext->exit_info().kind, SCX_EXIT_UNREG) << i << ": " << (*run)->ext->exit_info().msg;
+    EXPECT_EQ((*run)->sched->ext()->exit_info().kind, SCX_EXIT_UNREG) << i << ": " << (*run)->sched->ext()->exit_info().msg;
     EXPECT_TRUE((*run)->sim->result().failure.empty()) << i;
     EXPECT_GT((*run)->sim->result().context_switches, 0) << i;
   }

@@ -18,12 +18,12 @@ std::string Pct(int64_t part, int64_t whole) {
 }
 std::string J(const std::string& s) { return JsonString(s); }
 
-// The names of run.stats (the policy's NAME_STATS rows), or nullptr when it has no counter table
+// The names of run.sched->stats() (the policy's NAME_STATS rows), or nullptr when it has no counter table
 // or the table does not match the `stats` map.
 const std::vector<StatSpec>* StatNames(const RunOutput& run) {
-  if (run.policy == nullptr) return nullptr;
-  const std::vector<StatSpec>& t = run.policy->stat_table();
-  return !t.empty() && t.size() == run.stats.size() ? &t : nullptr;
+  if (run.sched->policy() == nullptr) return nullptr;
+  const std::vector<StatSpec>& t = run.sched->policy()->stat_table();
+  return !t.empty() && t.size() == run.sched->stats().size() ? &t : nullptr;
 }
 
 struct InstanceStats {
@@ -93,10 +93,10 @@ const ExtCounters kNoCounters;
 
 void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
-  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
+  const ExtExit& ex = run.sched->ext() ? run.sched->ext()->exit_info() : kNoExit;
+  const ExtCounters& cn = run.sched->ext() ? run.sched->ext()->counters() : kNoCounters;
   os << absl::StrFormat("scxtwin sim: policy %s, workload %s (%s), topology %s (%d CPUs), seed %d\n",
-                        PolicyName(run), run.spec->proto.name(), config.workload, run.topology.spec(),
+                        run.sched->name(), run.spec->proto.name(), config.workload, run.topology.spec(),
                         run.topology.nr_cpus(), config.seed);
   if (!run.spec->params.empty()) os << "workload params: " << FormatParams(run.spec->params) << "\n";
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
@@ -104,13 +104,13 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
                         EndedHow(r),
                         ExitKindName(ex.kind), ex.reason, ex.msg.empty() ? "" : ": ", ex.msg);
-  if (run.fair != nullptr) {
-    const fair::BalanceStats& f = run.fair->stats();
+  if (run.sched->fair() != nullptr) {
+    const fair::BalanceStats& f = run.sched->fair()->stats();
     os << absl::StrFormat(
         "eevdf: base slice %s ms; preemptions: %d at wakeup, %d at the tick, %d left to the next "
         "tick (lazy); balancing moved %d (periodic), %d (nohz idle), %d (newidle); %d cache-hot "
         "tasks left in place; %d delayed dequeues\n",
-        Ms(run.fair->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.lazy_deferrals,
+        Ms(run.sched->fair()->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.lazy_deferrals,
         f.periodic_moves, f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
   }
   for (const std::string& w : Warnings(config, r)) os << "warning: " << w << "\n";
@@ -125,15 +125,15 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   }
   if (!r.detached.empty()) {
     os << absl::StrFormat("policy ejected at %s ms; the fallback class (%s) ran the rest, as the kernel's fair class does\n",
-                          Ms(r.detached_at), run.fallback ? run.fallback->name() : "none");
+                          Ms(r.detached_at), run.sched->fallback() ? run.sched->fallback()->name() : "none");
   }
-  if (!run.stats.empty()) {
+  if (!run.sched->stats().empty()) {
     std::vector<std::string> s;
     // Named as the policy's NAME_STATS lists them (as the kernel loader's stats line does); by
     // index for a scheduler without a counter table.
     const std::vector<StatSpec>* names = StatNames(run);
-    for (size_t i = 0; i < run.stats.size(); ++i) {
-      s.push_back(absl::StrCat(names ? (*names)[i].name : absl::StrCat("[", i, "]"), "=", run.stats[i]));
+    for (size_t i = 0; i < run.sched->stats().size(); ++i) {
+      s.push_back(absl::StrCat(names ? (*names)[i].name : absl::StrCat("[", i, "]"), "=", run.sched->stats()[i]));
     }
     os << "policy stats: " << absl::StrJoin(s, " ") << "\n";
   }
@@ -183,10 +183,10 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
 
 void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) {
   const RunResult& r = run.sim->result();
-  const ExtExit& ex = run.ext ? run.ext->exit_info() : kNoExit;
-  const ExtCounters& cn = run.ext ? run.ext->counters() : kNoCounters;
+  const ExtExit& ex = run.sched->ext() ? run.sched->ext()->exit_info() : kNoExit;
+  const ExtCounters& cn = run.sched->ext() ? run.sched->ext()->counters() : kNoCounters;
   os << "{";
-  os << "\"policy\":" << J(PolicyName(run)) << ",\"workload\":" << J(run.spec->proto.name())
+  os << "\"policy\":" << J(run.sched->name()) << ",\"workload\":" << J(run.spec->proto.name())
      << ",\"workload_file\":" << J(config.workload) << ",\"topology\":" << J(run.topology.spec())
      << ",\"nr_cpus\":" << run.topology.nr_cpus() << ",\"seed\":" << config.seed;
   os << ",\"params\":{";
@@ -210,10 +210,10 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
        << ",\"wakes_missing\":" << st.wakes_missing << ",\"since_ns\":" << st.since << "}";
   }
   os << "]";
-  os << ",\"stats\":[" << absl::StrJoin(run.stats, ",") << "]";
+    os << ",\"stats\":[" << absl::StrJoin(run.sched->stats(), ",") << "]";
   if (const std::vector<StatSpec>* names = StatNames(run)) {
     os << ",\"counters\":{";
-    for (size_t i = 0; i < run.stats.size(); ++i) os << (i ? "," : "") << J((*names)[i].name) << ":" << run.stats[i];
+    for (size_t i = 0; i < run.sched->stats().size(); ++i) os << (i ? "," : "") << J((*names)[i].name) << ":" << run.sched->stats()[i];
     os << "}";
   }
   os << ",\"processes\":[";

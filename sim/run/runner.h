@@ -12,82 +12,69 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/set_flags.h"
 #include "sim/core/sched_tracer.h"
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
 #include "sim/fair/fair_class.h"
-#include "sim/trace/sched_trace_writer.h"
 #include "sim/host/policy_loader.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
 #include "sim/workload/limits.h"
+#include "sim/run/class_registry.h"
+#include "sim/run/policy_dirs.h"
+#include "sim/run/run_class.h"
+#include "sim/trace/sched_trace_writer.h"
 #include "sim/workload/spec.h"
 
 namespace scxtwin::sim {
 
 struct RunConfig {
-  // a name (looked up, see ResolvePolicy) or a path to a host .so; "eevdf" is the fair class
-  // (Linux's default scheduler, sim/fair), the baseline.
+  // a built-in class ("eevdf", the fair class: Linux's default scheduler, the baseline; see
+  // class_registry.h), a policy name (looked up, see ResolvePolicy) or a path to a host .so.
   std::string policy;
   std::vector<std::string> policy_dirs;  // where names are looked up, in order
-  std::string workload;    // a .textpb file
+  std::string workload;                  // a .textpb file
   std::string topology = "2x2x4x2";
-  // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob.
-  std::vector<std::pair<std::string, std::string>> sets;
+  // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob of
+  // the class (RunClass::SetKnob).
+  std::vector<Assignment> sets;
   // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
-  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<Assignment> params;
   uint64_t seed = 1;
-  SimDuration duration = 0;  // 0: the workload's
+  SimDuration duration = 0;     // 0: the workload's
   // What a workload may ask for (checked before the run, see sim/workload/limits.h), and the
   // simulated-time cap of a run that does not end by itself (--max_sim_time).
   WorkloadLimits limits;
   SimDuration max_sim_time = 600 * kNsPerSec;
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
-  std::string perfetto;  // write a binary Perfetto trace here ("" = none)
-  std::string ftrace;    // write the ftrace text here ("" = none)
+  std::string perfetto;         // write a binary Perfetto trace here ("" = none)
+  std::string ftrace;           // write the ftrace text here ("" = none)
   // After an ejection, keep running the workload under a fallback class: the fair class
   // (sim/fair), where the kernel moves every task.
   bool continue_after_ejection = true;
 };
 
+// The trace writers of --perfetto / --ftrace (finished when the run ends).
+struct RunTraces {
+  std::vector<std::unique_ptr<trace::SchedTraceWriter>> writers;
+  std::unique_ptr<trace::SchedTraceWriter> tee;  // fans out to `writers`
+  std::unique_ptr<SchedTracer> tracer;           // the run's observer feeding `tee`
+};
+
 struct RunOutput {
-  std::string policy_path;
   std::unique_ptr<WorkloadSpec> spec;
   Topology topology;
   MachineCosts costs;
-  // A sched_ext policy run has `policy` and `ext`; an eevdf run has `fair`; a fifo run
-  // `builtin` (neither has a policy).
-  std::unique_ptr<host::PolicyInstance> policy;
-  std::unique_ptr<ExtClass> ext;
-  std::unique_ptr<fair::FairClass> fair;
-  std::unique_ptr<SchedClass> builtin;
-  std::unique_ptr<SchedClass> fallback;
+  // The scheduling class (class_registry.h) and what it owns: for a sched_ext policy, the host
+  // object, the ext class and the fallback class. Its name is the policy's as reports print it.
+  std::unique_ptr<RunClass> sched;
   std::unique_ptr<Simulator> sim;
-  std::vector<uint64_t> stats;  // the policy's per-CPU `stats` counters summed, if it has them
   // Time Simulator::Run took, never printed by the report (keeps output deterministic).
   double wall_seconds = 0;
   double cpu_seconds = 0;  // CPU time of the simulating thread (what "one core" gives)
-  // The trace writers of --perfetto / --ftrace (finished when the run ends).
-  std::vector<std::unique_ptr<trace::SchedTraceWriter>> trace_writers;
-  std::unique_ptr<trace::SchedTraceWriter> trace;  // fans out to trace_writers
-  std::unique_ptr<SchedTracer> tracer;              // the run's observer feeding `trace`
+  RunTraces traces;
 };
-
-// Finds the host object of policy `name`: `<dir>/<name>_host.so` or `<dir>/<name>.so` in each
-// of `dirs`. A path (with '/' or ending in .so) is used as is. The error lists what exists.
-absl::StatusOr<std::string> ResolvePolicy(const std::string& name, const std::vector<std::string>& dirs);
-
-// The default policy directories of a binary: $SCXTWIN_POLICY_DIR, then the runfiles'
-// policy/ and sim/testdata/ (the project's policies and the simulator's test scheduler).
-std::vector<std::string> DefaultPolicyDirs(const char* argv0);
-
-// The names --policy takes for the classes built into the simulator: the fair class (EEVDF,
-// Linux's default, the baseline) and a plain FIFO (a test class).
-inline constexpr char kFairPolicyName[] = "eevdf";
-inline constexpr char kFifoPolicyName[] = "fifo";
-
-// The policy's name as reports print it.
-std::string PolicyName(const RunOutput& run);
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
@@ -97,12 +84,9 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfi
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
-// unloaded), or the fair class's knobs.
+// unloaded), or a built-in class's knobs.
 absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
                                                    const std::vector<std::string>& policy_dirs);
-
-// The policy names found in `dirs` (host objects NAME_host.so / NAME.so), sorted.
-std::vector<std::string> KnownPolicies(const std::vector<std::string>& dirs);
 
 // The `--list` entry of `policy` (a name, "eevdf", "fifo" or a .so path): for a project policy
 // its knob table (defaults, ranges, docs) and counters, in the kernel loader's words

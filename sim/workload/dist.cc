@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -88,31 +89,28 @@ class Resolver {
   }
 
   absl::StatusOr<double> Ref(const ParamRef& r, const std::string& path) const {
-    auto v = Value(r.name(), path + ".name");
-    if (!v.ok()) return v.status();
-    return *v * (r.multiply() == 0 ? 1.0 : r.multiply()) + r.add();
+    SCX_ASSIGN_OR_RETURN(auto v, Value(r.name(), path + ".name"));
+    return v * (r.multiply() == 0 ? 1.0 : r.multiply()) + r.add();
   }
 
   // A count from a reference: a whole number in [lo, max_count].
   absl::StatusOr<int64_t> Count(const ParamRef& r, const std::string& path, int64_t lo, int64_t max_count) const {
-    auto v = Ref(r, path);
-    if (!v.ok()) return v.status();
-    if (!IsWhole(*v) || *v < static_cast<double>(lo) || *v > static_cast<double>(max_count)) {
-      return Fail(path, absl::StrCat("param '", r.name(), "' gives ", Num(*v), "; expected a whole number in ", lo,
+    SCX_ASSIGN_OR_RETURN(auto v, Ref(r, path));
+    if (!IsWhole(v) || v < static_cast<double>(lo) || v > static_cast<double>(max_count)) {
+      return Fail(path, absl::StrCat("param '", r.name(), "' gives ", Num(v), "; expected a whole number in ", lo,
                                      "..", max_count));
     }
-    return static_cast<int64_t>(std::llround(*v));
+    return static_cast<int64_t>(std::llround(v));
   }
 
   absl::Status ScaleDist(Dist* d, const std::string& path) const {
     if (d->scale_param().empty()) return absl::OkStatus();
-    auto s = Value(d->scale_param(), path + ".scale_param");
-    if (!s.ok()) return s.status();
-    if (*s < 0) {
-      return Fail(path + ".scale_param", absl::StrCat("param '", d->scale_param(), "' is ", Num(*s),
+    SCX_ASSIGN_OR_RETURN(auto s, Value(d->scale_param(), path + ".scale_param"));
+    if (s < 0) {
+      return Fail(path + ".scale_param", absl::StrCat("param '", d->scale_param(), "' is ", Num(s),
                                                       "; expected a scale >= 0"));
     }
-    auto scale = [&](int64_t ns) { return static_cast<int64_t>(std::llround(static_cast<double>(ns) * *s)); };
+    auto scale = [&](int64_t ns) { return static_cast<int64_t>(std::llround(static_cast<double>(ns) * s)); };
     switch (d->kind_case()) {
       case Dist::kFixedNs: d->set_fixed_ns(scale(d->fixed_ns())); break;
       case Dist::kUniform:
@@ -143,33 +141,36 @@ class Resolver {
       const std::string p = absl::StrCat(path, "[", written, "]");
       bool drop = false;
       if (op->has_run()) {
-        if (auto s = ScaleDist(op->mutable_run(), p + ".run"); !s.ok()) return s;
+        SCX_RETURN_IF_ERROR(ScaleDist(op->mutable_run(), p + ".run"));
       } else if (op->has_sleep()) {
-        if (auto s = ScaleDist(op->mutable_sleep(), p + ".sleep"); !s.ok()) return s;
+        SCX_RETURN_IF_ERROR(ScaleDist(op->mutable_sleep(), p + ".sleep"));
       } else if (op->has_fork() && op->fork().has_count_param()) {
-        auto n = Count(op->fork().count_param(), p + ".fork.count_param", 0, std::numeric_limits<int32_t>::max());
-        if (!n.ok()) return n.status();
-        op->mutable_fork()->set_count(static_cast<int32_t>(*n));
+        SCX_ASSIGN_OR_RETURN(
+            auto n,
+            Count(op->fork().count_param(), p + ".fork.count_param", 0, std::numeric_limits<int32_t>::max()));
+        op->mutable_fork()->set_count(static_cast<int32_t>(n));
         op->mutable_fork()->clear_count_param();
-        drop = *n == 0;
+        drop = n == 0;
       } else if (op->has_wake() && op->wake().has_handler()) {
-        if (auto s = ScaleDist(op->mutable_wake()->mutable_handler(), p + ".wake.handler"); !s.ok()) return s;
+        SCX_RETURN_IF_ERROR(ScaleDist(op->mutable_wake()->mutable_handler(), p + ".wake.handler"));
       } else if (op->has_wait_on() && op->wait_on().has_count_param()) {
-        auto n = Count(op->wait_on().count_param(), p + ".wait_on.count_param", 0, std::numeric_limits<int32_t>::max());
-        if (!n.ok()) return n.status();
-        op->mutable_wait_on()->set_count(*n);
+        SCX_ASSIGN_OR_RETURN(
+            auto n,
+            Count(op->wait_on().count_param(), p + ".wait_on.count_param", 0, std::numeric_limits<int32_t>::max()));
+        op->mutable_wait_on()->set_count(n);
         op->mutable_wait_on()->clear_count_param();
-        drop = *n == 0;
+        drop = n == 0;
       } else if (op->has_loop()) {
         if (op->loop().has_count_param()) {
-          auto n = Count(op->loop().count_param(), p + ".loop.count_param", 0, std::numeric_limits<int64_t>::max() / 2);
-          if (!n.ok()) return n.status();
-          op->mutable_loop()->set_count(*n);
+          SCX_ASSIGN_OR_RETURN(
+              auto n,
+              Count(op->loop().count_param(), p + ".loop.count_param", 0, std::numeric_limits<int64_t>::max() / 2));
+          op->mutable_loop()->set_count(n);
           op->mutable_loop()->clear_count_param();
-          drop = *n == 0;
+          drop = n == 0;
         }
         const bool had_body = op->loop().body_size() > 0;
-        if (auto s = Ops(op->mutable_loop()->mutable_body(), p + ".loop.body"); !s.ok()) return s;
+        SCX_RETURN_IF_ERROR(Ops(op->mutable_loop()->mutable_body(), p + ".loop.body"));
         // A loop whose every op was left out is left out too (the compiler rejects an empty
         // body only when the spec wrote one).
         if (had_body && op->loop().body_size() == 0) drop = true;
@@ -188,21 +189,23 @@ class Resolver {
       workload::Process* proc = w->mutable_process(pi);
       const std::string pp = absl::StrCat("process[", pi, "]");
       if (proc->has_instances_param()) {
-        auto n = Count(proc->instances_param(), pp + ".instances_param", 1, std::numeric_limits<int32_t>::max());
-        if (!n.ok()) return n.status();
-        proc->set_instances(static_cast<int32_t>(*n));
+        SCX_ASSIGN_OR_RETURN(
+            auto n,
+            Count(proc->instances_param(), pp + ".instances_param", 1, std::numeric_limits<int32_t>::max()));
+        proc->set_instances(static_cast<int32_t>(n));
         proc->clear_instances_param();
       }
       workload::Arrival* a = proc->mutable_arrival();
       if (a->has_poisson_mean_gap_param()) {
-        auto gap = Ref(a->poisson_mean_gap_param(), pp + ".arrival.poisson_mean_gap_param");
-        if (!gap.ok()) return gap.status();
-        if (*gap < 0) {
+        SCX_ASSIGN_OR_RETURN(
+            auto gap,
+            Ref(a->poisson_mean_gap_param(), pp + ".arrival.poisson_mean_gap_param"));
+        if (gap < 0) {
           return Fail(pp + ".arrival.poisson_mean_gap_param",
-                      absl::StrCat("param '", a->poisson_mean_gap_param().name(), "' gives ", Num(*gap),
+                      absl::StrCat("param '", a->poisson_mean_gap_param().name(), "' gives ", Num(gap),
                                    "; expected a gap >= 0 ns (0: every instance at once)"));
         }
-        const int64_t ns = std::llround(*gap);
+        const int64_t ns = std::llround(gap);
         if (ns > 0) {
           a->set_poisson_mean_gap_ns(ns);
         } else {
@@ -214,15 +217,16 @@ class Resolver {
         workload::TaskGroup* g = proc->mutable_group(gi);
         const std::string gp = absl::StrCat(pp, ".group[", gi, "]");
         if (g->has_count_param()) {
-          auto n = Count(g->count_param(), gp + ".count_param", 1, std::numeric_limits<int32_t>::max());
-          if (!n.ok()) return n.status();
-          g->set_count(static_cast<int32_t>(*n));
+          SCX_ASSIGN_OR_RETURN(
+              auto n,
+              Count(g->count_param(), gp + ".count_param", 1, std::numeric_limits<int32_t>::max()));
+          g->set_count(static_cast<int32_t>(n));
           g->clear_count_param();
         }
         if (g->has_start()) {
-          if (auto s = ScaleDist(g->mutable_start(), gp + ".start"); !s.ok()) return s;
+          SCX_RETURN_IF_ERROR(ScaleDist(g->mutable_start(), gp + ".start"));
         }
-        if (auto s = Ops(g->mutable_program(), gp + ".program"); !s.ok()) return s;
+        SCX_RETURN_IF_ERROR(Ops(g->mutable_program(), gp + ".program"));
       }
     }
     return absl::OkStatus();
@@ -247,11 +251,11 @@ class Resolver {
 absl::StatusOr<std::vector<ParamValue>> ResolveParams(workload::Workload* w, const ParamOverrides& overrides,
                                                       const std::string& file) {
   Resolver r(file);
-  if (auto s = r.Declare(*w); !s.ok()) return s;
+  SCX_RETURN_IF_ERROR(r.Declare(*w));
   for (const auto& [name, value] : overrides) {
-    if (auto s = r.Override(name, value); !s.ok()) return s;
+    SCX_RETURN_IF_ERROR(r.Override(name, value));
   }
-  if (auto s = r.Substitute(w); !s.ok()) return s;
+  SCX_RETURN_IF_ERROR(r.Substitute(w));
   return r.Values();
 }
 

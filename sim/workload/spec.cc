@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -136,12 +137,12 @@ class Compiler {
       CompiledOp c{};
       switch (op.op_case()) {
         case Op::kRun:
-          if (auto s = CheckDist(op.run(), p + ".run"); !s.ok()) return s;
+          SCX_RETURN_IF_ERROR(CheckDist(op.run(), p + ".run"));
           c.kind = CompiledOp::kRun;
           c.dist = &op.run();
           break;
         case Op::kSleep:
-          if (auto s = CheckDist(op.sleep(), p + ".sleep"); !s.ok()) return s;
+          SCX_RETURN_IF_ERROR(CheckDist(op.sleep(), p + ".sleep"));
           c.kind = CompiledOp::kSleep;
           c.dist = &op.sleep();
           break;
@@ -171,20 +172,22 @@ class Compiler {
               return Fail(p + ".wake.pick", absl::StrCat(workload::Target::Pick_Name(c.pick),
                                                          " with ack; an interrupt addresses CPUs, not waiters: expected INDEX, SAME, ALL, OTHERS or NEXT"));
             }
-            auto a = ChannelIndex(channels[self], op.wake().ack(), p + ".wake.ack", proc.group(self).name());
-            if (!a.ok()) return a.status();
-            c.ack = *a;
+            SCX_ASSIGN_OR_RETURN(
+                auto a,
+                ChannelIndex(channels[self], op.wake().ack(), p + ".wake.ack", proc.group(self).name()));
+            c.ack = a;
             if (op.wake().has_handler()) {
-              if (auto s = CheckDist(op.wake().handler(), p + ".wake.handler"); !s.ok()) return s;
+              SCX_RETURN_IF_ERROR(CheckDist(op.wake().handler(), p + ".wake.handler"));
               c.handler = &op.wake().handler();
             }
           } else {
             if (op.wake().has_handler()) {
               return Fail(p + ".wake.handler", "is set on a wake without ack; expected it only on an interrupt (`ack: ...`)");
             }
-            auto ch = ChannelIndex(channels[it->second], op.wake().channel(), p + ".wake.channel", g.name());
-            if (!ch.ok()) return ch.status();
-            c.channel = *ch;
+            SCX_ASSIGN_OR_RETURN(
+                auto ch,
+                ChannelIndex(channels[it->second], op.wake().channel(), p + ".wake.channel", g.name()));
+            c.channel = ch;
           }
           break;
         }
@@ -196,14 +199,15 @@ class Compiler {
           break;
         case Op::kWaitOn: {
           const workload::WaitOn& w = op.wait_on();
-          auto ch = ChannelIndex(channels[self], w.channel(), p + ".wait_on.channel", proc.group(self).name());
-          if (!ch.ok()) return ch.status();
+          SCX_ASSIGN_OR_RETURN(
+              auto ch,
+              ChannelIndex(channels[self], w.channel(), p + ".wait_on.channel", proc.group(self).name()));
           if (w.count() < 0) return Fail(p + ".wait_on.count", absl::StrCat(w.count(), " is negative; expected >= 0 (0 means 1)"));
           if (w.acks() && w.count() != 0) {
             return Fail(p + ".wait_on.count", "is set with acks: true; expected one of them (acks counts the interrupts sent)");
           }
           c.kind = CompiledOp::kWait;
-          c.channel = *ch;
+          c.channel = ch;
           c.count = w.count() == 0 ? 1 : w.count();
           c.acks = w.acks();
           c.spin = w.spin();
@@ -335,7 +339,7 @@ class Compiler {
           default: cg.working_set = WorkingSet::kSmall; break;
         }
         if (g.has_start()) {
-          if (auto s = CheckDist(g.start(), gp + ".start"); !s.ok()) return s;
+          SCX_RETURN_IF_ERROR(CheckDist(g.start(), gp + ".start"));
           cg.start = &g.start();
         }
         cg.on_fork = g.on_fork();
@@ -417,11 +421,10 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view te
     return absl::InvalidArgumentError(absl::StrCat(file, ": ", errors.msg(),
                                                    "; expected the text format of scxtwin.workload.Workload"));
   }
-  auto params = ResolveParams(&spec->proto, overrides, file);
-  if (!params.ok()) return params.status();
-  spec->params = *std::move(params);
+  SCX_ASSIGN_OR_RETURN(auto params, ResolveParams(&spec->proto, overrides, file));
+  spec->params = std::move(params);
   Compiler c(file);
-  if (auto s = c.Compile(spec.get()); !s.ok()) return s;
+  SCX_RETURN_IF_ERROR(c.Compile(spec.get()));
   return spec;
 }
 

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sim/core/cpuset.h"
+#include "sim/machine/cpuset.h"
 #include "sim/machine/costs.h"
 #include "sim/workload/params.h"
 #include "workloads/workload.pb.h"

@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "sim/workload/dist.h"
-#include "sim/workload/rng.h"
+#include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
 namespace {

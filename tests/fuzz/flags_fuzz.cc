@@ -1,4 +1,5 @@
-// Fuzzes the command line's value parsers: `--set` (machine costs, the fair class's knobs, a
+// Fuzzes the command line's parsers: `--set` taken out of argv and split (base/set_flags.h, the
+// value grammar of base/set_value.h), its values (machine costs, the fair class's knobs, a
 // project policy's knob table, and the routing of POLICY.KNOB to policies) and `--param` (a
 // spec's params with bounds and whole-number checks). The input is lines of K=V; the first
 // byte picks the parser. Properties: no crash, no sanitizer report, and a value a parser accepts
@@ -10,7 +11,9 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "policy/knob_table.h"
+#include "base/knob_table.h"
+#include "base/set_flags.h"
+#include "base/set_value.h"
 #include "sim/experiment/knob_routing.h"
 #include "sim/fair/fair_knobs.h"
 #include "sim/machine/costs.h"
@@ -39,7 +42,7 @@ process {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const int which = data[0] % 4;
+  const int which = data[0] % 5;
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
   std::vector<std::pair<std::string, std::string>> kvs;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -69,15 +72,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           {"home_bias", 1, 0, 1, "prefer home"},
           {"big_ns", 1ULL << 40, 0, UINT64_MAX, "any value"},
       };
-      std::vector<std::string> assignments;
-      for (const auto& [k, v] : kvs) assignments.push_back(k + "=" + v);
-      for (const std::string& a : assignments) {
-        auto r = scxtwin::ParseKnobAssignment("fuzz", knobs, a);
+      for (const auto& [k, v] : kvs) {
+        auto r = scxtwin::ParseKnobAssignment("fuzz", knobs, k, v);
         if (r.ok() && (r->index >= knobs.size() || r->value < knobs[r->index].min || r->value > knobs[r->index].max)) {
           abort();  // accepted a value outside the knob's range
         }
       }
-      (void)scxtwin::ParseKnobAssignments("fuzz", knobs, assignments);
+      (void)scxtwin::ParseKnobAssignments("fuzz", knobs, kvs);
       break;
     }
     case 2: {  // --set [POLICY.]KNOB routed over several policies
@@ -85,6 +86,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const std::vector<std::vector<std::string>> knobs = {
           {"base_slice_ns", "sis_util"}, {"slice_max_us", "home_bias"}, {"slice_max_us"}};
       (void)scxtwin::experiment::RouteSets(labels, knobs, kvs);
+      break;
+    }
+    case 4: {  // the command line itself: --set/--param taken out of argv, split into NAME=VALUE
+      std::vector<std::string> words = absl::StrSplit(text, ' ');
+      std::vector<char*> args;
+      for (std::string& w : words) args.push_back(w.data());
+      const size_t before = args.size();
+      auto values = scxtwin::TakeRepeatedFlag(&args, "set", "K=V");
+      if (!values.ok() && args.size() != before) abort();  // an error leaves args unchanged
+      if (values.ok()) {
+        auto items = scxtwin::ParseAssignments(*values, "set", "K=V");
+        if (items.ok()) {
+          for (const auto& [k, v] : *items) {
+            if (k.empty()) abort();  // every item has a NAME
+            auto n = scxtwin::ParseUnsignedInRange(v, 10, 1000);
+            if (n && (*n < 10 || *n > 1000)) abort();
+            auto m = scxtwin::ParseSignedInRange(v, -5, 5, scxtwin::NumberBase::kDecimalOrHex);
+            if (m && (*m < -5 || *m > 5)) abort();
+            (void)scxtwin::ParseBoolValue(v);
+          }
+        }
+      }
       break;
     }
     case 3: {  // --param NAME=VALUE

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/status_macros.h"
 
 namespace scxtwin::trace2workload {
 namespace {
@@ -101,26 +102,26 @@ absl::Status ParseFields(absl::string_view fields, FtraceEvent* e) {
   switch (e->type) {
     case EventType::kSwitch: {
       std::string prev_comm;
-      if (auto s = TextField(fields, "prev_comm=", "prev_pid=", &prev_comm); !s.ok()) return s;
-      if (auto s = IntField(fields, "prev_pid=", &e->prev_pid); !s.ok()) return s;
-      if (auto s = TextField(fields, "prev_state=", "", &e->prev_state); !s.ok()) return s;
-      if (auto s = TextField(fields, "next_comm=", "next_pid=", &e->next_comm); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(TextField(fields, "prev_comm=", "prev_pid=", &prev_comm));
+      SCX_RETURN_IF_ERROR(IntField(fields, "prev_pid=", &e->prev_pid));
+      SCX_RETURN_IF_ERROR(TextField(fields, "prev_state=", "", &e->prev_state));
+      SCX_RETURN_IF_ERROR(TextField(fields, "next_comm=", "next_pid=", &e->next_comm));
       return IntField(fields, "next_pid=", &e->next_pid);
     }
     case EventType::kWakeup:
     case EventType::kWaking:
     case EventType::kWakeupNew:
     case EventType::kExit:
-      if (auto s = TextField(fields, "comm=", "pid=", &e->target_comm); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(TextField(fields, "comm=", "pid=", &e->target_comm));
       return IntField(fields, "pid=", &e->target_pid);
     case EventType::kFork:
-      if (auto s = IntField(fields, "pid=", &e->parent_pid); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(IntField(fields, "pid=", &e->parent_pid));
       if (auto s = TextField(fields, "child_comm=", "child_pid=", &e->target_comm); !s.ok()) {
         return s;
       }
       return IntField(fields, "child_pid=", &e->target_pid);
     case EventType::kExec:
-      if (auto s = TextField(fields, "filename=", "pid=", &e->filename); !s.ok()) return s;
+      SCX_RETURN_IF_ERROR(TextField(fields, "filename=", "pid=", &e->filename));
       return IntField(fields, "pid=", &e->target_pid);
     case EventType::kOther:
       return absl::OkStatus();

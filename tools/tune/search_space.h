@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "policy/knob_table.h"
+#include "base/knob_table.h"
 
 namespace scxtwin::tune {
 

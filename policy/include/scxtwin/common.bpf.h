@@ -73,6 +73,12 @@ bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 		_Pragma("GCC diagnostic pop")                                       \
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));             \
 	})
+
+/* The record build (-D__SCXTWIN_RECORD__, the scx_policy target NAME_record_bpf): every callback,
+ * kfunc and helper call also writes a record for the replay (record.bpf.h). */
+#ifdef __SCXTWIN_RECORD__
+#include <scxtwin/record.bpf.h>
+#endif
 #endif /* __SCXTWIN_HOST__ */
 
 /* ---- Shared by both modes: plain C over the names above. ---- */

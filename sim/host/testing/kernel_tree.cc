@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "base/status_macros.h"
 
 namespace scxtwin::host {
 namespace {
@@ -38,9 +39,8 @@ absl::StatusOr<std::string> KernelTreeRoot() {
 }
 
 absl::StatusOr<std::string> BuildKernelTreePolicy(const std::string& relpath) {
-  absl::StatusOr<std::string> root = KernelTreeRoot();
-  if (!root.ok()) return root.status();
-  const std::string src = absl::StrCat(*root, "/", relpath);
+  SCX_ASSIGN_OR_RETURN(const std::string root, KernelTreeRoot());
+  const std::string src = absl::StrCat(root, "/", relpath);
   if (!Exists(src)) {
     return absl::NotFoundError(absl::StrCat("kernel tree has no ", relpath, " (", src, ")"));
   }

@@ -1,6 +1,6 @@
 // A fixed-capacity set of CPU ids (a bitmap sized for the machine), for affinities and idle masks.
-#ifndef SCXTWIN_SIM_CORE_CPUSET_H_
-#define SCXTWIN_SIM_CORE_CPUSET_H_
+#ifndef SCXTWIN_SIM_MACHINE_CPUSET_H_
+#define SCXTWIN_SIM_MACHINE_CPUSET_H_
 
 #include <cstdint>
 #include <vector>
@@ -64,4 +64,4 @@ class CpuSet {
 
 }  // namespace scxtwin::sim
 
-#endif  // SCXTWIN_SIM_CORE_CPUSET_H_
+#endif  // SCXTWIN_SIM_MACHINE_CPUSET_H_

@@ -2,8 +2,8 @@
 // <random>'s distributions, whose algorithms vary between standard libraries) so that a seed
 // gives the same numbers everywhere. Each task and each process template has its own stream,
 // derived from (run seed, stream key), so a task draws the same bursts under every policy.
-#ifndef SCXTWIN_SIM_WORKLOAD_RNG_H_
-#define SCXTWIN_SIM_WORKLOAD_RNG_H_
+#ifndef SCXTWIN_SIM_ENGINE_RNG_H_
+#define SCXTWIN_SIM_ENGINE_RNG_H_
 
 #include <cstdint>
 
@@ -41,4 +41,4 @@ inline double NextUnit(uint64_t s[4]) {
 
 }  // namespace scxtwin::sim
 
-#endif  // SCXTWIN_SIM_WORKLOAD_RNG_H_
+#endif  // SCXTWIN_SIM_ENGINE_RNG_H_

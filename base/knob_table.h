@@ -2,8 +2,8 @@
 // checks of `--set NAME=VALUE` against the knob table. One implementation for both twins: the
 // kernel loader (//kernel:load, tables generated from NAME.h) and the simulator (//sim, tables
 // reported by the host-compiled policy object), so both refuse the same values in the same words.
-#ifndef SCXTWIN_POLICY_KNOB_TABLE_H_
-#define SCXTWIN_POLICY_KNOB_TABLE_H_
+#ifndef SCXTWIN_BASE_KNOB_TABLE_H_
+#define SCXTWIN_BASE_KNOB_TABLE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/set_flags.h"
 
 namespace scxtwin {
 
@@ -35,17 +36,18 @@ struct KnobAssignment {
   uint64_t value;
 };
 
-// Parses one "NAME=VALUE" for policy `policy` with knob table `knobs`. VALUE is a decimal
-// unsigned integer in the knob's [min, max]. Errors start with "--set 'NAME=VALUE': " and say
-// what was expected: the knob names (unknown knob), or the range and the knob's help.
+// Checks one `--set NAME=VALUE` (split by ParseAssignments, base/set_flags.h) for policy `policy`
+// with knob table `knobs`. VALUE is a decimal whole number in the knob's [min, max]
+// (base/set_value.h). Errors start with "--set 'NAME=VALUE': " and say what was expected: the
+// knob names (unknown knob), or the range and the knob's help.
 absl::StatusOr<KnobAssignment> ParseKnobAssignment(absl::string_view policy,
                                                    const std::vector<KnobSpec>& knobs,
-                                                   absl::string_view assignment);
+                                                   absl::string_view name, absl::string_view value);
 
 // Each of `assignments` in turn (the first error wins). A later assignment of a knob wins.
 absl::StatusOr<std::vector<KnobAssignment>> ParseKnobAssignments(
     absl::string_view policy, const std::vector<KnobSpec>& knobs,
-    const std::vector<std::string>& assignments);
+    const std::vector<Assignment>& assignments);
 
 // "slice_max_us=5000 slice_min_us=500 ...": every knob with the value `value_of(index)` gives.
 template <typename ValueOf>
@@ -69,4 +71,4 @@ std::string DescribePolicyTables(absl::string_view policy, const std::vector<Kno
 
 }  // namespace scxtwin
 
-#endif  // SCXTWIN_POLICY_KNOB_TABLE_H_
+#endif  // SCXTWIN_BASE_KNOB_TABLE_H_

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs in the VM guest for `twin replay`: loads POLICY's record build with the record going to
+# $SCXTWIN_OUT/record (brought back by `vm --out`), runs the stress mix for SECONDS, detaches.
+# usage: replay_guest.sh POLICY SECONDS [KNOB=VALUE ...]
+policy=$1 seconds=$2
+shift 2
+. /bin/guest_lib.sh
+sets=
+for s in "$@"; do sets="$sets --set=$s"; done
+# shellcheck disable=SC2086 # $sets is a list of words
+load --policy="$policy" --record="$SCXTWIN_OUT/record" --stats-interval=0 $sets >/tmp/load.out 2>&1 &
+loader=$!
+if ! wait_state enabled; then
+  kill -INT $loader 2>/dev/null
+  wait $loader
+  cat /tmp/load.out
+  echo "replay_guest: $policy never became the scheduler"
+  exit 1
+fi
+stress "$seconds" || echo "replay_guest: the stress mix failed (the record is still replayed)"
+kill -INT $loader
+wait $loader
+rc=$?
+cat /tmp/load.out
+exit $rc
