@@ -94,6 +94,9 @@ ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
           "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
 ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
           "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
+ABSL_FLAG(std::vector<std::string>, background, {},
+          "host background activity to run beside the workload: a library name (idle, cloud: "
+          "workloads/background_NAME.textpb) or a .textpb path; comma-separated for several");
 ABSL_FLAG(std::string, svg, "",
           "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
@@ -192,6 +195,9 @@ absl::Status ParseRunFlags(Command* cmd) {
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
   config.seed = absl::GetFlag(FLAGS_seed);
+  for (const std::string& b : absl::GetFlag(FLAGS_background)) {
+    config.background.push_back(absl::StrContains(b, '/') ? UserPath(b) : b);
+  }
   const absl::Duration d = absl::GetFlag(FLAGS_duration);
   if (d < absl::ZeroDuration()) return Bad("--duration must not be negative");
   config.duration = absl::ToInt64Nanoseconds(d);

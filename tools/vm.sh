@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# vm: boot the cached sched_ext kernel under QEMU (TCG, thread=single), run one command as root
-# in the guest, stream its output, and exit with its exit code.
+# vm: boot the cached sched_ext kernel under QEMU (TCG, thread=single unless --mttcg), run one
+# command as root in the guest, stream its output, and exit with its exit code.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--out DIR] [--kernel-log] -- CMD [ARGS...]
+usage: vm [--cpus N] [--mem SIZE] [--timeout S] [--add FILE[:DEST]]... [--out DIR] [--kernel-log]
+          [--mttcg] [--append ARGS] -- CMD [ARGS...]
 
-Boots the sched_ext kernel cached by tools/setup under QEMU (software emulation, one host thread)
-with an initramfs of busybox plus the given files, runs CMD as root in the guest and streams its
-output. Files added with --add land in /bin unless DEST is given; a dynamically linked ELF brings
-its shared libraries along.
+Boots the sched_ext kernel cached by tools/setup under QEMU (software emulation, one host thread
+unless --mttcg) with an initramfs of busybox plus the given files, runs CMD as root in the guest
+and streams its output. Files added with --add land in /bin unless DEST is given; a dynamically
+linked ELF brings its shared libraries along.
 
   --cpus N       guest CPUs (default 2)
   --mem SIZE     guest memory, QEMU syntax (default 1G)
@@ -18,6 +19,9 @@ its shared libraries along.
   --out DIR      bring back what CMD wrote to the guest's /out (also $SCXTWIN_OUT there) into
                  the host directory DIR (created if missing), through a virtio serial port
   --kernel-log   show the kernel's log on the console (default: alerts only)
+  --mttcg        multi-threaded TCG: one host thread per guest CPU, so guest CPUs really run in
+                 parallel (timing then means something, up to the host's free cores)
+  --append ARGS  extra kernel command line words (e.g. maxcpus=1)
 
 Exit status: CMD's own; 124 when the timeout hit; 125 when the guest never reported an exit code
 (boot failure or kernel panic); 126 when there is no cached kernel; 2 for a usage error.
@@ -25,7 +29,7 @@ Environment: SCXTWIN_CACHE (default /var/cache/scxtwin) holds the kernel.
 USAGE
 }
 
-cpus=2 mem=1G timeout_s=300 loglevel=1 out_dir=
+cpus=2 mem=1G timeout_s=300 loglevel=1 out_dir= tcg_thread=single append=
 adds=()
 while (($#)); do
   case $1 in
@@ -40,9 +44,12 @@ while (($#)); do
     --out) out_dir=${2:?--out needs a directory}; shift 2 ;;
     --out=*) out_dir=${1#*=}; shift ;;
     --kernel-log) loglevel=7; shift ;;
+    --mttcg) tcg_thread=multi; shift ;;
+    --append) append=${2?--append needs kernel arguments}; shift 2 ;;
+    --append=*) append=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; break ;;
-    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --out, --kernel-log, then -- CMD)" >&2; exit 2 ;;
+    *) echo "vm: unknown option '$1' (expected --cpus, --mem, --timeout, --add, --out, --kernel-log, --mttcg, --append, then -- CMD)" >&2; exit 2 ;;
   esac
 done
 if (($# == 0)); then
@@ -150,13 +157,13 @@ fi
 : >"$work/rc"
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
-  -accel tcg,thread=single -cpu max -m "$mem" -smp "$cpus" \
+  -accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$cpus" \
   -display none -monitor none -no-reboot \
   -chardev stdio,id=console,signal=on -serial chardev:console \
   -serial "file:$work/rc" \
   "${out_args[@]+"${out_args[@]}"}" \
   -kernel "$kernel" -initrd "$work/initrd.gz" \
-  -append "console=ttyS0 quiet loglevel=$loglevel panic=-1 rdinit=/init" \
+  -append "console=ttyS0 quiet loglevel=$loglevel panic=-1 rdinit=/init${append:+ $append}" \
   </dev/null 2>"$work/qemu.err" | sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\] reboot: Power down$/d'
 qemu_rc=${PIPESTATUS[0]}
 set -e

@@ -28,6 +28,10 @@ out=$("$vm" --timeout 1 -- sleep 60 2>&1); rc=$?
 check_eq "timeout exit code" 124 "$rc"
 check_eq "timeout message" "vm: timed out after 1s (--timeout)" "$(echo "$out" | tail -n1)"
 
+out=$("$vm" --mttcg --cpus 2 --append maxcpus=1 -- cat /sys/devices/system/cpu/online 2>&1); rc=$?
+check_eq "--append reaches the kernel command line (maxcpus=1: only CPU 0 online), under --mttcg" "0" "$out"
+check_eq "exit code under --mttcg" 0 "$rc"
+
 out=$(SCXTWIN_CACHE=/nonexistent "$vm" -- true 2>&1); rc=$?
 check_eq "no cached kernel exit code" 126 "$rc"
 check_eq "no cached kernel message" "vm: no cached sched_ext kernel at /nonexistent/kernel/vmlinuz: run 'sudo tools/setup' first" "$out"

@@ -145,6 +145,9 @@ Figures ModelFigures(std::string* boot_times) {
     sim::SchedTracer tracer(&writer, **spec);
     sim::SimOptions opts;
     opts.seed = seed;
+    // No host effects: the traced boot is software-emulated (TCG: no KVM, so no halt polling)
+    // on a 2-CPU cloud VM whose idle states and frequency are its hypervisor's, not modelled.
+    EXPECT_TRUE(opts.costs.Set("effects", "off").ok());
     opts.observer = &tracer;
     sim::fair::FairClass cls;
     sim::Simulator sim(topo, **spec, &cls, opts);

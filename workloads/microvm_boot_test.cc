@@ -32,9 +32,11 @@ Boot RunBoot(const ParamOverrides& params, const std::string& topology, bool fai
   SimOptions o;
   o.seed = seed;
   o.max_duration = 60 * kNsPerSec;
-  // No switch or refill costs: CPU time is then the program's draws alone.
+  // No switch or refill costs and no host effects (a slower SMT thread, halts polled through
+  // without a wake-up): CPU time and wake-ups are then the program's alone.
   o.costs.context_switch_ns = 0;
   for (auto& row : o.costs.refill_ns) row.fill(0);
+  EXPECT_TRUE(o.costs.Set("effects", "off").ok());
   fair::FairClass fair_cls;
   FifoClass fifo_cls;
   Simulator sim(topo, **spec, fair ? static_cast<SchedClass*>(&fair_cls) : &fifo_cls, o);

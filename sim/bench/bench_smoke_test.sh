@@ -3,11 +3,13 @@
 # //sim/bench`, never asserted here).
 set -euo pipefail
 cd "${TEST_SRCDIR}/scxtwin"
-out=$(sim/bench/bench --benchmark_filter='BM_EventQueue/160|BM_Policy/wvtime/16|BM_Boot/homing/16|BM_MainJob' --benchmark_min_time=0.01 2>&1)
+out=$(sim/bench/bench --benchmark_filter='BM_EventQueue/160|BM_Policy/wvtime/16|BM_Policy/wvtime/effects_off/16|BM_Boot/homing/16|BM_MainJob' --benchmark_min_time=0.01 2>&1)
 echo "$out"
 grep -q 'BM_EventQueue/160' <<<"$out"
 grep -Eq 'BM_Policy/wvtime/16/iterations:3/manual_time .*callbacks/s=' <<<"$out"
 grep -Eq 'BM_Boot/homing/16/.*boots/s=' <<<"$out"
+# The host effects' cost: wvtime on 16 CPUs with and without them.
+grep -Eq '^wvtime +16 +[0-9]+ +[0-9]+ +[0-9.]+x$' <<<"$out"
 grep -Eq 'BM_MainJob/iterations:1/manual_time .*runs=90' <<<"$out"
 # The closing figures: boots per second per policy and the main job's wall time.
 grep -Eq '^homing +16 +[0-9.]+ ' <<<"$out"

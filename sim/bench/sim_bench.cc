@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <memory>
 #include <random>
 #include <string>
@@ -54,7 +57,12 @@ process {
 
 std::string g_simple_path;  // scx_simple built from the kernel tree, or "" if unavailable
 
-void BM_Policy(benchmark::State& state, std::string policy) {
+// callbacks/s per (policy, cpus, host effects on), for the effects' cost printed at the end.
+std::map<std::tuple<std::string, int, bool>, double> g_callbacks_per_s;
+
+// `effects`: the machine's host effects (sim/machine/effects.h) at their defaults; without, the
+// cost table alone: the pair measures what the effects cost the simulator.
+void BM_Policy(benchmark::State& state, std::string policy, bool effects) {
   const int cpus = static_cast<int>(state.range(0));
   RunConfig config;
   config.policy = policy == "scx_simple" ? g_simple_path : policy;
@@ -65,7 +73,9 @@ void BM_Policy(benchmark::State& state, std::string policy) {
   config.policy_dirs = DefaultPolicyDirs(g_argv0.c_str());
   config.workload = BurstyWorkload(cpus, cpus <= 16 ? 400 * kNsPerMs : 100 * kNsPerMs);
   config.topology = cpus == 16 ? "1x2x4x2" : "2x4x8x2";
+  if (!effects) config.sets = {{"cost.effects", "off"}};
   int64_t callbacks = 0, switches = 0, events = 0;
+  double cpu_seconds = 0;
   for (auto _ : state) {
     auto run = RunSimulation(config);
     if (!run.ok()) {
@@ -74,6 +84,7 @@ void BM_Policy(benchmark::State& state, std::string policy) {
     }
     // CPU time of the simulating thread: the machine is shared, wall time also counts waiting.
     state.SetIterationTime((*run)->cpu_seconds);
+    cpu_seconds += (*run)->cpu_seconds;
     callbacks += (*run)->sched->ext() ? (*run)->sched->ext()->counters().callbacks : 0;
     switches += (*run)->sim->result().context_switches;
     events += (*run)->sim->result().events;
@@ -81,6 +92,24 @@ void BM_Policy(benchmark::State& state, std::string policy) {
   state.counters["callbacks/s"] = benchmark::Counter(static_cast<double>(callbacks), benchmark::Counter::kIsRate);
   state.counters["switches/s"] = benchmark::Counter(static_cast<double>(switches), benchmark::Counter::kIsRate);
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  if (cpu_seconds > 0) g_callbacks_per_s[{policy, cpus, effects}] = static_cast<double>(callbacks) / cpu_seconds;
+}
+
+// What the host effects cost: callbacks/s with them against without, same policy and machine.
+void PrintEffectsCost() {
+  bool header = false;
+  for (const auto& [key, with] : g_callbacks_per_s) {
+    const auto& [policy, cpus, effects] = key;
+    if (!effects) continue;
+    const auto without = g_callbacks_per_s.find({policy, cpus, false});
+    if (without == g_callbacks_per_s.end() || without->second <= 0) continue;
+    if (!header) {
+      std::printf("\nhost effects' cost (BM_Policy: callbacks per CPU second, effects on vs --set cost.effects=off)\n");
+      std::printf("%-10s %6s %14s %14s %8s\n", "policy", "cpus", "effects on", "effects off", "ratio");
+      header = true;
+    }
+    std::printf("%-10s %6d %14.0f %14.0f %7.2fx\n", policy.c_str(), cpus, with, without->second, with / without->second);
+  }
 }
 
 // The event queue alone: a steady population of pending events, each pop schedules one more
@@ -122,17 +151,23 @@ int main(int argc, char** argv) {
   std::vector<std::string> policies = {"wvtime", "scx_simple"};
   for (std::string& p : scxtwin::sim::ProjectPolicies(argv[0])) policies.push_back(std::move(p));
   for (const std::string& policy : policies) {
-    benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy).c_str(), BM_Policy, policy)
-        ->Arg(16)
-        ->Arg(128)
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond)
-        ->Iterations(3);
+    for (bool effects : {true, false}) {
+      // The effects-off twins only for the simulator's own test scheduler and homing.
+      if (!effects && policy != "wvtime" && policy != "homing") continue;
+      benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy, effects ? "" : "/effects_off").c_str(),
+                                   BM_Policy, policy, effects)
+          ->Arg(16)
+          ->Arg(128)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(3);
+    }
   }
   scxtwin::sim::RegisterBootBenchmarks(argv[0]);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   scxtwin::sim::PrintBootRatios();
+  scxtwin::sim::PrintEffectsCost();
   benchmark::Shutdown();
   std::string rm = "rm -rf '" + scxtwin::sim::g_tmp + "'";
   return system(rm.c_str()) == 0 ? 0 : 0;

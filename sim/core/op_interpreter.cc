@@ -9,13 +9,6 @@
 #include "sim/workload/dist.h"
 
 namespace scxtwin::sim {
-namespace {
-
-// The burst a spinning wait stands on: longer than any run (a spin ends by EndSpin, not by
-// running out), short enough that no time computed from it overflows.
-constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
-
-}  // namespace
 
 void Simulator::Advance(int cpu, TaskId id) {
   const CompiledGroup& grp = group_of(tasks_[id]);
@@ -28,7 +21,7 @@ void Simulator::Advance(int cpu, TaskId id) {
     if (until > now()) {
       t.burst_left = 0;
       t.waiting = false;
-      Block(cpu, id);
+      Halt(cpu, id);
       t.sleep_until = until;
       t.sleep_timer = queue_.Schedule(until, kSleepDone, id);
       return;
@@ -56,7 +49,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         const SimDuration d = SampleDist(*op.dist, t.rng_state);
         if (d > 0) {
           t.burst_left = d;
-          cpus_[cpu].burst_done = queue_.Schedule(now() + d, kBurstDone, cpu);
+          ArmBurst(cpu);
           return;
         }
         break;
@@ -65,7 +58,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         ++t.cursor.pc;
         const SimDuration d = SampleDist(*op.dist, t.rng_state);
         t.waiting = false;
-        Block(cpu, id);
+        Halt(cpu, id);
         t.sleep_until = now() + d;
         t.sleep_timer = queue_.Schedule(t.sleep_until, kSleepDone, id);
         return;
@@ -101,8 +94,13 @@ void Simulator::Advance(int cpu, TaskId id) {
           return;
         }
         t.waiting = true;
-        ++waiting_tasks_;
-        Block(cpu, id);
+        if (!spec_.processes[t.process].background) ++waiting_tasks_;
+        // A wait for acknowledgements is an IPI sender yielding (pause-loop exiting), no halt.
+        if (op.acks) {
+          Block(cpu, id);
+        } else {
+          Halt(cpu, id);
+        }
         return;
       }
       case CompiledOp::kFork:
@@ -143,10 +141,13 @@ void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_
     if (--t.wait_left > 0) return;
     if (t.spinning) {
       EndSpin(target);
+    } else if (t.polling) {
+      t.waiting = false;
+      EndPoll(target);
     } else {
       t.waiting = false;
       --blocked_tasks_;
-      --waiting_tasks_;
+      if (!spec_.processes[t.process].background) --waiting_tasks_;
       MakeRunnable(target, WakeInfo{waker_cpu, waker, sync});
     }
     return;
@@ -160,7 +161,7 @@ void Simulator::EndSpin(TaskId id) {
   if (t.state == TaskState::kRunning) {
     Account(t.cpu);
     t.burst_left = 0;
-    cpus_[t.cpu].burst_done = queue_.Schedule(std::max(now(), t.exec_start), kBurstDone, t.cpu);
+    ArmBurst(t.cpu);
   } else {
     t.burst_left = 0;  // preempted while spinning: goes on as soon as it runs again
   }
@@ -198,7 +199,8 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
     }
   };
   auto waits_here = [&](const Task& t) {
-    return t.state == TaskState::kBlocked && t.waiting && t.wait_channel == op.channel;
+    return (t.state == TaskState::kBlocked || t.polling) && t.waiting &&
+           t.wait_channel == op.channel;
   };
   switch (op.pick) {
     case workload::Target::INDEX:

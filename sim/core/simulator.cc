@@ -43,6 +43,7 @@ absl::Status Simulator::Setup() {
   for (size_t p = 0; p < spec_.processes.size(); ++p) {
     group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
     const CompiledProcess& proc = spec_.processes[p];
+    if (!proc.background) has_foreground_ = true;
     for (size_t g = 0; g < proc.groups.size(); ++g) {
       SCX_ASSIGN_OR_RETURN(
           auto set,
@@ -63,6 +64,7 @@ absl::Status Simulator::Setup() {
       }
       queue_.Schedule(t, kArrival, static_cast<int32_t>(p), static_cast<uint64_t>(i));
       ++pending_starts_;
+      if (!proc.background) ++fg_pending_;
     }
   }
   result_.group_wait.resize(group_affinity_.size());
@@ -103,11 +105,13 @@ absl::Status Simulator::Run() {
       until_check = opt_.check_every_events;
       SCX_RETURN_IF_ERROR(CheckTasks());
     }
-    if (live_tasks_ == 0 && pending_starts_ == 0 && !stop_) {
-      // Every task has exited and nothing will arrive: the run is over.
+    if (!stop_ && (has_foreground_ ? fg_live_ == 0 && fg_pending_ == 0 : live_tasks_ == 0 && pending_starts_ == 0)) {
+      // Every task (but the background's) has exited and nothing will arrive: the run is over.
       break;
     }
-    if (live_tasks_ > 0 && waiting_tasks_ == live_tasks_ && pending_starts_ == 0 && !until_duration && !stop_) {
+    const int64_t live = has_foreground_ ? fg_live_ : live_tasks_;
+    const int64_t pending = has_foreground_ ? fg_pending_ : pending_starts_;
+    if (live > 0 && waiting_tasks_ == live && pending == 0 && !until_duration && !stop_) {
       // Every live task waits for a wake only another task could send: nothing of the workload
       // can happen any more (the class's timers cannot end a wait). A run without a duration
       // ends here; the tasks are reported stuck.
@@ -135,12 +139,23 @@ void Simulator::Dispatch(const Event& e) {
     case kResched: {
       Cpu& c = cpus_[e.target];
       c.resched_pending = false;
+      if (c.curr != kNoTask && tasks_[c.curr].polling) {
+        // KVM polls only while nothing else wants the CPU (need_resched ends the poll).
+        queue_.Cancel(c.poll_end);
+        GiveUpPoll(e.target);
+        break;
+      }
       Schedule(e.target, c.curr);
       break;
     }
     case kBurstDone: {
       Cpu& c = cpus_[e.target];
       Account(e.target);
+      if (const Task& t = tasks_[c.curr]; t.burst_left > 0 && !t.spinning && !t.polling) {
+        // The CPU slowed down (or a tick added work) since the end was armed: not done yet.
+        ArmBurst(e.target);
+        break;
+      }
       Advance(e.target, c.curr);
       break;
     }
@@ -149,21 +164,33 @@ void Simulator::Dispatch(const Event& e) {
       if (c.curr == kNoTask) break;  // the tick stops on an idle CPU (NOHZ)
       Account(e.target);
       c.tick = queue_.Schedule(now() + opt_.costs.tick_ns(), kTick, e.target);
+      if (const SimDuration cost = opt_.costs.effects.TickCost(); cost > 0) {
+        Task& t = tasks_[c.curr];
+        // The tick handler's time comes out of the running task's; its burst end, now early,
+        // re-arms itself when it fires.
+        if (!t.spinning && !t.polling) t.burst_left += cost;
+      }
       cls_->Tick(e.target, c.curr);
       break;
     }
     case kSleepDone: {
-      --blocked_tasks_;
       tasks_[e.target].sleep_until = -1;
+      if (tasks_[e.target].polling) {
+        EndPoll(e.target);
+        break;
+      }
+      --blocked_tasks_;
       MakeRunnable(e.target, WakeInfo{});
       break;
     }
     case kArrival:
       --pending_starts_;
+      if (!spec_.processes[e.target].background) --fg_pending_;
       OnArrival(e.target, static_cast<int>(e.arg));
       break;
     case kTaskStart: {
       --pending_starts_;
+      if (!spec_.processes[result_.instances[e.target].process].background) --fg_pending_;
       --result_.instances[e.target].started_groups_pending;
       TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
       if (t != kNoTask) StartTask(t, kNoTask);
@@ -176,6 +203,12 @@ void Simulator::Dispatch(const Event& e) {
       stop_ = true;
       result_.stopped_by_duration = e.arg == 1;
       result_.hit_max_duration = e.arg == 2;
+      break;
+    case kRampEnd:
+      UpdateSpeed(e.target);
+      break;
+    case kPollEnd:
+      GiveUpPoll(e.target);
       break;
   }
 }
@@ -193,7 +226,8 @@ void Simulator::OnArrival(int process, int instance_no) {
   for (size_t g = 0; g < proc.groups.size(); ++g) {
     const CompiledGroup& grp = proc.groups[g];
     if (grp.on_fork) continue;
-    for (int i = 0; i < grp.count; ++i) {
+    const int count = grp.per_cpu ? topo_.nr_cpus() : grp.count;
+    for (int i = 0; i < count; ++i) {
       const SimDuration delay = grp.start ? SampleDist(*grp.start, rng) : 0;
       const uint64_t arg = (static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(i);
       if (delay == 0) {
@@ -205,6 +239,7 @@ void Simulator::OnArrival(int process, int instance_no) {
         ++result_.instances[instance].started_groups_pending;
         queue_.Schedule(now() + delay, kTaskStart, instance, arg);
         ++pending_starts_;
+        if (!proc.background) ++fg_pending_;
       }
     }
   }
@@ -235,6 +270,10 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.nice = grp.nice;
   t.weight = NiceToWeight(grp.nice);
   t.affinity = group_affinity_[group_base_[im.process] + group];
+  if (grp.per_cpu) {
+    t.affinity = CpuSet(topo_.nr_cpus());
+    t.affinity.Set(index % topo_.nr_cpus());
+  }
   t.nr_cpus_allowed = t.affinity.Count();
   t.working_set = grp.working_set;
   t.state = TaskState::kRunnable;
@@ -250,6 +289,7 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   members_[instance][group].push_back(id);
   ++im.live_tasks;
   ++live_tasks_;
+  if (!proc.background) ++fg_live_;
   return id;
 }
 
@@ -275,7 +315,9 @@ void Simulator::Account(int cpu) {
       m.busy_ns += d;
       task.sum_exec += d;
       task.m.run_ns += d;
-      task.burst_left -= d;
+      // Work done: the CPU time at the CPU's speed (slower with a busy SMT sibling or ramping),
+      // rounded up so that a burst armed for its exact wall time (ArmBurst) is done when it ends.
+      task.burst_left -= c.speed_pm == 1000 ? d : (d * c.speed_pm + 999) / 1000;
     }
   }
   c.mark = t;
@@ -355,12 +397,70 @@ void Simulator::Schedule(int cpu, TaskId prev) {
   if (next == kNoTask) {
     // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
     // when the CPU is busy again within the period).
+    if (prev_task != kNoTask) {
+      c.idle_since = now();
+      SiblingsChanged(cpu);
+    }
     return;
   }
-  SwitchIn(cpu, next);
+  SimDuration wake_delay = 0;
+  if (prev_task == kNoTask) {
+    // Leaving idle: the idle state's exit latency, and a slow start if it idled long enough.
+    const HostEffects& fx = opt_.costs.effects;
+    const SimDuration idle_for = now() - c.idle_since;
+    wake_delay = fx.IdleExitLatency(idle_for);
+    if (fx.FreqRamps() && idle_for >= fx.freq_idle_ns) {
+      c.ramp_until = now() + fx.freq_ramp_ns;
+      queue_.Cancel(c.ramp_end);
+      c.ramp_end = queue_.Schedule(c.ramp_until, kRampEnd, cpu);
+    }
+  }
+  SwitchIn(cpu, next, wake_delay);
+  if (prev_task == kNoTask) SiblingsChanged(cpu);
 }
 
-void Simulator::SwitchIn(int cpu, TaskId next) {
+void Simulator::ArmBurst(int cpu) {
+  Cpu& c = cpus_[cpu];
+  const Task& t = tasks_[c.curr];
+  if (t.spinning || t.polling) return;  // no end of their own: a wake ends them
+  queue_.Cancel(c.burst_done);
+  SimDuration wall = std::max<SimDuration>(t.burst_left, 0);
+  if (c.speed_pm != 1000) wall = (wall * 1000 + c.speed_pm - 1) / c.speed_pm;
+  c.burst_done = queue_.Schedule(std::max(now(), t.exec_start) + wall, kBurstDone, cpu);
+}
+
+int Simulator::SpeedOf(int cpu) const {
+  bool sibling_busy = false;
+  if (topo_.smt() > 1 && opt_.costs.effects.smt) {
+    for (int32_t s : topo_.core_cpus(cpu)) sibling_busy |= s != cpu && cpus_[s].curr != kNoTask;
+  }
+  return opt_.costs.effects.SpeedPermille(sibling_busy, now() < cpus_[cpu].ramp_until);
+}
+
+void Simulator::UpdateSpeed(int cpu) {
+  Cpu& c = cpus_[cpu];
+  const int speed = SpeedOf(cpu);
+  if (speed == c.speed_pm) return;
+  if (c.curr == kNoTask) {
+    c.speed_pm = speed;
+    return;
+  }
+  Account(cpu);  // the work so far at the old speed
+  const bool faster = speed > c.speed_pm;
+  c.speed_pm = speed;
+  // Faster: the burst ends earlier, re-arm now. Slower: the armed end comes early and re-arms
+  // itself then (kBurstDone), which spares the event queue a cancelled entry.
+  if (faster) ArmBurst(cpu);
+}
+
+void Simulator::SiblingsChanged(int cpu) {
+  if (topo_.smt() <= 1 || !opt_.costs.effects.smt) return;
+  for (int32_t s : topo_.core_cpus(cpu)) {
+    if (s != cpu) UpdateSpeed(s);
+  }
+}
+
+void Simulator::SwitchIn(int cpu, TaskId next, SimDuration wake_delay) {
   Cpu& c = cpus_[cpu];
   Task& t = tasks_[next];
   if (t.state != TaskState::kRunnable || !t.affinity.Test(cpu)) {
@@ -389,13 +489,13 @@ void Simulator::SwitchIn(int cpu, TaskId next) {
   t.state = TaskState::kRunning;
   t.cpu = cpu;
   t.last_ran_cpu = cpu;
-  t.exec_start = now() + opt_.costs.context_switch_ns;
+  t.exec_start = now() + opt_.costs.context_switch_ns + wake_delay;
   c.curr = next;
   c.mark = now();
+  // The speed the task starts at (its sibling may be busy, the CPU may be ramping).
+  c.speed_pm = SpeedOf(cpu);
   // A spinning task has no end to its burst: the last wake it waits for ends it (EndSpin).
-  if (!t.spinning) {
-    c.burst_done = queue_.Schedule(t.exec_start + std::max<SimDuration>(t.burst_left, 0), kBurstDone, cpu);
-  }
+  ArmBurst(cpu);
   ArmTick(cpu);
   // On a CPU now: acknowledge the interrupts that came while it was not.
   if (!t.acks_owed.empty()) {
@@ -412,8 +512,47 @@ void Simulator::MakeRunnable(TaskId id, const WakeInfo& info) {
   t.state = TaskState::kRunnable;
   t.runnable_since = now();
   ++t.m.wakeups;
+  if (t.halt_start >= 0) EndHalt(t);
   cls_->TaskWakeup(id, info);
   if (obs_) obs_->Wakeup(now(), tasks_[id], tasks_[id].cpu, false);
+}
+
+void Simulator::Halt(int cpu, TaskId id) {
+  Task& t = tasks_[id];
+  const HostEffects& fx = opt_.costs.effects;
+  if (!group_of(t).halt_poll || !fx.HaltPolls()) return Block(cpu, id);
+  t.halt_start = now();
+  if (t.halt_poll_window <= 0) return Block(cpu, id);
+  // Poll: stay on the CPU, busy to the scheduler, until a wake, the window's end or a resched.
+  t.polling = true;
+  t.burst_left = kSpinBurst;
+  queue_.Cancel(cpus_[cpu].burst_done);
+  cpus_[cpu].poll_end = queue_.Schedule(now() + t.halt_poll_window, kPollEnd, cpu);
+}
+
+void Simulator::EndPoll(TaskId id) {
+  Task& t = tasks_[id];
+  const int cpu = t.cpu;
+  queue_.Cancel(cpus_[cpu].poll_end);
+  Account(cpu);
+  t.polling = false;
+  EndHalt(t);
+  t.burst_left = 0;
+  ArmBurst(cpu);  // goes on with its program at once
+}
+
+void Simulator::GiveUpPoll(int cpu) {
+  const TaskId id = cpus_[cpu].curr;
+  Task& t = tasks_[id];
+  Account(cpu);
+  t.polling = false;
+  t.burst_left = 0;
+  Block(cpu, id);
+}
+
+void Simulator::EndHalt(Task& t) {
+  t.halt_poll_window = opt_.costs.effects.NextHaltPoll(t.halt_poll_window, now() - t.halt_start);
+  t.halt_start = -1;
 }
 
 void Simulator::Block(int cpu, TaskId id) {
@@ -431,6 +570,7 @@ void Simulator::Exit(int cpu, TaskId id) {
   t.exited_at = now();
   t.last_ran_end = now();
   --live_tasks_;
+  if (!spec_.processes[t.process].background) --fg_live_;
   InstanceMetrics& im = result_.instances[t.instance];
   if (--im.live_tasks == 0 && im.started_groups_pending == 0) im.completed = now();
   if (obs_) obs_->Exit(now(), t);
@@ -465,6 +605,7 @@ std::string Simulator::Position(TaskId id) const {
 void Simulator::CollectStuck() {
   for (const Task& t : tasks_) {
     if (t.state != TaskState::kBlocked || !t.waiting) continue;
+    if (has_foreground_ && spec_.processes[t.process].background) continue;  // not the run's to end
     const CompiledGroup& g = group_of(t);
     const CompiledOp* op = nullptr;
     StuckTask s;

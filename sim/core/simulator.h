@@ -51,7 +51,7 @@ struct SimOptions {
 
 struct CpuMetrics {
   SimDuration busy_ns = 0;      // running tasks
-  SimDuration overhead_ns = 0;  // context switches
+  SimDuration overhead_ns = 0;  // context switches and idle-state exits
   SimDuration idle_ns = 0;
   int64_t nr_switches = 0;
 };
@@ -137,13 +137,25 @@ class Simulator final : public SchedContext {
     kTaskStart,    // target instance id, arg (group << 32 | index)
     kClassTimer,   // arg cookie
     kStop,
+    kRampEnd,      // target cpu: its frequency ramp after idle is over
+    kPollEnd,      // target cpu: its vCPU's halt-poll window ran out
   };
+  // The burst a spinning wait (or a halt-polling vCPU) stands on: longer than any run (a wake
+  // ends it, not running out), short enough that no time computed from it overflows.
+  static constexpr SimDuration kSpinBurst = SimDuration{1} << 60;
   struct Cpu {
     TaskId curr = kNoTask;
     bool resched_pending = false;
     EventHandle burst_done;
     EventHandle tick;
     SimTime mark = 0;  // CPU time before this is classified
+    // Host effects (costs.effects): since when the CPU is idle; how fast its task progresses,
+    // in per mille of full speed (SMT sibling busy, frequency ramp); until when it ramps.
+    SimTime idle_since = 0;
+    int32_t speed_pm = 1000;
+    SimTime ramp_until = 0;
+    EventHandle ramp_end;
+    EventHandle poll_end;
   };
 
   absl::Status Setup();
@@ -153,7 +165,24 @@ class Simulator final : public SchedContext {
   void StartTask(TaskId t, TaskId parent);  // hands a created task to the class
   void Account(int cpu);
   void Schedule(int cpu, TaskId prev);
-  void SwitchIn(int cpu, TaskId next);
+  // `wake_delay`: the idle-state exit before the task's work starts (0 from a busy CPU).
+  void SwitchIn(int cpu, TaskId next, SimDuration wake_delay);
+  // (Re)schedules the running task's burst end from its work left and the CPU's speed.
+  void ArmBurst(int cpu);
+  // The CPU's speed in per mille: slower with a busy SMT sibling or while ramping.
+  int SpeedOf(int cpu) const;
+  // Sets the CPU's speed from SpeedOf; re-arms its burst when it changed.
+  void UpdateSpeed(int cpu);
+  // The CPU went idle or busy: its SMT siblings' speed changes.
+  void SiblingsChanged(int cpu);
+  // A halt (sleep or wait) of a task; a vCPU thread polls first (cost.halt_poll), else Block.
+  void Halt(int cpu, TaskId t);
+  // A polling vCPU's halt ends by a wake: it goes on on its CPU.
+  void EndPoll(TaskId t);
+  // A polling vCPU stops polling (window over, or the CPU must reschedule): it blocks.
+  void GiveUpPoll(int cpu);
+  // KVM's grow/shrink of the vCPU's poll window at the end of a halt.
+  void EndHalt(Task& t);
   // Steps the running task's program until it needs CPU time, blocks or exits.
   void Advance(int cpu, TaskId t);
   void Block(int cpu, TaskId t);
@@ -193,8 +222,12 @@ class Simulator final : public SchedContext {
   RunResult result_;
   int64_t live_tasks_ = 0;
   int64_t blocked_tasks_ = 0;
-  int64_t waiting_tasks_ = 0;  // of which blocked in a wait (only another task's wake ends it)
+  int64_t waiting_tasks_ = 0;  // foreground tasks blocked in a wait (only another task's wake ends it)
   int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
+  // The same two counts without background processes: the run ends when both are 0.
+  int64_t fg_live_ = 0;
+  int64_t fg_pending_ = 0;
+  bool has_foreground_ = false;
   bool stop_ = false;
   bool switch_pending_ = false;  // a detach waits for the current event to finish
   void SwitchToFallback();

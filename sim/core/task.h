@@ -84,6 +84,11 @@ struct Task {
   SimTime sleep_until = -1;    // the timer of the current `sleep`
   EventHandle sleep_timer;
   SimTime halt_until = -1;     // woken from a sleep by an interrupt: halt again until then
+  // KVM halt polling (groups marked halt_poll, the host effect cost.halt_poll): polling, the
+  // task stays on its CPU, busy, in a sleep or wait; a wake in the window resumes it there.
+  bool polling = false;
+  SimTime halt_start = -1;            // when the current halt began (-1: not halted)
+  SimDuration halt_poll_window = 0;   // this vCPU's adaptive poll window (KVM starts at 0)
   SimTime exited_at = -1;
   ProgramCursor cursor;
   uint64_t rng_state[4] = {0, 0, 0, 0};  // the task's own random stream (see rng.h)

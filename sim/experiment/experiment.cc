@@ -86,6 +86,7 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   s.capped = r.hit_max_duration;
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {
+    if (run.spec->processes[im.process].background) continue;  // host activity, not measured
     if (!process.empty() && run.spec->processes[im.process].name != process) continue;
     if (im.completed >= 0) {
       ++s.completed;
@@ -110,7 +111,9 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
       break;
     case Metric::kWork: {
       int64_t useful = 0;
-      for (const sim::Task& t : run.sim->tasks()) useful += t.m.run_ns - t.m.refill_ns;
+      for (const sim::Task& t : run.sim->tasks()) {
+        if (!run.spec->processes[t.process].background) useful += t.m.run_ns - t.m.refill_ns;
+      }
       s.value = r.end_time > 0 ? static_cast<double>(useful) / static_cast<double>(r.end_time) : 0;
       break;
     }

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "sim/machine/costs.h"
 #include "sim/core/json.h"
 #include "sim/experiment/svg_chart.h"
 
@@ -39,6 +41,18 @@ std::string MetricLabel(const ExperimentConfig& c) {
   return MetricDescription(c.metric);
 }
 
+// The host effects every run of the experiment had: the defaults with the --set cost.* applied
+// (a cost reaches every policy, so one line holds for all).
+std::vector<std::string> EffectSwitches(const ExperimentConfig& c) {
+  sim::MachineCosts costs;
+  for (const auto& [k, v] : c.base.sets) {
+    absl::string_view key = k;
+    if (absl::ConsumePrefix(&key, "cost.")) costs.Set(key, v).IgnoreError();  // checked before the runs
+  }
+  std::vector<std::string> all = costs.effects.Describe();
+  return std::vector<std::string>(all.begin(), all.begin() + 5);  // the switches
+}
+
 }  // namespace
 
 void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
@@ -47,7 +61,14 @@ void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
                         r.workload_name, c.base.workload, r.topology, r.nr_cpus, c.runs);
   if (!r.workload_params.empty()) os << "workload params: " << sim::FormatParams(r.workload_params) << "\n";
   os << absl::StrFormat("seeds: run i uses the same seed under every policy (from --seed=%d)\n", c.base.seed);
-  os << "metric: " << MetricSentence(c) << "\n\n";
+  os << "metric: " << MetricSentence(c) << "\n";
+  os << "host effects (sim/machine/effects.h; --set cost.NAME=on|off): " << absl::StrJoin(EffectSwitches(c), " ") << "\n";
+  if (!c.base.background.empty()) {
+    std::vector<std::string> bg;
+    for (const std::string& b : c.base.background) bg.push_back(absl::StrCat(b, " (", sim::BackgroundPath(b), ")"));
+    os << "background: " << absl::StrJoin(bg, ", ") << "\n";
+  }
+  os << "\n";
   os << FormatTable(MetricLabel(c), r.rows);
   bool any_sets = false;
   for (const PolicyResult& p : r.policies) any_sets |= !p.sets.empty();
@@ -93,6 +114,10 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
      << ",\"base_seed\":" << c.base.seed << ",\"metric\":" << J(MetricName(c.metric))
      << ",\"unit\":" << J(MetricLabel(c)) << ",\"higher_is_better\":"
      << (HigherIsBetter(c.metric) ? "true" : "false") << ",\"process\":" << J(c.process);
+  std::vector<std::string> effects, background;
+  for (const std::string& e : EffectSwitches(c)) effects.push_back(J(e));
+  for (const std::string& b : c.base.background) background.push_back(J(b));
+  os << ",\"effects\":[" << absl::StrJoin(effects, ",") << "],\"background\":[" << absl::StrJoin(background, ",") << "]";
   os << ",\"params\":{";
   for (size_t i = 0; i < r.workload_params.size(); ++i) {
     os << (i ? "," : "") << J(r.workload_params[i].name) << ":" << Num(r.workload_params[i].value);

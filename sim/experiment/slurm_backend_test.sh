@@ -54,8 +54,9 @@ check "an incomplete experiment keeps its directory (logs) in the shared dir" te
 # The tuner hands its batches to the same backend: the same report, closing line included.
 tune=$root/tools/tune/tune
 t=(--policy=homing --workload=$w --topology=8 --budget=12 --held_out=3 --jobs=2)
-"$tune" "${t[@]}" >"$tmp/tune_local.txt" 2>/dev/null
-"$tune" "${t[@]}" --backend=slurm --slurm_dir="$tmp/shared_tune" >"$tmp/tune_slurm.txt" 2>/dev/null
+"$tune" "${t[@]}" >"$tmp/tune_local.txt" 2>"$tmp/tune_local.err" || cat "$tmp/tune_local.err"
+"$tune" "${t[@]}" --backend=slurm --slurm_dir="$tmp/shared_tune" >"$tmp/tune_slurm.txt" 2>"$tmp/tune_slurm.err" ||
+  cat "$tmp/tune_slurm.err"
 check "tune --backend=slurm prints the local backend's bytes" cmp -s "$tmp/tune_local.txt" "$tmp/tune_slurm.txt"
 check "tune's output ends with its closing line" grep -q "^tune: best " "$tmp/tune_slurm.txt"
 check "tune leaves nothing in the shared dir" test -z "$(ls -A "$tmp/shared_tune")"

@@ -27,6 +27,12 @@ absl::StatusOr<std::vector<std::string>> StageExperiment(const ExperimentConfig&
   if (auto s = CopyFile(program, sim); !s.ok()) return s;
   const std::string workload = stage + "/workload.textpb";
   if (auto s = CopyFile(config.base.workload, workload); !s.ok()) return s;
+  std::vector<std::string> backgrounds;  // --background files, staged like the workload
+  for (size_t i = 0; i < config.base.background.size(); ++i) {
+    const std::string staged = absl::StrCat(stage, "/background_", i, ".textpb");
+    if (auto s = CopyFile(sim::BackgroundPath(config.base.background[i]), staged); !s.ok()) return s;
+    backgrounds.push_back(staged);
+  }
 
   std::vector<std::string> policies;
   for (const std::string& policy : config.policies) {
@@ -54,6 +60,7 @@ absl::StatusOr<std::vector<std::string>> StageExperiment(const ExperimentConfig&
   };
   for (const auto& [k, v] : config.base.sets) command.push_back(absl::StrCat("--set=", k, "=", v));
   for (const auto& [k, v] : config.base.params) command.push_back(absl::StrCat("--param=", k, "=", v));
+  if (!backgrounds.empty()) command.push_back(absl::StrCat("--background=", absl::StrJoin(backgrounds, ",")));
   return command;
 }
 

@@ -203,7 +203,7 @@ TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
       mode.error_after_enqueues = 2;  // scx_bpf_error inside ops.enqueue
     }
     FifoClass fallback;
-    SimOptions o;
+    SimOptions o = NoHostEffects();
     o.fallback = &fallback;
     auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 3000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb",
                    "2", ops, o);

@@ -126,9 +126,19 @@ struct Run {
   absl::Status status;
 };
 
+// The machine without host effects (sim/machine/effects.h): these tests check sched_ext's
+// semantics and the costs' times.
+inline SimOptions NoHostEffects() {
+  SimOptions o;
+  o.costs.effects.idle_exit = o.costs.effects.smt = o.costs.effects.freq = false;
+  o.costs.effects.halt_poll = o.costs.effects.tick_cost = false;
+  return o;
+}
+
 // A run set up but not started, for tests that act on the class (or change r->ops) first;
 // Finish runs it.
-inline std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {},
+inline std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops,
+                                    SimOptions o = NoHostEffects(),
                              ExtOptions ext = {}) {
   auto r = std::make_unique<Run>();
   auto spec = ParseWorkload(workload, "t.textpb");
@@ -151,7 +161,8 @@ inline void Finish(Run* r) {
   trace = nullptr;
 }
 
-inline std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops, SimOptions o = {}) {
+inline std::unique_ptr<Run> Start(const char* workload, const char* topo, sched_ext_ops ops,
+                                  SimOptions o = NoHostEffects()) {
   auto r = Prepare(workload, topo, ops, o);
   Finish(r.get());
   return r;

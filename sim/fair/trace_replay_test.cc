@@ -36,7 +36,12 @@ double ReplaySeconds(const std::string& trace, int64_t* traced_ns) {
   if (!spec.ok()) return -1;
   auto topo = Topology::Parse("2");
   FairClass cls;
-  Simulator sim(*topo, **spec, &cls, SimOptions());
+  // No host effects: the replayed bursts are the traced host's own run times, which already
+  // hold its idle exits, SMT contention and frequency.
+  SimOptions options;
+  options.costs.effects.idle_exit = options.costs.effects.smt = options.costs.effects.freq = false;
+  options.costs.effects.halt_poll = options.costs.effects.tick_cost = false;
+  Simulator sim(*topo, **spec, &cls, options);
   absl::Status s = sim.Run();
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(sim.result().instances.size(), 1u);

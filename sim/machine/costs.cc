@@ -19,6 +19,7 @@ const char* WorkingSetName(WorkingSet ws) {
 }
 
 absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
+  if (absl::Status s = effects.Set(key, value); !absl::IsNotFound(s)) return s;
   const std::optional<int64_t> parsed = ParseSignedInRange(value, 0, INT64_MAX);
   if (!parsed) {
     return absl::InvalidArgumentError(
@@ -46,7 +47,7 @@ absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown cost '", key,
       "'; expected hz, context_switch_ns, cache_hot_ns or refill_ns.<same_llc|other_llc|"
-      "other_node|smt_sibling>.<tiny|small|medium|large>"));
+      "other_node|smt_sibling>.<tiny|small|medium|large>, or a host effect: ", HostEffects::Keys()));
 }
 
 std::vector<std::string> MachineCosts::Describe() const {
@@ -59,6 +60,7 @@ std::vector<std::string> MachineCosts::Describe() const {
                                  WorkingSetName(static_cast<WorkingSet>(w)), "=", refill_ns[d][w]));
     }
   }
+  for (std::string& e : effects.Describe()) out.push_back(std::move(e));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "sim/engine/time.h"
+#include "sim/machine/effects.h"
 #include "sim/machine/topology.h"
 
 namespace scxtwin::sim {
@@ -45,15 +46,19 @@ struct MachineCosts {
       {{15000, 75000, 300000, 750000}},                 // other node
   }};
 
+  // The host effects (effects.h): set through the same keys, printed after the costs.
+  HostEffects effects;
+
   SimDuration tick_ns() const { return kNsPerSec / hz; }
   SimDuration refill(Distance d, WorkingSet ws) const {
     return refill_ns[static_cast<int>(d)][static_cast<int>(ws)];
   }
 
   // Sets one parameter by name ("hz", "context_switch_ns", "cache_hot_ns",
-  // "refill_ns.<distance>.<class>"); errors name the key and the expected values.
+  // "refill_ns.<distance>.<class>", or a host effect's key, see effects.h); errors name the key
+  // and the expected values.
   absl::Status Set(absl::string_view key, absl::string_view value);
-  // Every parameter as "name=value", in a fixed order (printed by the CLI).
+  // Every parameter as "name=value", in a fixed order, the effects last (printed by the CLI).
   std::vector<std::string> Describe() const;
 };
 

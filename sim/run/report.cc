@@ -177,8 +177,10 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   int64_t busy = 0;
   for (const CpuMetrics& m : r.cpus) busy += m.busy_ns;
   os << absl::StrFormat("utilisation %s%% of %d CPUs\n", Pct(busy, r.end_time * run.topology.nr_cpus()), run.topology.nr_cpus());
-  os << "\ncosts (migration refill values are estimates; set with --set cost.NAME=V): "
+  os << "\ncosts (migration refill values are estimates; set with --set cost.NAME=V; host effects "
+        "from idle_exit on, sources in sim/machine/effects.h): "
      << absl::StrJoin(run.costs.Describe(), " ") << "\n";
+  if (!config.background.empty()) os << "background: " << absl::StrJoin(config.background, ", ") << "\n";
 }
 
 void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) {

@@ -94,11 +94,31 @@ absl::Status CheckSets(const RunConfig& config) {
   return ApplySets(config.sets, &costs, cls.get());
 }
 
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config) {
+std::string BackgroundPath(const std::string& name) {
+  if (absl::StrContains(name, '/') || absl::EndsWith(name, ".textpb")) return name;
+  return absl::StrCat("workloads/background_", name, ".textpb");
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config) {
   auto spec = LoadWorkloadFile(config.workload, config.params);
   if (!spec.ok()) return spec.status();
-  const SimDuration duration = config.duration ? config.duration : (*spec)->proto.duration_ns();
-  if (auto f = CheckWorkloadLimits(**spec, config.limits, duration); !f.ok()) return f.status();
+  for (const std::string& name : config.background) {
+    const std::string path = BackgroundPath(name);
+    auto bg = LoadWorkloadFile(path, {});
+    if (!bg.ok()) {
+      return absl::Status(bg.status().code(), absl::StrCat("--background=", name, ": ", bg.status().message(),
+                                                           " (expected a library name such as idle or cloud, "
+                                                           "i.e. workloads/background_NAME.textpb, or a .textpb path)"));
+    }
+    if (auto s = AddBackground(spec->get(), *std::move(bg)); !s.ok()) return s;
+  }
+  return spec;
+}
+
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config) {
+  SCX_ASSIGN_OR_RETURN(std::unique_ptr<WorkloadSpec> spec, LoadRunWorkload(config));
+  const SimDuration duration = config.duration ? config.duration : spec->proto.duration_ns();
+  SCX_RETURN_IF_ERROR(CheckWorkloadLimits(*spec, config.limits, duration).status());
   return spec;
 }
 

@@ -41,6 +41,8 @@ struct RunConfig {
   std::vector<Assignment> sets;
   // --param NAME=VALUE: the workload's params (sim/workload/params.h), in order.
   std::vector<Assignment> params;
+  // --background=NAME: host background workloads run beside the workload (BackgroundPath).
+  std::vector<std::string> background;
   uint64_t seed = 1;
   SimDuration duration = 0;     // 0: the workload's
   // What a workload may ask for (checked before the run, see sim/workload/limits.h), and the
@@ -78,7 +80,15 @@ struct RunOutput {
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
-// Loads config.workload and checks it against config.limits (and that the run can end), without
+// The file of --background=NAME: a path as is (with '/' or ending in .textpb), else the library's
+// workloads/background_NAME.textpb.
+std::string BackgroundPath(const std::string& name);
+
+// The run's workload: config.workload with its params, and config.background's processes added
+// as background (they neither keep the run going nor count in any metric).
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
+
+// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can end), without
 // running anything: the errors RunSimulation would give.
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config);
 

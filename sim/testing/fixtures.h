@@ -20,12 +20,20 @@ inline std::unique_ptr<WorkloadSpec> Spec(absl::string_view text) {
   return *std::move(s);
 }
 
-// Free context switches and migration refills, so that the times a test sees are the
-// programs' own.
+// Every host effect switched off (the machine of the cost table alone).
+inline HostEffects NoEffects() {
+  HostEffects fx;
+  fx.idle_exit = fx.smt = fx.freq = fx.halt_poll = fx.tick_cost = false;
+  return fx;
+}
+
+// Free context switches and migration refills, and no host effects (idle exits, SMT, frequency,
+// halt polling), so that the times a test sees are the programs' own.
 inline SimOptions ZeroCost() {
   SimOptions o;
   o.costs.context_switch_ns = 0;
   for (auto& row : o.costs.refill_ns) row.fill(0);
+  o.costs.effects = NoEffects();
   return o;
 }
 

@@ -155,6 +155,8 @@ absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec, co
     // Without a duration the run ends when every task has exited: an endless loop must be able
     // to leave (an `exit` in its body), else the run can never end.
     for (size_t pi = 0; pi < spec.processes.size(); ++pi) {
+      // A background process does not keep the run going: its endless loops end with the run.
+      if (spec.processes[pi].background) continue;
       for (const CompiledGroup& g : spec.processes[pi].groups) {
         for (size_t i = 0; i < g.program.size(); ++i) {
           const CompiledOp& op = g.program[i];

@@ -153,7 +153,7 @@ class Compiler {
                                                         proc.name(), "'; expected one of its group names"));
           }
           const auto& g = proc.group(it->second);
-          if (op.wake().pick() == workload::Target::INDEX && !g.on_fork()) {
+          if (op.wake().pick() == workload::Target::INDEX && !g.on_fork() && !g.per_cpu()) {
             const int n = g.count() == 0 ? 1 : g.count();
             if (op.wake().index() < 0 || op.wake().index() >= n) {
               return Fail(p + ".wake.index", absl::StrCat(op.wake().index(), " is outside group '", g.name(),
@@ -282,6 +282,7 @@ class Compiler {
       if (proc.instances() < 0) return Fail(pp + ".instances", "expected >= 0 (0 means 1)");
       CompiledProcess cp;
       cp.name = proc.name();
+      cp.background = proc.background();
       cp.instances = proc.instances() == 0 ? 1 : proc.instances();
       if (proc.arrival().kind_case() == workload::Arrival::kPoissonMeanGapNs) {
         if (proc.arrival().poisson_mean_gap_ns() <= 0) return Fail(pp + ".arrival.poisson_mean_gap_ns", "expected > 0");
@@ -343,6 +344,11 @@ class Compiler {
           cg.start = &g.start();
         }
         cg.on_fork = g.on_fork();
+        cg.halt_poll = g.halt_poll();
+        cg.per_cpu = g.per_cpu();
+        if (cg.per_cpu && (cg.on_fork || !g.affinity().empty())) {
+          return Fail(gp + ".per_cpu", "is set with on_fork or affinity; expected neither (a per-CPU group has one task pinned to each CPU)");
+        }
         if (!cg.on_fork) any_start = true;
         if (g.program_size() == 0) return Fail(gp + ".program", "is empty; expected at least one op");
         cg.channels = channels[gi];
@@ -435,6 +441,22 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string
   std::stringstream ss;
   ss << in.rdbuf();
   return ParseWorkload(ss.str(), path, overrides);
+}
+
+absl::Status AddBackground(WorkloadSpec* spec, std::unique_ptr<WorkloadSpec> background) {
+  for (CompiledProcess& p : background->processes) {
+    for (const CompiledProcess& q : spec->processes) {
+      if (q.name == p.name) {
+        return absl::InvalidArgumentError(absl::StrCat("--background ", background->file, ": process '", p.name,
+                                                       "' is also in ", spec->file, "; expected distinct names"));
+      }
+    }
+    p.background = true;
+    spec->processes.push_back(std::move(p));
+  }
+  background->processes.clear();
+  spec->background.push_back(std::move(background));
+  return absl::OkStatus();
 }
 
 }  // namespace scxtwin::sim

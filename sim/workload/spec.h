@@ -47,6 +47,8 @@ struct CompiledGroup {
   WorkingSet working_set = WorkingSet::kSmall;
   const workload::Dist* start = nullptr;  // nullptr: start at arrival
   bool on_fork = false;
+  bool halt_poll = false;  // vCPU threads: sleeps and waits are halts KVM polls for
+  bool per_cpu = false;    // one member per CPU, member i pinned to CPU i (count is unused)
   std::vector<std::string> channels;  // [0] = "" (the default channel), then as declared
   std::vector<CompiledOp> program;
   // Each op's field path in the spec ("process[0].group[1].program[2].loop.body[0]"), for
@@ -63,6 +65,7 @@ struct CompiledProcess {
   bool poisson = false;
   int64_t at_ns = 0;
   int64_t poisson_mean_gap_ns = 0;
+  bool background = false;  // does not keep the run going; not measured
   std::vector<CompiledGroup> groups;
 };
 
@@ -71,7 +74,13 @@ struct WorkloadSpec {
   workload::Workload proto;  // owns the Dists the ops point into (params substituted)
   std::vector<ParamValue> params;  // the values the spec's params took, in declaration order
   std::vector<CompiledProcess> processes;
+  // Specs whose processes were added as background (AddBackground): kept alive for their Dists.
+  std::vector<std::unique_ptr<WorkloadSpec>> background;
 };
+
+// Appends every process of `background` to `spec` as a background process (it does not keep the
+// run going and is not measured). Errors when a process name is already taken.
+absl::Status AddBackground(WorkloadSpec* spec, std::unique_ptr<WorkloadSpec> background);
 
 // Reads, validates and compiles `path`, its params taking their defaults except where
 // `overrides` (--param NAME=VALUE) say otherwise (see params.h).

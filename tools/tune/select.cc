@@ -68,6 +68,9 @@ absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunB
   base.workload = config.workload_out;
   base.topology = r.topology;
   base.policy_dirs = config.policy_dirs;
+  // No host effects (sim/machine/effects.h): the replayed bursts are the run times the traced
+  // host measured, which already hold its idle exits, SMT contention and frequency.
+  base.sets = {{"cost.effects", "off"}};
   std::vector<experiment::RunRequest> batch;
   for (const std::string& p : policies) {
     for (int i = 0; i < config.runs; ++i) {

@@ -3,7 +3,7 @@
 set -uo pipefail
 source tests/testing/assert.sh
 twin=$1
-expect_error "unknown subcommand" "twin: unknown subcommand 'frobnicate' (known: replay)" "$twin" frobnicate
+expect_error "unknown subcommand" "twin: unknown subcommand 'frobnicate' (known: replay compare plan)" "$twin" frobnicate
 "$twin" >/dev/null 2>&1; check_eq "no subcommand: exit 2" 2 $?
 expect_error "unknown policy" "no host build of policy 'nosuch'" "$twin" replay --policy=nosuch
 expect_error "bad --cpus" "--cpus expects a whole number from 1 to 64, got 'x'" "$twin" replay --policy=vtime --cpus=x

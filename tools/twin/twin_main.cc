@@ -2,14 +2,38 @@
 // object the simulator runs). One subcommand per check, dispatched from the table below.
 //
 //   twin replay --policy=NAME ...   record in the VM, replay through the host build (replay_*)
+//   twin compare --policy=eevdf,P --workload=FILE ...   one workload as real threads in the VM
+//                                   and in the simulator, side by side (compare_*)
+//   twin plan --workload=FILE       the plan the guest's workload runner reads (compare_plan_cmd)
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "tools/twin/replay_command.h"
+#include "tools/twin/twin_main.h"
 
 namespace {
+
+// compare and plan take argv as main() does (argv[1] the subcommand's name) and print to
+// std::cout / std::cerr.
+int WithArgv(int (*run)(int, char**), const char* name, const std::vector<std::string>& args,
+             const std::string& argv0) {
+  std::vector<std::string> words = {argv0, name};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  return run(static_cast<int>(words.size()), argv.data());
+}
+
+int RunCompare(const std::vector<std::string>& args, const std::string& argv0, std::ostream&, std::ostream&) {
+  return WithArgv(scxtwin::twin::CompareMain, "compare", args, argv0);
+}
+
+int RunPlan(const std::vector<std::string>& args, const std::string& argv0, std::ostream&, std::ostream&) {
+  return WithArgv(scxtwin::twin::PlanMain, "plan", args, argv0);
+}
 
 struct Subcommand {
   const char* name;
@@ -21,7 +45,9 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"replay", "record a policy's callbacks in the VM and replay them through its host build",
      scxtwin::twin::RunReplayCommand},
-    // `compare` (the behaviour check: one workload in the VM and in the simulator) goes here.
+    {"compare", "run one workload as real threads in the VM and in the simulator, side by side",
+     RunCompare},
+    {"plan", "print the plan the guest's workload runner reads for a workload spec", RunPlan},
 };
 
 void Usage(std::ostream& os) {

@@ -1,0 +1,158 @@
+#include "sim/machine/effects.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace scxtwin::sim {
+namespace {
+
+absl::Status SetSwitch(absl::string_view key, absl::string_view value, bool* on) {
+  if (value == "on" || value == "1") {
+    *on = true;
+  } else if (value == "off" || value == "0") {
+    *on = false;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cost '", key, "': value '", value, "' is not on or off"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetInt(absl::string_view key, absl::string_view value, int64_t lo, int64_t hi,
+                    int64_t* out) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(value, &v) || v < lo || v > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cost '", key, "': value '", value, "' is not a whole number in [", lo, ", ", hi, "]"));
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+constexpr int64_t kMaxNs = int64_t{3600} * kNsPerSec;
+
+}  // namespace
+
+SimDuration HostEffects::NextHaltPoll(SimDuration cur, SimDuration halt_ns) const {
+  const SimDuration max = halt_poll_max_ns;
+  if (halt_ns <= cur) return cur;  // the poll caught the wakeup
+  if (cur > 0 && halt_ns > max) {  // a long halt: poll less
+    SimDuration v = halt_poll_shrink == 0 ? 0 : cur / halt_poll_shrink;
+    return v < halt_poll_grow_start_ns ? 0 : v;
+  }
+  if (cur < max && halt_ns < max) {  // a short halt the window missed: poll longer
+    if (halt_poll_grow == 0) return cur;
+    SimDuration v = cur * halt_poll_grow;
+    v = std::max(v, halt_poll_grow_start_ns);
+    return std::min(v, max);
+  }
+  return cur;
+}
+
+absl::Status HostEffects::Set(absl::string_view key, absl::string_view value) {
+  if (key == "effects") {
+    bool on = false;
+    if (auto s = SetSwitch(key, value, &on); !s.ok()) return s;
+    idle_exit = smt = freq = halt_poll = tick_cost = on;
+    return absl::OkStatus();
+  }
+  const std::pair<const char*, bool*> switches[] = {{"idle_exit", &idle_exit},
+                                                    {"smt", &smt},
+                                                    {"freq", &freq},
+                                                    {"halt_poll", &halt_poll},
+                                                    {"tick_cost", &tick_cost}};
+  for (const auto& [name, flag] : switches) {
+    if (key == name) return SetSwitch(key, value, flag);
+  }
+  int64_t v = 0;
+  for (IdleState& st : idle_states) {
+    if (key == absl::StrCat("idle.", st.name, ".exit_ns")) {
+      if (auto s = SetInt(key, value, 0, kMaxNs, &v); !s.ok()) return s;
+      st.exit_ns = v;
+      return absl::OkStatus();
+    }
+    if (key == absl::StrCat("idle.", st.name, ".residency_ns")) {
+      if (auto s = SetInt(key, value, 0, kMaxNs, &v); !s.ok()) return s;
+      st.residency_ns = v;
+      return absl::OkStatus();
+    }
+  }
+  const struct {
+    const char* name;
+    int64_t lo, hi;
+    int64_t* ns;
+    int* pct;
+  } params[] = {
+      {"smt.speed_pct", 1, 100, nullptr, &smt_speed_pct},
+      {"freq.idle_ns", 0, kMaxNs, &freq_idle_ns, nullptr},
+      {"freq.start_pct", 1, 100, nullptr, &freq_start_pct},
+      {"freq.ramp_ns", 0, kMaxNs, &freq_ramp_ns, nullptr},
+      {"halt_poll.max_ns", 0, kMaxNs, &halt_poll_max_ns, nullptr},
+      {"halt_poll.grow", 0, 1000, nullptr, &halt_poll_grow},
+      {"halt_poll.grow_start_ns", 0, kMaxNs, &halt_poll_grow_start_ns, nullptr},
+      {"halt_poll.shrink", 0, 1000, nullptr, &halt_poll_shrink},
+      {"tick_cost.ns", 0, kMaxNs, &tick_cost_ns, nullptr},
+  };
+  for (const auto& p : params) {
+    if (key != p.name) continue;
+    if (auto s = SetInt(key, value, p.lo, p.hi, &v); !s.ok()) return s;
+    if (p.ns) *p.ns = v;
+    if (p.pct) *p.pct = static_cast<int>(v);
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("no effect '", key, "'"));
+}
+
+const char* HostEffects::Keys() {
+  return "effects, idle_exit, smt, freq, halt_poll, tick_cost (=on|off), "
+         "idle.<c1|c1e|c6>.<exit_ns|residency_ns>, smt.speed_pct, "
+         "freq.<idle_ns|start_pct|ramp_ns>, "
+         "halt_poll.<max_ns|grow|grow_start_ns|shrink>, tick_cost.ns";
+}
+
+std::vector<std::string> HostEffects::Describe() const {
+  auto onoff = [](bool b) { return b ? "on" : "off"; };
+  std::vector<std::string> out = {
+      absl::StrCat("idle_exit=", onoff(idle_exit)), absl::StrCat("smt=", onoff(smt)),
+      absl::StrCat("freq=", onoff(freq)),           absl::StrCat("halt_poll=", onoff(halt_poll)),
+      absl::StrCat("tick_cost=", onoff(tick_cost)),
+  };
+  for (const IdleState& st : idle_states) {
+    out.push_back(absl::StrCat("idle.", st.name, ".exit_ns=", st.exit_ns));
+    out.push_back(absl::StrCat("idle.", st.name, ".residency_ns=", st.residency_ns));
+  }
+  out.push_back(absl::StrCat("smt.speed_pct=", smt_speed_pct));
+  out.push_back(absl::StrCat("freq.idle_ns=", freq_idle_ns));
+  out.push_back(absl::StrCat("freq.start_pct=", freq_start_pct));
+  out.push_back(absl::StrCat("freq.ramp_ns=", freq_ramp_ns));
+  out.push_back(absl::StrCat("halt_poll.max_ns=", halt_poll_max_ns));
+  out.push_back(absl::StrCat("halt_poll.grow=", halt_poll_grow));
+  out.push_back(absl::StrCat("halt_poll.grow_start_ns=", halt_poll_grow_start_ns));
+  out.push_back(absl::StrCat("halt_poll.shrink=", halt_poll_shrink));
+  out.push_back(absl::StrCat("tick_cost.ns=", tick_cost_ns));
+  return out;
+}
+
+std::vector<EffectRange> HostEffects::Ranges() {
+  // low: the least of the effect a real host plausibly has; high: the most. Each is a
+  // comma-separated list of `cost.` settings.
+  return {
+      {"idle_exit", "idle_exit", "idle_exit=off", "idle_exit=on",
+       "idle.c6.exit_ns=290000,idle.c6.residency_ns=800000",
+       "off: C-states disabled (intel_idle.max_cstate=0, idle=poll); high: Sapphire Rapids' C6 "
+       "(intel_idle spr_cstates, exit 290 us, residency 800 us)"},
+      {"smt", "smt.speed_pct", "smt.speed_pct=80", "smt.speed_pct=65", "smt.speed_pct=50",
+       "80: two threads give 1.6x a core's throughput; 50: no gain from SMT"},
+      {"freq", "freq.start_pct", "freq=off", "freq=on", "freq.start_pct=30,freq.ramp_ns=10000000",
+       "off: the performance governor; high: the lowest P-state of a ~3.3 GHz part (~1 GHz) for "
+       "schedutil's former 10 ms rate-limit cap"},
+      {"halt_poll", "halt_poll.max_ns", "halt_poll=off", "halt_poll=on", "halt_poll.max_ns=500000",
+       "off: halt_poll_ns=0, as some hosts set; high: 2.5x the default window (an estimate)"},
+      {"tick_cost", "tick_cost.ns", "tick_cost=off", "tick_cost=off",
+       "tick_cost=on,tick_cost.ns=5000", "an estimate: no measured figure; off by default"},
+  };
+}
+
+}  // namespace scxtwin::sim

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The guest half of `twin compare`: compare_guest.sh PLAN RUNS POLICY...
+# Runs the workload plan RUNS times under each policy (seeds 1..RUNS, the simulator's), EEVDF with
+# no scheduler loaded, any other policy loaded by `load` for each run. Prints the guest's timing
+# fidelity (twin-calibration {...}, workload_runner --calibrate) before and after, and per run:
+#   twin-run POLICY RUN
+#   twin-json {the runner's report}
+#   twin-counters stats final POLICY: k=v ...      (when a policy was loaded)
+# then twin-done; a failure prints twin-error WHAT and exits 1.
+. /bin/guest_lib.sh
+# Attaching and detaching a scheduler patches kernel code (static keys); under multi-threaded TCG
+# another vCPU executing that code meanwhile can fault (a panic in ttwu_do_activate was seen), so
+# every CPU but CPU 0 is offline while a policy attaches or detaches. The policy must implement
+# cpu_online/cpu_offline, or the kernel ejects it when they come back.
+others() {
+  for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+    [ -e "$f" ] || continue
+    echo $([ "$1" = online ] && echo 1 || echo 0) >"$f" || { echo "twin-error cannot set $f $1"; exit 1; }
+  done
+}
+plan=$1 runs=$2
+shift 2
+# The guest's timing fidelity (one thread, nothing else running), before and after the runs.
+echo "twin-calibration $(workload_runner --calibrate)"
+for policy in "$@"; do
+  run=1
+  while [ $run -le "$runs" ]; do
+    loader=
+    if [ "$policy" != eevdf ]; then
+      others offline
+      load --policy="$policy" --stats-interval=0 >/tmp/load.out 2>&1 &
+      loader=$!
+      wait_state enabled || { echo "twin-error $policy never became active: $(cat /tmp/load.out)"; exit 1; }
+      others online
+    fi
+    echo "twin-run $policy $run"
+    workload_runner --plan="$plan" --seed="$run" --policy="$policy" >/tmp/run.json 2>/tmp/run.err ||
+      { echo "twin-error workload_runner: $(cat /tmp/run.err)"; exit 1; }
+    echo "twin-json $(cat /tmp/run.json)"
+    if [ -n "$loader" ]; then
+      others offline
+      kill -INT $loader
+      wait $loader || { echo "twin-error the $policy loader did not exit normally: $(cat /tmp/load.out)"; exit 1; }
+      echo "twin-counters $(grep "^stats final" /tmp/load.out)"
+      wait_state disabled
+      others online
+    fi
+    run=$((run + 1))
+  done
+done
+echo "twin-calibration $(workload_runner --calibrate)"
+echo twin-done

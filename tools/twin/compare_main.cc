@@ -1,0 +1,250 @@
+// twin compare: one workload spec run as real threads in the sched_ext VM and in the simulator
+// on the same topology, each policy R times on each side; one row per metric with the
+// simulator's value, the VM's, their difference, the tolerance and the verdict.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "sim/run/runner.h"
+#include "sim/workload/spec.h"
+#include "tools/twin/compare_metrics.h"
+#include "tools/twin/compare_sim.h"
+#include "tools/twin/compare_tolerances.h"
+#include "tools/twin/compare_vm.h"
+#include "tools/twin/twin_main.h"
+#include "workloads/runner/plan_writer.h"
+
+namespace scxtwin::twin {
+
+const char kCompareHelp[] =
+    "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param NAME=VALUE]...\n"
+    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
+    "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default 2;\n"
+    "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator on\n"
+    "    N CPUs, seeds 1..R on both sides; prints one row per metric (timing or decision statistic),\n"
+    "    and `twin compare: K of N metrics within tolerance`. --sim-set changes the simulator side only\n"
+    "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm keeps\n"
+    "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
+    "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
+
+namespace {
+
+int Bad(const std::string& what) {
+  std::cerr << "twin compare: " << what << "\n";
+  return 2;
+}
+
+std::string UserPath(const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
+    std::string candidate = absl::StrCat(wd, "/", p);
+    if (access(candidate.c_str(), F_OK) == 0) return candidate;
+  }
+  return p;
+}
+
+// A file of this binary's runfiles (bazel run, bazel test, or the binary run directly).
+std::string Runfile(const char* argv0, const std::string& path) {
+  std::vector<std::string> roots;
+  if (const char* r = std::getenv("RUNFILES_DIR")) roots.push_back(r);
+  if (const char* r = std::getenv("TEST_SRCDIR")) roots.push_back(r);
+  roots.push_back(absl::StrCat(argv0, ".runfiles"));
+  for (const std::string& root : roots) {
+    const std::string f = absl::StrCat(root, "/scxtwin/", path);
+    if (access(f.c_str(), R_OK) == 0) return f;
+  }
+  return "";
+}
+
+bool TakeValue(int argc, char** argv, int* i, const std::string& name, std::string* value) {
+  const std::string a = argv[*i];
+  if (a == name && *i + 1 < argc) {
+    *value = argv[++*i];
+    return true;
+  }
+  if (absl::StartsWith(a, name + "=")) {
+    *value = a.substr(name.size() + 1);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int CompareMain(int argc, char** argv) {
+  std::string policies_flag, workload, value;
+  int cpus = 2, runs = 3, timeout_s = 900;
+  bool mttcg = true, verbose = false;
+  std::string save_vm, load_vm;
+  std::vector<std::pair<std::string, std::string>> params, sim_sets;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto kv = [&](const std::string& flag, std::vector<std::pair<std::string, std::string>>* into) {
+      std::vector<std::string> p = absl::StrSplit(value, absl::MaxSplits('=', 1));
+      if (p.size() != 2 || p[0].empty()) return Bad(absl::StrCat(flag, "=", value, ": expected NAME=VALUE"));
+      into->emplace_back(p[0], p[1]);
+      return 0;
+    };
+    if (TakeValue(argc, argv, &i, "--policy", &policies_flag)) continue;
+    if (TakeValue(argc, argv, &i, "--workload", &workload)) continue;
+    if (TakeValue(argc, argv, &i, "--cpus", &value)) {
+      if (!absl::SimpleAtoi(value, &cpus) || cpus < 1 || cpus > 64) return Bad("--cpus=" + value + ": expected 1..64");
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--runs", &value)) {
+      if (!absl::SimpleAtoi(value, &runs) || runs < 1 || runs > 100) return Bad("--runs=" + value + ": expected 1..100");
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--timeout", &value)) {
+      if (!absl::SimpleAtoi(value, &timeout_s) || timeout_s < 1) return Bad("--timeout=" + value + ": expected seconds >= 1");
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--param", &value)) {
+      if (int rc = kv("--param", &params)) return rc;
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--sim-set", &value)) {
+      if (int rc = kv("--sim-set", &sim_sets)) return rc;
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--save-vm", &save_vm)) continue;
+    if (TakeValue(argc, argv, &i, "--load-vm", &load_vm)) continue;
+    if (a == "--no-mttcg") { mttcg = false; continue; }
+    if (a == "--verbose") { verbose = true; continue; }
+    if (a == "--help" || a == "-h") {
+      std::cout << "usage: twin\n" << kCompareHelp << "\n";
+      return 0;
+    }
+    return Bad("unknown flag '" + a + "'; see twin --help");
+  }
+  std::vector<std::string> policies = absl::StrSplit(policies_flag, ',', absl::SkipEmpty());
+  if (policies.size() < 2 || policies[0] != sim::kFairPolicyName) {
+    return Bad("--policy=" + policies_flag + ": expected eevdf first, then at least one sched_ext policy (eevdf,homing)");
+  }
+  if (workload.empty()) return Bad("--workload: required (a .textpb spec, e.g. workloads/bursty_boot.textpb)");
+  workload = UserPath(workload);
+
+  sim::ParamOverrides overrides;
+  for (const auto& [k, v] : params) overrides.emplace_back(k, v);
+  auto spec = sim::LoadWorkloadFile(workload, overrides);
+  if (!spec.ok()) return Bad(std::string(spec.status().message()));
+
+  char tmpl[] = "/tmp/scxtwin-twin.XXXXXX";
+  const char* tmp = mkdtemp(tmpl);
+  if (tmp == nullptr) {
+    std::cerr << "twin compare: cannot create a temporary directory\n";
+    return 3;
+  }
+  const std::string plan_path = absl::StrCat(tmp, "/plan");
+  {
+    std::ofstream plan(plan_path);
+    plan << runner::FormatPlan(runner::PlanFromSpec(**spec));
+  }
+
+  SimSide ss;
+  ss.workload = workload;
+  ss.params = params;
+  ss.cpus = cpus;
+  ss.runs = runs;
+  ss.sets = sim_sets;
+  ss.policy_dirs = sim::DefaultPolicyDirs(argv[0]);
+  ss.tmpdir = tmp;
+  std::vector<PolicyRuns> sim_runs;
+  for (const std::string& p : policies) {
+    auto r = RunSimSide(ss, p);
+    if (!r.ok()) {
+      std::cerr << "twin compare: simulator, policy " << p << ": " << r.status().message() << "\n";
+      return r.status().code() == absl::StatusCode::kInvalidArgument || r.status().code() == absl::StatusCode::kNotFound ? 2 : 3;
+    }
+    sim_runs.push_back(*std::move(r));
+  }
+
+  VmSide vs;
+  vs.vm_sh = Runfile(argv[0], "tools/vm.sh");
+  vs.runner = Runfile(argv[0], "workloads/runner/workload_runner");
+  vs.loader = Runfile(argv[0], "kernel/load");
+  vs.guest_sh = Runfile(argv[0], "tools/twin/compare_guest.sh");
+  vs.guest_lib = Runfile(argv[0], "tests/kernel/guest_lib.sh");
+  for (const std::string* f : {&vs.vm_sh, &vs.runner, &vs.loader, &vs.guest_sh, &vs.guest_lib}) {
+    if (f->empty()) {
+      std::cerr << "twin compare: a runfile is missing (run it through bazel run //tools:twin)\n";
+      return 3;
+    }
+  }
+  vs.plan = plan_path;
+  vs.cpus = cpus;
+  vs.runs = runs;
+  vs.mttcg = mttcg;
+  vs.timeout_s = timeout_s;
+  vs.verbose = verbose;
+  vs.save_to = save_vm.empty() ? "" : UserPath(save_vm);
+  vs.load_from = load_vm.empty() ? "" : UserPath(load_vm);
+  if (!save_vm.empty() && save_vm[0] != '/' && std::getenv("BUILD_WORKING_DIRECTORY") != nullptr) {
+    vs.save_to = absl::StrCat(std::getenv("BUILD_WORKING_DIRECTORY"), "/", save_vm);
+  }
+  auto vm_runs = RunVmSide(vs, policies);
+  std::remove(plan_path.c_str());
+  rmdir(tmp);
+  if (!vm_runs.ok()) {
+    std::cerr << "twin compare: " << vm_runs.status().message() << "\n";
+    return vm_runs.status().code() == absl::StatusCode::kNotFound ? 2 : 3;
+  }
+  for (const PolicyRuns& p : vm_runs->policies) {
+    if (static_cast<int>(p.runs.size()) != runs) {
+      std::cerr << "twin compare: the VM side has " << p.runs.size() << " runs of " << p.policy << ", expected " << runs
+                << (load_vm.empty() ? "" : " (--load-vm from another --policy/--runs?)") << "\n";
+      return load_vm.empty() ? 3 : 2;
+    }
+  }
+
+  std::cout << absl::StrFormat(
+      "twin compare: workload %s (%s), %d CPUs, %d runs per policy on each side (seeds 1..%d)\n",
+      (*spec)->proto.name(), workload, cpus, runs, runs);
+  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d%s\n",
+                               mttcg ? "multi-threaded (one host thread per guest CPU)" : "single-threaded (timing not meaningful)",
+                               cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
+  for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
+  std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
+  for (const PolicyRuns& p : vm_runs->policies) std::cout << absl::StrFormat(" %s %.1f%%", p.policy, 100 * RelativeSpread(p));
+  const VmCalibration& cal = vm_runs->calibration;
+  const bool timing_trusted =
+      cal.samples > 0 && cal.burn_stretch <= kMaxBurnStretch && cal.sleep_overshoot_us <= kMaxSleepOvershootUs;
+  std::cout << absl::StrFormat(
+      "\nguest timekeeping (workload_runner --calibrate, worst of %d): busy thread wall/CPU %.2f (limit %.2f), "
+      "500 us sleeps %.0f us late (limit %.0f)\n",
+      cal.samples, cal.burn_stretch, kMaxBurnStretch, cal.sleep_overshoot_us, kMaxSleepOvershootUs);
+  std::cout << (timing_trusted ? "timing metrics are checked: the guest keeps time\n"
+                               : "timing metrics are NOT checked (printed only): the guest does not keep time, so the\n"
+                                 "emulator and the host's load set them; decision statistics are checked\n");
+  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always checked.\n\n";
+  const std::vector<Row> rows = CompareRows(sim_runs, vm_runs->policies);
+  std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-18s %s\n", "metric", "kind", "simulator", "VM",
+                               "VM stdev", "difference", "tolerance", "verdict");
+  int within = 0, checked = 0;
+  for (const Row& r : rows) {
+    const bool check = r.kind == MetricKind::kDecision || timing_trusted;
+    checked += check;
+    within += check && r.within();
+    std::cout << absl::StrFormat("%-48s %-8s %10.3f %10.3f %10.3f %+10.3f %-18s %s\n", r.metric,
+                                 r.kind == MetricKind::kTiming ? "timing" : "decision", r.sim, r.vm, r.vm_stdev, r.sim - r.vm,
+                                 r.tolerance_text, !check ? "not checked" : r.within() ? "ok" : "DIFFERS");
+  }
+  if (checked < static_cast<int>(rows.size())) {
+    std::cout << absl::StrFormat("(%d timing metrics not checked: the guest did not keep time)\n",
+                                 static_cast<int>(rows.size()) - checked);
+  }
+  std::cout << absl::StrFormat("twin compare: %d of %d metrics within tolerance\n", within, checked);
+  return within == checked ? 0 : 1;
+}
+
+}  // namespace scxtwin::twin

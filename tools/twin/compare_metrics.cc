@@ -1,0 +1,137 @@
+#include "tools/twin/compare_metrics.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tools/twin/compare_tolerances.h"
+
+namespace scxtwin::twin {
+namespace {
+
+// The counters of a policy compared as shares of its wakeup placements: numerators, and the
+// counters whose sum is the denominator (every select_cpu outcome that placed a task).
+struct CounterShares {
+  const char* policy;
+  std::vector<std::string> compared;
+  std::vector<std::string> placements;
+};
+
+const std::vector<CounterShares>& CounterTable() {
+  static const auto* t = new std::vector<CounterShares>{
+      {"homing", {"went_home", "moved_idle"}, {"went_home", "stayed_home", "stayed_prev", "moved_idle"}},
+  };
+  return *t;
+}
+
+template <typename F>
+double Mean(const PolicyRuns& p, F f) {
+  if (p.runs.empty()) return 0;
+  double s = 0;
+  for (const RunMetrics& r : p.runs) s += f(r);
+  return s / static_cast<double>(p.runs.size());
+}
+
+double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+template <typename F>
+double Stdev(const PolicyRuns& p, F f) {
+  if (p.runs.size() < 2) return 0;
+  const double mean = Mean(p, f);
+  double ss = 0;
+  for (const RunMetrics& r : p.runs) ss += (f(r) - mean) * (f(r) - mean);
+  return std::sqrt(ss / static_cast<double>(p.runs.size() - 1));
+}
+
+Row MakeRow(std::string metric, MetricKind kind, double sim, double vm, Tolerance tol, const char* unit) {
+  Row r{std::move(metric), kind, sim, vm};
+  r.tolerance = std::max(tol.absolute, tol.relative * std::fabs(vm));
+  if (tol.relative > 0 && tol.absolute > 0) {
+    r.tolerance_text = absl::StrFormat("±max(%g%s, %g%%)", tol.absolute, unit, 100 * tol.relative);
+  } else if (tol.relative > 0) {
+    r.tolerance_text = absl::StrFormat("±%g%%", 100 * tol.relative);
+  } else {
+    r.tolerance_text = absl::StrFormat("±%g%s", tol.absolute, unit);
+  }
+  return r;
+}
+
+const PolicyRuns* Find(const std::vector<PolicyRuns>& v, const std::string& policy) {
+  for (const PolicyRuns& p : v)
+    if (p.policy == policy) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
+bool Row::within() const { return std::fabs(sim - vm) <= tolerance; }
+
+RunMetrics FromSched(const runner::SchedMetrics& m) {
+  RunMetrics r;
+  r.wakeups = m.wakeups;
+  r.wake_p50_us = m.Quantile(0.5) / 1000.0;
+  r.wake_p99_us = m.Quantile(0.99) / 1000.0;
+  r.migrations = m.migrations;
+  r.with_prev_cpu = m.with_prev_cpu;
+  r.on_prev_cpu = m.on_prev_cpu;
+  return r;
+}
+
+double RelativeSpread(const PolicyRuns& p) {
+  const double mean = Mean(p, [](const RunMetrics& r) { return r.completion_ms; });
+  if (p.runs.size() < 2 || mean <= 0) return 0;
+  double ss = 0;
+  for (const RunMetrics& r : p.runs) ss += (r.completion_ms - mean) * (r.completion_ms - mean);
+  return std::sqrt(ss / static_cast<double>(p.runs.size() - 1)) / mean;
+}
+
+std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vector<PolicyRuns>& vm) {
+  std::vector<Row> rows;
+  const PolicyRuns* sim_base = Find(sim, "eevdf");
+  const PolicyRuns* vm_base = Find(vm, "eevdf");
+  auto completion = [](const RunMetrics& r) { return r.completion_ms; };
+  for (const PolicyRuns& s : sim) {
+    const PolicyRuns* v = Find(vm, s.policy);
+    if (v == nullptr) continue;
+    const std::string tag = absl::StrCat(" [", s.policy, "]");
+    if (s.policy != "eevdf" && sim_base && vm_base) {
+      rows.push_back(MakeRow(absl::StrCat(s.policy, "/eevdf completion-time ratio"), MetricKind::kTiming,
+                             Ratio(Mean(s, completion), Mean(*sim_base, completion)),
+                             Ratio(Mean(*v, completion), Mean(*vm_base, completion)), kCompletionRatio, ""));
+      const double base = Mean(*vm_base, completion);
+      rows.back().vm_stdev = Stdev(*v, [&](const RunMetrics& r) { return Ratio(r.completion_ms, base); });
+    }
+    auto add = [&](std::string metric, MetricKind kind, auto f, Tolerance tol, const char* unit) {
+      rows.push_back(MakeRow(std::move(metric), kind, Mean(s, f), Mean(*v, f), tol, unit));
+      rows.back().vm_stdev = Stdev(*v, f);
+    };
+    add("wake-to-run latency p50, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p50_us; },
+        kWakeP50Us, "us");
+    add("wake-to-run latency p99, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p99_us; },
+        kWakeP99Us, "us");
+    add("migrations per wakeup" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.migrations), static_cast<double>(r.wakeups)); },
+        kMigrationsPerWakeup, "");
+    add("wakeups run on the previous CPU, share" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.on_prev_cpu), static_cast<double>(r.with_prev_cpu)); },
+        kOnPrevCpuShare, "");
+    for (const CounterShares& cs : CounterTable()) {
+      if (s.policy != cs.policy) continue;
+      for (const std::string& c : cs.compared) {
+        auto share = [&](const RunMetrics& r) {
+          double total = 0;
+          for (const std::string& d : cs.placements) {
+            auto it = r.counters.find(d);
+            if (it != r.counters.end()) total += static_cast<double>(it->second);
+          }
+          auto it = r.counters.find(c);
+          return it == r.counters.end() ? 0.0 : Ratio(static_cast<double>(it->second), total);
+        };
+        add(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision, share, kCounterShare, "");
+      }
+    }
+  }
+  return rows;
+}
+
+}  // namespace scxtwin::twin

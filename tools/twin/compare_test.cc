@@ -1,0 +1,103 @@
+// The host half of the comparison: reading the guest's reports, the loader's counters, and the
+// rows' verdicts.
+#include "gtest/gtest.h"
+#include "tools/twin/compare_json.h"
+#include "tools/twin/compare_metrics.h"
+#include "tools/twin/compare_vm.h"
+
+namespace scxtwin::twin {
+namespace {
+
+constexpr char kReport[] =
+    R"({"policy":"homing","workload":"w","nr_cpus":2,"seed":1,"params":{},"end_ns":9,)"
+    R"("processes":[],"instances":[{"process":"vm","instance":0,"arrival_ns":1000000,"completed_ns":5000000},)"
+    R"({"process":"vm","instance":1,"arrival_ns":2000000,"completed_ns":4000000},)"
+    R"({"process":"vm","instance":2,"arrival_ns":3000000,"completed_ns":-1}],)"
+    R"("twin":{"traced":true,"trace_lost":0,"wakeups":200,"wake_latency_ns":{"count":190,"p50":12000,"p99":800000},)"
+    R"("with_prev_cpu":180,"on_prev_cpu":90,"migrations":50,"switch_ins":300,"preempted":4}})";
+
+TEST(CompareTest, ReadsTheRunnersReport) {
+  auto m = ParseRunnerReport(kReport);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->instances, 3);
+  EXPECT_EQ(m->completed, 2);
+  EXPECT_DOUBLE_EQ(m->completion_ms, 3.0);  // (4 + 2) / 2
+  EXPECT_EQ(m->wakeups, 200);
+  EXPECT_DOUBLE_EQ(m->wake_p50_us, 12.0);
+  EXPECT_DOUBLE_EQ(m->wake_p99_us, 800.0);
+  EXPECT_EQ(m->migrations, 50);
+  EXPECT_EQ(m->on_prev_cpu, 90);
+}
+
+TEST(CompareTest, RefusesATraceWithLostEvents) {
+  std::string lossy = kReport;
+  lossy.replace(lossy.find("\"trace_lost\":0"), 14, "\"trace_lost\":7");
+  auto m = ParseRunnerReport(lossy);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("dropped 7 events"), std::string::npos) << m.status();
+  EXPECT_FALSE(ParseRunnerReport("{\"twin\":").ok());
+  EXPECT_FALSE(ParseRunnerReport("{\"instances\":[]}").ok());
+}
+
+TEST(CompareTest, ReadsTheLoadersFinalCounters) {
+  RunMetrics m;
+  ParseLoaderStats("stats final homing: went_home=4 stayed_home=209 moved_idle=5", &m);
+  EXPECT_EQ(m.counters["went_home"], 4);
+  EXPECT_EQ(m.counters["stayed_home"], 209);
+  EXPECT_EQ(m.counters["moved_idle"], 5);
+}
+
+TEST(CompareTest, JsonValues) {
+  auto v = ParseJson(R"({"a":[1,2.5,-3e2],"b":{"c":"x\"y"},"t":true,"n":null})");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ((*v)["a"].items.size(), 3u);
+  EXPECT_DOUBLE_EQ((*v)["a"].items[2].number, -300);
+  EXPECT_EQ((*v)["b"]["c"].str, "x\"y");
+  EXPECT_TRUE((*v)["t"].boolean);
+  EXPECT_EQ((*v)["missing"]["deeper"].kind, JsonValue::kNull);
+  EXPECT_FALSE(ParseJson("{\"a\":1} x").ok());
+  EXPECT_FALSE(ParseJson("[1,").ok());
+}
+
+PolicyRuns Runs(const std::string& policy, double completion, double on_prev, int64_t went_home) {
+  RunMetrics m;
+  m.completion_ms = completion;
+  m.wakeups = 100;
+  m.migrations = 10;
+  m.with_prev_cpu = 100;
+  m.on_prev_cpu = static_cast<int64_t>(on_prev * 100);
+  m.wake_p50_us = 10;
+  m.wake_p99_us = 100;
+  if (policy == "homing") m.counters = {{"went_home", went_home}, {"stayed_home", 100 - went_home}};
+  return {policy, {m, m}};
+}
+
+const Row* Find(const std::vector<Row>& rows, const std::string& prefix) {
+  for (const Row& r : rows)
+    if (r.metric.rfind(prefix, 0) == 0) return &r;
+  return nullptr;
+}
+
+TEST(CompareTest, RowsAndVerdicts) {
+  const std::vector<PolicyRuns> sim = {Runs("eevdf", 100, 0.9, 0), Runs("homing", 90, 0.5, 30)};
+  const std::vector<PolicyRuns> vm = {Runs("eevdf", 200, 0.9, 0), Runs("homing", 180, 0.8, 30)};
+  const std::vector<Row> rows = CompareRows(sim, vm);
+  const Row* ratio = Find(rows, "homing/eevdf completion-time ratio");
+  ASSERT_NE(ratio, nullptr);
+  EXPECT_EQ(ratio->kind, MetricKind::kTiming);
+  EXPECT_DOUBLE_EQ(ratio->sim, 0.9);  // ratios agree though the VM is twice as slow
+  EXPECT_DOUBLE_EQ(ratio->vm, 0.9);
+  EXPECT_TRUE(ratio->within());
+  const Row* prev = Find(rows, "wakeups run on the previous CPU, share [homing]");
+  ASSERT_NE(prev, nullptr);
+  EXPECT_EQ(prev->kind, MetricKind::kDecision);
+  EXPECT_FALSE(prev->within());  // 0.5 against 0.8
+  const Row* home = Find(rows, "went_home share of wakeup placements [homing]");
+  ASSERT_NE(home, nullptr);
+  EXPECT_DOUBLE_EQ(home->sim, 0.3);
+  EXPECT_TRUE(home->within());
+  EXPECT_EQ(Find(rows, "went_home share of wakeup placements [eevdf]"), nullptr);
+}
+
+}  // namespace
+}  // namespace scxtwin::twin

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# twin compare end to end (boots one sched_ext guest): a short small_boot (150 rounds), eevdf and
+# homing, 2 runs each side.
+# 1. The simulator as it is agrees with the VM: exit 0 and "K of K metrics within tolerance".
+# 2. A deliberately wrong model, homing's go_home turned off on the simulator side only, compared
+#    with the same guest output (--load-vm): exit 1, and the went_home row is the one that differs.
+# 3. Bad input: exit 2 with one line naming it.
+set -uo pipefail
+source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
+twin=tools/twin/twin
+wl="$TEST_SRCDIR/scxtwin/workloads/small_boot.textpb"
+args=(compare --policy=eevdf,homing "--workload=$wl" --param rounds=150 --cpus=2 --runs=2)
+
+out=$("$twin" "${args[@]}" --save-vm="$tmp/vm.txt" 2>&1); rc=$?
+echo "$out"
+check_eq "faithful model: exit code" 0 "$rc"
+check "faithful model: every checked metric within tolerance" \
+  grep -qE '^twin compare: ([1-9][0-9]*) of \1 metrics within tolerance$' <<<"$out"
+check "the closing line is the last line" bash -c '[[ $(tail -n1 <<<"$1") == "twin compare: "* ]]' _ "$out"
+check "the rows say which metrics are timing and which are decisions" \
+  bash -c 'grep -q " timing " <<<"$1" && grep -q " decision " <<<"$1"' _ "$out"
+
+out=$("$twin" "${args[@]}" --sim-set homing.go_home=0 --load-vm="$tmp/vm.txt" 2>&1); rc=$?
+echo "$out"
+check_eq "wrong model (go_home=0 in the simulator only): exit code" 1 "$rc"
+check "wrong model: the went_home share differs" grep -qE '^went_home share of wakeup placements \[homing\] .* DIFFERS$' <<<"$out"
+check "wrong model: not all metrics within tolerance" bash -c '! grep -qE "^twin compare: ([0-9]+) of \1 metrics" <<<"$1"' _ "$out"
+
+expect_error "eevdf must come first" "expected eevdf first" "$twin" compare --policy=homing "--workload=$wl"
+expect_error "unknown workload param" "nosuch" "$twin" compare --policy=eevdf,homing "--workload=$wl" --param nosuch=1
+expect_error "missing kept VM output" "--load-vm=/nonexistent" "$twin" "${args[@]}" --load-vm=/nonexistent
+exit $fail

@@ -1,0 +1,165 @@
+// The runner's semantics on the host (no tracing): wakes and waits, forks, interrupts and their
+// acknowledgements, the duration stop, and arrivals drawn exactly as the simulator draws them.
+#include "workloads/runner/thread_runtime.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <tuple>
+
+#include "gtest/gtest.h"
+#include "sim/run/runner.h"
+#include "sim/workload/spec.h"
+#include "workloads/runner/plan_writer.h"
+
+namespace scxtwin::runner {
+namespace {
+
+constexpr int64_t kMs = 1000000;
+
+RunResult RunText(const std::string& textpb, uint64_t seed = 1) {
+  auto spec = sim::ParseWorkload(textpb, "test.textpb");
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  RunResult r;
+  if (!spec.ok()) return r;
+  std::string error;
+  EXPECT_TRUE(RunPlan(PlanFromSpec(**spec), seed, &r, &error)) << error;
+  return r;
+}
+
+const TaskResult* Task(const RunResult& r, const std::string& name) {
+  for (const TaskResult& t : r.tasks)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+TEST(ThreadRuntimeTest, PingPongCompletesAndBurnsThreadCpuTime) {
+  const RunResult r = RunText(R"pb(
+    name: "pp"
+    process {
+      name: "pair" instances: 2
+      group { name: "ping" program { loop { count: 5 body { run { fixed_ns: 2000000 } }
+                                                   body { wake { group: "pong" } } body { wait: true } } } }
+      group { name: "pong" program { loop { count: 5 body { wait: true } body { run { fixed_ns: 1000000 } }
+                                                   body { wake { group: "ping" } } } } }
+    })pb");
+  ASSERT_EQ(r.instances.size(), 2u);
+  for (const InstanceResult& i : r.instances) EXPECT_GE(i.completed_ns, i.arrival_ns);
+  ASSERT_EQ(r.tasks.size(), 4u);
+  const TaskResult* ping = Task(r, "pair.0/ping.0");
+  const TaskResult* pong = Task(r, "pair.1/pong.0");
+  ASSERT_NE(ping, nullptr);
+  ASSERT_NE(pong, nullptr);
+  EXPECT_GE(ping->cpu_ns, 10 * kMs);  // 5 x 2 ms of run
+  EXPECT_GE(pong->cpu_ns, 5 * kMs);
+  EXPECT_NE(ping->tid, pong->tid);
+}
+
+TEST(ThreadRuntimeTest, ForkedTasksBelongToTheInstance) {
+  const RunResult r = RunText(R"pb(
+    name: "fork"
+    process {
+      name: "p"
+      group { name: "parent" program { fork { group: "kid" count: 3 } } program { run { fixed_ns: 100000 } } }
+      group { name: "kid" on_fork: true program { sleep { fixed_ns: 30000000 } } }
+    })pb");
+  ASSERT_EQ(r.tasks.size(), 4u);
+  EXPECT_NE(Task(r, "p.0/kid.2"), nullptr);
+  // The instance completes with its last task, a child that slept 30 ms.
+  int64_t last = 0;
+  for (const TaskResult& t : r.tasks) last = std::max(last, t.exited_ns);
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_EQ(r.instances[0].completed_ns, last);
+  EXPECT_GE(r.instances[0].completed_ns - r.instances[0].arrival_ns, 30 * kMs);
+}
+
+// A halted (sleeping) target acknowledges an interrupt at once and halts again until its timer;
+// the sender's `acks` wait needs every target's acknowledgement.
+TEST(ThreadRuntimeTest, InterruptsAreAcknowledgedBySleepingTargets) {
+  const RunResult r = RunText(R"pb(
+    name: "ipi"
+    process {
+      name: "vm"
+      group { name: "v" count: 4
+              start { fixed_ns: 1000000 }
+              program { sleep { fixed_ns: 400000000 } } }
+      group { name: "s" start { fixed_ns: 50000000 } channel: "ack"
+              program { wake { group: "v" pick: ALL ack: "ack" handler { fixed_ns: 100000 } } }
+              program { wait_on { channel: "ack" acks: true } } }
+    })pb");
+  const TaskResult* sender = Task(r, "vm.0/s.0");
+  ASSERT_NE(sender, nullptr);
+  // Acknowledged long before the sleeps end (400 ms); the sleepers still sleep them out.
+  EXPECT_LT(sender->exited_ns, 300 * kMs);
+  for (int i = 0; i < 4; ++i) {
+    const TaskResult* v = Task(r, "vm.0/v." + std::to_string(i));
+    ASSERT_NE(v, nullptr);
+    EXPECT_GE(v->exited_ns, 400 * kMs);
+    EXPECT_GE(v->cpu_ns, 100000);  // the handler's CPU time
+  }
+}
+
+// A request followed by a wait for its answer, answered with WAITING_ONLY (dropped unless the
+// requester waits): the answer must never be lost, whichever thread runs first.
+TEST(ThreadRuntimeTest, AnswersToAWaitingRequesterAreNotDropped) {
+  const RunResult r = RunText(R"pb(
+    name: "rpc"
+    duration_ns: 20000000000
+    process {
+      name: "p"
+      group { name: "client"
+              program { loop { count: 300 body { run { fixed_ns: 2000 } } body { wake { group: "server" } }
+                                             body { wait: true } } } }
+      group { name: "server"
+              program { loop { count: 300 body { wait: true } body { run { fixed_ns: 1000 } }
+                                             body { wake { group: "client" pick: WAITING_ONLY } } } } }
+    })pb");
+  EXPECT_FALSE(r.stopped_by_duration) << "a client lost its answer and waited until the stop";
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_GE(r.instances[0].completed_ns, 0);
+}
+
+TEST(ThreadRuntimeTest, DurationStopsAForeverLoop) {
+  const RunResult r = RunText(R"pb(
+    name: "forever"
+    duration_ns: 50000000
+    process { name: "p" group { name: "g" program { loop { count: 0 body { run { fixed_ns: 100000 } }
+                                                                 body { wait: true } } } }
+              group { name: "w" program { loop { count: 0 body { sleep { fixed_ns: 1000000 } }
+                                                           body { wake { group: "g" } } } } } })pb");
+  EXPECT_TRUE(r.stopped_by_duration);
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_EQ(r.instances[0].completed_ns, -1);
+  EXPECT_GE(r.end_ns, 50 * kMs);
+}
+
+// Poisson arrivals and start delays come from the simulator's streams: the same instants.
+TEST(ThreadRuntimeTest, ArrivalsAreTheSimulatorsArrivals) {
+  constexpr char kArrivals[] = R"pb(
+    name: "arrivals"
+    process { name: "a" instances: 5 arrival { poisson_mean_gap_ns: 2000000 }
+              group { name: "g" program { run { fixed_ns: 10000 } } } }
+    process { name: "b" instances: 3 arrival { poisson_mean_gap_ns: 3000000 }
+              group { name: "g" program { run { fixed_ns: 10000 } } } })pb";
+  const RunResult r = RunText(kArrivals, 7);
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/arrivals.textpb";
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(kArrivals, f);
+    std::fclose(f);
+  }
+  sim::RunConfig c;
+  c.policy = "eevdf";
+  c.workload = path;
+  c.topology = "2";
+  c.seed = 7;
+  auto sim = sim::RunSimulation(c);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  std::vector<std::tuple<int, int, int64_t>> want, got;
+  for (const sim::InstanceMetrics& m : (*sim)->sim->result().instances) want.emplace_back(m.process, m.instance, m.arrival);
+  for (const InstanceResult& i : r.instances) got.emplace_back(i.process, i.instance, i.arrival_ns);
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace scxtwin::runner
