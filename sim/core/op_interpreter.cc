@@ -143,6 +143,7 @@ void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_
       EndSpin(target);
     } else if (t.polling) {
       t.waiting = false;
+      if (!spec_.processes[t.process].background) --waiting_tasks_;
       EndPoll(target);
     } else {
       t.waiting = false;
