@@ -9,6 +9,14 @@ out=$("$load" --policy=nosuch 2>&1); rc=$?
 check_eq "unknown policy exit code" 2 "$rc"
 check_eq "unknown policy message" "load: unknown policy 'nosuch' (known: homing, vtime)" "$out"
 
+out=$("$load" --object="$TEST_TMPDIR/scx_x.bpf.o" --policy=homing 2>&1); rc=$?
+check_eq "--object with --policy exit code" 2 "$rc"
+check_eq "--object with --policy message" "load: give --policy=NAME or --object=FILE, not both" "$out"
+
+out=$("$load" --object=/nonexistent/scx_x.bpf.o 2>&1); rc=$?
+check_eq "missing --object exit code" 2 "$rc"
+check_eq "missing --object message" "load: --object=/nonexistent/scx_x.bpf.o: cannot read it (No such file or directory)" "$out"
+
 out=$("$load" --policy=homing --set slice_max_us=50 2>&1); rc=$?
 check_eq "knob out of range exit code" 2 "$rc"
 check_eq "knob out of range message" "load: --set 'slice_max_us=50': expected a whole number in [100, 1000000] for slice_max_us (time slice when no task waits; it shrinks as more tasks wait)" "$out"

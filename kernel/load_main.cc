@@ -2,12 +2,17 @@
 //
 //   load --policy=NAME [--set KNOB=VALUE ...] [--stats-interval=1s] [--duration=D] [--verbose]
 //        [--record=FILE]
+//   load --object=FILE.bpf.o [--record=FILE] [--duration=D]   (a kernel-tree scheduler)
 //   load --list
 //
 // Flags may be spelled with dashes or underscores. --set may repeat, and one --set may carry
 // several comma-separated KNOB=VALUE items; it is taken out of argv before Abseil parses the
 // rest (an Abseil flag keeps only its last value) by the extractor //sim shares
 // (base/set_flags.h).
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,6 +26,7 @@
 #include "base/set_flags.h"
 #include "kernel/exit_report.h"
 #include "kernel/loader.h"
+#include "kernel/object_policy.h"
 #include "kernel/policy_registry.h"
 
 ABSL_FLAG(std::string, policy, "", "the policy to load, by name (see --list)");
@@ -36,6 +42,9 @@ ABSL_FLAG(std::string, sysfs_root, "/sys/kernel/sched_ext",
 ABSL_FLAG(std::string, record, "",
           "run the policy's record build and write every callback, kfunc call and result to "
           "this file, for `twin replay --from=FILE`");
+ABSL_FLAG(std::string, object, "",
+          "load this BPF object file (a kernel-tree scheduler, tools/sched_ext/NAME.bpf.c built "
+          "outside the repository, or its record build) instead of a linked-in policy");
 ABSL_FLAG(bool, list, false, "list the policies with their knobs and counters, then exit");
 
 namespace {
@@ -90,13 +99,25 @@ int main(int argc, char** argv) {
               << "' (expected only flags: --policy=NAME [--set KNOB=VALUE ...])" << std::endl;
     return scxtwin::kExitUsage;
   }
-  const std::vector<const scxtwin::KernelPolicy*> policies = scxtwin::AllPolicies();
+  const std::string object = absl::GetFlag(FLAGS_object);
+  if (!object.empty() && !absl::GetFlag(FLAGS_policy).empty()) {
+    std::cerr << "load: give --policy=NAME or --object=FILE, not both" << std::endl;
+    return scxtwin::kExitUsage;
+  }
+  if (!object.empty() && access(object.c_str(), R_OK) != 0) {
+    std::cerr << "load: --object=" << object << ": cannot read it (" << strerror(errno) << ")"
+              << std::endl;
+    return scxtwin::kExitUsage;
+  }
+  const std::vector<const scxtwin::KernelPolicy*> policies =
+      object.empty() ? scxtwin::AllPolicies() : scxtwin::ObjectFilePolicies(object);
   if (absl::GetFlag(FLAGS_list)) {
     ListPolicies(policies);
     return scxtwin::kExitNormal;
   }
   scxtwin::LoaderOptions options;
-  options.policy = absl::GetFlag(FLAGS_policy);
+  options.policy =
+      object.empty() ? absl::GetFlag(FLAGS_policy) : scxtwin::ObjectPolicyName(object);
   if (options.policy.empty()) {
     std::cerr << "load: --policy=NAME is required (known: " << scxtwin::PolicyNames(policies) << ")"
               << std::endl;

@@ -164,6 +164,7 @@ class Loader {
 };
 
 void Loader::PrintStats(void* skel, absl::Time start, const std::string& label) {
+  if (policy_.stats.empty()) return;  // a scheduler without a counter table (load --object)
   absl::StatusOr<std::vector<uint64_t>> values =
       ReadCounters(policy_.stats_map(skel), policy_.stats.size());
   if (!values.ok()) {
@@ -211,9 +212,17 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
                              strerror(errno)));
   }
   OpenPolicy open(policy_, skel);
+  if (policy_.ops_map(skel) == nullptr) {
+    return Fail(absl::StrCat("the BPF object of ", policy_.name, " has no struct_ops map"));
+  }
   for (const KnobAssignment& k : knobs) policy_.set_knob(skel, k.index, k.value);
   MarkSleepablePrograms(policy_.object(skel));
   if (policy_.record) {
+    if (policy_.record_layout(skel) == nullptr) {
+      return Fail(absl::StrCat("--record: the BPF object of ", policy_.name,
+                               " is not a record build (no scxtwin_rec_layout)"),
+                  kExitUsage);
+    }
     absl::Status filled = FillRecordLayout(policy_.object(skel), policy_.record_layout(skel));
     if (!filled.ok()) return Fail(std::string(filled.message()));
   }
@@ -235,8 +244,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
   if (int rc = open.Attach(); rc != 0) {
     int e = -rc;
     if (e == EBUSY || e == EEXIST || e == EALREADY) return Fail(AnotherSchedulerLine());
-    volatile scxtwin_exit_info* info = policy_.exit_info(skel);
-    if (info->kind != 0) {
+    if (policy_.exit_info(skel)->kind != 0) {
       // ops.init failed and the kernel recorded why.
       Report(skel);
       return Fail(absl::StrCat("cannot attach ", policy_.name, ": its initialisation failed"));
@@ -269,8 +277,9 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
                                   ? absl::InfiniteFuture()
                                   : start + options_.duration;
   absl::Time next_stats = start + options_.stats_interval;
-  volatile scxtwin_exit_info* info = policy_.exit_info(skel);
-  while (!stop_requested && info->kind == 0 && absl::Now() < deadline) {
+  // Read afresh each time: an object policy translates its exit record at each read.
+  auto exit_kind = [&]() -> uint64_t { return policy_.exit_info(skel)->kind; };
+  while (!stop_requested && exit_kind() == 0 && absl::Now() < deadline) {
     if (record != nullptr) {
       // Waits for records up to 50 ms, as the sleep below does without a record.
       if (absl::Status polled = record->Poll(50); !polled.ok()) {
@@ -285,11 +294,11 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
       next_stats += options_.stats_interval;
     }
   }
-  const bool ejected = info->kind != 0;
+  const bool ejected = exit_kind() != 0;
   // Detaching unregisters the scheduler; the kernel then calls ops.exit, which fills exit_info.
   open.Detach();
   // Unregistering is synchronous when the last link fd closes; allow a little slack anyway.
-  for (int i = 0; i < 20 && info->kind == 0; ++i) absl::SleepFor(absl::Milliseconds(50));
+  for (int i = 0; i < 20 && exit_kind() == 0; ++i) absl::SleepFor(absl::Milliseconds(50));
   if (ejected) err_ << "load: the kernel ejected " << policy_.name << std::endl;
   PrintStats(skel, start, "final");
   if (record != nullptr) {
@@ -299,7 +308,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     out_ << "load: record: " << record->records() << " records (" << record->bytes()
          << " bytes), " << dropped << " dropped, in " << options_.record_file << std::endl;
   }
-  if (info->kind == 0) {
+  if (exit_kind() == 0) {
     return Fail(absl::StrCat(policy_.name, " detached but its ops.exit left no exit record"),
                 kExitError);
   }

@@ -35,7 +35,16 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
         layout->data_anchor = var->offset;
         data_anchor = true;
       }
+      // Not the policy's state: the record's own variables, the exit records (the project's
+      // exit_info, the kernel tree's struct user_exit_info, written only by ops.exit, which the
+      // replay does not run), function-local statics, and the kernel tree's header library's
+      // reserved-name variables (__scx_*, set by its own probes outside any callback).
+      const btf_type* var_type = btf__type_by_id(types, btf__type_by_id(types, var->type)->type);
+      const bool kernel_tree_exit_record =
+          var_type != nullptr && btf_is_struct(var_type) &&
+          strcmp(btf__name_by_offset(types, var_type->name_off), "user_exit_info") == 0;
       if (absl::StartsWith(var_name, "scxtwin_rec_") || var_name == "exit_info" ||
+          kernel_tree_exit_record || absl::StartsWith(var_name, "__") ||
           var_name.find('.') != std::string::npos) {
         continue;
       }

@@ -22,9 +22,11 @@
 // --max_tasks, --max_instances, --max_forks, --max_loop_iterations, --max_loop_depth and
 // --max_memory_mb raise the limits a workload is checked against before it runs; --max_sim_time
 // caps a run that does not end by itself (sim/README.md, Limits and hostile inputs).
-// Exit status: 0 ok (also when the policy was ejected: that is a result, shown in the output),
-// 1 a run error (broken invariant) or an experiment with failed runs (stuck tasks, or stopped at
-// --max_sim_time), 2 bad input.
+// Exit status (a single run uses the kernel loader's, kernel/README.md): 0 ok (also when the
+// policy unregistered itself), 1 a run error (broken invariant), 2 bad input, 4 the policy was
+// ejected with an error (scx_bpf_error, a fault in a callback, a bad dispatch, ...), 5 ejected by
+// the watchdog (a stalled task). An experiment (--runs > 1 or several policies) exits 0 and its
+// table names the ejections, or 1 when a run failed (stuck tasks, or stopped at --max_sim_time).
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,7 +64,9 @@ ABSL_FLAG(std::string, policy, "",
 ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up in");
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
 ABSL_FLAG(std::string, topology, "2x2x4x2", "SOCKETSxLLCSxCORESxSMT, or a CPU count");
-ABSL_FLAG(std::vector<std::string>, set, {}, "K=V: a policy knob or cost.NAME (may repeat)");
+ABSL_FLAG(std::vector<std::string>, set, {},
+          "K=V: a policy knob (for a scheduler without a knob table, any scalar global), or "
+          "cost.NAME (may repeat)");
 ABSL_FLAG(std::vector<std::string>, param, {},
           "NAME=VALUE: a param of the workload spec (may repeat)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
@@ -338,8 +342,9 @@ absl::Status RunExperiment(const Command& cmd) {
   return absl::OkStatus();
 }
 
-// One run: the detailed report, and the --log / --perfetto / --ftrace records.
-absl::Status RunOnce(Command& cmd) {
+// One run: the detailed report, and the --log / --perfetto / --ftrace records. `exit_status`:
+// the kernel loader's for how the policy ended (sim::ExitStatus).
+absl::Status RunOnce(Command& cmd, int* exit_status) {
   if (!absl::GetFlag(FLAGS_svg).empty()) {
     return Bad(
         "--svg draws an experiment's distribution: use it with several policies or --runs > 1");
@@ -372,6 +377,7 @@ absl::Status RunOnce(Command& cmd) {
   } else {
     scxtwin::sim::WriteTable(std::cout, config, *run);
   }
+  *exit_status = scxtwin::sim::ExitStatus(*run);
   return absl::OkStatus();
 }
 
@@ -393,6 +399,7 @@ int main(int argc, char** argv) {
     return s.ok() ? 0 : Fail(s);
   }
   if (absl::Status s = ParseRunFlags(&cmd); !s.ok()) return Fail(s);
-  absl::Status s = IsExperiment(cmd) ? RunExperiment(cmd) : RunOnce(cmd);
-  return s.ok() ? 0 : Fail(s);
+  int exit_status = 0;
+  absl::Status s = IsExperiment(cmd) ? RunExperiment(cmd) : RunOnce(cmd, &exit_status);
+  return s.ok() ? exit_status : Fail(s);
 }

@@ -16,16 +16,20 @@ namespace {
 
 // A child sends its sample to the parent as text; %.17g round-trips a double exactly, so the
 // parent's figures are the child's bit for bit.
+// The ejection's reason ends the line (one line: newlines become spaces).
 std::string Encode(const RunSample& s) {
-  return absl::StrFormat("%.17g %d %d %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, s.stuck,
-                         s.capped ? 1 : 0);
+  std::string why = s.ejection;
+  std::replace(why.begin(), why.end(), '\n', ' ');
+  return absl::StrFormat("%.17g %d %d %d %d %d %s", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, s.stuck,
+                         s.capped ? 1 : 0, why);
 }
 
 absl::StatusOr<RunSample> Decode(absl::string_view text) {
-  std::vector<absl::string_view> f = absl::StrSplit(text, ' ');
+  std::vector<absl::string_view> f = absl::StrSplit(text, absl::MaxSplits(' ', 6));
   RunSample s;
   int ejected = 0, capped = 0;
-  if (f.size() != 6 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
+  if (f.size() == 7) s.ejection = std::string(f[6]);
+  if (f.size() != 7 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
       !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected) ||
       !absl::SimpleAtoi(f[4], &s.stuck) || !absl::SimpleAtoi(f[5], &capped)) {
     return absl::InternalError(absl::StrCat("a run process sent '", text, "'; expected a sample"));
@@ -84,6 +88,11 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   s.ejected = !r.detached.empty() || !r.failure.empty();
   s.stuck = static_cast<int64_t>(r.stuck.size());
   s.capped = r.hit_max_duration;
+  if (s.ejected) {
+    const sim::ExtClass* ext = run.sched != nullptr ? run.sched->ext() : nullptr;
+    const std::string msg = ext != nullptr ? ext->exit_info().msg : std::string();
+    s.ejection = !msg.empty() ? msg : !r.detached.empty() ? r.detached : r.failure;
+  }
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {
     if (run.spec->processes[im.process].background) continue;  // host activity, not measured

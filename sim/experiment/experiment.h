@@ -61,6 +61,7 @@ struct RunSample {
   int64_t completed = 0;   // process instances (of the measured processes) that completed
   int64_t incomplete = 0;  // ... that were still running when the run ended
   bool ejected = false;    // the policy was ejected (the fair class ran the rest)
+  std::string ejection;    // why, in the exit record's words (e.g. "ops.enqueue faulted: SIGSEGV ...")
   // A failed run: tasks were stuck in a wait nobody answered at its end, or it was stopped at
   // the simulated-time cap without ending by itself. Its sample is still in the summary.
   int64_t stuck = 0;       // tasks stuck at the end

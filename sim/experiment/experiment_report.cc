@@ -82,13 +82,16 @@ void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
   for (const PolicyResult& p : r.policies) {
     int ejected = 0;
     int64_t incomplete = 0;
+    std::string first_ejection;  // the reason of the first ejected run, in run order
     for (const RunSample& s : p.samples) {
+      if (s.ejected && ejected == 0) first_ejection = s.ejection;
       ejected += s.ejected ? 1 : 0;
       incomplete += s.incomplete;
     }
     if (ejected > 0) {
-      os << absl::StrFormat("note: %s was ejected in %d of %d runs (the fair class ran the rest of those runs)\n",
-                            p.label, ejected, static_cast<int>(p.samples.size()));
+      os << absl::StrFormat("note: %s was ejected in %d of %d runs (the fair class ran the rest of those runs)%s\n",
+                            p.label, ejected, static_cast<int>(p.samples.size()),
+                            first_ejection.empty() ? "" : absl::StrCat("; the first: ", first_ejection));
     }
     std::vector<std::string> failed;
     for (size_t i = 0; i < p.samples.size(); ++i) {

@@ -67,6 +67,14 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
   if (opt_.log) Log("\"exit\":", absl::StrFormat("%d,\"msg\":%s", kind, JsonString(msg)));
 }
 
+void ExtClass::PolicyFault(const char* cb, const host::CallFault& fault) {
+  const std::string callback = std::strcmp(cb, "timer") == 0 ? "the bpf_timer callback"
+                               : std::strcmp(cb, "user") == 0 ? "a program run from user space"
+                                                               : absl::StrCat("ops.", cb);
+  Error(SCX_EXIT_ERROR_BPF,
+        host::FaultReport(callback, fault, policy_.describe_fault ? policy_.describe_fault(fault) : ""));
+}
+
 void ExtClass::TransitionFailed(TaskId t, ExtTaskState to) const {
   AbortTransition(ts_[t].pid, ts_[t].comm, et_[t].state, to);
 }
@@ -83,6 +91,11 @@ void ExtClass::Eject() {
   exited_ = true;
   // Every task leaves the policy (scx_disable_workfn: disable + exit_task each), then ops.exit.
   for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) QuitTask(t);
+  if (root_cgroup_inited_ && ops_->cgroup_exit) {
+    root_cgroup_inited_ = false;
+    Callback("cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&root_cgroup_); }, ",\"cgroup\":%d",
+             root_cgroup_.kn_id);
+  }
   if (ops_->exit) {
     scx_exit_info ei{};
     ei.kind = static_cast<scx_exit_kind>(exit_.kind);
@@ -191,6 +204,17 @@ void ExtClass::RunOpsInit() {
     const s32 ret = Callback("init", 0, Ctx::kInit, [&] { return ops_->init(); }, "");
     if (ret != 0 && !exit_pending_) Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
   }
+  // scx_cgroup_init(): every cgroup, here the root one, with its weight (cpu.weight 100).
+  if (!exit_pending_ && ops_->cgroup_init) {
+    scx_cgroup_init_args args{};
+    args.weight = 100;
+    const s32 ret = Callback("cgroup_init", 0, Ctx::kInit, [&] { return ops_->cgroup_init(&root_cgroup_, &args); },
+                             ",\"cgroup\":%d", root_cgroup_.kn_id);
+    if (ret != 0 && !exit_pending_) {
+      Error(SCX_EXIT_ERROR, absl::StrCat("ops.cgroup_init() failed (", ret, ") for cgroup ", root_kn_.name));
+    }
+    root_cgroup_inited_ = ret == 0;
+  }
   if (!exit_pending_ && (ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
     Error(SCX_EXIT_ERROR, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
   }
@@ -214,7 +238,7 @@ void ExtClass::OnTimer(uint64_t cookie) {
     {
       CallScope<Ctx> scope(cur_cpu_, ctx_kind_, 0, Ctx::kUnlocked);
       if (opt_.log) Log("\"user\":\"call\"", "");
-      fn();
+      if (std::optional<host::CallFault> f = host::RunGuarded(fn)) PolicyFault("user", *f);
     }
     Eject();
     return;
@@ -306,6 +330,7 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
   if (ops_->init_task) {
     scx_init_task_args args{};
     args.fork = true;
+    args.cgroup = &root_cgroup_;
     Callback("init_task", cpu, Ctx::kOther, [&] {
       const s32 ret = ops_->init_task(p, &args);
       if (ret != 0 && opt_.log) Log("\"note\":\"init_task failed; the fork proceeds\"", absl::StrFormat(",\"ret\":%d", ret));

@@ -33,8 +33,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/btree_set.h"
@@ -46,6 +48,7 @@
 #include "sim/core/sched_class.h"
 #include "sim/ext/call_scope.h"
 #include "sim/ext/task_state.h"
+#include "sim/host/fault_guard.h"
 
 namespace scxtwin::sim {
 
@@ -56,6 +59,9 @@ struct ExtPolicyBinding {
   std::function<void(const scxtwin_host_api&)> install_api;
   // A task was freed (PolicyInstance::ForgetTask). Optional.
   std::function<void(const task_struct*)> forget_task;
+  // Where in the policy's code a fault happened, "x.so: fn+0x1c (x.bpf.c:42)"
+  // (PolicyInstance::DescribeFault). Optional.
+  std::function<std::string(const host::CallFault&)> describe_fault;
 };
 
 // How the policy's run ended (what ops.exit was given).
@@ -150,6 +156,7 @@ class ExtClass final : public SchedClass {
   bool TaskRunning(const task_struct* p);
   task_struct* TaskFromPid(s32 pid);
   task_struct* CpuCurr(s32 cpu);
+  struct cgroup* TaskCgroup(task_struct* p);
   void TaskSetSlice(task_struct* p, u64 slice);
   void TaskSetDsqVtime(task_struct* p, u64 vtime);
   void ExitBpf(s64 code, const char* msg);
@@ -234,14 +241,26 @@ class ExtClass final : public SchedClass {
   TaskId id_of(const task_struct* p) const;
   // Runs one ops callback `call` on `cpu` as `kind`: the call context, the callback counter and
   // the log line {"cb":"`cb`"`fields`} (formatted only with a log). Returns what `call` returns.
+  // A fault in the policy's code (SIGSEGV, SIGFPE, ...) ends the call there and ejects the policy
+  // with an error naming `cb` (PolicyFault); a value-returning callback then returns 0, which
+  // nothing acts on once the ejection is pending.
   template <typename Call, typename... Args>
   auto Callback(const char* cb, int cpu, Ctx kind, Call&& call,
                 const absl::FormatSpec<Args...>& fields, const Args&... args) {
     CallScope<Ctx> scope(cur_cpu_, ctx_kind_, cpu, kind);
     ++counters_.callbacks;
     if (opt_.log) LogCallback(cb, absl::StrFormat(fields, args...));
-    return call();
+    using Result = decltype(call());
+    if constexpr (std::is_void_v<Result>) {
+      if (std::optional<host::CallFault> f = host::RunGuarded(call)) PolicyFault(cb, *f);
+    } else {
+      Result result{};
+      if (std::optional<host::CallFault> f = host::RunGuarded([&] { result = call(); })) PolicyFault(cb, *f);
+      return result;
+    }
   }
+  // Ejects the policy for a fault in callback `cb`: SCX_EXIT_ERROR_BPF with the fault's report.
+  ABSL_ATTRIBUTE_NOINLINE void PolicyFault(const char* cb, const host::CallFault& fault);
   void LogCallback(const char* cb, const std::string& fields);
   void Log(const char* what, const std::string& fields);
   // Every change of a task's state goes through here: checked against task_state.h's table
@@ -332,6 +351,11 @@ class ExtClass final : public SchedClass {
   void FireTimer(uint64_t slot);
 
   ExtPolicyBinding policy_;
+  // The root cgroup, every task's (the simulator has no other cgroups): ops.cgroup_init sees it
+  // after ops.init, ops.cgroup_exit when the policy goes.
+  kernfs_node root_kn_ = {"/", 1};
+  struct cgroup root_cgroup_ = {&root_kn_, 0, 1};
+  bool root_cgroup_inited_ = false;
   sched_ext_ops* ops_ = nullptr;
   ExtOptions opt_;
   SchedContext* ctx_ = nullptr;

@@ -101,5 +101,35 @@ TEST(KernelTreeTest, ScxCentralStartsItsTimerAndKicksTheCentralCpu) {
   EXPECT_FALSE(host.errored) << host.error_message;
 }
 
+// The kernel tree's loaders set nr_cpu_ids / nr_cpus and the slice to the machine's before
+// load (scx_central.c, scx_flatcg.c); so does the simulator's loader.
+TEST(KernelTreeTest, LoaderDefaultsAreTheKernelLoaders) {
+  auto central = Build("tools/sched_ext/scx_central.bpf.c", 6);
+  ASSERT_NE(central, nullptr);
+  EXPECT_EQ(*central->ReadScalar("nr_cpu_ids"), 6);
+  EXPECT_EQ(*central->ReadScalar("slice_ns"), static_cast<int64_t>(SCX_SLICE_DFL));
+  EXPECT_EQ(*central->ReadScalar("central_cpu"), 0);
+  // --set comes after and overrides them.
+  ASSERT_TRUE(central->SetGlobal("slice_ns", "1000000").ok());
+  EXPECT_EQ(*central->ReadScalar("slice_ns"), 1000000);
+}
+
+// scx_pair.c pairs CPU i with (i + n/2) % n, numbers the pairs, and sizes pair_ctx to them.
+TEST(KernelTreeTest, ScxPairIsPairedAsItsLoaderPairsIt) {
+  auto pair = Build("tools/sched_ext/scx_pair.bpf.c", 4);
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(*pair->ReadScalar("nr_cpu_ids"), 4);
+  EXPECT_EQ(*pair->ReadScalar("pair_batch_dur_ns"), static_cast<int64_t>(SCX_SLICE_DFL));
+  auto array = [&](const char* name) {
+    const Global* g = *pair->FindGlobal(name);
+    const auto* v = static_cast<const int32_t*>(g->addr);
+    return std::vector<int32_t>(v, v + 4);
+  };
+  EXPECT_EQ(array("pair_cpu"), (std::vector<int32_t>{2, 3, 0, 1}));
+  EXPECT_EQ(array("pair_id"), (std::vector<int32_t>{0, 1, 0, 1}));
+  EXPECT_EQ(array("in_pair_idx"), (std::vector<int32_t>{0, 0, 1, 1}));
+  EXPECT_EQ(pair->maps().Find("pair_ctx")->def().max_entries, 2u);
+}
+
 }  // namespace
 }  // namespace scxtwin::host

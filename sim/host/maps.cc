@@ -1,5 +1,7 @@
 #include "sim/host/maps.h"
 
+#include <sys/mman.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -227,22 +229,124 @@ class TaskStorageMap : public HostMap {
   absl::flat_hash_map<const task_struct*, Value> elems_;
 };
 
+// A map of maps (BPF_MAP_TYPE_ARRAY_OF_MAPS / HASH_OF_MAPS). A lookup returns an inner map as a
+// program uses one: the address of a "map variable" holding the inner map's handle. User space
+// fills a map of maps; a BPF program cannot create maps, so an array of maps gets a fresh inner
+// map in every slot at creation (what scx_pair's loader does), a hash of maps stays empty.
+class MapOfMaps : public HostMap {
+ public:
+  MapOfMaps(const scxtwin_map_def& def, HostMaps* owner) : HostMap(def), owner_(owner) {}
+
+  absl::Status FillSlots() {
+    if (def_.type != BPF_MAP_TYPE_ARRAY_OF_MAPS) return absl::OkStatus();
+    for (uint32_t i = 0; i < def_.max_entries; ++i) {
+      auto inner = std::make_unique<Inner>();
+      scxtwin_map_def d = {};
+      d.name = name_.c_str();
+      d.addr = &inner->variable;
+      d.size = sizeof(inner->variable);
+      d.type = def_.inner_type;
+      d.max_entries = def_.inner_max_entries;
+      d.key_size = def_.inner_key_size;
+      d.value_size = def_.inner_value_size;
+      d.map_flags = def_.inner_map_flags;
+      absl::StatusOr<std::unique_ptr<HostMap>> m = owner_->Create(d);
+      if (!m.ok()) {
+        return absl::Status(m.status().code(), absl::StrCat("inner map of ", m.status().message()));
+      }
+      inner->map = *std::move(m);
+      HostMap* raw = inner->map.get();
+      std::memcpy(&inner->variable, &raw, sizeof(raw));
+      slots_[KeyBytes(&i, sizeof(i))] = std::move(inner);
+    }
+    return absl::OkStatus();
+  }
+
+  void* Lookup(const void* key) override {
+    auto it = slots_.find(KeyBytes(key, def_.key_size));
+    return it == slots_.end() ? nullptr : &it->second->variable;
+  }
+  void ForgetTask(const task_struct* task) override {
+    for (auto& [k, inner] : slots_) inner->map->ForgetTask(task);
+  }
+
+ private:
+  struct Inner {
+    uint64_t variable = 0;  // the inner map's handle, as in a map variable
+    std::unique_ptr<HostMap> map;
+  };
+  HostMaps* owner_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Inner>> slots_;
+};
+
+// An arena: `max_entries` pages of memory reserved up front (MAP_NORESERVE: only touched pages
+// cost memory), handed out by bpf_arena_alloc_pages (runtime/host_arena.c) through the C view
+// the map variable's second word points to.
+class ArenaMap : public HostMap {
+ public:
+  explicit ArenaMap(const scxtwin_map_def& def) : HostMap(def), used_(new uint8_t[def.max_entries]()) {
+    len_ = static_cast<size_t>(def.max_entries) * SCXTWIN_ARENA_PAGE_SIZE;
+    void* base = mmap(nullptr, len_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    state_.base = base == MAP_FAILED ? nullptr : static_cast<char*>(base);
+    state_.nr_pages = state_.base ? def.max_entries : 0;
+    state_.used = used_.get();
+  }
+  ~ArenaMap() override {
+    if (state_.base) munmap(state_.base, len_);
+  }
+  bool ok() const { return state_.base != nullptr; }
+  scxtwin_arena* state() { return &state_; }
+
+ private:
+  size_t len_ = 0;
+  std::unique_ptr<uint8_t[]> used_;
+  scxtwin_arena state_ = {};
+};
+
 }  // namespace
 
 HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
     : nr_cpus_(nr_cpus), current_cpu_(std::move(current_cpu)) {}
 
 absl::Status HostMaps::Add(const scxtwin_map_def& def) {
-  const std::string what = absl::StrCat("map '", def.name, "'");
   if (def.size < sizeof(void*)) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": definition too small to bind"));
+    return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': definition too small to bind"));
+  }
+  absl::StatusOr<std::unique_ptr<HostMap>> map = Create(def);
+  if (!map.ok()) return map.status();
+  HostMap* raw = map->get();
+  std::memcpy(def.addr, &raw, sizeof(raw));
+  if (def.type == BPF_MAP_TYPE_ARENA) {
+    if (def.size < 2 * sizeof(void*)) {
+      return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': arena definition too small to bind"));
+    }
+    scxtwin_arena* state = static_cast<ArenaMap*>(raw)->state();
+    std::memcpy(static_cast<char*>(def.addr) + sizeof(void*), &state, sizeof(state));
+  }
+  maps_.push_back(*std::move(map));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def& def_in) {
+  scxtwin_map_def def = def_in;
+  const std::string what = absl::StrCat("map '", def.name, "'");
+  const bool of_maps = def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS;
+  if (of_maps && def.value_size == 0) def.value_size = 4;  // a map fd, to user space
+  if (of_maps && def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS && def.key_size == 0) def.key_size = 4;
+  if (def.type == BPF_MAP_TYPE_ARENA) {
+    if (def.max_entries == 0) return absl::InvalidArgumentError(absl::StrCat(what, ": an arena needs max_entries pages"));
+    auto arena = std::make_unique<ArenaMap>(def);
+    if (!arena->ok()) {
+      return absl::ResourceExhaustedError(absl::StrCat(what, ": cannot reserve ", def.max_entries, " pages"));
+    }
+    return std::unique_ptr<HostMap>(std::move(arena));
   }
   const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
   if (def.value_size == 0 || (keyed && def.key_size == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
         what, ": key and value sizes must be set (__type(key/value) or __uint(key_size/value_size))"));
   }
-  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.max_entries == 0) {
+  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.type != BPF_MAP_TYPE_CGRP_STORAGE && def.max_entries == 0) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": max_entries must be > 0"));
   }
   std::unique_ptr<HostMap> map;
@@ -278,17 +382,31 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
       map = std::make_unique<QueueMap>(def, /*stack=*/true);
       break;
     case BPF_MAP_TYPE_TASK_STORAGE:
+    case BPF_MAP_TYPE_CGRP_STORAGE:  // the same storage, keyed by a cgroup instead of a task
       map = std::make_unique<TaskStorageMap>(def);
       break;
+    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+      // Perf event fds, which user space would install: the simulator has no counters, so the
+      // array stays empty (bpf_perf_event_read_value fails on it, see bpf_helpers.h).
+      map = std::make_unique<HashMap>(def, /*lru=*/false, nullptr);
+      break;
+    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+    case BPF_MAP_TYPE_HASH_OF_MAPS: {
+      if (def.inner_type == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(what, ": a map of maps needs __array(values, struct inner)"));
+      }
+      auto of = std::make_unique<MapOfMaps>(def, this);
+      if (absl::Status s = of->FillSlots(); !s.ok()) return s;
+      map = std::move(of);
+      break;
+    }
     default:
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
-          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, task_storage are)"));
+          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
+          "task_storage, cgrp_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
   }
-  HostMap* raw = map.get();
-  std::memcpy(def.addr, &raw, sizeof(raw));
-  maps_.push_back(std::move(map));
-  return absl::OkStatus();
+  return map;
 }
 
 HostMap* HostMaps::Find(absl::string_view name) const {

@@ -1,5 +1,5 @@
 // The storage behind a host-compiled policy's BPF maps: array, per-CPU array, hash, LRU hash,
-// per-CPU (LRU) hash, queue and stack, task local storage. One HostMaps per policy instance.
+// per-CPU (LRU) hash, queue and stack, task local storage, array/hash of maps. One HostMaps per policy instance.
 //
 // A policy names a map by the address of its map variable (`&stats`); the variable holds no
 // data, so HostMaps keeps the map's handle in its first 8 bytes: a lookup is one load. Values
@@ -70,6 +70,9 @@ class HostMaps {
   // Creates the map a registry entry describes and binds it to its variable. Fails, naming the
   // map, for a type the simulator does not offer or inconsistent parameters.
   absl::Status Add(const scxtwin_map_def& def);
+
+  // Creates a map without binding it (the inner maps of a map of maps).
+  absl::StatusOr<std::unique_ptr<HostMap>> Create(const scxtwin_map_def& def);
 
   // nullptr if none by that name.
   HostMap* Find(absl::string_view name) const;

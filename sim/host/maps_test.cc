@@ -32,6 +32,51 @@ class MapsTest : public ::testing::Test {
   HostMaps maps_{4, [this] { return cpu_; }};
 };
 
+// An array of queue maps (scx_pair's cgrp_q_arr): every slot holds its own inner queue, reached
+// as a program reaches one: lookup gives a map variable, the queue helpers take it.
+TEST_F(MapsTest, ArrayOfMapsHoldsAnInnerMapPerSlot) {
+  MapVar var;
+  scxtwin_map_def d = Def(&var, "arr_of_queues", BPF_MAP_TYPE_ARRAY_OF_MAPS, 3, 4, 0);
+  d.inner_type = BPF_MAP_TYPE_QUEUE;
+  d.inner_max_entries = 2;
+  d.inner_value_size = 4;
+  ASSERT_TRUE(maps_.Add(d).ok());
+  HostMap* outer = HostMaps::Of(&var);
+  u32 k0 = 0, k2 = 2, k3 = 3;
+  void* q0 = outer->Lookup(&k0);
+  void* q2 = outer->Lookup(&k2);
+  ASSERT_NE(q0, nullptr);
+  ASSERT_NE(q2, nullptr);
+  EXPECT_NE(q0, q2);
+  EXPECT_EQ(outer->Lookup(&k3), nullptr) << "past max_entries";
+  u32 v = 7, out = 0;
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), 0);
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), 0);
+  EXPECT_EQ(HostMaps::Of(q0)->Push(&v, 0), -E2BIG) << "the inner map's own max_entries";
+  EXPECT_EQ(HostMaps::Of(q2)->Pop(&out), -ENOENT) << "slots are separate maps";
+  EXPECT_EQ(HostMaps::Of(q0)->Pop(&out), 0);
+  EXPECT_EQ(out, 7u);
+
+  MapVar bad;
+  scxtwin_map_def no_inner = Def(&bad, "no_inner", BPF_MAP_TYPE_ARRAY_OF_MAPS, 3, 4, 0);
+  EXPECT_EQ(maps_.Add(no_inner).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// An arena reserves its pages and hands their C view (for runtime/host_arena.c) to the map
+// variable's second word.
+TEST_F(MapsTest, ArenaReservesItsPagesForTheRuntime) {
+  MapVar var;
+  scxtwin_map_def d = Def(&var, "arena", BPF_MAP_TYPE_ARENA, 1 << 20, 0, 0);
+  ASSERT_TRUE(maps_.Add(d).ok());
+  auto* state = static_cast<scxtwin_arena*>(var.slots[1]);
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->nr_pages, 1u << 20);
+  EXPECT_EQ(state->nr_used, 0u);
+  state->base[(uint64_t{1} << 20) * SCXTWIN_ARENA_PAGE_SIZE - 1] = 1;  // the last byte is ours
+  MapVar empty;
+  EXPECT_FALSE(maps_.Add(Def(&empty, "no_pages", BPF_MAP_TYPE_ARENA, 0, 0, 0)).ok());
+}
+
 TEST_F(MapsTest, ArrayValuesStartZeroAndStayPut) {
   MapVar var;
   ASSERT_TRUE(maps_.Add(Def(&var, "arr", BPF_MAP_TYPE_ARRAY, 3, 4, 12)).ok());
@@ -167,6 +212,23 @@ TEST_F(MapsTest, TaskStorageIsPerTaskCreatedOnDemandAndForgotten) {
   EXPECT_EQ(m->TaskStorageGet(&a, nullptr, 0), nullptr);
   EXPECT_EQ(m->TaskStorageDelete(&b), 0);
   EXPECT_EQ(m->TaskStorageDelete(&b), -ENOENT);
+}
+
+// Cgroup local storage: the same storage, one value per cgroup (bpf_cgrp_storage_get).
+TEST_F(MapsTest, CgroupStorageIsPerCgroup) {
+  MapVar var;
+  ASSERT_TRUE(maps_.Add(Def(&var, "cs", BPF_MAP_TYPE_CGRP_STORAGE, 0, 4, 8)).ok());
+  HostMap* m = HostMaps::Of(&var);
+  struct cgroup root = {}, child = {};
+  auto as_owner = [](struct cgroup* c) { return reinterpret_cast<const task_struct*>(c); };
+  EXPECT_EQ(m->TaskStorageGet(as_owner(&root), nullptr, 0), nullptr);
+  auto* r = static_cast<u64*>(m->TaskStorageGet(as_owner(&root), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  auto* c = static_cast<u64*>(m->TaskStorageGet(as_owner(&child), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  ASSERT_NE(r, nullptr);
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(r, c);
+  *r = 100;
+  EXPECT_EQ(*static_cast<u64*>(m->TaskStorageGet(as_owner(&root), nullptr, 0)), 100u);
 }
 
 TEST_F(MapsTest, ElementOfFindsTheArrayElementHoldingAnAddress) {

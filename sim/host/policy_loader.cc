@@ -13,10 +13,14 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/set_value.h"
 #include "base/status_macros.h"
+#include "sim/host/code_address.h"
+#include "sim/host/loader_defaults.h"
 
 namespace scxtwin::host {
 namespace {
@@ -58,7 +62,62 @@ struct Collected {
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs;
   std::vector<std::pair<uint32_t, KnobSpec>> knob_rows;  // (order, row)
   std::vector<std::pair<uint32_t, StatSpec>> stat_rows;  // (index in `stats`, row)
+  std::vector<KconfigValue> kconfig;
 };
+
+// Does `v` fit a scalar of `size` bytes of kind `scalar`?
+bool FitsScalar(int64_t v, uint64_t size, scxtwin_scalar scalar) {
+  const int bits = static_cast<int>(size * 8);
+  if (scalar == SCXTWIN_SCALAR_BOOL) return v == 0 || v == 1;
+  if (bits >= 64) return true;
+  if (scalar == SCXTWIN_SCALAR_SIGNED) {
+    return v >= -(int64_t{1} << (bits - 1)) && v < (int64_t{1} << (bits - 1));
+  }
+  return v >= 0 && static_cast<uint64_t>(v) < (uint64_t{1} << bits);
+}
+
+// Writes a Kconfig value the way libbpf's loader does: "y"/"n" to a bool; "y"/"n"/"m" to an
+// integer as a tristate (1/0/2); a number (decimal or 0x-hex) to an integer it fits; a quoted
+// string to a char array (truncated to fit, NUL-terminated).
+absl::Status WriteKconfigValue(const KconfigValue& k) {
+  auto bad = [&k](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("extern ", k.name, " (__kconfig): value '", k.text, "' ", why));
+  };
+  if (k.size > SCXTWIN_KCONFIG_MAX_SIZE) {
+    return absl::InvalidArgumentError(absl::StrCat("extern ", k.name, " (__kconfig): ", k.size,
+                                                   " bytes; at most ", SCXTWIN_KCONFIG_MAX_SIZE,
+                                                   " are supported"));
+  }
+  std::memset(k.addr, 0, k.size);
+  const std::string& t = k.text;
+  if (k.scalar == SCXTWIN_SCALAR_NONE) {  // a char array
+    if (t.size() < 2 || t.front() != '"' || t.back() != '"') return bad("is not a string");
+    std::string v;
+    for (size_t i = 1; i + 1 < t.size(); ++i) {
+      if (t[i] == '\\' && i + 2 < t.size()) ++i;
+      v.push_back(t[i]);
+    }
+    std::memcpy(k.addr, v.data(), std::min<size_t>(v.size(), k.size > 0 ? k.size - 1 : 0));
+    return absl::OkStatus();
+  }
+  int64_t v = 0;
+  if (t == "y" || t == "n" || t == "m") {
+    if (k.scalar == SCXTWIN_SCALAR_BOOL && t == "m") return bad("(a module) is not a bool value");
+    v = t == "y" ? 1 : t == "m" ? 2 : 0;
+  } else {
+    errno = 0;
+    char* end = nullptr;
+    v = t[0] == '-' ? std::strtoll(t.c_str(), &end, 0)
+                    : static_cast<int64_t>(std::strtoull(t.c_str(), &end, 0));
+    if (t.empty() || errno == ERANGE || *end != '\0') return bad("is not a number");
+  }
+  if (!FitsScalar(v, k.size, k.scalar)) {
+    return bad(absl::StrCat("does not fit its ", k.size * 8, "-bit type"));
+  }
+  std::memcpy(k.addr, &v, k.size);  // little-endian: the low bytes
+  return absl::OkStatus();
+}
 
 // Parses `text` as the value of a scalar of `size` bytes and kind `scalar`, in the --set value
 // grammar (base/set_value.h) with 0x-hex, as C code writes such a global's value.
@@ -119,6 +178,11 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
         "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
   }
 
+  Dl_info info = {};
+  if (dladdr(reinterpret_cast<void*>(self->set_api_), &info) != 0) {
+    self->base_ = reinterpret_cast<uintptr_t>(info.dli_fbase);
+  }
+
   const auto* built_for =
       static_cast<const uint32_t*>(dlsym(handle, SCXTWIN_HOST_API_VERSION_SYMBOL));
   if (!built_for || *built_for != SCXTWIN_HOST_API_VERSION) {
@@ -133,6 +197,10 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   sink.ctx = &got;
   sink.map = [](void* ctx, const scxtwin_map_def* def) {
     auto* c = static_cast<Collected*>(ctx);
+    // A __weak map defined in several translation units is one map after linking.
+    for (const scxtwin_map_def& seen : c->maps) {
+      if (seen.addr == def->addr) return;
+    }
     c->maps.push_back(*def);
     c->map_names.push_back(def->name);
   };
@@ -146,7 +214,11 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     g.size = def->size;
     g.section = static_cast<scxtwin_section>(def->section);
     g.scalar = static_cast<scxtwin_scalar>(def->scalar);
-    static_cast<Collected*>(ctx)->globals.push_back(std::move(g));
+    auto* c = static_cast<Collected*>(ctx);
+    for (const Global& seen : c->globals) {
+      if (seen.addr == g.addr) return;  // one (__weak) global of several translation units
+    }
+    c->globals.push_back(std::move(g));
   };
   sink.prog = [](void* ctx, const char* name, scxtwin_syscall_prog_fn prog) {
     static_cast<Collected*>(ctx)->programs.emplace_back(name, prog);
@@ -158,7 +230,36 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   sink.stat = [](void* ctx, const scxtwin_stat_spec_def* def) {
     static_cast<Collected*>(ctx)->stat_rows.emplace_back(def->index, StatSpec{def->name, def->help});
   };
+  sink.kconfig = [](void* ctx, const scxtwin_kconfig_def* def) {
+    KconfigValue k;
+    k.name = def->name;
+    k.addr = def->addr;
+    k.size = def->size;
+    k.scalar = static_cast<scxtwin_scalar>(def->scalar);
+    k.weak = def->weak != 0;
+    k.found = def->value != nullptr;
+    if (k.found) k.text = def->value;
+    static_cast<Collected*>(ctx)->kconfig.push_back(std::move(k));
+  };
   registry(&sink);
+
+  // Kconfig externs: libbpf fills them before load; a strong one the config lacks fails the load.
+  std::sort(got.kconfig.begin(), got.kconfig.end(),
+            [](const KconfigValue& a, const KconfigValue& b) { return a.name < b.name; });
+  for (const KconfigValue& k : got.kconfig) {
+    if (!k.found && !k.weak) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy object ", so_path, ": extern ", k.name,
+          " (__kconfig) has no value in the kernel config it was built against (declare it "
+          "__weak to read 0 when absent)"));
+    }
+    absl::Status s = k.found ? WriteKconfigValue(k) : absl::OkStatus();
+    if (!s.ok()) return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+  }
+  self->kconfig_ = std::move(got.kconfig);
+  if (options.hz > 0) {
+    if (absl::Status s = self->SetKernelHz(options.hz); !s.ok()) return s;
+  }
 
   // The scheduler.
   if (got.ops.empty()) {
@@ -192,6 +293,7 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   self->maps_ = std::make_unique<HostMaps>(options.nr_cpus, [raw]() {
     return raw->api_.smp_processor_id ? raw->api_.smp_processor_id(raw->api_.sim) : 0;
   });
+  SizeMapsLikeTheLoader(self->ops_->name, options.nr_cpus, &got.maps);
   for (const scxtwin_map_def& def : got.maps) {
     absl::Status s = self->maps_->Add(def);
     if (!s.ok()) {
@@ -225,12 +327,54 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     self->stat_table_.push_back(std::move(got.stat_rows[i].second));
   }
   self->programs_ = std::move(got.programs);
+  if (absl::Status s = SetGlobalsLikeTheLoader(self.get(), options.nr_cpus); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+  }
   return self;
 }
 
 PolicyInstance::~PolicyInstance() {
   maps_.reset();
   if (handle_) dlclose(handle_);
+}
+
+std::string PolicyInstance::DescribeFault(const CallFault& fault) const {
+  for (size_t i = 0; i < fault.frames.size(); ++i) {
+    Dl_info info = {};
+    if (dladdr(reinterpret_cast<void*>(fault.frames[i]), &info) == 0 ||
+        reinterpret_cast<uintptr_t>(info.dli_fbase) != base_) {
+      continue;
+    }
+    const size_t slash = path_.rfind('/');
+    return absl::StrCat(slash == std::string::npos ? path_ : path_.substr(slash + 1), ": ",
+                        DescribeCodeAddress(path_, base_, fault.frames[i], /*is_return_address=*/i > 0));
+  }
+  return "";
+}
+
+absl::Status PolicyInstance::SetKernelHz(int64_t hz) {
+  if (hz < 1) return absl::InvalidArgumentError(absl::StrCat("CONFIG_HZ ", hz, ": expected at least 1"));
+  for (KconfigValue& k : kconfig_) {
+    std::string text;
+    if (k.name == "CONFIG_HZ") {
+      text = absl::StrCat(hz);
+    } else if (absl::StartsWith(k.name, "CONFIG_HZ_") &&
+               std::all_of(k.name.begin() + 10, k.name.end(), absl::ascii_isdigit) &&
+               k.name.size() > 10) {
+      // The Kconfig choice: CONFIG_HZ_<N>=y for the chosen frequency only.
+      text = k.name.substr(10) == absl::StrCat(hz) ? "y" : "n";
+    } else {
+      continue;
+    }
+    KconfigValue v = k;
+    v.text = text;
+    if (absl::Status s = WriteKconfigValue(v); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("policy ", path_, ": ", s.message()));
+    }
+    k.text = text;
+    k.found = true;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<scxtwin_syscall_prog_fn> PolicyInstance::FindProgram(absl::string_view name) const {
@@ -288,6 +432,48 @@ absl::Status PolicyInstance::SetKnob(absl::string_view name, int64_t value) {
   const Global* knob = FindKnob(name);
   if (!knob) return UnknownKnob(name);
   return WriteKnob(*knob, value);
+}
+
+absl::Status PolicyInstance::SetGlobal(absl::string_view name, absl::string_view value) {
+  if (!knob_table_.empty() || FindKnob(name) != nullptr) return SetKnob(name, value);
+  for (const Global& g : globals_) {
+    if (g.name != name || g.scalar == SCXTWIN_SCALAR_NONE || g.size > 8) continue;
+    absl::StatusOr<int64_t> v = ParseKnobValue(name, value, g.size, g.scalar);
+    if (!v.ok()) return v.status();
+    if (!FitsScalar(*v, g.size, g.scalar)) {
+      return absl::OutOfRangeError(absl::StrCat("global ", name, ": ", *v, " does not fit its ",
+                                                g.size * 8, "-bit type"));
+    }
+    return WriteGlobalBytes(name, 0, &*v, g.size);  // little-endian: the low bytes
+  }
+  absl::Status unknown = UnknownKnob(name);
+  return absl::Status(unknown.code(), absl::StrCat(unknown.message(), " (or any scalar global)"));
+}
+
+absl::Status PolicyInstance::WriteGlobalBytes(absl::string_view name, uint64_t offset,
+                                              const void* data, size_t len) {
+  absl::StatusOr<const Global*> found = FindGlobal(name);
+  if (!found.ok()) return found.status();
+  const Global& g = **found;
+  if (offset + len > g.size) {
+    return absl::OutOfRangeError(absl::StrCat("global ", name, ": bytes [", offset, ", ", offset + len,
+                                              ") are past its ", g.size, " bytes"));
+  }
+  char* dst = static_cast<char*>(g.addr) + offset;
+  if (g.section != SCXTWIN_SECTION_RODATA) {
+    std::memcpy(dst, data, len);
+    return absl::OkStatus();
+  }
+  // .rodata is read-only once loaded: writable for the write, as before libbpf's load.
+  const long page = sysconf(_SC_PAGESIZE);
+  const uintptr_t start = reinterpret_cast<uintptr_t>(dst) & ~static_cast<uintptr_t>(page - 1);
+  const size_t span = ((reinterpret_cast<uintptr_t>(dst) + len - start) + page - 1) / page * page;
+  if (mprotect(reinterpret_cast<void*>(start), span, PROT_READ | PROT_WRITE) != 0) {
+    return absl::InternalError(absl::StrCat("global ", name, ": cannot make writable: ", std::strerror(errno)));
+  }
+  std::memcpy(dst, data, len);
+  mprotect(reinterpret_cast<void*>(start), span, PROT_READ);
+  return absl::OkStatus();
 }
 
 absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {

@@ -24,6 +24,7 @@
 #include "base/knob_table.h"
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
+#include "sim/host/fault_guard.h"
 #include "sim/host/maps.h"
 
 namespace scxtwin::host {
@@ -34,6 +35,22 @@ struct LoadOptions {
   // Which `struct sched_ext_ops` variable to use when the object defines several; empty: the
   // only one.
   std::string ops_variable;
+  // The simulated kernel's timer frequency: a scheduler's `extern unsigned CONFIG_HZ __kconfig`
+  // reads it (0: the value of the kernel config the object was built against). The simulator
+  // passes its tick (MachineCosts::hz) so both agree.
+  int64_t hz = 0;
+};
+
+// A Kconfig extern of the policy (`extern unsigned CONFIG_HZ __kconfig;`) and the value the
+// loader gave it.
+struct KconfigValue {
+  std::string name;
+  void* addr = nullptr;
+  uint64_t size = 0;
+  scxtwin_scalar scalar = SCXTWIN_SCALAR_NONE;
+  bool weak = false;
+  bool found = false;  // the kernel config has it (else it is a __weak extern reading 0)
+  std::string text;    // the config's text ("250", "y", "\"str\"")
 };
 
 // A global of the policy (.data, .bss or .rodata).
@@ -80,6 +97,14 @@ class PolicyInstance {
   const std::vector<KnobSpec>& knob_table() const { return knob_table_; }
   const std::vector<StatSpec>& stat_table() const { return stat_table_; }
 
+  // `--set NAME=VALUE` for a scheduler without a knob table: a knob as SetKnob does, else any
+  // other scalar global (.data, .bss), as its user-space half could set skel->bss->NAME. (A
+  // project policy's --set is SetKnob: its table, the kernel loader's check.)
+  absl::Status SetGlobal(absl::string_view name, absl::string_view value);
+  // Writes raw bytes into a global at `offset` (a .rodata one too: its page is made writable for
+  // the write), as user space writes a skeleton's data before load (array elements, ...).
+  absl::Status WriteGlobalBytes(absl::string_view name, uint64_t offset, const void* data, size_t len);
+
   // Every global (knobs included), in the object's order.
   const std::vector<Global>& globals() const { return globals_; }
   // Any global by name (counters in .bss, the exit record in .data, ...).
@@ -92,6 +117,12 @@ class PolicyInstance {
   // A SEC("syscall") program by name: what user space runs with bpf_prog_test_run. Call it
   // with the simulator's host API installed (its kfuncs run outside any callback).
   absl::StatusOr<scxtwin_syscall_prog_fn> FindProgram(absl::string_view name) const;
+
+  // The Kconfig externs the policy declares, as resolved at load (name order).
+  const std::vector<KconfigValue>& kconfig() const { return kconfig_; }
+  // Sets CONFIG_HZ (if the policy reads it) to the simulated kernel's tick frequency; before the
+  // run, like every Kconfig value. Also sets the CONFIG_HZ_<N> choice externs a policy declares.
+  absl::Status SetKernelHz(int64_t hz);
 
   // Maps.
   HostMaps& maps() { return *maps_; }
@@ -106,6 +137,11 @@ class PolicyInstance {
   // filling the entries it wraps with maps().FillApi().
   void InstallApiWithOwnMapEntries(const scxtwin_host_api& api);
   const scxtwin_host_api& api() const { return api_; }
+
+  // Where a fault happened in the policy's code: the innermost frame of `fault` inside this
+  // object, as "OBJECT: fn+0xOFF (file.bpf.c:LINE)" (the line when built with line tables); ""
+  // if no frame is (the fault was elsewhere, e.g. in the simulator).
+  std::string DescribeFault(const CallFault& fault) const;
 
   // A task is freed: its task local storage goes with it.
   void ForgetTask(const task_struct* task) { maps_->ForgetTask(task); }
@@ -125,8 +161,10 @@ class PolicyInstance {
   std::vector<KnobSpec> knob_table_;
   std::vector<StatSpec> stat_table_;
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
+  std::vector<KconfigValue> kconfig_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;
+  uintptr_t base_ = 0;  // where the dynamic loader mapped the object
   scxtwin_host_api api_ = {};
 };
 

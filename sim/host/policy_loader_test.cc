@@ -70,8 +70,49 @@ TEST(PolicyLoaderTest, SetsKnobsWithinTheirTypes) {
   absl::Status unknown = policy->SetKnob("no_such_knob", "1");
   EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(unknown.message().find("slice_ns"), std::string::npos) << "lists the knobs";
-  // A plain global is not a knob.
+  // A plain global is not a knob...
   EXPECT_EQ(policy->SetKnob("nr_enqueued", "1").code(), absl::StatusCode::kNotFound);
+}
+
+// A program of two translation units: the loader sees the maps and globals of both (statics
+// too), and the units share the globals they declare extern.
+TEST(PolicyLoaderTest, LoadsAProgramOfTwoTranslationUnits) {
+  auto p = PolicyInstance::Load("sim/host/two_unit_policy.so", {.nr_cpus = 2});
+  ASSERT_TRUE(p.ok()) << p.status();
+  PolicyInstance& policy = **p;
+  FakeHost host(2);
+  policy.InstallApi(host.Api());
+  ASSERT_NE(policy.maps().Find("lib_slots"), nullptr);
+  task_struct* a = host.AddTask(3, "a");
+  task_struct* b = host.AddTask(4, "b");
+  policy.ops()->enqueue(a, 0);
+  policy.ops()->enqueue(b, 0);
+  policy.ops()->enqueue(a, 0);
+  EXPECT_EQ(*policy.ReadScalar("main_enqueues"), 3);
+  EXPECT_EQ(*policy.ReadScalar("lib_calls"), 3);
+  EXPECT_EQ(*policy.ReadScalar("lib_private"), 6);
+  u32 odd = 1;
+  EXPECT_EQ(*static_cast<u64*>(policy.maps().Find("lib_slots")->Lookup(&odd)), 2u);
+  EXPECT_EQ(host.inserts.size(), 3u);
+}
+
+// ... but --set reaches it (SetGlobal): any scalar global of a scheduler without a knob table.
+TEST(PolicyLoaderTest, SetGlobalReachesKnobsAndPlainGlobals) {
+  auto policy = LoadProbe();
+  ASSERT_NE(policy, nullptr);
+  ASSERT_TRUE(policy->SetGlobal("nr_enqueued", "41").ok());
+  EXPECT_EQ(*policy->ReadScalar("nr_enqueued"), 41);
+  ASSERT_TRUE(policy->SetGlobal("last_timer_cpu", "-7").ok());
+  EXPECT_EQ(*policy->ReadScalar("last_timer_cpu"), -7);
+  ASSERT_TRUE(policy->SetGlobal("slice_ns", "99").ok());  // a knob: as SetKnob
+  EXPECT_EQ(*policy->ReadScalar("slice_ns"), 99);
+  EXPECT_EQ(policy->SetGlobal("last_timer_cpu", "4294967296").code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(policy->SetGlobal("nr_enqueued", "many").code(), absl::StatusCode::kInvalidArgument);
+  absl::Status unknown = policy->SetGlobal("no_such_global", "1");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(unknown.message().find("or any scalar global"), std::string::npos) << unknown;
+  // Not a scalar (the exit record, a struct): refused.
+  EXPECT_EQ(policy->SetGlobal("uei", "1").code(), absl::StatusCode::kNotFound);
 }
 
 TEST(PolicyLoaderTest, WritesPlainGlobalsButNotKnobs) {

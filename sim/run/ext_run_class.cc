@@ -49,7 +49,8 @@ class ExtRunClass final : public RunClass {
   }
 
   absl::Status SetKnob(const std::string& key, const std::string& value) override {
-    const absl::Status s = policy_->SetKnob(key, value);
+    // A knob, or for a scheduler without a knob table any scalar global (skel->bss->NAME).
+    const absl::Status s = policy_->SetGlobal(key, value);
     // A project policy's knobs are checked against its NAME_KNOBS table and worded as the
     // kernel loader words them ("--set 'K=V': expected a whole number in [MIN, MAX] ...").
     if (s.ok() || !policy_->knob_table().empty()) return s;
@@ -62,6 +63,9 @@ class ExtRunClass final : public RunClass {
     host::PolicyInstance* inst = policy_.get();
     b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
     b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
+    b.describe_fault = [inst](const host::CallFault& f) { return inst->DescribeFault(f); };
+    // The policy's `extern unsigned CONFIG_HZ __kconfig` is the simulated kernel's tick.
+    if (options.hz > 0) SCX_RETURN_IF_ERROR(policy_->SetKernelHz(options.hz));
     ExtOptions eo;
     eo.seed = options.seed;
     eo.log = options.log;

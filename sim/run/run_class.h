@@ -39,6 +39,8 @@ struct ClassBuildOptions {
   // After an ejection, keep running the workload under the fair class, where the kernel moves
   // every task (sched_ext classes only).
   bool continue_after_ejection = true;
+  // The machine's timer frequency (MachineCosts::hz): a policy's CONFIG_HZ (0: leave it).
+  int64_t hz = 0;
 };
 
 class RunClass {

@@ -94,6 +94,14 @@ absl::Status CheckSets(const RunConfig& config) {
   return ApplySets(config.sets, &costs, cls.get());
 }
 
+int ExitStatus(const RunOutput& run) {
+  const ExtClass* ext = run.sched != nullptr ? run.sched->ext() : nullptr;
+  if (ext == nullptr) return 0;
+  const int64_t kind = ext->exit_info().kind;
+  if (kind == SCX_EXIT_ERROR_STALL) return 5;
+  return kind >= SCX_EXIT_ERROR ? 4 : 0;
+}
+
 std::string BackgroundPath(const std::string& name) {
   if (absl::StrContains(name, '/') || absl::EndsWith(name, ".textpb")) return name;
   return absl::StrCat("workloads/background_", name, ".textpb");
@@ -135,6 +143,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   build.seed = config.seed;
   build.log = config.log;
   build.continue_after_ejection = config.continue_after_ejection;
+  build.hz = out->costs.hz;
   SCX_ASSIGN_OR_RETURN(SchedClass * cls, out->sched->Build(build));
 
   SCX_RETURN_IF_ERROR(OpenTraces(config, &out->traces));

@@ -80,6 +80,11 @@ struct RunOutput {
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
 
+// The exit status of a finished single run, the kernel loader's (kernel/README.md): 4 when the
+// policy was ejected with an error (SCX_EXIT_ERROR*, a fault in a callback among them), 5 when
+// the watchdog ejected it (SCX_EXIT_ERROR_STALL), else 0.
+int ExitStatus(const RunOutput& run);
+
 // The file of --background=NAME: a path as is (with '/' or ending in .textpb), else the library's
 // workloads/background_NAME.textpb.
 std::string BackgroundPath(const std::string& name);

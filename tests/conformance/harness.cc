@@ -83,6 +83,7 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   binding.ops = p->ops();
   binding.install_api = [p](const scxtwin_host_api& api) { p->InstallApi(api); };
   binding.forget_task = [p](const task_struct* t) { p->ForgetTask(t); };
+  binding.describe_fault = [p](const host::CallFault& f) { return p->DescribeFault(f); };
   sim::ExtOptions ext_options;
   ext_options.seed = spec.seed;
   if (spec.capture_log) {

@@ -66,6 +66,48 @@ TEST(KernelSchedulersTest, ScxCpu0RunsEverythingOnCpu0) {
   EXPECT_GT((*stats)[1], 100u);
 }
 
+// scx_sdt keeps each task's data in a BPF arena (its own allocator on bpf_arena_alloc_pages) and
+// counts enqueues there; the counts reach its globals when tasks exit (at detach for the rest).
+TEST(KernelSchedulersTest, ScxSdtKeepsPerTaskDataInItsArena) {
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_sdt.bpf.c", {Mixed(), "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_GT(TotalBusy(o), 4 * 500000000LL * 9 / 10);
+  EXPECT_GT(o.Read("stat_enqueue"), 100) << "enqueues counted in the tasks' arena data";
+  EXPECT_GE(o.Read("stat_init"), 19) << "one arena allocation per task";
+  EXPECT_EQ(o.Read("stat_init"), o.Read("stat_exit"));
+  struct AllocStats {
+    uint64_t chunk_allocs, data_allocs, alloc_ops, free_ops, active_allocs, arena_pages_used;
+  };
+  auto g = o.policy->FindGlobal("alloc_stats");
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ((*g)->size, sizeof(AllocStats));
+  const auto* a = static_cast<const AllocStats*>((*g)->addr);
+  EXPECT_GE(a->data_allocs, 19u);
+  EXPECT_GE(a->chunk_allocs, 1u);
+  EXPECT_EQ(a->free_ops, a->alloc_ops) << "every task's data is freed when it exits";
+}
+
+// scx_pair runs the two CPUs of a pair (CPU i and i + n/2, its loader's pairing) on tasks of one
+// cgroup at a time: every task is in the root cgroup, which ops.cgroup_init registered and
+// scx_bpf_task_cgroup answers, so the pairs take turns on it.
+// The tasks arrive at 30 ms: scx_pair takes a pair's first batch as expired only once
+// bpf_ktime_get_ns() is past one batch (pair_batch_dur_ns, 20 ms), which a real kernel's clock
+// (time since boot) always is; the simulated clock starts at 0.
+TEST(KernelSchedulersTest, ScxPairSchedulesPairsFromTheTasksCgroup) {
+  std::string mixed = Mixed();
+  mixed.replace(mixed.find("process { name: \"mix\""), 22,
+                "process { name: \"mix\" arrival { at_ns: 30000000 }");
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_pair.bpf.c", {mixed, "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_GT(o.Read("nr_total"), 100) << "enqueues went through the root cgroup's queue";
+  EXPECT_GT(o.Read("nr_dispatched"), 100);
+  EXPECT_EQ(o.Read("nr_missing"), 0) << "every queued pid was found";
+  EXPECT_GT(o.Read("nr_cgrp_next"), 0) << "pairs picked the next cgroup to run";
+  EXPECT_GT(TotalBusy(o), 4 * 470000000LL / 2);
+}
+
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
   // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.

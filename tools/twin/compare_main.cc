@@ -210,7 +210,7 @@ int CompareMain(int argc, char** argv) {
   std::cout << absl::StrFormat(
       "twin compare: workload %s (%s), %d CPUs, %d runs per policy on each side (seeds 1..%d)\n",
       (*spec)->proto.name(), workload, cpus, runs, runs);
-  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d%s\n",
+  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off%s\n",
                                mttcg ? "multi-threaded (one host thread per guest CPU)" : "single-threaded (timing not meaningful)",
                                cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
@@ -226,16 +226,17 @@ int CompareMain(int argc, char** argv) {
   std::cout << (timing_trusted ? "timing metrics are checked: the guest keeps time\n"
                                : "timing metrics are NOT checked (printed only): the guest does not keep time, so the\n"
                                  "emulator and the host's load set them; decision statistics are checked\n");
-  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always checked.\n\n";
+  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always checked;\n"
+               "a policy counter one twin takes and the other never takes differs whatever its tolerance.\n\n";
   const std::vector<Row> rows = CompareRows(sim_runs, vm_runs->policies);
-  std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-18s %s\n", "metric", "kind", "simulator", "VM",
+  std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-24s %s\n", "metric", "kind", "simulator", "VM",
                                "VM stdev", "difference", "tolerance", "verdict");
   int within = 0, checked = 0;
   for (const Row& r : rows) {
     const bool check = r.kind == MetricKind::kDecision || timing_trusted;
     checked += check;
     within += check && r.within();
-    std::cout << absl::StrFormat("%-48s %-8s %10.3f %10.3f %10.3f %+10.3f %-18s %s\n", r.metric,
+    std::cout << absl::StrFormat("%-48s %-8s %10.3f %10.3f %10.3f %+10.3f %-24s %s\n", r.metric,
                                  r.kind == MetricKind::kTiming ? "timing" : "decision", r.sim, r.vm, r.vm_stdev, r.sim - r.vm,
                                  r.tolerance_text, !check ? "not checked" : r.within() ? "ok" : "DIFFERS");
   }

@@ -64,7 +64,11 @@ const PolicyRuns* Find(const std::vector<PolicyRuns>& v, const std::string& poli
 
 }  // namespace
 
-bool Row::within() const { return std::fabs(sim - vm) <= tolerance; }
+bool Row::within() const {
+  if (std::fabs(sim - vm) > tolerance) return false;
+  const bool one_side_never = (sim == 0) != (vm == 0);
+  return !(path && one_side_never && std::max(sim, vm) >= kPathTakenFloor);
+}
 
 RunMetrics FromSched(const runner::SchedMetrics& m) {
   RunMetrics r;
@@ -128,6 +132,8 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vect
           return it == r.counters.end() ? 0.0 : Ratio(static_cast<double>(it->second), total);
         };
         add(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision, share, kCounterShare, "");
+        rows.back().path = true;
+        rows.back().tolerance_text += ", taken by both";
       }
     }
   }

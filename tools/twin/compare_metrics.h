@@ -40,6 +40,9 @@ struct Row {
   double vm_stdev = 0;  // the VM's run-to-run spread of the metric (sample stdev over runs)
   double tolerance = 0;  // absolute, in the metric's unit
   std::string tolerance_text;  // as printed ("±0.05", "±25%")
+  // A decision path (a policy counter): also fails when one twin takes it in at least
+  // kPathTakenFloor of placements and the other never does (compare_tolerances.h).
+  bool path = false;
   bool within() const;
 };
 

@@ -23,6 +23,10 @@ absl::StatusOr<PolicyRuns> RunSimSide(const SimSide& side, const std::string& po
     c.params = side.params;
     c.seed = static_cast<uint64_t>(r);
     c.ftrace = absl::StrCat(side.tmpdir, "/sim-", policy, "-", r, ".txt");
+    // The machine being modelled is the guest's: its virtual CPUs under TCG have no idle states,
+    // SMT siblings, frequency ramps or KVM halt polling, so the host-effect terms are off (a
+    // --sim-set cost.NAME=on below turns one back on).
+    c.sets.emplace_back("cost.effects", "off");
     // A knob set for the simulator applies to the policies that have it ("POLICY.K" or "K").
     for (const auto& [k, v] : side.sets) {
       const size_t dot = k.find('.');

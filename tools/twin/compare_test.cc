@@ -1,5 +1,7 @@
 // The host half of the comparison: reading the guest's reports, the loader's counters, and the
 // rows' verdicts.
+#include <cmath>
+
 #include "gtest/gtest.h"
 #include "tools/twin/compare_json.h"
 #include "tools/twin/compare_metrics.h"
@@ -97,6 +99,21 @@ TEST(CompareTest, RowsAndVerdicts) {
   EXPECT_DOUBLE_EQ(home->sim, 0.3);
   EXPECT_TRUE(home->within());
   EXPECT_EQ(Find(rows, "went_home share of wakeup placements [eevdf]"), nullptr);
+}
+
+TEST(CompareTest, APathOneTwinNeverTakesDisagreesWithinTheTolerance) {
+  const std::vector<PolicyRuns> vm = {Runs("eevdf", 200, 0.9, 0), Runs("homing", 180, 0.8, 10)};
+  // went_home: 0.10 in the VM; 0 in the simulator is within +-0.15 but never taken.
+  const Row* never = Find(CompareRows({Runs("eevdf", 100, 0.9, 0), Runs("homing", 90, 0.8, 0)}, vm),
+                          "went_home share of wakeup placements [homing]");
+  ASSERT_NE(never, nullptr);
+  EXPECT_LE(std::fabs(never->sim - never->vm), never->tolerance);
+  EXPECT_FALSE(never->within());
+  // Taken on both sides, as far apart: within.
+  const Row* both = Find(CompareRows({Runs("eevdf", 100, 0.9, 0), Runs("homing", 90, 0.8, 1)}, vm),
+                         "went_home share of wakeup placements [homing]");
+  ASSERT_NE(both, nullptr);
+  EXPECT_TRUE(both->within());
 }
 
 }  // namespace

@@ -11,6 +11,12 @@
 //     went_home share of placements       - / 0.028        - / 0.018       -> } 4 x 0.032 = 0.128 -> 0.15
 //     moved_idle share of placements      - / 0.032        - / 0.030       -> }
 // The other workloads of docs/twin.md were not used to set them.
+// Across boots the spread is larger than within one: two runs of //tools/twin:compare_vm_test on
+// the same host under heavier load (load average 12-20) measured homing's migrations per wakeup at
+// 0.231 and 0.344 and its previous-CPU share at 0.791 and 0.674 (each the mean of 2 runs of one
+// boot, whose own stdev was under 0.1). The migration and previous-CPU tolerances are therefore
+// 0.15, about 2.5x the half-range between those boots, not 4x the within-boot stdev. A model with
+// go_home off still fails: its went_home path is never taken (kPathTakenFloor below).
 #ifndef SCXTWIN_TOOLS_TWIN_COMPARE_TOLERANCES_H_
 #define SCXTWIN_TOOLS_TWIN_COMPARE_TOLERANCES_H_
 
@@ -21,9 +27,15 @@ struct Tolerance {
   double relative = 0;  // of the VM's value; the larger of the two applies
 };
 
-inline constexpr Tolerance kMigrationsPerWakeup{0.10, 0.0};
-inline constexpr Tolerance kOnPrevCpuShare{0.10, 0.0};
+inline constexpr Tolerance kMigrationsPerWakeup{0.15, 0.0};
+inline constexpr Tolerance kOnPrevCpuShare{0.15, 0.0};
 inline constexpr Tolerance kCounterShare{0.15, 0.0};
+// A decision path one twin takes in at least 2% of its placements and the other never takes (a
+// counter of exactly zero over the hundreds of placements of a run) disagrees whatever the
+// tolerance says: that is a missing or extra branch, not noise. (It is what catches homing's
+// go_home turned off on one side when the VM's went_home share happens to be small: 0.14 in one
+// CI run, against the 0.15 tolerance.)
+inline constexpr double kPathTakenFloor = 0.02;
 
 // Timing metrics are checked only when the guest keeps time (workload_runner --calibrate, before
 // and after the runs): a lone busy thread's wall time within 10% of its CPU time, and 500 us

@@ -23,6 +23,7 @@ const char kReplayUsage[] =
     "usage: twin replay --policy=NAME [--cpus=N] [--duration=D] [--set KNOB=VALUE]... "
     "[--record=FILE]\n"
     "       twin replay --policy=NAME --from=FILE\n"
+    "       twin replay --kernel-tree=NAME [--cpus=N] [--duration=D] [--record=FILE | --from=FILE]\n"
     "\n"
     "Boots the sched_ext VM, loads NAME's record build, runs the stress mix for D (default 5s)\n"
     "on N vCPUs (default 4), brings the record out and replays every callback through NAME's\n"
@@ -33,6 +34,9 @@ const char kReplayUsage[] =
     "  --record=FILE   keep the record in FILE\n"
     "  --from=FILE     replay a kept record instead of recording (no VM)\n"
     "  --set K=V       set a knob in the record run (the replay sets it too)\n"
+    "  --kernel-tree=NAME  a scheduler of the cached kernel tree (tools/sched_ext/NAME.bpf.c,\n"
+    "                  e.g. scx_simple): its record build and host build are compiled from the\n"
+    "                  unmodified source first, and the guest loads it with load --object\n"
     "  --host=SO       the host build to replay (default: the policy's NAME_host.so)\n"
     "  --loader=BIN    the static loader for the guest (default: //kernel:load)\n"
     "  --show=K        describe the first K divergences (default 3)\n";
@@ -43,6 +47,7 @@ constexpr int kUsage = 2;
 
 struct Args {
   std::string policy;
+  bool kernel_tree = false;  // `policy` names tools/sched_ext/NAME.bpf.c of the kernel tree
   int cpus = 4;
   absl::Duration duration = absl::Seconds(5);
   std::string record;
@@ -74,6 +79,15 @@ std::string UserPath(const std::string& path) {
   return absl::StrCat(wd, "/", path);
 }
 
+// How many of --policy and --kernel-tree the words give.
+int count_policy_flags(const std::vector<std::string>& words) {
+  int n = 0;
+  for (const std::string& w : words) {
+    n += absl::StartsWith(w, "--policy") || absl::StartsWith(w, "--kernel-tree");
+  }
+  return n;
+}
+
 bool ParseArgs(const std::vector<std::string>& words, Args* a, std::ostream& err) {
   for (size_t i = 0; i < words.size(); ++i) {
     std::string w = words[i];
@@ -99,6 +113,16 @@ bool ParseArgs(const std::vector<std::string>& words, Args* a, std::ostream& err
     } else if (key == "--policy") {
       if (!need()) return false;
       a->policy = value;
+    } else if (key == "--kernel-tree") {
+      if (!need()) return false;
+      if (value.empty() ||
+          value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+        err << "twin replay: --kernel-tree expects a scheduler's name such as scx_simple, got '"
+            << value << "'\n";
+        return false;
+      }
+      a->policy = value;
+      a->kernel_tree = true;
     } else if (key == "--cpus") {
       if (!need()) return false;
       if (!absl::SimpleAtoi(value, &a->cpus) || a->cpus < 1 || a->cpus > 64) {
@@ -142,8 +166,12 @@ bool ParseArgs(const std::vector<std::string>& words, Args* a, std::ostream& err
       return false;
     }
   }
+  if (a->kernel_tree && count_policy_flags(words) > 1) {
+    err << "twin replay: give --policy=NAME or --kernel-tree=NAME, not both\n";
+    return false;
+  }
   if (a->policy.empty()) {
-    err << "twin replay: --policy=NAME is required\n" << kReplayUsage;
+    err << "twin replay: --policy=NAME or --kernel-tree=NAME is required\n" << kReplayUsage;
     return false;
   }
   if (!a->from.empty() && (!a->record.empty() || !a->sets.empty())) {
@@ -169,12 +197,71 @@ int Run(const std::vector<std::string>& argv) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Runs a shell command line, its output going to ours; true iff it exits 0.
+bool Shell(const std::vector<std::string>& argv) { return Run(argv) == 0; }
+
+// The kernel tree's scheduler NAME, compiled twice from its unmodified source into `dir`: the
+// record build (build_kernel_tree_record.sh) and the host build (sim/host/build_host_policy.sh).
+// Returns false, with one line in `err`, if the source is missing (`*usage` set) or a build fails.
+bool BuildKernelTree(const std::string& argv0, const std::string& name, const std::string& dir,
+                     std::string* record_obj, std::string* host_so, bool need_record, bool* usage,
+                     std::ostream& err) {
+  const char* cache = getenv("SCXTWIN_CACHE");
+  const std::string src = absl::StrCat(cache && *cache ? cache : "/var/cache/scxtwin",
+                                       "/kernel/src/tools/sched_ext/", name, ".bpf.c");
+  if (access(src.c_str(), R_OK) != 0) {
+    err << "twin replay: --kernel-tree=" << name << ": no " << src
+        << " (the cached kernel tree's schedulers are tools/sched_ext/*.bpf.c; run sudo "
+           "tools/setup)\n";
+    *usage = true;
+    return false;
+  }
+  *host_so = absl::StrCat(dir, "/", name, ".so");
+  if (!Shell({Runfile(argv0, "sim/host/build_host_policy"), *host_so, src,
+              Runfile(argv0, "sim/host/include"),
+              Runfile(argv0, "sim/host/runtime/host_kfuncs.c")})) {
+    err << "twin replay: the host build of " << src << " failed\n";
+    return false;
+  }
+  if (!need_record) return true;
+  *record_obj = absl::StrCat(dir, "/", name, ".record.bpf.o");
+  if (!Shell({Runfile(argv0, "tools/twin/build_kernel_tree_record.sh"), *record_obj, src,
+              Runfile(argv0, "tools/twin/record_include"), Runfile(argv0, "policy/include")})) {
+    err << "twin replay: the record build of " << src << " failed\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunReplayCommand(const std::vector<std::string>& words, const std::string& argv0,
                      std::ostream& out, std::ostream& err) {
   Args a;
   if (!ParseArgs(words, &a, err)) return kUsage;
+  // A kernel-tree scheduler is compiled first, into a directory of its own.
+  std::string built_dir, record_obj;
+  struct RemoveDir {
+    std::string* dir;
+    ~RemoveDir() {
+      if (!dir->empty()) std::filesystem::remove_all(*dir);
+    }
+  } remove_built{&built_dir};
+  if (a.kernel_tree) {
+    char dir[] = "/tmp/scxtwin-twin-build.XXXXXX";
+    if (mkdtemp(dir) == nullptr) {
+      err << "twin replay: cannot make a temporary directory\n";
+      return 1;
+    }
+    built_dir = dir;
+    std::string built_host;
+    bool usage = false;
+    if (!BuildKernelTree(argv0, a.policy, built_dir, &record_obj, &built_host, a.from.empty(),
+                         &usage, err)) {
+      return usage ? kUsage : 1;
+    }
+    if (a.host.empty()) a.host = built_host;
+  }
   std::string host = a.host.empty() ? Runfile(argv0, absl::StrCat("policy/", a.policy, "_host.so"))
                                     : a.host;
   if (access(host.c_str(), R_OK) != 0) {
@@ -194,6 +281,13 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
     tmp = dir;
     int seconds = static_cast<int>(absl::ToInt64Seconds(a.duration));
     std::string loader = a.loader.empty() ? Runfile(argv0, "kernel/load") : a.loader;
+    // The guest's replay_guest.sh takes a policy's name or the path of a BPF object.
+    std::string guest_policy = a.policy;
+    std::vector<std::string> object_add;
+    if (a.kernel_tree) {
+      guest_policy = absl::StrCat("/bin/", a.policy, ".record.bpf.o");
+      object_add.push_back(absl::StrCat("--add=", record_obj, ":", guest_policy));
+    }
     std::vector<std::string> vm = {
         Runfile(argv0, "tools/vm.sh"),
         absl::StrCat("--cpus=", a.cpus),
@@ -202,12 +296,9 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
         absl::StrCat("--add=", loader, ":/bin/load"),
         absl::StrCat("--add=", Runfile(argv0, "tests/kernel/stress")),
         absl::StrCat("--add=", Runfile(argv0, "tests/kernel/guest_lib.sh")),
-        absl::StrCat("--add=", Runfile(argv0, "tools/twin/replay_guest.sh")),
-        "--",
-        "sh",
-        "/bin/replay_guest.sh",
-        a.policy,
-        absl::StrCat(seconds)};
+        absl::StrCat("--add=", Runfile(argv0, "tools/twin/replay_guest.sh"))};
+    vm.insert(vm.end(), object_add.begin(), object_add.end());
+    vm.insert(vm.end(), {"--", "sh", "/bin/replay_guest.sh", guest_policy, absl::StrCat(seconds)});
     vm.insert(vm.end(), a.sets.begin(), a.sets.end());
     out << "twin replay: recording " << a.policy << " for " << seconds << "s on " << a.cpus
         << " vCPUs in the VM" << std::endl;
@@ -254,6 +345,9 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
     err << "twin replay: " << result.status().message() << "\n";
     return 1;
   }
+  // Named as the user named it (a kernel-tree scheduler's ops name is shorter: scx_simple's is
+  // "simple").
+  result->policy = a.policy;
   out << FormatReplayReport(*result) << std::flush;
   return result->divergences == 0 ? 0 : 1;
 }

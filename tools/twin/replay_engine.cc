@@ -39,6 +39,7 @@ int ArgCount(uint32_t id) {
     case SCXTWIN_KF_bpf_map_delete_elem: return 1;
     case SCXTWIN_KF_bpf_task_storage_get: return 3;
     case SCXTWIN_KF_bpf_task_storage_delete: return 1;
+    case SCXTWIN_KF_scx_bpf_task_set_dsq_vtime: return 2;
     default: return 0;
   }
 }
@@ -52,6 +53,7 @@ bool FirstArgIsTask(uint32_t id) {
     case SCXTWIN_KF_scx_bpf_task_cpu:
     case SCXTWIN_KF_bpf_task_storage_get:
     case SCXTWIN_KF_bpf_task_storage_delete:
+    case SCXTWIN_KF_scx_bpf_task_set_dsq_vtime:
       return true;
     default:
       return false;

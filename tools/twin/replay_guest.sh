@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs in the VM guest for `twin replay`: loads POLICY's record build with the record going to
 # $SCXTWIN_OUT/record (brought back by `vm --out`), runs the stress mix for SECONDS, detaches.
+# POLICY is a linked-in policy's name, or the path of a record build's BPF object (a kernel-tree
+# scheduler, loaded with `load --object`).
 # usage: replay_guest.sh POLICY SECONDS [KNOB=VALUE ...]
 policy=$1 seconds=$2
 shift 2
@@ -8,7 +10,11 @@ shift 2
 sets=
 for s in "$@"; do sets="$sets --set=$s"; done
 # shellcheck disable=SC2086 # $sets is a list of words
-load --policy="$policy" --record="$SCXTWIN_OUT/record" --stats-interval=0 $sets >/tmp/load.out 2>&1 &
+case $policy in
+  /*) which="--object=$policy" ;;
+  *) which="--policy=$policy" ;;
+esac
+load "$which" --record="$SCXTWIN_OUT/record" --stats-interval=0 $sets >/tmp/load.out 2>&1 &
 loader=$!
 if ! wait_state enabled; then
   kill -INT $loader 2>/dev/null

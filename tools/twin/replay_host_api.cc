@@ -106,6 +106,12 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
     EXPECT_OR(false, scx_bpf_dsq_move_to_local, dsq_id);
     return c->ret != 0;
   };
+  // The one recorded kfunc that writes the task during the callback (the kernel tree's
+  // schedulers call it; the EXIT record's dsq_vtime is compared against what it left).
+  api.task_set_dsq_vtime = [](void* sim, task_struct* p, u64 vtime) {
+    EXPECT_OR(, scx_bpf_task_set_dsq_vtime, Pid(p), vtime);
+    if (p != nullptr) p->scx.dsq_vtime = vtime;
+  };
   api.dsq_nr_queued = [](void* sim, u64 dsq_id) -> s32 {
     EXPECT_OR(0, scx_bpf_dsq_nr_queued, dsq_id);
     return static_cast<s32>(c->ret);

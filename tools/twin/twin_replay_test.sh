@@ -6,7 +6,12 @@ set -uo pipefail
 source tests/testing/assert.sh
 twin=$1 policy=$2 min=$3
 shift 3
-out=$("$twin" replay --policy="$policy" "$@" 2>&1)
+# A kernel-tree scheduler is named by its --kernel-tree=NAME among the arguments.
+if [[ " $* " == *" --kernel-tree="* ]]; then
+  out=$("$twin" replay "$@" 2>&1)
+else
+  out=$("$twin" replay --policy="$policy" "$@" 2>&1)
+fi
 rc=$?
 echo "$out"
 line=$(grep "^twin replay: $policy: " <<<"$out" | tail -n1)

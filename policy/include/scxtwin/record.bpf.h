@@ -574,7 +574,10 @@ static __always_inline long scxtwin_rec_task_storage_delete(void *map, struct ta
 		static const char ___scxtwin_map_name[SCXTWIN_REC_MAP_LEN] = #map; \
 		___scxtwin_map_name;                                               \
 	})
+/* A map declared with __type(value, T); a header may define another way first. */
+#ifndef SCXTWIN_REC_VALUE_SIZE
 #define SCXTWIN_REC_VALUE_SIZE(map) ((__u32)sizeof(*(map)->value))
+#endif
 
 #define scx_bpf_create_dsq(...) scxtwin_rec_scx_bpf_create_dsq(__VA_ARGS__)
 #define scx_bpf_select_cpu_dfl(...) scxtwin_rec_scx_bpf_select_cpu_dfl(__VA_ARGS__)

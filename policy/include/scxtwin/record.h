@@ -59,7 +59,8 @@ enum scxtwin_rec_kind {
 	K(bpf_map_update_elem, 19)               \
 	K(bpf_map_delete_elem, 20)               \
 	K(bpf_task_storage_get, 21)              \
-	K(bpf_task_storage_delete, 22)
+	K(bpf_task_storage_delete, 22)           \
+	K(scx_bpf_task_set_dsq_vtime, 23)
 
 #define SCXTWIN_REC_KFUNC_ID(name, number) SCXTWIN_KF_##name = number,
 enum scxtwin_rec_kfunc { SCXTWIN_REC_KFUNCS(SCXTWIN_REC_KFUNC_ID) };

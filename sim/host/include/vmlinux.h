@@ -14,6 +14,10 @@
  */
 #ifndef __SCXTWIN_HOST_VMLINUX_H
 #define __SCXTWIN_HOST_VMLINUX_H
+/* bpftool's guard: headers shared with user space (a scheduler's intf.h) skip their own typedefs. */
+#ifndef __VMLINUX_H__
+#define __VMLINUX_H__
+#endif
 
 #ifndef __SCXTWIN_HOST__
 #define __SCXTWIN_HOST__ 1
@@ -47,6 +51,18 @@ typedef u16 __le16;
 typedef u32 __le32;
 typedef u64 __le64;
 typedef u32 __wsum;
+#ifndef __cplusplus
+/* The kernel's <linux/types.h> names, as BTF's vmlinux.h has them (the same types as glibc's
+ * <stdint.h> on x86-64, so including both is fine). */
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long uint64_t;
+typedef signed char int8_t;
+typedef short int16_t;
+typedef int int32_t;
+typedef long int64_t;
+#endif
 typedef int __kernel_pid_t;
 #ifndef __cplusplus
 /* C++ (the simulator) takes these from libc, with the same underlying types. */
@@ -177,6 +193,19 @@ struct sched_ext_entity {
 
 #define TASK_COMM_LEN 16
 
+/* A hardware counter's reading (bpf_perf_event_read_value). */
+struct bpf_perf_event_value {
+	u64 counter;
+	u64 enabled;
+	u64 running;
+};
+
+/* The fair class's entity: what a policy reads of it (CPU time consumed, in ns). */
+struct sched_entity {
+	u64 sum_exec_runtime;
+	u64 vruntime;
+};
+
 struct task_struct {
 	unsigned int __state;
 	unsigned int flags;        /* PF_* */
@@ -198,6 +227,10 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct task_struct *group_leader;
 	struct sched_ext_entity scx;
+	struct sched_entity se;
+	/* CPU time in user and system mode, ns (all of a simulated task's time counts as user). */
+	u64 utime;
+	u64 stime;
 	/* The simulator's own record of this task; policies never touch it. */
 	void *scxtwin_task;
 };

@@ -444,6 +444,23 @@ void bpf_rcu_read_unlock(void) {}
 #include <scxtwin/map_helper_list.inc>
 #undef SCXTWIN_MAP_HELPER
 
+/*
+ * Cgroup local storage is the same map kind keyed by another owner: the map (created as local
+ * storage, maps.cc) keys its values by the owner's address, a cgroup's here.
+ */
+void *bpf_cgrp_storage_get(void *map, struct cgroup *cgrp, void *value, u64 flags)
+{
+	return api->task_storage_get
+		       ? api->task_storage_get(api->maps, map, (struct task_struct *)cgrp, value, flags)
+		       : (unsupported("task_storage_get"), (void *)0);
+}
+long bpf_cgrp_storage_delete(void *map, struct cgroup *cgrp)
+{
+	return api->task_storage_delete
+		       ? api->task_storage_delete(api->maps, map, (struct task_struct *)cgrp)
+		       : (unsupported("task_storage_delete"), -EINVAL);
+}
+
 /* ---- timers ------------------------------------------------------------------------------ */
 
 long bpf_timer_init(struct bpf_timer *timer, void *map, u64 flags)
@@ -641,10 +658,3 @@ u32 bpf_cpumask_weight(const struct cpumask *cpumask)
 		w += test_bit(cpu, cpumask);
 	return w;
 }
-
-/* ---- Kconfig ----------------------------------------------------------------------------- */
-
-int LINUX_KERNEL_VERSION = (7 << 16) | (3 << 8);
-const char CONFIG_CC_VERSION_TEXT[64] = "clang-16 (scxtwin host mode)";
-const char CONFIG_LOCALVERSION[64] = "-scxtwin";
-bool CONFIG_PREEMPT_RCU = false;

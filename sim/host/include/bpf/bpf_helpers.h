@@ -23,7 +23,11 @@
  */
 #define __uint(name, val) int (*name)[val]
 #define __type(name, val) __typeof__(val) *name; char (*__scxtwin_sizeof_##name)[sizeof(val)]
-#define __array(name, val) __typeof__(val) *name[]
+/*
+ * A map of maps' inner definition: also embedded as a member, so the loader reads the inner
+ * maps' parameters the same way (__array() comes last in a map definition, as in BPF).
+ */
+#define __array(name, val) __typeof__(val) __scxtwin_inner_##name; __typeof__(val) *name[]
 #define __ulong(name, val) enum { ___scxtwin_##name = val } __attribute__((unused)) *name
 
 #ifndef __always_inline
@@ -38,9 +42,13 @@
 #ifndef __hidden
 #define __hidden __attribute__((visibility("hidden")))
 #endif
-/* kfuncs and helpers are plain functions of the policy object; Kconfig values are weak data. */
+/*
+ * kfuncs and helpers are plain functions of the policy object. Kconfig values are data the build
+ * gives storage and the loader fills from the kernel config (build_host_policy.sh); as in libbpf,
+ * only an extern declared __weak may be missing.
+ */
 #define __ksym
-#define __kconfig __attribute__((weak))
+#define __kconfig
 #define __kptr_untrusted
 #define __kptr
 #define __percpu_kptr
@@ -106,6 +114,8 @@ long bpf_map_peek_elem(void *map, void *value);
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, u32 cpu);
 void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64 flags);
 long bpf_task_storage_delete(void *map, struct task_struct *task);
+void *bpf_cgrp_storage_get(void *map, struct cgroup *cgrp, void *value, u64 flags);
+long bpf_cgrp_storage_delete(void *map, struct cgroup *cgrp);
 
 u64 bpf_ktime_get_ns(void);
 u64 bpf_ktime_get_boot_ns(void);
@@ -125,6 +135,38 @@ long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2);
 void *bpf_kptr_xchg(void *map_value, void *ptr);
 long bpf_loop(u32 nr_loops, void *callback_fn, void *callback_ctx, u64 flags);
 
+/*
+ * Kernel per-CPU variables (`extern struct rq runqueues __ksym`, ...): the simulator has none, so
+ * every such __ksym is absent (address 0, bpf_ksym_exists() false) and a per-CPU pointer to one
+ * is NULL, what the kernel's helpers return for a CPU they cannot give.
+ */
+static inline void *bpf_per_cpu_ptr(const void *percpu_ptr, u32 cpu)
+{
+	(void)percpu_ptr;
+	(void)cpu;
+	return (void *)0;
+}
+static inline void *bpf_this_cpu_ptr(const void *percpu_ptr)
+{
+	(void)percpu_ptr;
+	return (void *)0;
+}
+
+/*
+ * Hardware performance counters: the simulated CPUs have none, so a perf event array holds no
+ * events and reading one fails as for an empty slot (-ENOENT); a scheduler that measures with
+ * them (scx_cosmos's PMU mode) sees no counts.
+ */
+static inline long bpf_perf_event_read_value(void *map, u64 flags, struct bpf_perf_event_value *buf,
+					     u32 buf_size)
+{
+	(void)map;
+	(void)flags;
+	if (buf && buf_size >= sizeof(*buf))
+		__builtin_memset(buf, 0, sizeof(*buf));
+	return -2; /* -ENOENT */
+}
+
 /* Single-threaded simulator: locks and RCU sections have nothing to exclude. */
 void bpf_spin_lock(struct bpf_spin_lock *lock);
 void bpf_spin_unlock(struct bpf_spin_lock *lock);
@@ -138,11 +180,28 @@ long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data
 /* printf-style on the host: the BPF format specifiers are a subset of printf's. */
 long scxtwin_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define bpf_printk(fmt, args...) scxtwin_printk(fmt, ##args)
+/* BPF streams (stdout 1, stderr 2) go where bpf_printk goes. */
+#define bpf_stream_printk(stream_id, fmt, args...) ((void)(stream_id), scxtwin_printk(fmt, ##args))
 
 /* Argument counting, as the BPF headers offer it (used by scx_bpf_bstr_preamble and friends). */
 #define ___bpf_concat(a, b) a##b
 #define ___bpf_apply(fn, n) ___bpf_concat(fn, n)
 #define ___bpf_nth(_, _1, _2, _3, _4, _5, _6, _7, _8, _9, _a, _b, _c, N, ...) N
 #define ___bpf_narg(...) ___bpf_nth(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+/* ___bpf_fill(arr, args...): arr[i] = the i-th argument (the u64 array of a bstr/vprintk call). */
+#define ___bpf_fill0(arr, p, x)
+#define ___bpf_fill1(arr, p, x) arr[p] = x
+#define ___bpf_fill2(arr, p, x, args...) arr[p] = x; ___bpf_fill1(arr, p + 1, args)
+#define ___bpf_fill3(arr, p, x, args...) arr[p] = x; ___bpf_fill2(arr, p + 1, args)
+#define ___bpf_fill4(arr, p, x, args...) arr[p] = x; ___bpf_fill3(arr, p + 1, args)
+#define ___bpf_fill5(arr, p, x, args...) arr[p] = x; ___bpf_fill4(arr, p + 1, args)
+#define ___bpf_fill6(arr, p, x, args...) arr[p] = x; ___bpf_fill5(arr, p + 1, args)
+#define ___bpf_fill7(arr, p, x, args...) arr[p] = x; ___bpf_fill6(arr, p + 1, args)
+#define ___bpf_fill8(arr, p, x, args...) arr[p] = x; ___bpf_fill7(arr, p + 1, args)
+#define ___bpf_fill9(arr, p, x, args...) arr[p] = x; ___bpf_fill8(arr, p + 1, args)
+#define ___bpf_fill10(arr, p, x, args...) arr[p] = x; ___bpf_fill9(arr, p + 1, args)
+#define ___bpf_fill11(arr, p, x, args...) arr[p] = x; ___bpf_fill10(arr, p + 1, args)
+#define ___bpf_fill12(arr, p, x, args...) arr[p] = x; ___bpf_fill11(arr, p + 1, args)
+#define ___bpf_fill(arr, args...) ___bpf_apply(___bpf_fill, ___bpf_narg(args))(arr, 0, args)
 
 #endif /* __SCXTWIN_HOST_BPF_HELPERS_H */

@@ -109,7 +109,6 @@ static inline bool time_in_range_open(u64 a, u64 b, u64 c)
 		__typeof__(new) ___new = (new);                                              \
 		___old <= ___thr ? ___new : ((___old << (decay)) - ___old + ___new) >> (decay); \
 	})
-#define calc_avg(old, new) __calc_avg((old), (new), 2)
 
 static inline u32 log2_u32(u32 v)
 {

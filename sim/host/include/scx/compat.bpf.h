@@ -47,6 +47,21 @@ static inline bool __COMPAT_scx_bpf_reenqueue_local_from_anywhere(void)
 	return false;
 }
 
+/*
+ * bpf_cpumask_populate(dst, src, size): `size` bytes of CPU bits from `src` into `dst`, the rest
+ * cleared; -EACCES if that is more than a cpumask holds (the kernel's check).
+ */
+static inline int scxtwin_cpumask_populate(struct cpumask *dst, void *src, size_t size)
+{
+	if (size > sizeof(*dst))
+		return -EACCES;
+	__builtin_memset(dst, 0, sizeof(*dst));
+	__builtin_memcpy(dst, src, size);
+	return 0;
+}
+#define __COMPAT_bpf_cpumask_populate(mask, src, size__sz)                                   \
+	scxtwin_cpumask_populate((struct cpumask *)(mask), (src), (size__sz))
+
 /* The ops definition: the section the loader looks for, the kernel tree's macro name. */
 #define SCX_OPS_DEFINE(__name, ...)                                                          \
 	SEC(".struct_ops.link") struct sched_ext_ops __name = { __VA_ARGS__ };

@@ -110,10 +110,10 @@ void bpf_rcu_read_unlock(void);
 int bpf_res_spin_lock(struct bpf_res_spin_lock *lock);
 void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock);
 
-/* Kconfig values a policy may read. */
+/* Kconfig values a policy may read (the loader fills them from the kernel config, as libbpf). */
 extern int LINUX_KERNEL_VERSION __kconfig;
-extern const char CONFIG_CC_VERSION_TEXT[64] __kconfig;
-extern const char CONFIG_LOCALVERSION[64] __kconfig;
-extern bool CONFIG_PREEMPT_RCU __kconfig;
+extern const char CONFIG_CC_VERSION_TEXT[64] __kconfig __weak;
+extern const char CONFIG_LOCALVERSION[64] __kconfig __weak;
+extern bool CONFIG_PREEMPT_RCU __kconfig __weak;
 
 #endif /* __SCXTWIN_HOST_KFUNCS_H */

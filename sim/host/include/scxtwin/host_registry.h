@@ -44,6 +44,26 @@ struct scxtwin_map_def {
 	u32 key_size;
 	u32 value_size;
 	u32 map_flags;
+	/* A map of maps (__array(values, struct inner)): the inner maps' parameters. */
+	u32 inner_type;
+	u32 inner_max_entries;
+	u32 inner_key_size;
+	u32 inner_value_size;
+	u32 inner_map_flags;
+	u32 __outer_indent; /* used while reading the definition */
+};
+
+/*
+ * An arena map's memory (BPF_MAP_TYPE_ARENA): `nr_pages` pages at `base`, `used[i]` set for an
+ * allocated page. The loader creates it and keeps a pointer to it in the map variable's second
+ * word (the first holds the map's handle); runtime/host_arena.c allocates from it.
+ */
+#define SCXTWIN_ARENA_PAGE_SIZE 4096
+struct scxtwin_arena {
+	char *base;
+	u64 nr_pages;
+	u8 *used;
+	u64 nr_used;
 };
 
 struct scxtwin_global_def {
@@ -71,6 +91,22 @@ struct scxtwin_stat_spec_def {
 	u32 index;
 };
 
+/*
+ * A Kconfig extern (`extern unsigned CONFIG_HZ __kconfig;`, LINUX_KERNEL_VERSION, ...): its
+ * storage in the object and its value in the kernel config the object was built against (the
+ * text after "NAME=", e.g. "250", "y", "\"str\""; NULL if that config has none). The loader
+ * writes the value as libbpf does at load time.
+ */
+#define SCXTWIN_KCONFIG_MAX_SIZE 256
+struct scxtwin_kconfig_def {
+	const char *name;
+	void *addr;        /* SCXTWIN_KCONFIG_MAX_SIZE bytes of storage */
+	u64 size;          /* sizeof the extern as the policy declares it */
+	u32 scalar;        /* enum scxtwin_scalar; NONE for a char array (a string value) */
+	u32 weak;          /* declared __weak: may be absent (reads 0) */
+	const char *value;
+};
+
 /* A SEC("syscall") program, which user space runs (bpf_prog_test_run); `ctx` is its argument. */
 typedef int (*scxtwin_syscall_prog_fn)(void *ctx);
 
@@ -82,6 +118,7 @@ struct scxtwin_registry_sink {
 	void (*prog)(void *ctx, const char *name, scxtwin_syscall_prog_fn prog);
 	void (*knob)(void *ctx, const struct scxtwin_knob_spec_def *def);
 	void (*stat)(void *ctx, const struct scxtwin_stat_spec_def *def);
+	void (*kconfig)(void *ctx, const struct scxtwin_kconfig_def *def);
 };
 
 #define SCXTWIN_REGISTRY_SYMBOL "scxtwin_registry"
@@ -123,20 +160,29 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 	type = va_arg(ap, const char *);
 	member = va_arg(ap, const char *);
 	va_end(ap);
-	(void)indent;
 	v = scxtwin_array_bound(type);
+	/* The inner map's members (a nested struct) are indented further than the outer's. */
+	u32 depth = (u32)__builtin_strlen(indent);
+	if (!def->__outer_indent)
+		def->__outer_indent = depth;
+	int inner = depth > def->__outer_indent;
+	u32 *type_p = inner ? &def->inner_type : &def->type;
+	u32 *max_p = inner ? &def->inner_max_entries : &def->max_entries;
+	u32 *key_p = inner ? &def->inner_key_size : &def->key_size;
+	u32 *value_p = inner ? &def->inner_value_size : &def->value_size;
+	u32 *flags_p = inner ? &def->inner_map_flags : &def->map_flags;
 	if (!__builtin_strcmp(member, "type"))
-		def->type = v;
+		*type_p = v;
 	else if (!__builtin_strcmp(member, "max_entries"))
-		def->max_entries = v;
+		*max_p = v;
 	else if (!__builtin_strcmp(member, "key_size") ||
 		 !__builtin_strcmp(member, "__scxtwin_sizeof_key"))
-		def->key_size = v;
+		*key_p = v;
 	else if (!__builtin_strcmp(member, "value_size") ||
 		 !__builtin_strcmp(member, "__scxtwin_sizeof_value"))
-		def->value_size = v;
+		*value_p = v;
 	else if (!__builtin_strcmp(member, "map_flags"))
-		def->map_flags = v;
+		*flags_p = v;
 	return 0;
 }
 
@@ -177,6 +223,14 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 		 unsigned short: SCXTWIN_SCALAR_UNSIGNED, unsigned int: SCXTWIN_SCALAR_UNSIGNED, \
 		 unsigned long: SCXTWIN_SCALAR_UNSIGNED,                                       \
 		 unsigned long long: SCXTWIN_SCALAR_UNSIGNED, default: SCXTWIN_SCALAR_NONE)
+
+#define SCXTWIN_REGISTER_KCONFIG(sink, var, is_weak, text)                                   \
+	do {                                                                                 \
+		struct scxtwin_kconfig_def ___def = { #var, (void *)&(var), sizeof(var),     \
+						       SCXTWIN_SCALAR_KIND(var), (is_weak),   \
+						       (text) };                              \
+		(sink)->kconfig((sink)->ctx, &___def);                                       \
+	} while (0)
 
 #define SCXTWIN_REGISTER_GLOBAL(sink, var, section)                                          \
 	do {                                                                                 \

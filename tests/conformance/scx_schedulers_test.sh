@@ -1,0 +1,49 @@
+#!/bin/bash
+# Schedulers from the scx repository, compiled unmodified in host mode
+# (build_host_policy --scx-include=CHECKOUT/scheds/include) and run in the simulator on a library
+# workload. The scx sources are no package and are never committed: the test runs when SCX_SRC
+# points at a checkout (bazel test --test_env=SCX_SRC=/path/to/scx ...), else prints one skip
+# line and passes.
+set -uo pipefail
+cd "${TEST_SRCDIR}/scxtwin"
+source tests/testing/assert.sh
+sim=sim/sim
+build=sim/host/build_host_policy.sh
+
+if [[ -z ${SCX_SRC:-} || ! -f ${SCX_SRC}/scheds/include/scx/common.bpf.h ]]; then
+  echo "SKIP: SCX_SRC does not point at an scx checkout (scheds/include/scx/common.bpf.h); scx schedulers not tested"
+  exit 0
+fi
+
+# Their extra units: the library units each one's build links in (relative to the checkout).
+declare -A units=(
+  [cosmos]="lib/pmu.bpf.c"
+  [p2dq]="lib/arena.bpf.c lib/atq.bpf.c lib/dhq.bpf.c lib/bitmap.bpf.c lib/cpumask.bpf.c lib/minheap.bpf.c lib/rbtree.bpf.c lib/sdt_alloc.bpf.c lib/sdt_task.bpf.c lib/topology.bpf.c"
+)
+build() {  # build NAME: compiles scx_NAME (and its units) into $tmp/scx_NAME.so
+  local name=$1 with=() u
+  for u in ${units[$name]:-}; do with+=(--with="$SCX_SRC/$u"); done
+  "$build" --scx-include="$SCX_SRC/scheds/include" "${with[@]}" "$tmp/scx_$name.so" \
+    "$SCX_SRC/scheds/rust/scx_$name/src/bpf/main.bpf.c"
+}
+
+# The ones that compile and run (sim/host/README.md has the table of all tried).
+for name in bpfland beerland flash cosmos; do
+  so=$tmp/scx_$name.so
+  check "$name: compiles unmodified" build "$name"
+  [[ -f $so ]] || continue
+  out=$tmp/$name.txt
+  "$sim" --policy="$so" --workload=workloads/bursty_boot.textpb --topology=2x2x4x2 > "$out" 2> "$tmp/$name.err"
+  rc=$?
+  check_eq "$name: the run exits 0" 0 "$rc"
+  check "$name: the run names the scheduler" grep -q "^scxtwin sim: policy $name," "$out"
+  # Not ejected: every task ran to its end under the scheduler, which was detached at the end.
+  check "$name: every task exited, not ejected" grep -q "^ended: all tasks exited; policy exit: SCX_EXIT_UNREG " "$out"
+  check "$name: its callbacks ran" grep -Eq "[1-9][0-9]* callbacks" "$out"
+done
+
+# The ones that compile but need their user-space half's setup to run (the table says what).
+for name in p2dq; do
+  check "$name: compiles unmodified" build "$name"
+done
+exit $fail
