@@ -19,11 +19,14 @@
 // a knob of that policy only, or cost.NAME for a machine cost (see costs.h); an unprefixed knob
 // reaches every chosen policy that has it. --param NAME=VALUE: a param the workload spec
 // declares (e.g. vcpus=16).
+// --max_tasks, --max_instances, --max_forks, --max_loop_iterations, --max_loop_depth and
+// --max_memory_mb raise the limits a workload is checked against before it runs; --max_sim_time
+// caps a run that does not end by itself (sim/README.md, Limits and hostile inputs).
 // Exit status (a single run uses the kernel loader's, kernel/README.md): 0 ok (also when the
 // policy unregistered itself), 1 a run error (broken invariant), 2 bad input, 4 the policy was
 // ejected with an error (scx_bpf_error, a fault in a callback, a bad dispatch, ...), 5 ejected by
 // the watchdog (a stalled task). An experiment (--runs > 1 or several policies) exits 0 and its
-// table names the ejections.
+// table names the ejections, or 1 when a run failed (stuck tasks, or stopped at --max_sim_time).
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,6 +86,18 @@ ABSL_FLAG(bool, list, false,
           "list the policies (--policy's, or all found) with their knobs and counters, then exit");
 ABSL_FLAG(std::string, process, "",
           "experiment, --metric=boot: measure only this process's instances");
+// Limits a workload is checked against before it runs (sim/workload/limits.h): the defaults are
+// WorkloadLimits's, the documented ones (sim/README.md, Limits).
+ABSL_FLAG(int64_t, max_tasks, scxtwin::sim::WorkloadLimits().max_tasks, "limit: tasks of a run (started and forked)");
+ABSL_FLAG(int64_t, max_instances, scxtwin::sim::WorkloadLimits().max_instances, "limit: process instances of a run");
+ABSL_FLAG(int64_t, max_forks, scxtwin::sim::WorkloadLimits().max_forks, "limit: tasks created by fork ops");
+ABSL_FLAG(int64_t, max_loop_iterations, scxtwin::sim::WorkloadLimits().max_loop_iterations,
+          "limit: loop body runs of all tasks in a run (each costs at least one event)");
+ABSL_FLAG(int64_t, max_loop_depth, scxtwin::sim::WorkloadLimits().max_loop_depth, "limit: loops nested in loops");
+ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
+          "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
+ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
+          "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
 ABSL_FLAG(std::vector<std::string>, background, {},
           "host background activity to run beside the workload: a library name (idle, cloud: "
           "workloads/background_NAME.textpb) or a .textpb path; comma-separated for several");
@@ -190,6 +205,30 @@ absl::Status ParseRunFlags(Command* cmd) {
   const absl::Duration d = absl::GetFlag(FLAGS_duration);
   if (d < absl::ZeroDuration()) return Bad("--duration must not be negative");
   config.duration = absl::ToInt64Nanoseconds(d);
+  const std::pair<const char*, int64_t*> limits[] = {
+      {"max_tasks", &config.limits.max_tasks},
+      {"max_instances", &config.limits.max_instances},
+      {"max_forks", &config.limits.max_forks},
+      {"max_loop_iterations", &config.limits.max_loop_iterations},
+      {"max_loop_depth", &config.limits.max_loop_depth},
+      {"max_memory_mb", &config.limits.max_memory_mb},
+  };
+  *limits[0].second = absl::GetFlag(FLAGS_max_tasks);
+  *limits[1].second = absl::GetFlag(FLAGS_max_instances);
+  *limits[2].second = absl::GetFlag(FLAGS_max_forks);
+  *limits[3].second = absl::GetFlag(FLAGS_max_loop_iterations);
+  *limits[4].second = absl::GetFlag(FLAGS_max_loop_depth);
+  *limits[5].second = absl::GetFlag(FLAGS_max_memory_mb);
+  for (const auto& [flag, value] : limits) {
+    if (*value < 1) return Bad(absl::StrCat("--", flag, "=", *value, ": expected a limit of at least 1"));
+  }
+  if (config.limits.max_tasks > INT32_MAX) {
+    return Bad(absl::StrCat("--max_tasks=", config.limits.max_tasks, ": expected at most ", INT32_MAX,
+                            " (task ids are 32-bit)"));
+  }
+  const absl::Duration cap = absl::GetFlag(FLAGS_max_sim_time);
+  if (cap <= absl::ZeroDuration()) return Bad("--max_sim_time must be positive");
+  config.max_sim_time = absl::ToInt64Nanoseconds(cap);
   cmd->format = absl::GetFlag(FLAGS_format);
   if (cmd->format != "table" && cmd->format != "json") {
     return Bad(absl::StrCat("--format=", cmd->format, ": expected table or json"));
@@ -288,6 +327,17 @@ absl::Status RunExperiment(const Command& cmd) {
     scxtwin::experiment::WriteExperimentJson(std::cout, result);
   } else {
     scxtwin::experiment::WriteExperimentTable(std::cout, result);
+  }
+  int failed = 0, total = 0;
+  for (const auto& p : result.policies) {
+    failed += scxtwin::experiment::FailedRuns(p);
+    total += static_cast<int>(p.samples.size());
+  }
+  if (failed > 0) {
+    // The figures are printed, but a run that did not end properly makes the experiment fail.
+    return absl::UnavailableError(absl::StrCat(
+        failed, " of ", total,
+        " runs failed (tasks stuck in a wait nobody answers, or stopped at --max_sim_time): see the notes"));
   }
   return absl::OkStatus();
 }

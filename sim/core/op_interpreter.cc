@@ -4,6 +4,7 @@
 // semantics are read in one place; the workload compiler knows nothing of the core.
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "sim/core/simulator.h"
 #include "sim/workload/dist.h"
 
@@ -26,9 +27,17 @@ void Simulator::Advance(int cpu, TaskId id) {
       return;
     }
   }
-  for (;;) {
+  last_advanced_ = id;
+  for (int64_t steps = 0;; ++steps) {
     Task& t = tasks_[id];
     t.burst_left = 0;
+    if (steps == opt_.max_ops_at_one_time) {
+      Abort(absl::InvalidArgumentError(absl::StrCat(
+          spec_.file, ": no progress: ", Position(id), " stepped ", steps, " ops at ", now(),
+          " ns without simulated time passing; expected a program whose loops let time pass (a run or sleep "
+          "of at least 1 ns)")));
+      return;
+    }
     if (t.cursor.pc >= static_cast<int32_t>(prog.size())) {
       Exit(cpu, id);
       return;
@@ -85,6 +94,7 @@ void Simulator::Advance(int cpu, TaskId id) {
           return;
         }
         t.waiting = true;
+        if (!spec_.processes[t.process].background) ++waiting_tasks_;
         // A wait for acknowledgements is an IPI sender yielding (pause-loop exiting), no halt.
         if (op.acks) {
           Block(cpu, id);
@@ -98,6 +108,7 @@ void Simulator::Advance(int cpu, TaskId id) {
         for (int64_t i = 0; i < op.count; ++i) {
           const int index = static_cast<int>(members_[t.instance][op.group].size());
           const TaskId child = CreateTask(tasks_[id].instance, op.group, index, id);
+          if (child == kNoTask) return;
           StartTask(child, id);
           if (stop_) return;
         }
@@ -132,10 +143,12 @@ void Simulator::Deliver(TaskId target, int32_t channel, TaskId waker, int waker_
       EndSpin(target);
     } else if (t.polling) {
       t.waiting = false;
+      if (!spec_.processes[t.process].background) --waiting_tasks_;
       EndPoll(target);
     } else {
       t.waiting = false;
       --blocked_tasks_;
+      if (!spec_.processes[t.process].background) --waiting_tasks_;
       MakeRunnable(target, WakeInfo{waker_cpu, waker, sync});
     }
     return;

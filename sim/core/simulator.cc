@@ -54,6 +54,7 @@ absl::Status Simulator::Setup() {
     // Arrivals: one stream per process template.
     arrival_rng_.resize(arrival_rng_.size() + 4);
     SeedStream(&arrival_rng_[arrival_rng_.size() - 4], opt_.seed, 0xa771a1, p);
+    stall_slack_ += 16 * static_cast<int64_t>(proc.instances);
     SimTime t = proc.poisson ? 0 : proc.at_ns;
     for (int i = 0; i < proc.instances; ++i) {
       if (proc.poisson) {
@@ -83,11 +84,24 @@ absl::Status Simulator::Run() {
   SCX_RETURN_IF_ERROR(Setup());
   Event e;
   int64_t until_check = opt_.check_every_events;
+  const bool until_duration = (opt_.duration ? opt_.duration : spec_.proto.duration_ns()) > 0;
+  SimTime instant = -1;        // the time of the events counted in at_instant
+  int64_t at_instant = 0;
   while (!stop_ && queue_.Pop(&e)) {
     ++result_.events;
+    if (e.time != instant) {
+      instant = e.time;
+      at_instant = 0;
+    } else if (++at_instant > opt_.max_events_at_one_time + stall_slack_ + 16 * static_cast<int64_t>(tasks_.size())) {
+      Abort(absl::InvalidArgumentError(absl::StrCat(
+          spec_.file, ": no progress: simulated time stayed at ", instant, " ns for ", at_instant,
+          " events; last stepped: ", Position(last_advanced_),
+          "; expected a program whose loops let time pass (a run or sleep of at least 1 ns)")));
+      break;
+    }
     Dispatch(e);
     if (switch_pending_) SwitchToFallback();
-    if (opt_.check_every_events > 0 && --until_check == 0) {
+    if (opt_.check_every_events > 0 && --until_check == 0 && error_.ok()) {
       until_check = opt_.check_every_events;
       SCX_RETURN_IF_ERROR(CheckTasks());
     }
@@ -95,11 +109,21 @@ absl::Status Simulator::Run() {
       // Every task (but the background's) has exited and nothing will arrive: the run is over.
       break;
     }
+    const int64_t live = has_foreground_ ? fg_live_ : live_tasks_;
+    const int64_t pending = has_foreground_ ? fg_pending_ : pending_starts_;
+    if (live > 0 && waiting_tasks_ == live && pending == 0 && !until_duration && !stop_) {
+      // Every live task waits for a wake only another task could send: nothing of the workload
+      // can happen any more (the class's timers cannot end a wait). A run without a duration
+      // ends here; the tasks are reported stuck.
+      break;
+    }
   }
   result_.end_time = queue_.now();
   for (int c = 0; c < topo_.nr_cpus(); ++c) Account(c);
   if (obs_) obs_->End(result_.end_time);
   cls_->Finish();
+  if (!error_.ok()) return error_;
+  if (!result_.stopped_by_duration && result_.failure.empty()) CollectStuck();
   if (queue_.past_schedules() != 0) {
     return absl::InternalError(absl::StrCat("invariant: ", queue_.past_schedules(),
                                             " events were scheduled in the past"));
@@ -169,7 +193,7 @@ void Simulator::Dispatch(const Event& e) {
       if (!spec_.processes[result_.instances[e.target].process].background) --fg_pending_;
       --result_.instances[e.target].started_groups_pending;
       TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
-      StartTask(t, kNoTask);
+      if (t != kNoTask) StartTask(t, kNoTask);
       break;
     }
     case kClassTimer:
@@ -208,6 +232,7 @@ void Simulator::OnArrival(int process, int instance_no) {
       const uint64_t arg = (static_cast<uint64_t>(g) << 32) | static_cast<uint32_t>(i);
       if (delay == 0) {
         TaskId t = CreateTask(instance, static_cast<int>(g), i, kNoTask);
+        if (t == kNoTask) return;
         StartTask(t, kNoTask);
       } else {
         // Counted live from now so the instance does not look complete before it starts.
@@ -224,6 +249,13 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   InstanceMetrics& im = result_.instances[instance];
   const CompiledProcess& proc = spec_.processes[im.process];
   const CompiledGroup& grp = proc.groups[group];
+  if (static_cast<int64_t>(tasks_.size()) >= opt_.max_tasks) {
+    Abort(absl::InvalidArgumentError(absl::StrCat(
+        spec_.file, ": tasks created ", tasks_.size() + 1, " (by ",
+        parent == kNoTask ? "an arrival" : Position(parent), ") is above the limit ", opt_.max_tasks,
+        "; expected at most ", opt_.max_tasks, " (--max_tasks=N raises the limit)")));
+    return kNoTask;
+  }
   const TaskId id = static_cast<TaskId>(tasks_.size());
   tasks_.emplace_back();
   Task& t = tasks_.back();
@@ -544,6 +576,47 @@ void Simulator::Exit(int cpu, TaskId id) {
   if (obs_) obs_->Exit(now(), t);
   cls_->TaskExit(id, cpu);
   Schedule(cpu, kNoTask);
+}
+
+void Simulator::Abort(absl::Status error) {
+  if (error_.ok()) error_ = std::move(error);
+  stop_ = true;
+}
+
+namespace {
+
+// The field path of the op a task's cursor last stepped (it has moved past it).
+std::string OpPath(const CompiledGroup& g, const ProgramCursor& cursor, const CompiledOp** op) {
+  const int32_t pc = std::clamp<int32_t>(cursor.pc - 1, 0, static_cast<int32_t>(g.program.size()) - 1);
+  *op = &g.program[pc];
+  return pc < static_cast<int32_t>(g.op_paths.size()) ? g.op_paths[pc] : absl::StrCat("program op ", pc);
+}
+
+}  // namespace
+
+std::string Simulator::Position(TaskId id) const {
+  if (id == kNoTask) return "no task";
+  const Task& t = tasks_[id];
+  const CompiledOp* op = nullptr;
+  const std::string path = OpPath(group_of(t), t.cursor, &op);
+  return absl::StrCat("task ", t.name, " at ", path, " (", OpName(*op), ")");
+}
+
+void Simulator::CollectStuck() {
+  for (const Task& t : tasks_) {
+    if (t.state != TaskState::kBlocked || !t.waiting) continue;
+    if (has_foreground_ && spec_.processes[t.process].background) continue;  // not the run's to end
+    const CompiledGroup& g = group_of(t);
+    const CompiledOp* op = nullptr;
+    StuckTask s;
+    s.task = t.id;
+    s.name = t.name;
+    s.op_path = OpPath(g, t.cursor, &op);
+    s.channel = g.channels[t.wait_channel];
+    s.wakes_missing = t.wait_left;
+    s.since = t.last_ran_end;
+    result_.stuck.push_back(std::move(s));
+  }
 }
 
 absl::Status Simulator::CheckTasks() const {

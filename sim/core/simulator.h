@@ -32,6 +32,14 @@ struct SimOptions {
   SimDuration duration = 0;
   SimDuration max_duration = 600 * kNsPerSec;
   MachineCosts costs;
+  // The most tasks a run may create (a fork in an endless loop or a cycle of forks is only
+  // bounded here); more ends the run with an error naming --max_tasks.
+  int64_t max_tasks = INT32_MAX;
+  // No progress: more than this many events (plus 16 per task and process instance) at one
+  // simulated instant, or this many ops one task steps through without time passing, ends the
+  // run with an error naming the task, its op and its place in the spec (a zero-time loop).
+  int64_t max_events_at_one_time = 1 << 20;
+  int64_t max_ops_at_one_time = 1 << 20;
   // Check "no task lost" every this many events (0: only at the end).
   int64_t check_every_events = 1 << 16;
   // Takes over every task when the class detaches (an ejected policy), as the kernel's fair
@@ -57,6 +65,17 @@ struct InstanceMetrics {
   int32_t started_groups_pending = 0;
 };
 
+// A task still blocked in a wait when the run ended by itself (no duration): a wait nobody
+// answered.
+struct StuckTask {
+  TaskId task = -1;
+  std::string name;
+  std::string op_path;  // the wait's field path in the spec
+  std::string channel;  // "" = the default channel
+  int64_t wakes_missing = 0;
+  SimTime since = 0;    // when it blocked
+};
+
 struct RunResult {
   SimTime end_time = 0;
   bool stopped_by_duration = false;
@@ -72,6 +91,7 @@ struct RunResult {
   // Per task group (index: SimGroupIndex), so each kind of task gets its wait distribution.
   std::vector<Histogram> group_wait;
   std::vector<std::string> group_names;  // "process/group", same index
+  std::vector<StuckTask> stuck;  // tasks blocked in a wait at the end of a run without duration
 };
 
 class Simulator final : public SchedContext {
@@ -178,6 +198,11 @@ class Simulator final : public SchedContext {
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
   absl::Status CheckTasks() const;
+  // Ends the run with `error` (the first one wins): a limit or a stall, not a class failure.
+  void Abort(absl::Status error);
+  // "task T at PATH (OP)": where a task's program is, for errors.
+  std::string Position(TaskId t) const;
+  void CollectStuck();
   absl::Status CheckCpuTime() const;
   const CompiledGroup& group_of(const Task& t) const;
 
@@ -197,6 +222,7 @@ class Simulator final : public SchedContext {
   RunResult result_;
   int64_t live_tasks_ = 0;
   int64_t blocked_tasks_ = 0;
+  int64_t waiting_tasks_ = 0;  // foreground tasks blocked in a wait (only another task's wake ends it)
   int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
   // The same two counts without background processes: the run ends when both are 0.
   int64_t fg_live_ = 0;
@@ -206,6 +232,9 @@ class Simulator final : public SchedContext {
   bool switch_pending_ = false;  // a detach waits for the current event to finish
   void SwitchToFallback();
   Histogram* wait_hist_ = nullptr;
+  absl::Status error_;
+  TaskId last_advanced_ = kNoTask;  // the task whose program ran last (named by a stall error)
+  int64_t stall_slack_ = 0;         // 16 per process instance of the spec
 };
 
 }  // namespace scxtwin::sim

@@ -20,19 +20,22 @@ namespace {
 std::string Encode(const RunSample& s) {
   std::string why = s.ejection;
   std::replace(why.begin(), why.end(), '\n', ' ');
-  return absl::StrFormat("%.17g %d %d %d %s", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, why);
+  return absl::StrFormat("%.17g %d %d %d %d %d %s", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, s.stuck,
+                         s.capped ? 1 : 0, why);
 }
 
 absl::StatusOr<RunSample> Decode(absl::string_view text) {
-  std::vector<absl::string_view> f = absl::StrSplit(text, absl::MaxSplits(' ', 4));
+  std::vector<absl::string_view> f = absl::StrSplit(text, absl::MaxSplits(' ', 6));
   RunSample s;
-  int ejected = 0;
-  if (f.size() == 5) s.ejection = std::string(f[4]);
-  if (f.size() != 5 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
-      !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected)) {
+  int ejected = 0, capped = 0;
+  if (f.size() == 7) s.ejection = std::string(f[6]);
+  if (f.size() != 7 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
+      !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected) ||
+      !absl::SimpleAtoi(f[4], &s.stuck) || !absl::SimpleAtoi(f[5], &capped)) {
     return absl::InternalError(absl::StrCat("a run process sent '", text, "'; expected a sample"));
   }
   s.ejected = ejected != 0;
+  s.capped = capped != 0;
   return s;
 }
 
@@ -73,10 +76,18 @@ uint64_t RunSeed(uint64_t base_seed, int run) {
   return z ^ (z >> 31);
 }
 
+int FailedRuns(const PolicyResult& p) {
+  int n = 0;
+  for (const RunSample& s : p.samples) n += s.failed() ? 1 : 0;
+  return n;
+}
+
 absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process) {
   const sim::RunResult& r = run.sim->result();
   RunSample s;
   s.ejected = !r.detached.empty() || !r.failure.empty();
+  s.stuck = static_cast<int64_t>(r.stuck.size());
+  s.capped = r.hit_max_duration;
   if (s.ejected) {
     const sim::ExtClass* ext = run.sched != nullptr ? run.sched->ext() : nullptr;
     const std::string msg = ext != nullptr ? ext->exit_info().msg : std::string();
@@ -131,7 +142,7 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
   result.topology = topology.spec();
   result.nr_cpus = topology.nr_cpus();
   SCX_ASSIGN_OR_RETURN(const std::unique_ptr<sim::WorkloadSpec> spec,
-                       sim::LoadRunWorkload(config.base));
+                       sim::LoadCheckedWorkload(config.base));
   result.workload_name = spec->proto.name();
   result.workload_params = spec->params;
   if (!config.process.empty()) {

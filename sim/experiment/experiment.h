@@ -62,9 +62,18 @@ struct RunSample {
   int64_t incomplete = 0;  // ... that were still running when the run ended
   bool ejected = false;    // the policy was ejected (the fair class ran the rest)
   std::string ejection;    // why, in the exit record's words (e.g. "ops.enqueue faulted: SIGSEGV ...")
+  // A failed run: tasks were stuck in a wait nobody answered at its end, or it was stopped at
+  // the simulated-time cap without ending by itself. Its sample is still in the summary.
+  int64_t stuck = 0;       // tasks stuck at the end
+  bool capped = false;     // stopped at --max_sim_time
+  bool failed() const { return stuck > 0 || capped; }
 };
 
 // The metric of a finished run. kBoot fails when no measured instance completed.
+// Runs of `p` that failed (RunSample::failed), and of every policy.
+struct PolicyResult;
+int FailedRuns(const PolicyResult& p);
+
 absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process);
 
 struct PolicyResult {

@@ -93,6 +93,16 @@ void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
                             p.label, ejected, static_cast<int>(p.samples.size()),
                             first_ejection.empty() ? "" : absl::StrCat("; the first: ", first_ejection));
     }
+    std::vector<std::string> failed;
+    for (size_t i = 0; i < p.samples.size(); ++i) {
+      const RunSample& s = p.samples[i];
+      if (s.stuck > 0) failed.push_back(absl::StrCat("run ", i, " (seed ", r.seeds[i], "): ", s.stuck, " tasks stuck in a wait nobody answers"));
+      if (s.capped) failed.push_back(absl::StrCat("run ", i, " (seed ", r.seeds[i], "): stopped at the simulated-time cap"));
+    }
+    if (!failed.empty()) {
+      os << absl::StrFormat("note: %s: %d of %d runs FAILED (their samples are in the figures above): %s\n", p.label,
+                            FailedRuns(p), static_cast<int>(p.samples.size()), absl::StrJoin(failed, "; "));
+    }
     if (incomplete > 0 && c.metric == Metric::kBoot) {
       os << absl::StrFormat("note: %s: %d instances were still running at the end of their runs (not in the means)\n",
                             p.label, incomplete);
@@ -128,14 +138,17 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
        << ",\"speedup\":" << Num(row.speedup);
     std::vector<std::string> values, completed, incomplete;
     int ejected = 0;
+    std::vector<std::string> stuck;
     for (const RunSample& x : p.samples) {
+      stuck.push_back(absl::StrCat(x.stuck));
       values.push_back(Num(x.value));
       completed.push_back(absl::StrCat(x.completed));
       incomplete.push_back(absl::StrCat(x.incomplete));
       ejected += x.ejected ? 1 : 0;
     }
     os << ",\"samples\":[" << absl::StrJoin(values, ",") << "],\"completed\":[" << absl::StrJoin(completed, ",")
-       << "],\"incomplete\":[" << absl::StrJoin(incomplete, ",") << "],\"ejected_runs\":" << ejected << "}";
+       << "],\"incomplete\":[" << absl::StrJoin(incomplete, ",") << "],\"ejected_runs\":" << ejected
+       << ",\"stuck\":[" << absl::StrJoin(stuck, ",") << "],\"failed_runs\":" << FailedRuns(p) << "}";
   }
   os << "]}\n";
 }

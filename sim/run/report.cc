@@ -47,6 +47,33 @@ std::vector<InstanceStats> ByProcess(const RunOutput& run) {
   return out;
 }
 
+// Why the run ended, in the table's words.
+std::string EndedHow(const RunResult& r) {
+  if (!r.failure.empty()) return "run stopped: " + r.failure;
+  if (r.stopped_by_duration) return "duration reached";
+  if (r.hit_max_duration) return "max duration reached";
+  if (!r.stuck.empty()) return absl::StrCat("nothing left to happen, ", r.stuck.size(), " tasks stuck in a wait");
+  return "all tasks exited";
+}
+
+// Warnings about the run's result (table lines after "warning: ", JSON "warnings").
+std::vector<std::string> Warnings(const RunConfig& config, const RunResult& r) {
+  std::vector<std::string> w;
+  if (r.hit_max_duration) {
+    w.push_back(absl::StrCat("the run did not end by itself and was stopped at the simulated-time cap of ",
+                             Ms(config.max_sim_time), " ms (--max_sim_time raises it; duration_ns or --duration "
+                             "sets a planned end)"));
+  }
+  if (!r.stuck.empty()) {
+    w.push_back(absl::StrCat(r.stuck.size(), " tasks were still blocked in a wait nobody answers at the end "
+                             "(listed under \"stuck tasks\"): the workload's wakes and waits do not match"));
+  }
+  return w;
+}
+
+// Stuck tasks listed in the table (the JSON lists all).
+constexpr size_t kStuckListed = 20;
+
 std::string ExitKindName(int64_t kind) {
   switch (kind) {
     case 0: return "none";
@@ -75,8 +102,7 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
   os << absl::StrFormat("simulated %s ms, %d events, %d context switches, %d callbacks, %d kfunc calls\n",
                         Ms(r.end_time), r.events, r.context_switches, cn.callbacks, cn.kfuncs);
   os << absl::StrFormat("ended: %s; policy exit: %s (%s)%s%s\n",
-                        !r.failure.empty() ? "run stopped: " + r.failure : r.stopped_by_duration ? "duration reached"
-                        : r.hit_max_duration ? "max duration reached" : "all tasks exited",
+                        EndedHow(r),
                         ExitKindName(ex.kind), ex.reason, ex.msg.empty() ? "" : ": ", ex.msg);
   if (run.sched->fair() != nullptr) {
     const fair::BalanceStats& f = run.sched->fair()->stats();
@@ -86,6 +112,16 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
         "tasks left in place; %d delayed dequeues\n",
         Ms(run.sched->fair()->base_slice()), f.wakeup_preemptions, f.tick_preemptions, f.lazy_deferrals,
         f.periodic_moves, f.nohz_moves, f.newidle_moves, f.hot_skips, f.delayed_dequeues);
+  }
+  for (const std::string& w : Warnings(config, r)) os << "warning: " << w << "\n";
+  if (!r.stuck.empty()) {
+    os << "stuck tasks (blocked in a wait nobody answers):\n";
+    for (size_t i = 0; i < r.stuck.size() && i < kStuckListed; ++i) {
+      const StuckTask& st = r.stuck[i];
+      os << absl::StrFormat("  %s at %s, channel %s, %d wakes missing, since %s ms\n", st.name, st.op_path,
+                            st.channel.empty() ? "(default)" : st.channel, st.wakes_missing, Ms(st.since));
+    }
+    if (r.stuck.size() > kStuckListed) os << "  ... and " << r.stuck.size() - kStuckListed << " more (--format=json lists all)\n";
   }
   if (!r.detached.empty()) {
     os << absl::StrFormat("policy ejected at %s ms; the fallback class (%s) ran the rest, as the kernel's fair class does\n",
@@ -166,7 +202,17 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
      << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind)) << ",\"code\":" << ex.exit_code
      << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg) << ",\"time_ns\":" << ex.time << "}";
-  os << ",\"stats\":[" << absl::StrJoin(run.sched->stats(), ",") << "]";
+  os << ",\"warnings\":[";
+  const std::vector<std::string> warnings = Warnings(config, r);
+  for (size_t i = 0; i < warnings.size(); ++i) os << (i ? "," : "") << J(warnings[i]);
+  os << "],\"stuck_tasks\":[";
+  for (size_t i = 0; i < r.stuck.size(); ++i) {
+    const StuckTask& st = r.stuck[i];
+    os << (i ? "," : "") << "{\"name\":" << J(st.name) << ",\"at\":" << J(st.op_path) << ",\"channel\":" << J(st.channel)
+       << ",\"wakes_missing\":" << st.wakes_missing << ",\"since_ns\":" << st.since << "}";
+  }
+  os << "]";
+    os << ",\"stats\":[" << absl::StrJoin(run.sched->stats(), ",") << "]";
   if (const std::vector<StatSpec>* names = StatNames(run)) {
     os << ",\"counters\":{";
     for (size_t i = 0; i < run.sched->stats().size(); ++i) os << (i ? "," : "") << J((*names)[i].name) << ":" << run.sched->stats()[i];

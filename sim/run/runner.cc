@@ -123,10 +123,17 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& c
   return spec;
 }
 
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config) {
+  SCX_ASSIGN_OR_RETURN(std::unique_ptr<WorkloadSpec> spec, LoadRunWorkload(config));
+  const SimDuration duration = config.duration ? config.duration : spec->proto.duration_ns();
+  SCX_RETURN_IF_ERROR(CheckWorkloadLimits(*spec, config.limits, duration).status());
+  return spec;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   SCX_ASSIGN_OR_RETURN(out->topology, Topology::Parse(config.topology));
-  SCX_ASSIGN_OR_RETURN(out->spec, LoadRunWorkload(config));
+  SCX_ASSIGN_OR_RETURN(out->spec, LoadCheckedWorkload(config));
 
   // The scheduling class by name (class_registry.h); --set takes costs and the class's knobs.
   SCX_ASSIGN_OR_RETURN(out->sched,
@@ -143,6 +150,8 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   SimOptions so;
   so.seed = config.seed;
   so.duration = config.duration;
+  so.max_duration = config.max_sim_time;
+  so.max_tasks = config.limits.max_tasks;
   so.costs = out->costs;
   if (out->traces.tee != nullptr) {
     out->traces.tracer = std::make_unique<SchedTracer>(out->traces.tee.get(), *out->spec);

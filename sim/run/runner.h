@@ -20,6 +20,7 @@
 #include "sim/host/policy_loader.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
+#include "sim/workload/limits.h"
 #include "sim/run/class_registry.h"
 #include "sim/run/policy_dirs.h"
 #include "sim/run/run_class.h"
@@ -44,6 +45,10 @@ struct RunConfig {
   std::vector<std::string> background;
   uint64_t seed = 1;
   SimDuration duration = 0;     // 0: the workload's
+  // What a workload may ask for (checked before the run, see sim/workload/limits.h), and the
+  // simulated-time cap of a run that does not end by itself (--max_sim_time).
+  WorkloadLimits limits;
+  SimDuration max_sim_time = 600 * kNsPerSec;
   std::ostream* log = nullptr;  // JSON Lines of every callback and kfunc call
   std::string perfetto;         // write a binary Perfetto trace here ("" = none)
   std::string ftrace;           // write the ftrace text here ("" = none)
@@ -87,6 +92,10 @@ std::string BackgroundPath(const std::string& name);
 // The run's workload: config.workload with its params, and config.background's processes added
 // as background (they neither keep the run going nor count in any metric).
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
+
+// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can end), without
+// running anything: the errors RunSimulation would give.
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config);
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then

@@ -1,5 +1,7 @@
 #include "sim/trace/perfetto_writer.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace scxtwin::sim::trace {
@@ -9,7 +11,41 @@ constexpr uint32_t kSequenceId = 1;
 constexpr uint64_t kCloneThread = 0x10000;
 constexpr size_t kCommLen = 15;  // TASK_COMM_LEN - 1
 
-std::string Comm(const std::string& comm) { return comm.substr(0, kCommLen); }
+// The length of the valid UTF-8 sequence at s[i] (1-4), or 0 if none starts there.
+size_t Utf8At(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 && c >= 0xc2 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e && c <= 0xf4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  }
+  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0))) return 0;  // overlong, surrogate
+  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || (c == 0xf4 && b(i + 1) >= 0x90))) return 0;  // overlong, > U+10FFFF
+  return n;
+}
+
+// Perfetto's string fields must be UTF-8 (names come from a spec, which may hold any bytes): at
+// most `max` bytes, cut at a character boundary (never inside one), a byte that is not UTF-8
+// written as '?'.
+std::string Utf8(const std::string& s, size_t max) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8At(s, i);
+    if (out.size() + std::max<size_t>(n, 1) > max) break;
+    if (n == 0) {
+      out.push_back('?');
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+// The kernel's comm: at most 15 bytes.
+std::string Comm(const std::string& comm) { return Utf8(comm, kCommLen); }
 
 }  // namespace
 
@@ -46,7 +82,7 @@ void PerfettoWriter::Note(const TaskInfo& t) {
 }
 
 void PerfettoWriter::Process(int32_t pid, int32_t ppid, const std::string& cmdline) {
-  processes_[pid] = {ppid, cmdline};
+  processes_[pid] = {ppid, Utf8(cmdline, std::string::npos)};
 }
 
 void PerfettoWriter::NewTask(int64_t ts, int cpu, const TaskInfo& parent, const TaskInfo& child,

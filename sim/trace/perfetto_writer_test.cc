@@ -153,3 +153,39 @@ TEST(PerfettoWriter, OpenNamesAPathItCannotCreate) {
 
 }  // namespace
 }  // namespace scxtwin::sim::trace
+
+namespace scxtwin::sim::trace {
+namespace {
+
+// Found by //tests/fuzz:perfetto_fuzz: a comm cut at 15 bytes inside a multi-byte character, or
+// with a byte that is not UTF-8, made a string field Perfetto cannot read (protobuf logged
+// "invalid UTF-8"). Comms are cut at a character boundary and bad bytes become '?'.
+TEST(PerfettoWriter, CommsAreUtf8AndAtMost15Bytes) {
+  std::ostringstream out;
+  PerfettoWriter w(&out);
+  TaskInfo accented{.pid = 7, .tgid = 7, .comm = "abcdefghijklm\xc3\xa9\xc3\xa9"};  // "...é" ends at byte 15
+  TaskInfo euro{.pid = 8, .tgid = 8, .comm = "abcdefghijklmn\xe2\x82\xac"};      // the € would end at 17
+  TaskInfo bad{.pid = 9, .tgid = 9, .comm = "a\xff" "b\xc3"};                    // a stray byte, a cut one
+  w.Waking(10, 0, accented, 0, false);
+  w.Waking(20, 0, euro, 0, false);
+  w.Waking(30, 0, bad, 0, false);
+  w.Process(9, 1, "vm\xff");
+  ASSERT_TRUE(w.Finish(40).ok());
+  Trace trace;
+  ASSERT_TRUE(trace.ParseFromString(out.str()));
+  std::vector<std::string> comms;
+  for (const auto& p : trace.packet()) {
+    for (const auto& e : p.ftrace_events().event()) {
+      if (e.has_sched_waking()) comms.push_back(e.sched_waking().comm());
+    }
+  }
+  EXPECT_EQ(comms, (std::vector<std::string>{"abcdefghijklm\xc3\xa9", "abcdefghijklmn", "a?b?"}));
+  std::vector<std::string> cmdlines;
+  for (const auto& p : trace.packet()) {
+    for (const auto& proc : p.process_tree().processes()) cmdlines.insert(cmdlines.end(), proc.cmdline().begin(), proc.cmdline().end());
+  }
+  EXPECT_EQ(cmdlines, (std::vector<std::string>{"vm?"}));
+}
+
+}  // namespace
+}  // namespace scxtwin::sim::trace

@@ -84,6 +84,34 @@ class Compiler {
     return false;
   }
 
+  // Whether a distribution's draws are all at least 1 ns (exponential and lognormal draws round
+  // to 0 only rarely: they count as taking time).
+  static bool AtLeastOneNs(const Dist& d) {
+    switch (d.kind_case()) {
+      case Dist::kFixedNs: return d.fixed_ns() > 0;
+      case Dist::kUniform: return d.uniform().min_ns() > 0;
+      case Dist::kEmpirical:
+        for (int64_t v : d.empirical().sample_ns()) {
+          if (v <= 0) return false;
+        }
+        return true;
+      default: return true;
+    }
+  }
+
+  // Whether one pass of ops surely lets simulated time pass: a run or sleep of at least 1 ns,
+  // or a wait (it blocks, or consumes a wake some op had to send). A loop without such an op
+  // would spin at one instant: the simulator's clock would stop while it ran.
+  static bool TakesTime(const google::protobuf::RepeatedPtrField<Op>& ops) {
+    for (const Op& op : ops) {
+      if (op.has_run() && AtLeastOneNs(op.run())) return true;
+      if (op.has_sleep() && AtLeastOneNs(op.sleep())) return true;
+      if (op.op_case() == Op::kWait || op.has_wait_on()) return true;
+      if (op.has_loop() && op.loop().count() > 0 && TakesTime(op.loop().body())) return true;
+    }
+    return false;
+  }
+
   // The index of `name` among a group's channels ("" = 0, the default), or an error at `path`.
   absl::StatusOr<int32_t> ChannelIndex(const std::vector<std::string>& channels, const std::string& name,
                                        const std::string& path, const std::string& group) {
@@ -102,7 +130,7 @@ class Compiler {
                           const absl::flat_hash_map<std::string, int>& groups,
                           const std::vector<std::vector<std::string>>& channels, int self,
                           std::vector<absl::flat_hash_set<int32_t>>* waited,
-                          std::vector<CompiledOp>* out) {
+                          std::vector<CompiledOp>* out, std::vector<std::string>* paths) {
     for (int i = 0; i < ops.size(); ++i) {
       const Op& op = ops[i];
       const std::string p = absl::StrCat(path, "[", i, "]");
@@ -209,11 +237,16 @@ class Compiler {
           if (!AdvancesTime(op.loop().body())) {
             return Fail(p + ".loop.body", "has no run, sleep or wait; expected a body that lets time pass");
           }
+          if (op.loop().count() == 0 && !TakesTime(op.loop().body())) {
+            return Fail(p + ".loop.body", "loops forever and can take no simulated time (every run and sleep can be 0 ns, no wait); "
+                                          "expected a run or sleep of at least 1 ns or a wait in the body");
+          }
           const size_t begin = out->size();
           c.kind = CompiledOp::kLoopBegin;
           c.count = op.loop().count();
           out->push_back(c);
-          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, channels, self, waited, out);
+          paths->push_back(p + ".loop");
+          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, channels, self, waited, out, paths);
               !s.ok()) {
             return s;
           }
@@ -221,6 +254,7 @@ class Compiler {
           end.kind = CompiledOp::kLoopEnd;
           end.jump = static_cast<int32_t>(begin + 1);
           out->push_back(end);
+          paths->push_back(p + ".loop");
           (*out)[begin].jump = static_cast<int32_t>(out->size());
           continue;
         }
@@ -228,6 +262,7 @@ class Compiler {
           return Fail(p, "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop");
       }
       out->push_back(c);
+      paths->push_back(p);
     }
     return absl::OkStatus();
   }
@@ -317,7 +352,8 @@ class Compiler {
         if (!cg.on_fork) any_start = true;
         if (g.program_size() == 0) return Fail(gp + ".program", "is empty; expected at least one op");
         cg.channels = channels[gi];
-        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, channels, gi, &waited, &cg.program);
+        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, channels, gi, &waited, &cg.program,
+                                &cg.op_paths);
             !s.ok()) {
           return s;
         }
@@ -344,6 +380,20 @@ class Compiler {
 };
 
 }  // namespace
+
+const char* OpName(const CompiledOp& op) {
+  switch (op.kind) {
+    case CompiledOp::kRun: return "run";
+    case CompiledOp::kSleep: return "sleep";
+    case CompiledOp::kWake: return "wake";
+    case CompiledOp::kWait: return "wait";
+    case CompiledOp::kFork: return "fork";
+    case CompiledOp::kExit: return "exit";
+    case CompiledOp::kLoopBegin:
+    case CompiledOp::kLoopEnd: return "loop";
+  }
+  return "?";
+}
 
 absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::string_view where) {
   CpuSet set(nr_cpus, list.empty());

@@ -51,7 +51,13 @@ struct CompiledGroup {
   bool per_cpu = false;    // one member per CPU, member i pinned to CPU i (count is unused)
   std::vector<std::string> channels;  // [0] = "" (the default channel), then as declared
   std::vector<CompiledOp> program;
+  // Each op's field path in the spec ("process[0].group[1].program[2].loop.body[0]"), for
+  // errors and reports about a task's position.
+  std::vector<std::string> op_paths;
 };
+
+// The op's name as the spec writes it ("run", "wait", "loop", ...).
+const char* OpName(const CompiledOp& op);
 
 struct CompiledProcess {
   std::string name;

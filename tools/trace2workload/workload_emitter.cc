@@ -67,6 +67,9 @@ scxtwin::workload::Workload ToWorkload(const TreeTrace& tree, absl::string_view 
           break;
       }
     }
+    // A thread the trace shows created but never running has no steps: it exits at once (a
+    // spec's program must have an op).
+    if (g->program_size() == 0) g->add_program()->set_exit(true);
   }
   return w;
 }
