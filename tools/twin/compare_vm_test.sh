@@ -11,7 +11,14 @@ twin=tools/twin/twin
 wl="$TEST_SRCDIR/scxtwin/workloads/small_boot.textpb"
 args=(compare --policy=eevdf,homing "--workload=$wl" --param rounds=150 --cpus=2 --runs=2)
 
+# A guest that does not come up or panics (multi-threaded TCG on a loaded host; docs/twin.md) is
+# the emulator's failure, not the comparison's verdict: boot one more guest before judging.
 out=$("$twin" "${args[@]}" --save-vm="$tmp/vm.txt" 2>&1); rc=$?
+if [[ $rc -eq 3 && $out == *"the guest reported no exit code"* ]]; then
+  echo "$out"
+  echo "note: the guest failed (no exit code); booting another once"
+  out=$("$twin" "${args[@]}" --save-vm="$tmp/vm.txt" 2>&1); rc=$?
+fi
 echo "$out"
 check_eq "faithful model: exit code" 0 "$rc"
 check "faithful model: every checked metric within tolerance" \
