@@ -116,8 +116,7 @@ int main(int argc, char** argv) {
     return scxtwin::kExitNormal;
   }
   scxtwin::LoaderOptions options;
-  options.policy =
-      object.empty() ? absl::GetFlag(FLAGS_policy) : scxtwin::ObjectPolicyName(object);
+  options.policy = object.empty() ? absl::GetFlag(FLAGS_policy) : scxtwin::ObjectPolicyName(object);
   if (options.policy.empty()) {
     std::cerr << "load: --policy=NAME is required (known: " << scxtwin::PolicyNames(policies) << ")"
               << std::endl;

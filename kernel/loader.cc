@@ -1,14 +1,13 @@
 #include "kernel/loader.h"
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include <cstdarg>
 #include <cstdio>
@@ -33,8 +32,8 @@ namespace {
 volatile sig_atomic_t stop_requested = 0;
 
 // From the kernel's uapi (stable ABI); Debian 12's headers predate struct_ops links.
-constexpr uint32_t kBpfFLink = 1U << 13;        // BPF_F_LINK: the map registers through a link
-constexpr int kBpfStructOpsAttachType = 44;     // BPF_STRUCT_OPS in enum bpf_attach_type
+constexpr uint32_t kBpfFLink = 1U << 13;     // BPF_F_LINK: the map registers through a link
+constexpr int kBpfStructOpsAttachType = 44;  // BPF_STRUCT_OPS in enum bpf_attach_type
 
 void OnStopSignal(int) { stop_requested = 1; }
 
@@ -150,8 +149,8 @@ class Loader {
     std::string ops = sysfs_.ActiveOps();
     absl::StatusOr<std::string> state = sysfs_.State();
     return absl::StrCat("another sched_ext scheduler is active: '", ops.empty() ? "?" : ops,
-                        "' (state ", state.ok() ? *state : "unknown",
-                        "); stop it before loading ", policy_.name);
+                        "' (state ", state.ok() ? *state : "unknown", "); stop it before loading ",
+                        policy_.name);
   }
   void PrintStats(void* skel, absl::Time start, const std::string& label);
   int Report(void* skel);
@@ -208,8 +207,8 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
 
   void* skel = policy_.open();
   if (skel == nullptr) {
-    return Fail(absl::StrCat("cannot open the BPF object of ", policy_.name, ": ",
-                             strerror(errno)));
+    return Fail(
+        absl::StrCat("cannot open the BPF object of ", policy_.name, ": ", strerror(errno)));
   }
   OpenPolicy open(policy_, skel);
   if (policy_.ops_map(skel) == nullptr) {
@@ -261,10 +260,9 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     for (const KnobAssignment& k : knobs) {
       sets.push_back(absl::StrCat(policy_.knobs[k.index].name, "=", k.value));
     }
-    absl::Status opened =
-        record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
-                     *policy_.record_layout(skel), libbpf_num_possible_cpus(),
-                     bpf_map__fd(policy_.record_ring(skel)));
+    absl::Status opened = record->Open(options_.record_file, policy_.name, absl::StrJoin(sets, " "),
+                                       *policy_.record_layout(skel), libbpf_num_possible_cpus(),
+                                       bpf_map__fd(policy_.record_ring(skel)));
     if (!opened.ok()) return Fail(std::string(opened.message()), kExitUsage);
   }
 
@@ -305,8 +303,8 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     uint64_t dropped = policy_.record_dropped(skel);
     absl::Status finished = record->Finish(dropped);
     if (!finished.ok()) return Fail(std::string(finished.message()), kExitError);
-    out_ << "load: record: " << record->records() << " records (" << record->bytes()
-         << " bytes), " << dropped << " dropped, in " << options_.record_file << std::endl;
+    out_ << "load: record: " << record->records() << " records (" << record->bytes() << " bytes), "
+         << dropped << " dropped, in " << options_.record_file << std::endl;
   }
   if (exit_kind() == 0) {
     return Fail(absl::StrCat(policy_.name, " detached but its ops.exit left no exit record"),

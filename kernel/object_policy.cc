@@ -1,13 +1,12 @@
 #include "kernel/object_policy.h"
 
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
 
 #include <cstdint>
 #include <map>
@@ -174,7 +173,8 @@ KernelPolicy MakeObjectPolicy(bool record) {
       for (size_t i = 0; i < sizeof(s->exit.msg); ++i) s->exit.msg[i] = uei[kUeiMsg + i];
       s->exit.reason[sizeof(s->exit.reason) - 1] = s->exit.msg[sizeof(s->exit.msg) - 1] = '\0';
       s->exit.exit_code = *reinterpret_cast<const volatile int64_t*>(uei + kUeiExitCode);
-      s->exit.kind = static_cast<uint64_t>(*reinterpret_cast<const volatile int32_t*>(uei + kUeiKind));
+      s->exit.kind =
+          static_cast<uint64_t>(*reinterpret_cast<const volatile int32_t*>(uei + kUeiKind));
     }
     return &s->exit;
   };
@@ -191,8 +191,8 @@ KernelPolicy MakeObjectPolicy(bool record) {
       return v == nullptr ? 0 : *v;
     };
     p.record_layout = [](void* skel) -> scxtwin_rec_layout* {
-      return static_cast<scxtwin_rec_layout*>(Variable(
-          S(skel), ".rodata", "scxtwin_rec_layout", sizeof(scxtwin_rec_layout)));
+      return static_cast<scxtwin_rec_layout*>(
+          Variable(S(skel), ".rodata", "scxtwin_rec_layout", sizeof(scxtwin_rec_layout)));
     };
   }
   return p;

@@ -25,12 +25,12 @@ struct KernelPolicy {
   std::vector<KnobSpec> knobs;
   std::vector<StatSpec> stats;  // in the order of the `stats` map's keys
 
-  void* (*open)();                       // NAME__open(); nullptr on failure (errno set)
-  void (*destroy)(void* skel);           // NAME__destroy()
-  int (*load)(void* skel);               // NAME__load(): 0 or a negative errno
-  bpf_object* (*object)(void* skel);     // skel->obj
-  bpf_map* (*ops_map)(void* skel);       // skel->maps.NAME_ops
-  bpf_map* (*stats_map)(void* skel);     // skel->maps.stats
+  void* (*open)();                    // NAME__open(); nullptr on failure (errno set)
+  void (*destroy)(void* skel);        // NAME__destroy()
+  int (*load)(void* skel);            // NAME__load(): 0 or a negative errno
+  bpf_object* (*object)(void* skel);  // skel->obj
+  bpf_map* (*ops_map)(void* skel);    // skel->maps.NAME_ops
+  bpf_map* (*stats_map)(void* skel);  // skel->maps.stats
   // skel->bss->exit_info: valid after load (the .bss is mapped then).
   volatile scxtwin_exit_info* (*exit_info)(void* skel);
   // Writes knob `index` (into `knobs`) to skel->rodata: only between open and load.

@@ -1,12 +1,11 @@
 #include "kernel/record_writer.h"
 
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -27,7 +26,8 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
     const btf_type* sec = btf__type_by_id(types, id);
     const btf_var_secinfo* var = btf_var_secinfos(sec);
     for (uint16_t i = 0; i < btf_vlen(sec); ++i, ++var) {
-      std::string var_name = btf__name_by_offset(types, btf__type_by_id(types, var->type)->name_off);
+      std::string var_name =
+          btf__name_by_offset(types, btf__type_by_id(types, var->type)->name_off);
       if (var_name == "scxtwin_rec_seq") {
         layout->bss_anchor = var->offset;
         bss_anchor = true;
@@ -51,10 +51,10 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
       if (layout->nr_globals == SCXTWIN_REC_GLOBAL_VARS ||
           var->size > SCXTWIN_REC_GLOBALS_LEN - at ||
           var_name.size() >= sizeof(layout->globals[0].name)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the policy's global variables do not fit a record snapshot (at most ",
-            SCXTWIN_REC_GLOBAL_VARS, " variables, ", SCXTWIN_REC_GLOBALS_LEN,
-            " bytes, names under 24 characters; at ", var_name, ")"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("the policy's global variables do not fit a record snapshot (at most ",
+                         SCXTWIN_REC_GLOBAL_VARS, " variables, ", SCXTWIN_REC_GLOBALS_LEN,
+                         " bytes, names under 24 characters; at ", var_name, ")"));
       }
       scxtwin_rec_global& g = layout->globals[layout->nr_globals++];
       snprintf(g.name, sizeof(g.name), "%s", var_name.c_str());
@@ -66,8 +66,9 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
     }
   }
   if (!bss_anchor || !data_anchor) {
-    return absl::InternalError("the record build lacks its anchors (scxtwin_rec_seq, "
-                               "scxtwin_rec_data_anchor)");
+    return absl::InternalError(
+        "the record build lacks its anchors (scxtwin_rec_seq, "
+        "scxtwin_rec_data_anchor)");
   }
   return absl::OkStatus();
 }
@@ -96,9 +97,9 @@ absl::Status RecordWriter::Open(const std::string& path, const std::string& poli
                                 int nr_cpus, int ring_fd) {
   layout_ = layout;
   if (knob_sets.size() >= sizeof(scxtwin_rec_file_header::knob_sets)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--record: the --set knobs take more than ",
-                     sizeof(scxtwin_rec_file_header::knob_sets) - 1, " characters"));
+    return absl::InvalidArgumentError(absl::StrCat("--record: the --set knobs take more than ",
+                                                   sizeof(scxtwin_rec_file_header::knob_sets) - 1,
+                                                   " characters"));
   }
   knob_sets_ = knob_sets;
   path_ = path;

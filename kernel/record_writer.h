@@ -5,15 +5,14 @@
 #ifndef SCXTWIN_KERNEL_RECORD_WRITER_H_
 #define SCXTWIN_KERNEL_RECORD_WRITER_H_
 
-#include <cstdint>
 #include <linux/types.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
 #include "absl/status/status.h"
 #include "policy/include/scxtwin/record.h"
-
 
 struct bpf_object;
 struct ring_buffer;

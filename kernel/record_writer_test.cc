@@ -3,10 +3,9 @@
 // only when finished, nothing left behind otherwise).
 #include "kernel/record_writer.h"
 
+#include <bpf/bpf.h>
 #include <linux/types.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include <cstring>
 #include <fstream>
@@ -14,9 +13,12 @@
 #include <string>
 
 #include "gtest/gtest.h"
+// The skeleton uses the types of exit_info.h and record.h without including them: keep this order.
+// clang-format off
 #include "policy/include/scxtwin/exit_info.h"
 #include "policy/include/scxtwin/record.h"
 #include "policy/homing_record_skel.skel.h"
+// clang-format on
 
 namespace scxtwin {
 namespace {

@@ -27,9 +27,7 @@ bool SchedExtSysfs::Available() const {
   return stat(root_.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-absl::StatusOr<std::string> SchedExtSysfs::State() const {
-  return ReadTrimmed(root_ + "/state");
-}
+absl::StatusOr<std::string> SchedExtSysfs::State() const { return ReadTrimmed(root_ + "/state"); }
 
 std::string SchedExtSysfs::ActiveOps() const {
   absl::StatusOr<std::string> ops = ReadTrimmed(root_ + "/root/ops");

@@ -1,10 +1,9 @@
 #include "kernel/stats.h"
 
-#include <errno.h>
-#include <string.h>
-
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -39,10 +38,9 @@ absl::StatusOr<std::vector<uint64_t>> ReadCounters(bpf_map* map, size_t count) {
 
 std::string FormatStatsLine(const KernelPolicy& policy, const std::vector<uint64_t>& values,
                             absl::Duration elapsed, const std::string& label) {
-  std::string line =
-      absl::StrCat("stats ", label.empty() ? absl::StrFormat("%.1fs", absl::ToDoubleSeconds(elapsed))
-                                           : label,
-                   " ", policy.name, ":");
+  std::string line = absl::StrCat(
+      "stats ", label.empty() ? absl::StrFormat("%.1fs", absl::ToDoubleSeconds(elapsed)) : label,
+      " ", policy.name, ":");
   for (size_t i = 0; i < policy.stats.size() && i < values.size(); ++i) {
     absl::StrAppend(&line, " ", policy.stats[i].name, "=", values[i]);
   }

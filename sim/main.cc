@@ -88,14 +88,19 @@ ABSL_FLAG(std::string, process, "",
           "experiment, --metric=boot: measure only this process's instances");
 // Limits a workload is checked against before it runs (sim/workload/limits.h): the defaults are
 // WorkloadLimits's, the documented ones (sim/README.md, Limits).
-ABSL_FLAG(int64_t, max_tasks, scxtwin::sim::WorkloadLimits().max_tasks, "limit: tasks of a run (started and forked)");
-ABSL_FLAG(int64_t, max_instances, scxtwin::sim::WorkloadLimits().max_instances, "limit: process instances of a run");
-ABSL_FLAG(int64_t, max_forks, scxtwin::sim::WorkloadLimits().max_forks, "limit: tasks created by fork ops");
+ABSL_FLAG(int64_t, max_tasks, scxtwin::sim::WorkloadLimits().max_tasks,
+          "limit: tasks of a run (started and forked)");
+ABSL_FLAG(int64_t, max_instances, scxtwin::sim::WorkloadLimits().max_instances,
+          "limit: process instances of a run");
+ABSL_FLAG(int64_t, max_forks, scxtwin::sim::WorkloadLimits().max_forks,
+          "limit: tasks created by fork ops");
 ABSL_FLAG(int64_t, max_loop_iterations, scxtwin::sim::WorkloadLimits().max_loop_iterations,
           "limit: loop body runs of all tasks in a run (each costs at least one event)");
-ABSL_FLAG(int64_t, max_loop_depth, scxtwin::sim::WorkloadLimits().max_loop_depth, "limit: loops nested in loops");
+ABSL_FLAG(int64_t, max_loop_depth, scxtwin::sim::WorkloadLimits().max_loop_depth,
+          "limit: loops nested in loops");
 ABSL_FLAG(int64_t, max_memory_mb, scxtwin::sim::WorkloadLimits().max_memory_mb,
-          "limit: the run's estimated memory, MB (per task and per pending event, measured by //sim/bench:memory_bench)");
+          "limit: the run's estimated memory, MB (per task and per pending event, measured by "
+          "//sim/bench:memory_bench)");
 ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
           "simulated-time cap of a run without duration; a run stopped there says so (a warning)");
 ABSL_FLAG(std::vector<std::string>, background, {},
@@ -220,11 +225,12 @@ absl::Status ParseRunFlags(Command* cmd) {
   *limits[4].second = absl::GetFlag(FLAGS_max_loop_depth);
   *limits[5].second = absl::GetFlag(FLAGS_max_memory_mb);
   for (const auto& [flag, value] : limits) {
-    if (*value < 1) return Bad(absl::StrCat("--", flag, "=", *value, ": expected a limit of at least 1"));
+    if (*value < 1)
+      return Bad(absl::StrCat("--", flag, "=", *value, ": expected a limit of at least 1"));
   }
   if (config.limits.max_tasks > INT32_MAX) {
-    return Bad(absl::StrCat("--max_tasks=", config.limits.max_tasks, ": expected at most ", INT32_MAX,
-                            " (task ids are 32-bit)"));
+    return Bad(absl::StrCat("--max_tasks=", config.limits.max_tasks, ": expected at most ",
+                            INT32_MAX, " (task ids are 32-bit)"));
   }
   const absl::Duration cap = absl::GetFlag(FLAGS_max_sim_time);
   if (cap <= absl::ZeroDuration()) return Bad("--max_sim_time must be positive");
@@ -335,9 +341,10 @@ absl::Status RunExperiment(const Command& cmd) {
   }
   if (failed > 0) {
     // The figures are printed, but a run that did not end properly makes the experiment fail.
-    return absl::UnavailableError(absl::StrCat(
-        failed, " of ", total,
-        " runs failed (tasks stuck in a wait nobody answers, or stopped at --max_sim_time): see the notes"));
+    return absl::UnavailableError(
+        absl::StrCat(failed, " of ", total,
+                     " runs failed (tasks stuck in a wait nobody answers, or stopped at "
+                     "--max_sim_time): see the notes"));
   }
   return absl::OkStatus();
 }

@@ -36,9 +36,9 @@ TEST_P(LibraryTest, LoadsAndRuns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Specs, LibraryTest,
-                         ::testing::Values("bursty_boot", "fork_exec_storm", "messaging", "cache_steady",
-                                           "microvm_boot", "serverless_burst", "ws_large_steady",
-                                           "boots_with_ws_large"));
+                         ::testing::Values("bursty_boot", "fork_exec_storm", "messaging",
+                                           "cache_steady", "microvm_boot", "serverless_burst",
+                                           "ws_large_steady", "boots_with_ws_large"));
 
 // The spec as written (params not substituted).
 workload::Workload Raw(const std::string& name) {

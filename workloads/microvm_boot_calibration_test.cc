@@ -6,8 +6,8 @@
 // waits and timed sleeps). Each figure must be within the tolerance stated beside it.
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -82,7 +82,8 @@ class Pool {
           vcpu_bursts_.insert(vcpu_bursts_.end(), t.burst_ns.begin(), t.burst_ns.end());
           waits_ += t.waits;
           for (const trace2workload::Step& step : t.program) {
-            if (step.kind == trace2workload::Step::kWait && step.peer != t.tid && vcpu_tids.contains(step.peer)) {
+            if (step.kind == trace2workload::Step::kWait && step.peer != t.tid &&
+                vcpu_tids.contains(step.peer)) {
               ++peer_wakes_;
             }
           }
@@ -162,7 +163,9 @@ Figures ModelFigures(std::string* boot_times) {
     auto tree = trace2workload::ExtractTree(*events, "microvm");
     EXPECT_TRUE(tree.ok()) << tree.status();
     if (!tree.ok()) return {};
-    pool.Add(*tree, [](const ThreadTrace& t) { return t.comm == "main" ? 0 : t.comm == "rcu" ? 1 : t.comm == "vcpu" ? 2 : 3; });
+    pool.Add(*tree, [](const ThreadTrace& t) {
+      return t.comm == "main" ? 0 : t.comm == "rcu" ? 1 : t.comm == "vcpu" ? 2 : 3;
+    });
   }
   return pool.Get();
 }
@@ -171,9 +174,10 @@ Figures ModelFigures(std::string* boot_times) {
 void ExpectNear(const char* what, double model, double trace, double tol) {
   EXPECT_GT(trace, 0) << what;
   const double ratio = model / trace;
-  EXPECT_LE(std::abs(ratio - 1), tol) << what << ": model " << model << " vs trace " << trace << " (x"
-                                     << ratio << ", tolerance " << tol * 100 << "%)";
-  std::printf("%-32s trace %12.1f  model %12.1f  x%.2f (tolerance %.0f%%)\n", what, trace, model, ratio, tol * 100);
+  EXPECT_LE(std::abs(ratio - 1), tol) << what << ": model " << model << " vs trace " << trace
+                                      << " (x" << ratio << ", tolerance " << tol * 100 << "%)";
+  std::printf("%-32s trace %12.1f  model %12.1f  x%.2f (tolerance %.0f%%)\n", what, trace, model,
+              ratio, tol * 100);
 }
 
 TEST(MicrovmBootCalibration, MatchesTheTracedBoot) {
@@ -187,7 +191,8 @@ TEST(MicrovmBootCalibration, MatchesTheTracedBoot) {
   ExpectNear("vCPU burst p50, us", model.vcpu_burst_p50 / 1e3, trace.vcpu_burst_p50 / 1e3, 0.25);
   ExpectNear("vCPU burst p90, us", model.vcpu_burst_p90 / 1e3, trace.vcpu_burst_p90 / 1e3, 0.25);
   // The wake structure: the share of vCPU blocks another thread ends (the rest are timed halts).
-  ExpectNear("vCPU blocks ended by a wake, %", 100 * model.vcpu_wait_share, 100 * trace.vcpu_wait_share, 0.10);
+  ExpectNear("vCPU blocks ended by a wake, %", 100 * model.vcpu_wait_share,
+             100 * trace.vcpu_wait_share, 0.10);
   // vCPU-to-vCPU wakes (IPIs to a halted vCPU): the rate of the model's IPIs comes from here.
   ExpectNear("vCPU wakes by other vCPUs", model.vcpu_peer_wakes, trace.vcpu_peer_wakes, 0.20);
   // The main loop: its timer wake-ups are not modelled (see the spec), so its bursts are

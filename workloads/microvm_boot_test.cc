@@ -24,7 +24,8 @@ struct Boot {
   int64_t main_wakeups = 0;
 };
 
-Boot RunBoot(const ParamOverrides& params, const std::string& topology, bool fair, uint64_t seed = 1) {
+Boot RunBoot(const ParamOverrides& params, const std::string& topology, bool fair,
+             uint64_t seed = 1) {
   auto spec = LoadWorkloadFile("workloads/microvm_boot.textpb", params);
   EXPECT_TRUE(spec.ok()) << spec.status();
   if (!spec.ok()) return {};
@@ -53,8 +54,10 @@ Boot RunBoot(const ParamOverrides& params, const std::string& topology, bool fai
       b.vcpu_wakeups_min = std::min(b.vcpu_wakeups_min, t.m.wakeups);
       b.vcpu_wakeups_max = std::max(b.vcpu_wakeups_max, t.m.wakeups);
       // Nothing left over: every IPI acknowledged and collected, no answer kept pending.
-      for (size_t c = 0; c < t.pending.size(); ++c) EXPECT_EQ(t.pending[c], 0) << t.name << " channel " << c;
-      for (size_t c = 0; c < t.acks_expected.size(); ++c) EXPECT_EQ(t.acks_expected[c], 0) << t.name;
+      for (size_t c = 0; c < t.pending.size(); ++c)
+        EXPECT_EQ(t.pending[c], 0) << t.name << " channel " << c;
+      for (size_t c = 0; c < t.acks_expected.size(); ++c)
+        EXPECT_EQ(t.acks_expected[c], 0) << t.name;
       EXPECT_TRUE(t.acks_owed.empty()) << t.name;
     } else if (t.name.find("/main.") != std::string::npos) {
       b.main_wakeups = t.m.wakeups;
@@ -68,8 +71,11 @@ TEST(MicrovmBootTest, FinishesForAnyShape) {
     for (const char* reads : {"0", "2"}) {
       for (const char* workers : {"0", "3"}) {
         for (bool fair : {true, false}) {
-          SCOPED_TRACE(absl::StrCat("vcpus=", vcpus, " fs_reads=", reads, " workers=", workers, fair ? " eevdf" : " fifo"));
-          const Boot b = RunBoot({{"vcpus", vcpus}, {"fs_reads", reads}, {"workers", workers}, {"rounds", "20"}}, "8", fair);
+          SCOPED_TRACE(absl::StrCat("vcpus=", vcpus, " fs_reads=", reads, " workers=", workers,
+                                    fair ? " eevdf" : " fifo"));
+          const Boot b = RunBoot(
+              {{"vcpus", vcpus}, {"fs_reads", reads}, {"workers", workers}, {"rounds", "20"}}, "8",
+              fair);
           EXPECT_GT(b.completed, 0);
           EXPECT_EQ(b.vcpus, std::stoi(vcpus));
           // Every round a vCPU blocks at least 4 + fs_reads times (2 I/O exits, 2 halts, its

@@ -1,14 +1,13 @@
 #include "sim/bench/boot_bench.h"
 
 #include <sys/wait.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <iterator>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -33,9 +32,9 @@ std::string g_argv0;
 std::string g_runfiles;  // <runfiles>/scxtwin
 
 // Measured figures, kept for the ratios printed at the end.
-std::map<std::pair<std::string, int>, double> g_boots_per_s;       // (policy, cpus)
-std::map<std::pair<std::string, int>, double> g_seconds_per_run;   // wall time of one run
-std::map<std::pair<std::string, int>, double> g_boots_per_cpu_s;   // per CPU second of this process
+std::map<std::pair<std::string, int>, double> g_boots_per_s;      // (policy, cpus)
+std::map<std::pair<std::string, int>, double> g_seconds_per_run;  // wall time of one run
+std::map<std::pair<std::string, int>, double> g_boots_per_cpu_s;  // per CPU second of this process
 double g_main_job_s = 0;
 
 // The host shape //:seed gives N CPUs: SMT pairs, one LLC per 16 cores.
@@ -75,16 +74,19 @@ void BM_Boot(benchmark::State& state, std::string policy) {
     const double cpu_start = ProcessCpuSeconds();
     auto run = RunSimulation(config);
     cpu_seconds += ProcessCpuSeconds() - cpu_start;
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!run.ok()) {
       state.SkipWithError(std::string(run.status().message()).c_str());
       return;
     }
     state.SetIterationTime(s);
     seconds += s;
-    for (const InstanceMetrics& im : (*run)->sim->result().instances) boots += im.completed >= 0 ? 1 : 0;
+    for (const InstanceMetrics& im : (*run)->sim->result().instances)
+      boots += im.completed >= 0 ? 1 : 0;
   }
-  state.counters["boots/s"] = benchmark::Counter(static_cast<double>(boots), benchmark::Counter::kIsRate);
+  state.counters["boots/s"] =
+      benchmark::Counter(static_cast<double>(boots), benchmark::Counter::kIsRate);
   // The same per CPU second: steadier than wall time on a shared machine.
   if (cpu_seconds > 0) {
     state.counters["boots/cpu_s"] = static_cast<double>(boots) / cpu_seconds;
@@ -114,7 +116,8 @@ void BM_MainJob(benchmark::State& state) {
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       state.SkipWithError("the main job failed (run `bazel run //:seed` to see why)");
       return;
@@ -129,8 +132,9 @@ void BM_MainJob(benchmark::State& state) {
 
 void RegisterBootBenchmarks(const std::string& argv0) {
   g_argv0 = argv0;
-  for (const std::string& root : {std::string(getenv("RUNFILES_DIR") ? getenv("RUNFILES_DIR") : ""),
-                                  argv0 + ".runfiles", std::string(getenv("TEST_SRCDIR") ? getenv("TEST_SRCDIR") : "")}) {
+  for (const std::string& root :
+       {std::string(getenv("RUNFILES_DIR") ? getenv("RUNFILES_DIR") : ""), argv0 + ".runfiles",
+        std::string(getenv("TEST_SRCDIR") ? getenv("TEST_SRCDIR") : "")}) {
     if (!root.empty() && access((root + "/scxtwin/workloads").c_str(), F_OK) == 0) {
       g_runfiles = root + "/scxtwin";
       break;
@@ -139,7 +143,8 @@ void RegisterBootBenchmarks(const std::string& argv0) {
   g_policies = {kFairPolicyName};
   for (std::string& p : ProjectPolicies(argv0.c_str())) g_policies.push_back(std::move(p));
   for (const std::string& policy : g_policies) {
-    auto* b = benchmark::RegisterBenchmark(absl::StrCat("BM_Boot/", policy).c_str(), BM_Boot, std::string(policy));
+    auto* b = benchmark::RegisterBenchmark(absl::StrCat("BM_Boot/", policy).c_str(), BM_Boot,
+                                           std::string(policy));
     for (int cpus : kCpuCounts) b->Arg(cpus);
     b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
   }
@@ -151,9 +156,11 @@ void RegisterBootBenchmarks(const std::string& argv0) {
 
 void PrintBootRatios() {
   if (g_boots_per_s.empty() && g_main_job_s == 0) return;
-  std::printf("\nsimulated micro-VM boots per second of wall time (workloads/microvm_boot.textpb, vcpus = cpus)\n");
-  std::printf("%-8s %6s %12s %12s %10s %12s %10s\n", "policy", "cpus", "boots/s", "s/run", "vs eevdf",
-              "boots/cpu_s", "vs eevdf");
+  std::printf(
+      "\nsimulated micro-VM boots per second of wall time (workloads/microvm_boot.textpb, vcpus = "
+      "cpus)\n");
+  std::printf("%-8s %6s %12s %12s %10s %12s %10s\n", "policy", "cpus", "boots/s", "s/run",
+              "vs eevdf", "boots/cpu_s", "vs eevdf");
   for (int cpus : kCpuCounts) {
     const auto base = g_boots_per_s.find({"eevdf", cpus});
     const auto cpu_base = g_boots_per_cpu_s.find({"eevdf", cpus});
@@ -162,8 +169,11 @@ void PrintBootRatios() {
       if (it == g_boots_per_s.end()) continue;
       const double per_cpu_s = g_boots_per_cpu_s[{policy, cpus}];
       std::printf("%-8s %6d %12.1f %12.4f %9.2fx %12.1f %9.2fx\n", policy.c_str(), cpus, it->second,
-                  g_seconds_per_run[{policy, cpus}], base != g_boots_per_s.end() ? it->second / base->second : 0.0,
-                  per_cpu_s, cpu_base != g_boots_per_cpu_s.end() && cpu_base->second > 0 ? per_cpu_s / cpu_base->second : 0.0);
+                  g_seconds_per_run[{policy, cpus}],
+                  base != g_boots_per_s.end() ? it->second / base->second : 0.0, per_cpu_s,
+                  cpu_base != g_boots_per_cpu_s.end() && cpu_base->second > 0
+                      ? per_cpu_s / cpu_base->second
+                      : 0.0);
     }
   }
   for (const std::string& policy : g_policies) {
@@ -175,12 +185,13 @@ void PrintBootRatios() {
   }
   if (g_main_job_s > 0) {
     double serial = 0;
-    for (const char* policy : kMainJobPolicies) serial += kMainJobRuns * g_seconds_per_run[{policy, 16}];
-    std::printf("main job (bazel run //:seed, %d runs x %d policies, 16 CPUs): %.2f s wall", kMainJobRuns,
-                static_cast<int>(std::size(kMainJobPolicies)), g_main_job_s);
+    for (const char* policy : kMainJobPolicies)
+      serial += kMainJobRuns * g_seconds_per_run[{policy, 16}];
+    std::printf("main job (bazel run //:seed, %d runs x %d policies, 16 CPUs): %.2f s wall",
+                kMainJobRuns, static_cast<int>(std::size(kMainJobPolicies)), g_main_job_s);
     if (serial > 0) {
-      std::printf("; its runs one after another in this process: %.2f s (%.2fx; %ld CPUs online)", serial,
-                  serial / g_main_job_s, sysconf(_SC_NPROCESSORS_ONLN));
+      std::printf("; its runs one after another in this process: %.2f s (%.2fx; %ld CPUs online)",
+                  serial, serial / g_main_job_s, sysconf(_SC_NPROCESSORS_ONLN));
     }
     std::printf("\n");
   }

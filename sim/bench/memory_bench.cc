@@ -37,15 +37,19 @@ int64_t HeapInUse() {
 std::string Workload(const char* name, int64_t n, int64_t at_ns) {
   const std::string path = absl::StrCat(g_tmp, "/", name, "_", n, ".textpb");
   std::ofstream(path) << absl::StrFormat(R"pb(
-name: "%s"
-duration_ns: 1000000
-process {
-  name: "p"
-  instances: %d
-  arrival { at_ns: %d }
-  group { name: "g" program { sleep { fixed_ns: 10000000000 } } }
-}
-)pb", name, n, at_ns);
+                                           name: "%s"
+                                           duration_ns: 1000000
+                                           process {
+                                             name: "p"
+                                             instances: %d
+                                             arrival { at_ns: %d }
+                                             group {
+                                               name: "g"
+                                               program { sleep { fixed_ns: 10000000000 } }
+                                             }
+                                           }
+                                         )pb",
+                                         name, n, at_ns);
   return path;
 }
 
@@ -81,7 +85,8 @@ void BM_BytesPerTask(benchmark::State& state, std::string policy) {
 void BM_BytesPerPendingEvent(benchmark::State& state) {
   const int64_t n = state.range(0);
   // Arrivals at 1 s: after the run's end (1 ms), so they stay in the queue.
-  const std::string small = Workload("pending", n, 1000000000), large = Workload("pending", 2 * n, 1000000000);
+  const std::string small = Workload("pending", n, 1000000000),
+                    large = Workload("pending", 2 * n, 1000000000);
   double per_event = 0;
   for (auto _ : state) {
     const int64_t a = RunHeap("fifo", small, state);
@@ -101,8 +106,8 @@ int main(int argc, char** argv) {
   scxtwin::sim::g_tmp = mkdtemp(tmpl);
   if (!getenv("TEST_TMPDIR")) setenv("TEST_TMPDIR", scxtwin::sim::g_tmp.c_str(), 1);
   for (const char* policy : {"fifo", "eevdf", "wvtime", "vtime", "homing"}) {
-    benchmark::RegisterBenchmark(absl::StrCat("BM_BytesPerTask/", policy).c_str(), scxtwin::sim::BM_BytesPerTask,
-                                 std::string(policy))
+    benchmark::RegisterBenchmark(absl::StrCat("BM_BytesPerTask/", policy).c_str(),
+                                 scxtwin::sim::BM_BytesPerTask, std::string(policy))
         ->Arg(20000)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);

@@ -1,8 +1,8 @@
 // Simulator throughput (boot_bench.cc: micro-VM boots per second and the README's main job):
 // simulated scheduling events (policy callbacks) and context switches per
 // second of the simulating thread's CPU time (one core; wall time on a shared machine also
-// counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of 10x as many
-// tasks as CPUs; and the event queue alone.
+// counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of
+// 10x as many tasks as CPUs; and the event queue alone.
 //
 //   bazel run -c opt //sim/bench -- [--benchmark_filter=...]
 //
@@ -15,10 +15,10 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,19 +39,26 @@ std::string g_tmp;
 // about 2x oversubscribed on average, with bursts of contention.
 std::string BurstyWorkload(int cpus, int64_t duration_ns) {
   const std::string path = absl::StrCat(g_tmp, "/bursty_", cpus, ".textpb");
-  std::ofstream(path) << absl::StrFormat(R"pb(
-name: "bench_bursty"
-description: "10 tasks per CPU alternating ~50 us bursts and ~200 us sleeps"
-duration_ns: %d
-process {
-  name: "bursty"
-  group {
-    name: "t"
-    count: %d
-    program { loop { body { run { exponential { mean_ns: 50000 } } } body { sleep { exponential { mean_ns: 200000 } } } } }
-  }
-}
-)pb", duration_ns, 10 * cpus);
+  std::ofstream(path) << absl::StrFormat(
+      R"pb(
+        name: "bench_bursty"
+        description: "10 tasks per CPU alternating ~50 us bursts and ~200 us sleeps"
+        duration_ns: %d
+        process {
+          name: "bursty"
+          group {
+            name: "t"
+            count: %d
+            program {
+              loop {
+                body { run { exponential { mean_ns: 50000 } } }
+                body { sleep { exponential { mean_ns: 200000 } } }
+              }
+            }
+          }
+        }
+      )pb",
+      duration_ns, 10 * cpus);
   return path;
 }
 
@@ -89,10 +96,14 @@ void BM_Policy(benchmark::State& state, std::string policy, bool effects) {
     switches += (*run)->sim->result().context_switches;
     events += (*run)->sim->result().events;
   }
-  state.counters["callbacks/s"] = benchmark::Counter(static_cast<double>(callbacks), benchmark::Counter::kIsRate);
-  state.counters["switches/s"] = benchmark::Counter(static_cast<double>(switches), benchmark::Counter::kIsRate);
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  if (cpu_seconds > 0) g_callbacks_per_s[{policy, cpus, effects}] = static_cast<double>(callbacks) / cpu_seconds;
+  state.counters["callbacks/s"] =
+      benchmark::Counter(static_cast<double>(callbacks), benchmark::Counter::kIsRate);
+  state.counters["switches/s"] =
+      benchmark::Counter(static_cast<double>(switches), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  if (cpu_seconds > 0)
+    g_callbacks_per_s[{policy, cpus, effects}] = static_cast<double>(callbacks) / cpu_seconds;
 }
 
 // What the host effects cost: callbacks/s with them against without, same policy and machine.
@@ -104,11 +115,15 @@ void PrintEffectsCost() {
     const auto without = g_callbacks_per_s.find({policy, cpus, false});
     if (without == g_callbacks_per_s.end() || without->second <= 0) continue;
     if (!header) {
-      std::printf("\nhost effects' cost (BM_Policy: callbacks per CPU second, effects on vs --set cost.effects=off)\n");
-      std::printf("%-10s %6s %14s %14s %8s\n", "policy", "cpus", "effects on", "effects off", "ratio");
+      std::printf(
+          "\nhost effects' cost (BM_Policy: callbacks per CPU second, effects on vs --set "
+          "cost.effects=off)\n");
+      std::printf("%-10s %6s %14s %14s %8s\n", "policy", "cpus", "effects on", "effects off",
+                  "ratio");
       header = true;
     }
-    std::printf("%-10s %6d %14.0f %14.0f %7.2fx\n", policy.c_str(), cpus, with, without->second, with / without->second);
+    std::printf("%-10s %6d %14.0f %14.0f %7.2fx\n", policy.c_str(), cpus, with, without->second,
+                with / without->second);
   }
 }
 
@@ -119,7 +134,8 @@ void BM_EventQueue(benchmark::State& state) {
   EventQueue q;
   std::mt19937_64 rng(1);
   std::vector<EventHandle> handles(pending);
-  for (int i = 0; i < pending; ++i) handles[i] = q.Schedule(static_cast<SimTime>(rng() % 100000), 0, i);
+  for (int i = 0; i < pending; ++i)
+    handles[i] = q.Schedule(static_cast<SimTime>(rng() % 100000), 0, i);
   int64_t n = 0;
   Event e;
   for (auto _ : state) {
@@ -133,7 +149,8 @@ void BM_EventQueue(benchmark::State& state) {
     }
     ++n;
   }
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EventQueue)->Arg(160)->Arg(1280);
 
@@ -154,8 +171,9 @@ int main(int argc, char** argv) {
     for (bool effects : {true, false}) {
       // The effects-off twins only for the simulator's own test scheduler and homing.
       if (!effects && policy != "wvtime" && policy != "homing") continue;
-      benchmark::RegisterBenchmark(absl::StrCat("BM_Policy/", policy, effects ? "" : "/effects_off").c_str(),
-                                   BM_Policy, policy, effects)
+      benchmark::RegisterBenchmark(
+          absl::StrCat("BM_Policy/", policy, effects ? "" : "/effects_off").c_str(), BM_Policy,
+          policy, effects)
           ->Arg(16)
           ->Arg(128)
           ->UseManualTime()

@@ -42,18 +42,25 @@ void RunSpec(const std::string& text, const std::string& cpus, SimRun* r) {
 TEST(ChannelsTest, WakesCountOnlyOnTheirOwnChannel) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a"
-              program { run { fixed_ns: 10000 } }
-              program { wake { group: "b" } }
-              program { run { fixed_ns: 10000 } }
-              program { wake { group: "b" channel: "ack" } }
-              program { run { fixed_ns: 10000 } }
-              program { wake { group: "b" channel: "ack" } } }
-      group { name: "b" channel: "ack"
-              program { wait_on { channel: "ack" count: 2 } }
-              program { wait: true }
-              program { run { fixed_ns: 5000 } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                program { run { fixed_ns: 10000 } }
+                program { wake { group: "b" } }
+                program { run { fixed_ns: 10000 } }
+                program { wake { group: "b" channel: "ack" } }
+                program { run { fixed_ns: 10000 } }
+                program { wake { group: "b" channel: "ack" } }
+              }
+              group {
+                name: "b"
+                channel: "ack"
+                program { wait_on { channel: "ack" count: 2 } }
+                program { wait: true }
+                program { run { fixed_ns: 5000 } }
+              }
+            })pb",
           "2", &r);
   const Task& b = r.task(1);
   EXPECT_EQ(b.m.wakeups, 1);                   // only the second ack woke it
@@ -66,14 +73,21 @@ TEST(ChannelsTest, WakesCountOnlyOnTheirOwnChannel) {
 TEST(ChannelsTest, PendingWakesSatisfyALaterCountedWait) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a"
-              program { wake { group: "b" channel: "c" } }
-              program { wake { group: "b" channel: "c" } } }
-      group { name: "b" channel: "c"
-              program { run { fixed_ns: 50000 } }
-              program { wait_on { channel: "c" count: 2 } }
-              program { run { fixed_ns: 5000 } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                program { wake { group: "b" channel: "c" } }
+                program { wake { group: "b" channel: "c" } }
+              }
+              group {
+                name: "b"
+                channel: "c"
+                program { run { fixed_ns: 50000 } }
+                program { wait_on { channel: "c" count: 2 } }
+                program { run { fixed_ns: 5000 } }
+              }
+            })pb",
           "2", &r);
   EXPECT_EQ(r.task(1).m.wakeups, 0);
   EXPECT_EQ(r.task(1).exited_at, 55 * kUs);
@@ -84,20 +98,27 @@ TEST(ChannelsTest, PendingWakesSatisfyALaterCountedWait) {
 TEST(ChannelsTest, InterruptWakesAHaltedTargetWhichHaltsAgain) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a" channel: "ack"
-              program { run { fixed_ns: 10000 } }
-              program { wake { group: "b" ack: "ack" } }
-              program { wait_on { channel: "ack" acks: true spin: true } }
-              program { run { fixed_ns: 10000 } } }
-      group { name: "b"
-              program { sleep { fixed_ns: 100000 } }
-              program { run { fixed_ns: 5000 } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                channel: "ack"
+                program { run { fixed_ns: 10000 } }
+                program { wake { group: "b" ack: "ack" } }
+                program { wait_on { channel: "ack" acks: true spin: true } }
+                program { run { fixed_ns: 10000 } }
+              }
+              group {
+                name: "b"
+                program { sleep { fixed_ns: 100000 } }
+                program { run { fixed_ns: 5000 } }
+              }
+            })pb",
           "2", &r);
   const Task& a = r.task(0);
   const Task& b = r.task(1);
-  EXPECT_EQ(a.m.wakeups, 0);  // spun, never blocked
-  EXPECT_EQ(b.m.wakeups, 2);  // the interrupt, then its timer
+  EXPECT_EQ(a.m.wakeups, 0);          // spun, never blocked
+  EXPECT_EQ(b.m.wakeups, 2);          // the interrupt, then its timer
   EXPECT_EQ(b.exited_at, 105 * kUs);  // the halt kept its length
   // b was switched in at once on the idle CPU: a spun for no time and ran its 20 us.
   EXPECT_EQ(a.exited_at, 20 * kUs);
@@ -109,20 +130,27 @@ TEST(ChannelsTest, InterruptWakesAHaltedTargetWhichHaltsAgain) {
 TEST(ChannelsTest, RunnableTargetAcknowledgesWhenItRuns) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a" channel: "ack"
-              program { wake { group: "b" ack: "ack" } }
-              program { wait_on { channel: "ack" acks: true spin: true } }
-              program { run { fixed_ns: 10000 } } }
-      group { name: "b"
-              program { run { fixed_ns: 10000 } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                channel: "ack"
+                program { wake { group: "b" ack: "ack" } }
+                program { wait_on { channel: "ack" acks: true spin: true } }
+                program { run { fixed_ns: 10000 } }
+              }
+              group {
+                name: "b"
+                program { run { fixed_ns: 10000 } }
+              }
+            })pb",
           "1", &r);
   const Task& a = r.task(0);
   const Task& b = r.task(1);
   EXPECT_GE(a.m.nr_preempted, 1);
-  EXPECT_GE(a.m.run_ns, 4000 * kUs);           // the spin was CPU time
-  EXPECT_LT(a.m.run_ns, 4000 * kUs + 2000 * kUs);  // up to a tick late
-  EXPECT_GT(a.exited_at, b.exited_at);         // b ran (and acked) before a went on
+  EXPECT_GE(a.m.run_ns, 4000 * kUs);                // the spin was CPU time
+  EXPECT_LT(a.m.run_ns, 4000 * kUs + 2000 * kUs);   // up to a tick late
+  EXPECT_GT(a.exited_at, b.exited_at);              // b ran (and acked) before a went on
   EXPECT_EQ(a.exited_at, a.m.run_ns + b.m.run_ns);  // one CPU, never idle
 }
 
@@ -132,18 +160,27 @@ TEST(ChannelsTest, RunnableTargetAcknowledgesWhenItRuns) {
 TEST(ChannelsTest, WaitingTargetAcknowledgesWhenWoken) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a" channel: "ack"
-              program { run { fixed_ns: 10000 } }
-              program { wake { group: "b" ack: "ack" } }
-              program { wait_on { channel: "ack" acks: true } }
-              program { run { fixed_ns: 10000 } } }
-      group { name: "b"
-              program { wait: true }
-              program { run { fixed_ns: 5000 } } }
-      group { name: "c"
-              program { sleep { fixed_ns: 200000 } }
-              program { wake { group: "b" } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                channel: "ack"
+                program { run { fixed_ns: 10000 } }
+                program { wake { group: "b" ack: "ack" } }
+                program { wait_on { channel: "ack" acks: true } }
+                program { run { fixed_ns: 10000 } }
+              }
+              group {
+                name: "b"
+                program { wait: true }
+                program { run { fixed_ns: 5000 } }
+              }
+              group {
+                name: "c"
+                program { sleep { fixed_ns: 200000 } }
+                program { wake { group: "b" } }
+              }
+            })pb",
           "4", &r);
   const Task& a = r.task(0);
   const Task& b = r.task(1);
@@ -158,14 +195,23 @@ TEST(ChannelsTest, WaitingTargetAcknowledgesWhenWoken) {
 TEST(ChannelsTest, OthersAndExitedTargets) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "v" count: 4 channel: "ack"
-              program { run { fixed_ns: 10000 } }
-              program { sleep { fixed_ns: 50000 } }
-              program { wake { group: "v" pick: OTHERS ack: "ack" } }
-              program { wait_on { channel: "ack" acks: true spin: true } }
-              program { run { fixed_ns: 10000 } } }
-      group { name: "quit" program { run { fixed_ns: 1000 } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "v"
+                count: 4
+                channel: "ack"
+                program { run { fixed_ns: 10000 } }
+                program { sleep { fixed_ns: 50000 } }
+                program { wake { group: "v" pick: OTHERS ack: "ack" } }
+                program { wait_on { channel: "ack" acks: true spin: true } }
+                program { run { fixed_ns: 10000 } }
+              }
+              group {
+                name: "quit"
+                program { run { fixed_ns: 1000 } }
+              }
+            })pb",
           "4", &r);
   for (int i = 0; i < 4; ++i) {
     const Task& v = r.task(i);
@@ -180,13 +226,20 @@ TEST(ChannelsTest, OthersAndExitedTargets) {
 TEST(ChannelsTest, SpinningWaitIsCpuTimeUntilTheWake) {
   SimRun r;
   RunSpec(R"pb(
-    process { name: "p"
-      group { name: "a" channel: "go"
-              program { wait_on { channel: "go" spin: true } }
-              program { run { fixed_ns: 10000 } } }
-      group { name: "b"
-              program { sleep { fixed_ns: 300000 } }
-              program { wake { group: "a" channel: "go" } } } })pb",
+            process {
+              name: "p"
+              group {
+                name: "a"
+                channel: "go"
+                program { wait_on { channel: "go" spin: true } }
+                program { run { fixed_ns: 10000 } }
+              }
+              group {
+                name: "b"
+                program { sleep { fixed_ns: 300000 } }
+                program { wake { group: "a" channel: "go" } }
+              }
+            })pb",
           "2", &r);
   const Task& a = r.task(0);
   EXPECT_EQ(a.m.wakeups, 0);

@@ -22,7 +22,8 @@ class SimObserver {
   virtual void Wakeup(SimTime t, const Task& task, int target_cpu, bool is_new) {}
   // A CPU switches from prev to next (sched_switch); null is the idle task. prev_state is
   // prev's state after the switch: kRunnable (preempted), kBlocked or kExited.
-  virtual void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state, const Task* next) {}
+  virtual void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state,
+                      const Task* next) {}
   // A task starts running on another CPU than it last ran on (sched_migrate_task); called just
   // before the Switch to it, in the kernel's order.
   virtual void Migrate(SimTime t, const Task& task, int orig_cpu, int dest_cpu) {}

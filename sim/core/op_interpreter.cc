@@ -34,7 +34,8 @@ void Simulator::Advance(int cpu, TaskId id) {
     if (steps == opt_.max_ops_at_one_time) {
       Abort(absl::InvalidArgumentError(absl::StrCat(
           spec_.file, ": no progress: ", Position(id), " stepped ", steps, " ops at ", now(),
-          " ns without simulated time passing; expected a program whose loops let time pass (a run or sleep "
+          " ns without simulated time passing; expected a program whose loops let time pass (a run "
+          "or sleep "
           "of at least 1 ns)")));
       return;
     }

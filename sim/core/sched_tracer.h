@@ -23,7 +23,8 @@ class SchedTracer final : public SimObserver {
   void TaskNew(SimTime t, const Task& task, const Task* parent) override;
   void Waking(SimTime t, const Task& task, const Task* waker, int cpu) override;
   void Wakeup(SimTime t, const Task& task, int target_cpu, bool is_new) override;
-  void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state, const Task* next) override;
+  void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state,
+              const Task* next) override;
   void Migrate(SimTime t, const Task& task, int orig_cpu, int dest_cpu) override;
   void Exit(SimTime t, const Task& task) override;
 

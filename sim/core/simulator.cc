@@ -13,17 +13,20 @@ namespace scxtwin::sim {
 uint32_t NiceToWeight(int nice) {
   // kernel/sched/core.c: sched_prio_to_weight[40].
   static constexpr uint32_t kWeights[40] = {
-      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-      9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
-      1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
-      110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+      88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904,
+      3906,  3121,  2501,  1991,  1586,  1277,  1024,  820,   655,   526,   423,  335,  272,  215,
+      172,   137,   110,   87,    70,    56,    45,    36,    29,    23,    18,   15,
   };
   return kWeights[std::clamp(nice, -20, 19) + 20];
 }
 
 Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedClass* sched_class,
                      SimOptions options)
-    : topo_(topology), spec_(spec), cls_(sched_class), opt_(std::move(options)), obs_(opt_.observer) {}
+    : topo_(topology),
+      spec_(spec),
+      cls_(sched_class),
+      opt_(std::move(options)),
+      obs_(opt_.observer) {}
 
 Simulator::~Simulator() = default;
 
@@ -45,9 +48,9 @@ absl::Status Simulator::Setup() {
     const CompiledProcess& proc = spec_.processes[p];
     if (!proc.background) has_foreground_ = true;
     for (size_t g = 0; g < proc.groups.size(); ++g) {
-      SCX_ASSIGN_OR_RETURN(
-          auto set,
-          ParseCpuList(proc.groups[g].affinity, n, absl::StrCat(spec_.file, ": process[", p, "].group[", g, "].affinity")));
+      SCX_ASSIGN_OR_RETURN(auto set, ParseCpuList(proc.groups[g].affinity, n,
+                                                  absl::StrCat(spec_.file, ": process[", p,
+                                                               "].group[", g, "].affinity")));
       group_affinity_.push_back(std::move(set));
       result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
     }
@@ -85,14 +88,15 @@ absl::Status Simulator::Run() {
   Event e;
   int64_t until_check = opt_.check_every_events;
   const bool until_duration = (opt_.duration ? opt_.duration : spec_.proto.duration_ns()) > 0;
-  SimTime instant = -1;        // the time of the events counted in at_instant
+  SimTime instant = -1;  // the time of the events counted in at_instant
   int64_t at_instant = 0;
   while (!stop_ && queue_.Pop(&e)) {
     ++result_.events;
     if (e.time != instant) {
       instant = e.time;
       at_instant = 0;
-    } else if (++at_instant > opt_.max_events_at_one_time + stall_slack_ + 16 * static_cast<int64_t>(tasks_.size())) {
+    } else if (++at_instant > opt_.max_events_at_one_time + stall_slack_ +
+                                  16 * static_cast<int64_t>(tasks_.size())) {
       Abort(absl::InvalidArgumentError(absl::StrCat(
           spec_.file, ": no progress: simulated time stayed at ", instant, " ns for ", at_instant,
           " events; last stepped: ", Position(last_advanced_),
@@ -105,7 +109,8 @@ absl::Status Simulator::Run() {
       until_check = opt_.check_every_events;
       SCX_RETURN_IF_ERROR(CheckTasks());
     }
-    if (!stop_ && (has_foreground_ ? fg_live_ == 0 && fg_pending_ == 0 : live_tasks_ == 0 && pending_starts_ == 0)) {
+    if (!stop_ && (has_foreground_ ? fg_live_ == 0 && fg_pending_ == 0
+                                   : live_tasks_ == 0 && pending_starts_ == 0)) {
       // Every task (but the background's) has exited and nothing will arrive: the run is over.
       break;
     }
@@ -125,8 +130,8 @@ absl::Status Simulator::Run() {
   if (!error_.ok()) return error_;
   if (!result_.stopped_by_duration && result_.failure.empty()) CollectStuck();
   if (queue_.past_schedules() != 0) {
-    return absl::InternalError(absl::StrCat("invariant: ", queue_.past_schedules(),
-                                            " events were scheduled in the past"));
+    return absl::InternalError(
+        absl::StrCat("invariant: ", queue_.past_schedules(), " events were scheduled in the past"));
   }
   if (result_.failure.empty()) {
     SCX_RETURN_IF_ERROR(CheckTasks());
@@ -192,7 +197,8 @@ void Simulator::Dispatch(const Event& e) {
       --pending_starts_;
       if (!spec_.processes[result_.instances[e.target].process].background) --fg_pending_;
       --result_.instances[e.target].started_groups_pending;
-      TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32), static_cast<int>(e.arg & 0xffffffff), kNoTask);
+      TaskId t = CreateTask(e.target, static_cast<int>(e.arg >> 32),
+                            static_cast<int>(e.arg & 0xffffffff), kNoTask);
       if (t != kNoTask) StartTask(t, kNoTask);
       break;
     }
@@ -250,10 +256,11 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   const CompiledProcess& proc = spec_.processes[im.process];
   const CompiledGroup& grp = proc.groups[group];
   if (static_cast<int64_t>(tasks_.size()) >= opt_.max_tasks) {
-    Abort(absl::InvalidArgumentError(absl::StrCat(
-        spec_.file, ": tasks created ", tasks_.size() + 1, " (by ",
-        parent == kNoTask ? "an arrival" : Position(parent), ") is above the limit ", opt_.max_tasks,
-        "; expected at most ", opt_.max_tasks, " (--max_tasks=N raises the limit)")));
+    Abort(absl::InvalidArgumentError(
+        absl::StrCat(spec_.file, ": tasks created ", tasks_.size() + 1, " (by ",
+                     parent == kNoTask ? "an arrival" : Position(parent), ") is above the limit ",
+                     opt_.max_tasks, "; expected at most ", opt_.max_tasks,
+                     " (--max_tasks=N raises the limit)")));
     return kNoTask;
   }
   const TaskId id = static_cast<TaskId>(tasks_.size());
@@ -282,7 +289,8 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.created_at = now();
   t.runnable_since = now();
   SeedStream(t.rng_state, opt_.seed, (static_cast<uint64_t>(instance) << 20) | group, index);
-  SeedStream(t.irq_rng_state, opt_.seed, (static_cast<uint64_t>(instance) << 20) | group | (uint64_t{1} << 63), index);
+  SeedStream(t.irq_rng_state, opt_.seed,
+             (static_cast<uint64_t>(instance) << 20) | group | (uint64_t{1} << 63), index);
   t.next_rr.assign(proc.groups.size(), 0);
   t.pending.assign(grp.channels.size(), 0);
   t.acks_expected.assign(grp.channels.size(), 0);
@@ -392,7 +400,8 @@ void Simulator::Schedule(int cpu, TaskId prev) {
       obs_->Migrate(now(), tasks_[next], tasks_[next].last_ran_cpu, cpu);
     }
     const Task* p = prev_task == kNoTask ? nullptr : &tasks_[prev_task];
-    obs_->Switch(now(), cpu, p, p ? p->state : TaskState::kRunnable, next == kNoTask ? nullptr : &tasks_[next]);
+    obs_->Switch(now(), cpu, p, p ? p->state : TaskState::kRunnable,
+                 next == kNoTask ? nullptr : &tasks_[next]);
   }
   if (next == kNoTask) {
     // The pending tick stays: it finds the CPU idle and stops (cheaper than cancel + re-arm
@@ -508,7 +517,8 @@ void Simulator::SwitchIn(int cpu, TaskId next, SimDuration wake_delay) {
 
 void Simulator::MakeRunnable(TaskId id, const WakeInfo& info) {
   Task& t = tasks_[id];
-  if (obs_) obs_->Waking(now(), t, info.waker == kNoTask ? nullptr : &tasks_[info.waker], info.waker_cpu);
+  if (obs_)
+    obs_->Waking(now(), t, info.waker == kNoTask ? nullptr : &tasks_[info.waker], info.waker_cpu);
   t.state = TaskState::kRunnable;
   t.runnable_since = now();
   ++t.m.wakeups;
@@ -587,9 +597,11 @@ namespace {
 
 // The field path of the op a task's cursor last stepped (it has moved past it).
 std::string OpPath(const CompiledGroup& g, const ProgramCursor& cursor, const CompiledOp** op) {
-  const int32_t pc = std::clamp<int32_t>(cursor.pc - 1, 0, static_cast<int32_t>(g.program.size()) - 1);
+  const int32_t pc =
+      std::clamp<int32_t>(cursor.pc - 1, 0, static_cast<int32_t>(g.program.size()) - 1);
   *op = &g.program[pc];
-  return pc < static_cast<int32_t>(g.op_paths.size()) ? g.op_paths[pc] : absl::StrCat("program op ", pc);
+  return pc < static_cast<int32_t>(g.op_paths.size()) ? g.op_paths[pc]
+                                                      : absl::StrCat("program op ", pc);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ struct CpuMetrics {
 };
 
 struct InstanceMetrics {
-  int32_t process = 0;  // template index
+  int32_t process = 0;   // template index
   int32_t instance = 0;  // number within the template
   SimTime arrival = 0;
   SimTime completed = -1;  // when its last task exited (-1: still running at the end)
@@ -73,14 +73,14 @@ struct StuckTask {
   std::string op_path;  // the wait's field path in the spec
   std::string channel;  // "" = the default channel
   int64_t wakes_missing = 0;
-  SimTime since = 0;    // when it blocked
+  SimTime since = 0;  // when it blocked
 };
 
 struct RunResult {
   SimTime end_time = 0;
   bool stopped_by_duration = false;
   bool hit_max_duration = false;
-  std::string failure;  // non-empty: the class failed (e.g. the policy was ejected)
+  std::string failure;   // non-empty: the class failed (e.g. the policy was ejected)
   std::string detached;  // non-empty: the class detached (why); the fallback ran from then
   SimTime detached_at = -1;
   int64_t events = 0;
@@ -129,16 +129,16 @@ class Simulator final : public SchedContext {
 
  private:
   enum EventKind : uint32_t {
-    kResched,      // target cpu
-    kBurstDone,    // target cpu
-    kTick,         // target cpu
-    kSleepDone,    // target task
-    kArrival,      // target process template, arg instance number
-    kTaskStart,    // target instance id, arg (group << 32 | index)
-    kClassTimer,   // arg cookie
+    kResched,     // target cpu
+    kBurstDone,   // target cpu
+    kTick,        // target cpu
+    kSleepDone,   // target task
+    kArrival,     // target process template, arg instance number
+    kTaskStart,   // target instance id, arg (group << 32 | index)
+    kClassTimer,  // arg cookie
     kStop,
-    kRampEnd,      // target cpu: its frequency ramp after idle is over
-    kPollEnd,      // target cpu: its vCPU's halt-poll window ran out
+    kRampEnd,  // target cpu: its frequency ramp after idle is over
+    kPollEnd,  // target cpu: its vCPU's halt-poll window ran out
   };
   // The burst a spinning wait (or a halt-polling vCPU) stands on: longer than any run (a wake
   // ends it, not running out), short enough that no time computed from it overflows.
@@ -213,7 +213,7 @@ class Simulator final : public SchedContext {
   SimObserver* obs_;
   EventQueue queue_;
   std::vector<Cpu> cpus_;
-  std::deque<Task> tasks_;  // deque: references stay valid as forks append
+  std::deque<Task> tasks_;              // deque: references stay valid as forks append
   std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
   std::vector<int32_t> group_base_;     // process -> first index in group_affinity_
   // Members of each (instance, group), for wake targets: members_[instance][group].
@@ -222,7 +222,8 @@ class Simulator final : public SchedContext {
   RunResult result_;
   int64_t live_tasks_ = 0;
   int64_t blocked_tasks_ = 0;
-  int64_t waiting_tasks_ = 0;  // foreground tasks blocked in a wait (only another task's wake ends it)
+  int64_t waiting_tasks_ =
+      0;  // foreground tasks blocked in a wait (only another task's wake ends it)
   int64_t pending_starts_ = 0;  // arrivals and task starts not yet fired
   // The same two counts without background processes: the run ends when both are 0.
   int64_t fg_live_ = 0;

@@ -11,7 +11,14 @@ namespace scxtwin::sim {
 namespace {
 
 TEST(SimulatorTest, SingleBurstRunsToCompletion) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 1 program { run { fixed_ns: 1000000 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 1
+                            program { run { fixed_ns: 1000000 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
   Simulator sim(topo, *spec, &cls, ZeroCost());
@@ -26,7 +33,14 @@ TEST(SimulatorTest, SingleBurstRunsToCompletion) {
 
 TEST(SimulatorTest, MoreTasksThanCpusQueueAndShare) {
   // 4 tasks of 10 ms on 2 CPUs with a 4 ms slice: the makespan is 20 ms of CPU per CPU.
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 4 program { run { fixed_ns: 10000000 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 4
+                            program { run { fixed_ns: 10000000 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
   Simulator sim(topo, *spec, &cls, ZeroCost());
@@ -44,9 +58,30 @@ TEST(SimulatorTest, MoreTasksThanCpusQueueAndShare) {
 TEST(SimulatorTest, WakeWaitPingPongWithPendingWakes) {
   // pong waits first; ping's first wake may arrive before pong waits (pending wake counted).
   auto spec = Spec(R"pb(
-    process { name: "pp"
-      group { name: "ping" program { loop { count: 5 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } } }
-      group { name: "pong" program { loop { count: 5 body { wait: true } body { run { fixed_ns: 2000 } } body { wake { group: "ping" } } } } }
+    process {
+      name: "pp"
+      group {
+        name: "ping"
+        program {
+          loop {
+            count: 5
+            body { run { fixed_ns: 1000 } }
+            body { wake { group: "pong" } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "pong"
+        program {
+          loop {
+            count: 5
+            body { wait: true }
+            body { run { fixed_ns: 2000 } }
+            body { wake { group: "ping" } }
+          }
+        }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 1, 1);
   FifoClass cls;
@@ -61,9 +96,22 @@ TEST(SimulatorTest, WakeWaitPingPongWithPendingWakes) {
 
 TEST(SimulatorTest, SleepsForksAndArrivals) {
   auto spec = Spec(R"pb(
-    process { name: "boot" instances: 3 arrival { at_ns: 1000 }
-      group { name: "main" program { run { fixed_ns: 100 } } program { fork { group: "worker" count: 2 } } program { sleep { fixed_ns: 5000 } } program { run { fixed_ns: 100 } } }
-      group { name: "worker" on_fork: true program { run { fixed_ns: 3000 } } }
+    process {
+      name: "boot"
+      instances: 3
+      arrival { at_ns: 1000 }
+      group {
+        name: "main"
+        program { run { fixed_ns: 100 } }
+        program { fork { group: "worker" count: 2 } }
+        program { sleep { fixed_ns: 5000 } }
+        program { run { fixed_ns: 100 } }
+      }
+      group {
+        name: "worker"
+        on_fork: true
+        program { run { fixed_ns: 3000 } }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 8, 1);
   FifoClass cls;
@@ -80,7 +128,19 @@ TEST(SimulatorTest, ContextSwitchAndMigrationCostsAreCharged) {
   // One task alternating run/sleep on a 2-CPU machine: FIFO wakes the first idle CPU (cpu 0)
   // every time, so no migration; each of the 4 switch-ins (the last one runs to the exit)
   // costs 1500 ns before the task's work starts.
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { loop { count: 3 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 1000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program {
+                              loop {
+                                count: 3
+                                body { run { fixed_ns: 1000 } }
+                                body { sleep { fixed_ns: 1000 } }
+                              }
+                            }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
   SimOptions o;  // default costs
@@ -92,7 +152,19 @@ TEST(SimulatorTest, ContextSwitchAndMigrationCostsAreCharged) {
 }
 
 TEST(SimulatorTest, DurationStopsAForeverLoop) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 3 program { loop { body { run { exponential { mean_ns: 50000 } } } body { sleep { fixed_ns: 20000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 3
+                            program {
+                              loop {
+                                body { run { exponential { mean_ns: 50000 } } }
+                                body { sleep { fixed_ns: 20000 } }
+                              }
+                            }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
   SimOptions o;
@@ -105,17 +177,33 @@ TEST(SimulatorTest, DurationStopsAForeverLoop) {
 }
 
 TEST(SimulatorTest, AffinityOutsideMachineIsASetupError) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" affinity: "7" program { run { fixed_ns: 1 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            affinity: "7"
+                            program { run { fixed_ns: 1 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
   Simulator sim(topo, *spec, &cls, SimOptions{});
   auto s = sim.Run();
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("test.textpb: process[0].group[0].affinity: CPU 7"), std::string::npos)
+      << s;
 }
 
 TEST(SimulatorTest, PoissonArrivalsAreSeededAndSpreadAtTheMeanGap) {
-  auto spec = Spec(R"pb(process { name: "p" instances: 400 arrival { poisson_mean_gap_ns: 1000000 } group { name: "g" program { run { fixed_ns: 1000 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          instances: 400
+                          arrival { poisson_mean_gap_ns: 1000000 }
+                          group {
+                            name: "g"
+                            program { run { fixed_ns: 1000 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 4, 1);
   auto arrivals = [&](uint64_t seed) {
     FifoClass cls;
@@ -138,12 +226,27 @@ TEST(SimulatorTest, PoissonArrivalsAreSeededAndSpreadAtTheMeanGap) {
 TEST(SimulatorTest, WakeTargetsAllNextAndWaiting) {
   // Three members each wait twice. The waker wakes ALL (each once), then NEXT twice (members 0
   // and 1 again), then WAITING: the only member still blocked in wait is 2. Every member ends.
-  auto spec = Spec(R"pb(process { name: "p"
-    group { name: "waker" program { sleep { fixed_ns: 1000 } }
-            program { wake { group: "w" pick: ALL } } program { sleep { fixed_ns: 1000 } }
-            program { wake { group: "w" pick: NEXT } } program { wake { group: "w" pick: NEXT } } program { sleep { fixed_ns: 1000 } }
-            program { wake { group: "w" pick: WAITING } } }
-    group { name: "w" count: 3 program { wait: true } program { run { fixed_ns: 10 } } program { wait: true } program { run { fixed_ns: 10 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "waker"
+                            program { sleep { fixed_ns: 1000 } }
+                            program { wake { group: "w" pick: ALL } }
+                            program { sleep { fixed_ns: 1000 } }
+                            program { wake { group: "w" pick: NEXT } }
+                            program { wake { group: "w" pick: NEXT } }
+                            program { sleep { fixed_ns: 1000 } }
+                            program { wake { group: "w" pick: WAITING } }
+                          }
+                          group {
+                            name: "w"
+                            count: 3
+                            program { wait: true }
+                            program { run { fixed_ns: 10 } }
+                            program { wait: true }
+                            program { run { fixed_ns: 10 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 4, 1);
   FifoClass cls;
   Simulator sim(topo, *spec, &cls, ZeroCost());
@@ -183,7 +286,8 @@ class RotatingClass final : public SchedClass {
  private:
   void Place(TaskId t) {
     const Task& task = ctx_->task(t);
-    const int cpu = task.last_ran_cpu < 0 ? 0 : (task.last_ran_cpu + 1) % ctx_->topology().nr_cpus();
+    const int cpu =
+        task.last_ran_cpu < 0 ? 0 : (task.last_ran_cpu + 1) % ctx_->topology().nr_cpus();
     queued_[cpu] = t;
     ctx_->Resched(cpu);
   }
@@ -194,7 +298,20 @@ class RotatingClass final : public SchedClass {
 TEST(SimulatorTest, MigrationsAreCountedByDistanceAndHotOnesPayTheRefill) {
   // 2x1x2x2: cpu 0,1 node 0 (cores 0,1), cpu 2,3 node 1 (cores 2,3); cpu c+4 is c's sibling.
   // The task runs 1 us, sleeps 100 us (hot), runs on the next CPU... 8 runs: cpus 0..7.
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" working_set: WS_MEDIUM program { loop { count: 8 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 100000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            working_set: WS_MEDIUM
+                            program {
+                              loop {
+                                count: 8
+                                body { run { fixed_ns: 1000 } }
+                                body { sleep { fixed_ns: 100000 } }
+                              }
+                            }
+                          }
+                        })pb");
   Topology topo = Topology::Make(2, 1, 2, 2);
   RotatingClass cls;
   SimOptions o = ZeroCost();
@@ -214,7 +331,19 @@ TEST(SimulatorTest, MigrationsAreCountedByDistanceAndHotOnesPayTheRefill) {
 }
 
 TEST(SimulatorTest, ColdTasksMigrateWithoutRefill) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { loop { count: 3 body { run { fixed_ns: 1000 } } body { sleep { fixed_ns: 1000000 } } } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program {
+                              loop {
+                                count: 3
+                                body { run { fixed_ns: 1000 } }
+                                body { sleep { fixed_ns: 1000000 } }
+                              }
+                            }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 4, 1);
   RotatingClass cls;
   Simulator sim2(topo, *spec, &cls, SimOptions{});
@@ -258,11 +387,41 @@ class Recorder final : public SimObserver {
 
 TEST(SimulatorTest, ObserverSeesAConsistentTrace) {
   auto spec = Spec(R"pb(
-    process { name: "pp" instances: 3
-      group { name: "ping" program { loop { count: 20 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } } }
-      group { name: "pong" program { loop { count: 20 body { wait: true } body { run { exponential { mean_ns: 3000 } } } body { wake { group: "ping" } } } } }
-      group { name: "forker" program { fork { group: "kid" count: 3 } } program { sleep { fixed_ns: 5000 } } }
-      group { name: "kid" on_fork: true program { run { fixed_ns: 20000 } } }
+    process {
+      name: "pp"
+      instances: 3
+      group {
+        name: "ping"
+        program {
+          loop {
+            count: 20
+            body { run { fixed_ns: 1000 } }
+            body { wake { group: "pong" } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "pong"
+        program {
+          loop {
+            count: 20
+            body { wait: true }
+            body { run { exponential { mean_ns: 3000 } } }
+            body { wake { group: "ping" } }
+          }
+        }
+      }
+      group {
+        name: "forker"
+        program { fork { group: "kid" count: 3 } }
+        program { sleep { fixed_ns: 5000 } }
+      }
+      group {
+        name: "kid"
+        on_fork: true
+        program { run { fixed_ns: 20000 } }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FifoClass cls;
@@ -277,7 +436,8 @@ TEST(SimulatorTest, ObserverSeesAConsistentTrace) {
   EXPECT_EQ(rec.exits_switched, static_cast<int>(sim.tasks().size()));
   // Every switch-in of a task is a context switch; the rest are switches to idle.
   EXPECT_GT(rec.switches, sim.result().context_switches);
-  for (auto& [cpu, t] : rec.on_cpu) EXPECT_EQ(t, kNoTask) << "cpu " << cpu << " not idle at the end";
+  for (auto& [cpu, t] : rec.on_cpu)
+    EXPECT_EQ(t, kNoTask) << "cpu " << cpu << " not idle at the end";
 }
 
 // A class that forgets a task must trip the no-task-lost invariant.
@@ -295,7 +455,14 @@ class LosingClass final : public SchedClass {
 };
 
 TEST(SimulatorTest, LostTaskIsDetected) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" program { run { fixed_ns: 1 } } } } duration_ns: 1000)pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program { run { fixed_ns: 1 } }
+                          }
+                        }
+                        duration_ns: 1000)pb");
   Topology topo = Topology::Make(1, 1, 1, 1);
   LosingClass cls;
   Simulator sim(topo, *spec, &cls, SimOptions{});

@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
-#include "sim/machine/cpuset.h"
 #include "sim/engine/event_queue.h"
 #include "sim/engine/time.h"
 #include "sim/machine/costs.h"
+#include "sim/machine/cpuset.h"
 #include "sim/machine/topology.h"
 
 namespace scxtwin::sim {
@@ -35,13 +35,13 @@ struct ProgramCursor {
 };
 
 struct TaskMetrics {
-  SimDuration run_ns = 0;         // CPU time used (including cache refill work)
-  SimDuration refill_ns = 0;      // of which: cache refill after migrations
-  SimDuration wait_ns = 0;        // total time runnable but not running
+  SimDuration run_ns = 0;     // CPU time used (including cache refill work)
+  SimDuration refill_ns = 0;  // of which: cache refill after migrations
+  SimDuration wait_ns = 0;    // total time runnable but not running
   SimDuration wait_max_ns = 0;
-  int64_t waits = 0;              // runnable->running transitions
-  int64_t nr_switches = 0;        // times switched in
-  int64_t nr_preempted = 0;       // switched out while still runnable
+  int64_t waits = 0;         // runnable->running transitions
+  int64_t nr_switches = 0;   // times switched in
+  int64_t nr_preempted = 0;  // switched out while still runnable
   int64_t wakeups = 0;
   std::array<int64_t, kNumDistances> migrations{};  // by distance (index 0 unused)
 };
@@ -62,7 +62,7 @@ struct Task {
   WorkingSet working_set = WorkingSet::kSmall;
 
   TaskState state = TaskState::kRunnable;
-  int32_t cpu = 0;           // the CPU whose run queue holds it (task_cpu in the kernel)
+  int32_t cpu = 0;            // the CPU whose run queue holds it (task_cpu in the kernel)
   int32_t last_ran_cpu = -1;  // where it last ran (-1: never)
   SimTime created_at = 0;
   SimTime runnable_since = 0;
@@ -73,22 +73,22 @@ struct Task {
   // Wakes per channel of the task's group ([0] = the default channel) that arrived while no
   // wait of the task was collecting them; a later wait on that channel consumes them.
   std::vector<int64_t> pending;
-  bool waiting = false;        // blocked in `wait` (vs. sleeping on a timer)
-  bool spinning = false;       // in a spinning wait: running (or preempted) until its wakes come
-  int32_t wait_channel = 0;    // the channel a blocked or spinning wait collects
-  int64_t wait_left = 0;       // wakes it still needs (0: not waiting)
+  bool waiting = false;      // blocked in `wait` (vs. sleeping on a timer)
+  bool spinning = false;     // in a spinning wait: running (or preempted) until its wakes come
+  int32_t wait_channel = 0;  // the channel a blocked or spinning wait collects
+  int64_t wait_left = 0;     // wakes it still needs (0: not waiting)
   // Interrupts sent with an ack channel, per channel, not yet collected by `wait_on { acks }`.
   std::vector<int64_t> acks_expected;
   // Acknowledgements this task owes (sender, sender's channel): sent when it is next on a CPU.
   std::vector<std::pair<TaskId, int32_t>> acks_owed;
-  SimTime sleep_until = -1;    // the timer of the current `sleep`
+  SimTime sleep_until = -1;  // the timer of the current `sleep`
   EventHandle sleep_timer;
-  SimTime halt_until = -1;     // woken from a sleep by an interrupt: halt again until then
+  SimTime halt_until = -1;  // woken from a sleep by an interrupt: halt again until then
   // KVM halt polling (groups marked halt_poll, the host effect cost.halt_poll): polling, the
   // task stays on its CPU, busy, in a sleep or wait; a wake in the window resumes it there.
   bool polling = false;
-  SimTime halt_start = -1;            // when the current halt began (-1: not halted)
-  SimDuration halt_poll_window = 0;   // this vCPU's adaptive poll window (KVM starts at 0)
+  SimTime halt_start = -1;           // when the current halt began (-1: not halted)
+  SimDuration halt_poll_window = 0;  // this vCPU's adaptive poll window (KVM starts at 0)
   SimTime exited_at = -1;
   ProgramCursor cursor;
   uint64_t rng_state[4] = {0, 0, 0, 0};  // the task's own random stream (see rng.h)

@@ -14,17 +14,23 @@ constexpr char kSpec[] = R"pb(
   name: "pick"
   process {
     name: "p"
-    group { name: "a" program { run { fixed_ns: 10000 } }
-                      program { wake { group: "b" pick: PICK } }
-                      program { sleep { fixed_ns: 200000 } }
-                      program { wake { group: "b" pick: PICK } } }
-    group { name: "b" program { run { fixed_ns: 100000 } }
-                      program { wait: true }
-                      program { run { fixed_ns: 10000 } } }
+    group {
+      name: "a"
+      program { run { fixed_ns: 10000 } }
+      program { wake { group: "b" pick: PICK } }
+      program { sleep { fixed_ns: 200000 } }
+      program { wake { group: "b" pick: PICK } }
+    }
+    group {
+      name: "b"
+      program { run { fixed_ns: 100000 } }
+      program { wait: true }
+      program { run { fixed_ns: 10000 } }
+    }
   })pb";
 
-const Task& RunB(const std::string& pick, std::unique_ptr<WorkloadSpec>* keep, std::unique_ptr<Simulator>* sim,
-                 FifoClass* cls, const Topology& topo) {
+const Task& RunB(const std::string& pick, std::unique_ptr<WorkloadSpec>* keep,
+                 std::unique_ptr<Simulator>* sim, FifoClass* cls, const Topology& topo) {
   std::string text = kSpec;
   for (size_t at; (at = text.find("PICK")) != std::string::npos;) text.replace(at, 4, pick);
   auto spec = ParseWorkload(text, "pick.textpb");
@@ -44,8 +50,8 @@ TEST(WakePickTest, WaitingOnlyDropsAWakeNobodyWaitsFor) {
   FifoClass cls;
   const Task& b = RunB("WAITING_ONLY", &spec, &sim, &cls, topo);
   EXPECT_EQ(b.state, TaskState::kExited);
-  EXPECT_EQ(b.m.wakeups, 1);         // blocked once, woken by the second wake
-  EXPECT_GE(b.exited_at, 210000);    // not before a's second wake
+  EXPECT_EQ(b.m.wakeups, 1);       // blocked once, woken by the second wake
+  EXPECT_GE(b.exited_at, 210000);  // not before a's second wake
 }
 
 TEST(WakePickTest, WaitingKeepsTheWakePending) {
@@ -54,7 +60,7 @@ TEST(WakePickTest, WaitingKeepsTheWakePending) {
   std::unique_ptr<Simulator> sim;
   FifoClass cls;
   const Task& b = RunB("WAITING", &spec, &sim, &cls, topo);
-  EXPECT_EQ(b.m.wakeups, 0);         // its wait consumed the pending wake
+  EXPECT_EQ(b.m.wakeups, 0);  // its wait consumed the pending wake
   EXPECT_LT(b.exited_at, 200000);
 }
 

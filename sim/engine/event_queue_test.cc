@@ -72,7 +72,12 @@ TEST(EventQueueTest, PastScheduleIsClampedAndCounted) {
 TEST(EventQueueTest, MatchesReferenceUnderRandomOps) {
   std::mt19937_64 rng(7);
   EventQueue q;
-  struct Ref { SimTime time; uint64_t id; bool live; EventHandle h; };
+  struct Ref {
+    SimTime time;
+    uint64_t id;
+    bool live;
+    EventHandle h;
+  };
   std::vector<Ref> ref;
   for (int i = 0; i < 5000; ++i) {
     SimTime t = q.now() + static_cast<SimTime>(rng() % 1000);

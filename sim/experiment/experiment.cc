@@ -20,8 +20,8 @@ namespace {
 std::string Encode(const RunSample& s) {
   std::string why = s.ejection;
   std::replace(why.begin(), why.end(), '\n', ' ');
-  return absl::StrFormat("%.17g %d %d %d %d %d %s", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0, s.stuck,
-                         s.capped ? 1 : 0, why);
+  return absl::StrFormat("%.17g %d %d %d %d %d %s", s.value, s.completed, s.incomplete,
+                         s.ejected ? 1 : 0, s.stuck, s.capped ? 1 : 0, why);
 }
 
 absl::StatusOr<RunSample> Decode(absl::string_view text) {
@@ -45,23 +45,30 @@ absl::StatusOr<Metric> ParseMetric(absl::string_view name) {
   if (name == "boot") return Metric::kBoot;
   if (name == "makespan") return Metric::kMakespan;
   if (name == "work") return Metric::kWork;
-  return absl::InvalidArgumentError(absl::StrCat("--metric=", name, ": expected boot, makespan or work"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--metric=", name, ": expected boot, makespan or work"));
 }
 
 const char* MetricName(Metric m) {
   switch (m) {
-    case Metric::kBoot: return "boot";
-    case Metric::kMakespan: return "makespan";
-    case Metric::kWork: return "work";
+    case Metric::kBoot:
+      return "boot";
+    case Metric::kMakespan:
+      return "makespan";
+    case Metric::kWork:
+      return "work";
   }
   return "?";
 }
 
 const char* MetricDescription(Metric m) {
   switch (m) {
-    case Metric::kBoot: return "boot time, s";
-    case Metric::kMakespan: return "makespan, s";
-    case Metric::kWork: return "useful work, CPUs";
+    case Metric::kBoot:
+      return "boot time, s";
+    case Metric::kMakespan:
+      return "makespan, s";
+    case Metric::kWork:
+      return "useful work, CPUs";
   }
   return "?";
 }
@@ -82,7 +89,8 @@ int FailedRuns(const PolicyResult& p) {
   return n;
 }
 
-absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process) {
+absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric,
+                                     const std::string& process) {
   const sim::RunResult& r = run.sim->result();
   RunSample s;
   s.ejected = !r.detached.empty() || !r.failure.empty();
@@ -107,11 +115,13 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
   switch (metric) {
     case Metric::kBoot:
       if (s.completed == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "no instance of ", process.empty() ? "any process" : absl::StrCat("process '", process, "'"),
-            " completed (", s.incomplete,
-            " still running at the end): boot time needs instances that end; use --metric=makespan or "
-            "--metric=work, or a longer --duration"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("no instance of ",
+                         process.empty() ? "any process" : absl::StrCat("process '", process, "'"),
+                         " completed (", s.incomplete,
+                         " still running at the end): boot time needs instances that end; use "
+                         "--metric=makespan or "
+                         "--metric=work, or a longer --duration"));
       }
       s.value = boot_sum / static_cast<double>(s.completed);
       break;
@@ -131,8 +141,11 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, c
 }
 
 absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& config) {
-  if (config.policies.empty()) return absl::InvalidArgumentError("--policy: expected at least one policy");
-  if (config.runs < 1) return absl::InvalidArgumentError(absl::StrCat("--runs=", config.runs, ": expected at least 1"));
+  if (config.policies.empty())
+    return absl::InvalidArgumentError("--policy: expected at least one policy");
+  if (config.runs < 1)
+    return absl::InvalidArgumentError(
+        absl::StrCat("--runs=", config.runs, ": expected at least 1"));
   ExperimentResult result;
   result.config = config;
 
@@ -149,8 +162,9 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
     std::vector<std::string> names;
     for (const auto& p : spec->processes) names.push_back(p.name);
     if (std::find(names.begin(), names.end(), config.process) == names.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("--process=", config.process, ": workload ", config.base.workload,
-                                                     " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--process=", config.process, ": workload ", config.base.workload,
+                       " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
     }
   }
   std::vector<std::string> labels;
@@ -185,7 +199,8 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
   // outlives this frame (a backend may call it much later, or in another process).
   PreparedExperiment prepared;
   prepared.jobs = static_cast<int>(per_policy.size()) * config.runs;
-  prepared.job = [per_policy, labels, seeds = result.seeds, runs = config.runs, metric = config.metric,
+  prepared.job = [per_policy, labels, seeds = result.seeds, runs = config.runs,
+                  metric = config.metric,
                   process = config.process](int j) -> absl::StatusOr<std::string> {
     const size_t p = static_cast<size_t>(j / runs);
     const int i = j % runs;
@@ -194,8 +209,9 @@ absl::StatusOr<PreparedExperiment> PrepareExperiment(const ExperimentConfig& con
     auto run = sim::RunSimulation(rc);
     auto sample = run.ok() ? MeasureRun(**run, metric, process) : run.status();
     if (!sample.ok()) {
-      return absl::Status(sample.status().code(), absl::StrCat("policy ", labels[p], ", seed ", rc.seed, ": ",
-                                                               sample.status().message()));
+      return absl::Status(
+          sample.status().code(),
+          absl::StrCat("policy ", labels[p], ", seed ", rc.seed, ": ", sample.status().message()));
     }
     return Encode(*sample);
   };
@@ -208,7 +224,8 @@ absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
   ExperimentResult& result = prepared.result;
   const int runs = result.config.runs;
   if (static_cast<int>(outputs.size()) != prepared.jobs) {
-    return absl::InternalError(absl::StrCat("expected ", prepared.jobs, " run results, got ", outputs.size()));
+    return absl::InternalError(
+        absl::StrCat("expected ", prepared.jobs, " run results, got ", outputs.size()));
   }
   std::vector<std::string> labels;
   for (const PolicyResult& p : result.policies) labels.push_back(p.label);
@@ -223,8 +240,8 @@ absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
   return std::move(result);
 }
 
-absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress,
-                                               JobBackend* backend) {
+absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config,
+                                               const ProgressFn& progress, JobBackend* backend) {
   SCX_ASSIGN_OR_RETURN(PreparedExperiment prepared, PrepareExperiment(config));
   LocalBackend local(config.jobs);
   if (backend == nullptr) backend = &local;

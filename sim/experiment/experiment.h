@@ -61,11 +61,12 @@ struct RunSample {
   int64_t completed = 0;   // process instances (of the measured processes) that completed
   int64_t incomplete = 0;  // ... that were still running when the run ended
   bool ejected = false;    // the policy was ejected (the fair class ran the rest)
-  std::string ejection;    // why, in the exit record's words (e.g. "ops.enqueue faulted: SIGSEGV ...")
+  std::string
+      ejection;  // why, in the exit record's words (e.g. "ops.enqueue faulted: SIGSEGV ...")
   // A failed run: tasks were stuck in a wait nobody answered at its end, or it was stopped at
   // the simulated-time cap without ending by itself. Its sample is still in the summary.
-  int64_t stuck = 0;       // tasks stuck at the end
-  bool capped = false;     // stopped at --max_sim_time
+  int64_t stuck = 0;    // tasks stuck at the end
+  bool capped = false;  // stopped at --max_sim_time
   bool failed() const { return stuck > 0 || capped; }
 };
 
@@ -74,19 +75,20 @@ struct RunSample {
 struct PolicyResult;
 int FailedRuns(const PolicyResult& p);
 
-absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric, const std::string& process);
+absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric,
+                                     const std::string& process);
 
 struct PolicyResult {
-  std::string label;                 // PolicyLabel of the argument
-  std::vector<KnobSet> sets;         // the --set pairs that reached it
-  std::vector<RunSample> samples;    // in run order
+  std::string label;               // PolicyLabel of the argument
+  std::vector<KnobSet> sets;       // the --set pairs that reached it
+  std::vector<RunSample> samples;  // in run order
 };
 
 struct ExperimentResult {
   ExperimentConfig config;
   std::string workload_name;
   std::vector<sim::ParamValue> workload_params;  // the values the spec's params took
-  std::string topology;  // the parsed spec
+  std::string topology;                          // the parsed spec
   int nr_cpus = 0;
   std::vector<uint64_t> seeds;  // of run 0..runs-1
   std::vector<PolicyResult> policies;
@@ -112,7 +114,8 @@ absl::StatusOr<ExperimentResult> FinishExperiment(PreparedExperiment prepared,
 
 // Prepare, run the jobs on `backend` (nullptr: forked processes here, at most config.jobs at a
 // time), finish. `progress` is called in this process after each run.
-absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config, const ProgressFn& progress = nullptr,
+absl::StatusOr<ExperimentResult> RunExperiment(const ExperimentConfig& config,
+                                               const ProgressFn& progress = nullptr,
                                                JobBackend* backend = nullptr);
 
 }  // namespace scxtwin::experiment

@@ -4,9 +4,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "sim/machine/costs.h"
 #include "sim/core/json.h"
 #include "sim/experiment/svg_chart.h"
+#include "sim/machine/costs.h"
 
 namespace scxtwin::experiment {
 namespace {
@@ -23,13 +23,15 @@ std::string SetsText(const std::vector<KnobSet>& sets) {
 std::string MetricSentence(const ExperimentConfig& c) {
   switch (c.metric) {
     case Metric::kBoot:
-      return absl::StrCat("boot time = arrival to last exit of each instance of ",
-                          c.process.empty() ? "every process" : absl::StrCat("process '", c.process, "'"),
-                          ", averaged per run; seconds, lower is better");
+      return absl::StrCat(
+          "boot time = arrival to last exit of each instance of ",
+          c.process.empty() ? "every process" : absl::StrCat("process '", c.process, "'"),
+          ", averaged per run; seconds, lower is better");
     case Metric::kMakespan:
       return "makespan = simulated time when the last task exited; seconds, lower is better";
     case Metric::kWork:
-      return "useful work = CPU time run minus cache refill after migrations, per simulated second; CPUs, higher is better";
+      return "useful work = CPU time run minus cache refill after migrations, per simulated "
+             "second; CPUs, higher is better";
   }
   return "";
 }
@@ -37,7 +39,8 @@ std::string MetricSentence(const ExperimentConfig& c) {
 // The table's metric column: a named process's instances need not be boots (a steady load's
 // completion is its makespan).
 std::string MetricLabel(const ExperimentConfig& c) {
-  if (c.metric == Metric::kBoot && !c.process.empty()) return absl::StrCat("completion time of ", c.process, ", s");
+  if (c.metric == Metric::kBoot && !c.process.empty())
+    return absl::StrCat("completion time of ", c.process, ", s");
   return MetricDescription(c.metric);
 }
 
@@ -47,7 +50,8 @@ std::vector<std::string> EffectSwitches(const ExperimentConfig& c) {
   sim::MachineCosts costs;
   for (const auto& [k, v] : c.base.sets) {
     absl::string_view key = k;
-    if (absl::ConsumePrefix(&key, "cost.")) costs.Set(key, v).IgnoreError();  // checked before the runs
+    if (absl::ConsumePrefix(&key, "cost."))
+      costs.Set(key, v).IgnoreError();  // checked before the runs
   }
   std::vector<std::string> all = costs.effects.Describe();
   return std::vector<std::string>(all.begin(), all.begin() + 5);  // the switches
@@ -57,15 +61,20 @@ std::vector<std::string> EffectSwitches(const ExperimentConfig& c) {
 
 void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
   const ExperimentConfig& c = r.config;
-  os << absl::StrFormat("scxtwin experiment: workload %s (%s), topology %s (%d CPUs), %d runs per policy\n",
-                        r.workload_name, c.base.workload, r.topology, r.nr_cpus, c.runs);
-  if (!r.workload_params.empty()) os << "workload params: " << sim::FormatParams(r.workload_params) << "\n";
-  os << absl::StrFormat("seeds: run i uses the same seed under every policy (from --seed=%d)\n", c.base.seed);
+  os << absl::StrFormat(
+      "scxtwin experiment: workload %s (%s), topology %s (%d CPUs), %d runs per policy\n",
+      r.workload_name, c.base.workload, r.topology, r.nr_cpus, c.runs);
+  if (!r.workload_params.empty())
+    os << "workload params: " << sim::FormatParams(r.workload_params) << "\n";
+  os << absl::StrFormat("seeds: run i uses the same seed under every policy (from --seed=%d)\n",
+                        c.base.seed);
   os << "metric: " << MetricSentence(c) << "\n";
-  os << "host effects (sim/machine/effects.h; --set cost.NAME=on|off): " << absl::StrJoin(EffectSwitches(c), " ") << "\n";
+  os << "host effects (sim/machine/effects.h; --set cost.NAME=on|off): "
+     << absl::StrJoin(EffectSwitches(c), " ") << "\n";
   if (!c.base.background.empty()) {
     std::vector<std::string> bg;
-    for (const std::string& b : c.base.background) bg.push_back(absl::StrCat(b, " (", sim::BackgroundPath(b), ")"));
+    for (const std::string& b : c.base.background)
+      bg.push_back(absl::StrCat(b, " (", sim::BackgroundPath(b), ")"));
     os << "background: " << absl::StrJoin(bg, ", ") << "\n";
   }
   os << "\n";
@@ -89,23 +98,30 @@ void WriteExperimentTable(std::ostream& os, const ExperimentResult& r) {
       incomplete += s.incomplete;
     }
     if (ejected > 0) {
-      os << absl::StrFormat("note: %s was ejected in %d of %d runs (the fair class ran the rest of those runs)%s\n",
-                            p.label, ejected, static_cast<int>(p.samples.size()),
-                            first_ejection.empty() ? "" : absl::StrCat("; the first: ", first_ejection));
+      os << absl::StrFormat(
+          "note: %s was ejected in %d of %d runs (the fair class ran the rest of those runs)%s\n",
+          p.label, ejected, static_cast<int>(p.samples.size()),
+          first_ejection.empty() ? "" : absl::StrCat("; the first: ", first_ejection));
     }
     std::vector<std::string> failed;
     for (size_t i = 0; i < p.samples.size(); ++i) {
       const RunSample& s = p.samples[i];
-      if (s.stuck > 0) failed.push_back(absl::StrCat("run ", i, " (seed ", r.seeds[i], "): ", s.stuck, " tasks stuck in a wait nobody answers"));
-      if (s.capped) failed.push_back(absl::StrCat("run ", i, " (seed ", r.seeds[i], "): stopped at the simulated-time cap"));
+      if (s.stuck > 0)
+        failed.push_back(absl::StrCat("run ", i, " (seed ", r.seeds[i], "): ", s.stuck,
+                                      " tasks stuck in a wait nobody answers"));
+      if (s.capped)
+        failed.push_back(
+            absl::StrCat("run ", i, " (seed ", r.seeds[i], "): stopped at the simulated-time cap"));
     }
     if (!failed.empty()) {
-      os << absl::StrFormat("note: %s: %d of %d runs FAILED (their samples are in the figures above): %s\n", p.label,
-                            FailedRuns(p), static_cast<int>(p.samples.size()), absl::StrJoin(failed, "; "));
+      os << absl::StrFormat(
+          "note: %s: %d of %d runs FAILED (their samples are in the figures above): %s\n", p.label,
+          FailedRuns(p), static_cast<int>(p.samples.size()), absl::StrJoin(failed, "; "));
     }
     if (incomplete > 0 && c.metric == Metric::kBoot) {
-      os << absl::StrFormat("note: %s: %d instances were still running at the end of their runs (not in the means)\n",
-                            p.label, incomplete);
+      os << absl::StrFormat(
+          "note: %s: %d instances were still running at the end of their runs (not in the means)\n",
+          p.label, incomplete);
     }
   }
 }
@@ -115,12 +131,14 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
   os << "{\"workload\":" << J(r.workload_name) << ",\"workload_file\":" << J(c.base.workload)
      << ",\"topology\":" << J(r.topology) << ",\"nr_cpus\":" << r.nr_cpus << ",\"runs\":" << c.runs
      << ",\"base_seed\":" << c.base.seed << ",\"metric\":" << J(MetricName(c.metric))
-     << ",\"unit\":" << J(MetricLabel(c)) << ",\"higher_is_better\":"
-     << (HigherIsBetter(c.metric) ? "true" : "false") << ",\"process\":" << J(c.process);
+     << ",\"unit\":" << J(MetricLabel(c))
+     << ",\"higher_is_better\":" << (HigherIsBetter(c.metric) ? "true" : "false")
+     << ",\"process\":" << J(c.process);
   std::vector<std::string> effects, background;
   for (const std::string& e : EffectSwitches(c)) effects.push_back(J(e));
   for (const std::string& b : c.base.background) background.push_back(J(b));
-  os << ",\"effects\":[" << absl::StrJoin(effects, ",") << "],\"background\":[" << absl::StrJoin(background, ",") << "]";
+  os << ",\"effects\":[" << absl::StrJoin(effects, ",") << "],\"background\":["
+     << absl::StrJoin(background, ",") << "]";
   os << ",\"params\":{";
   for (size_t i = 0; i < r.workload_params.size(); ++i) {
     os << (i ? "," : "") << J(r.workload_params[i].name) << ":" << Num(r.workload_params[i].value);
@@ -132,10 +150,11 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
     const Row& row = r.rows[i];
     const Summary& s = row.summary;
     os << (i ? "," : "") << "{\"policy\":" << J(p.label) << ",\"sets\":{";
-    for (size_t k = 0; k < p.sets.size(); ++k) os << (k ? "," : "") << J(p.sets[k].first) << ":" << J(p.sets[k].second);
+    for (size_t k = 0; k < p.sets.size(); ++k)
+      os << (k ? "," : "") << J(p.sets[k].first) << ":" << J(p.sets[k].second);
     os << "},\"runs\":" << s.runs << ",\"mean\":" << Num(s.mean) << ",\"stdev\":" << Num(s.stdev)
-       << ",\"min\":" << Num(s.min) << ",\"p50\":" << Num(s.p50) << ",\"p99\":" << Num(s.p99) << ",\"max\":" << Num(s.max)
-       << ",\"speedup\":" << Num(row.speedup);
+       << ",\"min\":" << Num(s.min) << ",\"p50\":" << Num(s.p50) << ",\"p99\":" << Num(s.p99)
+       << ",\"max\":" << Num(s.max) << ",\"speedup\":" << Num(row.speedup);
     std::vector<std::string> values, completed, incomplete;
     int ejected = 0;
     std::vector<std::string> stuck;
@@ -146,9 +165,10 @@ void WriteExperimentJson(std::ostream& os, const ExperimentResult& r) {
       incomplete.push_back(absl::StrCat(x.incomplete));
       ejected += x.ejected ? 1 : 0;
     }
-    os << ",\"samples\":[" << absl::StrJoin(values, ",") << "],\"completed\":[" << absl::StrJoin(completed, ",")
-       << "],\"incomplete\":[" << absl::StrJoin(incomplete, ",") << "],\"ejected_runs\":" << ejected
-       << ",\"stuck\":[" << absl::StrJoin(stuck, ",") << "],\"failed_runs\":" << FailedRuns(p) << "}";
+    os << ",\"samples\":[" << absl::StrJoin(values, ",") << "],\"completed\":["
+       << absl::StrJoin(completed, ",") << "],\"incomplete\":[" << absl::StrJoin(incomplete, ",")
+       << "],\"ejected_runs\":" << ejected << ",\"stuck\":[" << absl::StrJoin(stuck, ",")
+       << "],\"failed_runs\":" << FailedRuns(p) << "}";
   }
   os << "]}\n";
 }
@@ -160,8 +180,9 @@ std::string ExperimentCdfSvg(const ExperimentResult& r) {
     for (const RunSample& s : p.samples) v.push_back(s.value);
     series.emplace_back(p.label, std::move(v));
   }
-  return ChartSvg(CdfChart(absl::StrFormat("%s on %s, %d runs per policy", r.workload_name, r.topology, r.config.runs),
-                           MetricLabel(r.config), series));
+  return ChartSvg(CdfChart(
+      absl::StrFormat("%s on %s, %d runs per policy", r.workload_name, r.topology, r.config.runs),
+      MetricLabel(r.config), series));
 }
 
 }  // namespace scxtwin::experiment

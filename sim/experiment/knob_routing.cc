@@ -23,15 +23,16 @@ std::string KnobList(const std::vector<std::string>& knobs) {
 std::string PolicyLabel(const std::string& policy_arg) {
   absl::string_view label = policy_arg;
   if (absl::StrContains(label, '/') || absl::EndsWith(label, ".so")) {
-    if (size_t slash = label.rfind('/'); slash != absl::string_view::npos) label.remove_prefix(slash + 1);
+    if (size_t slash = label.rfind('/'); slash != absl::string_view::npos)
+      label.remove_prefix(slash + 1);
     if (!absl::ConsumeSuffix(&label, "_host.so")) absl::ConsumeSuffix(&label, ".so");
   }
   return std::string(label);
 }
 
-absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(const std::vector<std::string>& labels,
-                                                            const std::vector<std::vector<std::string>>& knobs,
-                                                            const std::vector<KnobSet>& sets) {
+absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(
+    const std::vector<std::string>& labels, const std::vector<std::vector<std::string>>& knobs,
+    const std::vector<KnobSet>& sets) {
   std::vector<std::vector<KnobSet>> routed(labels.size());
   for (const auto& [key, value] : sets) {
     const std::string what = absl::StrCat("--set ", key, "=", value);
@@ -43,13 +44,15 @@ absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(const std::vector<st
       const std::string prefix = key.substr(0, dot), knob = key.substr(dot + 1);
       const auto it = std::find(labels.begin(), labels.end(), prefix);
       if (it == labels.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(what, ": '", prefix, "' is not a chosen policy (",
+        return absl::InvalidArgumentError(absl::StrCat(what, ": '", prefix,
+                                                       "' is not a chosen policy (",
                                                        absl::StrJoin(labels, ", "), ") nor cost"));
       }
       const size_t i = static_cast<size_t>(it - labels.begin());
       if (!Has(knobs[i], knob)) {
-        return absl::InvalidArgumentError(absl::StrCat(what, ": policy ", prefix, " has no knob '", knob,
-                                                       "' (its knobs: ", KnobList(knobs[i]), ")"));
+        return absl::InvalidArgumentError(absl::StrCat(what, ": policy ", prefix, " has no knob '",
+                                                       knob, "' (its knobs: ", KnobList(knobs[i]),
+                                                       ")"));
       }
       routed[i].emplace_back(knob, value);
       continue;
@@ -62,8 +65,10 @@ absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(const std::vector<st
     }
     if (!reached) {
       std::vector<std::string> each;
-      for (size_t i = 0; i < labels.size(); ++i) each.push_back(absl::StrCat(labels[i], ": ", KnobList(knobs[i])));
-      return absl::InvalidArgumentError(absl::StrCat(what, ": unknown knob '", key, "': no chosen policy has it (",
+      for (size_t i = 0; i < labels.size(); ++i)
+        each.push_back(absl::StrCat(labels[i], ": ", KnobList(knobs[i])));
+      return absl::InvalidArgumentError(absl::StrCat(what, ": unknown knob '", key,
+                                                     "': no chosen policy has it (",
                                                      absl::StrJoin(each, "; "), ")"));
     }
   }

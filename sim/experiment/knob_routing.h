@@ -24,9 +24,9 @@ std::string PolicyLabel(const std::string& policy_arg);
 
 // Routes `sets` to the policies `labels` (knobs[i]: the knob names policy i has). Returns,
 // per policy, its sets in the order given, with the POLICY. prefix removed.
-absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(const std::vector<std::string>& labels,
-                                                            const std::vector<std::vector<std::string>>& knobs,
-                                                            const std::vector<KnobSet>& sets);
+absl::StatusOr<std::vector<std::vector<KnobSet>>> RouteSets(
+    const std::vector<std::string>& labels, const std::vector<std::vector<std::string>>& knobs,
+    const std::vector<KnobSet>& sets);
 
 }  // namespace scxtwin::experiment
 

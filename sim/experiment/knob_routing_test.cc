@@ -50,7 +50,8 @@ TEST(RouteSets, CostsReachEveryPolicyAsGiven) {
 TEST(RouteSets, KnobNoChosenPolicyHasIsAnError) {
   auto r = RouteSets(kLabels, kKnobs, {{"nosuch", "1"}});
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), HasSubstr("--set nosuch=1: unknown knob 'nosuch': no chosen policy has it"));
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("--set nosuch=1: unknown knob 'nosuch': no chosen policy has it"));
   // go_home exists, but only in a policy that was not chosen.
   auto r2 = RouteSets({"eevdf", "vtime"}, {kKnobs[0], kKnobs[1]}, {{"go_home", "0"}});
   ASSERT_FALSE(r2.ok());
@@ -61,10 +62,13 @@ TEST(RouteSets, PrefixErrorsNameThePolicyAndKnob) {
   auto wrong_knob = RouteSets(kLabels, kKnobs, {{"vtime.go_home", "0"}});
   ASSERT_FALSE(wrong_knob.ok());
   EXPECT_THAT(wrong_knob.status().message(),
-              HasSubstr("--set vtime.go_home=0: policy vtime has no knob 'go_home' (its knobs: sleep_credit_us, slice_us)"));
-  auto not_chosen = RouteSets({"eevdf", "vtime"}, {kKnobs[0], kKnobs[1]}, {{"homing.go_home", "0"}});
+              HasSubstr("--set vtime.go_home=0: policy vtime has no knob 'go_home' (its knobs: "
+                        "sleep_credit_us, slice_us)"));
+  auto not_chosen =
+      RouteSets({"eevdf", "vtime"}, {kKnobs[0], kKnobs[1]}, {{"homing.go_home", "0"}});
   ASSERT_FALSE(not_chosen.ok());
-  EXPECT_THAT(not_chosen.status().message(), HasSubstr("'homing' is not a chosen policy (eevdf, vtime)"));
+  EXPECT_THAT(not_chosen.status().message(),
+              HasSubstr("'homing' is not a chosen policy (eevdf, vtime)"));
 }
 
 }  // namespace

@@ -31,8 +31,8 @@ void WriteAll(int fd, const char* data, size_t size) {
 [[noreturn]] void RunChild(int fd, int index, const JobFn& job) {
   absl::StatusOr<std::string> result = job(index);
   std::string message = result.ok() ? "+" + *result
-                                    : absl::StrCat("!", static_cast<int>(result.status().code()), " ",
-                                                   result.status().message());
+                                    : absl::StrCat("!", static_cast<int>(result.status().code()),
+                                                   " ", result.status().message());
   WriteAll(fd, message.data(), message.size());
   close(fd);
   fflush(nullptr);
@@ -94,19 +94,21 @@ absl::StatusOr<std::vector<std::string>> RunInProcesses(int count, int workers, 
       waitpid(r.pid, &status, 0);
       absl::Status job_status;
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || r.bytes.empty()) {
-        job_status = absl::InternalError(absl::StrFormat(
-            "run %d: child process died (%s %d)", r.index,
-            WIFSIGNALED(status) ? "signal" : "exit code",
-            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)));
+        job_status = absl::InternalError(
+            absl::StrFormat("run %d: child process died (%s %d)", r.index,
+                            WIFSIGNALED(status) ? "signal" : "exit code",
+                            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)));
       } else if (r.bytes[0] == '!') {
         // The job's own error, with its code (bad input stays bad input), named by job.
         const size_t space = r.bytes.find(' ');
         int code = static_cast<int>(absl::StatusCode::kInternal);
         if (space == std::string::npos || !absl::SimpleAtoi(r.bytes.substr(1, space - 1), &code)) {
-          job_status = absl::InternalError(absl::StrFormat("run %d: %s", r.index, r.bytes.substr(1)));
+          job_status =
+              absl::InternalError(absl::StrFormat("run %d: %s", r.index, r.bytes.substr(1)));
         } else {
-          job_status = absl::Status(static_cast<absl::StatusCode>(code),
-                                    absl::StrFormat("run %d: %s", r.index, r.bytes.substr(space + 1)));
+          job_status =
+              absl::Status(static_cast<absl::StatusCode>(code),
+                           absl::StrFormat("run %d: %s", r.index, r.bytes.substr(space + 1)));
         }
       } else {
         results[r.index] = r.bytes.substr(1);

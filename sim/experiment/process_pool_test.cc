@@ -18,8 +18,8 @@ TEST(ProcessPool, ResultsInIndexOrderWithFreshGlobals) {
   auto results = RunInProcesses(
       7, 3,
       [](int i) -> absl::StatusOr<std::string> {
-        global_counter += 1;             // would reach 7 if jobs shared the process
-        usleep((7 - i) * 2000);          // later jobs finish first
+        global_counter += 1;     // would reach 7 if jobs shared the process
+        usleep((7 - i) * 2000);  // later jobs finish first
         return absl::StrCat(i, ":", global_counter, ":", getpid() != 0);
       },
       [&](int done, int total) {
@@ -57,9 +57,8 @@ TEST(ProcessPool, ReportsCrashedChild) {
 }
 
 TEST(ProcessPool, LargeResultsArriveWhole) {
-  auto results = RunInProcesses(2, 2, [](int i) -> absl::StatusOr<std::string> {
-    return std::string(300000 + i, 'x');
-  });
+  auto results = RunInProcesses(
+      2, 2, [](int i) -> absl::StatusOr<std::string> { return std::string(300000 + i, 'x'); });
   ASSERT_TRUE(results.ok());
   EXPECT_EQ((*results)[0].size(), 300000u);
   EXPECT_EQ((*results)[1].size(), 300001u);

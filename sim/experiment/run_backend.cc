@@ -9,7 +9,8 @@
 namespace scxtwin::experiment {
 
 absl::StatusOr<RunMeasurements> ExecuteRun(const RunRequest& request) {
-  if (request.config.log != nullptr || !request.config.perfetto.empty() || !request.config.ftrace.empty()) {
+  if (request.config.log != nullptr || !request.config.perfetto.empty() ||
+      !request.config.ftrace.empty()) {
     return absl::InvalidArgumentError("a batched run records no log or trace");
   }
   auto run = sim::RunSimulation(request.config);
@@ -27,7 +28,8 @@ absl::StatusOr<RunMeasurements> ExecuteRun(const RunRequest& request) {
 std::string EncodeMeasurements(const RunMeasurements& m) {
   std::vector<std::string> parts;
   for (const RunSample& s : m) {
-    parts.push_back(absl::StrFormat("%.17g %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0));
+    parts.push_back(
+        absl::StrFormat("%.17g %d %d %d", s.value, s.completed, s.incomplete, s.ejected ? 1 : 0));
   }
   return absl::StrJoin(parts, ";");
 }
@@ -39,8 +41,9 @@ absl::StatusOr<RunMeasurements> DecodeMeasurements(absl::string_view text) {
     std::vector<absl::string_view> f = absl::StrSplit(part, ' ');
     RunSample s;
     int ejected = 0;
-    if (f.size() != 4 || !absl::SimpleAtod(f[0], &s.value) || !absl::SimpleAtoi(f[1], &s.completed) ||
-        !absl::SimpleAtoi(f[2], &s.incomplete) || !absl::SimpleAtoi(f[3], &ejected)) {
+    if (f.size() != 4 || !absl::SimpleAtod(f[0], &s.value) ||
+        !absl::SimpleAtoi(f[1], &s.completed) || !absl::SimpleAtoi(f[2], &s.incomplete) ||
+        !absl::SimpleAtoi(f[3], &ejected)) {
       return absl::InternalError(absl::StrCat("a run sent '", text, "'; expected measurements"));
     }
     s.ejected = ejected != 0;
@@ -56,10 +59,14 @@ namespace {
 std::string Escape(absl::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -81,14 +88,18 @@ std::string Unescape(absl::string_view v) {
 
 std::string EncodeRunRequest(const RunRequest& r) {
   const sim::RunConfig& c = r.config;
-  std::vector<std::string> f = {
-      absl::StrCat("policy=", Escape(c.policy)),     absl::StrCat("workload=", Escape(c.workload)),
-      absl::StrCat("topology=", Escape(c.topology)), absl::StrCat("seed=", c.seed),
-      absl::StrCat("duration=", c.duration),         absl::StrCat("fallback=", c.continue_after_ejection ? 1 : 0)};
+  std::vector<std::string> f = {absl::StrCat("policy=", Escape(c.policy)),
+                                absl::StrCat("workload=", Escape(c.workload)),
+                                absl::StrCat("topology=", Escape(c.topology)),
+                                absl::StrCat("seed=", c.seed),
+                                absl::StrCat("duration=", c.duration),
+                                absl::StrCat("fallback=", c.continue_after_ejection ? 1 : 0)};
   for (const std::string& d : c.policy_dirs) f.push_back(absl::StrCat("policy_dir=", Escape(d)));
-  for (const auto& [k, v] : c.params) f.push_back(absl::StrCat("param=", Escape(k), "=", Escape(v)));
+  for (const auto& [k, v] : c.params)
+    f.push_back(absl::StrCat("param=", Escape(k), "=", Escape(v)));
   for (const auto& [k, v] : c.sets) f.push_back(absl::StrCat("set=", Escape(k), "=", Escape(v)));
-  for (const Measure& m : r.measures) f.push_back(absl::StrCat("measure=", MetricName(m.metric), ":", Escape(m.process)));
+  for (const Measure& m : r.measures)
+    f.push_back(absl::StrCat("measure=", MetricName(m.metric), ":", Escape(m.process)));
   return absl::StrJoin(f, "\t");
 }
 
@@ -110,19 +121,28 @@ absl::StatusOr<RunRequest> DecodeRunRequest(absl::string_view line) {
     };
     int fallback = 1;
     std::pair<std::string, std::string> kv;
-    if (name == "policy") r.config.policy = Unescape(value);
-    else if (name == "workload") r.config.workload = Unescape(value);
-    else if (name == "topology") r.config.topology = Unescape(value);
-    else if (name == "seed") { if (!absl::SimpleAtoi(value, &r.config.seed)) return bad(field); }
-    else if (name == "duration") { if (!absl::SimpleAtoi(value, &r.config.duration)) return bad(field); }
-    else if (name == "fallback") {
+    if (name == "policy")
+      r.config.policy = Unescape(value);
+    else if (name == "workload")
+      r.config.workload = Unescape(value);
+    else if (name == "topology")
+      r.config.topology = Unescape(value);
+    else if (name == "seed") {
+      if (!absl::SimpleAtoi(value, &r.config.seed)) return bad(field);
+    } else if (name == "duration") {
+      if (!absl::SimpleAtoi(value, &r.config.duration)) return bad(field);
+    } else if (name == "fallback") {
       if (!absl::SimpleAtoi(value, &fallback)) return bad(field);
       r.config.continue_after_ejection = fallback != 0;
-    }
-    else if (name == "policy_dir") r.config.policy_dirs.push_back(Unescape(value));
-    else if (name == "param") { if (!pair(&kv)) return bad(field); r.config.params.push_back(kv); }
-    else if (name == "set") { if (!pair(&kv)) return bad(field); r.config.sets.push_back(kv); }
-    else if (name == "measure") {
+    } else if (name == "policy_dir")
+      r.config.policy_dirs.push_back(Unescape(value));
+    else if (name == "param") {
+      if (!pair(&kv)) return bad(field);
+      r.config.params.push_back(kv);
+    } else if (name == "set") {
+      if (!pair(&kv)) return bad(field);
+      r.config.sets.push_back(kv);
+    } else if (name == "measure") {
       const size_t colon = value.find(':');
       auto metric = ParseMetric(value.substr(0, colon));
       if (colon == absl::string_view::npos || !metric.ok()) return bad(field);
@@ -134,14 +154,15 @@ absl::StatusOr<RunRequest> DecodeRunRequest(absl::string_view line) {
   return r;
 }
 
-absl::StatusOr<std::vector<RunMeasurements>> JobRunBackend::RunBatch(const std::vector<RunRequest>& batch,
-                                                                     const ProgressFn& progress) {
+absl::StatusOr<std::vector<RunMeasurements>> JobRunBackend::RunBatch(
+    const std::vector<RunRequest>& batch, const ProgressFn& progress) {
   auto job = [&](int j) -> absl::StatusOr<std::string> {
     const RunRequest& r = batch[static_cast<size_t>(j)];
     auto m = ExecuteRun(r);
     if (!m.ok()) {
-      return absl::Status(m.status().code(), absl::StrCat("policy ", PolicyLabel(r.config.policy), ", seed ",
-                                                          r.config.seed, ": ", m.status().message()));
+      return absl::Status(m.status().code(),
+                          absl::StrCat("policy ", PolicyLabel(r.config.policy), ", seed ",
+                                       r.config.seed, ": ", m.status().message()));
     }
     return EncodeMeasurements(*m);
   };

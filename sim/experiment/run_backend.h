@@ -40,8 +40,8 @@ class RunBackend {
   // Runs every request and returns their measurements in request order (whatever order they
   // ran in: results stay deterministic). `progress` (may be null) is told of each finished run.
   // A run that fails (bad input, a broken invariant) fails the batch, naming the run.
-  virtual absl::StatusOr<std::vector<RunMeasurements>> RunBatch(const std::vector<RunRequest>& batch,
-                                                                const ProgressFn& progress) = 0;
+  virtual absl::StatusOr<std::vector<RunMeasurements>> RunBatch(
+      const std::vector<RunRequest>& batch, const ProgressFn& progress) = 0;
 };
 
 // Runs one request in this process: the work of one job of any backend.
@@ -67,7 +67,8 @@ class JobRunBackend : public RunBackend {
   JobBackend* jobs_;
 };
 
-// Every run in its own fork()ed child here, `workers` at a time (a JobRunBackend over LocalBackend).
+// Every run in its own fork()ed child here, `workers` at a time (a JobRunBackend over
+// LocalBackend).
 class LocalProcessBackend : public RunBackend {
  public:
   explicit LocalProcessBackend(int workers) : local_(workers), runner_(&local_) {}

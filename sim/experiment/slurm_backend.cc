@@ -35,7 +35,8 @@ absl::Status MakeDirs(const std::string& path) {
   for (absl::string_view part : absl::StrSplit(path, '/')) {
     absl::StrAppend(&prefix, part, "/");
     if (part.empty()) continue;
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return Errno(absl::StrCat("mkdir ", prefix));
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+      return Errno(absl::StrCat("mkdir ", prefix));
   }
   return absl::OkStatus();
 }
@@ -114,16 +115,22 @@ std::string FirstLine(absl::string_view text) {
   return std::string(text.substr(0, text.find('\n')));
 }
 
-std::string ResultPath(const std::string& run_dir, int j) { return absl::StrCat(run_dir, "/results/", j); }
-std::string ErrorPath(const std::string& run_dir, int j) { return absl::StrCat(ResultPath(run_dir, j), ".error"); }
+std::string ResultPath(const std::string& run_dir, int j) {
+  return absl::StrCat(run_dir, "/results/", j);
+}
+std::string ErrorPath(const std::string& run_dir, int j) {
+  return absl::StrCat(ResultPath(run_dir, j), ".error");
+}
 
 // "+BYTES" for a job that ran, "!CODE MESSAGE" for one whose simulation failed.
 std::string Outcome(const absl::StatusOr<std::string>& r) {
-  return r.ok() ? "+" + *r : absl::StrCat("!", static_cast<int>(r.status().code()), " ", r.status().message());
+  return r.ok() ? "+" + *r
+                : absl::StrCat("!", static_cast<int>(r.status().code()), " ", r.status().message());
 }
 
 absl::Status SaveOutcome(const std::string& run_dir, int j, const std::string& outcome) {
-  if (!outcome.empty() && outcome[0] == '+') return WriteWhole(ResultPath(run_dir, j), outcome.substr(1));
+  if (!outcome.empty() && outcome[0] == '+')
+    return WriteWhole(ResultPath(run_dir, j), outcome.substr(1));
   return WriteWhole(ErrorPath(run_dir, j), outcome.empty() ? "13 no output" : outcome.substr(1));
 }
 
@@ -140,7 +147,8 @@ bool FaultMatches(const char* kind, int index) {
 
 void MaybeLoseTask(int task) {
   const char* attempt = std::getenv("SCXTWIN_SLURM_ATTEMPT");
-  if (FaultMatches("task", task) && attempt != nullptr && std::string(attempt) == "0") raise(SIGKILL);
+  if (FaultMatches("task", task) && attempt != nullptr && std::string(attempt) == "0")
+    raise(SIGKILL);
 }
 
 // Has the array left the queue? squeue lists its pending and running tasks; nothing listed, or
@@ -160,7 +168,8 @@ int PartitionCpus(const std::string& partition) {
   if (!rc.ok() || *rc != 0) return 0;
   int total = 0;
   for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
-    std::vector<absl::string_view> f = absl::StrSplit(absl::StripAsciiWhitespace(line), '/');  // A/I/O/T
+    std::vector<absl::string_view> f =
+        absl::StrSplit(absl::StripAsciiWhitespace(line), '/');  // A/I/O/T
     int cpus = 0;
     if (f.size() == 4 && absl::SimpleAtoi(f[3], &cpus)) total += cpus;
   }
@@ -196,7 +205,8 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
     // The cost of one run, measured on job 0 (its bytes are kept: the run is deterministic).
     const auto start = std::chrono::steady_clock::now();
     auto first = RunInProcesses(1, 1, [&](int) { return job(0); });
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!first.ok()) return first.status();
     if (auto s = SaveOutcome(dir, 0, "+" + (*first)[0]); !s.ok()) return s;
     chunk = static_cast<int>(std::ceil(options_.task_seconds / std::max(seconds, 1e-3)));
@@ -219,21 +229,23 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
     if (pending.empty()) break;
     if (attempt > options_.max_retries) {
       return absl::UnavailableError(absl::StrCat(
-          "slurm: run", pending.size() > 1 ? "s " : " ", absl::StrJoin(pending, ", "), " (of ", count,
-          ") left no result after ", attempt, " submissions (array jobs ", absl::StrJoin(job_ids, ", "),
-          "); the tasks' logs are in ", dir, "/logs"));
+          "slurm: run", pending.size() > 1 ? "s " : " ", absl::StrJoin(pending, ", "), " (of ",
+          count, ") left no result after ", attempt, " submissions (array jobs ",
+          absl::StrJoin(job_ids, ", "), "); the tasks' logs are in ", dir, "/logs"));
     }
     if (attempt > 0) {
-      std::fprintf(stderr, "sim: slurm: resubmitting %zu run(s) that left no result (submission %d of %d)\n",
-                   pending.size(), attempt + 1, options_.max_retries + 1);
+      std::fprintf(
+          stderr, "sim: slurm: resubmitting %zu run(s) that left no result (submission %d of %d)\n",
+          pending.size(), attempt + 1, options_.max_retries + 1);
     }
     // One line of run indices per array task.
     std::string lines;
     int tasks = 0;
     for (size_t i = 0; i < pending.size(); i += static_cast<size_t>(chunk), ++tasks) {
       const size_t end = std::min(pending.size(), i + static_cast<size_t>(chunk));
-      absl::StrAppend(&lines, absl::StrJoin(pending.begin() + static_cast<long>(i),
-                                            pending.begin() + static_cast<long>(end), " "),
+      absl::StrAppend(&lines,
+                      absl::StrJoin(pending.begin() + static_cast<long>(i),
+                                    pending.begin() + static_cast<long>(end), " "),
                       "\n");
     }
     const std::string tasks_file = absl::StrCat(dir, "/tasks/attempt-", attempt);
@@ -249,14 +261,15 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
     if (auto s = WriteWhole(script_file, script); !s.ok()) return s;
     chmod(script_file.c_str(), 0755);
 
-    std::vector<std::string> sbatch = {"sbatch", "--parsable", "--job-name=scxtwin-sim",
-                                       absl::StrCat("--array=0-", tasks - 1,
-                                                    options_.max_running > 0
-                                                        ? absl::StrCat("%", options_.max_running)
-                                                        : ""),
-                                       absl::StrCat("--cpus-per-task=", options_.cpus_per_task),
-                                       absl::StrCat("--output=", dir, "/logs/attempt-", attempt, "-task-%a.out"),
-                                       absl::StrCat("--export=ALL,SCXTWIN_SLURM_ATTEMPT=", attempt)};
+    std::vector<std::string> sbatch = {
+        "sbatch",
+        "--parsable",
+        "--job-name=scxtwin-sim",
+        absl::StrCat("--array=0-", tasks - 1,
+                     options_.max_running > 0 ? absl::StrCat("%", options_.max_running) : ""),
+        absl::StrCat("--cpus-per-task=", options_.cpus_per_task),
+        absl::StrCat("--output=", dir, "/logs/attempt-", attempt, "-task-%a.out"),
+        absl::StrCat("--export=ALL,SCXTWIN_SLURM_ATTEMPT=", attempt)};
     if (!options_.partition.empty()) sbatch.push_back("--partition=" + options_.partition);
     if (!options_.account.empty()) sbatch.push_back("--account=" + options_.account);
     if (!options_.time_limit.empty()) sbatch.push_back("--time=" + options_.time_limit);
@@ -265,9 +278,9 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
     auto rc = RunCommand(sbatch, &out);
     if (!rc.ok()) return rc.status();
     if (*rc != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "slurm: sbatch failed (exit ", *rc, "): ", FirstLine(out),
-          *rc == 127 ? " (install Debian's slurm-wlm, or use --backend=local)" : ""));
+      return absl::FailedPreconditionError(
+          absl::StrCat("slurm: sbatch failed (exit ", *rc, "): ", FirstLine(out),
+                       *rc == 127 ? " (install Debian's slurm-wlm, or use --backend=local)" : ""));
     }
     const std::string first = FirstLine(out);
     const std::string job_id = first.substr(0, first.find(';'));  // "ID" or "ID;CLUSTER"
@@ -292,8 +305,10 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
       const size_t space = text->find(' ');
       int code = static_cast<int>(absl::StatusCode::kInternal);
       if (space != std::string::npos) absl::SimpleAtoi(text->substr(0, space), &code);
-      return absl::Status(static_cast<absl::StatusCode>(code),
-                          absl::StrCat("run ", j, ": ", space == std::string::npos ? *text : text->substr(space + 1)));
+      return absl::Status(
+          static_cast<absl::StatusCode>(code),
+          absl::StrCat("run ", j, ": ",
+                       space == std::string::npos ? *text : text->substr(space + 1)));
     }
     auto bytes = ReadWhole(ResultPath(dir, j));
     if (!bytes.ok()) return bytes.status();
@@ -304,19 +319,23 @@ absl::StatusOr<std::vector<std::string>> SlurmBackend::Run(int count, const JobF
   return results;
 }
 
-absl::Status RunSlurmWorker(const std::string& run_dir, const std::string& tasks_file, int task, int workers,
-                            const JobFn& job) {
+absl::Status RunSlurmWorker(const std::string& run_dir, const std::string& tasks_file, int task,
+                            int workers, const JobFn& job) {
   MaybeLoseTask(task);
   auto lines = ReadWhole(tasks_file);
   if (!lines.ok()) return lines.status();
   std::vector<absl::string_view> all = absl::StrSplit(*lines, '\n');
-  if (task < 0 || static_cast<size_t>(task) >= all.size() || all[static_cast<size_t>(task)].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(tasks_file, " has no line for array task ", task));
+  if (task < 0 || static_cast<size_t>(task) >= all.size() ||
+      all[static_cast<size_t>(task)].empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(tasks_file, " has no line for array task ", task));
   }
   std::vector<int> mine;
-  for (absl::string_view f : absl::StrSplit(all[static_cast<size_t>(task)], ' ', absl::SkipEmpty())) {
+  for (absl::string_view f :
+       absl::StrSplit(all[static_cast<size_t>(task)], ' ', absl::SkipEmpty())) {
     int j = 0;
-    if (!absl::SimpleAtoi(f, &j)) return absl::InvalidArgumentError(absl::StrCat(tasks_file, ": bad run index '", f, "'"));
+    if (!absl::SimpleAtoi(f, &j))
+      return absl::InvalidArgumentError(absl::StrCat(tasks_file, ": bad run index '", f, "'"));
     mine.push_back(j);
   }
   // Each run's process saves its own outcome, error or not, so a task killed half-way keeps
@@ -326,15 +345,17 @@ absl::Status RunSlurmWorker(const std::string& run_dir, const std::string& tasks
   int lost = 0;
   for (size_t first = 0; first < mine.size(); first += wave) {
     const size_t n = std::min(wave, mine.size() - first);
-    auto saved = RunInProcesses(static_cast<int>(n), workers, [&](int k) -> absl::StatusOr<std::string> {
-      const int j = mine[first + static_cast<size_t>(k)];
-      if (FaultMatches("run", j)) raise(SIGKILL);
-      if (auto s = SaveOutcome(run_dir, j, Outcome(job(j))); !s.ok()) return s;
-      return std::string();
-    });
+    auto saved =
+        RunInProcesses(static_cast<int>(n), workers, [&](int k) -> absl::StatusOr<std::string> {
+          const int j = mine[first + static_cast<size_t>(k)];
+          if (FaultMatches("run", j)) raise(SIGKILL);
+          if (auto s = SaveOutcome(run_dir, j, Outcome(job(j))); !s.ok()) return s;
+          return std::string();
+        });
     lost += saved.ok() ? 0 : 1;
   }
-  if (lost > 0) return absl::InternalError(absl::StrCat(lost, " wave(s) of runs had a process that died"));
+  if (lost > 0)
+    return absl::InternalError(absl::StrCat(lost, " wave(s) of runs had a process that died"));
   return absl::OkStatus();
 }
 

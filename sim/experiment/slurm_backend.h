@@ -37,11 +37,11 @@ struct SlurmOptions {
   std::string partition;
   std::string account;
   std::string time_limit;
-  int cpus_per_task = 1;      // runs at a time inside one array task
-  int chunk = 0;              // runs per array task; 0: from the cost of one run
-  double task_seconds = 10;   // with chunk 0: the work one array task aims at
-  int max_retries = 2;        // resubmissions of runs that left no result
-  int max_running = 0;        // array tasks at once (sbatch --array=...%N); 0: Slurm's choice
+  int cpus_per_task = 1;     // runs at a time inside one array task
+  int chunk = 0;             // runs per array task; 0: from the cost of one run
+  double task_seconds = 10;  // with chunk 0: the work one array task aims at
+  int max_retries = 2;       // resubmissions of runs that left no result
+  int max_running = 0;       // array tasks at once (sbatch --array=...%N); 0: Slurm's choice
   double poll_seconds = 0.5;
   // The worker: the staged program and its arguments. The backend appends
   // --slurm_worker=RUN_DIR --slurm_tasks=FILE --jobs=CPUS_PER_TASK.
@@ -61,8 +61,8 @@ class SlurmBackend : public JobBackend {
 // The worker's side, in an array task: runs the jobs listed on line `task` of `tasks_file`
 // (0-based), each in a fresh process, at most `workers` at a time, and leaves each job's bytes
 // in RUN_DIR/results/J, or its error in RUN_DIR/results/J.error ("CODE MESSAGE").
-absl::Status RunSlurmWorker(const std::string& run_dir, const std::string& tasks_file, int task, int workers,
-                            const JobFn& job);
+absl::Status RunSlurmWorker(const std::string& run_dir, const std::string& tasks_file, int task,
+                            int workers, const JobFn& job);
 
 // Copies `src` to `dst` (mode kept), for staging the simulator and its inputs.
 absl::Status CopyFile(const std::string& src, const std::string& dst);

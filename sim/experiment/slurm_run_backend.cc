@@ -24,7 +24,8 @@ std::string Basename(const std::string& path) {
 
 absl::Status MakeDir(const std::string& path) {
   if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot create ", path, ": ", strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", path, ": ", strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -43,8 +44,8 @@ absl::StatusOr<std::string> Stage(const std::string& path, const std::string& st
 
 SlurmRunBackend::~SlurmRunBackend() { rmdir(options_.run_dir.c_str()); }  // only if empty
 
-absl::StatusOr<std::vector<RunMeasurements>> SlurmRunBackend::RunBatch(const std::vector<RunRequest>& batch,
-                                                                       const ProgressFn& progress) {
+absl::StatusOr<std::vector<RunMeasurements>> SlurmRunBackend::RunBatch(
+    const std::vector<RunRequest>& batch, const ProgressFn& progress) {
   if (auto s = MakeDir(options_.run_dir); !s.ok()) return s;
   SlurmOptions o = options_;
   o.run_dir = absl::StrCat(options_.run_dir, "/batch-", batches_++);
@@ -73,7 +74,8 @@ absl::StatusOr<std::vector<RunMeasurements>> SlurmRunBackend::RunBatch(const std
   {
     std::ofstream out(o.run_dir + "/batch", std::ios::trunc);
     out << lines;
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", o.run_dir, "/batch"));
+    if (!out.flush())
+      return absl::InternalError(absl::StrCat("cannot write ", o.run_dir, "/batch"));
   }
   const std::string program = stage + "/program";
   if (auto s = CopyFile(program_, program); !s.ok()) return s;
@@ -86,11 +88,13 @@ absl::StatusOr<std::vector<RunMeasurements>> SlurmRunBackend::RunBatch(const std
   return runner.RunBatch(batch, progress);
 }
 
-absl::Status RunBatchWorker(const std::string& run_dir, const std::string& tasks_file, int workers) {
+absl::Status RunBatchWorker(const std::string& run_dir, const std::string& tasks_file,
+                            int workers) {
   const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
   int index = -1;
   if (task == nullptr || !absl::SimpleAtoi(task, &index)) {
-    return absl::InvalidArgumentError("--slurm_worker: expected SLURM_ARRAY_TASK_ID (set by sbatch --array)");
+    return absl::InvalidArgumentError(
+        "--slurm_worker: expected SLURM_ARRAY_TASK_ID (set by sbatch --array)");
   }
   std::ifstream in(run_dir + "/batch");
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", run_dir, "/batch"));
@@ -98,7 +102,8 @@ absl::Status RunBatchWorker(const std::string& run_dir, const std::string& tasks
   text << in.rdbuf();
   std::vector<std::string> lines = absl::StrSplit(text.str(), '\n', absl::SkipEmpty());
   JobFn job = [&lines](int j) -> absl::StatusOr<std::string> {
-    if (j < 0 || static_cast<size_t>(j) >= lines.size()) return absl::InvalidArgumentError(absl::StrCat("no request ", j));
+    if (j < 0 || static_cast<size_t>(j) >= lines.size())
+      return absl::InvalidArgumentError(absl::StrCat("no request ", j));
     auto request = DecodeRunRequest(lines[static_cast<size_t>(j)]);
     if (!request.ok()) return request.status();
     auto m = ExecuteRun(*request);

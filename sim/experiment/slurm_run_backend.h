@@ -22,8 +22,11 @@ class SlurmRunBackend : public RunBackend {
   // `options.run_dir` is a root under the shared directory (each batch gets its own directory
   // in it); `options.worker_command` is ignored: the worker is `program` (the running tool,
   // /proc/self/exe), staged, with `worker_args` (e.g. the subcommand) before the worker flags.
-  SlurmRunBackend(SlurmOptions options, std::string program, std::vector<std::string> worker_args = {})
-      : options_(std::move(options)), program_(std::move(program)), worker_args_(std::move(worker_args)) {}
+  SlurmRunBackend(SlurmOptions options, std::string program,
+                  std::vector<std::string> worker_args = {})
+      : options_(std::move(options)),
+        program_(std::move(program)),
+        worker_args_(std::move(worker_args)) {}
   ~SlurmRunBackend() override;  // removes the root directory (each complete batch removed its own)
   absl::StatusOr<std::vector<RunMeasurements>> RunBatch(const std::vector<RunRequest>& batch,
                                                         const ProgressFn& progress) override;

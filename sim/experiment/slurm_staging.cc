@@ -18,10 +18,12 @@ absl::StatusOr<std::vector<std::string>> StageExperiment(const ExperimentConfig&
                                                          const std::string& run_dir) {
   const std::string stage = run_dir + "/stage";
   if (mkdir(run_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat("--slurm_dir: cannot create ", run_dir, ": ", strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("--slurm_dir: cannot create ", run_dir, ": ", strerror(errno)));
   }
   if (mkdir(stage.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot create ", stage, ": ", strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", stage, ": ", strerror(errno)));
   }
   const std::string sim = stage + "/sim";
   if (auto s = CopyFile(program, sim); !s.ok()) return s;
@@ -30,7 +32,8 @@ absl::StatusOr<std::vector<std::string>> StageExperiment(const ExperimentConfig&
   std::vector<std::string> backgrounds;  // --background files, staged like the workload
   for (size_t i = 0; i < config.base.background.size(); ++i) {
     const std::string staged = absl::StrCat(stage, "/background_", i, ".textpb");
-    if (auto s = CopyFile(sim::BackgroundPath(config.base.background[i]), staged); !s.ok()) return s;
+    if (auto s = CopyFile(sim::BackgroundPath(config.base.background[i]), staged); !s.ok())
+      return s;
     backgrounds.push_back(staged);
   }
 
@@ -59,8 +62,10 @@ absl::StatusOr<std::vector<std::string>> StageExperiment(const ExperimentConfig&
       absl::StrCat("--process=", config.process),
   };
   for (const auto& [k, v] : config.base.sets) command.push_back(absl::StrCat("--set=", k, "=", v));
-  for (const auto& [k, v] : config.base.params) command.push_back(absl::StrCat("--param=", k, "=", v));
-  if (!backgrounds.empty()) command.push_back(absl::StrCat("--background=", absl::StrJoin(backgrounds, ",")));
+  for (const auto& [k, v] : config.base.params)
+    command.push_back(absl::StrCat("--param=", k, "=", v));
+  if (!backgrounds.empty())
+    command.push_back(absl::StrCat("--background=", absl::StrJoin(backgrounds, ",")));
   return command;
 }
 

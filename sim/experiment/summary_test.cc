@@ -37,7 +37,8 @@ TEST(Summary, SpeedupIsBaselineMeanOverMean) {
 
 TEST(Summary, SpeedupOfARateIsMeanOverBaselineMean) {
   // Work per second: more is better, so a policy doing less work has a speedup below 1.
-  std::vector<Row> rows = CompareToFirst({"eevdf", "homing"}, {{30, 30}, {27, 27}}, /*higher_is_better=*/true);
+  std::vector<Row> rows =
+      CompareToFirst({"eevdf", "homing"}, {{30, 30}, {27, 27}}, /*higher_is_better=*/true);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_DOUBLE_EQ(rows[0].speedup, 1.0);
   EXPECT_NEAR(rows[1].speedup, 0.9, 1e-12);

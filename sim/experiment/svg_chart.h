@@ -11,7 +11,7 @@
 namespace scxtwin::experiment {
 
 struct ChartSeries {
-  std::string name;                              // the legend entry (and the path's id)
+  std::string name;                               // the legend entry (and the path's id)
   std::vector<std::pair<double, double>> points;  // (x, y), drawn in order
 };
 

@@ -14,8 +14,9 @@ void ExtClass::Tick(int cpu, TaskId curr) {
   if (exited_) return;
   ChargeSlice(curr);
   if (ops_->tick) {
-    Callback("tick", cpu, Ctx::kOther, [&] { ops_->tick(&ts_[curr]); }, ",\"pid\":%d,\"slice\":%d",
-             ts_[curr].pid, ts_[curr].scx.slice);
+    Callback(
+        "tick", cpu, Ctx::kOther, [&] { ops_->tick(&ts_[curr]); }, ",\"pid\":%d,\"slice\":%d",
+        ts_[curr].pid, ts_[curr].scx.slice);
   }
   if (ts_[curr].scx.slice == 0) ctx_->Resched(cpu);
   Eject();
@@ -91,8 +92,9 @@ void ExtClass::RunDispatch(int cpu, TaskId on_cpu) {
   dispatch_cpu_ = cpu;
   ++counters_.dispatch_calls;
   task_struct* p = on_cpu != kNoTask ? &ts_[on_cpu] : nullptr;
-  Callback("dispatch", cpu, Ctx::kDispatch, [&] { ops_->dispatch(cpu, p); }, ",\"prev\":%d",
-           p ? p->pid : -1);
+  Callback(
+      "dispatch", cpu, Ctx::kDispatch, [&] { ops_->dispatch(cpu, p); }, ",\"prev\":%d",
+      p ? p->pid : -1);
   FlushDispatchBuf(cpu);
   dispatch_cpu_ = -1;
 }
@@ -102,8 +104,9 @@ void ExtClass::RunDispatch(int cpu, TaskId on_cpu) {
 void ExtClass::PutPrev(int cpu, TaskId prev, TaskId next) {
   task_struct* pp = &ts_[prev];
   if (ops_->stopping) {
-    Callback("stopping", cpu, Ctx::kOther, [&] { ops_->stopping(pp, true); },
-             ",\"pid\":%d,\"runnable\":true", pp->pid);
+    Callback(
+        "stopping", cpu, Ctx::kOther, [&] { ops_->stopping(pp, true); },
+        ",\"pid\":%d,\"runnable\":true", pp->pid);
   }
   et_[prev].runnable_at = ctx_->now();
   if (exit_pending_) return;
@@ -125,7 +128,9 @@ void ExtClass::SetNext(int cpu, TaskId next) {
   et_[next].charged = ctx_->task(next).sum_exec;
   SetIdle(cpu, false);
   if (ops_->running) {
-    Callback("running", cpu, Ctx::kOther, [&] { ops_->running(&ts_[next]); }, ",\"pid\":%d", ts_[next].pid);
+    Callback(
+        "running", cpu, Ctx::kOther, [&] { ops_->running(&ts_[next]); }, ",\"pid\":%d",
+        ts_[next].pid);
   }
 }
 

@@ -21,7 +21,8 @@ ExtClass::Dsq* ExtClass::FindDsqForDispatch(int rq_cpu, u64 dsq_id, TaskId t) {
   if ((dsq_id & SCX_DSQ_LOCAL_ON) == SCX_DSQ_LOCAL_ON) {
     OpsCpuValid(-1, "in SCX_DSQ_LOCAL_ON dispatch verdict");  // a CPU past the last
   } else {
-    Error(SCX_EXIT_ERROR, absl::StrFormat("non-existent DSQ 0x%x for %s[%d]", dsq_id, ts_[t].comm, ts_[t].pid));
+    Error(SCX_EXIT_ERROR,
+          absl::StrFormat("non-existent DSQ 0x%x for %s[%d]", dsq_id, ts_[t].comm, ts_[t].pid));
   }
   return &global_;
 }
@@ -38,8 +39,9 @@ void ExtClass::EnqueueTask(TaskId t, u64 enq_flags, int call_cpu) {
   }
   ddsp_task_ = t;
   ddsp_used_ = false;
-  Callback("enqueue", call_cpu, Ctx::kEnqueue, [&] { ops_->enqueue(p, enq_flags); },
-           ",\"pid\":%d,\"enq_flags\":%d", p->pid, enq_flags);
+  Callback(
+      "enqueue", call_cpu, Ctx::kEnqueue, [&] { ops_->enqueue(p, enq_flags); },
+      ",\"pid\":%d,\"enq_flags\":%d", p->pid, enq_flags);
   ddsp_task_ = kNoTask;
   if (e.has_ddsp) return DirectDispatch(t, enq_flags);
   SetState(t, ExtTaskState::kBpf);
@@ -83,8 +85,9 @@ void ExtClass::LeaveCustody(TaskId t, const Dsq& dsq) {
   (void)dsq;
   if (!ExtInCustody(et_[t].state) || !ops_->dequeue) return;
   task_struct* p = &ts_[t];
-  Callback("dequeue", cur_cpu_, Ctx::kOther, [&] { ops_->dequeue(p, 0); }, ",\"pid\":%d,\"deq_flags\":0",
-           p->pid);
+  Callback(
+      "dequeue", cur_cpu_, Ctx::kOther, [&] { ops_->dequeue(p, 0); }, ",\"pid\":%d,\"deq_flags\":0",
+      p->pid);
 }
 
 void ExtClass::LinkIntoDsq(Dsq* dsq, TaskId t, u64 enq_flags) {
@@ -106,12 +109,18 @@ void ExtClass::LinkIntoDsq(Dsq* dsq, TaskId t, u64 enq_flags) {
   if (enq_flags & (SCX_ENQ_HEAD | SCX_ENQ_PREEMPT)) {
     e.prev_in_dsq = kNoTask;
     e.next_in_dsq = dsq->head;
-    if (dsq->head != kNoTask) et_[dsq->head].prev_in_dsq = t; else dsq->tail = t;
+    if (dsq->head != kNoTask)
+      et_[dsq->head].prev_in_dsq = t;
+    else
+      dsq->tail = t;
     dsq->head = t;
   } else {
     e.next_in_dsq = kNoTask;
     e.prev_in_dsq = dsq->tail;
-    if (dsq->tail != kNoTask) et_[dsq->tail].next_in_dsq = t; else dsq->head = t;
+    if (dsq->tail != kNoTask)
+      et_[dsq->tail].next_in_dsq = t;
+    else
+      dsq->head = t;
     dsq->tail = t;
   }
 }
@@ -134,8 +143,8 @@ void ExtClass::DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags) {
   const int dst_cpu = dst->local_cpu;
   const Task& task = ctx_->task(t);
   if (dst_cpu != task.cpu && !task.affinity.Test(dst_cpu)) {
-    Error(SCX_EXIT_ERROR, absl::StrFormat("SCX_DSQ_LOCAL[_ON] target CPU %d not allowed for %s[%d]", dst_cpu,
-                                          ts_[t].comm, ts_[t].pid));
+    Error(SCX_EXIT_ERROR, absl::StrFormat("SCX_DSQ_LOCAL[_ON] target CPU %d not allowed for %s[%d]",
+                                          dst_cpu, ts_[t].comm, ts_[t].pid));
     DispatchEnqueue(&global_, t, enq_flags);
     return;
   }
@@ -165,8 +174,14 @@ void ExtClass::DsqRemove(TaskId t) {
       dsq->priq.erase(PriqKey{e.priq_vtime, e.priq_seq, t});
     }
   } else {
-    if (e.prev_in_dsq != kNoTask) et_[e.prev_in_dsq].next_in_dsq = e.next_in_dsq; else dsq->head = e.next_in_dsq;
-    if (e.next_in_dsq != kNoTask) et_[e.next_in_dsq].prev_in_dsq = e.prev_in_dsq; else dsq->tail = e.prev_in_dsq;
+    if (e.prev_in_dsq != kNoTask)
+      et_[e.prev_in_dsq].next_in_dsq = e.next_in_dsq;
+    else
+      dsq->head = e.next_in_dsq;
+    if (e.next_in_dsq != kNoTask)
+      et_[e.next_in_dsq].prev_in_dsq = e.prev_in_dsq;
+    else
+      dsq->tail = e.prev_in_dsq;
   }
   e.prev_in_dsq = e.next_in_dsq = kNoTask;
   e.dsq = nullptr;
@@ -204,7 +219,8 @@ void ExtClass::FlushDispatchBuf(int cpu) {
   // Entries may be appended while flushing (an error path never does); index, not iterators.
   for (size_t i = 0; i < dispatch_buf_.size(); ++i) {
     const DispatchBufEntry ent = dispatch_buf_[i];
-    if (et_[ent.task].state != ExtTaskState::kBpf) continue;  // no longer the policy's (finish_dispatch)
+    if (et_[ent.task].state != ExtTaskState::kBpf)
+      continue;  // no longer the policy's (finish_dispatch)
     --nr_queued_;
     MoveToDsq(FindDsqForDispatch(cpu, ent.dsq_id, ent.task), ent.task, ent.enq_flags);
   }
@@ -234,7 +250,8 @@ void ExtClass::DestroyDsq(u64 dsq_id) {
   auto it = user_dsqs_.find(dsq_id);
   if (it == user_dsqs_.end()) return;
   if (it->second->nr > 0) {
-    Error(SCX_EXIT_ERROR, absl::StrFormat("attempting to destroy in-use DSQ 0x%x (nr=%d)", dsq_id, it->second->nr));
+    Error(SCX_EXIT_ERROR,
+          absl::StrFormat("attempting to destroy in-use DSQ 0x%x (nr=%d)", dsq_id, it->second->nr));
     return;
   }
   user_dsqs_.erase(it);
@@ -257,7 +274,8 @@ void ExtClass::DsqInsert(task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags) {
 
 void ExtClass::DsqInsertVtime(task_struct* p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) {
   if (!p) return Error(SCX_EXIT_ERROR, "scx_bpf_dsq_insert_vtime() called with NULL task");
-  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kDispatch, "scx_bpf_dsq_insert_vtime")) return;
+  if (!KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kDispatch, "scx_bpf_dsq_insert_vtime"))
+    return;
   InsertPreamble(p, slice);
   p->scx.dsq_vtime = vtime;
   Commit(p, dsq_id, enq_flags | SCX_ENQ_DSQ_PRIQ);
@@ -268,12 +286,14 @@ void ExtClass::Commit(task_struct* p, u64 dsq_id, u64 enq_flags) {
   const TaskId t = id_of(p);
   if (ctx_kind_ == Ctx::kSelectCpu || ctx_kind_ == Ctx::kEnqueue) {
     if (ddsp_used_) {
-      return Error(SCX_EXIT_ERROR, absl::StrFormat("%s[%d] already direct-dispatched", p->comm, p->pid));
+      return Error(SCX_EXIT_ERROR,
+                   absl::StrFormat("%s[%d] already direct-dispatched", p->comm, p->pid));
     }
     if (t != ddsp_task_) {
       const task_struct* q = ddsp_task_ != kNoTask ? &ts_[ddsp_task_] : p;
-      return Error(SCX_EXIT_ERROR, absl::StrFormat("scheduling for %s[%d] but trying to direct-dispatch %s[%d]",
-                                                   q->comm, q->pid, p->comm, p->pid));
+      return Error(SCX_EXIT_ERROR,
+                   absl::StrFormat("scheduling for %s[%d] but trying to direct-dispatch %s[%d]",
+                                   q->comm, q->pid, p->comm, p->pid));
     }
     ddsp_used_ = true;
     ExtTask& e = et_[t];
@@ -291,7 +311,8 @@ void ExtClass::Commit(task_struct* p, u64 dsq_id, u64 enq_flags) {
 
 bool ExtClass::DsqMoveToLocal(u64 dsq_id, u64 enq_flags) {
   (void)enq_flags;
-  if (!KfAllowed(Ctx::kDispatch, Ctx::kDispatch, Ctx::kDispatch, "scx_bpf_dsq_move_to_local")) return false;
+  if (!KfAllowed(Ctx::kDispatch, Ctx::kDispatch, Ctx::kDispatch, "scx_bpf_dsq_move_to_local"))
+    return false;
   const int cpu = dispatch_cpu_;
   FlushDispatchBuf(cpu);
   Dsq* dsq = FindUserDsq(dsq_id);
@@ -315,7 +336,8 @@ task_struct* ExtClass::DsqPeek(u64 dsq_id) {
 }
 
 u32 ExtClass::DispatchNrSlots() {
-  if (!KfAllowed(Ctx::kDispatch, Ctx::kDispatch, Ctx::kDispatch, "scx_bpf_dispatch_nr_slots")) return 0;
+  if (!KfAllowed(Ctx::kDispatch, Ctx::kDispatch, Ctx::kDispatch, "scx_bpf_dispatch_nr_slots"))
+    return 0;
   return max_batch_ - static_cast<u32>(dispatch_buf_.size());
 }
 

@@ -55,7 +55,8 @@ bool ExtClass::DsqMove(bpf_iter_scx_dsq* it, task_struct* p, u64 dsq_id, u64 enq
   IterState& st = found->second;
   const TaskId t = id_of(p);
   // Only a task the iterator has seen and that is still where it was can move.
-  if (std::find(st.tasks.begin(), st.tasks.begin() + st.pos, t) == st.tasks.begin() + st.pos) return false;
+  if (std::find(st.tasks.begin(), st.tasks.begin() + st.pos, t) == st.tasks.begin() + st.pos)
+    return false;
   if (et_[t].dsq != st.dsq) return false;
   if (ctx_kind_ == Ctx::kDispatch) FlushDispatchBuf(dispatch_cpu_);
   if (st.set_slice) p->scx.slice = st.slice;

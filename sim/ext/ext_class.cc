@@ -1,6 +1,8 @@
 // The ext class's lifecycle (kernel/sched/ext.c): attaching the policy (ops.init and the checks
 // of its ops), a task's life in it (init_task, enable, wakeup, block, exit, disable), user-space
 // calls, the watchdog, and the exits that eject the policy.
+#include "sim/ext/ext_class.h"
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -8,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/core/json.h"
-#include "sim/ext/ext_class.h"
 #include "sim/engine/rng.h"
 
 namespace scxtwin::sim {
@@ -21,14 +22,22 @@ constexpr uint32_t kPfIdle = 0x00000002;      // PF_IDLE
 // Reasons ops.exit reports, per exit kind (kernel/sched/ext.c scx_exit_reason()).
 const char* ExitReason(int64_t kind) {
   switch (kind) {
-    case SCX_EXIT_UNREG: return "unregistered from user space";
-    case SCX_EXIT_UNREG_BPF: return "unregistered from BPF";
-    case SCX_EXIT_UNREG_KERN: return "unregistered from the main kernel";
-    case SCX_EXIT_SYSRQ: return "disabled by sysrq-S";
-    case SCX_EXIT_ERROR: return "runtime error";
-    case SCX_EXIT_ERROR_BPF: return "scx_bpf_error";
-    case SCX_EXIT_ERROR_STALL: return "runnable task stall";
-    default: return "<UNKNOWN>";
+    case SCX_EXIT_UNREG:
+      return "unregistered from user space";
+    case SCX_EXIT_UNREG_BPF:
+      return "unregistered from BPF";
+    case SCX_EXIT_UNREG_KERN:
+      return "unregistered from the main kernel";
+    case SCX_EXIT_SYSRQ:
+      return "disabled by sysrq-S";
+    case SCX_EXIT_ERROR:
+      return "runtime error";
+    case SCX_EXIT_ERROR_BPF:
+      return "scx_bpf_error";
+    case SCX_EXIT_ERROR_STALL:
+      return "runnable task stall";
+    default:
+      return "<UNKNOWN>";
   }
 }
 
@@ -44,7 +53,8 @@ ExtClass::~ExtClass() = default;
 std::string ExtClass::name() const { return absl::StrCat("ext:", ops_ ? ops_->name : "?"); }
 
 void ExtClass::Log(const char* what, const std::string& fields) {
-  *opt_.log << "{\"t\":" << ctx_->now() << ",\"cpu\":" << cur_cpu_ << "," << what << fields << "}\n";
+  *opt_.log << "{\"t\":" << ctx_->now() << ",\"cpu\":" << cur_cpu_ << "," << what << fields
+            << "}\n";
 }
 
 void ExtClass::LogCallback(const char* cb, const std::string& fields) {
@@ -68,11 +78,12 @@ void ExtClass::Error(int64_t kind, const std::string& msg) {
 }
 
 void ExtClass::PolicyFault(const char* cb, const host::CallFault& fault) {
-  const std::string callback = std::strcmp(cb, "timer") == 0 ? "the bpf_timer callback"
+  const std::string callback = std::strcmp(cb, "timer") == 0  ? "the bpf_timer callback"
                                : std::strcmp(cb, "user") == 0 ? "a program run from user space"
-                                                               : absl::StrCat("ops.", cb);
+                                                              : absl::StrCat("ops.", cb);
   Error(SCX_EXIT_ERROR_BPF,
-        host::FaultReport(callback, fault, policy_.describe_fault ? policy_.describe_fault(fault) : ""));
+        host::FaultReport(callback, fault,
+                          policy_.describe_fault ? policy_.describe_fault(fault) : ""));
 }
 
 void ExtClass::TransitionFailed(TaskId t, ExtTaskState to) const {
@@ -93,8 +104,9 @@ void ExtClass::Eject() {
   for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) QuitTask(t);
   if (root_cgroup_inited_ && ops_->cgroup_exit) {
     root_cgroup_inited_ = false;
-    Callback("cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&root_cgroup_); }, ",\"cgroup\":%d",
-             root_cgroup_.kn_id);
+    Callback(
+        "cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&root_cgroup_); }, ",\"cgroup\":%d",
+        root_cgroup_.kn_id);
   }
   if (ops_->exit) {
     scx_exit_info ei{};
@@ -104,7 +116,8 @@ void ExtClass::Eject() {
     ei.reason = exit_.reason.c_str();
     std::string msg = exit_.msg;
     ei.msg = msg.data();
-    Callback("exit", 0, Ctx::kInit, [&] { ops_->exit(&ei); }, ",\"kind\":%d", exit_.kind);
+    Callback(
+        "exit", 0, Ctx::kInit, [&] { ops_->exit(&ei); }, ",\"kind\":%d", exit_.kind);
   }
   if (ctx_ && !finishing_) {
     ctx_->Detach(absl::StrFormat("policy %s exited: %s (kind %d, %s)%s%s", ops_->name, exit_.reason,
@@ -122,7 +135,8 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
   nr_cpus_ = topo.nr_cpus();
   if (!ops_) return absl::InvalidArgumentError("ext class: no sched_ext_ops");
   if (nr_cpus_ > SCXTWIN_MAX_CPUS) {
-    return absl::InvalidArgumentError(absl::StrCat("ext class: ", nr_cpus_, " CPUs; host mode supports ", SCXTWIN_MAX_CPUS));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ext class: ", nr_cpus_, " CPUs; host mode supports ", SCXTWIN_MAX_CPUS));
   }
   SeedStream(rng_, opt_.seed, 0x5c7e, 0);
   SetUpCpus(topo);
@@ -179,7 +193,8 @@ void ExtClass::SetUpCpus(const Topology& topo) {
 absl::Status ExtClass::CheckOps() {
   if (ops_->name[0] == '\0') return LoadFailed("ops.name is empty");
   if (ops_->timeout_ms > kWatchdogMaxTimeoutMs) {
-    return LoadFailed(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ", kWatchdogMaxTimeoutMs));
+    return LoadFailed(absl::StrCat("timeout_ms ", ops_->timeout_ms, " exceeds the maximum ",
+                                   kWatchdogMaxTimeoutMs));
   }
   if (ops_->flags & ~static_cast<u64>(SCX_OPS_ALL_FLAGS)) {
     return LoadFailed(absl::StrFormat("invalid ops flags 0x%x", ops_->flags));
@@ -192,7 +207,8 @@ absl::Status ExtClass::LoadFailed(const std::string& why) {
   exit_.reason = ExitReason(SCX_EXIT_ERROR);
   exit_.msg = why;
   exited_ = true;
-  return absl::FailedPreconditionError(absl::StrCat("attaching policy '", ops_->name, "' failed: ", why));
+  return absl::FailedPreconditionError(
+      absl::StrCat("attaching policy '", ops_->name, "' failed: ", why));
 }
 
 // scx_enable(): ops.init, then validate_ops. A failure there happens after the scheduler exists:
@@ -201,17 +217,21 @@ absl::Status ExtClass::LoadFailed(const std::string& why) {
 void ExtClass::RunOpsInit() {
   init_done_ = true;
   if (ops_->init) {
-    const s32 ret = Callback("init", 0, Ctx::kInit, [&] { return ops_->init(); }, "");
-    if (ret != 0 && !exit_pending_) Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
+    const s32 ret = Callback(
+        "init", 0, Ctx::kInit, [&] { return ops_->init(); }, "");
+    if (ret != 0 && !exit_pending_)
+      Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
   }
   // scx_cgroup_init(): every cgroup, here the root one, with its weight (cpu.weight 100).
   if (!exit_pending_ && ops_->cgroup_init) {
     scx_cgroup_init_args args{};
     args.weight = 100;
-    const s32 ret = Callback("cgroup_init", 0, Ctx::kInit, [&] { return ops_->cgroup_init(&root_cgroup_, &args); },
-                             ",\"cgroup\":%d", root_cgroup_.kn_id);
+    const s32 ret = Callback(
+        "cgroup_init", 0, Ctx::kInit, [&] { return ops_->cgroup_init(&root_cgroup_, &args); },
+        ",\"cgroup\":%d", root_cgroup_.kn_id);
     if (ret != 0 && !exit_pending_) {
-      Error(SCX_EXIT_ERROR, absl::StrCat("ops.cgroup_init() failed (", ret, ") for cgroup ", root_kn_.name));
+      Error(SCX_EXIT_ERROR,
+            absl::StrCat("ops.cgroup_init() failed (", ret, ") for cgroup ", root_kn_.name));
     }
     root_cgroup_inited_ = ret == 0;
   }
@@ -259,8 +279,9 @@ void ExtClass::Watchdog() {
       const Task& task = ctx_->task(t);
       const SimDuration late = now - e.runnable_at;
       cur_cpu_ = task.cpu;
-      Error(SCX_EXIT_ERROR_STALL, absl::StrFormat("%s[%d] failed to run for %d.%03ds", ts_[t].comm, ts_[t].pid,
-                                                  late / kNsPerSec, (late % kNsPerSec) / kNsPerMs));
+      Error(SCX_EXIT_ERROR_STALL,
+            absl::StrFormat("%s[%d] failed to run for %d.%03ds", ts_[t].comm, ts_[t].pid,
+                            late / kNsPerSec, (late % kNsPerSec) / kNsPerMs));
       Eject();
       return;
     }
@@ -331,13 +352,19 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     scx_init_task_args args{};
     args.fork = true;
     args.cgroup = &root_cgroup_;
-    Callback("init_task", cpu, Ctx::kOther, [&] {
-      const s32 ret = ops_->init_task(p, &args);
-      if (ret != 0 && opt_.log) Log("\"note\":\"init_task failed; the fork proceeds\"", absl::StrFormat(",\"ret\":%d", ret));
-    }, ",\"pid\":%d,\"fork\":true", p->pid);
+    Callback(
+        "init_task", cpu, Ctx::kOther,
+        [&] {
+          const s32 ret = ops_->init_task(p, &args);
+          if (ret != 0 && opt_.log)
+            Log("\"note\":\"init_task failed; the fork proceeds\"",
+                absl::StrFormat(",\"ret\":%d", ret));
+        },
+        ",\"pid\":%d,\"fork\":true", p->pid);
   }
   if (ops_->enable && !exit_pending_) {
-    Callback("enable", cpu, Ctx::kOther, [&] { ops_->enable(p); }, ",\"pid\":%d", p->pid);
+    Callback(
+        "enable", cpu, Ctx::kOther, [&] { ops_->enable(p); }, ",\"pid\":%d", p->pid);
   }
   if (!exit_pending_) {
     SetState(t, ExtTaskState::kQuiescent);
@@ -375,8 +402,9 @@ void ExtClass::Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags) {
   SetState(t, ExtTaskState::kReady);
   et_[t].runnable_at = ctx_->now();
   if (ops_->runnable) {
-    Callback("runnable", call_cpu, Ctx::kOther, [&] { ops_->runnable(p, enq_flags); },
-             ",\"pid\":%d,\"enq_flags\":%d", p->pid, enq_flags);
+    Callback(
+        "runnable", call_cpu, Ctx::kOther, [&] { ops_->runnable(p, enq_flags); },
+        ",\"pid\":%d,\"enq_flags\":%d", p->pid, enq_flags);
   }
   if (exit_pending_) return;
   EnqueueTask(t, enq_flags, call_cpu);
@@ -391,9 +419,10 @@ int ExtClass::SelectCpu(TaskId t, u64 wake_flags, int call_cpu) {
   if (ops_->select_cpu) {
     ddsp_task_ = t;
     ddsp_used_ = false;
-    const s32 ret = Callback("select_cpu", call_cpu, Ctx::kSelectCpu,
-                             [&] { return ops_->select_cpu(p, prev_cpu, wake_flags); },
-                             ",\"pid\":%d,\"prev_cpu\":%d,\"wake_flags\":%d", p->pid, prev_cpu, wake_flags);
+    const s32 ret = Callback(
+        "select_cpu", call_cpu, Ctx::kSelectCpu,
+        [&] { return ops_->select_cpu(p, prev_cpu, wake_flags); },
+        ",\"pid\":%d,\"prev_cpu\":%d,\"wake_flags\":%d", p->pid, prev_cpu, wake_flags);
     ddsp_task_ = kNoTask;
     p->scx.selected_cpu = ret;
     return OpsCpuValid(ret, "from ops.select_cpu()") ? ret : prev_cpu;
@@ -431,12 +460,14 @@ void ExtClass::StopRunning(TaskId t, int cpu) {
   ctx_->UpdateCurr(cpu);
   ChargeSlice(t);
   if (ops_->stopping) {
-    Callback("stopping", cpu, Ctx::kOther, [&] { ops_->stopping(p, false); },
-             ",\"pid\":%d,\"runnable\":false", p->pid);
+    Callback(
+        "stopping", cpu, Ctx::kOther, [&] { ops_->stopping(p, false); },
+        ",\"pid\":%d,\"runnable\":false", p->pid);
   }
   if (ops_->quiescent) {
-    Callback("quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, SCX_DEQ_SLEEP); },
-             ",\"pid\":%d,\"deq_flags\":%d", p->pid, SCX_DEQ_SLEEP);
+    Callback(
+        "quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, SCX_DEQ_SLEEP); },
+        ",\"pid\":%d,\"deq_flags\":%d", p->pid, SCX_DEQ_SLEEP);
   }
   SetState(t, ExtTaskState::kQuiescent);
 }
@@ -456,12 +487,14 @@ void ExtClass::QuitTask(TaskId t) {
   task_struct* p = &ts_[t];
   const int cpu = ctx_->task(t).cpu;
   if (ops_->disable) {
-    Callback("disable", cpu, Ctx::kOther, [&] { ops_->disable(p); }, ",\"pid\":%d", p->pid);
+    Callback(
+        "disable", cpu, Ctx::kOther, [&] { ops_->disable(p); }, ",\"pid\":%d", p->pid);
   }
   if (ops_->exit_task) {
     scx_exit_task_args args{};
     args.cancelled = false;
-    Callback("exit_task", cpu, Ctx::kOther, [&] { ops_->exit_task(p, &args); }, ",\"pid\":%d", p->pid);
+    Callback(
+        "exit_task", cpu, Ctx::kOther, [&] { ops_->exit_task(p, &args); }, ",\"pid\":%d", p->pid);
   }
   if (e.state == ExtTaskState::kQuiescent) SetState(t, ExtTaskState::kDisabled);
   if (policy_.forget_task) policy_.forget_task(p);

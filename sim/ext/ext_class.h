@@ -39,9 +39,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "absl/container/btree_set.h"
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "scxtwin/host_api.h"
@@ -75,7 +75,7 @@ struct ExtExit {
 };
 
 struct ExtOptions {
-  uint64_t seed = 1;        // bpf_get_prandom_u32's stream
+  uint64_t seed = 1;            // bpf_get_prandom_u32's stream
   std::ostream* log = nullptr;  // JSON Lines: every callback and kfunc call
 };
 
@@ -193,8 +193,8 @@ class ExtClass final : public SchedClass {
     bool has_ddsp = false;
     u64 ddsp_dsq_id = 0;
     u64 ddsp_enq_flags = 0;
-    SimDuration charged = 0;   // sum_exec already charged to the slice
-    SimTime runnable_at = 0;   // watchdog
+    SimDuration charged = 0;  // sum_exec already charged to the slice
+    SimTime runnable_at = 0;  // watchdog
   };
   struct PriqKey {
     u64 vtime;
@@ -209,7 +209,7 @@ class ExtClass final : public SchedClass {
     int32_t local_cpu = -1;  // >= 0: the local DSQ of this CPU
     int32_t nr = 0;
     TaskId head = kNoTask, tail = kNoTask;  // FIFO order
-    absl::btree_set<PriqKey> priq;           // vtime order
+    absl::btree_set<PriqKey> priq;          // vtime order
     uint64_t seq = 0;
     bool builtin() const { return id & SCX_DSQ_FLAG_BUILTIN; }
   };
@@ -255,7 +255,8 @@ class ExtClass final : public SchedClass {
       if (std::optional<host::CallFault> f = host::RunGuarded(call)) PolicyFault(cb, *f);
     } else {
       Result result{};
-      if (std::optional<host::CallFault> f = host::RunGuarded([&] { result = call(); })) PolicyFault(cb, *f);
+      if (std::optional<host::CallFault> f = host::RunGuarded([&] { result = call(); }))
+        PolicyFault(cb, *f);
       return result;
     }
   }
@@ -343,7 +344,8 @@ class ExtClass final : public SchedClass {
   bool AnyIdle() const;
   int AnyAndDistribute(const cpumask& a, const cpumask* b, const cpumask* c);
   s32 PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flags);
-  s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags);
+  s32 SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed,
+                    u64 flags);
   const cpumask* NodeMask(const cpumask& all, int node);
 
   // ---- host_api_table.cc, kfuncs.cc ----
@@ -360,7 +362,7 @@ class ExtClass final : public SchedClass {
   ExtOptions opt_;
   SchedContext* ctx_ = nullptr;
   int nr_cpus_ = 0;
-  std::deque<task_struct> ts_;   // indexed by TaskId; stable addresses
+  std::deque<task_struct> ts_;  // indexed by TaskId; stable addresses
   std::deque<ExtTask> et_;
   std::vector<std::unique_ptr<Dsq>> local_;  // per CPU
   Dsq global_;
@@ -372,21 +374,21 @@ class ExtClass final : public SchedClass {
   int dispatch_cpu_ = -1;
   int32_t dispatch_nr_tasks_ = 0;  // inserts during one ops.dispatch call
   Ctx ctx_kind_ = Ctx::kNone;
-  TaskId ddsp_task_ = kNoTask;     // the task select_cpu/enqueue may direct-dispatch
+  TaskId ddsp_task_ = kNoTask;  // the task select_cpu/enqueue may direct-dispatch
   bool ddsp_used_ = false;
   int cur_cpu_ = 0;
   uint64_t seq_ = 0;
   int64_t nr_queued_ = 0;
   u32 timeout_ms_ = 0;
   EventHandle watchdog_;
-  std::vector<int> rotor_;  // per calling CPU: cpumask_any_and_distribute's last pick
+  std::vector<int> rotor_;           // per calling CPU: cpumask_any_and_distribute's last pick
   std::deque<task_struct> idle_ts_;  // per CPU: the idle task (pid 0) scx_bpf_cpu_curr returns
   std::vector<cpumask> llc_masks_, node_masks_;
   cpumask empty_{};
   int mask_words_ = 0;
   bool smt_active_ = false;
   u32 max_batch_ = 32;
-  std::vector<PendingTimer> timers_;  // OnTimer cookie = slot + 1 (0 is the watchdog)
+  std::vector<PendingTimer> timers_;               // OnTimer cookie = slot + 1 (0 is the watchdog)
   std::vector<std::function<void()>> user_calls_;  // cookie = kUserCallBit | index
   static constexpr uint64_t kUserCallBit = uint64_t{1} << 63;
   std::vector<std::pair<SimTime, size_t>> user_call_times_;  // queued before the run started
@@ -397,7 +399,7 @@ class ExtClass final : public SchedClass {
   bool exit_pending_ = false;  // an error was recorded inside a callback; eject after it
   bool exited_ = false;        // ops.exit has run
   bool init_done_ = false;
-  bool finishing_ = false;     // the run is over: the exit is not a failure of the run
+  bool finishing_ = false;  // the run is over: the exit is not a failure of the run
   ExtCounters counters_;
   std::vector<TaskId> limbo_;  // runnable tasks caught mid-enqueue by the ejection
   scxtwin_host_api api_{};

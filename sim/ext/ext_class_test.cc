@@ -24,11 +24,12 @@ TEST_F(ExtTest, CallbackOrderOverATaskLife) {
   auto r = Start(kOneSleeper, "2", MakeOps());
   ASSERT_TRUE(r->status.ok()) << r->status;
   const std::vector<std::string> want = {
-      "init_task 1 fork", "enable 1", "select_cpu 1 fork", "runnable 1", "running 1",
-      "stopping 1", "quiescent 1 sleep",  // sleep
+      "init_task 1 fork",  "enable 1",          "select_cpu 1 fork",
+      "runnable 1",        "running 1",         "stopping 1",
+      "quiescent 1 sleep",  // sleep
       "select_cpu 1 ttwu", "runnable 1 wakeup", "running 1",
-      "stopping 1", "quiescent 1 sleep",  // exit
-      "disable 1", "exit_task 1", absl::StrCat("exit ", SCX_EXIT_UNREG)};
+      "stopping 1",        "quiescent 1 sleep",  // exit
+      "disable 1",         "exit_task 1",       absl::StrCat("exit ", SCX_EXIT_UNREG)};
   EXPECT_EQ(r->calls, want);
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG);
   EXPECT_EQ(r->sim->result().end_time, 3 * 1000000 + 2 * 1500);
@@ -49,8 +50,15 @@ TEST_F(ExtTest, EnqueueRunsWhenSelectCpuDoesNotInsert) {
 // stopping(runnable) + enqueue before the next one runs.
 TEST_F(ExtTest, SliceExpiresAtTheTickAndPrevIsReenqueued) {
   mode.slice = 3 * kNsPerMs;  // ends between two 4 ms ticks: noticed at the second
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 2 program { run { fixed_ns: 10000000 } } } })pb", "1",
-                 MakeOps());
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 2
+                          program { run { fixed_ns: 10000000 } }
+                        }
+                      })pb",
+                 "1", MakeOps());
   ASSERT_TRUE(r->status.ok()) << r->status;
   // The first switch away from task 1 happens at the first tick after 3 ms of run: t = 4 ms.
   auto it = std::find(r->calls.begin(), r->calls.end(), "stopping 1 runnable");
@@ -108,7 +116,14 @@ TEST_F(ExtTest, EnqLastIsPassedWhenPrevIsTheLastTask) {
   ops.flags = SCX_OPS_ENQ_LAST;
   mode.slice = 2 * kNsPerMs;
   mode.direct_idle = false;
-  auto r = Start(R"pb(process { name: "p" group { name: "h" program { run { fixed_ns: 10000000 } } } })pb", "1", ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          program { run { fixed_ns: 10000000 } }
+                        }
+                      })pb",
+                 "1", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
   EXPECT_NE(std::find(r->calls.begin(), r->calls.end(), "enqueue 1 last"), r->calls.end());
 }
@@ -129,30 +144,53 @@ TEST_F(ExtTest, BogusDsqEjectsWithError) {
   mode.enqueue_dsq = 0xdeadbeef;
   auto r = Start(kOneSleeper, "2", MakeOps());
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
-  EXPECT_NE(r->cls->exit_info().msg.find("non-existent DSQ 0xdeadbeef"), std::string::npos) << r->cls->exit_info().msg;
+  EXPECT_NE(r->cls->exit_info().msg.find("non-existent DSQ 0xdeadbeef"), std::string::npos)
+      << r->cls->exit_info().msg;
 }
 
 TEST_F(ExtTest, MixingFifoAndVtimeOnOneDsqEjects) {
   mode.direct_idle = false;
   mode.mix_fifo_vtime = true;
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 4 program { run { fixed_ns: 1000000 } } } })pb", "1",
-                 MakeOps());
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 4
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "1", MakeOps());
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR);
-  EXPECT_NE(r->cls->exit_info().msg.find("already had"), std::string::npos) << r->cls->exit_info().msg;
+  EXPECT_NE(r->cls->exit_info().msg.find("already had"), std::string::npos)
+      << r->cls->exit_info().msg;
 }
 
 TEST_F(ExtTest, ScxBpfErrorAndExit) {
   mode.direct_idle = false;
   mode.error_after_enqueues = 1;
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 3 program { run { fixed_ns: 1000000 } } } })pb", "1",
-                 MakeOps());
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 3
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "1", MakeOps());
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR_BPF);
   EXPECT_EQ(r->cls->exit_info().msg, "test error");
   mode = Mode{};
   mode.direct_idle = false;
   mode.exit_after_enqueues = 0;
-  r = Start(R"pb(process { name: "p" group { name: "h" count: 3 program { run { fixed_ns: 1000000 } } } })pb", "1",
-            MakeOps());
+  r = Start(R"pb(process {
+                   name: "p"
+                   group {
+                     name: "h"
+                     count: 3
+                     program { run { fixed_ns: 1000000 } }
+                   }
+                 })pb",
+            "1", MakeOps());
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG_BPF);
   EXPECT_EQ(r->cls->exit_info().exit_code, 42);
 }
@@ -182,8 +220,15 @@ TEST_F(ExtTest, NoEnqueueOpUsesTheGlobalDsq) {
   ops.enqueue = nullptr;
   ops.select_cpu = nullptr;
   ops.dispatch = nullptr;
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 1000000 } } } })pb", "2",
-                 ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 6
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "2", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG);
   EXPECT_EQ(r->sim->result().end_time, 3 * (1000000 + 1500));
@@ -205,7 +250,16 @@ TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
     FifoClass fallback;
     SimOptions o = NoHostEffects();
     o.fallback = &fallback;
-    auto r = Start(R"pb(process { name: "p" group { name: "h" count: 6 program { run { fixed_ns: 3000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb",
+    auto r = Start(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "h"
+                            count: 6
+                            program { run { fixed_ns: 3000000 } }
+                            program { sleep { fixed_ns: 1000000 } }
+                            program { run { fixed_ns: 1000000 } }
+                          }
+                        })pb",
                    "2", ops, o);
     ASSERT_TRUE(r->status.ok()) << variant << ": " << r->status;
     EXPECT_EQ(r->cls->exit_info().kind, variant == 0 ? SCX_EXIT_ERROR_STALL : SCX_EXIT_ERROR_BPF);
@@ -219,7 +273,6 @@ TEST_F(ExtTest, EjectedPolicyHandsEveryTaskToTheFallback) {
     EXPECT_EQ(exit_kind_seen, r->cls->exit_info().kind);  // ops.exit ran
   }
 }
-
 
 TEST_F(ExtTest, UserSpaceCallMidRunCanExitTheScheduler) {
   auto r = Prepare(kOneSleeper, "2", MakeOps());
@@ -251,11 +304,14 @@ TEST_F(ExtTest, UserSpaceCallQueuedBeforeTheRun) {
 }
 
 // ---- misuses the kernel rejects at run time, each ejecting with SCX_EXIT_ERROR --------------
-void bad_move_global(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0); }
+void bad_move_global(s32 cpu, task_struct* prev) {
+  api->dsq_move_to_local(api->sim, SCX_DSQ_GLOBAL, 0);
+}
 void bad_enqueue_keep(task_struct* p, u64 enq_flags) {}
 void bad_dispatch_overflow(s32 cpu, task_struct* prev) {
   for (s32 pid = 1; pid <= 3; ++pid) {
-    if (task_struct* p = api->task_from_pid(api->sim, pid)) api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0);
+    if (task_struct* p = api->task_from_pid(api->sim, pid))
+      api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, 0, 0);
   }
 }
 void bad_enqueue_local_on_disallowed(task_struct* p, u64 enq_flags) {
@@ -272,13 +328,27 @@ struct Misuse {
 
 TEST_F(ExtTest, MisusesEjectWithTheKernelsError) {
   const Misuse cases[] = {
-      {"move_to_local of the global DSQ", [](sched_ext_ops& o) { o.dispatch = bad_move_global; o.enqueue = bad_enqueue_keep; },
+      {"move_to_local of the global DSQ",
+       [](sched_ext_ops& o) {
+         o.dispatch = bad_move_global;
+         o.enqueue = bad_enqueue_keep;
+       },
        "invalid DSQ ID 0x8000000000000001"},
-      {"dispatch buffer overflow", [](sched_ext_ops& o) { o.dispatch = bad_dispatch_overflow; o.enqueue = bad_enqueue_keep; o.dispatch_max_batch = 2; },
+      {"dispatch buffer overflow",
+       [](sched_ext_ops& o) {
+         o.dispatch = bad_dispatch_overflow;
+         o.enqueue = bad_enqueue_keep;
+         o.dispatch_max_batch = 2;
+       },
        "dispatch buffer overflow"},
-      {"LOCAL_ON a CPU outside the affinity", [](sched_ext_ops& o) { o.enqueue = bad_enqueue_local_on_disallowed; o.select_cpu = nullptr; },
+      {"LOCAL_ON a CPU outside the affinity",
+       [](sched_ext_ops& o) {
+         o.enqueue = bad_enqueue_local_on_disallowed;
+         o.select_cpu = nullptr;
+       },
        "SCX_DSQ_LOCAL[_ON] target CPU 1 not allowed"},
-      {"select_cpu returns an invalid CPU", [](sched_ext_ops& o) { o.select_cpu = bad_select_invalid; },
+      {"select_cpu returns an invalid CPU",
+       [](sched_ext_ops& o) { o.select_cpu = bad_select_invalid; },
        "invalid CPU 99 from ops.select_cpu()"},
       {"insert from ops.running", [](sched_ext_ops& o) { o.running = bad_insert_from_running; },
        "scx_bpf_dsq_insert() called from a disallowed operation"},
@@ -289,12 +359,25 @@ TEST_F(ExtTest, MisusesEjectWithTheKernelsError) {
     sched_ext_ops ops = MakeOps();
     c.apply(ops);
     // Task 1 may run on CPU 0 only (for the LOCAL_ON case), the others anywhere.
-    auto r = Start(R"pb(process { name: "p" group { name: "pinned" affinity: "0" program { run { fixed_ns: 2000000 } } }
-                                   group { name: "free" count: 3 program { run { fixed_ns: 2000000 } } } })pb",
+    auto r = Start(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "pinned"
+                            affinity: "0"
+                            program { run { fixed_ns: 2000000 } }
+                          }
+                          group {
+                            name: "free"
+                            count: 3
+                            program { run { fixed_ns: 2000000 } }
+                          }
+                        })pb",
                    "2", ops);
     ASSERT_TRUE(r->status.ok()) << c.name << ": " << r->status;
-    EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR) << c.name << ": " << r->cls->exit_info().msg;
-    EXPECT_NE(r->cls->exit_info().msg.find(c.msg), std::string::npos) << c.name << ": " << r->cls->exit_info().msg;
+    EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR)
+        << c.name << ": " << r->cls->exit_info().msg;
+    EXPECT_NE(r->cls->exit_info().msg.find(c.msg), std::string::npos)
+        << c.name << ": " << r->cls->exit_info().msg;
   }
 }
 

@@ -1,7 +1,5 @@
 // The ext class's dispatch side: the default CPU selection, single-CPU affinity, sync wakeups,
 // kicks, DSQ iterators, custody (ops.dequeue), and a chaotic but legal policy.
-#include "sim/ext/ext_class.h"
-
 #include <algorithm>
 #include <functional>
 #include <string>
@@ -11,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "sim/core/simulator.h"
+#include "sim/ext/ext_class.h"
 #include "sim/ext/ext_test_policy.h"
 
 namespace scxtwin::sim {
@@ -40,8 +39,15 @@ TEST_F(ExtTest, SelectCpuDflPrefersWholeIdleCoresAndClaims) {
   // Four tasks arrive at once: prev (cpu 0) has a wholly idle core, so cpu 0 first (claimed);
   // then a wholly idle core: core 1 (cpu 1 or 3); then prev is taken and its sibling 2 is idle
   // (core 0 no longer whole) ... all four CPUs are claimed exactly once, then none is idle.
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 5 program { run { fixed_ns: 1000000 } } } })pb", "1x1x2x2",
-                 ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 5
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "1x1x2x2", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
   ASSERT_GE(probe.results.size(), 5u);
   EXPECT_EQ(probe.results[0], std::make_pair(0, true));
@@ -58,8 +64,15 @@ TEST_F(ExtTest, SelectCpuDflPrefersWholeIdleCoresAndClaims) {
 }
 
 TEST_F(ExtTest, SingleCpuAffinitySkipsSelectCpu) {
-  auto r = Start(R"pb(process { name: "p" group { name: "a" affinity: "1" program { run { fixed_ns: 1000 } } } })pb", "2",
-                 MakeOps());
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "a"
+                          affinity: "1"
+                          program { run { fixed_ns: 1000 } }
+                        }
+                      })pb",
+                 "2", MakeOps());
   ASSERT_TRUE(r->status.ok()) << r->status;
   EXPECT_EQ(r->calls[2], "runnable 1");  // straight after enable: no select_cpu
   EXPECT_EQ(r->calls[3], "enqueue 1");
@@ -69,17 +82,30 @@ TEST_F(ExtTest, SingleCpuAffinitySkipsSelectCpu) {
 // A waker that waits right after its wake (a pipe round trip) wakes with SCX_WAKE_SYNC; a timer
 // wakeup does not.
 TEST_F(ExtTest, WakeFollowedByWaitIsSync) {
-  auto r = Start(R"pb(process { name: "pp"
-      group { name: "ping" program { sleep { fixed_ns: 1000 } } program { wake { group: "pong" } } program { wait: true } }
-      group { name: "pong" program { wait: true } program { run { fixed_ns: 1000 } } program { wake { group: "ping" } } }
-    })pb", "2", MakeOps());
+  auto r = Start(R"pb(process {
+                        name: "pp"
+                        group {
+                          name: "ping"
+                          program { sleep { fixed_ns: 1000 } }
+                          program { wake { group: "pong" } }
+                          program { wait: true }
+                        }
+                        group {
+                          name: "pong"
+                          program { wait: true }
+                          program { run { fixed_ns: 1000 } }
+                          program { wake { group: "ping" } }
+                        }
+                      })pb",
+                 "2", MakeOps());
   ASSERT_TRUE(r->status.ok()) << r->status;
   std::vector<std::string> selects;
   for (const std::string& c : r->calls) {
     if (c.rfind("select_cpu", 0) == 0) selects.push_back(c);
   }
-  EXPECT_EQ(selects, (std::vector<std::string>{"select_cpu 1 fork", "select_cpu 2 fork", "select_cpu 1 ttwu",
-                                               "select_cpu 2 ttwu sync", "select_cpu 1 ttwu"}));
+  EXPECT_EQ(selects,
+            (std::vector<std::string>{"select_cpu 1 fork", "select_cpu 2 fork", "select_cpu 1 ttwu",
+                                      "select_cpu 2 ttwu sync", "select_cpu 1 ttwu"}));
 }
 
 // Kicks: SCX_KICK_PREEMPT zeroes the running task's slice and reschedules its CPU.
@@ -95,8 +121,15 @@ TEST_F(ExtTest, KickPreemptEndsTheRunningSlice) {
   ops.tick = kick_tick;
   // Two 20 ms hogs on one CPU with 20 ms slices: without the kick the first runs until its
   // slice ends at a tick (20 ms); the kick at the first tick (4 ms) hands the CPU over there.
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 2 program { run { fixed_ns: 20000000 } } } })pb", "1",
-                 ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 2
+                          program { run { fixed_ns: 20000000 } }
+                        }
+                      })pb",
+                 "1", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
   const Task& first = r->sim->tasks()[0];
   const Task& second = r->sim->tasks()[1];
@@ -121,39 +154,66 @@ TEST_F(ExtTest, ReverseIteratorMovesTheNewestTaskFirst) {
   sched_ext_ops ops = MakeOps();
   ops.dispatch = lifo_dispatch;
   // One CPU; five tasks queue in pid order 1..5 while the CPU is busy with the first picked.
-  auto r = Start(R"pb(process { name: "p" group { name: "h" count: 5 program { run { fixed_ns: 1000000 } } } })pb", "1",
-                 ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "h"
+                          count: 5
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "1", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
   std::vector<std::string> running;
   for (const std::string& c : r->calls) {
     if (c.rfind("running", 0) == 0) running.push_back(c);
   }
-  EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2", "running 1"}));
+  EXPECT_EQ(running, (std::vector<std::string>{"running 5", "running 4", "running 3", "running 2",
+                                               "running 1"}));
 }
 
 // ---- 7.3 custody: ops.dequeue(p, 0) when a task leaves the policy for a built-in DSQ ----------
-void t_dequeue(task_struct* p, u64 deq_flags) { Rec(absl::StrCat("dequeue ", p->pid, " ", deq_flags)); }
+void t_dequeue(task_struct* p, u64 deq_flags) {
+  Rec(absl::StrCat("dequeue ", p->pid, " ", deq_flags));
+}
 
 TEST_F(ExtTest, LeavingCustodyCallsDequeue) {
   sched_ext_ops ops = MakeOps();
   ops.dequeue = t_dequeue;
   // Through the shared user DSQ: enqueue -> (custody) -> move_to_local -> dequeue -> running.
   mode.direct_idle = false;
-  auto r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "1", ops);
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "a"
+                          program { run { fixed_ns: 1000 } }
+                        }
+                      })pb",
+                 "1", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
-  auto at = [&](const std::string& what) { return std::find(r->calls.begin(), r->calls.end(), what) - r->calls.begin(); };
+  auto at = [&](const std::string& what) {
+    return std::find(r->calls.begin(), r->calls.end(), what) - r->calls.begin();
+  };
   EXPECT_LT(at("enqueue 1"), at("dequeue 1 0"));
   EXPECT_LT(at("dequeue 1 0"), at("running 1"));
   EXPECT_EQ(std::count(r->calls.begin(), r->calls.end(), "dequeue 1 0"), 1);
   // Straight into the local DSQ from select_cpu (two CPUs, so select_cpu runs): never in
   // custody, no dequeue.
   mode = Mode{};
-  r = Start(R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000 } } } })pb", "2", ops);
+  r = Start(R"pb(process {
+                   name: "p"
+                   group {
+                     name: "a"
+                     program { run { fixed_ns: 1000 } }
+                   }
+                 })pb",
+            "2", ops);
   ASSERT_TRUE(r->status.ok()) << r->status;
-  EXPECT_EQ(std::count_if(r->calls.begin(), r->calls.end(), [](const std::string& c) { return c.rfind("dequeue", 0) == 0; }), 0)
+  EXPECT_EQ(std::count_if(r->calls.begin(), r->calls.end(),
+                          [](const std::string& c) { return c.rfind("dequeue", 0) == 0; }),
+            0)
       << absl::StrJoin(r->calls, ", ");
 }
-
 
 // ---- a chaotic but legal policy: random DSQs, CPUs, kicks and moves ----------------------------
 // Whatever a legal policy does, the runtime must lose no task and keep CPU time conserved.
@@ -192,12 +252,24 @@ s32 c_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
 void c_enqueue(task_struct* p, u64 enq_flags) {
   const u64 slice = 1 + Chaos() % 5000000;
   switch (Chaos() % 6) {
-    case 0: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, slice, enq_flags); break;
-    case 1: api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), slice, enq_flags | ((Chaos() & 3) == 0 ? SCX_ENQ_PREEMPT : 0)); break;
-    case 2: api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, slice, enq_flags); break;
-    case 3: api->dsq_insert_vtime(api->sim, p, kShared, slice, Chaos() % 1000, enq_flags); break;
-    case 4: api->dsq_insert_vtime(api->sim, p, kShared + 1, slice, Chaos() % 1000, enq_flags); break;
-    default: break;  // keep it: dispatch finds it through task_from_pid below
+    case 0:
+      api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, slice, enq_flags);
+      break;
+    case 1:
+      api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL_ON | AllowedCpu(p), slice,
+                      enq_flags | ((Chaos() & 3) == 0 ? SCX_ENQ_PREEMPT : 0));
+      break;
+    case 2:
+      api->dsq_insert(api->sim, p, SCX_DSQ_GLOBAL, slice, enq_flags);
+      break;
+    case 3:
+      api->dsq_insert_vtime(api->sim, p, kShared, slice, Chaos() % 1000, enq_flags);
+      break;
+    case 4:
+      api->dsq_insert_vtime(api->sim, p, kShared + 1, slice, Chaos() % 1000, enq_flags);
+      break;
+    default:
+      break;  // keep it: dispatch finds it through task_from_pid below
   }
   if (Chaos() % 3 == 0) {
     api->kick_cpu(api->sim, static_cast<s32>(Chaos() % api->nr_cpu_ids(api->sim)),
@@ -209,10 +281,13 @@ void c_dispatch(s32 cpu, task_struct* prev) {
   for (int i = 0; i < 4; ++i) {
     task_struct* p = api->task_from_pid(api->sim, static_cast<s32>(1 + Chaos() % 64));
     if (p && api->dispatch_nr_slots(api->sim) > 0) {
-      api->dsq_insert(api->sim, p, (Chaos() & 1) ? SCX_DSQ_GLOBAL : (SCX_DSQ_LOCAL_ON | AllowedCpu(p)), 1 + Chaos() % 2000000, 0);
+      api->dsq_insert(api->sim, p,
+                      (Chaos() & 1) ? SCX_DSQ_GLOBAL : (SCX_DSQ_LOCAL_ON | AllowedCpu(p)),
+                      1 + Chaos() % 2000000, 0);
     }
   }
-  if (!api->dsq_move_to_local(api->sim, kShared + (Chaos() & 1), 0)) api->dsq_move_to_local(api->sim, kShared, 0);
+  if (!api->dsq_move_to_local(api->sim, kShared + (Chaos() & 1), 0))
+    api->dsq_move_to_local(api->sim, kShared, 0);
 }
 s32 c_init() {
   api->create_dsq(api->sim, kShared, -1);
@@ -232,14 +307,39 @@ TEST_F(ExtTest, ChaoticLegalPolicyKeepsEveryInvariant) {
     SimOptions o;
     o.check_every_events = 64;
     auto r = Start(R"pb(duration_ns: 200000000
-      process { name: "p" instances: 3 arrival { poisson_mean_gap_ns: 1000000 }
-        group { name: "a" count: 8 program { loop { body { run { exponential { mean_ns: 200000 } } } body { sleep { exponential { mean_ns: 300000 } } } } } }
-        group { name: "b" count: 4 affinity: "1-2" program { loop { count: 100 body { run { exponential { mean_ns: 50000 } } } body { wake { group: "a" pick: NEXT } } body { sleep { fixed_ns: 100000 } } } } }
-      })pb",
+                        process {
+                          name: "p"
+                          instances: 3
+                          arrival { poisson_mean_gap_ns: 1000000 }
+                          group {
+                            name: "a"
+                            count: 8
+                            program {
+                              loop {
+                                body { run { exponential { mean_ns: 200000 } } }
+                                body { sleep { exponential { mean_ns: 300000 } } }
+                              }
+                            }
+                          }
+                          group {
+                            name: "b"
+                            count: 4
+                            affinity: "1-2"
+                            program {
+                              loop {
+                                count: 100
+                                body { run { exponential { mean_ns: 50000 } } }
+                                body { wake { group: "a" pick: NEXT } }
+                                body { sleep { fixed_ns: 100000 } }
+                              }
+                            }
+                          }
+                        })pb",
                    seed % 2 ? "1x2x2x2" : "5", ops, o);
     ASSERT_TRUE(r->status.ok()) << "seed " << seed << ": " << r->status;
     // A task the policy keeps and never dispatches may stall: that exit is legal too.
-    EXPECT_TRUE(r->cls->exit_info().kind == SCX_EXIT_UNREG || r->cls->exit_info().kind == SCX_EXIT_ERROR_STALL)
+    EXPECT_TRUE(r->cls->exit_info().kind == SCX_EXIT_UNREG ||
+                r->cls->exit_info().kind == SCX_EXIT_ERROR_STALL)
         << "seed " << seed << ": " << r->cls->exit_info().kind << " " << r->cls->exit_info().msg;
     EXPECT_GT(r->sim->result().context_switches, 100);
   }

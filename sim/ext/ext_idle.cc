@@ -9,9 +9,7 @@
 namespace scxtwin::sim {
 namespace {
 
-inline bool MaskTest(const cpumask& m, int cpu) {
-  return (m.bits[cpu / 64] >> (cpu % 64)) & 1;
-}
+inline bool MaskTest(const cpumask& m, int cpu) { return (m.bits[cpu / 64] >> (cpu % 64)) & 1; }
 inline void MaskSet(cpumask& m, int cpu) { m.bits[cpu / 64] |= 1UL << (cpu % 64); }
 inline void MaskClear(cpumask& m, int cpu) { m.bits[cpu / 64] &= ~(1UL << (cpu % 64)); }
 
@@ -36,8 +34,9 @@ void ExtClass::SetIdle(int cpu, bool idle) {
   if (cpu_idle_notified_[cpu] != idle) {
     cpu_idle_notified_[cpu] = idle;
     if (ops_->update_idle) {
-      Callback("update_idle", cpu, Ctx::kOther, [&] { ops_->update_idle(cpu, idle); }, ",\"idle\":%s",
-               idle ? "true" : "false");
+      Callback(
+          "update_idle", cpu, Ctx::kOther, [&] { ops_->update_idle(cpu, idle); }, ",\"idle\":%s",
+          idle ? "true" : "false");
     }
   }
 }
@@ -102,17 +101,21 @@ s32 ExtClass::PickIdleIn(const cpumask* within, const cpumask* allowed, u64 flag
 }
 
 // scx_select_cpu_dfl: an idle CPU near prev_cpu (claimed), or -EBUSY.
-s32 ExtClass::SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed, u64 flags) {
+s32 ExtClass::SelectCpuImpl(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* allowed,
+                            u64 flags) {
   (void)p;
   const Topology& topo = ctx_->topology();
   const bool prev_ok = prev_cpu >= 0 && prev_cpu < nr_cpus_ && MaskTest(*allowed, prev_cpu);
-  const cpumask* llc = topo.nr_llcs() > 1 && prev_ok ? &llc_masks_[topo.place(prev_cpu).llc] : nullptr;
-  const cpumask* node = topo.nr_nodes() > 1 && prev_ok ? &node_masks_[topo.place(prev_cpu).node] : nullptr;
+  const cpumask* llc =
+      topo.nr_llcs() > 1 && prev_ok ? &llc_masks_[topo.place(prev_cpu).llc] : nullptr;
+  const cpumask* node =
+      topo.nr_nodes() > 1 && prev_ok ? &node_masks_[topo.place(prev_cpu).node] : nullptr;
   s32 cpu;
   if (wake_flags & SCX_WAKE_SYNC) {
     const int waker = cur_cpu_;
     // The waker's CPU shares the cache with prev and prev is idle: stay.
-    if (prev_ok && topo.place(waker).llc == topo.place(prev_cpu).llc && TestAndClearIdle(prev_cpu)) return prev_cpu;
+    if (prev_ok && topo.place(waker).llc == topo.place(prev_cpu).llc && TestAndClearIdle(prev_cpu))
+      return prev_cpu;
     // The waker's local DSQ is empty and some CPU idles: take the waker's CPU.
     if (local_[waker]->nr == 0 && AnyIdle() && MaskTest(*allowed, waker)) return waker;
   }
@@ -156,7 +159,8 @@ s32 ExtClass::SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* i
     return prev_cpu;
   }
   if (!BuiltinIdleEnabled()) return prev_cpu;
-  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) {
+  if (ctx_kind_ != Ctx::kUnlocked &&
+      !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_dfl")) {
     return prev_cpu;
   }
   const s32 cpu = SelectCpuImpl(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
@@ -167,13 +171,15 @@ s32 ExtClass::SelectCpuDfl(task_struct* p, s32 prev_cpu, u64 wake_flags, bool* i
   return prev_cpu;
 }
 
-s32 ExtClass::SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* cpus, u64 flags) {
+s32 ExtClass::SelectCpuAnd(task_struct* p, s32 prev_cpu, u64 wake_flags, const cpumask* cpus,
+                           u64 flags) {
   if (prev_cpu < 0 || prev_cpu >= nr_cpus_) {
     Error(SCX_EXIT_ERROR, absl::StrCat("invalid CPU ", prev_cpu));
     return -EINVAL;
   }
   if (!BuiltinIdleEnabled()) return -EBUSY;
-  if (ctx_kind_ != Ctx::kUnlocked && !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) {
+  if (ctx_kind_ != Ctx::kUnlocked &&
+      !KfAllowed(Ctx::kSelectCpu, Ctx::kEnqueue, Ctx::kInit, "scx_bpf_select_cpu_and")) {
     return -EPERM;
   }
   cpumask both = *p->cpus_ptr;
@@ -204,7 +210,8 @@ s32 ExtClass::PickAnyCpu(const cpumask* allowed, int node, u64 flags) {
     const s32 cpu = PickIdleCpu(allowed, node, flags);
     if (cpu >= 0) return cpu;
   }
-  const bool in_node = (flags & SCX_PICK_IDLE_IN_NODE) && node >= 0 && node < static_cast<int>(node_masks_.size());
+  const bool in_node =
+      (flags & SCX_PICK_IDLE_IN_NODE) && node >= 0 && node < static_cast<int>(node_masks_.size());
   const int c = AnyAndDistribute(in_node ? node_masks_[node] : possible_, allowed, nullptr);
   return c >= 0 ? c : -EBUSY;
 }

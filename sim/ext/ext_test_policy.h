@@ -23,14 +23,14 @@ inline const scxtwin_host_api* api = nullptr;
 inline std::vector<std::string>* trace = nullptr;
 constexpr u64 kShared = 7;
 struct Mode {
-  bool vtime = false;              // enqueue by vtime into kShared
-  bool direct_idle = true;          // select_cpu: insert into LOCAL when select_cpu_dfl found idle
-  u64 enqueue_dsq = kShared;        // where enqueue inserts (e.g. a bogus id, or SCX_DSQ_LOCAL)
+  bool vtime = false;                // enqueue by vtime into kShared
+  bool direct_idle = true;           // select_cpu: insert into LOCAL when select_cpu_dfl found idle
+  u64 enqueue_dsq = kShared;         // where enqueue inserts (e.g. a bogus id, or SCX_DSQ_LOCAL)
   bool enqueue_vtime_local = false;  // enqueue: insert_vtime into SCX_DSQ_LOCAL (must eject)
-  bool hold_forever = false;        // enqueue keeps the task (never inserts): a stall
-  bool mix_fifo_vtime = false;      // enqueue alternates FIFO and vtime inserts into kShared
-  int error_after_enqueues = -1;    // call scx_bpf_error after N enqueues
-  int exit_after_enqueues = -1;     // call scx_bpf_exit after N enqueues
+  bool hold_forever = false;         // enqueue keeps the task (never inserts): a stall
+  bool mix_fifo_vtime = false;       // enqueue alternates FIFO and vtime inserts into kShared
+  int error_after_enqueues = -1;     // call scx_bpf_error after N enqueues
+  int exit_after_enqueues = -1;      // call scx_bpf_exit after N enqueues
   u64 slice = SCX_SLICE_DFL;
   int enqueues = 0;
 };
@@ -42,7 +42,8 @@ inline void Rec(const std::string& s) {
 
 inline s32 t_select_cpu(task_struct* p, s32 prev_cpu, u64 wake_flags) {
   Rec(absl::StrCat("select_cpu ", p->pid, (wake_flags & SCX_WAKE_FORK) ? " fork" : "",
-                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : "", (wake_flags & SCX_WAKE_SYNC) ? " sync" : ""));
+                   (wake_flags & SCX_WAKE_TTWU) ? " ttwu" : "",
+                   (wake_flags & SCX_WAKE_SYNC) ? " sync" : ""));
   bool idle = false;
   s32 cpu = api->select_cpu_dfl(api->sim, p, prev_cpu, wake_flags, &idle);
   if (idle && mode.direct_idle) api->dsq_insert(api->sim, p, SCX_DSQ_LOCAL, mode.slice, 0);
@@ -72,22 +73,26 @@ inline void t_enqueue(task_struct* p, u64 enq_flags) {
     api->dsq_insert(api->sim, p, mode.enqueue_dsq, mode.slice, enq_flags);
   }
 }
-inline void t_dispatch(s32 cpu, task_struct* prev) {
-  api->dsq_move_to_local(api->sim, kShared, 0);
+inline void t_dispatch(s32 cpu, task_struct* prev) { api->dsq_move_to_local(api->sim, kShared, 0); }
+inline void t_runnable(task_struct* p, u64 f) {
+  Rec(absl::StrCat("runnable ", p->pid, (f & SCX_ENQ_WAKEUP) ? " wakeup" : ""));
 }
-inline void t_runnable(task_struct* p, u64 f) { Rec(absl::StrCat("runnable ", p->pid, (f & SCX_ENQ_WAKEUP) ? " wakeup" : "")); }
 inline void t_running(task_struct* p) { Rec(absl::StrCat("running ", p->pid)); }
 inline void t_stopping(task_struct* p, bool runnable) {
   Rec(absl::StrCat("stopping ", p->pid, runnable ? " runnable" : ""));
   // Charge used time to vtime, as scx_simple does.
   p->scx.dsq_vtime += mode.slice - p->scx.slice;
 }
-inline void t_quiescent(task_struct* p, u64 f) { Rec(absl::StrCat("quiescent ", p->pid, (f & SCX_DEQ_SLEEP) ? " sleep" : "")); }
+inline void t_quiescent(task_struct* p, u64 f) {
+  Rec(absl::StrCat("quiescent ", p->pid, (f & SCX_DEQ_SLEEP) ? " sleep" : ""));
+}
 inline s32 t_init_task(task_struct* p, scx_init_task_args* args) {
   Rec(absl::StrCat("init_task ", p->pid, args->fork ? " fork" : ""));
   return 0;
 }
-inline void t_exit_task(task_struct* p, scx_exit_task_args*) { Rec(absl::StrCat("exit_task ", p->pid)); }
+inline void t_exit_task(task_struct* p, scx_exit_task_args*) {
+  Rec(absl::StrCat("exit_task ", p->pid));
+}
 inline void t_enable(task_struct* p) { Rec(absl::StrCat("enable ", p->pid)); }
 inline void t_disable(task_struct* p) { Rec(absl::StrCat("disable ", p->pid)); }
 inline s32 t_init() { return api->create_dsq(api->sim, kShared, -1); }
@@ -138,8 +143,7 @@ inline SimOptions NoHostEffects() {
 // A run set up but not started, for tests that act on the class (or change r->ops) first;
 // Finish runs it.
 inline std::unique_ptr<Run> Prepare(const char* workload, const char* topo, sched_ext_ops ops,
-                                    SimOptions o = NoHostEffects(),
-                             ExtOptions ext = {}) {
+                                    SimOptions o = NoHostEffects(), ExtOptions ext = {}) {
   auto r = std::make_unique<Run>();
   auto spec = ParseWorkload(workload, "t.textpb");
   EXPECT_TRUE(spec.ok()) << spec.status();
@@ -173,7 +177,15 @@ class ExtTest : public ::testing::Test {
   void SetUp() override { mode = Mode{}; }
 };
 
-constexpr char kOneSleeper[] = R"pb(process { name: "p" group { name: "a" program { run { fixed_ns: 1000000 } } program { sleep { fixed_ns: 1000000 } } program { run { fixed_ns: 1000000 } } } })pb";
+constexpr char kOneSleeper[] = R"pb(process {
+                                      name: "p"
+                                      group {
+                                        name: "a"
+                                        program { run { fixed_ns: 1000000 } }
+                                        program { sleep { fixed_ns: 1000000 } }
+                                        program { run { fixed_ns: 1000000 } }
+                                      }
+                                    })pb";
 
 }  // namespace scxtwin::sim::ext_test
 

@@ -9,28 +9,28 @@
 namespace scxtwin::sim {
 
 // The log line's fields, formatted only when there is a log.
-#define SCXTWIN_LOG_KFUNC(kfunc, fmt, ...)                                           \
-  ++c->counters_.kfuncs;                                                             \
-  if (c->opt_.log) {                                                                 \
+#define SCXTWIN_LOG_KFUNC(kfunc, fmt, ...)                                               \
+  ++c->counters_.kfuncs;                                                                 \
+  if (c->opt_.log) {                                                                     \
     c->Log("\"kfunc\":\"" #kfunc "\"", absl::StrFormat(fmt __VA_OPT__(, ) __VA_ARGS__)); \
   }
 
 #define SCXTWIN_TRAMPOLINE_AFTER(type, entry, params, args, kfunc, method, fmt, ...) \
-  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                  \
-    ExtClass* c = static_cast<ExtClass*>(sim);                                      \
-    type ret = c->method args;                                                      \
+  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                    \
+    ExtClass* c = static_cast<ExtClass*>(sim);                                       \
+    type ret = c->method args;                                                       \
     SCXTWIN_LOG_KFUNC(kfunc, fmt __VA_OPT__(, ) __VA_ARGS__)                         \
-    return ret;                                                                     \
+    return ret;                                                                      \
   };
 #define SCXTWIN_TRAMPOLINE_BEFORE(type, entry, params, args, kfunc, method, fmt, ...) \
-  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                   \
-    ExtClass* c = static_cast<ExtClass*>(sim);                                       \
+  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                     \
+    ExtClass* c = static_cast<ExtClass*>(sim);                                        \
     SCXTWIN_LOG_KFUNC(kfunc, fmt __VA_OPT__(, ) __VA_ARGS__)                          \
-    return c->method args;                                                           \
+    return c->method args;                                                            \
   };
 #define SCXTWIN_TRAMPOLINE_SILENT(type, entry, params, args, kfunc, method, fmt, ...) \
-  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                   \
-    return static_cast<ExtClass*>(sim)->method args;                                 \
+  a->entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                     \
+    return static_cast<ExtClass*>(sim)->method args;                                  \
   };
 #define SCXTWIN_TRAMPOLINE_NONE(type, entry, params, args, kfunc, method, fmt, ...)
 

@@ -23,7 +23,8 @@ struct Run {
   std::unique_ptr<Simulator> sim;
 };
 
-std::unique_ptr<Run> Prepare(const char* workload, const char* topo, const sched_ext_ops& ops, std::ostream* log) {
+std::unique_ptr<Run> Prepare(const char* workload, const char* topo, const sched_ext_ops& ops,
+                             std::ostream* log) {
   auto r = std::make_unique<Run>();
   auto spec = ParseWorkload(workload, "t.textpb");
   EXPECT_TRUE(spec.ok()) << spec.status();
@@ -40,8 +41,14 @@ std::unique_ptr<Run> Prepare(const char* workload, const char* topo, const sched
   return r;
 }
 
-constexpr char kTwoHogs[] =
-    R"pb(process { name: "p" group { name: "h" count: 2 program { run { fixed_ns: 2000000 } } } })pb";
+constexpr char kTwoHogs[] = R"pb(process {
+                                   name: "p"
+                                   group {
+                                     name: "h"
+                                     count: 2
+                                     program { run { fixed_ns: 2000000 } }
+                                   }
+                                 })pb";
 
 s32 CreateSeven() { return api->create_dsq(api->sim, 7, -1); }
 void EnqueueLocal(task_struct* p, u64 enq_flags) {
@@ -77,9 +84,11 @@ TEST(KfuncTableTest, CallsAreLoggedWithTheRowsFormatAndCounted) {
   ASSERT_GE(lines.size(), 3u);
   // ops.init, inside it the create_dsq call (logged after it returns: AFTER, with ret).
   EXPECT_EQ(lines[0], R"({"t":0,"cpu":0,"cb":"init"})");
-  EXPECT_EQ(lines[1], R"({"t":0,"cpu":0,"kfunc":"scx_bpf_create_dsq","dsq":"0x7","node":-1,"ret":0})");
+  EXPECT_EQ(lines[1],
+            R"({"t":0,"cpu":0,"kfunc":"scx_bpf_create_dsq","dsq":"0x7","node":-1,"ret":0})");
   // An insert is logged before its effects (BEFORE).
-  const std::string insert = R"({"t":0,"cpu":0,"kfunc":"scx_bpf_dsq_insert","pid":1,"dsq":"0x8000000000000002","slice":20000000,"enq_flags":0})";
+  const std::string insert =
+      R"({"t":0,"cpu":0,"kfunc":"scx_bpf_dsq_insert","pid":1,"dsq":"0x8000000000000002","slice":20000000,"enq_flags":0})";
   EXPECT_NE(std::find(lines.begin(), lines.end(), insert), lines.end()) << log.str();
   int64_t kfunc_lines = 0;
   for (const std::string& l : lines) kfunc_lines += l.find("\"kfunc\":") != std::string::npos;

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/core/json.h"
-#include "sim/ext/ext_class.h"
 #include "sim/engine/rng.h"
+#include "sim/ext/ext_class.h"
 
 namespace scxtwin::sim {
 
@@ -36,7 +36,8 @@ bool ExtClass::TaskRunning(const task_struct* p) {
 
 task_struct* ExtClass::TaskFromPid(s32 pid) {
   const TaskId t = pid - 1;
-  if (t < 0 || t >= static_cast<TaskId>(ts_.size()) || ctx_->task(t).state == TaskState::kExited) return nullptr;
+  if (t < 0 || t >= static_cast<TaskId>(ts_.size()) || ctx_->task(t).state == TaskState::kExited)
+    return nullptr;
   return &ts_[t];
 }
 
@@ -76,7 +77,8 @@ long ExtClass::TimerStart(bpf_timer* timer, u64 nsecs, u64 flags) {
   while (slot < timers_.size() && timers_[slot].timer) ++slot;
   if (slot == timers_.size()) timers_.emplace_back();
   const SimTime now = ctx_->now();
-  const SimTime when = (flags & BPF_F_TIMER_ABS) ? static_cast<SimTime>(nsecs) : now + static_cast<SimTime>(nsecs);
+  const SimTime when =
+      (flags & BPF_F_TIMER_ABS) ? static_cast<SimTime>(nsecs) : now + static_cast<SimTime>(nsecs);
   timers_[slot].timer = timer;
   timers_[slot].cpu = cur_cpu_;
   timers_[slot].handle = ctx_->StartTimer(std::max(when, now), slot + 1);
@@ -99,7 +101,8 @@ void ExtClass::FireTimer(uint64_t slot) {
   bpf_timer* timer = timers_[slot].timer;
   const int cpu = timers_[slot].cpu;
   timers_[slot].timer = nullptr;  // the callback may start it again
-  Callback("timer", cpu, Ctx::kOther, [&] { scxtwin_timer_fire(timer); }, "");
+  Callback(
+      "timer", cpu, Ctx::kOther, [&] { scxtwin_timer_fire(timer); }, "");
   Eject();
 }
 

@@ -7,13 +7,20 @@ namespace scxtwin::sim {
 
 const char* ExtTaskStateName(ExtTaskState s) {
   switch (s) {
-    case ExtTaskState::kDisabled: return "disabled";
-    case ExtTaskState::kQuiescent: return "quiescent";
-    case ExtTaskState::kReady: return "ready";
-    case ExtTaskState::kBpf: return "bpf";
-    case ExtTaskState::kUserDsq: return "user_dsq";
-    case ExtTaskState::kBuiltinDsq: return "builtin_dsq";
-    case ExtTaskState::kRunning: return "running";
+    case ExtTaskState::kDisabled:
+      return "disabled";
+    case ExtTaskState::kQuiescent:
+      return "quiescent";
+    case ExtTaskState::kReady:
+      return "ready";
+    case ExtTaskState::kBpf:
+      return "bpf";
+    case ExtTaskState::kUserDsq:
+      return "user_dsq";
+    case ExtTaskState::kBuiltinDsq:
+      return "builtin_dsq";
+    case ExtTaskState::kRunning:
+      return "running";
   }
   return "?";
 }

@@ -122,9 +122,12 @@ TEST_F(RunQueueTest, DeadlineRenewedWhenReachedAndReschedOnlyWithOthers) {
 TEST_F(RunQueueTest, PickEarliestEligibleDeadline) {
   Entity a = Make(0), b = Make(1), c = Make(2);
   for (Entity* e : {&a, &b, &c}) rq.Enqueue(e, false);
-  a.vruntime = 0;  a.deadline = 9000;
-  b.vruntime = 0;  b.deadline = 5000;
-  c.vruntime = 3000;  c.deadline = 4000;  // earliest deadline but not eligible (V = 1000)
+  a.vruntime = 0;
+  a.deadline = 9000;
+  b.vruntime = 0;
+  b.deadline = 5000;
+  c.vruntime = 3000;
+  c.deadline = 4000;  // earliest deadline but not eligible (V = 1000)
   EXPECT_FALSE(rq.Eligible(c));
   EXPECT_EQ(rq.Pick(), &b);
 }

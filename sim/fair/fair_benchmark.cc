@@ -23,19 +23,38 @@ namespace scxtwin::sim::fair {
 namespace {
 
 std::string BurstOfBoots(int vms) {
-  return absl::StrFormat(R"pb(
-    name: "boot_burst"
-    process {
-      name: "vm" instances: %d arrival { at_ns: 0 }
-      group { name: "main" program { loop { count: 400
-        body { run { lognormal { median_ns: 11000 sigma: 0.5 max_ns: 200000 } } }
-        body { wake { group: "vcpu" pick: NEXT } }
-        body { sleep { exponential { mean_ns: 150000 } } } } } }
-      group { name: "vcpu" count: 4 start { uniform { min_ns: 0 max_ns: 2000000 } }
-        program { loop { count: 250
-          body { run { lognormal { median_ns: 40000 sigma: 3.0 max_ns: 10000000 } } }
-          body { sleep { exponential { mean_ns: 300000 } } } } } }
-    })pb", vms);
+  return absl::StrFormat(
+      R"pb(
+        name: "boot_burst"
+        process {
+          name: "vm"
+          instances: %d
+          arrival { at_ns: 0 }
+          group {
+            name: "main"
+            program {
+              loop {
+                count: 400
+                body { run { lognormal { median_ns: 11000 sigma: 0.5 max_ns: 200000 } } }
+                body { wake { group: "vcpu" pick: NEXT } }
+                body { sleep { exponential { mean_ns: 150000 } } }
+              }
+            }
+          }
+          group {
+            name: "vcpu"
+            count: 4
+            start { uniform { min_ns: 0 max_ns: 2000000 } }
+            program {
+              loop {
+                count: 250
+                body { run { lognormal { median_ns: 40000 sigma: 3.0 max_ns: 10000000 } } }
+                body { sleep { exponential { mean_ns: 300000 } } }
+              }
+            }
+          }
+        })pb",
+      vms);
 }
 
 void BM_BootBurst(benchmark::State& state) {
@@ -57,11 +76,16 @@ void BM_BootBurst(benchmark::State& state) {
     if (!sim.Run().ok()) state.SkipWithError("run failed");
     events += sim.result().events;
   }
-  state.counters["boots/s"] =
-      benchmark::Counter(static_cast<double>(vms) * state.iterations(), benchmark::Counter::kIsRate);
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["boots/s"] = benchmark::Counter(static_cast<double>(vms) * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_BootBurst)->Args({16, 16})->Args({64, 64})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BootBurst)
+    ->Args({16, 16})
+    ->Args({64, 64})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_TraceReplay(benchmark::State& state) {
   // A data file of this benchmark: `bazel run` starts it in its runfiles, where the traces are.

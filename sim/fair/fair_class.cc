@@ -165,8 +165,7 @@ void FairClass::Tick(int cpu, TaskId curr) {
   if (lazy_resched_[cpu]) ctx_->Resched(cpu);
   TriggerLoadBalance(cpu);
   // NOHZ idle balance (docs/model.md 1): a queue with >= 2 tasks kicks the idle CPUs' balancing.
-  if (Rq(cpu).nr_runnable() >= params_.nohz_kick_nr_running &&
-      ctx_->now() >= nohz_next_balance_) {
+  if (Rq(cpu).nr_runnable() >= params_.nohz_kick_nr_running && ctx_->now() >= nohz_next_balance_) {
     NohzIdleBalance();
   }
 }

@@ -27,7 +27,7 @@ struct BalanceStats {
   int64_t periodic_moves = 0;
   int64_t nohz_moves = 0;
   int64_t newidle_moves = 0;
-  int64_t hot_skips = 0;       // candidates left where they were by the cache-hot rule
+  int64_t hot_skips = 0;  // candidates left where they were by the cache-hot rule
   int64_t wakeup_preemptions = 0;
   int64_t lazy_deferrals = 0;  // reschedules left to the next tick by lazy preemption
   int64_t tick_preemptions = 0;

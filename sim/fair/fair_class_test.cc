@@ -148,8 +148,8 @@ TEST_F(FairClassTest, ForkGoesToAnIdleCpu) {
 
 TEST_F(FairClassTest, WakeupPicksTargetThenPrevThenScansTheLlc) {
   SetUpMachine(Topology::Make(1, 1, 4, 1));
-  TaskId w = StartRunning(0);   // the waker, on cpu 0
-  TaskId s = StartRunning(1);   // the sleeper, last on cpu 1
+  TaskId w = StartRunning(0);  // the waker, on cpu 0
+  TaskId s = StartRunning(1);  // the sleeper, last on cpu 1
   Block(s, 1);
   ctx->mutable_task(s).state = TaskState::kRunnable;
   // prev (1) idle and cache-shared with the busy waker CPU: prev.

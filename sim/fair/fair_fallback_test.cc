@@ -66,11 +66,26 @@ class DetachingFifo final : public SchedClass {
 
 TEST(FairFallback, TakesOverQueuedAndRunningTasksMidRun) {
   auto spec = ParseWorkload(R"pb(
-    process { name: "p"
-      group { name: "hog" count: 4 program { run { fixed_ns: 30000000 } } }
-      group { name: "io" count: 4 program { loop { count: 20
-        body { run { fixed_ns: 200000 } } body { sleep { fixed_ns: 500000 } } } } }
-    })pb", "fallback.textpb");
+                              process {
+                                name: "p"
+                                group {
+                                  name: "hog"
+                                  count: 4
+                                  program { run { fixed_ns: 30000000 } }
+                                }
+                                group {
+                                  name: "io"
+                                  count: 4
+                                  program {
+                                    loop {
+                                      count: 20
+                                      body { run { fixed_ns: 200000 } }
+                                      body { sleep { fixed_ns: 500000 } }
+                                    }
+                                  }
+                                }
+                              })pb",
+                            "fallback.textpb");
   ASSERT_TRUE(spec.ok()) << spec.status();
   Topology topo = Topology::Make(1, 1, 4, 1);
   DetachingFifo first(10 * kNsPerMs);

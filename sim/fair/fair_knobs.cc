@@ -63,8 +63,8 @@ absl::Status SetFairKnob(FairParams* params, absl::string_view key, absl::string
     const int64_t max = k.i32 != nullptr ? INT32_MAX : INT64_MAX;
     const std::optional<int64_t> v = ParseSignedInRange(value, k.min, max);
     if (!v) {
-      return absl::InvalidArgumentError(absl::StrCat("eevdf knob ", key, "=", value,
-                                                     ": expected an integer >= ", k.min));
+      return absl::InvalidArgumentError(
+          absl::StrCat("eevdf knob ", key, "=", value, ": expected an integer >= ", k.min));
     }
     if (k.i64 != nullptr) {
       params->*k.i64 = *v;

@@ -101,7 +101,8 @@ int FairClass::SelectIdleCpu(TaskId t, int target, bool has_idle_core) {
     if (budget == 0) return -1;
   }
   // for_each_cpu_wrap from target + 1 over the LLC.
-  const int start = static_cast<int>(std::upper_bound(llc.begin(), llc.end(), target) - llc.begin());
+  const int start =
+      static_cast<int>(std::upper_bound(llc.begin(), llc.end(), target) - llc.begin());
   for (int k = 0; k < n; ++k) {
     const int c = llc[(start + k) % n];
     if (!allowed.Test(c)) continue;
@@ -167,8 +168,7 @@ int FairClass::SelectForkCpu(TaskId t, int from_cpu) {
       }
       if (pick < 0) {
         for (int32_t c : grp) {
-          if (allowed.Test(c) &&
-              (pick < 0 || Rq(c).nr_runnable() < Rq(pick).nr_runnable())) {
+          if (allowed.Test(c) && (pick < 0 || Rq(c).nr_runnable() < Rq(pick).nr_runnable())) {
             pick = c;
           }
         }

@@ -10,7 +10,14 @@ namespace scxtwin::sim::fair {
 namespace {
 
 TEST(FairSimulation, CpuHogsShareOneCpuEqually) {
-  auto spec = Spec(R"pb(process { name: "p" group { name: "g" count: 3 program { run { fixed_ns: 30000000 } } } })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 3
+                            program { run { fixed_ns: 30000000 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 1, 1);
   FairClass cls;
   Simulator sim(topo, *spec, &cls, ZeroCost());
@@ -25,9 +32,17 @@ TEST(FairSimulation, NiceWeightsSplitCpuTime) {
   // nice -5 (weight 3121) vs nice 0 (1024) hogs on one CPU for 100 ms: ~3:1.
   auto spec = Spec(R"pb(
     duration_ns: 100000000
-    process { name: "p"
-      group { name: "heavy" nice: -5 program { run { fixed_ns: 1000000000 } } }
-      group { name: "light" program { run { fixed_ns: 1000000000 } } }
+    process {
+      name: "p"
+      group {
+        name: "heavy"
+        nice: -5
+        program { run { fixed_ns: 1000000000 } }
+      }
+      group {
+        name: "light"
+        program { run { fixed_ns: 1000000000 } }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 1, 1);
   FairClass cls;
@@ -38,10 +53,19 @@ TEST(FairSimulation, NiceWeightsSplitCpuTime) {
 }
 
 TEST(FairSimulation, ForksSpreadOverIdleCpus) {
-  auto spec = Spec(R"pb(process { name: "p"
-      group { name: "parent" program { fork { group: "child" count: 3 } } program { run { fixed_ns: 10000000 } } }
-      group { name: "child" on_fork: true program { run { fixed_ns: 10000000 } } }
-    })pb");
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "parent"
+                            program { fork { group: "child" count: 3 } }
+                            program { run { fixed_ns: 10000000 } }
+                          }
+                          group {
+                            name: "child"
+                            on_fork: true
+                            program { run { fixed_ns: 10000000 } }
+                          }
+                        })pb");
   Topology topo = Topology::Make(1, 1, 4, 1);
   FairClass cls;
   Simulator sim(topo, *spec, &cls, ZeroCost());
@@ -51,10 +75,36 @@ TEST(FairSimulation, ForksSpreadOverIdleCpus) {
 
 TEST(FairSimulation, PingPongAndSleepsComplete) {
   auto spec = Spec(R"pb(
-    process { name: "pp" instances: 3
-      group { name: "ping" program { loop { count: 50 body { run { fixed_ns: 30000 } } body { wake { group: "pong" } } body { wait: true } } } }
-      group { name: "pong" program { loop { count: 50 body { wait: true } body { run { fixed_ns: 50000 } } body { sleep { fixed_ns: 20000 } } body { wake { group: "ping" } } } } }
-      group { name: "hog" program { run { fixed_ns: 20000000 } } }
+    process {
+      name: "pp"
+      instances: 3
+      group {
+        name: "ping"
+        program {
+          loop {
+            count: 50
+            body { run { fixed_ns: 30000 } }
+            body { wake { group: "pong" } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "pong"
+        program {
+          loop {
+            count: 50
+            body { wait: true }
+            body { run { fixed_ns: 50000 } }
+            body { sleep { fixed_ns: 20000 } }
+            body { wake { group: "ping" } }
+          }
+        }
+      }
+      group {
+        name: "hog"
+        program { run { fixed_ns: 20000000 } }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FairClass cls;
@@ -66,8 +116,21 @@ TEST(FairSimulation, PingPongAndSleepsComplete) {
 
 TEST(FairSimulation, SameSeedSameRun) {
   const char* text = R"pb(
-    process { name: "b" instances: 4 arrival { poisson_mean_gap_ns: 1000000 }
-      group { name: "v" count: 4 program { loop { count: 20 body { run { exponential { mean_ns: 200000 } } } body { sleep { exponential { mean_ns: 300000 } } } } } }
+    process {
+      name: "b"
+      instances: 4
+      arrival { poisson_mean_gap_ns: 1000000 }
+      group {
+        name: "v"
+        count: 4
+        program {
+          loop {
+            count: 20
+            body { run { exponential { mean_ns: 200000 } } }
+            body { sleep { exponential { mean_ns: 300000 } } }
+          }
+        }
+      }
     })pb";
   auto spec = Spec(text);
   Topology topo = Topology::Make(1, 2, 2, 2);
@@ -90,9 +153,23 @@ TEST(FairSimulation, ShortBurstWaitsBehindABusyCpuWhileAnotherIdles) {
   // Two hogs on two CPUs and a periodic short task that is pinned by nothing: when every CPU
   // is busy a wakee waits up to a tick for the running task's slice; EEVDF does not move it.
   auto spec = Spec(R"pb(
-    process { name: "p"
-      group { name: "hog" count: 2 program { run { fixed_ns: 200000000 } } }
-      group { name: "burst" program { loop { count: 100 body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000000 } } } } }
+    process {
+      name: "p"
+      group {
+        name: "hog"
+        count: 2
+        program { run { fixed_ns: 200000000 } }
+      }
+      group {
+        name: "burst"
+        program {
+          loop {
+            count: 100
+            body { run { fixed_ns: 20000 } }
+            body { sleep { fixed_ns: 1000000 } }
+          }
+        }
+      }
     })pb");
   Topology topo = Topology::Make(1, 1, 2, 1);
   FairClass cls;

@@ -8,10 +8,14 @@ namespace scxtwin::sim::fair {
 
 const char* DomainLevelName(DomainLevel level) {
   switch (level) {
-    case DomainLevel::kSmt: return "SMT";
-    case DomainLevel::kMc: return "MC";
-    case DomainLevel::kPkg: return "PKG";
-    case DomainLevel::kNuma: return "NUMA";
+    case DomainLevel::kSmt:
+      return "SMT";
+    case DomainLevel::kMc:
+      return "MC";
+    case DomainLevel::kPkg:
+      return "PKG";
+    case DomainLevel::kNuma:
+      return "NUMA";
   }
   return "?";
 }
@@ -25,10 +29,18 @@ SchedDomains::SchedDomains(const Topology& topo, const FairParams& params) {
   auto span_of = [&](int cpu, DomainLevel level) -> std::vector<int32_t> {
     std::vector<int32_t> s;
     switch (level) {
-      case DomainLevel::kSmt: s = topo.core_cpus(cpu); break;
-      case DomainLevel::kMc: s = topo.llc_cpus(cpu); break;
-      case DomainLevel::kPkg: s = topo.node_cpus(cpu); break;
-      case DomainLevel::kNuma: s = all; break;
+      case DomainLevel::kSmt:
+        s = topo.core_cpus(cpu);
+        break;
+      case DomainLevel::kMc:
+        s = topo.llc_cpus(cpu);
+        break;
+      case DomainLevel::kPkg:
+        s = topo.node_cpus(cpu);
+        break;
+      case DomainLevel::kNuma:
+        s = all;
+        break;
     }
     std::sort(s.begin(), s.end());
     return s;

@@ -47,8 +47,8 @@ double ReplaySeconds(const std::string& trace, int64_t* traced_ns) {
   EXPECT_EQ(sim.result().instances.size(), 1u);
   const InstanceMetrics& im = sim.result().instances[0];
   EXPECT_GE(im.completed, 0) << "the replay did not finish";
-  std::printf("%s: traced %.3f s, replayed under eevdf on 2 CPUs %.3f s (%+.1f%%)\n",
-              trace.c_str(), *traced_ns / 1e9, (im.completed - im.arrival) / 1e9,
+  std::printf("%s: traced %.3f s, replayed under eevdf on 2 CPUs %.3f s (%+.1f%%)\n", trace.c_str(),
+              *traced_ns / 1e9, (im.completed - im.arrival) / 1e9,
               100.0 * ((im.completed - im.arrival) - *traced_ns) / *traced_ns);
   return (im.completed - im.arrival) / 1e9;
 }

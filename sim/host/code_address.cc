@@ -37,7 +37,8 @@ std::string FunctionAt(const std::string& path, uint64_t vaddr) {
     const Elf64_Shdr sh = section(i);
     if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum) continue;
     const Elf64_Shdr strtab = section(static_cast<int>(sh.sh_link));
-    if (sh.sh_offset + sh.sh_size > file.size() || strtab.sh_offset + strtab.sh_size > file.size()) {
+    if (sh.sh_offset + sh.sh_size > file.size() ||
+        strtab.sh_offset + strtab.sh_size > file.size()) {
       return "";
     }
     for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {

@@ -94,11 +94,10 @@ TEST(ExternResolutionTest, ListsTheResolvedExterns) {
     }
     if (k.name == "CONFIG_NR_CPUS") EXPECT_EQ(k.text, "8192");
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"CONFIG_HZ", "CONFIG_HZ_1000", "CONFIG_HZ_250",
-                                             "CONFIG_LOCALVERSION", "CONFIG_NR_CPUS",
-                                             "CONFIG_SCHED_CLASS_EXT",
-                                             "CONFIG_SCXTWIN_NOT_IN_THE_CONFIG",
-                                             "LINUX_KERNEL_VERSION"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "CONFIG_HZ", "CONFIG_HZ_1000", "CONFIG_HZ_250", "CONFIG_LOCALVERSION",
+                       "CONFIG_NR_CPUS", "CONFIG_SCHED_CLASS_EXT",
+                       "CONFIG_SCXTWIN_NOT_IN_THE_CONFIG", "LINUX_KERNEL_VERSION"}));
 }
 
 // The same source built against a config without CONFIG_NR_CPUS (a strong extern): libbpf

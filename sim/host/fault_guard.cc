@@ -117,18 +117,24 @@ std::optional<CallFault> RunGuarded(absl::FunctionRef<void()> fn) {
 
 const char* FaultSignalName(int signo) {
   switch (signo) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    case SIGABRT:
+      return "SIGABRT";
   }
   static thread_local char name[32];
   std::snprintf(name, sizeof(name), "signal %d", signo);
   return name;
 }
 
-std::string FaultReport(absl::string_view callback, const CallFault& fault, absl::string_view where) {
+std::string FaultReport(absl::string_view callback, const CallFault& fault,
+                        absl::string_view where) {
   std::string s = absl::StrFormat("%s faulted: %s at address 0x%x", callback,
                                   FaultSignalName(fault.signo), fault.address);
   if (!where.empty()) absl::StrAppend(&s, " in ", where);

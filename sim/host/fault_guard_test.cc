@@ -106,8 +106,9 @@ TEST_P(PolicyFaultTest, IsCaughtAndNamedInThePolicysSource) {
   const std::string where = policy.DescribeFault(*f);
   EXPECT_NE(where.find("fault_policy.so: fault_enqueue+0x"), std::string::npos) << where;
   // The line of the faulting statement (built with line tables).
-  const char* line = kind == 1 ? "fault_policy.bpf.c:38" : kind == 2 ? "fault_policy.bpf.c:41"
-                                                                     : "fault_policy.bpf.c:44";
+  const char* line = kind == 1   ? "fault_policy.bpf.c:38"
+                     : kind == 2 ? "fault_policy.bpf.c:41"
+                                 : "fault_policy.bpf.c:44";
   EXPECT_NE(where.find(line), std::string::npos) << where;
   EXPECT_TRUE(host.inserts.empty()) << "the callback stopped at the fault";
   // A fault outside the policy's code (the test's own) is not described as the policy's.

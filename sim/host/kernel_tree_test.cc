@@ -1,12 +1,13 @@
 // The kernel tree's example schedulers compile unmodified in host mode, load, and their
 // callbacks run against the host API (here the fake host; the simulator runs them in
 // sim/ext's tests and tests/conformance).
+#include "sim/host/testing/kernel_tree.h"
+
 #include <string>
 
 #include "gtest/gtest.h"
 #include "sim/host/policy_loader.h"
 #include "sim/host/testing/fake_host.h"
-#include "sim/host/testing/kernel_tree.h"
 
 namespace scxtwin::host {
 namespace {

@@ -40,11 +40,13 @@ absl::Status PairCpus(PolicyInstance* policy, int nr_cpus) {
     in_pair_idx[i] = 0;
     in_pair_idx[j] = 1;
   }
-  const std::pair<const char*, const void*> arrays[] = {
-      {"pair_cpu", pair_cpu.data()}, {"pair_id", pair_id.data()}, {"in_pair_idx", in_pair_idx.data()}};
+  const std::pair<const char*, const void*> arrays[] = {{"pair_cpu", pair_cpu.data()},
+                                                        {"pair_id", pair_id.data()},
+                                                        {"in_pair_idx", in_pair_idx.data()}};
   for (const auto& [name, data] : arrays) {
     if (!policy->FindGlobal(name).ok()) continue;
-    if (absl::Status s = policy->WriteGlobalBytes(name, 0, data, nr_cpus * sizeof(uint32_t)); !s.ok()) {
+    if (absl::Status s = policy->WriteGlobalBytes(name, 0, data, nr_cpus * sizeof(uint32_t));
+        !s.ok()) {
       return s;
     }
   }
@@ -53,7 +55,8 @@ absl::Status PairCpus(PolicyInstance* policy, int nr_cpus) {
 
 }  // namespace
 
-void SizeMapsLikeTheLoader(absl::string_view ops_name, int nr_cpus, std::vector<scxtwin_map_def>* maps) {
+void SizeMapsLikeTheLoader(absl::string_view ops_name, int nr_cpus,
+                           std::vector<scxtwin_map_def>* maps) {
   for (scxtwin_map_def& def : *maps) {
     if (ops_name == "pair" && absl::string_view(def.name) == "pair_ctx") {
       def.max_entries = static_cast<uint32_t>(std::max(1, nr_cpus / 2));

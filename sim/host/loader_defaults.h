@@ -25,7 +25,8 @@ class PolicyInstance;
 
 // Map sizes the loader sets (bpf_map__set_max_entries) for scheduler `ops_name`, before the maps
 // are created.
-void SizeMapsLikeTheLoader(absl::string_view ops_name, int nr_cpus, std::vector<scxtwin_map_def>* maps);
+void SizeMapsLikeTheLoader(absl::string_view ops_name, int nr_cpus,
+                           std::vector<scxtwin_map_def>* maps);
 
 // The globals the loader sets, for a loaded scheduler without a knob table.
 absl::Status SetGlobalsLikeTheLoader(PolicyInstance* policy, int nr_cpus);

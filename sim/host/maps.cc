@@ -28,7 +28,9 @@ std::string KeyBytes(const void* key, uint32_t size) {
 class ArrayMap : public HostMap {
  public:
   ArrayMap(const scxtwin_map_def& def, int copies)
-      : HostMap(def), stride_((def.value_size + 7) / 8 * 8), copies_(copies),
+      : HostMap(def),
+        stride_((def.value_size + 7) / 8 * 8),
+        copies_(copies),
         storage_(new uint64_t[static_cast<size_t>(stride_ / 8) * def.max_entries * copies]()) {}
 
   void* Lookup(const void* key) override { return Slot(Index(key), 0); }
@@ -100,13 +102,16 @@ class PerCpuArrayMap : public ArrayMap {
 class HashMap : public HostMap {
  public:
   HashMap(const scxtwin_map_def& def, bool lru, const HostMaps* percpu_of)
-      : HostMap(def), lru_(lru), maps_(percpu_of),
-        stride_((def.value_size + 7) / 8 * 8), copies_(percpu_of ? percpu_of->nr_cpus() : 1) {}
+      : HostMap(def),
+        lru_(lru),
+        maps_(percpu_of),
+        stride_((def.value_size + 7) / 8 * 8),
+        copies_(percpu_of ? percpu_of->nr_cpus() : 1) {}
 
   void* Lookup(const void* key) override { return Slot(key, Cpu()); }
   void* LookupPerCpu(const void* key, uint32_t cpu) override {
     return maps_ && cpu < static_cast<uint32_t>(copies_) ? Slot(key, static_cast<int>(cpu))
-                                                          : nullptr;
+                                                         : nullptr;
   }
   long Update(const void* key, const void* value, uint64_t flags) override {
     std::string k = KeyBytes(key, def_.key_size);
@@ -188,7 +193,10 @@ class QueueMap : public HostMap {
     if (elems_.empty()) return -ENOENT;
     std::string& e = stack_ ? elems_.back() : elems_.front();
     std::memcpy(value, e.data(), def_.value_size);
-    if (stack_) elems_.pop_back(); else elems_.pop_front();
+    if (stack_)
+      elems_.pop_back();
+    else
+      elems_.pop_front();
     return 0;
   }
   long Peek(void* value) override {
@@ -284,9 +292,11 @@ class MapOfMaps : public HostMap {
 // the map variable's second word points to.
 class ArenaMap : public HostMap {
  public:
-  explicit ArenaMap(const scxtwin_map_def& def) : HostMap(def), used_(new uint8_t[def.max_entries]()) {
+  explicit ArenaMap(const scxtwin_map_def& def)
+      : HostMap(def), used_(new uint8_t[def.max_entries]()) {
     len_ = static_cast<size_t>(def.max_entries) * SCXTWIN_ARENA_PAGE_SIZE;
-    void* base = mmap(nullptr, len_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* base = mmap(nullptr, len_, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     state_.base = base == MAP_FAILED ? nullptr : static_cast<char*>(base);
     state_.nr_pages = state_.base ? def.max_entries : 0;
     state_.used = used_.get();
@@ -310,7 +320,8 @@ HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
 
 absl::Status HostMaps::Add(const scxtwin_map_def& def) {
   if (def.size < sizeof(void*)) {
-    return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': definition too small to bind"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("map '", def.name, "': definition too small to bind"));
   }
   absl::StatusOr<std::unique_ptr<HostMap>> map = Create(def);
   if (!map.ok()) return map.status();
@@ -318,7 +329,8 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
   std::memcpy(def.addr, &raw, sizeof(raw));
   if (def.type == BPF_MAP_TYPE_ARENA) {
     if (def.size < 2 * sizeof(void*)) {
-      return absl::InvalidArgumentError(absl::StrCat("map '", def.name, "': arena definition too small to bind"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("map '", def.name, "': arena definition too small to bind"));
     }
     scxtwin_arena* state = static_cast<ArenaMap*>(raw)->state();
     std::memcpy(static_cast<char*>(def.addr) + sizeof(void*), &state, sizeof(state));
@@ -330,23 +342,28 @@ absl::Status HostMaps::Add(const scxtwin_map_def& def) {
 absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def& def_in) {
   scxtwin_map_def def = def_in;
   const std::string what = absl::StrCat("map '", def.name, "'");
-  const bool of_maps = def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS;
+  const bool of_maps =
+      def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || def.type == BPF_MAP_TYPE_HASH_OF_MAPS;
   if (of_maps && def.value_size == 0) def.value_size = 4;  // a map fd, to user space
   if (of_maps && def.type == BPF_MAP_TYPE_ARRAY_OF_MAPS && def.key_size == 0) def.key_size = 4;
   if (def.type == BPF_MAP_TYPE_ARENA) {
-    if (def.max_entries == 0) return absl::InvalidArgumentError(absl::StrCat(what, ": an arena needs max_entries pages"));
+    if (def.max_entries == 0)
+      return absl::InvalidArgumentError(absl::StrCat(what, ": an arena needs max_entries pages"));
     auto arena = std::make_unique<ArenaMap>(def);
     if (!arena->ok()) {
-      return absl::ResourceExhaustedError(absl::StrCat(what, ": cannot reserve ", def.max_entries, " pages"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat(what, ": cannot reserve ", def.max_entries, " pages"));
     }
     return std::unique_ptr<HostMap>(std::move(arena));
   }
   const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
   if (def.value_size == 0 || (keyed && def.key_size == 0)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        what, ": key and value sizes must be set (__type(key/value) or __uint(key_size/value_size))"));
+        what,
+        ": key and value sizes must be set (__type(key/value) or __uint(key_size/value_size))"));
   }
-  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.type != BPF_MAP_TYPE_CGRP_STORAGE && def.max_entries == 0) {
+  if (def.type != BPF_MAP_TYPE_TASK_STORAGE && def.type != BPF_MAP_TYPE_CGRP_STORAGE &&
+      def.max_entries == 0) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": max_entries must be > 0"));
   }
   std::unique_ptr<HostMap> map;
@@ -393,7 +410,8 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
     case BPF_MAP_TYPE_ARRAY_OF_MAPS:
     case BPF_MAP_TYPE_HASH_OF_MAPS: {
       if (def.inner_type == 0) {
-        return absl::InvalidArgumentError(absl::StrCat(what, ": a map of maps needs __array(values, struct inner)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": a map of maps needs __array(values, struct inner)"));
       }
       auto of = std::make_unique<MapOfMaps>(def, this);
       if (absl::Status s = of->FillSlots(); !s.ok()) return s;
@@ -403,7 +421,8 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
     default:
       return absl::UnimplementedError(absl::StrCat(
           what, ": map type ", def.type,
-          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, queue, stack, "
+          " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, "
+          "queue, stack, "
           "task_storage, cgrp_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
   }
   return map;
@@ -422,8 +441,11 @@ void HostMaps::ForgetTask(const task_struct* task) {
 void HostMaps::FillApi(scxtwin_host_api* api) {
   api->maps = this;
   // One trampoline per row of scxtwin/map_helper_list.inc.
-#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, method, method_args) \
-  api->entry = [] SCXTWIN_WITH_CONTEXT(void*, params) -> type { return HostMaps::Of(map)->method method_args; };
+#define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, method, \
+                           method_args)                                                \
+  api->entry = [] SCXTWIN_WITH_CONTEXT(void*, params) -> type {                        \
+    return HostMaps::Of(map)->method method_args;                                      \
+  };
 #include "scxtwin/map_helper_list.inc"
 #undef SCXTWIN_MAP_HELPER
 }

@@ -222,8 +222,10 @@ TEST_F(MapsTest, CgroupStorageIsPerCgroup) {
   struct cgroup root = {}, child = {};
   auto as_owner = [](struct cgroup* c) { return reinterpret_cast<const task_struct*>(c); };
   EXPECT_EQ(m->TaskStorageGet(as_owner(&root), nullptr, 0), nullptr);
-  auto* r = static_cast<u64*>(m->TaskStorageGet(as_owner(&root), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
-  auto* c = static_cast<u64*>(m->TaskStorageGet(as_owner(&child), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  auto* r = static_cast<u64*>(
+      m->TaskStorageGet(as_owner(&root), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
+  auto* c = static_cast<u64*>(
+      m->TaskStorageGet(as_owner(&child), nullptr, BPF_LOCAL_STORAGE_GET_F_CREATE));
   ASSERT_NE(r, nullptr);
   ASSERT_NE(c, nullptr);
   EXPECT_NE(r, c);

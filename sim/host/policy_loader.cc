@@ -29,8 +29,8 @@ namespace {
 absl::StatusOr<std::string> PrivateCopy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat("policy object ", path, ": cannot open (",
-                                            std::strerror(errno), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("policy object ", path, ": cannot open (", std::strerror(errno), ")"));
   }
   const char* dir = std::getenv("TMPDIR");
   std::string name = absl::StrCat(dir && *dir ? dir : "/tmp", "/scxtwin-policy-XXXXXX");
@@ -129,16 +129,18 @@ absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view
         absl::StrCat("knob ", knob, ": '", text, "' is not a bool (expected true/false/1/0)"));
   }
   if (text.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("knob ", knob, ": empty value (expected an integer)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("knob ", knob, ": empty value (expected an integer)"));
   }
   const std::optional<WholeNumber> n = ParseWholeNumber(text, NumberBase::kDecimalOrHex);
   constexpr uint64_t kInt64MinMagnitude = uint64_t{1} << 63;
   const bool fits = n.has_value() && (n->negative ? n->magnitude <= kInt64MinMagnitude
-                                      : scalar != SCXTWIN_SCALAR_SIGNED ||
-                                            n->magnitude < kInt64MinMagnitude);
+                                                  : scalar != SCXTWIN_SCALAR_SIGNED ||
+                                                        n->magnitude < kInt64MinMagnitude);
   if (!fits) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "knob ", knob, ": '", text, "' is not an integer of ", size * 8, " bits (decimal or 0x-hex)"));
+    return absl::InvalidArgumentError(absl::StrCat("knob ", knob, ": '", text,
+                                                   "' is not an integer of ", size * 8,
+                                                   " bits (decimal or 0x-hex)"));
   }
   if (n->negative && scalar == SCXTWIN_SCALAR_UNSIGNED) {
     return absl::OutOfRangeError(
@@ -150,8 +152,8 @@ absl::StatusOr<int64_t> ParseKnobValue(absl::string_view knob, absl::string_view
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
-    const std::string& so_path, const LoadOptions& options) {
+absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(const std::string& so_path,
+                                                                     const LoadOptions& options) {
   if (options.nr_cpus < 1 || options.nr_cpus > SCXTWIN_MAX_CPUS) {
     return absl::InvalidArgumentError(absl::StrCat("policy ", so_path, ": nr_cpus ",
                                                    options.nr_cpus, " is not in [1, ",
@@ -174,8 +176,8 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
       reinterpret_cast<scxtwin_set_host_api_fn>(dlsym(handle, SCXTWIN_SET_HOST_API_SYMBOL));
   if (!registry || !self->set_api_) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "policy object ", so_path, ": not a host-mode policy (no ", SCXTWIN_REGISTRY_SYMBOL,
-        "/", SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
+        "policy object ", so_path, ": not a host-mode policy (no ", SCXTWIN_REGISTRY_SYMBOL, "/",
+        SCXTWIN_SET_HOST_API_SYMBOL, "; build it with host_policy() or build_host_policy.sh)"));
   }
 
   Dl_info info = {};
@@ -228,7 +230,8 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
         def->order, KnobSpec{def->name, def->default_value, def->min, def->max, def->help});
   };
   sink.stat = [](void* ctx, const scxtwin_stat_spec_def* def) {
-    static_cast<Collected*>(ctx)->stat_rows.emplace_back(def->index, StatSpec{def->name, def->help});
+    static_cast<Collected*>(ctx)->stat_rows.emplace_back(def->index,
+                                                         StatSpec{def->name, def->help});
   };
   sink.kconfig = [](void* ctx, const scxtwin_kconfig_def* def) {
     KconfigValue k;
@@ -254,7 +257,8 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
           "__weak to read 0 when absent)"));
     }
     absl::Status s = k.found ? WriteKconfigValue(k) : absl::OkStatus();
-    if (!s.ok()) return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
+    if (!s.ok())
+      return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
   }
   self->kconfig_ = std::move(got.kconfig);
   if (options.hz > 0) {
@@ -263,8 +267,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
 
   // The scheduler.
   if (got.ops.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "policy object ", so_path, ": defines no struct sched_ext_ops in SEC(\".struct_ops.link\")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy object ", so_path,
+                     ": defines no struct sched_ext_ops in SEC(\".struct_ops.link\")"));
   }
   if (!options.ops_variable.empty()) {
     for (auto& [name, ops] : got.ops) {
@@ -282,9 +287,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
     for (auto& o : got.ops) names.push_back(o.first);
     return absl::InvalidArgumentError(absl::StrCat(
         "policy object ", so_path, ": ",
-        options.ops_variable.empty() ? "several struct sched_ext_ops; choose one of: "
-                                     : absl::StrCat("no struct sched_ext_ops named '",
-                                                    options.ops_variable, "'; it has: "),
+        options.ops_variable.empty()
+            ? "several struct sched_ext_ops; choose one of: "
+            : absl::StrCat("no struct sched_ext_ops named '", options.ops_variable, "'; it has: "),
         absl::StrJoin(names, ", ")));
   }
 
@@ -311,8 +316,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
   for (auto& [order, row] : got.knob_rows) {
     const Global* knob = self->FindKnob(row.name);
     if (knob == nullptr || knob->size != 8 || knob->scalar != SCXTWIN_SCALAR_UNSIGNED) {
-      return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path, ": knob table row '",
-                                                     row.name, "' names no const volatile __u64 knob"));
+      return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path,
+                                                     ": knob table row '", row.name,
+                                                     "' names no const volatile __u64 knob"));
     }
     self->knob_table_.push_back(std::move(row));
   }
@@ -320,9 +326,9 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < got.stat_rows.size(); ++i) {
     if (got.stat_rows[i].first != i) {
-      return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path, ": counter table row '",
-                                                     got.stat_rows[i].second.name, "' has index ",
-                                                     got.stat_rows[i].first, ", expected ", i));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy object ", so_path, ": counter table row '", got.stat_rows[i].second.name,
+          "' has index ", got.stat_rows[i].first, ", expected ", i));
     }
     self->stat_table_.push_back(std::move(got.stat_rows[i].second));
   }
@@ -346,14 +352,16 @@ std::string PolicyInstance::DescribeFault(const CallFault& fault) const {
       continue;
     }
     const size_t slash = path_.rfind('/');
-    return absl::StrCat(slash == std::string::npos ? path_ : path_.substr(slash + 1), ": ",
-                        DescribeCodeAddress(path_, base_, fault.frames[i], /*is_return_address=*/i > 0));
+    return absl::StrCat(
+        slash == std::string::npos ? path_ : path_.substr(slash + 1), ": ",
+        DescribeCodeAddress(path_, base_, fault.frames[i], /*is_return_address=*/i > 0));
   }
   return "";
 }
 
 absl::Status PolicyInstance::SetKernelHz(int64_t hz) {
-  if (hz < 1) return absl::InvalidArgumentError(absl::StrCat("CONFIG_HZ ", hz, ": expected at least 1"));
+  if (hz < 1)
+    return absl::InvalidArgumentError(absl::StrCat("CONFIG_HZ ", hz, ": expected at least 1"));
   for (KconfigValue& k : kconfig_) {
     std::string text;
     if (k.name == "CONFIG_HZ") {
@@ -383,8 +391,9 @@ absl::StatusOr<scxtwin_syscall_prog_fn> PolicyInstance::FindProgram(absl::string
     if (n == name) return fn;
     names.push_back(n);
   }
-  return absl::NotFoundError(absl::StrCat("policy ", path_, ": no SEC(\"syscall\") program '", name,
-                                          "'; it has: ", names.empty() ? "none" : absl::StrJoin(names, ", ")));
+  return absl::NotFoundError(
+      absl::StrCat("policy ", path_, ": no SEC(\"syscall\") program '", name,
+                   "'; it has: ", names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
 std::vector<const Global*> PolicyInstance::Knobs() const {
@@ -409,9 +418,9 @@ const Global* PolicyInstance::FindKnob(absl::string_view name) const {
 absl::Status PolicyInstance::UnknownKnob(absl::string_view name) const {
   std::vector<std::string> names;
   for (const Global* k : Knobs()) names.push_back(k->name);
-  return absl::NotFoundError(absl::StrCat(
-      "unknown knob '", name, "' for policy ", ops_->name, " (", path_, "); its knobs: ",
-      names.empty() ? "none" : absl::StrJoin(names, ", ")));
+  return absl::NotFoundError(
+      absl::StrCat("unknown knob '", name, "' for policy ", ops_->name, " (", path_,
+                   "); its knobs: ", names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
 absl::Status PolicyInstance::SetKnob(absl::string_view name, absl::string_view value) {
@@ -441,8 +450,8 @@ absl::Status PolicyInstance::SetGlobal(absl::string_view name, absl::string_view
     absl::StatusOr<int64_t> v = ParseKnobValue(name, value, g.size, g.scalar);
     if (!v.ok()) return v.status();
     if (!FitsScalar(*v, g.size, g.scalar)) {
-      return absl::OutOfRangeError(absl::StrCat("global ", name, ": ", *v, " does not fit its ",
-                                                g.size * 8, "-bit type"));
+      return absl::OutOfRangeError(
+          absl::StrCat("global ", name, ": ", *v, " does not fit its ", g.size * 8, "-bit type"));
     }
     return WriteGlobalBytes(name, 0, &*v, g.size);  // little-endian: the low bytes
   }
@@ -456,8 +465,8 @@ absl::Status PolicyInstance::WriteGlobalBytes(absl::string_view name, uint64_t o
   if (!found.ok()) return found.status();
   const Global& g = **found;
   if (offset + len > g.size) {
-    return absl::OutOfRangeError(absl::StrCat("global ", name, ": bytes [", offset, ", ", offset + len,
-                                              ") are past its ", g.size, " bytes"));
+    return absl::OutOfRangeError(absl::StrCat("global ", name, ": bytes [", offset, ", ",
+                                              offset + len, ") are past its ", g.size, " bytes"));
   }
   char* dst = static_cast<char*>(g.addr) + offset;
   if (g.section != SCXTWIN_SECTION_RODATA) {
@@ -469,7 +478,8 @@ absl::Status PolicyInstance::WriteGlobalBytes(absl::string_view name, uint64_t o
   const uintptr_t start = reinterpret_cast<uintptr_t>(dst) & ~static_cast<uintptr_t>(page - 1);
   const size_t span = ((reinterpret_cast<uintptr_t>(dst) + len - start) + page - 1) / page * page;
   if (mprotect(reinterpret_cast<void*>(start), span, PROT_READ | PROT_WRITE) != 0) {
-    return absl::InternalError(absl::StrCat("global ", name, ": cannot make writable: ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("global ", name, ": cannot make writable: ", std::strerror(errno)));
   }
   std::memcpy(dst, data, len);
   mprotect(reinterpret_cast<void*>(start), span, PROT_READ);
@@ -480,33 +490,36 @@ absl::Status PolicyInstance::WriteKnob(const Global& global, int64_t value) {
   const Global* knob = &global;
   const absl::string_view name = knob->name;
   if (knob->size > 8) {
-    return absl::InvalidArgumentError(absl::StrCat("knob ", name, ": ", knob->size,
-                                                   " bytes is not a scalar"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("knob ", name, ": ", knob->size, " bytes is not a scalar"));
   }
   const int bits = static_cast<int>(knob->size * 8);
   bool fits;
   if (knob->scalar == SCXTWIN_SCALAR_BOOL) {
     fits = value == 0 || value == 1;
   } else if (knob->scalar == SCXTWIN_SCALAR_SIGNED) {
-    fits = bits == 64 || (value >= -(int64_t{1} << (bits - 1)) && value < (int64_t{1} << (bits - 1)));
+    fits =
+        bits == 64 || (value >= -(int64_t{1} << (bits - 1)) && value < (int64_t{1} << (bits - 1)));
   } else {
     fits = bits == 64 || (value >= 0 && static_cast<uint64_t>(value) < (uint64_t{1} << bits));
   }
   if (!fits) {
     return absl::OutOfRangeError(absl::StrCat(
         "knob ", name, ": ", value, " does not fit its ",
-        knob->scalar == SCXTWIN_SCALAR_BOOL ? "bool"
-        : knob->scalar == SCXTWIN_SCALAR_SIGNED ? "signed " : "unsigned ",
+        knob->scalar == SCXTWIN_SCALAR_BOOL     ? "bool"
+        : knob->scalar == SCXTWIN_SCALAR_SIGNED ? "signed "
+                                                : "unsigned ",
         knob->scalar == SCXTWIN_SCALAR_BOOL ? "" : absl::StrCat(bits, "-bit integer")));
   }
   // Knobs are const: their page is read-only until we make it writable for the write.
   const long page = sysconf(_SC_PAGESIZE);
-  const uintptr_t start = reinterpret_cast<uintptr_t>(knob->addr) & ~static_cast<uintptr_t>(page - 1);
+  const uintptr_t start =
+      reinterpret_cast<uintptr_t>(knob->addr) & ~static_cast<uintptr_t>(page - 1);
   const uintptr_t end = reinterpret_cast<uintptr_t>(knob->addr) + knob->size;
   const size_t len = ((end - start) + page - 1) / page * page;
   if (mprotect(reinterpret_cast<void*>(start), len, PROT_READ | PROT_WRITE) != 0) {
-    return absl::InternalError(absl::StrCat("knob ", name, ": cannot make writable: ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("knob ", name, ": cannot make writable: ", std::strerror(errno)));
   }
   std::memcpy(knob->addr, &value, knob->size);  // little-endian: the low bytes
   mprotect(reinterpret_cast<void*>(start), len, PROT_READ);
@@ -546,8 +559,8 @@ absl::StatusOr<std::vector<uint64_t>> PolicyInstance::SumPerCpuCounters(
     return absl::NotFoundError(absl::StrCat("policy ", path_, ": no map named '", map_name, "'"));
   }
   if (m->def().type != BPF_MAP_TYPE_PERCPU_ARRAY || m->def().value_size != sizeof(uint64_t)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "map ", map_name, ": not a per-CPU array of u64 counters"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("map ", map_name, ": not a per-CPU array of u64 counters"));
   }
   std::vector<uint64_t> sums(m->def().max_entries, 0);
   for (uint32_t i = 0; i < m->def().max_entries; ++i) {

@@ -61,7 +61,9 @@ struct Global {
   scxtwin_section section = SCXTWIN_SECTION_DATA;
   scxtwin_scalar scalar = SCXTWIN_SCALAR_NONE;
   // A knob is a scalar `const volatile` global: set by name before the run.
-  bool is_knob() const { return section == SCXTWIN_SECTION_RODATA && scalar != SCXTWIN_SCALAR_NONE; }
+  bool is_knob() const {
+    return section == SCXTWIN_SECTION_RODATA && scalar != SCXTWIN_SCALAR_NONE;
+  }
 };
 
 class PolicyInstance {
@@ -103,7 +105,8 @@ class PolicyInstance {
   absl::Status SetGlobal(absl::string_view name, absl::string_view value);
   // Writes raw bytes into a global at `offset` (a .rodata one too: its page is made writable for
   // the write), as user space writes a skeleton's data before load (array elements, ...).
-  absl::Status WriteGlobalBytes(absl::string_view name, uint64_t offset, const void* data, size_t len);
+  absl::Status WriteGlobalBytes(absl::string_view name, uint64_t offset, const void* data,
+                                size_t len);
 
   // Every global (knobs included), in the object's order.
   const std::vector<Global>& globals() const { return globals_; }

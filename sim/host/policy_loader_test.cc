@@ -37,9 +37,9 @@ TEST(PolicyLoaderTest, ListsKnobsWithTheirInitialValues) {
   ASSERT_NE(policy, nullptr);
   std::vector<std::string> names;
   for (const Global* k : policy->Knobs()) names.push_back(k->name);
-  EXPECT_EQ(names, (std::vector<std::string>{"error_on_pid", "exit_on_pid", "fifo_mode",
-                                             "signed_knob", "slice_ns", "small_knob",
-                                             "uei_dump_len"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"error_on_pid", "exit_on_pid", "fifo_mode", "signed_knob",
+                                      "slice_ns", "small_knob", "uei_dump_len"}));
   EXPECT_EQ(*policy->ReadScalar("signed_knob"), -3);
   EXPECT_EQ(*policy->ReadScalar("slice_ns"), 5000000);
   // Globals that are not knobs are still readable.
@@ -106,7 +106,8 @@ TEST(PolicyLoaderTest, SetGlobalReachesKnobsAndPlainGlobals) {
   EXPECT_EQ(*policy->ReadScalar("last_timer_cpu"), -7);
   ASSERT_TRUE(policy->SetGlobal("slice_ns", "99").ok());  // a knob: as SetKnob
   EXPECT_EQ(*policy->ReadScalar("slice_ns"), 99);
-  EXPECT_EQ(policy->SetGlobal("last_timer_cpu", "4294967296").code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(policy->SetGlobal("last_timer_cpu", "4294967296").code(),
+            absl::StatusCode::kOutOfRange);
   EXPECT_EQ(policy->SetGlobal("nr_enqueued", "many").code(), absl::StatusCode::kInvalidArgument);
   absl::Status unknown = policy->SetGlobal("no_such_global", "1");
   EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
@@ -177,7 +178,9 @@ TEST(PolicyLoaderTest, CallbacksReachTheHostAndTheMaps) {
 
   // Task storage survives between callbacks, per task; the hash counts per pid.
   HostMap* ctxs = policy->maps().Find("task_ctxs");
-  struct TaskCtx { u64 enqueues, last_vtime; };
+  struct TaskCtx {
+    u64 enqueues, last_vtime;
+  };
   auto* actx = static_cast<TaskCtx*>(ctxs->TaskStorageGet(a, nullptr, 0));
   ASSERT_NE(actx, nullptr);
   EXPECT_EQ(actx->enqueues, 2u);
@@ -212,8 +215,10 @@ TEST(PolicyLoaderTest, ErrorsAndExitsCarryFormattedMessages) {
   policy->InstallApi(host.Api());
   policy->ops()->enqueue(host.AddTask(300, "bad"), 0);
   EXPECT_TRUE(host.errored);
-  EXPECT_NE(host.error_message.find("probe_policy.bpf.c:"), std::string::npos) << host.error_message;
-  EXPECT_NE(host.error_message.find("refusing pid 300 (bad)"), std::string::npos) << host.error_message;
+  EXPECT_NE(host.error_message.find("probe_policy.bpf.c:"), std::string::npos)
+      << host.error_message;
+  EXPECT_NE(host.error_message.find("refusing pid 300 (bad)"), std::string::npos)
+      << host.error_message;
   policy->ops()->enqueue(host.AddTask(400, "leaver"), 0);
   EXPECT_TRUE(host.exited);
   EXPECT_EQ(host.exit_code, 42);
@@ -231,7 +236,13 @@ TEST(PolicyLoaderTest, ExitRecordIsFilledByTheExitCallback) {
   ei.msg = msg;
   policy->ops()->exit(&ei);
   const Global* uei = *policy->FindGlobal("uei");
-  struct Uei { int kind; s32 exit_cpu; s64 exit_code; char reason[128]; char msg[1024]; };
+  struct Uei {
+    int kind;
+    s32 exit_cpu;
+    s64 exit_code;
+    char reason[128];
+    char msg[1024];
+  };
   ASSERT_EQ(uei->size, sizeof(Uei));
   const auto* rec = static_cast<const Uei*>(uei->addr);
   EXPECT_EQ(rec->kind, SCX_EXIT_UNREG);
@@ -247,7 +258,9 @@ TEST(PolicyLoaderTest, SyscallProgramsCanBeRunFromUserSpace) {
   auto prog = policy->FindProgram("probe_syscall");
   ASSERT_TRUE(prog.ok()) << prog.status();
   host.AddTask(9, "target");
-  struct { s32 pid, result; } args = {9, 0};
+  struct {
+    s32 pid, result;
+  } args = {9, 0};
   EXPECT_EQ((*prog)(&args), 0);
   EXPECT_EQ(args.result, 1000);
   args.pid = 10;

@@ -10,10 +10,14 @@ namespace scxtwin::sim {
 
 const char* WorkingSetName(WorkingSet ws) {
   switch (ws) {
-    case WorkingSet::kTiny: return "tiny";
-    case WorkingSet::kSmall: return "small";
-    case WorkingSet::kMedium: return "medium";
-    case WorkingSet::kLarge: return "large";
+    case WorkingSet::kTiny:
+      return "tiny";
+    case WorkingSet::kSmall:
+      return "small";
+    case WorkingSet::kMedium:
+      return "medium";
+    case WorkingSet::kLarge:
+      return "large";
   }
   return "?";
 }
@@ -33,8 +37,14 @@ absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
     hz = v;
     return absl::OkStatus();
   }
-  if (key == "context_switch_ns") { context_switch_ns = v; return absl::OkStatus(); }
-  if (key == "cache_hot_ns") { cache_hot_ns = v; return absl::OkStatus(); }
+  if (key == "context_switch_ns") {
+    context_switch_ns = v;
+    return absl::OkStatus();
+  }
+  if (key == "cache_hot_ns") {
+    cache_hot_ns = v;
+    return absl::OkStatus();
+  }
   for (int d = 0; d < kNumDistances; ++d) {
     for (int w = 0; w < kNumWorkingSets; ++w) {
       if (key == absl::StrCat("refill_ns.", DistanceName(static_cast<Distance>(d)), ".",
@@ -47,7 +57,8 @@ absl::Status MachineCosts::Set(absl::string_view key, absl::string_view value) {
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown cost '", key,
       "'; expected hz, context_switch_ns, cache_hot_ns or refill_ns.<same_llc|other_llc|"
-      "other_node|smt_sibling>.<tiny|small|medium|large>, or a host effect: ", HostEffects::Keys()));
+      "other_node|smt_sibling>.<tiny|small|medium|large>, or a host effect: ",
+      HostEffects::Keys()));
 }
 
 std::vector<std::string> MachineCosts::Describe() const {

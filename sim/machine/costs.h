@@ -39,11 +39,11 @@ struct MachineCosts {
   // the remote memory. Estimates.
   std::array<std::array<SimDuration, kNumWorkingSets>, kNumDistances> refill_ns = {{
       //  tiny      small      medium      large
-      {{0, 0, 0, 0}},                                   // same CPU
-      {{0, 0, 0, 0}},                                   // SMT sibling
-      {{1000, 5000, 20000, 50000}},                     // same LLC
-      {{10000, 50000, 200000, 500000}},                 // other LLC
-      {{15000, 75000, 300000, 750000}},                 // other node
+      {{0, 0, 0, 0}},                    // same CPU
+      {{0, 0, 0, 0}},                    // SMT sibling
+      {{1000, 5000, 20000, 50000}},      // same LLC
+      {{10000, 50000, 200000, 500000}},  // other LLC
+      {{15000, 75000, 300000, 750000}},  // other node
   }};
 
   // The host effects (effects.h): set through the same keys, printed after the costs.

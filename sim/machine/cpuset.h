@@ -10,8 +10,7 @@ namespace scxtwin::sim {
 class CpuSet {
  public:
   CpuSet() = default;
-  explicit CpuSet(int nr_cpus, bool full = false)
-      : nr_(nr_cpus), words_((nr_cpus + 63) / 64, 0) {
+  explicit CpuSet(int nr_cpus, bool full = false) : nr_(nr_cpus), words_((nr_cpus + 63) / 64, 0) {
     if (full) {
       for (int c = 0; c < nr_cpus; ++c) Set(c);
     }
@@ -34,7 +33,8 @@ class CpuSet {
     return n;
   }
   bool Empty() const {
-    for (uint64_t w : words_) if (w) return false;
+    for (uint64_t w : words_)
+      if (w) return false;
     return true;
   }
   // First set CPU >= from, or -1.

@@ -11,11 +11,16 @@ namespace scxtwin::sim {
 
 const char* DistanceName(Distance d) {
   switch (d) {
-    case Distance::kSameCpu: return "same_cpu";
-    case Distance::kSmtSibling: return "smt_sibling";
-    case Distance::kSameLlc: return "same_llc";
-    case Distance::kOtherLlc: return "other_llc";
-    case Distance::kOtherNode: return "other_node";
+    case Distance::kSameCpu:
+      return "same_cpu";
+    case Distance::kSmtSibling:
+      return "smt_sibling";
+    case Distance::kSameLlc:
+      return "same_llc";
+    case Distance::kOtherLlc:
+      return "other_llc";
+    case Distance::kOtherNode:
+      return "other_node";
   }
   return "?";
 }
@@ -26,14 +31,15 @@ static constexpr int kMaxCpus = 1024;  // the host-mode cpumask capacity (SCXTWI
 absl::StatusOr<Topology> Topology::Parse(absl::string_view spec) {
   const std::vector<absl::string_view> parts = absl::StrSplit(spec, 'x');
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--topology='", spec, "': ", why,
-        "; expected SOCKETSxLLCSxCORESxSMT (e.g. 2x2x4x2) or a CPU count (e.g. 16)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--topology='", spec, "': ", why,
+                     "; expected SOCKETSxLLCSxCORESxSMT (e.g. 2x2x4x2) or a CPU count (e.g. 16)"));
   };
   std::vector<int> n;
   for (absl::string_view p : parts) {
     int v = 0;
-    if (!absl::SimpleAtoi(p, &v) || v <= 0) return bad(absl::StrCat("'", p, "' is not a positive integer"));
+    if (!absl::SimpleAtoi(p, &v) || v <= 0)
+      return bad(absl::StrCat("'", p, "' is not a positive integer"));
     n.push_back(v);
   }
   if (n.size() == 1) n = {1, 1, n[0], 1};

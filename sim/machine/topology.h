@@ -27,9 +27,9 @@ inline constexpr int kNumDistances = 5;
 const char* DistanceName(Distance d);
 
 struct CpuPlace {
-  int32_t node;  // socket
-  int32_t llc;   // global LLC index
-  int32_t core;  // global core index
+  int32_t node;    // socket
+  int32_t llc;     // global LLC index
+  int32_t core;    // global core index
   int32_t thread;  // SMT thread within the core
 };
 

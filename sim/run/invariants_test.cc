@@ -19,17 +19,31 @@ std::string RandomWorkload(std::mt19937_64& rng) {
   std::string groups;
   const int ngroups = 1 + pick(3);
   for (int g = 0; g < ngroups; ++g) {
-    std::string body = absl::StrFormat("body { run { exponential { mean_ns: %d } } } ", 5000 + pick(200000));
+    std::string body =
+        absl::StrFormat("body { run { exponential { mean_ns: %d } } } ", 5000 + pick(200000));
     switch (pick(3)) {
-      case 0: body += absl::StrFormat("body { sleep { uniform { min_ns: 0 max_ns: %d } } } ", 1 + pick(500000)); break;
-      case 1: body += "body { wake { group: \"g0\" pick: NEXT } } body { wait: true } "; break;
-      default: body += absl::StrFormat("body { fork { group: \"kid\" count: %d } } body { sleep { fixed_ns: %d } } ", 1 + pick(3), 10000 + pick(100000)); break;
+      case 0:
+        body += absl::StrFormat("body { sleep { uniform { min_ns: 0 max_ns: %d } } } ",
+                                1 + pick(500000));
+        break;
+      case 1:
+        body += "body { wake { group: \"g0\" pick: NEXT } } body { wait: true } ";
+        break;
+      default:
+        body += absl::StrFormat(
+            "body { fork { group: \"kid\" count: %d } } body { sleep { fixed_ns: %d } } ",
+            1 + pick(3), 10000 + pick(100000));
+        break;
     }
     groups += absl::StrFormat(
-        "group { name: \"g%d\" count: %d nice: %d working_set: %s %s program { loop { count: %d %s } } }\n", g,
-        1 + pick(40), pick(40) - 20, works[pick(4)], pick(4) == 0 ? "affinity: \"0\"" : "", 1 + pick(50), body);
+        "group { name: \"g%d\" count: %d nice: %d working_set: %s %s program { loop { count: %d %s "
+        "} } }\n",
+        g, 1 + pick(40), pick(40) - 20, works[pick(4)], pick(4) == 0 ? "affinity: \"0\"" : "",
+        1 + pick(50), body);
   }
-  groups += "group { name: \"kid\" on_fork: true program { run { uniform { min_ns: 1000 max_ns: 300000 } } } }\n";
+  groups +=
+      "group { name: \"kid\" on_fork: true program { run { uniform { min_ns: 1000 max_ns: 300000 } "
+      "} } }\n";
   // g0 gets woken by others: it also waits for them sometimes; make sure it ends by itself too.
   return absl::StrFormat(
       "name: \"random\" description: \"r\" duration_ns: %d\n"
@@ -53,7 +67,8 @@ TEST(InvariantsTest, RandomWorkloadsAndMachines) {
     c.sets = {{"slice_ns", absl::StrCat(100000 + rng() % 20000000)}};
     auto run = RunSimulation(c);
     ASSERT_TRUE(run.ok()) << "case " << i << " on " << c.topology << ": " << run.status();
-    EXPECT_EQ((*run)->sched->ext()->exit_info().kind, SCX_EXIT_UNREG) << i << ": " << (*run)->sched->ext()->exit_info().msg;
+    EXPECT_EQ((*run)->sched->ext()->exit_info().kind, SCX_EXIT_UNREG)
+        << i << ": " << (*run)->sched->ext()->exit_info().msg;
     EXPECT_TRUE((*run)->sim->result().failure.empty()) << i;
     EXPECT_GT((*run)->sim->result().context_switches, 0) << i;
   }

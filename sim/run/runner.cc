@@ -114,9 +114,11 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& c
     const std::string path = BackgroundPath(name);
     auto bg = LoadWorkloadFile(path, {});
     if (!bg.ok()) {
-      return absl::Status(bg.status().code(), absl::StrCat("--background=", name, ": ", bg.status().message(),
-                                                           " (expected a library name such as idle or cloud, "
-                                                           "i.e. workloads/background_NAME.textpb, or a .textpb path)"));
+      return absl::Status(
+          bg.status().code(),
+          absl::StrCat("--background=", name, ": ", bg.status().message(),
+                       " (expected a library name such as idle or cloud, "
+                       "i.e. workloads/background_NAME.textpb, or a .textpb path)"));
     }
     if (auto s = AddBackground(spec->get(), *std::move(bg)); !s.ok()) return s;
   }

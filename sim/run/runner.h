@@ -20,11 +20,11 @@
 #include "sim/host/policy_loader.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
-#include "sim/workload/limits.h"
 #include "sim/run/class_registry.h"
 #include "sim/run/policy_dirs.h"
 #include "sim/run/run_class.h"
 #include "sim/trace/sched_trace_writer.h"
+#include "sim/workload/limits.h"
 #include "sim/workload/spec.h"
 
 namespace scxtwin::sim {
@@ -44,7 +44,7 @@ struct RunConfig {
   // --background=NAME: host background workloads run beside the workload (BackgroundPath).
   std::vector<std::string> background;
   uint64_t seed = 1;
-  SimDuration duration = 0;     // 0: the workload's
+  SimDuration duration = 0;  // 0: the workload's
   // What a workload may ask for (checked before the run, see sim/workload/limits.h), and the
   // simulated-time cap of a run that does not end by itself (--max_sim_time).
   WorkloadLimits limits;
@@ -93,8 +93,8 @@ std::string BackgroundPath(const std::string& name);
 // as background (they neither keep the run going nor count in any metric).
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
 
-// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can end), without
-// running anything: the errors RunSimulation would give.
+// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can
+// end), without running anything: the errors RunSimulation would give.
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config);
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a

@@ -15,10 +15,14 @@ std::string Comm(const TaskInfo& t, int cpu) {
 
 const char* StateLetter(PrevState s) {
   switch (s) {
-    case PrevState::kRunnable: return "R";
-    case PrevState::kSleeping: return "S";
-    case PrevState::kUninterruptible: return "D";
-    case PrevState::kDead: return "X";
+    case PrevState::kRunnable:
+      return "R";
+    case PrevState::kSleeping:
+      return "S";
+    case PrevState::kUninterruptible:
+      return "D";
+    case PrevState::kDead:
+      return "X";
   }
   return "R";
 }
@@ -33,8 +37,8 @@ constexpr char kWakeInIrq[] = "dNh2.";
 FtraceTextWriter::FtraceTextWriter(std::ostream* out, Options options)
     : out_(out), options_(options) {}
 
-absl::StatusOr<std::unique_ptr<FtraceTextWriter>> FtraceTextWriter::Open(
-    const std::string& path, Options options) {
+absl::StatusOr<std::unique_ptr<FtraceTextWriter>> FtraceTextWriter::Open(const std::string& path,
+                                                                         Options options) {
   auto file = std::make_unique<std::ofstream>(path, std::ios::trunc);
   if (!*file) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot create the ftrace text file"));
@@ -65,26 +69,25 @@ void FtraceTextWriter::Line(int64_t ts, int cpu, const char* flags, const std::s
   Header();
   const TaskInfo& c = Curr(cpu);
   std::string task = c.pid == 0 ? "<idle>" : c.comm.substr(0, kCommLen);
-  std::string time =
-      options_.nanoseconds
-          ? absl::StrFormat("%5d.%09d", ts / 1000000000, ts % 1000000000)
-          : absl::StrFormat("%5d.%06d", ts / 1000000000, (ts % 1000000000) / 1000);
-  *out_ << absl::StrFormat("%16s-%-7d [%03d] %s %s: %s: %s\n", task, c.pid, cpu, flags, time,
-                           event, fields);
+  std::string time = options_.nanoseconds
+                         ? absl::StrFormat("%5d.%09d", ts / 1000000000, ts % 1000000000)
+                         : absl::StrFormat("%5d.%06d", ts / 1000000000, (ts % 1000000000) / 1000);
+  *out_ << absl::StrFormat("%16s-%-7d [%03d] %s %s: %s: %s\n", task, c.pid, cpu, flags, time, event,
+                           fields);
 }
 
 void FtraceTextWriter::Process(int32_t, int32_t, const std::string&) {
   // The text format has no process-tree record: forks and execs carry the tree.
 }
 
-void FtraceTextWriter::NewTask(int64_t ts, int cpu, const TaskInfo& parent,
-                               const TaskInfo& child, bool thread) {
+void FtraceTextWriter::NewTask(int64_t ts, int cpu, const TaskInfo& parent, const TaskInfo& child,
+                               bool thread) {
   Line(ts, cpu, kPlain, "task_newtask",
-       absl::StrFormat("pid=%d comm=%s clone_flags=%x oom_score_adj=0", child.pid,
-                       Comm(child, cpu), thread ? 0x10000 : 0));
+       absl::StrFormat("pid=%d comm=%s clone_flags=%x oom_score_adj=0", child.pid, Comm(child, cpu),
+                       thread ? 0x10000 : 0));
   Line(ts, cpu, kPlain, "sched_process_fork",
-       absl::StrFormat("comm=%s pid=%d child_comm=%s child_pid=%d", Comm(parent, cpu),
-                       parent.pid, Comm(child, cpu), child.pid));
+       absl::StrFormat("comm=%s pid=%d child_comm=%s child_pid=%d", Comm(parent, cpu), parent.pid,
+                       Comm(child, cpu), child.pid));
 }
 
 void FtraceTextWriter::Exec(int64_t ts, int cpu, const TaskInfo& task,
@@ -103,9 +106,8 @@ void FtraceTextWriter::Switch(int64_t ts, int cpu, const TaskInfo* prev, PrevSta
   Line(ts, cpu, kSched, "sched_switch",
        absl::StrFormat("prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s "
                        "next_pid=%d next_prio=%d",
-                       Comm(p, cpu), p.pid, p.prio,
-                       p.pid == 0 ? "R" : StateLetter(prev_state), Comm(n, cpu), n.pid,
-                       n.prio));
+                       Comm(p, cpu), p.pid, p.prio, p.pid == 0 ? "R" : StateLetter(prev_state),
+                       Comm(n, cpu), n.pid, n.prio));
   Curr(cpu) = n;
 }
 
@@ -125,14 +127,14 @@ void FtraceTextWriter::WakeupNew(int64_t ts, int cpu, const TaskInfo& task, int 
 void FtraceTextWriter::Migrate(int64_t ts, int cpu, const TaskInfo& task, int orig_cpu,
                                int dest_cpu) {
   Line(ts, cpu, "d..3.", "sched_migrate_task",
-       absl::StrFormat("comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d", Comm(task, cpu),
-                       task.pid, task.prio, orig_cpu, dest_cpu));
+       absl::StrFormat("comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d", Comm(task, cpu), task.pid,
+                       task.prio, orig_cpu, dest_cpu));
 }
 
 void FtraceTextWriter::Exit(int64_t ts, int cpu, const TaskInfo& task) {
   Line(ts, cpu, kPlain, "sched_process_exit",
-       absl::StrFormat("comm=%s pid=%d prio=%d group_dead=%s", Comm(task, cpu), task.pid,
-                       task.prio, task.pid == task.tgid ? "true" : "false"));
+       absl::StrFormat("comm=%s pid=%d prio=%d group_dead=%s", Comm(task, cpu), task.pid, task.prio,
+                       task.pid == task.tgid ? "true" : "false"));
 }
 
 void FtraceTextWriter::Free(int64_t ts, int cpu, const TaskInfo& task) {

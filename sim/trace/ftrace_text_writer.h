@@ -32,8 +32,7 @@ class FtraceTextWriter : public SchedTraceWriter {
   void Exec(int64_t ts, int cpu, const TaskInfo& task, const std::string& filename) override;
   void Switch(int64_t ts, int cpu, const TaskInfo* prev, PrevState prev_state,
               const TaskInfo* next) override;
-  void Waking(int64_t ts, int cpu, const TaskInfo& wakee, int target_cpu,
-              bool in_irq) override;
+  void Waking(int64_t ts, int cpu, const TaskInfo& wakee, int target_cpu, bool in_irq) override;
   void WakeupNew(int64_t ts, int cpu, const TaskInfo& task, int target_cpu) override;
   void Migrate(int64_t ts, int cpu, const TaskInfo& task, int orig_cpu, int dest_cpu) override;
   void Exit(int64_t ts, int cpu, const TaskInfo& task) override;

@@ -20,12 +20,24 @@ std::string Show(const std::vector<t2w::Step>& program) {
   std::string s;
   for (const t2w::Step& step : program) {
     switch (step.kind) {
-      case t2w::Step::kRun: absl::StrAppend(&s, "run ", step.ns, "; "); break;
-      case t2w::Step::kSleep: absl::StrAppend(&s, "sleep ", step.ns, "; "); break;
-      case t2w::Step::kWait: absl::StrAppend(&s, "wait(", step.peer, "); "); break;
-      case t2w::Step::kWake: absl::StrAppend(&s, "wake ", step.peer, "; "); break;
-      case t2w::Step::kFork: absl::StrAppend(&s, "fork ", step.peer, "; "); break;
-      case t2w::Step::kExit: absl::StrAppend(&s, "exit; "); break;
+      case t2w::Step::kRun:
+        absl::StrAppend(&s, "run ", step.ns, "; ");
+        break;
+      case t2w::Step::kSleep:
+        absl::StrAppend(&s, "sleep ", step.ns, "; ");
+        break;
+      case t2w::Step::kWait:
+        absl::StrAppend(&s, "wait(", step.peer, "); ");
+        break;
+      case t2w::Step::kWake:
+        absl::StrAppend(&s, "wake ", step.peer, "; ");
+        break;
+      case t2w::Step::kFork:
+        absl::StrAppend(&s, "fork ", step.peer, "; ");
+        break;
+      case t2w::Step::kExit:
+        absl::StrAppend(&s, "exit; ");
+        break;
     }
   }
   return s;

@@ -15,13 +15,19 @@ constexpr size_t kCommLen = 15;  // TASK_COMM_LEN - 1
 size_t Utf8At(const std::string& s, size_t i) {
   const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 && c >= 0xc2 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e && c <= 0xf4 ? 4 : 0;
+  size_t n = c < 0x80                        ? 1
+             : (c >> 5) == 0x6 && c >= 0xc2  ? 2
+             : (c >> 4) == 0xe               ? 3
+             : (c >> 3) == 0x1e && c <= 0xf4 ? 4
+                                             : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xc0) != 0x80) return 0;
   }
-  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0))) return 0;  // overlong, surrogate
-  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || (c == 0xf4 && b(i + 1) >= 0x90))) return 0;  // overlong, > U+10FFFF
+  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0)))
+    return 0;  // overlong, surrogate
+  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || (c == 0xf4 && b(i + 1) >= 0x90)))
+    return 0;  // overlong, > U+10FFFF
   return n;
 }
 
@@ -186,7 +192,7 @@ void PerfettoWriter::WritePacket(const perfetto::protos::TracePacket& packet) {
   // Trace.packet is field 1, wire type 2: tag 0x0a, varint length, bytes.
   std::string bytes = packet.SerializeAsString();
   std::string head(1, '\x0a');
-  for (uint64_t n = bytes.size(); ; n >>= 7) {
+  for (uint64_t n = bytes.size();; n >>= 7) {
     if (n < 0x80) {
       head.push_back(static_cast<char>(n));
       break;

@@ -78,8 +78,7 @@ TEST(PerfettoWriter, WakersStatesAndLifetimes) {
       }
       frees += e.has_sched_process_free();
       if (e.has_sched_switch() && e.sched_switch().prev_state() == 0x10) ++dead;
-      if (e.has_sched_switch() && e.sched_switch().prev_pid() == 11 &&
-          e.timestamp() == 410000) {
+      if (e.has_sched_switch() && e.sched_switch().prev_pid() == 11 && e.timestamp() == 410000) {
         EXPECT_EQ(e.sched_switch().prev_state(), 1);  // S
       }
     }
@@ -163,9 +162,15 @@ namespace {
 TEST(PerfettoWriter, CommsAreUtf8AndAtMost15Bytes) {
   std::ostringstream out;
   PerfettoWriter w(&out);
-  TaskInfo accented{.pid = 7, .tgid = 7, .comm = "abcdefghijklm\xc3\xa9\xc3\xa9"};  // "...é" ends at byte 15
-  TaskInfo euro{.pid = 8, .tgid = 8, .comm = "abcdefghijklmn\xe2\x82\xac"};      // the € would end at 17
-  TaskInfo bad{.pid = 9, .tgid = 9, .comm = "a\xff" "b\xc3"};                    // a stray byte, a cut one
+  TaskInfo accented{
+      .pid = 7, .tgid = 7, .comm = "abcdefghijklm\xc3\xa9\xc3\xa9"};  // "...é" ends at byte 15
+  TaskInfo euro{
+      .pid = 8, .tgid = 8, .comm = "abcdefghijklmn\xe2\x82\xac"};  // the € would end at 17
+  TaskInfo bad{.pid = 9,
+               .tgid = 9,
+               .comm =
+                   "a\xff"
+                   "b\xc3"};  // a stray byte, a cut one
   w.Waking(10, 0, accented, 0, false);
   w.Waking(20, 0, euro, 0, false);
   w.Waking(30, 0, bad, 0, false);
@@ -182,7 +187,8 @@ TEST(PerfettoWriter, CommsAreUtf8AndAtMost15Bytes) {
   EXPECT_EQ(comms, (std::vector<std::string>{"abcdefghijklm\xc3\xa9", "abcdefghijklmn", "a?b?"}));
   std::vector<std::string> cmdlines;
   for (const auto& p : trace.packet()) {
-    for (const auto& proc : p.process_tree().processes()) cmdlines.insert(cmdlines.end(), proc.cmdline().begin(), proc.cmdline().end());
+    for (const auto& proc : p.process_tree().processes())
+      cmdlines.insert(cmdlines.end(), proc.cmdline().begin(), proc.cmdline().end());
   }
   EXPECT_EQ(cmdlines, (std::vector<std::string>{"vm?"}));
 }

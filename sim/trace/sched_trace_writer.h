@@ -17,7 +17,7 @@ namespace scxtwin::sim::trace {
 struct TaskInfo {
   int32_t pid = 0;
   int32_t tgid = 0;
-  std::string comm;   // writers cut it to 15 bytes, as the kernel's TASK_COMM_LEN does
+  std::string comm;    // writers cut it to 15 bytes, as the kernel's TASK_COMM_LEN does
   int32_t prio = 120;  // the kernel's prio: 120 + nice
 };
 
@@ -47,11 +47,9 @@ class SchedTraceWriter {
   // sched_waking on `cpu`, in the context of the task running there (the waker), or from an
   // interrupt (`in_irq`: a timer; nothing running there caused it). `target_cpu`: where the
   // wakee will run.
-  virtual void Waking(int64_t ts, int cpu, const TaskInfo& wakee, int target_cpu,
-                      bool in_irq) = 0;
+  virtual void Waking(int64_t ts, int cpu, const TaskInfo& wakee, int target_cpu, bool in_irq) = 0;
   virtual void WakeupNew(int64_t ts, int cpu, const TaskInfo& task, int target_cpu) = 0;
-  virtual void Migrate(int64_t ts, int cpu, const TaskInfo& task, int orig_cpu,
-                       int dest_cpu) = 0;
+  virtual void Migrate(int64_t ts, int cpu, const TaskInfo& task, int orig_cpu, int dest_cpu) = 0;
   // The task's sched_process_exit, printed on the CPU it runs on.
   virtual void Exit(int64_t ts, int cpu, const TaskInfo& task) = 0;
   // The task's struct was freed (its thread's lifetime ends in Perfetto).

@@ -16,7 +16,8 @@ int64_t SampleDist(const workload::Dist& d, uint64_t rng[4]) {
       return d.uniform().min_ns() + static_cast<int64_t>(NextRandom(rng) % span);
     }
     case workload::Dist::kExponential:
-      return std::llround(-static_cast<double>(d.exponential().mean_ns()) * std::log(NextUnit(rng)));
+      return std::llround(-static_cast<double>(d.exponential().mean_ns()) *
+                          std::log(NextUnit(rng)));
     case workload::Dist::kLognormal: {
       // Box-Muller: one standard normal from two uniforms.
       const double u1 = NextUnit(rng), u2 = NextUnit(rng);
@@ -27,8 +28,8 @@ int64_t SampleDist(const workload::Dist& d, uint64_t rng[4]) {
       return std::max<int64_t>(v, 0);
     }
     case workload::Dist::kEmpirical:
-      return d.empirical().sample_ns(
-          static_cast<int>(NextRandom(rng) % static_cast<uint64_t>(d.empirical().sample_ns_size())));
+      return d.empirical().sample_ns(static_cast<int>(
+          NextRandom(rng) % static_cast<uint64_t>(d.empirical().sample_ns_size())));
     case workload::Dist::KIND_NOT_SET:
       break;
   }

@@ -63,9 +63,10 @@ int64_t WalkProgram(const CompiledGroup& g, std::vector<ForkEdge>* forks, Worklo
   return iterations;
 }
 
-std::string LimitError(const WorkloadSpec& spec, const std::string& figure, int64_t value, int64_t limit,
-                       const char* flag) {
-  return absl::StrCat(spec.file, ": ", figure, " ", value == kInf ? std::string("unbounded") : absl::StrCat(value),
+std::string LimitError(const WorkloadSpec& spec, const std::string& figure, int64_t value,
+                       int64_t limit, const char* flag) {
+  return absl::StrCat(spec.file, ": ", figure, " ",
+                      value == kInf ? std::string("unbounded") : absl::StrCat(value),
                       " is above the limit ", limit, "; expected at most ", limit, " (--", flag,
                       "=N raises the limit)");
 }
@@ -90,7 +91,8 @@ WorkloadFigures CountWorkload(const WorkloadSpec& spec) {
       std::vector<int64_t> next(n, 0);
       for (size_t g = 0; g < n; ++g) next[g] = p.groups[g].on_fork ? 0 : p.groups[g].count;
       for (size_t g = 0; g < n; ++g) {
-        for (const ForkEdge& e : forks[g]) next[e.group] = Add(next[e.group], tasks[g] == 0 ? 0 : Mul(tasks[g], e.tasks));
+        for (const ForkEdge& e : forks[g])
+          next[e.group] = Add(next[e.group], tasks[g] == 0 ? 0 : Mul(tasks[g], e.tasks));
       }
       settled = next == tasks;
       tasks = std::move(next);
@@ -98,7 +100,8 @@ WorkloadFigures CountWorkload(const WorkloadSpec& spec) {
     int64_t started = 0, forked = 0, per_task_extra = 0;
     for (size_t g = 0; g < n; ++g) {
       const int64_t t = settled ? tasks[g] : (tasks[g] > 0 ? kInf : 0);
-      if (t != kInf) f.loop_iterations = Add(f.loop_iterations, Mul(Mul(p.instances, t), iterations[g]));
+      if (t != kInf)
+        f.loop_iterations = Add(f.loop_iterations, Mul(Mul(p.instances, t), iterations[g]));
       if (p.groups[g].on_fork) {
         forked = Add(forked, t);
       } else {
@@ -106,27 +109,32 @@ WorkloadFigures CountWorkload(const WorkloadSpec& spec) {
       }
       // Task::next_rr (4 bytes per group of the process), pending and acks_expected (8 bytes
       // each per channel of the group).
-      per_task_extra = std::max<int64_t>(per_task_extra, 4 * static_cast<int64_t>(n) +
-                                                             16 * static_cast<int64_t>(p.groups[g].channels.size()));
+      per_task_extra = std::max<int64_t>(
+          per_task_extra,
+          4 * static_cast<int64_t>(n) + 16 * static_cast<int64_t>(p.groups[g].channels.size()));
     }
     f.start_tasks = Add(f.start_tasks, Mul(p.instances, started));
     f.forks = Add(f.forks, Mul(p.instances, forked));
-    extra_bytes = Add(extra_bytes, Mul(Mul(p.instances, Add(started, forked == kInf ? 0 : forked)), per_task_extra));
+    extra_bytes = Add(extra_bytes, Mul(Mul(p.instances, Add(started, forked == kInf ? 0 : forked)),
+                                       per_task_extra));
   }
   f.tasks = Add(f.start_tasks, f.forks);
   // An endless fork loop is bounded by the run's duration, not the spec: the estimate counts the
   // tasks the limit allows (the simulator stops a run at max_tasks).
-  f.memory_bytes = Add(Add(Mul(f.tasks == kInf ? 0 : f.tasks, kBytesPerTask), Mul(f.instances, kBytesPerPendingEvent)),
+  f.memory_bytes = Add(Add(Mul(f.tasks == kInf ? 0 : f.tasks, kBytesPerTask),
+                           Mul(f.instances, kBytesPerPendingEvent)),
                        extra_bytes);
   return f;
 }
 
-absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec, const WorkloadLimits& limits,
+absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec,
+                                                    const WorkloadLimits& limits,
                                                     SimDuration duration) {
   WorkloadFigures f = CountWorkload(spec);
   auto fail = [&](const std::string& msg) { return absl::InvalidArgumentError(msg); };
   if (f.instances > limits.max_instances) {
-    return fail(LimitError(spec, "process instances", f.instances, limits.max_instances, "max_instances"));
+    return fail(
+        LimitError(spec, "process instances", f.instances, limits.max_instances, "max_instances"));
   }
   if (f.start_tasks > limits.max_tasks) {
     return fail(LimitError(spec, "tasks at start", f.start_tasks, limits.max_tasks, "max_tasks"));
@@ -135,21 +143,24 @@ absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec, co
     return fail(LimitError(spec, "forked tasks", f.forks, limits.max_forks, "max_forks"));
   }
   if (f.tasks != kInf && f.tasks > limits.max_tasks) {
-    return fail(LimitError(spec, "tasks (started and forked)", f.tasks, limits.max_tasks, "max_tasks"));
+    return fail(
+        LimitError(spec, "tasks (started and forked)", f.tasks, limits.max_tasks, "max_tasks"));
   }
   if (f.max_loop_depth > limits.max_loop_depth) {
-    return fail(LimitError(spec, absl::StrCat("loop nesting depth (at ", f.max_loop_depth_at, ")"), f.max_loop_depth,
-                           limits.max_loop_depth, "max_loop_depth"));
+    return fail(LimitError(spec, absl::StrCat("loop nesting depth (at ", f.max_loop_depth_at, ")"),
+                           f.max_loop_depth, limits.max_loop_depth, "max_loop_depth"));
   }
   if (f.loop_iterations > limits.max_loop_iterations) {
-    return fail(LimitError(spec,
-                           absl::StrCat("loop iterations of all tasks (the most: ", f.max_task_loop_iterations,
-                                        " per task at ", f.max_task_loop_iterations_at, ")"),
-                           f.loop_iterations, limits.max_loop_iterations, "max_loop_iterations"));
+    return fail(LimitError(
+        spec,
+        absl::StrCat("loop iterations of all tasks (the most: ", f.max_task_loop_iterations,
+                     " per task at ", f.max_task_loop_iterations_at, ")"),
+        f.loop_iterations, limits.max_loop_iterations, "max_loop_iterations"));
   }
   const int64_t mb = f.memory_bytes / (1 << 20) + (f.memory_bytes % (1 << 20) != 0);
   if (mb > limits.max_memory_mb) {
-    return fail(LimitError(spec, "estimated memory (MB)", mb, limits.max_memory_mb, "max_memory_mb"));
+    return fail(
+        LimitError(spec, "estimated memory (MB)", mb, limits.max_memory_mb, "max_memory_mb"));
   }
   if (duration == 0) {
     // Without a duration the run ends when every task has exited: an endless loop must be able
@@ -166,10 +177,11 @@ absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec, co
             exits = g.program[j].kind == CompiledOp::kExit;
           }
           if (!exits) {
-            return fail(absl::StrCat(spec.file, ": ", g.op_paths[i],
-                                     ": loops forever (count 0, no exit in its body) and the run has no end "
-                                     "(duration_ns 0); expected a loop count, an exit in the body, or a "
-                                     "duration_ns in the spec or --duration"));
+            return fail(absl::StrCat(
+                spec.file, ": ", g.op_paths[i],
+                ": loops forever (count 0, no exit in its body) and the run has no end "
+                "(duration_ns 0); expected a loop count, an exit in the body, or a "
+                "duration_ns in the spec or --duration"));
           }
         }
       }

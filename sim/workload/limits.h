@@ -17,14 +17,14 @@ namespace scxtwin::sim {
 
 // The defaults are the documented ones (sim/README.md, Limits); each has a command-line flag.
 struct WorkloadLimits {
-  int64_t max_tasks = 1'000'000;               // --max_tasks: tasks of a run, started and forked
-  int64_t max_instances = 1'000'000;           // --max_instances: process instances of a run
-  int64_t max_forks = 1'000'000;               // --max_forks: tasks created by `fork` ops
+  int64_t max_tasks = 1'000'000;      // --max_tasks: tasks of a run, started and forked
+  int64_t max_instances = 1'000'000;  // --max_instances: process instances of a run
+  int64_t max_forks = 1'000'000;      // --max_forks: tasks created by `fork` ops
   // --max_loop_iterations: loop body runs of the whole run (every task's, every loop's); each
   // costs at least one event, so this bounds the run's length.
   int64_t max_loop_iterations = 10'000'000;
-  int64_t max_loop_depth = 16;                 // --max_loop_depth: loops inside loops
-  int64_t max_memory_mb = 8192;                // --max_memory_mb: the run's estimated memory
+  int64_t max_loop_depth = 16;   // --max_loop_depth: loops inside loops
+  int64_t max_memory_mb = 8192;  // --max_memory_mb: the run's estimated memory
 };
 
 // The spec's figures the limits are compared with. kUnbounded marks a figure without bound (a
@@ -37,7 +37,8 @@ struct WorkloadFigures {
   int64_t tasks = 0;        // start_tasks + forks
   // Loop body runs of all tasks (an endless loop's body counts once: the duration bounds it).
   int64_t loop_iterations = 0;
-  int64_t max_task_loop_iterations = 0;  // the largest of one loop per task: its count times the loops' around it
+  int64_t max_task_loop_iterations =
+      0;  // the largest of one loop per task: its count times the loops' around it
   std::string max_task_loop_iterations_at;  // that loop's field path
   int64_t max_loop_depth = 0;
   std::string max_loop_depth_at;
@@ -60,7 +61,8 @@ WorkloadFigures CountWorkload(const WorkloadSpec& spec);
 // --duration nor duration_ns) an endless loop must contain an `exit`. Errors are
 // InvalidArgument, one line: "FILE: the workload needs N tasks (...); the limit is L
 // (--max_tasks=N raises it)".
-absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec, const WorkloadLimits& limits,
+absl::StatusOr<WorkloadFigures> CheckWorkloadLimits(const WorkloadSpec& spec,
+                                                    const WorkloadLimits& limits,
                                                     SimDuration duration);
 
 }  // namespace scxtwin::sim

@@ -18,19 +18,46 @@ constexpr char kVm[] = R"pb(
   process {
     name: "vm"
     instances_param { name: "boots" }
-    arrival { at_ns: 5 poisson_mean_gap_param { name: "gap_ms" multiply: 1000000 } }
+    arrival {
+      at_ns: 5
+      poisson_mean_gap_param { name: "gap_ms" multiply: 1000000 }
+    }
     group {
       name: "main"
-      program { fork { group: "vcpu" count_param { name: "vcpus" } } }
-      program { loop { count_param { name: "vcpus" multiply: 3 add: -1 }
-                       body { wait: true } body { run { fixed_ns: 10 } } } }
-      program { loop { count_param { name: "reads" } body { sleep { fixed_ns: 7 } } } }
+      program {
+        fork {
+          group: "vcpu"
+          count_param { name: "vcpus" }
+        }
+      }
+      program {
+        loop {
+          count_param { name: "vcpus" multiply: 3 add: -1 }
+          body { wait: true }
+          body { run { fixed_ns: 10 } }
+        }
+      }
+      program {
+        loop {
+          count_param { name: "reads" }
+          body { sleep { fixed_ns: 7 } }
+        }
+      }
     }
-    group { name: "aps" count_param { name: "vcpus" add: -1 } program { run { fixed_ns: 1 } } }
+    group {
+      name: "aps"
+      count_param { name: "vcpus" add: -1 }
+      program { run { fixed_ns: 1 } }
+    }
     group {
       name: "vcpu"
       on_fork: true
-      program { run { lognormal { median_ns: 1000 sigma: 1 max_ns: 5000 } scale_param: "work" } }
+      program {
+        run {
+          lognormal { median_ns: 1000 sigma: 1 max_ns: 5000 }
+          scale_param: "work"
+        }
+      }
     }
   }
 )pb";
@@ -52,8 +79,9 @@ TEST(ParamsTest, DefaultsReachEveryReference) {
 }
 
 TEST(ParamsTest, OverridesChangeTheSpec) {
-  auto spec = ParseWorkload(kVm, "vm.textpb",
-                            {{"vcpus", "16"}, {"gap_ms", "2.5"}, {"work", "0.5"}, {"reads", "0"}, {"boots", "7"}});
+  auto spec = ParseWorkload(
+      kVm, "vm.textpb",
+      {{"vcpus", "16"}, {"gap_ms", "2.5"}, {"work", "0.5"}, {"reads", "0"}, {"boots", "7"}});
   ASSERT_TRUE(spec.ok()) << spec.status();
   const CompiledProcess& p = (*spec)->processes[0];
   EXPECT_EQ(p.instances, 7);
@@ -71,7 +99,8 @@ TEST(ParamsTest, OverridesChangeTheSpec) {
   EXPECT_DOUBLE_EQ(d.lognormal().sigma(), 1.0);
 }
 
-void ExpectError(const ParamOverrides& o, const std::string& a, const std::string& b, const char* text = kVm) {
+void ExpectError(const ParamOverrides& o, const std::string& a, const std::string& b,
+                 const char* text = kVm) {
   auto spec = ParseWorkload(text, "vm.textpb", o);
   ASSERT_FALSE(spec.ok());
   const std::string msg(spec.status().message());
@@ -80,7 +109,8 @@ void ExpectError(const ParamOverrides& o, const std::string& a, const std::strin
 }
 
 TEST(ParamsTest, BadOverridesNameTheParam) {
-  ExpectError({{"cpus", "4"}}, "--param cpus=4", "expected one of: vcpus, boots, gap_ms, work, reads");
+  ExpectError({{"cpus", "4"}}, "--param cpus=4",
+              "expected one of: vcpus, boots, gap_ms, work, reads");
   ExpectError({{"vcpus", "many"}}, "--param vcpus=many", "not a number");
   ExpectError({{"vcpus", "0"}}, "--param vcpus=0", "below the minimum 1");
   ExpectError({{"vcpus", "65"}}, "--param vcpus=65", "above the maximum 64");
@@ -90,30 +120,69 @@ TEST(ParamsTest, BadOverridesNameTheParam) {
 TEST(ParamsTest, BadReferencesNameTheField) {
   std::string text = kVm;
   text.replace(text.find("name: \"boots\" }"), 15, "name: \"bots\" }");
-  ExpectError({}, "process[0].instances_param.name", "'bots' is not a declared param", text.c_str());
+  ExpectError({}, "process[0].instances_param.name", "'bots' is not a declared param",
+              text.c_str());
   // A count that comes out below its minimum names the param and the field.
   ExpectError({{"vcpus", "1"}}, "process[0].group[1].count_param", "param 'vcpus' gives 0", kVm);
   ExpectError({}, "param[1].name", "declared twice", R"pb(
-    name: "x" param { name: "a" } param { name: "a" }
-    process { name: "p" group { name: "g" program { run { fixed_ns: 1 } } } })pb");
+    name: "x"
+    param { name: "a" }
+    param { name: "a" }
+    process {
+      name: "p"
+      group {
+        name: "g"
+        program { run { fixed_ns: 1 } }
+      }
+    })pb");
   ExpectError({}, "param[0].default_value", "below the minimum 1", R"pb(
-    name: "x" param { name: "a" default_value: 0 min: 1 }
-    process { name: "p" group { name: "g" program { run { fixed_ns: 1 } } } })pb");
+    name: "x"
+    param { name: "a" default_value: 0 min: 1 }
+    process {
+      name: "p"
+      group {
+        name: "g"
+        program { run { fixed_ns: 1 } }
+      }
+    })pb");
   ExpectError({}, "scale_param", "expected a scale >= 0", R"pb(
-    name: "x" param { name: "a" default_value: -1 }
-    process { name: "p" group { name: "g" program { run { fixed_ns: 1 scale_param: "a" } } } })pb");
+    name: "x"
+    param { name: "a" default_value: -1 }
+    process {
+      name: "p"
+      group {
+        name: "g"
+        program { run { fixed_ns: 1 scale_param: "a" } }
+      }
+    })pb");
 }
 
 TEST(ParamsTest, SpecsWithoutParamsAreUnchanged) {
-  auto spec = ParseWorkload(R"pb(name: "x" process { name: "p" group { name: "g" count: 3 program { run { fixed_ns: 9 } } } })pb",
+  auto spec = ParseWorkload(R"pb(name: "x"
+                                 process {
+                                   name: "p"
+                                   group {
+                                     name: "g"
+                                     count: 3
+                                     program { run { fixed_ns: 9 } }
+                                   }
+                                 })pb",
                             "x.textpb");
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_TRUE((*spec)->params.empty());
   EXPECT_EQ((*spec)->processes[0].groups[0].count, 3);
-  auto bad = ParseWorkload(R"pb(name: "x" process { name: "p" group { name: "g" program { run { fixed_ns: 9 } } } })pb",
+  auto bad = ParseWorkload(R"pb(name: "x"
+                                process {
+                                  name: "p"
+                                  group {
+                                    name: "g"
+                                    program { run { fixed_ns: 9 } }
+                                  }
+                                })pb",
                            "x.textpb", {{"vcpus", "2"}});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("the spec declares no params"), std::string::npos) << bad.status();
+  EXPECT_NE(bad.status().message().find("the spec declares no params"), std::string::npos)
+      << bad.status();
 }
 
 }  // namespace

@@ -46,39 +46,50 @@ class Compiler {
   absl::Status CheckDist(const Dist& d, const std::string& path) {
     switch (d.kind_case()) {
       case Dist::kFixedNs:
-        if (d.fixed_ns() < 0) return Fail(path + ".fixed_ns", absl::StrCat(d.fixed_ns(), " is negative; expected >= 0"));
+        if (d.fixed_ns() < 0)
+          return Fail(path + ".fixed_ns",
+                      absl::StrCat(d.fixed_ns(), " is negative; expected >= 0"));
         return absl::OkStatus();
       case Dist::kUniform:
         if (d.uniform().min_ns() < 0) return Fail(path + ".uniform.min_ns", "expected >= 0");
         if (d.uniform().max_ns() < d.uniform().min_ns()) {
-          return Fail(path + ".uniform.max_ns", absl::StrCat(d.uniform().max_ns(), " < min_ns ",
-                                                            d.uniform().min_ns(), "; expected max_ns >= min_ns"));
+          return Fail(path + ".uniform.max_ns",
+                      absl::StrCat(d.uniform().max_ns(), " < min_ns ", d.uniform().min_ns(),
+                                   "; expected max_ns >= min_ns"));
         }
         return absl::OkStatus();
       case Dist::kExponential:
-        if (d.exponential().mean_ns() <= 0) return Fail(path + ".exponential.mean_ns", "expected > 0");
+        if (d.exponential().mean_ns() <= 0)
+          return Fail(path + ".exponential.mean_ns", "expected > 0");
         return absl::OkStatus();
       case Dist::kLognormal:
-        if (d.lognormal().median_ns() <= 0) return Fail(path + ".lognormal.median_ns", "expected > 0");
+        if (d.lognormal().median_ns() <= 0)
+          return Fail(path + ".lognormal.median_ns", "expected > 0");
         if (d.lognormal().sigma() < 0) return Fail(path + ".lognormal.sigma", "expected >= 0");
-        if (d.lognormal().max_ns() < 0) return Fail(path + ".lognormal.max_ns", "expected >= 0 (0: no clamp)");
+        if (d.lognormal().max_ns() < 0)
+          return Fail(path + ".lognormal.max_ns", "expected >= 0 (0: no clamp)");
         return absl::OkStatus();
       case Dist::kEmpirical:
-        if (d.empirical().sample_ns_size() == 0) return Fail(path + ".empirical.sample_ns", "is empty; expected at least one sample");
+        if (d.empirical().sample_ns_size() == 0)
+          return Fail(path + ".empirical.sample_ns", "is empty; expected at least one sample");
         for (int i = 0; i < d.empirical().sample_ns_size(); ++i) {
-          if (d.empirical().sample_ns(i) < 0) return Fail(absl::StrCat(path, ".empirical.sample_ns[", i, "]"), "expected >= 0");
+          if (d.empirical().sample_ns(i) < 0)
+            return Fail(absl::StrCat(path, ".empirical.sample_ns[", i, "]"), "expected >= 0");
         }
         return absl::OkStatus();
       case Dist::KIND_NOT_SET:
         break;
     }
-    return Fail(path, "no distribution set; expected one of fixed_ns, uniform, exponential, lognormal, empirical");
+    return Fail(path,
+                "no distribution set; expected one of fixed_ns, uniform, exponential, lognormal, "
+                "empirical");
   }
 
   // Whether ops (recursively) can let time pass: run, sleep or wait.
   static bool AdvancesTime(const google::protobuf::RepeatedPtrField<Op>& ops) {
     for (const Op& op : ops) {
-      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait || op.has_wait_on()) return true;
+      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait || op.has_wait_on())
+        return true;
       if (op.has_loop() && AdvancesTime(op.loop().body())) return true;
     }
     return false;
@@ -88,14 +99,17 @@ class Compiler {
   // to 0 only rarely: they count as taking time).
   static bool AtLeastOneNs(const Dist& d) {
     switch (d.kind_case()) {
-      case Dist::kFixedNs: return d.fixed_ns() > 0;
-      case Dist::kUniform: return d.uniform().min_ns() > 0;
+      case Dist::kFixedNs:
+        return d.fixed_ns() > 0;
+      case Dist::kUniform:
+        return d.uniform().min_ns() > 0;
       case Dist::kEmpirical:
         for (int64_t v : d.empirical().sample_ns()) {
           if (v <= 0) return false;
         }
         return true;
-      default: return true;
+      default:
+        return true;
     }
   }
 
@@ -113,20 +127,24 @@ class Compiler {
   }
 
   // The index of `name` among a group's channels ("" = 0, the default), or an error at `path`.
-  absl::StatusOr<int32_t> ChannelIndex(const std::vector<std::string>& channels, const std::string& name,
-                                       const std::string& path, const std::string& group) {
+  absl::StatusOr<int32_t> ChannelIndex(const std::vector<std::string>& channels,
+                                       const std::string& name, const std::string& path,
+                                       const std::string& group) {
     for (size_t i = 0; i < channels.size(); ++i) {
       if (channels[i] == name) return static_cast<int32_t>(i);
     }
     std::string declared;
-    for (size_t i = 1; i < channels.size(); ++i) absl::StrAppend(&declared, i > 1 ? ", " : "", channels[i]);
-    return Fail(path, absl::StrCat("channel '", name, "' is not declared by group '", group, "'; expected ",
-                                   declared.empty() ? "the default channel (\"\") or a `channel:` of the group"
-                                                    : absl::StrCat("\"\" or one of its channels: ", declared)));
+    for (size_t i = 1; i < channels.size(); ++i)
+      absl::StrAppend(&declared, i > 1 ? ", " : "", channels[i]);
+    return Fail(
+        path,
+        absl::StrCat("channel '", name, "' is not declared by group '", group, "'; expected ",
+                     declared.empty() ? "the default channel (\"\") or a `channel:` of the group"
+                                      : absl::StrCat("\"\" or one of its channels: ", declared)));
   }
 
-  absl::Status CompileOps(const google::protobuf::RepeatedPtrField<Op>& ops, const std::string& path,
-                          const workload::Process& proc,
+  absl::Status CompileOps(const google::protobuf::RepeatedPtrField<Op>& ops,
+                          const std::string& path, const workload::Process& proc,
                           const absl::flat_hash_map<std::string, int>& groups,
                           const std::vector<std::vector<std::string>>& channels, int self,
                           std::vector<absl::flat_hash_set<int32_t>>* waited,
@@ -149,15 +167,17 @@ class Compiler {
         case Op::kWake: {
           auto it = groups.find(op.wake().group());
           if (it == groups.end()) {
-            return Fail(p + ".wake.group", absl::StrCat("'", op.wake().group(), "' is not a group of process '",
-                                                        proc.name(), "'; expected one of its group names"));
+            return Fail(p + ".wake.group",
+                        absl::StrCat("'", op.wake().group(), "' is not a group of process '",
+                                     proc.name(), "'; expected one of its group names"));
           }
           const auto& g = proc.group(it->second);
           if (op.wake().pick() == workload::Target::INDEX && !g.on_fork() && !g.per_cpu()) {
             const int n = g.count() == 0 ? 1 : g.count();
             if (op.wake().index() < 0 || op.wake().index() >= n) {
-              return Fail(p + ".wake.index", absl::StrCat(op.wake().index(), " is outside group '", g.name(),
-                                                          "' of ", n, " tasks; expected 0..", n - 1));
+              return Fail(p + ".wake.index",
+                          absl::StrCat(op.wake().index(), " is outside group '", g.name(), "' of ",
+                                       n, " tasks; expected 0..", n - 1));
             }
           }
           c.kind = CompiledOp::kWake;
@@ -166,15 +186,18 @@ class Compiler {
           c.index = op.wake().index();
           if (!op.wake().ack().empty()) {
             if (!op.wake().channel().empty()) {
-              return Fail(p + ".wake", "sets both channel and ack; expected a wake on a channel or an interrupt acknowledged on `ack`, not both");
+              return Fail(p + ".wake",
+                          "sets both channel and ack; expected a wake on a channel or an interrupt "
+                          "acknowledged on `ack`, not both");
             }
             if (c.pick == workload::Target::WAITING || c.pick == workload::Target::WAITING_ONLY) {
-              return Fail(p + ".wake.pick", absl::StrCat(workload::Target::Pick_Name(c.pick),
-                                                         " with ack; an interrupt addresses CPUs, not waiters: expected INDEX, SAME, ALL, OTHERS or NEXT"));
+              return Fail(p + ".wake.pick",
+                          absl::StrCat(workload::Target::Pick_Name(c.pick),
+                                       " with ack; an interrupt addresses CPUs, not waiters: "
+                                       "expected INDEX, SAME, ALL, OTHERS or NEXT"));
             }
-            SCX_ASSIGN_OR_RETURN(
-                auto a,
-                ChannelIndex(channels[self], op.wake().ack(), p + ".wake.ack", proc.group(self).name()));
+            SCX_ASSIGN_OR_RETURN(auto a, ChannelIndex(channels[self], op.wake().ack(),
+                                                      p + ".wake.ack", proc.group(self).name()));
             c.ack = a;
             if (op.wake().has_handler()) {
               SCX_RETURN_IF_ERROR(CheckDist(op.wake().handler(), p + ".wake.handler"));
@@ -182,11 +205,12 @@ class Compiler {
             }
           } else {
             if (op.wake().has_handler()) {
-              return Fail(p + ".wake.handler", "is set on a wake without ack; expected it only on an interrupt (`ack: ...`)");
+              return Fail(
+                  p + ".wake.handler",
+                  "is set on a wake without ack; expected it only on an interrupt (`ack: ...`)");
             }
-            SCX_ASSIGN_OR_RETURN(
-                auto ch,
-                ChannelIndex(channels[it->second], op.wake().channel(), p + ".wake.channel", g.name()));
+            SCX_ASSIGN_OR_RETURN(auto ch, ChannelIndex(channels[it->second], op.wake().channel(),
+                                                       p + ".wake.channel", g.name()));
             c.channel = ch;
           }
           break;
@@ -199,12 +223,16 @@ class Compiler {
           break;
         case Op::kWaitOn: {
           const workload::WaitOn& w = op.wait_on();
-          SCX_ASSIGN_OR_RETURN(
-              auto ch,
-              ChannelIndex(channels[self], w.channel(), p + ".wait_on.channel", proc.group(self).name()));
-          if (w.count() < 0) return Fail(p + ".wait_on.count", absl::StrCat(w.count(), " is negative; expected >= 0 (0 means 1)"));
+          SCX_ASSIGN_OR_RETURN(auto ch,
+                               ChannelIndex(channels[self], w.channel(), p + ".wait_on.channel",
+                                            proc.group(self).name()));
+          if (w.count() < 0)
+            return Fail(p + ".wait_on.count",
+                        absl::StrCat(w.count(), " is negative; expected >= 0 (0 means 1)"));
           if (w.acks() && w.count() != 0) {
-            return Fail(p + ".wait_on.count", "is set with acks: true; expected one of them (acks counts the interrupts sent)");
+            return Fail(
+                p + ".wait_on.count",
+                "is set with acks: true; expected one of them (acks counts the interrupts sent)");
           }
           c.kind = CompiledOp::kWait;
           c.channel = ch;
@@ -217,9 +245,10 @@ class Compiler {
         case Op::kFork: {
           auto it = groups.find(op.fork().group());
           if (it == groups.end() || !proc.group(it->second).on_fork()) {
-            return Fail(p + ".fork.group", absl::StrCat("'", op.fork().group(),
-                                                        "' is not an on_fork group of process '", proc.name(),
-                                                        "'; expected a group with `on_fork: true`"));
+            return Fail(
+                p + ".fork.group",
+                absl::StrCat("'", op.fork().group(), "' is not an on_fork group of process '",
+                             proc.name(), "'; expected a group with `on_fork: true`"));
           }
           if (op.fork().count() < 0) return Fail(p + ".fork.count", "expected >= 0 (0 means 1)");
           c.kind = CompiledOp::kFork;
@@ -233,20 +262,25 @@ class Compiler {
           break;
         case Op::kLoop: {
           if (op.loop().count() < 0) return Fail(p + ".loop.count", "expected >= 0 (0: forever)");
-          if (op.loop().body_size() == 0) return Fail(p + ".loop.body", "is empty; expected at least one op");
+          if (op.loop().body_size() == 0)
+            return Fail(p + ".loop.body", "is empty; expected at least one op");
           if (!AdvancesTime(op.loop().body())) {
-            return Fail(p + ".loop.body", "has no run, sleep or wait; expected a body that lets time pass");
+            return Fail(p + ".loop.body",
+                        "has no run, sleep or wait; expected a body that lets time pass");
           }
           if (op.loop().count() == 0 && !TakesTime(op.loop().body())) {
-            return Fail(p + ".loop.body", "loops forever and can take no simulated time (every run and sleep can be 0 ns, no wait); "
-                                          "expected a run or sleep of at least 1 ns or a wait in the body");
+            return Fail(p + ".loop.body",
+                        "loops forever and can take no simulated time (every run and sleep can be "
+                        "0 ns, no wait); "
+                        "expected a run or sleep of at least 1 ns or a wait in the body");
           }
           const size_t begin = out->size();
           c.kind = CompiledOp::kLoopBegin;
           c.count = op.loop().count();
           out->push_back(c);
           paths->push_back(p + ".loop");
-          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, channels, self, waited, out, paths);
+          if (auto s = CompileOps(op.loop().body(), p + ".loop.body", proc, groups, channels, self,
+                                  waited, out, paths);
               !s.ok()) {
             return s;
           }
@@ -259,7 +293,8 @@ class Compiler {
           continue;
         }
         case Op::OP_NOT_SET:
-          return Fail(p, "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop");
+          return Fail(
+              p, "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop");
       }
       out->push_back(c);
       paths->push_back(p);
@@ -270,14 +305,16 @@ class Compiler {
   absl::Status Compile(WorkloadSpec* spec) {
     const workload::Workload& w = spec->proto;
     if (w.process_size() == 0) return Fail("process", "is empty; expected at least one process");
-    if (w.duration_ns() < 0) return Fail("duration_ns", "expected >= 0 (0: until every task exits)");
+    if (w.duration_ns() < 0)
+      return Fail("duration_ns", "expected >= 0 (0: until every task exits)");
     absl::flat_hash_map<std::string, int> proc_names;
     for (int pi = 0; pi < w.process_size(); ++pi) {
       const workload::Process& proc = w.process(pi);
       const std::string pp = absl::StrCat("process[", pi, "]");
       if (proc.name().empty()) return Fail(pp + ".name", "is empty; expected a name");
       if (!proc_names.emplace(proc.name(), pi).second) {
-        return Fail(pp + ".name", absl::StrCat("'", proc.name(), "' is used twice; expected unique names"));
+        return Fail(pp + ".name",
+                    absl::StrCat("'", proc.name(), "' is used twice; expected unique names"));
       }
       if (proc.instances() < 0) return Fail(pp + ".instances", "expected >= 0 (0 means 1)");
       CompiledProcess cp;
@@ -285,22 +322,24 @@ class Compiler {
       cp.background = proc.background();
       cp.instances = proc.instances() == 0 ? 1 : proc.instances();
       if (proc.arrival().kind_case() == workload::Arrival::kPoissonMeanGapNs) {
-        if (proc.arrival().poisson_mean_gap_ns() <= 0) return Fail(pp + ".arrival.poisson_mean_gap_ns", "expected > 0");
+        if (proc.arrival().poisson_mean_gap_ns() <= 0)
+          return Fail(pp + ".arrival.poisson_mean_gap_ns", "expected > 0");
         cp.poisson = true;
         cp.poisson_mean_gap_ns = proc.arrival().poisson_mean_gap_ns();
       } else {
         if (proc.arrival().at_ns() < 0) return Fail(pp + ".arrival.at_ns", "expected >= 0");
         cp.at_ns = proc.arrival().at_ns();
       }
-      if (proc.group_size() == 0) return Fail(pp + ".group", "is empty; expected at least one task group");
+      if (proc.group_size() == 0)
+        return Fail(pp + ".group", "is empty; expected at least one task group");
       absl::flat_hash_map<std::string, int> groups;
       for (int gi = 0; gi < proc.group_size(); ++gi) {
         const auto& g = proc.group(gi);
         const std::string gp = absl::StrCat(pp, ".group[", gi, "]");
         if (g.name().empty()) return Fail(gp + ".name", "is empty; expected a name");
         if (!groups.emplace(g.name(), gi).second) {
-          return Fail(gp + ".name", absl::StrCat("'", g.name(), "' is used twice in process '", proc.name(),
-                                                 "'; expected unique group names"));
+          return Fail(gp + ".name", absl::StrCat("'", g.name(), "' is used twice in process '",
+                                                 proc.name(), "'; expected unique group names"));
         }
       }
       // Channels first: a wake may name a channel of a group declared later.
@@ -310,9 +349,12 @@ class Compiler {
         for (int ci = 0; ci < proc.group(gi).channel_size(); ++ci) {
           const std::string& name = proc.group(gi).channel(ci);
           const std::string cp = absl::StrCat(pp, ".group[", gi, "].channel[", ci, "]");
-          if (name.empty()) return Fail(cp, "is empty; expected a name (the default channel needs no declaration)");
+          if (name.empty())
+            return Fail(cp, "is empty; expected a name (the default channel needs no declaration)");
           for (const std::string& seen : channels[gi]) {
-            if (seen == name) return Fail(cp, absl::StrCat("'", name, "' is declared twice; expected unique channel names"));
+            if (seen == name)
+              return Fail(cp, absl::StrCat("'", name,
+                                           "' is declared twice; expected unique channel names"));
           }
           channels[gi].push_back(name);
         }
@@ -326,18 +368,29 @@ class Compiler {
         cg.name = g.name();
         if (g.count() < 0) return Fail(gp + ".count", "expected >= 0 (0 means 1)");
         cg.count = g.count() == 0 ? 1 : g.count();
-        if (g.nice() < -20 || g.nice() > 19) return Fail(gp + ".nice", absl::StrCat(g.nice(), " is outside -20..19"));
+        if (g.nice() < -20 || g.nice() > 19)
+          return Fail(gp + ".nice", absl::StrCat(g.nice(), " is outside -20..19"));
         cg.nice = g.nice();
         cg.affinity = g.affinity();
         // Syntax only here (the machine is not known yet; the simulator checks the CPUs exist).
-        if (auto s = ParseCpuList(g.affinity(), kMaxSpecCpus, absl::StrCat(file_, ": ", gp, ".affinity")); !s.ok()) {
+        if (auto s = ParseCpuList(g.affinity(), kMaxSpecCpus,
+                                  absl::StrCat(file_, ": ", gp, ".affinity"));
+            !s.ok()) {
           return s.status();
         }
         switch (g.working_set()) {
-          case workload::WS_TINY: cg.working_set = WorkingSet::kTiny; break;
-          case workload::WS_MEDIUM: cg.working_set = WorkingSet::kMedium; break;
-          case workload::WS_LARGE: cg.working_set = WorkingSet::kLarge; break;
-          default: cg.working_set = WorkingSet::kSmall; break;
+          case workload::WS_TINY:
+            cg.working_set = WorkingSet::kTiny;
+            break;
+          case workload::WS_MEDIUM:
+            cg.working_set = WorkingSet::kMedium;
+            break;
+          case workload::WS_LARGE:
+            cg.working_set = WorkingSet::kLarge;
+            break;
+          default:
+            cg.working_set = WorkingSet::kSmall;
+            break;
         }
         if (g.has_start()) {
           SCX_RETURN_IF_ERROR(CheckDist(g.start(), gp + ".start"));
@@ -347,13 +400,16 @@ class Compiler {
         cg.halt_poll = g.halt_poll();
         cg.per_cpu = g.per_cpu();
         if (cg.per_cpu && (cg.on_fork || !g.affinity().empty())) {
-          return Fail(gp + ".per_cpu", "is set with on_fork or affinity; expected neither (a per-CPU group has one task pinned to each CPU)");
+          return Fail(gp + ".per_cpu",
+                      "is set with on_fork or affinity; expected neither (a per-CPU group has one "
+                      "task pinned to each CPU)");
         }
         if (!cg.on_fork) any_start = true;
-        if (g.program_size() == 0) return Fail(gp + ".program", "is empty; expected at least one op");
+        if (g.program_size() == 0)
+          return Fail(gp + ".program", "is empty; expected at least one op");
         cg.channels = channels[gi];
-        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, channels, gi, &waited, &cg.program,
-                                &cg.op_paths);
+        if (auto s = CompileOps(g.program(), gp + ".program", proc, groups, channels, gi, &waited,
+                                &cg.program, &cg.op_paths);
             !s.ok()) {
           return s;
         }
@@ -364,12 +420,15 @@ class Compiler {
         for (size_t ci = 1; ci < channels[gi].size(); ++ci) {
           if (!waited[gi].contains(static_cast<int32_t>(ci))) {
             return Fail(absl::StrCat(pp, ".group[", gi, "].channel[", ci - 1, "]"),
-                        absl::StrCat("'", channels[gi][ci], "' is never waited on by group '", proc.group(gi).name(),
-                                     "'; expected a `wait_on { channel: \"", channels[gi][ci], "\" }` in its program"));
+                        absl::StrCat("'", channels[gi][ci], "' is never waited on by group '",
+                                     proc.group(gi).name(), "'; expected a `wait_on { channel: \"",
+                                     channels[gi][ci], "\" }` in its program"));
           }
         }
       }
-      if (!any_start) return Fail(pp + ".group", "every group is on_fork; expected one that starts with the process");
+      if (!any_start)
+        return Fail(pp + ".group",
+                    "every group is on_fork; expected one that starts with the process");
       spec->processes.push_back(std::move(cp));
     }
     return absl::OkStatus();
@@ -383,14 +442,21 @@ class Compiler {
 
 const char* OpName(const CompiledOp& op) {
   switch (op.kind) {
-    case CompiledOp::kRun: return "run";
-    case CompiledOp::kSleep: return "sleep";
-    case CompiledOp::kWake: return "wake";
-    case CompiledOp::kWait: return "wait";
-    case CompiledOp::kFork: return "fork";
-    case CompiledOp::kExit: return "exit";
+    case CompiledOp::kRun:
+      return "run";
+    case CompiledOp::kSleep:
+      return "sleep";
+    case CompiledOp::kWake:
+      return "wake";
+    case CompiledOp::kWait:
+      return "wait";
+    case CompiledOp::kFork:
+      return "fork";
+    case CompiledOp::kExit:
+      return "exit";
     case CompiledOp::kLoopBegin:
-    case CompiledOp::kLoopEnd: return "loop";
+    case CompiledOp::kLoopEnd:
+      return "loop";
   }
   return "?";
 }
@@ -400,32 +466,35 @@ absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::s
   if (list.empty()) return set;
   for (absl::string_view part : absl::StrSplit(list, ',')) {
     part = absl::StripAsciiWhitespace(part);
-    std::pair<absl::string_view, absl::string_view> r = absl::StrSplit(part, absl::MaxSplits('-', 1));
+    std::pair<absl::string_view, absl::string_view> r =
+        absl::StrSplit(part, absl::MaxSplits('-', 1));
     int lo = 0, hi = 0;
     if (!absl::SimpleAtoi(r.first, &lo) || lo < 0 ||
         !absl::SimpleAtoi(r.second.empty() ? r.first : r.second, &hi) || hi < lo) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": '", part, "' in '", list,
-                                                     "' is not a CPU or range; expected a list like \"0-3,8\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": '", part, "' in '", list,
+                       "' is not a CPU or range; expected a list like \"0-3,8\""));
     }
     if (hi >= nr_cpus) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": CPU ", hi, " in '", list, "' does not exist; expected CPUs 0..",
-                                                     nr_cpus - 1));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": CPU ", hi, " in '", list, "' does not exist; expected CPUs 0..", nr_cpus - 1));
     }
     for (int c = lo; c <= hi; ++c) set.Set(c);
   }
   return set;
 }
 
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text, const std::string& file,
-                                                             const ParamOverrides& overrides) {
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text,
+                                                            const std::string& file,
+                                                            const ParamOverrides& overrides) {
   auto spec = std::make_unique<WorkloadSpec>();
   spec->file = file;
   google::protobuf::TextFormat::Parser parser;
   FirstError errors;
   parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(std::string(text), &spec->proto)) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", errors.msg(),
-                                                   "; expected the text format of scxtwin.workload.Workload"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ": ", errors.msg(), "; expected the text format of scxtwin.workload.Workload"));
   }
   SCX_ASSIGN_OR_RETURN(auto params, ResolveParams(&spec->proto, overrides, file));
   spec->params = std::move(params);
@@ -437,7 +506,9 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view te
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path,
                                                                const ParamOverrides& overrides) {
   std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open; expected a readable .textpb workload file"));
+  if (!in)
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open; expected a readable .textpb workload file"));
   std::stringstream ss;
   ss << in.rdbuf();
   return ParseWorkload(ss.str(), path, overrides);
@@ -447,8 +518,9 @@ absl::Status AddBackground(WorkloadSpec* spec, std::unique_ptr<WorkloadSpec> bac
   for (CompiledProcess& p : background->processes) {
     for (const CompiledProcess& q : spec->processes) {
       if (q.name == p.name) {
-        return absl::InvalidArgumentError(absl::StrCat("--background ", background->file, ": process '", p.name,
-                                                       "' is also in ", spec->file, "; expected distinct names"));
+        return absl::InvalidArgumentError(absl::StrCat("--background ", background->file,
+                                                       ": process '", p.name, "' is also in ",
+                                                       spec->file, "; expected distinct names"));
       }
     }
     p.background = true;

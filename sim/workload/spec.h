@@ -11,8 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sim/machine/cpuset.h"
 #include "sim/machine/costs.h"
+#include "sim/machine/cpuset.h"
 #include "sim/workload/params.h"
 #include "workloads/workload.pb.h"
 
@@ -24,10 +24,10 @@ struct CompiledOp {
   enum Kind : uint8_t { kRun, kSleep, kWake, kWait, kFork, kExit, kLoopBegin, kLoopEnd };
   Kind kind;
   const workload::Dist* dist = nullptr;  // kRun, kSleep
-  int32_t group = -1;                     // kWake target / kFork group (index in the process)
+  int32_t group = -1;                    // kWake target / kFork group (index in the process)
   workload::Target::Pick pick = workload::Target::INDEX;
-  int32_t index = 0;                      // kWake INDEX
-  int64_t count = 0;                      // kFork tasks; kLoopBegin iterations (0 = forever)
+  int32_t index = 0;  // kWake INDEX
+  int64_t count = 0;  // kFork tasks; kLoopBegin iterations (0 = forever)
   int32_t jump = -1;
   // kWake: the target's channel (0 = default), or with ack >= 0 an interrupt whose targets
   // acknowledge on the waker's channel `ack`. kWait: the channel, the wakes to collect (count;
@@ -71,7 +71,7 @@ struct CompiledProcess {
 
 struct WorkloadSpec {
   std::string file;
-  workload::Workload proto;  // owns the Dists the ops point into (params substituted)
+  workload::Workload proto;        // owns the Dists the ops point into (params substituted)
   std::vector<ParamValue> params;  // the values the spec's params took, in declaration order
   std::vector<CompiledProcess> processes;
   // Specs whose processes were added as background (AddBackground): kept alive for their Dists.
@@ -84,12 +84,12 @@ absl::Status AddBackground(WorkloadSpec* spec, std::unique_ptr<WorkloadSpec> bac
 
 // Reads, validates and compiles `path`, its params taking their defaults except where
 // `overrides` (--param NAME=VALUE) say otherwise (see params.h).
-absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string& path,
-                                                               const ParamOverrides& overrides = {});
+absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(
+    const std::string& path, const ParamOverrides& overrides = {});
 // Same, from text (`file` is the name errors use).
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> ParseWorkload(absl::string_view text,
-                                                             const std::string& file,
-                                                             const ParamOverrides& overrides = {});
+                                                            const std::string& file,
+                                                            const ParamOverrides& overrides = {});
 
 // Parses a CPU list like "0-3,8" for a machine of nr_cpus ("" = all). `where` prefixes errors.
 absl::StatusOr<CpuSet> ParseCpuList(absl::string_view list, int nr_cpus, absl::string_view where);

@@ -3,8 +3,8 @@
 #include <map>
 
 #include "gtest/gtest.h"
-#include "sim/workload/dist.h"
 #include "sim/engine/rng.h"
+#include "sim/workload/dist.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -15,12 +15,28 @@ constexpr char kPingPong[] = R"pb(
     name: "pair"
     instances: 2
     group {
-      name: "ping" count: 1
-      program { loop { count: 3 body { run { fixed_ns: 1000 } } body { wake { group: "pong" } } body { wait: true } } }
+      name: "ping"
+      count: 1
+      program {
+        loop {
+          count: 3
+          body { run { fixed_ns: 1000 } }
+          body { wake { group: "pong" } }
+          body { wait: true }
+        }
+      }
     }
     group {
-      name: "pong" count: 1
-      program { loop { count: 3 body { wait: true } body { run { uniform { min_ns: 5 max_ns: 9 } } } body { wake { group: "ping" } } } }
+      name: "pong"
+      count: 1
+      program {
+        loop {
+          count: 3
+          body { wait: true }
+          body { run { uniform { min_ns: 5 max_ns: 9 } } }
+          body { wake { group: "ping" } }
+        }
+      }
     }
   }
 )pb";
@@ -46,7 +62,10 @@ TEST(SpecTest, CompilesChannelsWaitsAndInterrupts) {
     process {
       name: "vm"
       group {
-        name: "vcpu" count: 3 channel: "ack" channel: "sync"
+        name: "vcpu"
+        count: 3
+        channel: "ack"
+        channel: "sync"
         program { wake { group: "vcpu" pick: OTHERS ack: "ack" } }
         program { wait_on { channel: "ack" acks: true spin: true } }
         program { wake { group: "vcpu" pick: ALL channel: "sync" } }
@@ -86,44 +105,176 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
   const BadCase cases[] = {
       {"process {", "bad.textpb: line"},
       {"name: \"x\"", "process: is empty"},
-      {R"pb(process { name: "p" group { name: "g" program { run { uniform { min_ns: 9 max_ns: 5 } } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { run { uniform { min_ns: 9 max_ns: 5 } } }
+              }
+            })pb",
        "process[0].group[0].program[0].run.uniform.max_ns: 5 < min_ns 9"},
-      {R"pb(process { name: "p" group { name: "g" nice: 30 program { exit: true } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                nice: 30
+                program { exit: true }
+              }
+            })pb",
        "process[0].group[0].nice: 30 is outside -20..19"},
-      {R"pb(process { name: "p" group { name: "g" program { wake { group: "nope" } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { wake { group: "nope" } }
+              }
+            })pb",
        "program[0].wake.group: 'nope' is not a group of process 'p'"},
-      {R"pb(process { name: "p" group { name: "g" program { fork { group: "g" } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { fork { group: "g" } }
+              }
+            })pb",
        "fork.group: 'g' is not an on_fork group"},
-      {R"pb(process { name: "p" group { name: "g" program { loop { body { wake { group: "g" } } } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { loop { body { wake { group: "g" } } } }
+              }
+            })pb",
        "loop.body: has no run, sleep or wait"},
-      {R"pb(process { name: "p" group { name: "g" affinity: "3-1" program { exit: true } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                affinity: "3-1"
+                program { exit: true }
+              }
+            })pb",
        "group[0].affinity: '3-1'"},
-      {R"pb(process { name: "p" group { name: "g" program { sleep { } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { sleep {} }
+              }
+            })pb",
        "program[0].sleep: no distribution set"},
-      {R"pb(process { name: "p" group { name: "g" count: 2 program { wake { group: "g" index: 2 } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { wake { group: "g" index: 2 } }
+              }
+            })pb",
        "wake.index: 2 is outside group 'g' of 2 tasks"},
-      {R"pb(process { name: "p" group { name: "g" on_fork: true program { exit: true } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                on_fork: true
+                program { exit: true }
+              }
+            })pb",
        "every group is on_fork"},
       // Channels.
-      {R"pb(process { name: "p" group { name: "g" program { wake { group: "g" channel: "ipi" } } } })pb",
-       "program[0].wake.channel: channel 'ipi' is not declared by group 'g'; expected the default channel"},
-      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wait_on { channel: "ipi" } } } })pb",
-       "program[0].wait_on.channel: channel 'ipi' is not declared by group 'g'; expected \"\" or one of its channels: ack"},
-      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wake { group: "g" ack: "ipi" } } program { wait_on { channel: "ack" acks: true } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { wake { group: "g" channel: "ipi" } }
+              }
+            })pb",
+       "program[0].wake.channel: channel 'ipi' is not declared by group 'g'; expected the default "
+       "channel"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "ack"
+                program { wait_on { channel: "ipi" } }
+              }
+            })pb",
+       "program[0].wait_on.channel: channel 'ipi' is not declared by group 'g'; expected \"\" or "
+       "one of its channels: ack"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "ack"
+                program { wake { group: "g" ack: "ipi" } }
+                program { wait_on { channel: "ack" acks: true } }
+              }
+            })pb",
        "program[0].wake.ack: channel 'ipi' is not declared by group 'g'"},
-      {R"pb(process { name: "p" group { name: "g" channel: "ack" channel: "ack" program { wait_on { channel: "ack" } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "ack"
+                channel: "ack"
+                program { wait_on { channel: "ack" } }
+              }
+            })pb",
        "group[0].channel[1]: 'ack' is declared twice"},
-      {R"pb(process { name: "p" group { name: "g" channel: "" program { exit: true } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: ""
+                program { exit: true }
+              }
+            })pb",
        "group[0].channel[0]: is empty"},
-      {R"pb(process { name: "p" group { name: "g" channel: "ack" program { wake { group: "g" channel: "ack" } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "ack"
+                program { wake { group: "g" channel: "ack" } }
+              }
+            })pb",
        "group[0].channel[0]: 'ack' is never waited on by group 'g'"},
-      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wake { group: "g" channel: "a" ack: "a" } } program { wait_on { channel: "a" } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "a"
+                program { wake { group: "g" channel: "a" ack: "a" } }
+                program { wait_on { channel: "a" } }
+              }
+            })pb",
        "program[0].wake: sets both channel and ack"},
-      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wake { group: "g" pick: WAITING_ONLY ack: "a" } } program { wait_on { channel: "a" acks: true } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "a"
+                program { wake { group: "g" pick: WAITING_ONLY ack: "a" } }
+                program { wait_on { channel: "a" acks: true } }
+              }
+            })pb",
        "program[0].wake.pick: WAITING_ONLY with ack"},
-      {R"pb(process { name: "p" group { name: "g" channel: "a" program { wait_on { channel: "a" count: 2 acks: true } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                channel: "a"
+                program { wait_on { channel: "a" count: 2 acks: true } }
+              }
+            })pb",
        "program[0].wait_on.count: is set with acks: true"},
-      {R"pb(process { name: "p" group { name: "g" program { wait_on { count: -1 } } } })pb",
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { wait_on { count: -1 } }
+              }
+            })pb",
        "program[0].wait_on.count: -1 is negative"},
   };
   for (const BadCase& c : cases) {

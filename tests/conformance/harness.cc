@@ -104,35 +104,47 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
 }
 
 Outcome RunSelftest(const std::string& name, const RunSpec& spec) {
-  return RunKernelTreeScheduler(
-      absl::StrCat("tools/testing/selftests/sched_ext/", name, ".bpf.c"), spec);
+  return RunKernelTreeScheduler(absl::StrCat("tools/testing/selftests/sched_ext/", name, ".bpf.c"),
+                                spec);
 }
 
 std::string ForkSleepers(int n, const std::string& child) {
   return absl::StrReplaceAll(R"pb(
-    name: "fork_sleepers"
-    process { name: "runner"
-      group { name: "runner"
-        program { run { fixed_ns: 50000 } }
-        program { fork { group: "CHILD" count: N } }
-        program { sleep { fixed_ns: 1100000000 } }
-      }
-      group { name: "CHILD" on_fork: true
-        program { run { fixed_ns: 20000 } }
-        program { sleep { fixed_ns: 1000000000 } }
-        program { run { fixed_ns: 20000 } }
-      }
-    })pb", {{"CHILD", child}, {"N", absl::StrCat(n)}});
+                               name: "fork_sleepers"
+                               process {
+                                 name: "runner"
+                                 group {
+                                   name: "runner"
+                                   program { run { fixed_ns: 50000 } }
+                                   program { fork { group: "CHILD" count: N } }
+                                   program { sleep { fixed_ns: 1100000000 } }
+                                 }
+                                 group {
+                                   name: "CHILD"
+                                   on_fork: true
+                                   program { run { fixed_ns: 20000 } }
+                                   program { sleep { fixed_ns: 1000000000 } }
+                                   program { run { fixed_ns: 20000 } }
+                                 }
+                               })pb",
+                             {{"CHILD", child}, {"N", absl::StrCat(n)}});
 }
 
 std::string BusyFor1s() {
   return R"pb(
     name: "busy"
     duration_ns: 1000000000
-    process { name: "load"
-      group { name: "worker" count: 12
-        program { loop { body { run { uniform { min_ns: 50000 max_ns: 400000 } } }
-                         body { sleep { uniform { min_ns: 20000 max_ns: 300000 } } } } }
+    process {
+      name: "load"
+      group {
+        name: "worker"
+        count: 12
+        program {
+          loop {
+            body { run { uniform { min_ns: 50000 max_ns: 400000 } } }
+            body { sleep { uniform { min_ns: 20000 max_ns: 300000 } } }
+          }
+        }
       }
     })pb";
 }

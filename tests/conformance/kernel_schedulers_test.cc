@@ -14,12 +14,28 @@ std::string Mixed() {
   return R"pb(
     name: "mixed"
     duration_ns: 500000000
-    process { name: "mix"
-      group { name: "bursty" count: 16
-        program { loop { body { run { exponential { mean_ns: 200000 } } }
-                         body { sleep { exponential { mean_ns: 400000 } } } } } }
-      group { name: "hog" count: 3
-        program { loop { body { run { fixed_ns: 30000000 } } body { sleep { fixed_ns: 1000000 } } } } }
+    process {
+      name: "mix"
+      group {
+        name: "bursty"
+        count: 16
+        program {
+          loop {
+            body { run { exponential { mean_ns: 200000 } } }
+            body { sleep { exponential { mean_ns: 400000 } } }
+          }
+        }
+      }
+      group {
+        name: "hog"
+        count: 3
+        program {
+          loop {
+            body { run { fixed_ns: 30000000 } }
+            body { sleep { fixed_ns: 1000000 } }
+          }
+        }
+      }
     })pb";
 }
 
@@ -111,8 +127,9 @@ TEST(KernelSchedulersTest, ScxPairSchedulesPairsFromTheTasksCgroup) {
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   // The central CPU (0) makes every decision from a queue map of pids and a 1 ms BPF timer that
   // preempts CPUs whose tasks ran past their slice; the others only run what it hands them.
-  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_central.bpf.c",
-                                     {Mixed(), "4", {{"nr_cpu_ids", "4"}, {"slice_ns", "20000000"}}});
+  Outcome o =
+      RunKernelTreeScheduler("tools/sched_ext/scx_central.bpf.c",
+                             {Mixed(), "4", {{"nr_cpu_ids", "4"}, {"slice_ns", "20000000"}}});
   ASSERT_TRUE(o.run.ok()) << o.run;
   EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
   EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG);

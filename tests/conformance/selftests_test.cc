@@ -111,7 +111,8 @@ TEST(SelftestsTest, AllowedCpusPicksOnlyWithinItsDomain) {
 
 TEST(SelftestsTest, NumaPicksStayInTheTasksNode) {
   // Two nodes: a DSQ per node, idle picks restricted to the node (SCX_PICK_IDLE_IN_NODE).
-  RunSpec spec{BusyFor1s(), "2x1x4x1",
+  RunSpec spec{BusyFor1s(),
+               "2x1x4x1",
                {{"__COMPAT_SCX_PICK_IDLE_IN_NODE", absl::StrCat(SCX_PICK_IDLE_IN_NODE)}}};
   spec.extra_ops_flags = SCX_OPS_BUILTIN_IDLE_PER_NODE;  // as numa.c sets before loading
   Outcome o = RunSelftest("numa", spec);
@@ -125,17 +126,45 @@ TEST(SelftestsTest, CyclicKickWaitDoesNotDeadlock) {
   const std::string workload = R"pb(
     name: "cyclic_kick_wait"
     duration_ns: 2000000000
-    process { name: "workers"
-      group { name: "on0" count: 4 affinity: "0"
-        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
-      group { name: "on1" count: 4 affinity: "1"
-        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
-      group { name: "on2" count: 4 affinity: "2"
-        program { loop { body { run { fixed_ns: 20000 } } body { sleep { fixed_ns: 1000 } } } } }
+    process {
+      name: "workers"
+      group {
+        name: "on0"
+        count: 4
+        affinity: "0"
+        program {
+          loop {
+            body { run { fixed_ns: 20000 } }
+            body { sleep { fixed_ns: 1000 } }
+          }
+        }
+      }
+      group {
+        name: "on1"
+        count: 4
+        affinity: "1"
+        program {
+          loop {
+            body { run { fixed_ns: 20000 } }
+            body { sleep { fixed_ns: 1000 } }
+          }
+        }
+      }
+      group {
+        name: "on2"
+        count: 4
+        affinity: "2"
+        program {
+          loop {
+            body { run { fixed_ns: 20000 } }
+            body { sleep { fixed_ns: 1000 } }
+          }
+        }
+      }
     })pb";
-  Outcome o = RunSelftest("cyclic_kick_wait", {workload, "4", {{"test_cpu_a", "0"},
-                                                               {"test_cpu_b", "1"},
-                                                               {"test_cpu_c", "2"}}});
+  Outcome o =
+      RunSelftest("cyclic_kick_wait",
+                  {workload, "4", {{"test_cpu_a", "0"}, {"test_cpu_b", "1"}, {"test_cpu_c", "2"}}});
   ASSERT_TRUE(o.run.ok()) << o.run;
   EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
   EXPECT_GT(o.Read("nr_wait_kicks"), 1000);
@@ -195,10 +224,19 @@ TEST(SelftestsTest, DequeueIterCallsDequeueAndIteratesItsDsq) {
 std::string DequeueWorkers() {
   return R"pb(
     name: "dequeue_workers"
-    process { name: "workers"
-      group { name: "worker" count: 8
-        program { loop { count: 200 body { run { fixed_ns: 100000 } }
-                                    body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } } } } }
+    process {
+      name: "workers"
+      group {
+        name: "worker"
+        count: 8
+        program {
+          loop {
+            count: 200
+            body { run { fixed_ns: 100000 } }
+            body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } }
+          }
+        }
+      }
     })pb";
 }
 

@@ -23,19 +23,24 @@ namespace {
 
 // A spec with params of every kind the loader checks (integer, bounded, scaling a time).
 constexpr char kParamSpec[] = R"pb(
-name: "params"
-param { name: "vcpus" default_value: 4 min: 1 max: 64 integer: true }
-param { name: "scale" default_value: 1 min: 0.001 max: 1000 }
-param { name: "rounds" default_value: 3 min: 0 integer: true }
-process {
-  name: "p"
-  instances_param { name: "vcpus" }
-  group {
-    name: "g"
-    count_param { name: "vcpus" multiply: 2 }
-    program { loop { count_param { name: "rounds" } body { run { fixed_ns: 1000 scale_param: "scale" } } } }
+  name: "params"
+  param { name: "vcpus" default_value: 4 min: 1 max: 64 integer: true }
+  param { name: "scale" default_value: 1 min: 0.001 max: 1000 }
+  param { name: "rounds" default_value: 3 min: 0 integer: true }
+  process {
+    name: "p"
+    instances_param { name: "vcpus" }
+    group {
+      name: "g"
+      count_param { name: "vcpus" multiply: 2 }
+      program {
+        loop {
+          count_param { name: "rounds" }
+          body { run { fixed_ns: 1000 scale_param: "scale" } }
+        }
+      }
+    }
   }
-}
 )pb";
 
 }  // namespace
@@ -74,7 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       };
       for (const auto& [k, v] : kvs) {
         auto r = scxtwin::ParseKnobAssignment("fuzz", knobs, k, v);
-        if (r.ok() && (r->index >= knobs.size() || r->value < knobs[r->index].min || r->value > knobs[r->index].max)) {
+        if (r.ok() && (r->index >= knobs.size() || r->value < knobs[r->index].min ||
+                       r->value > knobs[r->index].max)) {
           abort();  // accepted a value outside the knob's range
         }
       }
@@ -114,7 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto spec = scxtwin::sim::ParseWorkload(kParamSpec, "params.textpb", kvs);
       if (spec.ok()) {
         for (const auto& p : (*spec)->params) {
-          if (p.name == "vcpus" && (p.value < 1 || p.value > 64)) abort();  // accepted out of bounds
+          if (p.name == "vcpus" && (p.value < 1 || p.value > 64))
+            abort();  // accepted out of bounds
         }
       }
       break;

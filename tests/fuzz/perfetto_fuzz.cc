@@ -23,13 +23,18 @@ namespace {
 bool IsUtf8(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xc2 && c <= 0xdf ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
     if (n == 0 || i + n > s.size()) return false;
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
     }
     const unsigned char d = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if ((c == 0xe0 && d < 0xa0) || (c == 0xed && d >= 0xa0) || (c == 0xf0 && d < 0x90) || (c == 0xf4 && d >= 0x90)) {
+    if ((c == 0xe0 && d < 0xa0) || (c == 0xed && d >= 0xa0) || (c == 0xf0 && d < 0x90) ||
+        (c == 0xf4 && d >= 0x90)) {
       return false;
     }
     i += n;
@@ -58,8 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ts += in.ConsumeIntegralInRange<int64_t>(0, 1000000);
     const int cpu = in.ConsumeIntegralInRange<int>(0, kCpus - 1);
     switch (in.ConsumeIntegralInRange<int>(0, 8)) {
-      case 0: w.Process(in.ConsumeIntegralInRange<int32_t>(1, 64), in.ConsumeIntegralInRange<int32_t>(0, 64),
-                        in.ConsumeRandomLengthString(64)); break;
+      case 0:
+        w.Process(in.ConsumeIntegralInRange<int32_t>(1, 64),
+                  in.ConsumeIntegralInRange<int32_t>(0, 64), in.ConsumeRandomLengthString(64));
+        break;
       case 1: {
         const TaskInfo parent = task(), child = task();
         w.NewTask(ts, cpu, parent, child, in.ConsumeBool());
@@ -67,20 +74,50 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ++written["sched_process_fork"];
         break;
       }
-      case 2: { const TaskInfo t = task(); w.Exec(ts, cpu, t, in.ConsumeRandomLengthString(32)); break; }
+      case 2: {
+        const TaskInfo t = task();
+        w.Exec(ts, cpu, t, in.ConsumeRandomLengthString(32));
+        break;
+      }
       case 3: {
         const bool has_prev = in.ConsumeBool(), has_next = in.ConsumeBool();
         const TaskInfo p = task(), n = task();
-        w.Switch(ts, cpu, has_prev ? &p : nullptr, in.ConsumeBool() ? PrevState::kSleeping : PrevState::kRunnable,
+        w.Switch(ts, cpu, has_prev ? &p : nullptr,
+                 in.ConsumeBool() ? PrevState::kSleeping : PrevState::kRunnable,
                  has_next ? &n : nullptr);
         ++written["sched_switch"];
         break;
       }
-      case 4: { const TaskInfo t = task(); w.Waking(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1), in.ConsumeBool()); ++written["sched_waking"]; break; }
-      case 5: { const TaskInfo t = task(); w.WakeupNew(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1)); ++written["sched_wakeup_new"]; break; }
-      case 6: { const TaskInfo t = task(); w.Migrate(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1), cpu); ++written["sched_migrate_task"]; break; }
-      case 7: { const TaskInfo t = task(); w.Exit(ts, cpu, t); ++written["sched_process_exit"]; break; }
-      case 8: { const TaskInfo t = task(); w.Free(ts, cpu, t); ++written["sched_process_free"]; break; }
+      case 4: {
+        const TaskInfo t = task();
+        w.Waking(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1), in.ConsumeBool());
+        ++written["sched_waking"];
+        break;
+      }
+      case 5: {
+        const TaskInfo t = task();
+        w.WakeupNew(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1));
+        ++written["sched_wakeup_new"];
+        break;
+      }
+      case 6: {
+        const TaskInfo t = task();
+        w.Migrate(ts, cpu, t, in.ConsumeIntegralInRange<int>(0, kCpus - 1), cpu);
+        ++written["sched_migrate_task"];
+        break;
+      }
+      case 7: {
+        const TaskInfo t = task();
+        w.Exit(ts, cpu, t);
+        ++written["sched_process_exit"];
+        break;
+      }
+      case 8: {
+        const TaskInfo t = task();
+        w.Free(ts, cpu, t);
+        ++written["sched_process_free"];
+        break;
+      }
     }
   }
   if (!w.Finish(ts + 1).ok()) abort();
@@ -104,9 +141,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (e.timestamp() == static_cast<uint64_t>(ts + 1)) ++closing;
         last_next_pid[p.ftrace_events().cpu()] = e.sched_switch().next_pid();
       }
-      if (e.has_task_newtask()) { ++read["task_newtask"]; comm = e.task_newtask().comm(); }
+      if (e.has_task_newtask()) {
+        ++read["task_newtask"];
+        comm = e.task_newtask().comm();
+      }
       if (e.has_sched_process_fork()) ++read["sched_process_fork"];
-      if (e.has_sched_waking()) { ++read["sched_waking"]; comm = e.sched_waking().comm(); }
+      if (e.has_sched_waking()) {
+        ++read["sched_waking"];
+        comm = e.sched_waking().comm();
+      }
       if (e.has_sched_wakeup_new()) ++read["sched_wakeup_new"];
       if (e.has_sched_migrate_task()) ++read["sched_migrate_task"];
       if (e.has_sched_process_exit()) ++read["sched_process_exit"];

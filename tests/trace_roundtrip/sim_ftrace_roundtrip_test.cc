@@ -23,16 +23,31 @@ constexpr char kVmm[] = R"pb(
   name: "vmm_boot"
   process {
     name: "vmm"
-    group { name: "main" program { run { fixed_ns: 200000 } }
+    group {
+      name: "main"
+      program { run { fixed_ns: 200000 } }
       program { fork { group: "vcpu" count: 2 } }
-      program { loop { count: 40
-        body { run { exponential { mean_ns: 30000 } } }
-        body { wake { group: "vcpu" pick: NEXT } }
-        body { sleep { exponential { mean_ns: 100000 } } } } }
-      program { run { fixed_ns: 50000 } } }
-    group { name: "vcpu" on_fork: true program { loop { count: 15
-        body { wait: true }
-        body { run { lognormal { median_ns: 40000 sigma: 1.5 max_ns: 3000000 } } } } } }
+      program {
+        loop {
+          count: 40
+          body { run { exponential { mean_ns: 30000 } } }
+          body { wake { group: "vcpu" pick: NEXT } }
+          body { sleep { exponential { mean_ns: 100000 } } }
+        }
+      }
+      program { run { fixed_ns: 50000 } }
+    }
+    group {
+      name: "vcpu"
+      on_fork: true
+      program {
+        loop {
+          count: 15
+          body { wait: true }
+          body { run { lognormal { median_ns: 40000 sigma: 1.5 max_ns: 3000000 } } }
+        }
+      }
+    }
   })pb";
 
 // The shared cost-free options, on a fixed seed so that the original and its replay draw alike.

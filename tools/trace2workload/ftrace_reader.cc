@@ -76,7 +76,8 @@ bool ParseSeconds(absl::string_view text, int64_t* ns) {
   int64_t seconds = 0;
   // Seconds beyond what int64 nanoseconds hold (~292 years) are not a trace's.
   constexpr int64_t kMaxSeconds = INT64_MAX / 1000000000 - 1;
-  if (!absl::SimpleAtoi(whole, &seconds) || seconds < 0 || seconds > kMaxSeconds || frac.size() > 9) return false;
+  if (!absl::SimpleAtoi(whole, &seconds) || seconds < 0 || seconds > kMaxSeconds || frac.size() > 9)
+    return false;
   int64_t fraction = 0;
   for (int i = 0; i < 9; ++i) {
     char c = i < static_cast<int>(frac.size()) ? frac[i] : '0';

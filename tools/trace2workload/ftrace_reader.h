@@ -5,22 +5,22 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace scxtwin::trace2workload {
 
 enum class EventType {
-  kSwitch,       // sched_switch
-  kWakeup,       // sched_wakeup: printed where the wakee lands, often still in the waker
-  kWaking,       // sched_waking: always printed in the waker's context
-  kWakeupNew,    // sched_wakeup_new
-  kFork,         // sched_process_fork
-  kExec,         // sched_process_exec
-  kExit,         // sched_process_exit
-  kOther,        // a sched event the importer does not use (migrate, free, newtask, ...)
+  kSwitch,     // sched_switch
+  kWakeup,     // sched_wakeup: printed where the wakee lands, often still in the waker
+  kWaking,     // sched_waking: always printed in the waker's context
+  kWakeupNew,  // sched_wakeup_new
+  kFork,       // sched_process_fork
+  kExec,       // sched_process_exec
+  kExit,       // sched_process_exit
+  kOther,      // a sched event the importer does not use (migrate, free, newtask, ...)
 };
 
 // One trace line. `pid`/`comm` are the task the line was printed in (the TASK-PID column);

@@ -13,8 +13,7 @@ namespace scxtwin::trace2workload {
 namespace {
 
 std::string TestData(const std::string& name) {
-  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/tools/trace2workload/testdata/",
-                      name);
+  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/tools/trace2workload/testdata/", name);
 }
 
 TEST(ParseFtraceLine, SwitchWithSpacesAndDashesInComms) {
@@ -92,15 +91,19 @@ TEST(ParseFtraceLine, ErrorsSayWhatWasExpected) {
   EXPECT_NE(bad_ts.status().message().find("12x.5:"), std::string::npos) << bad_ts.status();
   // Found by //tests/fuzz:ftrace_fuzz: seconds whose nanoseconds overflow int64 (undefined
   // behaviour before) are refused like any other bad timestamp.
-  auto huge_ts = ParseFtraceLine("a-1 [000] ..... 4444444444444444441.000000: sched_process_exec: filename=/bin/a pid=1 old_pid=1");
+  auto huge_ts = ParseFtraceLine(
+      "a-1 [000] ..... 4444444444444444441.000000: sched_process_exec: filename=/bin/a pid=1 "
+      "old_pid=1");
   ASSERT_FALSE(huge_ts.ok());
-  EXPECT_NE(huge_ts.status().message().find("4444444444444444441.000000:"), std::string::npos) << huge_ts.status();
-  EXPECT_TRUE(ParseFtraceLine("a-1 [000] ..... 9223372035.999999999: sched_process_exec: filename=/bin/a pid=1 old_pid=1").ok());
+  EXPECT_NE(huge_ts.status().message().find("4444444444444444441.000000:"), std::string::npos)
+      << huge_ts.status();
+  EXPECT_TRUE(ParseFtraceLine("a-1 [000] ..... 9223372035.999999999: sched_process_exec: "
+                              "filename=/bin/a pid=1 old_pid=1")
+                  .ok());
   auto missing = ParseFtraceLine(
       "bash-1 [000] d..2. 1.000001: sched_switch: prev_comm=bash prev_pid=1 prev_state=S");
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("next_comm="), std::string::npos)
-      << missing.status();
+  EXPECT_NE(missing.status().message().find("next_comm="), std::string::npos) << missing.status();
 }
 
 TEST(ReadFtraceFile, MalformedLineNamesFileAndLine) {

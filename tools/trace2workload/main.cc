@@ -2,14 +2,14 @@
 // tree, or (--stats) prints the tree's per-thread figures.
 //
 //   bazel run //tools:trace2workload -- TRACE --root=qemu-system-x86_64 [--out=FILE] [--stats]
+#include <google/protobuf/text_format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/text_format.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
   }
   const std::string root = absl::GetFlag(FLAGS_root);
   if (root.empty()) {
-    return Fail("--root is required: the command whose exec roots the tree, e.g. "
-                "--root=qemu-system-x86_64");
+    return Fail(
+        "--root is required: the command whose exec roots the tree, e.g. "
+        "--root=qemu-system-x86_64");
   }
   const std::string path = FromCaller(args[1]);
   auto events = scxtwin::trace2workload::ReadFtraceFile(path);
@@ -76,8 +77,8 @@ int main(int argc, char** argv) {
     text = scxtwin::trace2workload::FormatStats(*tree);
   } else {
     std::string name = absl::GetFlag(FLAGS_name);
-    auto workload = scxtwin::trace2workload::ToWorkload(
-        *tree, name.empty() ? Stem(path) : name, path.substr(path.rfind('/') + 1));
+    auto workload = scxtwin::trace2workload::ToWorkload(*tree, name.empty() ? Stem(path) : name,
+                                                        path.substr(path.rfind('/') + 1));
     if (!google::protobuf::TextFormat::PrintToString(workload, &text)) {
       return Fail("could not print the workload as text format");
     }

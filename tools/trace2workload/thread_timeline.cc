@@ -82,9 +82,8 @@ class TreeBuilder {
           // A runnable task started after it became runnable and after the last sign of
           // another task there. A blocked one was woken by a lost line at an unknown time: its
           // stretch is counted from this line only, so CPU time is never invented.
-          int64_t start = p->state == State::kRunnable
-                              ? std::min(ts, std::max(p->runnable_since, c.ts))
-                              : ts;
+          int64_t start =
+              p->state == State::kRunnable ? std::min(ts, std::max(p->runnable_since, c.ts)) : ts;
           SwitchIn(*p, cpu, start);
           ++Thread(*p).implied_switch_ins;
         }
@@ -113,8 +112,8 @@ class TreeBuilder {
       l.runnable_since = e.ts_ns;
       return;
     }
-    bool dead = l.exiting || e.prev_state.empty() || e.prev_state[0] == 'X' ||
-                e.prev_state[0] == 'Z';
+    bool dead =
+        l.exiting || e.prev_state.empty() || e.prev_state[0] == 'X' || e.prev_state[0] == 'Z';
     EndBurst(l);
     if (dead) {
       t.program.push_back({Step::kExit, 0, 0});
@@ -240,8 +239,8 @@ absl::StatusOr<TreeTrace> ExtractTree(const std::vector<FtraceEvent>& events,
       if (e.type == EventType::kExec) seen.insert(e.filename);
     }
     return absl::NotFoundError(absl::StrCat(
-        "no sched_process_exec of '", root, "' in the trace (execs seen: ",
-        seen.empty() ? "none" : absl::StrJoin(seen, ", "), ")"));
+        "no sched_process_exec of '", root,
+        "' in the trace (execs seen: ", seen.empty() ? "none" : absl::StrJoin(seen, ", "), ")"));
   }
   const FtraceEvent& exec = events[first];
   tree.root_pid = exec.target_pid;
@@ -287,8 +286,7 @@ absl::StatusOr<TreeTrace> ExtractTree(const std::vector<FtraceEvent>& events,
         b.FlushRun(*parent, e.ts_ns);
         b.Thread(*parent).program.push_back({Step::kFork, 0, e.target_pid});
         // A new task starts runnable: the wait before its first run is the scheduler's.
-        b.Add(e.target_pid, b.Thread(*parent).tid, e.target_comm, e.ts_ns, -1,
-              State::kRunnable);
+        b.Add(e.target_pid, b.Thread(*parent).tid, e.target_comm, e.ts_ns, -1, State::kRunnable);
         break;
       }
       case EventType::kExit: {

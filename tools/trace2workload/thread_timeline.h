@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "tools/trace2workload/ftrace_reader.h"
 
 namespace scxtwin::trace2workload {
@@ -31,8 +31,8 @@ struct Step {
 
 struct ThreadTrace {
   int tid = 0;
-  int parent_tid = 0;  // 0 for the root
-  std::string comm;    // the last name the thread had
+  int parent_tid = 0;    // 0 for the root
+  std::string comm;      // the last name the thread had
   int64_t start_ns = 0;  // exec (root) or fork
   int64_t end_ns = 0;    // exit, or the end of the trace
   bool exited = false;
@@ -49,9 +49,9 @@ struct ThreadTrace {
 struct TreeTrace {
   int root_pid = 0;
   std::string root_filename;
-  int64_t start_ns = 0;  // the root's exec
-  int64_t end_ns = 0;    // the last exit in the tree (or the trace's end)
-  bool wakers_from_waking = false;  // sched_waking was used (else sched_wakeup)
+  int64_t start_ns = 0;              // the root's exec
+  int64_t end_ns = 0;                // the last exit in the tree (or the trace's end)
+  bool wakers_from_waking = false;   // sched_waking was used (else sched_wakeup)
   std::vector<ThreadTrace> threads;  // in creation order; threads[0] is the root
 };
 

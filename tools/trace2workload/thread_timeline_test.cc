@@ -12,8 +12,7 @@ namespace scxtwin::trace2workload {
 namespace {
 
 std::string TestData(const std::string& name) {
-  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/tools/trace2workload/testdata/",
-                      name);
+  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/scxtwin/tools/trace2workload/testdata/", name);
 }
 
 // Steps as a compact string so a test reads like the program it expects.
@@ -21,12 +20,24 @@ std::string Show(const std::vector<Step>& program) {
   std::string s;
   for (const Step& step : program) {
     switch (step.kind) {
-      case Step::kRun: absl::StrAppend(&s, "run ", step.ns / 1000, "us; "); break;
-      case Step::kSleep: absl::StrAppend(&s, "sleep ", step.ns / 1000, "us; "); break;
-      case Step::kWait: absl::StrAppend(&s, "wait(", step.peer, "); "); break;
-      case Step::kWake: absl::StrAppend(&s, "wake ", step.peer, "; "); break;
-      case Step::kFork: absl::StrAppend(&s, "fork ", step.peer, "; "); break;
-      case Step::kExit: absl::StrAppend(&s, "exit; "); break;
+      case Step::kRun:
+        absl::StrAppend(&s, "run ", step.ns / 1000, "us; ");
+        break;
+      case Step::kSleep:
+        absl::StrAppend(&s, "sleep ", step.ns / 1000, "us; ");
+        break;
+      case Step::kWait:
+        absl::StrAppend(&s, "wait(", step.peer, "); ");
+        break;
+      case Step::kWake:
+        absl::StrAppend(&s, "wake ", step.peer, "; ");
+        break;
+      case Step::kFork:
+        absl::StrAppend(&s, "fork ", step.peer, "; ");
+        break;
+      case Step::kExit:
+        absl::StrAppend(&s, "exit; ");
+        break;
     }
   }
   return s;

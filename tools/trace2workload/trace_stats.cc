@@ -45,18 +45,17 @@ std::string LogNormalOp(const char* op, const LogNormalFit& f) {
 }  // namespace
 
 std::string FormatStats(const TreeTrace& tree) {
-  std::string out = absl::StrFormat(
-      "%-24s %9s %7s %9s %9s %7s %9s %9s %6s %6s %7s\n", "thread", "cpu_ms", "oncpu",
-      "p50_us", "p90_us", "bursts", "p50_us", "p90_us", "waits", "timed", "implied");
+  std::string out = absl::StrFormat("%-24s %9s %7s %9s %9s %7s %9s %9s %6s %6s %7s\n", "thread",
+                                    "cpu_ms", "oncpu", "p50_us", "p90_us", "bursts", "p50_us",
+                                    "p90_us", "waits", "timed", "implied");
   int64_t cpu = 0;
   for (const ThreadTrace& t : tree.threads) {
     cpu += t.cpu_ns;
-    absl::StrAppendFormat(&out, "%-24s %9.3f %7d %9.1f %9.1f %7d %9.1f %9.1f %6d %6d %7d\n",
-                          GroupName(t), t.cpu_ns / 1e6, t.oncpu_ns.size(),
-                          Percentile(t.oncpu_ns, 50) / 1e3, Percentile(t.oncpu_ns, 90) / 1e3,
-                          t.burst_ns.size(), Percentile(t.burst_ns, 50) / 1e3,
-                          Percentile(t.burst_ns, 90) / 1e3, t.waits, t.timed_sleeps,
-                          t.implied_switch_ins);
+    absl::StrAppendFormat(
+        &out, "%-24s %9.3f %7d %9.1f %9.1f %7d %9.1f %9.1f %6d %6d %7d\n", GroupName(t),
+        t.cpu_ns / 1e6, t.oncpu_ns.size(), Percentile(t.oncpu_ns, 50) / 1e3,
+        Percentile(t.oncpu_ns, 90) / 1e3, t.burst_ns.size(), Percentile(t.burst_ns, 50) / 1e3,
+        Percentile(t.burst_ns, 90) / 1e3, t.waits, t.timed_sleeps, t.implied_switch_ins);
   }
   absl::StrAppendFormat(
       &out,

@@ -4,8 +4,8 @@
 #define SCXTWIN_TOOLS_TRACE2WORKLOAD_WORKLOAD_EMITTER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "tools/trace2workload/thread_timeline.h"
 #include "workloads/workload.pb.h"
 

@@ -32,8 +32,8 @@ std::vector<char*> GatherRepeated(int argc, char** argv, const std::vector<std::
   return rest;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(absl::string_view flag,
-                                                                             const std::vector<std::string>& items) {
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(
+    absl::string_view flag, const std::vector<std::string>& items) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& s : items) {
     for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {

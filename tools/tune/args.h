@@ -18,8 +18,8 @@ std::vector<char*> GatherRepeated(int argc, char** argv, const std::vector<std::
                                   std::vector<std::vector<std::string>>* values);
 
 // "K=V[,K=V...]" items of `flag` into pairs. Error: "--FLAG ITEM: expected K=V".
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(absl::string_view flag,
-                                                                             const std::vector<std::string>& items);
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(
+    absl::string_view flag, const std::vector<std::string>& items);
 
 // A relative path given to `bazel run` means relative to where the user was.
 std::string UserPath(const std::string& p);

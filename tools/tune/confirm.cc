@@ -34,22 +34,28 @@ std::vector<std::string> GuestCommand(const ConfirmConfig& c) {
 
 absl::Status ConfirmInVm(const ConfirmConfig& c, const char* argv0) {
   if (c.policy == "eevdf" || c.policy == "fifo") {
-    return absl::InvalidArgumentError(absl::StrCat("--confirm: ", c.policy, " is the kernel's own scheduler here; nothing to load"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--confirm: ", c.policy, " is the kernel's own scheduler here; nothing to load"));
   }
   if (absl::StrContains(c.policy, '/') || absl::EndsWith(c.policy, ".so")) {
-    return absl::InvalidArgumentError(absl::StrCat("--confirm: ", c.policy,
-                                                   " is a host object; the kernel loader loads the project's policies by "
-                                                   "name (bazel run //kernel:load -- --list)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--confirm: ", c.policy,
+                     " is a host object; the kernel loader loads the project's policies by "
+                     "name (bazel run //kernel:load -- --list)"));
   }
   const std::string vm = Runfile(argv0, "tools/vm.sh"), load = Runfile(argv0, "kernel/load"),
-                    stress = Runfile(argv0, "tests/kernel/stress"), guest = Runfile(argv0, "tools/tune/confirm_guest.sh"),
+                    stress = Runfile(argv0, "tests/kernel/stress"),
+                    guest = Runfile(argv0, "tools/tune/confirm_guest.sh"),
                     lib = Runfile(argv0, "tests/kernel/guest_lib.sh");
   for (const std::string* p : {&vm, &load, &stress, &guest, &lib}) {
-    if (p->empty()) return absl::InternalError("--confirm: the VM runner or its guest files are missing from the runfiles");
+    if (p->empty())
+      return absl::InternalError(
+          "--confirm: the VM runner or its guest files are missing from the runfiles");
   }
-  std::vector<std::string> args = {vm,          "--cpus",         absl::StrCat(c.cpus), "--timeout",
-                                   "300",       "--add",          load,                 "--add",
-                                   stress,      "--add",          guest,                "--add",
+  std::vector<std::string> args = {vm,          "--cpus", absl::StrCat(c.cpus),
+                                   "--timeout", "300",    "--add",
+                                   load,        "--add",  stress,
+                                   "--add",     guest,    "--add",
                                    lib,         "--"};
   for (std::string& w : GuestCommand(c)) args.push_back(std::move(w));
   std::fflush(nullptr);
@@ -72,7 +78,8 @@ absl::Status ConfirmInVm(const ConfirmConfig& c, const char* argv0) {
                     : rc == 125 ? "the guest never reported (boot failure or panic)"
                     : rc == 126 ? "no cached sched_ext kernel (run tools/setup)"
                                 : "the guest check failed (see its output above)";
-  return absl::UnavailableError(absl::StrCat("--confirm: ", c.policy, " in the VM: exit ", rc, ", ", why));
+  return absl::UnavailableError(
+      absl::StrCat("--confirm: ", c.policy, " in the VM: exit ", rc, ", ", why));
 }
 
 }  // namespace scxtwin::tune

@@ -3,12 +3,15 @@
 //
 //   bazel run //tools:tune -- --policy=homing --workload=FILE [--param K=V ...] [--process=P]
 //       --topology=T --budget=RUNS [--metric=boot|makespan|work] [--guard=PROCESS:METRIC<=RATIO]
-//       [--knob=NAME[=MIN..MAX] ...] [--held_out=N] [--variant_param K=V ...] [--variant_topology=T]
+//       [--knob=NAME[=MIN..MAX] ...] [--held_out=N] [--variant_param K=V ...]
+//       [--variant_topology=T]
 //       [--jobs=J] [--seed=S] [--svg=FILE] [--confirm]
-//   bazel run //tools:tune -- select --trace=TRACE --root=COMM --policies=eevdf,homing,vtime[,PATH.so]
+//   bazel run //tools:tune -- select --trace=TRACE --root=COMM
+//   --policies=eevdf,homing,vtime[,PATH.so]
 //       [--topology=T] [--runs=N] [--tune [--budget=RUNS]] [--svg=FILE] [--confirm]
 //
-// Exit status: 0 done; 1 a run failed (broken invariant) or --confirm failed in the VM; 2 bad input.
+// Exit status: 0 done; 1 a run failed (broken invariant) or --confirm failed in the VM; 2 bad
+// input.
 #include <unistd.h>
 
 #include <cstdio>
@@ -38,24 +41,31 @@
 ABSL_FLAG(std::string, policy, "", "the policy to tune: a name (homing) or a host .so path");
 ABSL_FLAG(std::string, policy_dir, "", "extra directory to look policy names up in");
 ABSL_FLAG(std::string, workload, "", "workload spec (.textpb)");
-ABSL_FLAG(std::string, topology, "", "SOCKETSxLLCSxCORESxSMT or a CPU count (select: default the trace's CPUs)");
+ABSL_FLAG(std::string, topology, "",
+          "SOCKETSxLLCSxCORESxSMT or a CPU count (select: default the trace's CPUs)");
 ABSL_FLAG(std::string, process, "", "--metric=boot: measure only this process's instances");
 ABSL_FLAG(int, budget, 300, "search runs (select --tune: per policy)");
 ABSL_FLAG(std::string, metric, "boot", "boot, makespan or work (see //sim)");
-ABSL_FLAG(std::string, guard, "", "PROCESS:METRIC<=RATIO: keep that metric within RATIO of the defaults'");
+ABSL_FLAG(std::string, guard, "",
+          "PROCESS:METRIC<=RATIO: keep that metric within RATIO of the defaults'");
 ABSL_FLAG(int, jobs, 0, "runs at a time, each in its own process (0: the online CPUs)");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the candidates, the search seeds and the held-out seeds");
 ABSL_FLAG(int, held_out, 30, "held-out seeds for the confirmation (select --tune: 10)");
 ABSL_FLAG(std::string, variant_topology, "", "also run the tuned knobs on this topology");
-ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(), "simulated time per run (0: the workload's)");
-ABSL_FLAG(std::string, svg, "", "write a picture here: the tuning curve (select: the policies' makespan CDFs)");
-ABSL_FLAG(bool, confirm, false, "load the result in the sched_ext kernel in the VM under stress (//tools:vm)");
+ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
+          "simulated time per run (0: the workload's)");
+ABSL_FLAG(std::string, svg, "",
+          "write a picture here: the tuning curve (select: the policies' makespan CDFs)");
+ABSL_FLAG(bool, confirm, false,
+          "load the result in the sched_ext kernel in the VM under stress (//tools:vm)");
 ABSL_FLAG(int, confirm_seconds, 10, "--confirm: seconds of stress with the policy loaded");
 ABSL_FLAG(std::string, trace, "", "select: an ftrace text trace (.gz or plain)");
 ABSL_FLAG(std::string, root, "", "select: the command whose exec roots the traced tree");
-ABSL_FLAG(std::string, policies, "eevdf,homing,vtime", "select: the policies to compare, comma-separated");
+ABSL_FLAG(std::string, policies, "eevdf,homing,vtime",
+          "select: the policies to compare, comma-separated");
 ABSL_FLAG(int, runs, 10, "select: paired seeds per policy");
-ABSL_FLAG(bool, tune, false, "select: also tune each policy with a knob table and compare the tuned variant");
+ABSL_FLAG(bool, tune, false,
+          "select: also tune each policy with a knob table and compare the tuned variant");
 
 namespace {
 
@@ -69,7 +79,8 @@ int Bad(const std::string& msg) {
 
 int Failed(const absl::Status& s) {
   std::cerr << "tune: " << s.message() << "\n";
-  return s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kUnavailable ? 1 : 2;
+  return s.code() == absl::StatusCode::kInternal || s.code() == absl::StatusCode::kUnavailable ? 1
+                                                                                               : 2;
 }
 
 int Jobs() {
@@ -115,17 +126,21 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 
 std::vector<std::string> PolicyDirs(const char* argv0) {
   std::vector<std::string> dirs;
-  if (!absl::GetFlag(FLAGS_policy_dir).empty()) dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
+  if (!absl::GetFlag(FLAGS_policy_dir).empty())
+    dirs.push_back(UserPath(absl::GetFlag(FLAGS_policy_dir)));
   for (std::string& d : scxtwin::sim::DefaultPolicyDirs(argv0)) dirs.push_back(std::move(d));
   return dirs;
 }
 
-int Confirm(const std::string& policy, const std::vector<std::pair<std::string, std::string>>& sets, const char* argv0) {
+int Confirm(const std::string& policy, const std::vector<std::pair<std::string, std::string>>& sets,
+            const char* argv0) {
   scxtwin::tune::ConfirmConfig cc;
   cc.policy = policy;
   cc.sets = sets;
   cc.seconds = absl::GetFlag(FLAGS_confirm_seconds);
-  std::cout << "confirm: loading " << policy << " in the sched_ext VM (4 CPUs) under the stress mix\n" << std::flush;
+  std::cout << "confirm: loading " << policy
+            << " in the sched_ext VM (4 CPUs) under the stress mix\n"
+            << std::flush;
   if (absl::Status s = scxtwin::tune::ConfirmInVm(cc, argv0); !s.ok()) return Failed(s);
   return 0;
 }
@@ -133,7 +148,10 @@ int Confirm(const std::string& policy, const std::vector<std::pair<std::string, 
 int RunSelect(const char* argv0) {
   scxtwin::tune::SelectConfig c;
   c.trace = UserPath(absl::GetFlag(FLAGS_trace));
-  if (c.trace.empty()) return Bad("select: --trace is required (an ftrace text trace, e.g. data/traces/boot_rr_smp2.trace.gz)");
+  if (c.trace.empty())
+    return Bad(
+        "select: --trace is required (an ftrace text trace, e.g. "
+        "data/traces/boot_rr_smp2.trace.gz)");
   c.root = absl::GetFlag(FLAGS_root);
   c.policies = absl::StrSplit(absl::GetFlag(FLAGS_policies), ',', absl::SkipEmpty());
   for (std::string& p : c.policies) {
@@ -148,7 +166,8 @@ int RunSelect(const char* argv0) {
   c.policy_dirs = PolicyDirs(argv0);
   char tmpl[] = "/tmp/tune-select-XXXXXX";
   const int fd = mkstemp(tmpl);
-  if (fd < 0) return Failed(absl::InternalError("cannot create a temporary file for the imported workload"));
+  if (fd < 0)
+    return Failed(absl::InternalError("cannot create a temporary file for the imported workload"));
   close(fd);
   c.workload_out = std::string(tmpl) + ".textpb";
   std::rename(tmpl, c.workload_out.c_str());
@@ -162,7 +181,10 @@ int RunSelect(const char* argv0) {
   scxtwin::tune::WriteSelectReport(std::cout, c, *r);
   std::remove(c.workload_out.c_str());
   if (!absl::GetFlag(FLAGS_svg).empty()) {
-    if (absl::Status s = WriteFile(UserOutPath(absl::GetFlag(FLAGS_svg)), scxtwin::tune::SelectSvg(*r)); !s.ok()) return Failed(s);
+    if (absl::Status s =
+            WriteFile(UserOutPath(absl::GetFlag(FLAGS_svg)), scxtwin::tune::SelectSvg(*r));
+        !s.ok())
+      return Failed(s);
   }
   if (absl::GetFlag(FLAGS_confirm)) {
     const auto& best = r->options[r->recommended];
@@ -182,25 +204,33 @@ int RunSelect(const char* argv0) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "searches a policy's knobs in simulation, confirmed on held-out seeds:\n"
-      "  tune --policy=NAME --workload=FILE --topology=T --budget=RUNS [--param K=V ...] [--process=P]\n"
-      "       [--metric=boot|makespan|work] [--guard=PROCESS:METRIC<=RATIO] [--knob=NAME[=MIN..MAX] ...]\n"
-      "       [--set K=V ...] [--held_out=N] [--variant_param K=V ...] [--variant_topology=T] [--jobs=J]\n"
+      "  tune --policy=NAME --workload=FILE --topology=T --budget=RUNS [--param K=V ...] "
+      "[--process=P]\n"
+      "       [--metric=boot|makespan|work] [--guard=PROCESS:METRIC<=RATIO] "
+      "[--knob=NAME[=MIN..MAX] ...]\n"
+      "       [--set K=V ...] [--held_out=N] [--variant_param K=V ...] [--variant_topology=T] "
+      "[--jobs=J]\n"
       "       [--seed=S] [--svg=FILE] [--confirm] [--backend=local|slurm [--slurm_dir=DIR] ...]\n"
       "or picks a policy for a workload imported from a real trace:\n"
-      "  tune select --trace=TRACE --root=COMM --policies=eevdf,homing,vtime[,PATH.so] [--topology=T]\n"
+      "  tune select --trace=TRACE --root=COMM --policies=eevdf,homing,vtime[,PATH.so] "
+      "[--topology=T]\n"
       "       [--runs=N] [--tune [--budget=RUNS]] [--svg=FILE] [--confirm]");
   const bool select = argc > 1 && std::string(argv[1]) == "select";
   std::vector<char*> args(argv, argv + argc);
   if (select) args.erase(args.begin() + 1);
   std::vector<std::vector<std::string>> repeated;
-  std::vector<char*> rest = scxtwin::tune::GatherRepeated(static_cast<int>(args.size()), args.data(),
-                                                          {"param", "set", "knob", "variant_param"}, &repeated);
+  std::vector<char*> rest =
+      scxtwin::tune::GatherRepeated(static_cast<int>(args.size()), args.data(),
+                                    {"param", "set", "knob", "variant_param"}, &repeated);
   int rest_argc = static_cast<int>(rest.size());
   std::vector<char*> positional = absl::ParseCommandLine(rest_argc, rest.data());
-  if (positional.size() > 1) return Bad(absl::StrCat("unexpected argument '", positional[1], "' (subcommands: select)"));
+  if (positional.size() > 1)
+    return Bad(absl::StrCat("unexpected argument '", positional[1], "' (subcommands: select)"));
   if (const std::string dir = scxtwin::experiment::SlurmWorkerDir(); !dir.empty()) {
     // An array task of a --backend=slurm batch: run this task's runs, print nothing.
-    if (absl::Status s = scxtwin::experiment::RunBatchWorker(dir, scxtwin::experiment::SlurmTasksFile(), Jobs()); !s.ok()) {
+    if (absl::Status s =
+            scxtwin::experiment::RunBatchWorker(dir, scxtwin::experiment::SlurmTasksFile(), Jobs());
+        !s.ok()) {
       std::cerr << "tune: slurm task: " << s.message() << "\n";
       return 1;
     }
@@ -210,8 +240,10 @@ int main(int argc, char** argv) {
 
   scxtwin::tune::TuneConfig c;
   c.policy = absl::GetFlag(FLAGS_policy);
-  if (c.policy.empty()) return Bad("--policy is required (a policy name such as homing, or a host .so path)");
-  if (c.policy.find(',') != std::string::npos) return Bad(absl::StrCat("--policy=", c.policy, ": expected one policy"));
+  if (c.policy.empty())
+    return Bad("--policy is required (a policy name such as homing, or a host .so path)");
+  if (c.policy.find(',') != std::string::npos)
+    return Bad(absl::StrCat("--policy=", c.policy, ": expected one policy"));
   if (c.policy.find('/') != std::string::npos) c.policy = UserPath(c.policy);
   c.base.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (c.base.workload.empty()) return Bad("--workload is required (a .textpb file)");
@@ -252,10 +284,12 @@ int main(int argc, char** argv) {
   if (!r.ok()) return Failed(r.status());
   scxtwin::tune::CommandWords words{absl::GetFlag(FLAGS_policy), absl::GetFlag(FLAGS_workload)};
   if (!svg.empty()) {
-    if (absl::Status s = WriteFile(svg, scxtwin::tune::TuningCurveSvg(*r)); !s.ok()) return Failed(s);
+    if (absl::Status s = WriteFile(svg, scxtwin::tune::TuningCurveSvg(*r)); !s.ok())
+      return Failed(s);
   }
   if (absl::GetFlag(FLAGS_confirm)) {
-    std::vector<std::pair<std::string, std::string>> best = scxtwin::tune::CandidateSets(*r, r->best);
+    std::vector<std::pair<std::string, std::string>> best =
+        scxtwin::tune::CandidateSets(*r, r->best);
     if (int rc = Confirm(c.policy, best, argv[0]); rc != 0) return rc;
   }
   // The report last, so its closing line is the output's last line.

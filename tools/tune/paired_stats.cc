@@ -40,8 +40,8 @@ double BetaContinuedFraction(double a, double b, double x) {
 double IncompleteBeta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double front =
-      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log(1 - x));
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
+                                a * std::log(x) + b * std::log(1 - x));
   if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
   return 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
 }
@@ -67,18 +67,19 @@ double StudentTQuantile(double q, int df) {
   return (lo + hi) / 2;
 }
 
-absl::StatusOr<PairedSpeedup> PairedSpeedupOf(const std::vector<double>& a, const std::vector<double>& b,
-                                              bool higher_is_better) {
+absl::StatusOr<PairedSpeedup> PairedSpeedupOf(const std::vector<double>& a,
+                                              const std::vector<double>& b, bool higher_is_better) {
   if (a.size() != b.size() || a.size() < 2) {
-    return absl::InvalidArgumentError(absl::StrCat("a paired interval needs the same seeds on both sides, at least 2 (got ",
-                                                   a.size(), " and ", b.size(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a paired interval needs the same seeds on both sides, at least 2 (got ",
+                     a.size(), " and ", b.size(), ")"));
   }
   const size_t n = a.size();
   std::vector<double> logs;
   for (size_t i = 0; i < n; ++i) {
     if (!(a[i] > 0) || !(b[i] > 0)) {
-      return absl::InvalidArgumentError(absl::StrCat("seed ", i, ": values must be positive for a ratio (", a[i], ", ",
-                                                     b[i], ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "seed ", i, ": values must be positive for a ratio (", a[i], ", ", b[i], ")"));
     }
     logs.push_back(higher_is_better ? std::log(b[i] / a[i]) : std::log(a[i] / b[i]));
   }
@@ -88,7 +89,8 @@ absl::StatusOr<PairedSpeedup> PairedSpeedupOf(const std::vector<double>& a, cons
   double sq = 0;
   for (double l : logs) sq += (l - mean) * (l - mean);
   const double sd = std::sqrt(sq / static_cast<double>(n - 1));
-  const double half = StudentTQuantile(0.975, static_cast<int>(n) - 1) * sd / std::sqrt(static_cast<double>(n));
+  const double half =
+      StudentTQuantile(0.975, static_cast<int>(n) - 1) * sd / std::sqrt(static_cast<double>(n));
   PairedSpeedup s;
   s.n = static_cast<int>(n);
   s.speedup = std::exp(mean);

@@ -20,13 +20,13 @@ double StudentTQuantile(double q, int df);
 
 struct PairedSpeedup {
   int n = 0;
-  double speedup = 1;  // geometric mean of the per-seed ratios; > 1: B is better
+  double speedup = 1;     // geometric mean of the per-seed ratios; > 1: B is better
   double lo = 1, hi = 1;  // 95% CI
 };
 
 // A and B on the same seeds (a[i] and b[i] from seed i). Needs n >= 2 and positive values.
-absl::StatusOr<PairedSpeedup> PairedSpeedupOf(const std::vector<double>& a, const std::vector<double>& b,
-                                              bool higher_is_better);
+absl::StatusOr<PairedSpeedup> PairedSpeedupOf(const std::vector<double>& a,
+                                              const std::vector<double>& b, bool higher_is_better);
 
 }  // namespace scxtwin::tune
 

@@ -55,20 +55,23 @@ Dimension MakeDimension(std::string name, int64_t min, int64_t max, int64_t defa
   return d;
 }
 
-absl::StatusOr<SearchSpace> SpaceFromTable(absl::string_view policy, const std::vector<KnobSpec>& table,
+absl::StatusOr<SearchSpace> SpaceFromTable(absl::string_view policy,
+                                           const std::vector<KnobSpec>& table,
                                            const std::vector<std::string>& only) {
   std::vector<std::string> names;
   for (const KnobSpec& k : table) names.push_back(k.name);
   for (const std::string& o : only) {
     if (std::find(names.begin(), names.end(), o) == names.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("--knob=", o, ": policy ", policy, " has no such knob (its knobs: ",
-                                                     names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--knob=", o, ": policy ", policy, " has no such knob (its knobs: ",
+                       names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
     }
   }
   SearchSpace space;
   for (const KnobSpec& k : table) {
     if (!only.empty() && std::find(only.begin(), only.end(), k.name) == only.end()) continue;
-    space.dims.push_back(MakeDimension(k.name, static_cast<int64_t>(k.min), static_cast<int64_t>(k.max),
+    space.dims.push_back(MakeDimension(k.name, static_cast<int64_t>(k.min),
+                                       static_cast<int64_t>(k.max),
                                        static_cast<int64_t>(k.default_value)));
   }
   return space;
@@ -78,10 +81,11 @@ absl::StatusOr<Dimension> ParseKnobRange(absl::string_view text, int64_t default
   const size_t eq = text.find('='), dots = text.find("..");
   int64_t lo = 0, hi = 0;
   if (eq == absl::string_view::npos || eq == 0 || dots == absl::string_view::npos || dots < eq ||
-      !absl::SimpleAtoi(text.substr(eq + 1, dots - eq - 1), &lo) || !absl::SimpleAtoi(text.substr(dots + 2), &hi) ||
-      lo > hi) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--knob=", text, ": expected NAME=MIN..MAX with whole numbers MIN <= MAX (e.g. slice_us=100..100000)"));
+      !absl::SimpleAtoi(text.substr(eq + 1, dots - eq - 1), &lo) ||
+      !absl::SimpleAtoi(text.substr(dots + 2), &hi) || lo > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--knob=", text,
+        ": expected NAME=MIN..MAX with whole numbers MIN <= MAX (e.g. slice_us=100..100000)"));
   }
   return MakeDimension(std::string(text.substr(0, eq)), lo, hi, std::clamp(default_value, lo, hi));
 }
@@ -109,7 +113,8 @@ std::vector<Candidate> DrawCandidates(const SearchSpace& space, int count, uint6
 
 std::string FormatCandidate(const SearchSpace& space, const Candidate& c) {
   std::vector<std::string> kv;
-  for (size_t i = 0; i < space.dims.size() && i < c.size(); ++i) kv.push_back(absl::StrCat(space.dims[i].name, "=", c[i]));
+  for (size_t i = 0; i < space.dims.size() && i < c.size(); ++i)
+    kv.push_back(absl::StrCat(space.dims[i].name, "=", c[i]));
   return absl::StrJoin(kv, " ");
 }
 

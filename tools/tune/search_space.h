@@ -36,7 +36,8 @@ Dimension MakeDimension(std::string name, int64_t min, int64_t max, int64_t defa
 
 // The space of a table's knobs; with `only` non-empty just those knobs (an unknown one is an
 // error listing the table's).
-absl::StatusOr<SearchSpace> SpaceFromTable(absl::string_view policy, const std::vector<KnobSpec>& table,
+absl::StatusOr<SearchSpace> SpaceFromTable(absl::string_view policy,
+                                           const std::vector<KnobSpec>& table,
                                            const std::vector<std::string>& only);
 
 // `--knob` for a scheduler without a table: "NAME=MIN..MAX" (decimal integers, MIN <= MAX).

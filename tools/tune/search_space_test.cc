@@ -32,7 +32,8 @@ TEST(SearchSpace, FromTheTableWithScales) {
   EXPECT_EQ(only->dims[0].name, "flag");
   auto bad = SpaceFromTable("p", Table(), {"slice_max_us"});
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr("--knob=slice_max_us: policy p has no such knob (its knobs: slice_us, credit_us, flag, count)"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("--knob=slice_max_us: policy p has no such knob "
+                                                "(its knobs: slice_us, credit_us, flag, count)"));
 }
 
 TEST(SearchSpace, DrawsAreDistinctInRangeDeterministicAndStartAtTheDefaults) {

@@ -19,10 +19,10 @@
 namespace scxtwin::tune {
 
 struct SelectConfig {
-  std::string trace;  // an ftrace text trace, .gz or plain
-  std::string root;   // the command whose exec roots the process tree
+  std::string trace;                  // an ftrace text trace, .gz or plain
+  std::string root;                   // the command whose exec roots the process tree
   std::vector<std::string> policies;  // the first is not special; eevdf is always run
-  std::string topology;  // "" = as many CPUs as the trace shows
+  std::string topology;               // "" = as many CPUs as the trace shows
   int runs = 10;
   uint64_t seed = 1;
   bool tune = false;
@@ -35,7 +35,7 @@ struct SelectConfig {
 struct Option {
   std::string label;
   std::vector<experiment::KnobSet> sets;  // a tuned variant's knobs, unprefixed
-  double mean = 0;  // makespan, s
+  double mean = 0;                        // makespan, s
   PairedSpeedup over_eevdf;
   bool tuned = false;
 };
@@ -45,16 +45,16 @@ struct SelectResult {
   int threads = 0;
   int trace_cpus = 0;
   std::string topology;
-  double traced_s = 0;       // root exec to the tree's last exit
-  double traced_cpu_s = 0;   // the tree's CPU time in the trace
-  double replay_s = 0;       // EEVDF's mean makespan of the replay
-  double fit_error = 0;      // (replay - traced) / traced
-  bool deterministic = false;  // every seed gave the same figures
+  double traced_s = 0;          // root exec to the tree's last exit
+  double traced_cpu_s = 0;      // the tree's CPU time in the trace
+  double replay_s = 0;          // EEVDF's mean makespan of the replay
+  double fit_error = 0;         // (replay - traced) / traced
+  bool deterministic = false;   // every seed gave the same figures
   std::vector<Option> options;  // eevdf first
   size_t recommended = 0;
   bool significant = false;  // the recommended gain's CI excludes 1 and exceeds the model error
   std::vector<std::vector<double>> samples;  // per option (untuned ones), for the picture
-  std::vector<std::string> not_tuned;  // --tune: policies without a knob table
+  std::vector<std::string> not_tuned;        // --tune: policies without a knob table
 };
 
 absl::StatusOr<SelectResult> Select(const SelectConfig& config, experiment::RunBackend& backend,

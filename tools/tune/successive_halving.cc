@@ -36,7 +36,8 @@ int RunsOfRungs(const std::vector<HalvingPlan::Rung>& rungs) {
 }  // namespace
 
 absl::StatusOr<HalvingPlan> PlanHalving(int budget, int max_candidates, int eta, int first_seeds) {
-  if (eta < 2 || first_seeds < 1) return absl::InvalidArgumentError("halving needs eta >= 2 and first_seeds >= 1");
+  if (eta < 2 || first_seeds < 1)
+    return absl::InvalidArgumentError("halving needs eta >= 2 and first_seeds >= 1");
   HalvingPlan best;
   bool found = false;
   for (int n = 2; n <= max_candidates; ++n) {
@@ -48,8 +49,9 @@ absl::StatusOr<HalvingPlan> PlanHalving(int budget, int max_candidates, int eta,
     found = true;
   }
   if (!found) {
-    return absl::InvalidArgumentError(absl::StrCat("--budget=", budget, ": too small to compare even 2 candidates on ",
-                                                   first_seeds, " seeds (needs ", 2 * first_seeds, " runs)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--budget=", budget, ": too small to compare even 2 candidates on ",
+                     first_seeds, " seeds (needs ", 2 * first_seeds, " runs)"));
   }
   // What is left goes to the last rung: more seeds for the final choice.
   HalvingPlan::Rung& last = best.rungs.back();
@@ -59,11 +61,12 @@ absl::StatusOr<HalvingPlan> PlanHalving(int budget, int max_candidates, int eta,
   return best;
 }
 
-absl::StatusOr<HalvingResult> SuccessiveHalving(int num_candidates, const HalvingPlan& plan, const EvaluateFn& evaluate,
-                                                double guard_ratio) {
+absl::StatusOr<HalvingResult> SuccessiveHalving(int num_candidates, const HalvingPlan& plan,
+                                                const EvaluateFn& evaluate, double guard_ratio) {
   if (plan.rungs.empty() || num_candidates < plan.rungs[0].candidates) {
-    return absl::InvalidArgumentError(absl::StrCat("the plan wants ", plan.rungs.empty() ? 0 : plan.rungs[0].candidates,
-                                                   " candidates, there are ", num_candidates));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the plan wants ", plan.rungs.empty() ? 0 : plan.rungs[0].candidates,
+                     " candidates, there are ", num_candidates));
   }
   HalvingResult result;
   // outcomes[c][s]: what we know of candidate c on seed s.
@@ -74,10 +77,12 @@ absl::StatusOr<HalvingResult> SuccessiveHalving(int num_candidates, const Halvin
   for (const HalvingPlan::Rung& rung : plan.rungs) {
     // The reference runs on every seed, whether or not it is still a contender.
     std::vector<int> to_run = alive;
-    if (std::find(to_run.begin(), to_run.end(), 0) == to_run.end()) to_run.insert(to_run.begin(), 0);
+    if (std::find(to_run.begin(), to_run.end(), 0) == to_run.end())
+      to_run.insert(to_run.begin(), 0);
     auto got = evaluate(to_run, prev_seeds, rung.seeds);
     if (!got.ok()) return got.status();
-    if (got->size() != to_run.size()) return absl::InternalError("the evaluator returned the wrong number of candidates");
+    if (got->size() != to_run.size())
+      return absl::InternalError("the evaluator returned the wrong number of candidates");
     for (size_t i = 0; i < to_run.size(); ++i) {
       auto& o = outcomes[static_cast<size_t>(to_run[i])];
       o.insert(o.end(), (*got)[i].begin(), (*got)[i].end());
@@ -139,7 +144,8 @@ absl::StatusOr<HalvingResult> SuccessiveHalving(int num_candidates, const Halvin
     result.best = scores[0].c;
     if (!scores[0].ok) result.best = 0;  // nothing qualified: keep the defaults
     // Survivors: the next rung's count, best first.
-    const size_t next = &rung == &plan.rungs.back() ? 0 : static_cast<size_t>((&rung + 1)->candidates);
+    const size_t next =
+        &rung == &plan.rungs.back() ? 0 : static_cast<size_t>((&rung + 1)->candidates);
     alive.clear();
     for (size_t i = 0; i < next && i < scores.size(); ++i) alive.push_back(scores[i].c);
     prev_seeds = rung.seeds;

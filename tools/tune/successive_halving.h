@@ -39,15 +39,16 @@ struct HalvingPlan {
 // The largest plan whose runs fit `budget`: as many candidates as fit with `first_seeds` seeds in
 // rung 0 and 1/eta of them kept per rung (down to the last rung of 2..eta), and what budget is
 // left given to the last rung as more seeds. Error if not even 2 candidates fit.
-absl::StatusOr<HalvingPlan> PlanHalving(int budget, int max_candidates, int eta = 3, int first_seeds = 2);
+absl::StatusOr<HalvingPlan> PlanHalving(int budget, int max_candidates, int eta = 3,
+                                        int first_seeds = 2);
 
 struct RungReport {
   int candidates = 0, seeds = 0;
-  int runs_after = 0;  // runs spent when the rung ended
-  int best = 0;        // candidate index
+  int runs_after = 0;              // runs spent when the rung ended
+  int best = 0;                    // candidate index
   double best_objective = 0;       // its mean on the rung's seeds
   double reference_objective = 0;  // candidate 0's mean on the same seeds
-  int disqualified = 0;  // candidates with an invalid run or over the guard
+  int disqualified = 0;            // candidates with an invalid run or over the guard
 };
 
 // A point of the tuning curve: after `runs` runs, the best candidate seen so far in the current
@@ -69,8 +70,9 @@ struct HalvingResult {
 // `guard_ratio`: a candidate whose guard mean exceeds guard_ratio times the reference's (on the
 // same seeds) is ranked after every candidate within it; so is one with an invalid run. Ties go
 // to the lower index (the defaults win a tie). `progress` gets (runs done, plan.runs).
-absl::StatusOr<HalvingResult> SuccessiveHalving(int num_candidates, const HalvingPlan& plan, const EvaluateFn& evaluate,
-                                                double guard_ratio = std::numeric_limits<double>::infinity());
+absl::StatusOr<HalvingResult> SuccessiveHalving(
+    int num_candidates, const HalvingPlan& plan, const EvaluateFn& evaluate,
+    double guard_ratio = std::numeric_limits<double>::infinity());
 
 }  // namespace scxtwin::tune
 

@@ -57,14 +57,17 @@ TEST(SuccessiveHalving, FindsAKnownOptimumUnderNoise) {
     ASSERT_TRUE(plan.ok());
     auto cands = DrawCandidates(space, plan->rungs[0].candidates, seed);
     int runs = 0;
-    auto evaluate = [&](const std::vector<int>& which, int begin, int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
+    auto evaluate = [&](const std::vector<int>& which, int begin,
+                        int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
       std::vector<std::vector<Outcome>> out;
       for (int c : which) {
         out.emplace_back();
         for (int s = begin; s < end; ++s) {
           const double seed_effect = 3.0 * Normal(seed, static_cast<uint64_t>(s));
-          const double own = 0.03 * Normal(seed * 7919 + static_cast<uint64_t>(c), 100000 + static_cast<uint64_t>(s));
-          out.back().push_back({TrueObjective(cands[static_cast<size_t>(c)]) + 10 + seed_effect + own, 0, true});
+          const double own = 0.03 * Normal(seed * 7919 + static_cast<uint64_t>(c),
+                                           100000 + static_cast<uint64_t>(s));
+          out.back().push_back(
+              {TrueObjective(cands[static_cast<size_t>(c)]) + 10 + seed_effect + own, 0, true});
           ++runs;
         }
       }
@@ -77,9 +80,11 @@ TEST(SuccessiveHalving, FindsAKnownOptimumUnderNoise) {
     double best_true = 1e9;
     for (const Candidate& c : cands) best_true = std::min(best_true, TrueObjective(c));
     const Candidate& got = cands[static_cast<size_t>(r->best)];
-    EXPECT_LT(TrueObjective(got) - best_true, 0.02) << "seed " << seed << ": " << FormatCandidate(space, got);
+    EXPECT_LT(TrueObjective(got) - best_true, 0.02)
+        << "seed " << seed << ": " << FormatCandidate(space, got);
     EXPECT_EQ(got[1], 1);
-    EXPECT_NEAR(std::log10(static_cast<double>(got[0])), std::log10(3000.0), 0.3) << FormatCandidate(space, got);
+    EXPECT_NEAR(std::log10(static_cast<double>(got[0])), std::log10(3000.0), 0.3)
+        << FormatCandidate(space, got);
     // The curve only climbs within a rung and starts after the first rung's first candidate.
     ASSERT_FALSE(r->curve.empty());
     EXPECT_GT(r->curve.front().runs, 0);
@@ -93,13 +98,17 @@ TEST(SuccessiveHalving, GuardAndTies) {
   auto plan = PlanHalving(60, 3);  // 3 candidates
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->rungs[0].candidates, 3);
-  auto evaluate = [](const std::vector<int>& which, int begin, int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
+  auto evaluate = [](const std::vector<int>& which, int begin,
+                     int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
     std::vector<std::vector<Outcome>> out;
     for (int c : which) {
       out.emplace_back();
       for (int s = begin; s < end; ++s) {
-        // 0: reference (1.0, guard 1); 1: better (0.9) but guard 1.5; 2: slightly better, guard 1.04.
-        const Outcome o = c == 0 ? Outcome{1.0, 1.0, true} : c == 1 ? Outcome{0.9, 1.5, true} : Outcome{0.95, 1.04, true};
+        // 0: reference (1.0, guard 1); 1: better (0.9) but guard 1.5; 2: slightly better,
+        // guard 1.04.
+        const Outcome o = c == 0   ? Outcome{1.0, 1.0, true}
+                          : c == 1 ? Outcome{0.9, 1.5, true}
+                                   : Outcome{0.95, 1.04, true};
         out.back().push_back(o);
       }
     }
@@ -116,14 +125,17 @@ TEST(SuccessiveHalving, GuardAndTies) {
   ASSERT_TRUE(strict.ok());
   EXPECT_EQ(strict->best, 0);
 
-  auto flat = [](const std::vector<int>& which, int begin, int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
-    return std::vector<std::vector<Outcome>>(which.size(), std::vector<Outcome>(end - begin, Outcome{1.0, 0, true}));
+  auto flat = [](const std::vector<int>& which, int begin,
+                 int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
+    return std::vector<std::vector<Outcome>>(
+        which.size(), std::vector<Outcome>(end - begin, Outcome{1.0, 0, true}));
   };
   auto tie = SuccessiveHalving(3, *plan, flat);
   ASSERT_TRUE(tie.ok());
   EXPECT_EQ(tie->best, 0);
 
-  auto invalid = [](const std::vector<int>& which, int begin, int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
+  auto invalid = [](const std::vector<int>& which, int begin,
+                    int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
     std::vector<std::vector<Outcome>> out;
     for (int c : which) out.emplace_back(end - begin, Outcome{c == 1 ? 0.5 : 1.0, 0, c != 1});
     return out;

@@ -24,9 +24,10 @@ using experiment::RunRequest;
 // without a table the --knob NAME=MIN..MAX ranges, defaults read from the object.
 absl::Status BuildSpace(const TuneConfig& c, TuneResult* r) {
   if (c.policy == sim::kFairPolicyName || c.policy == sim::kFifoPolicyName) {
-    return absl::InvalidArgumentError(absl::StrCat("--policy=", c.policy,
-                                                   ": a built-in class, not a hosted policy; tune a sched_ext policy "
-                                                   "(a name such as homing, or a host .so path)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--policy=", c.policy,
+                     ": a built-in class, not a hosted policy; tune a sched_ext policy "
+                     "(a name such as homing, or a host .so path)"));
   }
   auto path = sim::ResolvePolicy(c.policy, c.base.policy_dirs);
   if (!path.ok()) return path.status();
@@ -36,8 +37,9 @@ absl::Status BuildSpace(const TuneConfig& c, TuneResult* r) {
   if (!p.knob_table().empty()) {
     for (const std::string& k : c.knobs) {
       if (absl::StrContains(k, '=')) {
-        return absl::InvalidArgumentError(absl::StrCat("--knob=", k, ": policy ", r->label,
-                                                       " has a knob table; name its knobs without ranges"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--knob=", k, ": policy ", r->label,
+                         " has a knob table; name its knobs without ranges"));
       }
     }
     auto space = SpaceFromTable(r->label, p.knob_table(), c.knobs);
@@ -51,13 +53,15 @@ absl::Status BuildSpace(const TuneConfig& c, TuneResult* r) {
     std::vector<std::string> names;
     for (const host::Global* g : p.Knobs()) names.push_back(g->name);
     return absl::InvalidArgumentError(absl::StrCat(
-        "policy ", r->label, " has no knob table: name the knobs to search with --knob NAME=MIN..MAX (its knobs: ",
+        "policy ", r->label,
+        " has no knob table: name the knobs to search with --knob NAME=MIN..MAX (its knobs: ",
         names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
   }
   for (const std::string& k : c.knobs) {
     const std::string name = k.substr(0, k.find('='));
     auto def = p.ReadScalar(name);
-    if (!def.ok()) return absl::InvalidArgumentError(absl::StrCat("--knob=", k, ": ", def.status().message()));
+    if (!def.ok())
+      return absl::InvalidArgumentError(absl::StrCat("--knob=", k, ": ", def.status().message()));
     auto dim = ParseKnobRange(k, *def);
     if (!dim.ok()) return dim.status();
     r->space.dims.push_back(*std::move(dim));
@@ -77,9 +81,12 @@ absl::Status SplitFixedSets(const TuneConfig& c, TuneResult* r, std::vector<Knob
     if (absl::StartsWith(key, r->label + ".")) knob = key.substr(r->label.size() + 1);
     r->fixed.emplace_back(knob, value);
     auto& dims = r->space.dims;
-    dims.erase(std::remove_if(dims.begin(), dims.end(), [&](const Dimension& d) { return d.name == knob; }), dims.end());
+    dims.erase(std::remove_if(dims.begin(), dims.end(),
+                              [&](const Dimension& d) { return d.name == knob; }),
+               dims.end());
   }
-  if (r->space.dims.empty()) return absl::InvalidArgumentError("no knob left to search (every one is held by --set)");
+  if (r->space.dims.empty())
+    return absl::InvalidArgumentError("no knob left to search (every one is held by --set)");
   return absl::OkStatus();
 }
 
@@ -90,7 +97,9 @@ std::vector<Measure> Measures(const TuneConfig& c) {
 }
 
 // Lower is better for the search: a rate is inverted (1 / rate), so ratios stay ratios.
-double Objective(Metric m, double v) { return experiment::HigherIsBetter(m) ? (v > 0 ? 1 / v : HUGE_VAL) : v; }
+double Objective(Metric m, double v) {
+  return experiment::HigherIsBetter(m) ? (v > 0 ? 1 / v : HUGE_VAL) : v;
+}
 
 Outcome ToOutcome(const TuneConfig& c, const RunMeasurements& m) {
   Outcome o;
@@ -100,8 +109,8 @@ Outcome ToOutcome(const TuneConfig& c, const RunMeasurements& m) {
   return o;
 }
 
-absl::Status CheckWorkload(const TuneConfig& c, const sim::RunConfig& base, std::string* name, std::string* topology,
-                           int* nr_cpus) {
+absl::Status CheckWorkload(const TuneConfig& c, const sim::RunConfig& base, std::string* name,
+                           std::string* topology, int* nr_cpus) {
   auto topo = sim::Topology::Parse(base.topology);
   if (!topo.ok()) return topo.status();
   *topology = topo->spec();
@@ -113,15 +122,17 @@ absl::Status CheckWorkload(const TuneConfig& c, const sim::RunConfig& base, std:
   for (const auto& p : (*spec)->processes) names.push_back(p.name);
   for (const std::string& p : {c.process, c.guard ? c.guard->process : std::string()}) {
     if (!p.empty() && std::find(names.begin(), names.end(), p) == names.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("process '", p, "': workload ", base.workload,
-                                                     " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("process '", p, "': workload ", base.workload,
+                       " has no such process (it has: ", absl::StrJoin(names, ", "), ")"));
     }
   }
   return absl::OkStatus();
 }
 
 // eevdf, the defaults and the tuned candidate on the held-out seeds of `base`.
-absl::StatusOr<HeldOut> Confirm(const TuneResult& r, const sim::RunConfig& base, const std::vector<KnobSet>& costs,
+absl::StatusOr<HeldOut> Confirm(const TuneResult& r, const sim::RunConfig& base,
+                                const std::vector<KnobSet>& costs,
                                 const std::vector<uint64_t>& seeds, experiment::RunBackend& backend,
                                 const experiment::ProgressFn& progress) {
   const TuneConfig& c = r.config;
@@ -173,7 +184,8 @@ absl::StatusOr<HeldOut> Confirm(const TuneResult& r, const sim::RunConfig& base,
   if (!e.ok()) return e.status();
   h.over_eevdf = *e;
   if (c.guard) {
-    auto g = PairedSpeedupOf(h.defaults.guard_values, h.tuned.guard_values, experiment::HigherIsBetter(c.guard->metric));
+    auto g = PairedSpeedupOf(h.defaults.guard_values, h.tuned.guard_values,
+                             experiment::HigherIsBetter(c.guard->metric));
     if (!g.ok()) return g.status();
     h.guard_over_defaults = *g;
   }
@@ -186,38 +198,46 @@ absl::StatusOr<Guard> ParseGuard(absl::string_view text) {
   const size_t colon = text.find(':'), le = text.find("<=");
   Guard g;
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat("--guard=", text,
-                                                   ": expected PROCESS:METRIC<=RATIO (METRIC boot, makespan or work, "
-                                                   "RATIO a number >= 1, PROCESS may be empty), e.g. steady:boot<=1.05"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--guard=", text,
+                     ": expected PROCESS:METRIC<=RATIO (METRIC boot, makespan or work, "
+                     "RATIO a number >= 1, PROCESS may be empty), e.g. steady:boot<=1.05"));
   };
   if (colon == absl::string_view::npos || le == absl::string_view::npos || le < colon) return bad();
   g.process = std::string(text.substr(0, colon));
   auto metric = experiment::ParseMetric(text.substr(colon + 1, le - colon - 1));
   if (!metric.ok()) return bad();
   g.metric = *metric;
-  if (!absl::SimpleAtod(text.substr(le + 2), &g.ratio) || !(g.ratio >= 1) || !std::isfinite(g.ratio)) return bad();
+  if (!absl::SimpleAtod(text.substr(le + 2), &g.ratio) || !(g.ratio >= 1) ||
+      !std::isfinite(g.ratio))
+    return bad();
   return g;
 }
 
-uint64_t HeldOutBase(uint64_t seed) { return experiment::RunSeed(seed ^ 0x686f6c646f7574ULL /* "holdout" */, 0); }
+uint64_t HeldOutBase(uint64_t seed) {
+  return experiment::RunSeed(seed ^ 0x686f6c646f7574ULL /* "holdout" */, 0);
+}
 
 std::vector<KnobSet> CandidateSets(const TuneResult& r, const Candidate& c) {
   std::vector<KnobSet> sets = r.fixed;
-  for (size_t i = 0; i < r.space.dims.size(); ++i) sets.emplace_back(r.space.dims[i].name, absl::StrCat(c[i]));
+  for (size_t i = 0; i < r.space.dims.size(); ++i)
+    sets.emplace_back(r.space.dims[i].name, absl::StrCat(c[i]));
   return sets;
 }
 
 absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend& backend,
                                 const experiment::ProgressFn& progress) {
   if (config.held_out < 2) {
-    return absl::InvalidArgumentError(absl::StrCat("--held_out=", config.held_out, ": expected at least 2 seeds"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--held_out=", config.held_out, ": expected at least 2 seeds"));
   }
   TuneResult r;
   r.config = config;
   r.label = experiment::PolicyLabel(config.policy);
   std::string topology;
   int nr_cpus = 0;
-  if (auto s = CheckWorkload(config, config.base, &r.workload_name, &topology, &nr_cpus); !s.ok()) return s;
+  if (auto s = CheckWorkload(config, config.base, &r.workload_name, &topology, &nr_cpus); !s.ok())
+    return s;
   if (auto s = BuildSpace(config, &r); !s.ok()) return s;
   std::vector<KnobSet> costs;
   if (auto s = SplitFixedSets(config, &r, &costs); !s.ok()) return s;
@@ -237,14 +257,16 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
   if (!plan.ok()) return plan.status();
   r.plan = *plan;
   // The candidates' stream: a mix of --seed apart from every run seed RunSeed(seed, i >= 0).
-  r.candidates = DrawCandidates(r.space, r.plan.rungs[0].candidates, experiment::RunSeed(config.seed, -1));
+  r.candidates =
+      DrawCandidates(r.space, r.plan.rungs[0].candidates, experiment::RunSeed(config.seed, -1));
   if (static_cast<int>(r.candidates.size()) < r.plan.rungs[0].candidates) {
     // A small space (a few flags): every point, and the budget replanned for that many.
     auto small = PlanHalving(config.budget, static_cast<int>(r.candidates.size()));
     if (!small.ok()) return small.status();
     r.plan = *small;
   }
-  const int held_runs = 3 * config.held_out * (config.variant_params.empty() && config.variant_topology.empty() ? 1 : 2);
+  const int held_runs = 3 * config.held_out *
+                        (config.variant_params.empty() && config.variant_topology.empty() ? 1 : 2);
   const int total = r.plan.runs + held_runs;
   int done_before = 0;
   auto sub_progress = [&](int done, int) {
@@ -252,8 +274,8 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
   };
 
   // The search: candidate c on search seed s runs with RunSeed(seed, s).
-  auto evaluate = [&](const std::vector<int>& cands, int begin, int end)
-      -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
+  auto evaluate = [&](const std::vector<int>& cands, int begin,
+                      int end) -> absl::StatusOr<std::vector<std::vector<Outcome>>> {
     std::vector<RunRequest> batch;
     for (int c : cands) {
       for (int s = begin; s < end; ++s) {
@@ -261,7 +283,8 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
         q.config = config.base;
         q.config.policy = config.policy;
         q.config.sets = costs;
-        for (const KnobSet& k : CandidateSets(r, r.candidates[static_cast<size_t>(c)])) q.config.sets.push_back(k);
+        for (const KnobSet& k : CandidateSets(r, r.candidates[static_cast<size_t>(c)]))
+          q.config.sets.push_back(k);
         q.config.seed = experiment::RunSeed(config.seed, s);
         q.measures = Measures(config);
         batch.push_back(std::move(q));
@@ -279,7 +302,8 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
     return out;
   };
   const double guard_ratio = config.guard ? config.guard->ratio : HUGE_VAL;
-  auto search = SuccessiveHalving(static_cast<int>(r.candidates.size()), r.plan, evaluate, guard_ratio);
+  auto search =
+      SuccessiveHalving(static_cast<int>(r.candidates.size()), r.plan, evaluate, guard_ratio);
   if (!search.ok()) return search.status();
   r.search = *search;
   r.best = r.candidates[static_cast<size_t>(r.search.best)];
@@ -287,7 +311,8 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
   // Confirmation on held-out seeds.
   r.held_out_base = HeldOutBase(config.seed);
   std::vector<uint64_t> seeds;
-  for (int i = 0; i < config.held_out; ++i) seeds.push_back(experiment::RunSeed(r.held_out_base, i));
+  for (int i = 0; i < config.held_out; ++i)
+    seeds.push_back(experiment::RunSeed(r.held_out_base, i));
   for (int s = 0; s < r.plan.rungs.back().seeds; ++s) {
     if (std::find(seeds.begin(), seeds.end(), experiment::RunSeed(config.seed, s)) != seeds.end()) {
       return absl::InternalError("a held-out seed is also a search seed");
@@ -302,7 +327,9 @@ absl::StatusOr<TuneResult> Tune(const TuneConfig& config, experiment::RunBackend
     for (const auto& p : config.variant_params) v.params.push_back(p);  // a later value wins
     if (!config.variant_topology.empty()) v.topology = config.variant_topology;
     auto variant = Confirm(r, v, costs, seeds, backend, sub_progress);
-    if (!variant.ok()) return absl::Status(variant.status().code(), absl::StrCat("the variant: ", variant.status().message()));
+    if (!variant.ok())
+      return absl::Status(variant.status().code(),
+                          absl::StrCat("the variant: ", variant.status().message()));
     r.variant = *std::move(variant);
   }
   r.runs = r.search.runs + held_runs;

@@ -42,9 +42,9 @@ struct TuneConfig {
   // --knob: knob names to search (a table's; default all), or NAME=MIN..MAX for a scheduler
   // without a table (required there).
   std::vector<std::string> knobs;
-  int budget = 300;     // search runs
-  int held_out = 30;    // held-out seeds for the confirmation
-  uint64_t seed = 1;    // candidates and search seeds derive from it
+  int budget = 300;   // search runs
+  int held_out = 30;  // held-out seeds for the confirmation
+  uint64_t seed = 1;  // candidates and search seeds derive from it
   int max_candidates = 729;
   // A variant of the workload to check the tuned knobs on (params overriding base.params, and a
   // topology): run when either is set.
@@ -71,7 +71,7 @@ struct HeldOut {
 
 struct TuneResult {
   TuneConfig config;
-  std::string label;  // the policy's label (PolicyLabel): the --set prefix
+  std::string label;       // the policy's label (PolicyLabel): the --set prefix
   bool from_table = true;  // the ranges came from the policy's NAME_KNOBS table
   SearchSpace space;
   std::vector<experiment::KnobSet> fixed;  // knob sets held fixed (not searched), unprefixed

@@ -11,14 +11,20 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::string Runfile(const std::string& path) { return std::string(getenv("TEST_SRCDIR")) + "/scxtwin/" + path; }
+std::string Runfile(const std::string& path) {
+  return std::string(getenv("TEST_SRCDIR")) + "/scxtwin/" + path;
+}
 
 // homing on a small micro-VM boot beside steady large-working-set tasks (8 CPUs).
 TuneConfig SmallHoming() {
   TuneConfig c;
   c.policy = "homing";
   c.base.workload = Runfile("workloads/boots_with_ws_large.textpb");
-  c.base.params = {{"boots", "1"}, {"arrival_gap_ms", "0"}, {"steady_tasks", "4"}, {"vcpus", "8"}, {"rounds", "40"}};
+  c.base.params = {{"boots", "1"},
+                   {"arrival_gap_ms", "0"},
+                   {"steady_tasks", "4"},
+                   {"vcpus", "8"},
+                   {"rounds", "40"}};
   c.base.topology = "1x1x4x2";
   c.base.policy_dirs = {Runfile("policy"), Runfile("sim/testdata")};
   c.metric = experiment::Metric::kBoot;
@@ -47,7 +53,8 @@ TEST(Tune, RealPolicyConfirmedNotBelowDefaultsOnHeldOutSeeds) {
   EXPECT_EQ(a->held_out.tuned.values, b->held_out.tuned.values);
   EXPECT_EQ(ClosingLine(*a), ClosingLine(*b));
   EXPECT_THAT(ClosingLine(*a),
-              MatchesRegex("tune: best (--set homing\\.[a-z_]+=[0-9]+ ?)+: [0-9]\\.[0-9]{3}x over defaults \\(95% CI "
+              MatchesRegex("tune: best (--set homing\\.[a-z_]+=[0-9]+ ?)+: [0-9]\\.[0-9]{3}x over "
+                           "defaults \\(95% CI "
                            "\\[[0-9]\\.[0-9]{3}, [0-9]\\.[0-9]{3}\\]\\) on 8 held-out seeds"));
 }
 
@@ -74,8 +81,12 @@ TEST(Tune, GuardFixedKnobsAndVariant) {
   WriteTuneReport(os, *r, {"homing", "workloads/boots_with_ws_large.textpb"});
   EXPECT_THAT(os.str(), HasSubstr("guard boot (completion time of steady, s)"));
   EXPECT_THAT(os.str(), HasSubstr("knobs held fixed: go_home=1 kick_on_enqueue=1"));
-  EXPECT_THAT(os.str(), HasSubstr("variant (the tuned knobs unchanged on vcpus=4, topology 4, 4 CPUs"));
-  EXPECT_THAT(ClosingLine(*r), HasSubstr("--set homing.go_home=1 --set homing.kick_on_enqueue=1 --set homing.slice_max_us="));
+  EXPECT_THAT(os.str(),
+              HasSubstr("variant (the tuned knobs unchanged on vcpus=4, topology 4, 4 CPUs"));
+  EXPECT_THAT(
+      ClosingLine(*r),
+      HasSubstr(
+          "--set homing.go_home=1 --set homing.kick_on_enqueue=1 --set homing.slice_max_us="));
 }
 
 TEST(Tune, SchedulerWithoutTableNeedsRanges) {
@@ -88,7 +99,8 @@ TEST(Tune, SchedulerWithoutTableNeedsRanges) {
   auto none = Tune(c, backend);
   ASSERT_FALSE(none.ok());
   EXPECT_THAT(none.status().message(),
-              HasSubstr("policy wvtime has no knob table: name the knobs to search with --knob NAME=MIN..MAX (its knobs: slice_ns)"));
+              HasSubstr("policy wvtime has no knob table: name the knobs to search with --knob "
+                        "NAME=MIN..MAX (its knobs: slice_ns)"));
   c.knobs = {"slice_ns=100000..20000000"};
   auto r = Tune(c, backend);
   ASSERT_TRUE(r.ok()) << r.status();

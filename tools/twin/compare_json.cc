@@ -13,15 +13,19 @@ class Parser {
 
   absl::StatusOr<JsonValue> Document() {
     JsonValue v;
-    if (!Value(&v, 0)) return absl::InvalidArgumentError(absl::StrCat("bad JSON at offset ", pos_, ": ", what_));
+    if (!Value(&v, 0))
+      return absl::InvalidArgumentError(absl::StrCat("bad JSON at offset ", pos_, ": ", what_));
     Space();
-    if (pos_ != s_.size()) return absl::InvalidArgumentError(absl::StrCat("bad JSON: trailing text at offset ", pos_));
+    if (pos_ != s_.size())
+      return absl::InvalidArgumentError(absl::StrCat("bad JSON: trailing text at offset ", pos_));
     return v;
   }
 
  private:
   void Space() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t'))
+      ++pos_;
   }
   bool Fail(const char* what) {
     what_ = what;
@@ -39,8 +43,10 @@ class Parser {
       char c = s_[pos_++];
       if (c == '\\' && pos_ < s_.size()) {
         c = s_[pos_++];
-        if (c == 'n') c = '\n';
-        else if (c == 't') c = '\t';
+        if (c == 'n')
+          c = '\n';
+        else if (c == 't')
+          c = '\t';
         else if (c == 'u') {  // keep the escape as written: names here are ASCII
           out->append("\\u");
           continue;
@@ -119,7 +125,8 @@ class Parser {
     }
     if (c == 'n') return Literal("null");
     std::string num;
-    while (pos_ < s_.size() && std::string("+-0123456789.eE").find(s_[pos_]) != std::string::npos) num += s_[pos_++];
+    while (pos_ < s_.size() && std::string("+-0123456789.eE").find(s_[pos_]) != std::string::npos)
+      num += s_[pos_++];
     if (num.empty()) return Fail("expected a value");
     char* end = nullptr;
     v->kind = JsonValue::kNumber;

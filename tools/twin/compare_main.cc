@@ -27,13 +27,20 @@
 namespace scxtwin::twin {
 
 const char kCompareHelp[] =
-    "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param NAME=VALUE]...\n"
-    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
-    "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default 2;\n"
-    "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator on\n"
-    "    N CPUs, seeds 1..R on both sides; prints one row per metric (timing or decision statistic),\n"
-    "    and `twin compare: K of N metrics within tolerance`. --sim-set changes the simulator side only\n"
-    "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm keeps\n"
+    "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param "
+    "NAME=VALUE]...\n"
+    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--save-vm=FILE | --load-vm=FILE] "
+    "[--verbose]\n"
+    "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default "
+    "2;\n"
+    "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator "
+    "on\n"
+    "    N CPUs, seeds 1..R on both sides; prints one row per metric (timing or decision "
+    "statistic),\n"
+    "    and `twin compare: K of N metrics within tolerance`. --sim-set changes the simulator side "
+    "only\n"
+    "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm "
+    "keeps\n"
     "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
@@ -91,22 +98,26 @@ int CompareMain(int argc, char** argv) {
     const std::string a = argv[i];
     auto kv = [&](const std::string& flag, std::vector<std::pair<std::string, std::string>>* into) {
       std::vector<std::string> p = absl::StrSplit(value, absl::MaxSplits('=', 1));
-      if (p.size() != 2 || p[0].empty()) return Bad(absl::StrCat(flag, "=", value, ": expected NAME=VALUE"));
+      if (p.size() != 2 || p[0].empty())
+        return Bad(absl::StrCat(flag, "=", value, ": expected NAME=VALUE"));
       into->emplace_back(p[0], p[1]);
       return 0;
     };
     if (TakeValue(argc, argv, &i, "--policy", &policies_flag)) continue;
     if (TakeValue(argc, argv, &i, "--workload", &workload)) continue;
     if (TakeValue(argc, argv, &i, "--cpus", &value)) {
-      if (!absl::SimpleAtoi(value, &cpus) || cpus < 1 || cpus > 64) return Bad("--cpus=" + value + ": expected 1..64");
+      if (!absl::SimpleAtoi(value, &cpus) || cpus < 1 || cpus > 64)
+        return Bad("--cpus=" + value + ": expected 1..64");
       continue;
     }
     if (TakeValue(argc, argv, &i, "--runs", &value)) {
-      if (!absl::SimpleAtoi(value, &runs) || runs < 1 || runs > 100) return Bad("--runs=" + value + ": expected 1..100");
+      if (!absl::SimpleAtoi(value, &runs) || runs < 1 || runs > 100)
+        return Bad("--runs=" + value + ": expected 1..100");
       continue;
     }
     if (TakeValue(argc, argv, &i, "--timeout", &value)) {
-      if (!absl::SimpleAtoi(value, &timeout_s) || timeout_s < 1) return Bad("--timeout=" + value + ": expected seconds >= 1");
+      if (!absl::SimpleAtoi(value, &timeout_s) || timeout_s < 1)
+        return Bad("--timeout=" + value + ": expected seconds >= 1");
       continue;
     }
     if (TakeValue(argc, argv, &i, "--param", &value)) {
@@ -119,8 +130,14 @@ int CompareMain(int argc, char** argv) {
     }
     if (TakeValue(argc, argv, &i, "--save-vm", &save_vm)) continue;
     if (TakeValue(argc, argv, &i, "--load-vm", &load_vm)) continue;
-    if (a == "--no-mttcg") { mttcg = false; continue; }
-    if (a == "--verbose") { verbose = true; continue; }
+    if (a == "--no-mttcg") {
+      mttcg = false;
+      continue;
+    }
+    if (a == "--verbose") {
+      verbose = true;
+      continue;
+    }
     if (a == "--help" || a == "-h") {
       std::cout << "usage: twin\n" << kCompareHelp << "\n";
       return 0;
@@ -129,9 +146,11 @@ int CompareMain(int argc, char** argv) {
   }
   std::vector<std::string> policies = absl::StrSplit(policies_flag, ',', absl::SkipEmpty());
   if (policies.size() < 2 || policies[0] != sim::kFairPolicyName) {
-    return Bad("--policy=" + policies_flag + ": expected eevdf first, then at least one sched_ext policy (eevdf,homing)");
+    return Bad("--policy=" + policies_flag +
+               ": expected eevdf first, then at least one sched_ext policy (eevdf,homing)");
   }
-  if (workload.empty()) return Bad("--workload: required (a .textpb spec, e.g. workloads/bursty_boot.textpb)");
+  if (workload.empty())
+    return Bad("--workload: required (a .textpb spec, e.g. workloads/bursty_boot.textpb)");
   workload = UserPath(workload);
 
   sim::ParamOverrides overrides;
@@ -164,7 +183,10 @@ int CompareMain(int argc, char** argv) {
     auto r = RunSimSide(ss, p);
     if (!r.ok()) {
       std::cerr << "twin compare: simulator, policy " << p << ": " << r.status().message() << "\n";
-      return r.status().code() == absl::StatusCode::kInvalidArgument || r.status().code() == absl::StatusCode::kNotFound ? 2 : 3;
+      return r.status().code() == absl::StatusCode::kInvalidArgument ||
+                     r.status().code() == absl::StatusCode::kNotFound
+                 ? 2
+                 : 3;
     }
     sim_runs.push_back(*std::move(r));
   }
@@ -201,7 +223,8 @@ int CompareMain(int argc, char** argv) {
   }
   for (const PolicyRuns& p : vm_runs->policies) {
     if (static_cast<int>(p.runs.size()) != runs) {
-      std::cerr << "twin compare: the VM side has " << p.runs.size() << " runs of " << p.policy << ", expected " << runs
+      std::cerr << "twin compare: the VM side has " << p.runs.size() << " runs of " << p.policy
+                << ", expected " << runs
                 << (load_vm.empty() ? "" : " (--load-vm from another --policy/--runs?)") << "\n";
       return load_vm.empty() ? 3 : 2;
     }
@@ -210,41 +233,53 @@ int CompareMain(int argc, char** argv) {
   std::cout << absl::StrFormat(
       "twin compare: workload %s (%s), %d CPUs, %d runs per policy on each side (seeds 1..%d)\n",
       (*spec)->proto.name(), workload, cpus, runs, runs);
-  std::cout << absl::StrFormat("VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off%s\n",
-                               mttcg ? "multi-threaded (one host thread per guest CPU)" : "single-threaded (timing not meaningful)",
-                               cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
+  std::cout << absl::StrFormat(
+      "VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off%s\n",
+      mttcg ? "multi-threaded (one host thread per guest CPU)"
+            : "single-threaded (timing not meaningful)",
+      cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
   std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
-  for (const PolicyRuns& p : vm_runs->policies) std::cout << absl::StrFormat(" %s %.1f%%", p.policy, 100 * RelativeSpread(p));
+  for (const PolicyRuns& p : vm_runs->policies)
+    std::cout << absl::StrFormat(" %s %.1f%%", p.policy, 100 * RelativeSpread(p));
   const VmCalibration& cal = vm_runs->calibration;
-  const bool timing_trusted =
-      cal.samples > 0 && cal.burn_stretch <= kMaxBurnStretch && cal.sleep_overshoot_us <= kMaxSleepOvershootUs;
+  const bool timing_trusted = cal.samples > 0 && cal.burn_stretch <= kMaxBurnStretch &&
+                              cal.sleep_overshoot_us <= kMaxSleepOvershootUs;
   std::cout << absl::StrFormat(
-      "\nguest timekeeping (workload_runner --calibrate, worst of %d): busy thread wall/CPU %.2f (limit %.2f), "
+      "\nguest timekeeping (workload_runner --calibrate, worst of %d): busy thread wall/CPU %.2f "
+      "(limit %.2f), "
       "500 us sleeps %.0f us late (limit %.0f)\n",
       cal.samples, cal.burn_stretch, kMaxBurnStretch, cal.sleep_overshoot_us, kMaxSleepOvershootUs);
-  std::cout << (timing_trusted ? "timing metrics are checked: the guest keeps time\n"
-                               : "timing metrics are NOT checked (printed only): the guest does not keep time, so the\n"
-                                 "emulator and the host's load set them; decision statistics are checked\n");
-  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always checked;\n"
-               "a policy counter one twin takes and the other never takes differs whatever its tolerance.\n\n";
+  std::cout << (timing_trusted
+                    ? "timing metrics are checked: the guest keeps time\n"
+                    : "timing metrics are NOT checked (printed only): the guest does not keep "
+                      "time, so the\n"
+                      "emulator and the host's load set them; decision statistics are checked\n");
+  std::cout << "decision statistics (where wakeups ran, migrations, policy counters) are always "
+               "checked;\n"
+               "a policy counter one twin takes and the other never takes differs whatever its "
+               "tolerance.\n\n";
   const std::vector<Row> rows = CompareRows(sim_runs, vm_runs->policies);
-  std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-24s %s\n", "metric", "kind", "simulator", "VM",
-                               "VM stdev", "difference", "tolerance", "verdict");
+  std::cout << absl::StrFormat("%-48s %-8s %10s %10s %10s %10s %-24s %s\n", "metric", "kind",
+                               "simulator", "VM", "VM stdev", "difference", "tolerance", "verdict");
   int within = 0, checked = 0;
   for (const Row& r : rows) {
     const bool check = r.kind == MetricKind::kDecision || timing_trusted;
     checked += check;
     within += check && r.within();
     std::cout << absl::StrFormat("%-48s %-8s %10.3f %10.3f %10.3f %+10.3f %-24s %s\n", r.metric,
-                                 r.kind == MetricKind::kTiming ? "timing" : "decision", r.sim, r.vm, r.vm_stdev, r.sim - r.vm,
-                                 r.tolerance_text, !check ? "not checked" : r.within() ? "ok" : "DIFFERS");
+                                 r.kind == MetricKind::kTiming ? "timing" : "decision", r.sim, r.vm,
+                                 r.vm_stdev, r.sim - r.vm, r.tolerance_text,
+                                 !check       ? "not checked"
+                                 : r.within() ? "ok"
+                                              : "DIFFERS");
   }
   if (checked < static_cast<int>(rows.size())) {
     std::cout << absl::StrFormat("(%d timing metrics not checked: the guest did not keep time)\n",
                                  static_cast<int>(rows.size()) - checked);
   }
-  std::cout << absl::StrFormat("twin compare: %d of %d metrics within tolerance\n", within, checked);
+  std::cout << absl::StrFormat("twin compare: %d of %d metrics within tolerance\n", within,
+                               checked);
   return within == checked ? 0 : 1;
 }
 

@@ -19,7 +19,9 @@ struct CounterShares {
 
 const std::vector<CounterShares>& CounterTable() {
   static const auto* t = new std::vector<CounterShares>{
-      {"homing", {"went_home", "moved_idle"}, {"went_home", "stayed_home", "stayed_prev", "moved_idle"}},
+      {"homing",
+       {"went_home", "moved_idle"},
+       {"went_home", "stayed_home", "stayed_prev", "moved_idle"}},
   };
   return *t;
 }
@@ -43,7 +45,8 @@ double Stdev(const PolicyRuns& p, F f) {
   return std::sqrt(ss / static_cast<double>(p.runs.size() - 1));
 }
 
-Row MakeRow(std::string metric, MetricKind kind, double sim, double vm, Tolerance tol, const char* unit) {
+Row MakeRow(std::string metric, MetricKind kind, double sim, double vm, Tolerance tol,
+            const char* unit) {
   Row r{std::move(metric), kind, sim, vm};
   r.tolerance = std::max(tol.absolute, tol.relative * std::fabs(vm));
   if (tol.relative > 0 && tol.absolute > 0) {
@@ -89,7 +92,8 @@ double RelativeSpread(const PolicyRuns& p) {
   return std::sqrt(ss / static_cast<double>(p.runs.size() - 1)) / mean;
 }
 
-std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vector<PolicyRuns>& vm) {
+std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim,
+                             const std::vector<PolicyRuns>& vm) {
   std::vector<Row> rows;
   const PolicyRuns* sim_base = Find(sim, "eevdf");
   const PolicyRuns* vm_base = Find(vm, "eevdf");
@@ -99,25 +103,35 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vect
     if (v == nullptr) continue;
     const std::string tag = absl::StrCat(" [", s.policy, "]");
     if (s.policy != "eevdf" && sim_base && vm_base) {
-      rows.push_back(MakeRow(absl::StrCat(s.policy, "/eevdf completion-time ratio"), MetricKind::kTiming,
-                             Ratio(Mean(s, completion), Mean(*sim_base, completion)),
-                             Ratio(Mean(*v, completion), Mean(*vm_base, completion)), kCompletionRatio, ""));
+      rows.push_back(
+          MakeRow(absl::StrCat(s.policy, "/eevdf completion-time ratio"), MetricKind::kTiming,
+                  Ratio(Mean(s, completion), Mean(*sim_base, completion)),
+                  Ratio(Mean(*v, completion), Mean(*vm_base, completion)), kCompletionRatio, ""));
       const double base = Mean(*vm_base, completion);
-      rows.back().vm_stdev = Stdev(*v, [&](const RunMetrics& r) { return Ratio(r.completion_ms, base); });
+      rows.back().vm_stdev =
+          Stdev(*v, [&](const RunMetrics& r) { return Ratio(r.completion_ms, base); });
     }
     auto add = [&](std::string metric, MetricKind kind, auto f, Tolerance tol, const char* unit) {
       rows.push_back(MakeRow(std::move(metric), kind, Mean(s, f), Mean(*v, f), tol, unit));
       rows.back().vm_stdev = Stdev(*v, f);
     };
-    add("wake-to-run latency p50, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p50_us; },
-        kWakeP50Us, "us");
-    add("wake-to-run latency p99, us" + tag, MetricKind::kTiming, [](const RunMetrics& r) { return r.wake_p99_us; },
-        kWakeP99Us, "us");
-    add("migrations per wakeup" + tag, MetricKind::kDecision,
-        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.migrations), static_cast<double>(r.wakeups)); },
+    add(
+        "wake-to-run latency p50, us" + tag, MetricKind::kTiming,
+        [](const RunMetrics& r) { return r.wake_p50_us; }, kWakeP50Us, "us");
+    add(
+        "wake-to-run latency p99, us" + tag, MetricKind::kTiming,
+        [](const RunMetrics& r) { return r.wake_p99_us; }, kWakeP99Us, "us");
+    add(
+        "migrations per wakeup" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) {
+          return Ratio(static_cast<double>(r.migrations), static_cast<double>(r.wakeups));
+        },
         kMigrationsPerWakeup, "");
-    add("wakeups run on the previous CPU, share" + tag, MetricKind::kDecision,
-        [](const RunMetrics& r) { return Ratio(static_cast<double>(r.on_prev_cpu), static_cast<double>(r.with_prev_cpu)); },
+    add(
+        "wakeups run on the previous CPU, share" + tag, MetricKind::kDecision,
+        [](const RunMetrics& r) {
+          return Ratio(static_cast<double>(r.on_prev_cpu), static_cast<double>(r.with_prev_cpu));
+        },
         kOnPrevCpuShare, "");
     for (const CounterShares& cs : CounterTable()) {
       if (s.policy != cs.policy) continue;
@@ -131,7 +145,8 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vect
           auto it = r.counters.find(c);
           return it == r.counters.end() ? 0.0 : Ratio(static_cast<double>(it->second), total);
         };
-        add(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision, share, kCounterShare, "");
+        add(absl::StrCat(c, " share of wakeup placements", tag), MetricKind::kDecision, share,
+            kCounterShare, "");
         rows.back().path = true;
         rows.back().tolerance_text += ", taken by both";
       }

@@ -37,8 +37,8 @@ struct Row {
   std::string metric;
   MetricKind kind;
   double sim = 0, vm = 0;
-  double vm_stdev = 0;  // the VM's run-to-run spread of the metric (sample stdev over runs)
-  double tolerance = 0;  // absolute, in the metric's unit
+  double vm_stdev = 0;         // the VM's run-to-run spread of the metric (sample stdev over runs)
+  double tolerance = 0;        // absolute, in the metric's unit
   std::string tolerance_text;  // as printed ("±0.05", "±25%")
   // A decision path (a policy counter): also fails when one twin takes it in at least
   // kPathTakenFloor of placements and the other never does (compare_tolerances.h).

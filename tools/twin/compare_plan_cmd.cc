@@ -41,7 +41,8 @@ int PlanMain(int argc, char** argv) {
     return 2;
   }
   if (workload[0] != '/') {
-    if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) workload = std::string(wd) + "/" + workload;
+    if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY"))
+      workload = std::string(wd) + "/" + workload;
   }
   auto spec = sim::LoadWorkloadFile(workload, params);
   if (!spec.ok()) {

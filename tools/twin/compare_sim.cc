@@ -56,7 +56,8 @@ absl::StatusOr<PolicyRuns> RunSimSide(const SimSide& side, const std::string& po
       const auto& table = policy->stat_table();
       const std::vector<uint64_t>& stats = (*run)->sched->stats();
       if (table.size() == stats.size()) {
-        for (size_t i = 0; i < table.size(); ++i) m.counters[table[i].name] = static_cast<int64_t>(stats[i]);
+        for (size_t i = 0; i < table.size(); ++i)
+          m.counters[table[i].name] = static_cast<int64_t>(stats[i]);
       }
     }
     out.runs.push_back(std::move(m));

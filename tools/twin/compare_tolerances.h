@@ -4,12 +4,13 @@
 // (so a single run of a faithful model passes by a wide margin), rounded up to 0.05. Measured on
 // a shared 2-core x86-64 host (load average 11-14 from other builds), 2-vCPU guest, multi-threaded
 // TCG, workload small_boot (workloads/small_boot.textpb), eevdf and homing, 3 runs each, twice:
-//   bazel run //tools:twin -- compare --policy=eevdf,homing --workload=workloads/small_boot.textpb --cpus=2 --runs=3
-//   VM stdev over runs (eevdf / homing):   first            second
-//     migrations per wakeup               0.024 / 0.003    0.001 / 0.016   -> 4 x 0.024 = 0.096 -> 0.10
-//     wakeups on the previous CPU, share  0.025 / 0.008    0.001 / 0.024   -> 4 x 0.025 = 0.100 -> 0.10
-//     went_home share of placements       - / 0.028        - / 0.018       -> } 4 x 0.032 = 0.128 -> 0.15
-//     moved_idle share of placements      - / 0.032        - / 0.030       -> }
+//   bazel run //tools:twin -- compare --policy=eevdf,homing --workload=workloads/small_boot.textpb
+//   --cpus=2 --runs=3 VM stdev over runs (eevdf / homing):   first            second
+//     migrations per wakeup               0.024 / 0.003    0.001 / 0.016   -> 4 x 0.024 = 0.096 ->
+//     0.10 wakeups on the previous CPU, share  0.025 / 0.008    0.001 / 0.024   -> 4 x 0.025 =
+//     0.100 -> 0.10 went_home share of placements       - / 0.028        - / 0.018       -> } 4 x
+//     0.032 = 0.128 -> 0.15 moved_idle share of placements      - / 0.032        - / 0.030       ->
+//     }
 // The other workloads of docs/twin.md were not used to set them.
 // Across boots the spread is larger than within one: two runs of //tools/twin:compare_vm_test on
 // the same host under heavier load (load average 12-20) measured homing's migrations per wakeup at

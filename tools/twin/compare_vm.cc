@@ -19,8 +19,10 @@ namespace {
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -41,7 +43,8 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json) {
   }
   m.completion_ms = m.completed ? sum / static_cast<double>(m.completed) : 0;
   const JsonValue& t = (*v)["twin"];
-  if (t.kind != JsonValue::kObject) return absl::InvalidArgumentError("runner report without a \"twin\" object");
+  if (t.kind != JsonValue::kObject)
+    return absl::InvalidArgumentError("runner report without a \"twin\" object");
   m.wakeups = static_cast<int64_t>(t["wakeups"].number);
   m.wake_p50_us = t["wake_latency_ns"]["p50"].number / 1000.0;
   m.wake_p99_us = t["wake_latency_ns"]["p99"].number / 1000.0;
@@ -49,7 +52,8 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json) {
   m.with_prev_cpu = static_cast<int64_t>(t["with_prev_cpu"].number);
   m.on_prev_cpu = static_cast<int64_t>(t["on_prev_cpu"].number);
   if (t["trace_lost"].number > 0) {
-    return absl::DataLossError(absl::StrCat("the guest's trace buffer dropped ", t["trace_lost"].number,
+    return absl::DataLossError(absl::StrCat("the guest's trace buffer dropped ",
+                                            t["trace_lost"].number,
                                             " events; the statistics would be wrong"));
   }
   return m;
@@ -67,15 +71,23 @@ void ParseLoaderStats(const std::string& line, RunMetrics* m) {
 
 absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::string>& policies) {
   std::vector<std::string> cmd = {side.vm_sh,
-                                  "--cpus", absl::StrCat(side.cpus),
-                                  "--timeout", absl::StrCat(side.timeout_s),
-                                  "--add", side.runner,
-                                  "--add", side.loader,
-                                  "--add", side.guest_sh,
-                                  "--add", side.guest_lib,
-                                  "--add", side.plan + ":/root/plan"};
+                                  "--cpus",
+                                  absl::StrCat(side.cpus),
+                                  "--timeout",
+                                  absl::StrCat(side.timeout_s),
+                                  "--add",
+                                  side.runner,
+                                  "--add",
+                                  side.loader,
+                                  "--add",
+                                  side.guest_sh,
+                                  "--add",
+                                  side.guest_lib,
+                                  "--add",
+                                  side.plan + ":/root/plan"};
   if (side.mttcg) cmd.push_back("--mttcg");
-  cmd.insert(cmd.end(), {"--", "sh", "/bin/compare_guest.sh", "/root/plan", absl::StrCat(side.runs)});
+  cmd.insert(cmd.end(),
+             {"--", "sh", "/bin/compare_guest.sh", "/root/plan", absl::StrCat(side.runs)});
   for (const std::string& p : policies) cmd.push_back(p);
   std::vector<std::string> quoted;
   for (const std::string& w : cmd) quoted.push_back(Quote(w));
@@ -83,8 +95,9 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
   const bool replay = !side.load_from.empty();
   FILE* pipe = replay ? fopen(side.load_from.c_str(), "r") : popen(line_cmd.c_str(), "r");
   if (pipe == nullptr) {
-    return replay ? absl::NotFoundError(absl::StrCat("--load-vm=", side.load_from, ": cannot read it"))
-                  : absl::InternalError("cannot start the VM runner");
+    return replay
+               ? absl::NotFoundError(absl::StrCat("--load-vm=", side.load_from, ": cannot read it"))
+               : absl::InternalError("cannot start the VM runner");
   }
   FILE* save = side.save_to.empty() ? nullptr : fopen(side.save_to.c_str(), "w");
 
@@ -120,14 +133,16 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
         current->runs.back().counters = counters;
       }
     } else if (absl::ConsumePrefix(&l, "twin-counters ")) {
-      if (current && !current->runs.empty()) ParseLoaderStats(std::string(l), &current->runs.back());
+      if (current && !current->runs.empty())
+        ParseLoaderStats(std::string(l), &current->runs.back());
     } else if (absl::ConsumePrefix(&l, "twin-calibration ")) {
       auto c = ParseJson(l);
       if (c.ok() && (*c)["burn_stretch"].kind == JsonValue::kNumber) {
         VmCalibration& cal = result.calibration;
         ++cal.samples;
         cal.burn_stretch = std::max(cal.burn_stretch, (*c)["burn_stretch"].number);
-        cal.sleep_overshoot_us = std::max(cal.sleep_overshoot_us, (*c)["sleep_overshoot_us"].number);
+        cal.sleep_overshoot_us =
+            std::max(cal.sleep_overshoot_us, (*c)["sleep_overshoot_us"].number);
       } else if (error.empty()) {
         error = absl::StrCat("bad calibration line: ", l);
       }
@@ -143,10 +158,11 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
   }
   if (save != nullptr) fclose(save);
   const int status = replay ? (fclose(pipe), 0) : pclose(pipe);
-  if (!error.empty()) return absl::InternalError(absl::StrCat("the VM side failed: ", error, "\n", tail));
+  if (!error.empty())
+    return absl::InternalError(absl::StrCat("the VM side failed: ", error, "\n", tail));
   if (!done || status != 0) {
-    return absl::InternalError(absl::StrCat("the VM side did not finish (vm.sh status ", WEXITSTATUS(status),
-                                            "); its last output:\n", tail));
+    return absl::InternalError(absl::StrCat("the VM side did not finish (vm.sh status ",
+                                            WEXITSTATUS(status), "); its last output:\n", tail));
   }
   return result;
 }

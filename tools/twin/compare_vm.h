@@ -15,7 +15,7 @@ namespace scxtwin::twin {
 
 struct VmSide {
   std::string vm_sh, runner, loader, guest_sh, guest_lib;  // host paths
-  std::string plan;  // the plan file
+  std::string plan;                                        // the plan file
   int cpus = 2;
   int runs = 1;
   bool mttcg = true;

@@ -45,7 +45,8 @@ void BM_Replay(benchmark::State& state) {
     callbacks += r->callbacks;
     divergences = r->divergences;
   }
-  state.counters["calls/s"] = benchmark::Counter(static_cast<double>(calls), benchmark::Counter::kIsRate);
+  state.counters["calls/s"] =
+      benchmark::Counter(static_cast<double>(calls), benchmark::Counter::kIsRate);
   state.counters["callbacks/s"] =
       benchmark::Counter(static_cast<double>(callbacks), benchmark::Counter::kIsRate);
   state.counters["divergences"] = static_cast<double>(divergences);
@@ -76,8 +77,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     host_path = std::string("policy/") +
-                std::string(record->header.policy, strnlen(record->header.policy, 32)) +
-                "_host.so";
+                std::string(record->header.policy, strnlen(record->header.policy, 32)) + "_host.so";
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -27,42 +27,50 @@ const CallbackSpec kCallbacks[] = {
        return Ret(o.select_cpu(T(0), S32(a[1]), a[2]));
      }},
     {"enqueue", 2, 0b1, FN(enqueue),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.enqueue(T(0), a[1]);
        return 0;
      }},
     {"dequeue", 2, 0b1, FN(dequeue),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.dequeue(T(0), a[1]);
        return 0;
      }},
     {"dispatch", 2, 0b10, FN(dispatch),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.dispatch(S32(a[0]), T(1));
        return 0;
      }},
     {"tick", 1, 0b1, FN(tick),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.tick(T(0));
        return 0;
      }},
     {"runnable", 2, 0b1, FN(runnable),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.runnable(T(0), a[1]);
        return 0;
      }},
     {"running", 1, 0b1, FN(running),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.running(T(0));
        return 0;
      }},
     {"stopping", 2, 0b1, FN(stopping),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.stopping(T(0), (a[1] & 0xff) != 0);
        return 0;
      }},
     {"quiescent", 2, 0b1, FN(quiescent),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.quiescent(T(0), a[1]);
        return 0;
      }},
@@ -71,12 +79,14 @@ const CallbackSpec kCallbacks[] = {
        return Ret(o.yield(T(0), T(1)));
      }},
     {"set_weight", 2, 0b1, FN(set_weight),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.set_weight(T(0), U32(a[1]));
        return 0;
      }},
     {"update_idle", 2, 0, FN(update_idle),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.update_idle(S32(a[0]), (a[1] & 0xff) != 0);
        return 0;
      }},
@@ -88,28 +98,33 @@ const CallbackSpec kCallbacks[] = {
        return Ret(o.init_task(T(0), &args));
      }},
     {"exit_task", 2, 0b1, FN(exit_task),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        scx_exit_task_args args = {};
        o.exit_task(T(0), &args);
        return 0;
      }},
     {"enable", 1, 0b1, FN(enable),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.enable(T(0));
        return 0;
      }},
     {"disable", 1, 0b1, FN(disable),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.disable(T(0));
        return 0;
      }},
     {"cpu_online", 1, 0, FN(cpu_online),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.cpu_online(S32(a[0]));
        return 0;
      }},
     {"cpu_offline", 1, 0, FN(cpu_offline),
-     [](const sched_ext_ops& o, const unsigned long long* a, task_struct* const* tasks) -> uint64_t {
+     [](const sched_ext_ops& o, const unsigned long long* a,
+        task_struct* const* tasks) -> uint64_t {
        o.cpu_offline(S32(a[0]));
        return 0;
      }},
@@ -121,7 +136,6 @@ const CallbackSpec kCallbacks[] = {
 
 #undef FN
 #undef T
-
 
 // The FUNC symbols of an ELF shared object's .symtab, by address (relative to its load base).
 absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> FunctionSymbols(
@@ -185,27 +199,25 @@ absl::StatusOr<absl::flat_hash_map<std::string, const CallbackSpec*>> CallbackPr
     if (fn == nullptr) continue;
     Dl_info info;
     if (dladdr(fn, &info) == 0 || info.dli_fname == nullptr) {
-      return absl::InternalError(absl::StrCat("cannot tell which object holds ops.", spec.member,
-                                              " of ", policy.path()));
+      return absl::InternalError(
+          absl::StrCat("cannot tell which object holds ops.", spec.member, " of ", policy.path()));
     }
     if (loaded_path.empty()) {
       // The loader dlopen()s a private copy and unlinks it: read the original, the same bytes.
       loaded_path = policy.path();
-      absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> got =
-          FunctionSymbols(loaded_path);
+      absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> got = FunctionSymbols(loaded_path);
       if (!got.ok()) return got.status();
       symbols = *std::move(got);
     }
     uint64_t rel = reinterpret_cast<uint64_t>(fn) - reinterpret_cast<uint64_t>(info.dli_fbase);
     auto it = symbols.find(rel);
     if (it == symbols.end()) {
-      return absl::InternalError(absl::StrCat("ops.", spec.member, " of ", policy.path(),
-                                              " is no named function"));
+      return absl::InternalError(
+          absl::StrCat("ops.", spec.member, " of ", policy.path(), " is no named function"));
     }
     programs[it->second] = &spec;
   }
   return programs;
 }
-
 
 }  // namespace scxtwin::twin

@@ -22,7 +22,8 @@ struct CallbackSpec {
   void* (*function)(const sched_ext_ops& ops);
   // Calls it with the recorded argument words, tasks[i] standing for argument i when it is a
   // task; returns what it returned as the kernel's record holds it (sign-extended; 0 for void).
-  uint64_t (*invoke)(const sched_ext_ops& ops, const unsigned long long* args, task_struct* const* tasks);
+  uint64_t (*invoke)(const sched_ext_ops& ops, const unsigned long long* args,
+                     task_struct* const* tasks);
 };
 
 // The callbacks whose arguments the record holds in full. Others (exit, set_cpumask, dump_*,

@@ -23,7 +23,8 @@ const char kReplayUsage[] =
     "usage: twin replay --policy=NAME [--cpus=N] [--duration=D] [--set KNOB=VALUE]... "
     "[--record=FILE]\n"
     "       twin replay --policy=NAME --from=FILE\n"
-    "       twin replay --kernel-tree=NAME [--cpus=N] [--duration=D] [--record=FILE | --from=FILE]\n"
+    "       twin replay --kernel-tree=NAME [--cpus=N] [--duration=D] [--record=FILE | "
+    "--from=FILE]\n"
     "\n"
     "Boots the sched_ext VM, loads NAME's record build, runs the stress mix for D (default 5s)\n"
     "on N vCPUs (default 4), brings the record out and replays every callback through NAME's\n"
@@ -262,8 +263,8 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
     }
     if (a.host.empty()) a.host = built_host;
   }
-  std::string host = a.host.empty() ? Runfile(argv0, absl::StrCat("policy/", a.policy, "_host.so"))
-                                    : a.host;
+  std::string host =
+      a.host.empty() ? Runfile(argv0, absl::StrCat("policy/", a.policy, "_host.so")) : a.host;
   if (access(host.c_str(), R_OK) != 0) {
     err << "twin replay: no host build of policy '" << a.policy << "' (looked for " << host
         << "; the project's policies are homing and vtime, or give --host=SO)\n";

@@ -22,25 +22,44 @@ std::string Word(uint64_t w) {
 
 int ArgCount(uint32_t id) {
   switch (id) {
-    case SCXTWIN_KF_scx_bpf_create_dsq: return 2;
-    case SCXTWIN_KF_scx_bpf_select_cpu_dfl: return 3;
-    case SCXTWIN_KF_scx_bpf_dsq_insert: return 4;
-    case SCXTWIN_KF_scx_bpf_dsq_insert_vtime: return 5;
-    case SCXTWIN_KF_scx_bpf_dsq_move_to_local: return 1;
-    case SCXTWIN_KF_scx_bpf_dsq_nr_queued: return 1;
-    case SCXTWIN_KF_scx_bpf_kick_cpu: return 2;
-    case SCXTWIN_KF_scx_bpf_test_and_clear_cpu_idle: return 1;
-    case SCXTWIN_KF_scx_bpf_pick_idle_cpu: return 2;
-    case SCXTWIN_KF_scx_bpf_put_idle_cpumask: return 1;
-    case SCXTWIN_KF_scx_bpf_task_cpu: return 1;
-    case SCXTWIN_KF_scx_bpf_error_bstr: return 0;
-    case SCXTWIN_KF_bpf_map_lookup_elem: return 1;
-    case SCXTWIN_KF_bpf_map_update_elem: return 2;
-    case SCXTWIN_KF_bpf_map_delete_elem: return 1;
-    case SCXTWIN_KF_bpf_task_storage_get: return 3;
-    case SCXTWIN_KF_bpf_task_storage_delete: return 1;
-    case SCXTWIN_KF_scx_bpf_task_set_dsq_vtime: return 2;
-    default: return 0;
+    case SCXTWIN_KF_scx_bpf_create_dsq:
+      return 2;
+    case SCXTWIN_KF_scx_bpf_select_cpu_dfl:
+      return 3;
+    case SCXTWIN_KF_scx_bpf_dsq_insert:
+      return 4;
+    case SCXTWIN_KF_scx_bpf_dsq_insert_vtime:
+      return 5;
+    case SCXTWIN_KF_scx_bpf_dsq_move_to_local:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_dsq_nr_queued:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_kick_cpu:
+      return 2;
+    case SCXTWIN_KF_scx_bpf_test_and_clear_cpu_idle:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_pick_idle_cpu:
+      return 2;
+    case SCXTWIN_KF_scx_bpf_put_idle_cpumask:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_task_cpu:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_error_bstr:
+      return 0;
+    case SCXTWIN_KF_bpf_map_lookup_elem:
+      return 1;
+    case SCXTWIN_KF_bpf_map_update_elem:
+      return 2;
+    case SCXTWIN_KF_bpf_map_delete_elem:
+      return 1;
+    case SCXTWIN_KF_bpf_task_storage_get:
+      return 3;
+    case SCXTWIN_KF_bpf_task_storage_delete:
+      return 1;
+    case SCXTWIN_KF_scx_bpf_task_set_dsq_vtime:
+      return 2;
+    default:
+      return 0;
   }
 }
 
@@ -70,8 +89,9 @@ std::string Args(uint32_t id, const unsigned long long* args, int n, const std::
   std::vector<std::string> words;
   if (!map.empty()) words.push_back(absl::StrCat("&", map));
   for (int i = 0; i < n; ++i) {
-    words.push_back(i == 0 && FirstArgIsTask(id) ? absl::StrCat("pid ", static_cast<int64_t>(args[i]))
-                                                  : Word(args[i]));
+    words.push_back(i == 0 && FirstArgIsTask(id)
+                        ? absl::StrCat("pid ", static_cast<int64_t>(args[i]))
+                        : Word(args[i]));
   }
   return absl::StrCat(KfuncName(id), "(", absl::StrJoin(words, ", "), ")");
 }
@@ -88,11 +108,11 @@ std::string DescribeCall(const scxtwin_rec_call& call) {
   int n = ArgCount(call.hdr.id);
   std::string text = Args(call.hdr.id, call.args, n, RecordedMapName(call));
   if (call.hdr.id == SCXTWIN_KF_scx_bpf_error_bstr) {
-    absl::StrAppend(&text, " \"",
-                    std::string(reinterpret_cast<const char*>(call.value),
-                                strnlen(reinterpret_cast<const char*>(call.value),
-                                        sizeof(call.value))),
-                    "\"");
+    absl::StrAppend(
+        &text, " \"",
+        std::string(reinterpret_cast<const char*>(call.value),
+                    strnlen(reinterpret_cast<const char*>(call.value), sizeof(call.value))),
+        "\"");
     return text;
   }
   absl::StrAppend(&text, " = ", Word(call.ret));
@@ -157,17 +177,16 @@ absl::Status Replayer::BindGlobals() {
     std::string name(g.name, strnlen(g.name, sizeof(g.name)));
     absl::StatusOr<const host::Global*> host = policy_->FindGlobal(name);
     if (!host.ok() || (*host)->size != g.size) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the host build of ", policy_->name(), " has no global '", name, "' of ", g.size,
-          " bytes, which the BPF build has"));
+      return absl::FailedPreconditionError(absl::StrCat("the host build of ", policy_->name(),
+                                                        " has no global '", name, "' of ", g.size,
+                                                        " bytes, which the BPF build has"));
     }
     globals_.push_back(HostGlobal{name, (*host)->addr, g.at, g.size});
   }
   return absl::OkStatus();
 }
 
-void Replayer::ValueDiffers(const void* value, const std::string& kernel,
-                            const std::string& host) {
+void Replayer::ValueDiffers(const void* value, const std::string& kernel, const std::string& host) {
   auto it = last_looker_.find(value);
   const RecordedCallback* writer = it == last_looker_.end() ? nullptr : it->second;
   if (writer != nullptr && writer->interleaved) {
@@ -175,8 +194,8 @@ void Replayer::ValueDiffers(const void* value, const std::string& kernel,
     return;
   }
   std::string by = writer == nullptr ? ""
-                                     : absl::StrCat(" (last looked up by ", writer->name(),
-                                                    " seq ", writer->seq(), ")");
+                                     : absl::StrCat(" (last looked up by ", writer->name(), " seq ",
+                                                    writer->seq(), ")");
   Diverge(kernel, host + by);
 }
 
@@ -188,9 +207,8 @@ bool Replayer::GlobalsDiffer(const RecordedCallback& cb, std::string* kernel_tex
                              std::string* host_text) const {
   // The snapshot after this callback's exit (whoever took it next), to tell a lasting write
   // from a transient value.
-  auto next = std::upper_bound(
-      record_.snapshots.begin(), record_.snapshots.end(), cb.exit.hdr.seq,
-      [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
+  auto next = std::upper_bound(record_.snapshots.begin(), record_.snapshots.end(), cb.exit.hdr.seq,
+                               [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
   for (const HostGlobal& g : globals_) {
     const uint8_t* exit = cb.exit.globals + g.at;
     if (memcmp(g.addr, exit, g.size) == 0) continue;
@@ -274,9 +292,8 @@ void Replayer::RunCallback(const RecordedCallback& cb) {
   bool matched = Attempt(cb);
   if (!matched && cb.interleaved) {
     const Divergence first = pending_;
-    auto it = std::upper_bound(
-        record_.snapshots.begin(), record_.snapshots.end(), cb.seq(),
-        [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
+    auto it = std::upper_bound(record_.snapshots.begin(), record_.snapshots.end(), cb.seq(),
+                               [](uint64_t seq, const Record::Snapshot& s) { return seq < s.seq; });
     for (; it != record_.snapshots.end() && it->seq < cb.exit.hdr.seq; ++it) {
       SetGlobals(record_.globals(*it));
       recent_ = recent;
@@ -321,8 +338,7 @@ bool Replayer::Attempt(const RecordedCallback& cb) {
     if (!(spec->task_args & (1u << i)) || cb.enter.args[i] == 0) continue;
     const scxtwin_rec_task& snap = cb.enter.task[i];
     if (snap.addr != cb.enter.args[i]) {
-      Diverge(absl::StrCat("argument ", i, " is a task the record holds no state of"),
-              "(not run)");
+      Diverge(absl::StrCat("argument ", i, " is a task the record holds no state of"), "(not run)");
       return false;
     }
     bool fresh = i == 0 && strcmp(spec->member, "init_task") == 0;
@@ -331,7 +347,8 @@ bool Replayer::Attempt(const RecordedCallback& cb) {
   uint64_t ret = spec->invoke(*policy_->ops(), cb.enter.args, tasks);
   if (diverged_) return false;
   if (cursor_ < cb.calls.size()) {
-    Diverge(DescribeCall(cb.calls[cursor_]), absl::StrCat("no further call (returned ", Word(ret), ")"));
+    Diverge(DescribeCall(cb.calls[cursor_]),
+            absl::StrCat("no further call (returned ", Word(ret), ")"));
     return false;
   }
   if (ret != cb.exit.ret) {
@@ -346,9 +363,9 @@ bool Replayer::Attempt(const RecordedCallback& cb) {
       return false;
     }
     if (tasks[i]->scx.dsq_vtime != cb.exit.dsq_vtime[i]) {
-      Diverge(absl::StrCat("left pid ", tasks[i]->pid, "'s scx.dsq_vtime at ",
-                           cb.exit.dsq_vtime[i]),
-              absl::StrCat("left it at ", tasks[i]->scx.dsq_vtime));
+      Diverge(
+          absl::StrCat("left pid ", tasks[i]->pid, "'s scx.dsq_vtime at ", cb.exit.dsq_vtime[i]),
+          absl::StrCat("left it at ", tasks[i]->scx.dsq_vtime));
       return false;
     }
   }

@@ -37,21 +37,21 @@ struct Divergence {
   std::string callback;  // program name
   uint64_t seq = 0;      // of the callback's entry
   uint32_t cpu = 0;
-  int32_t pid = -1;      // the callback's first task, -1 if none
-  bool interleaved = false;  // another CPU ran between its last call and its exit
-  std::string kernel;    // what the kernel's run did at that point
-  std::string host;      // what the host build did
+  int32_t pid = -1;                 // the callback's first task, -1 if none
+  bool interleaved = false;         // another CPU ran between its last call and its exit
+  std::string kernel;               // what the kernel's run did at that point
+  std::string host;                 // what the host build did
   std::vector<std::string> before;  // the last calls and entries before it, oldest first
 };
 
 struct ReplayResult {
   std::string policy;
-  uint64_t callbacks = 0;    // replayed
-  uint64_t calls = 0;        // recorded kfunc/helper calls the host build made identically
-  uint64_t divergences = 0;  // callbacks in which the host build differed
-  std::vector<Divergence> first;                  // the first few, in detail
-  std::map<std::string, uint64_t> not_replayed;   // program -> count (arguments not recorded)
-  uint64_t interleaved = 0;  // callbacks that overlapped another in the kernel
+  uint64_t callbacks = 0;         // replayed
+  uint64_t calls = 0;             // recorded kfunc/helper calls the host build made identically
+  uint64_t divergences = 0;       // callbacks in which the host build differed
+  std::vector<Divergence> first;  // the first few, in detail
+  std::map<std::string, uint64_t> not_replayed;  // program -> count (arguments not recorded)
+  uint64_t interleaved = 0;                      // callbacks that overlapped another in the kernel
   // Map reads whose value differed from the host's copy when the callback that last wrote it
   // overlapped another one in the kernel (so its writes may rest on globals the record's order
   // cannot tell): synced, counted, not divergences.
@@ -149,9 +149,11 @@ class Replayer {
   };
   std::vector<HostGlobal> globals_;
   absl::flat_hash_map<const void*, const RecordedCallback*> last_looker_;
+
  public:
   // Binds the record's globals to the host object's by name; fails naming a missing one.
   absl::Status BindGlobals();
+
  private:
   void Note(int call);
   std::string Describe(const Event& e) const;

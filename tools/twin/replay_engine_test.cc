@@ -4,12 +4,13 @@
 // default) and a test double of a kfunc (scx_bpf_now off by one) must be caught at the first
 // call where it differs, named with its callback, task, CPU and seq. Also the record reader's
 // refusals.
+#include "tools/twin/replay_engine.h"
+
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tools/twin/replay_engine.h"
 #include "tools/twin/replay_record.h"
 #include "tools/twin/replay_report.h"
 

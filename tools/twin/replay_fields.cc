@@ -1,9 +1,8 @@
 #include "tools/twin/replay_fields.h"
 
+#include <bpf/btf.h>
 #include <elf.h>
 #include <linux/btf.h>
-
-#include <bpf/btf.h>
 
 #include <cstring>
 #include <fstream>
@@ -74,10 +73,14 @@ std::string ElfSection(const std::string& elf, const char* name) {
 }  // namespace
 
 const std::set<std::string>& RecordedTaskFields() {
-  static const auto* fields = new std::set<std::string>{
-      "pid", "tgid", "flags", "scx.flags", "scx.weight", "nr_cpus_allowed", "prio",
-      "static_prio", "normal_prio", "policy", "scx.slice", "scx.dsq_vtime", "cpus_ptr",
-      "migration_disabled", "mm", "comm"};
+  static const auto* fields = new std::set<std::string>{"pid",         "tgid",
+                                                        "flags",       "scx.flags",
+                                                        "scx.weight",  "nr_cpus_allowed",
+                                                        "prio",        "static_prio",
+                                                        "normal_prio", "policy",
+                                                        "scx.slice",   "scx.dsq_vtime",
+                                                        "cpus_ptr",    "migration_disabled",
+                                                        "mm",          "comm"};
   return *fields;
 }
 

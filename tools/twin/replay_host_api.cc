@@ -3,8 +3,9 @@
 // argument words (replay_engine.h), and returns the kernel's result; outputs (DSQ insertions,
 // kicks, errors, map writes) are compared the same way. Every other entry of the host API
 // (kfunc_list.inc, map_helper_list.inc: the one table the simulator's entries come from too) is
-// generated from that table and reports the call as one the record build does not record. The kfuncs change nothing in the task
-// during the callback (the kernel applies an insertion's slice later), so neither do these.
+// generated from that table and reports the call as one the record build does not record. The
+// kfuncs change nothing in the task during the callback (the kernel applies an insertion's slice
+// later), so neither do these.
 #include <cerrno>
 #include <cstring>
 
@@ -50,8 +51,8 @@ void CheckAndSync(Replayer* r, const scxtwin_rec_call& c, void* value, const std
 }
 
 // When the callback already diverged, slots act like the host's own runtime would, neutrally.
-#define EXPECT_OR(dflt, id, ...)                                                  \
-  const scxtwin_rec_call* c = R(sim)->Expect(SCXTWIN_KF_##id, {__VA_ARGS__});    \
+#define EXPECT_OR(dflt, id, ...)                                              \
+  const scxtwin_rec_call* c = R(sim)->Expect(SCXTWIN_KF_##id, {__VA_ARGS__}); \
   if (c == nullptr) return dflt
 
 // Every recorded kfunc and helper (record.h) must be one the host API table offers.
@@ -76,7 +77,8 @@ constexpr bool InTable(const char* name) {
   return false;
 }
 #define SCXTWIN_CHECK_RECORDED(name, number) \
-  static_assert(InTable(#name), #name " is recorded but is no kfunc_list.inc/map_helper_list.inc row");
+  static_assert(InTable(#name),              \
+                #name " is recorded but is no kfunc_list.inc/map_helper_list.inc row");
 SCXTWIN_REC_KFUNCS(SCXTWIN_CHECK_RECORDED)
 #undef SCXTWIN_CHECK_RECORDED
 
@@ -238,8 +240,8 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
   };
   api.task_storage_delete = [](void* sim, void* map, task_struct* task) -> long {
     host::HostMap* m = host::HostMaps::Of(map);
-    const scxtwin_rec_call* c = R(sim)->Expect(SCXTWIN_KF_bpf_task_storage_delete, {Pid(task)},
-                                               m->name().c_str());
+    const scxtwin_rec_call* c =
+        R(sim)->Expect(SCXTWIN_KF_bpf_task_storage_delete, {Pid(task)}, m->name().c_str());
     long ret = m->TaskStorageDelete(task);
     return c == nullptr ? ret : static_cast<long>(c->ret);
   };
@@ -256,21 +258,19 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
       return dflt;                                                            \
     };                                                                        \
   }
-#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...) \
-  if (api.entry == nullptr) {                                          \
-    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) {           \
-      Unrecorded(sim, #kfunc);                                         \
-    };                                                                 \
+#define SCXTWIN_KFUNC_VOID(entry, params, args, forwarder, kfunc, ...)                   \
+  if (api.entry == nullptr) {                                                            \
+    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) { Unrecorded(sim, #kfunc); }; \
   }
 #include "scxtwin/kfunc_list.inc"
 #undef SCXTWIN_KFUNC
 #undef SCXTWIN_KFUNC_VOID
 #define SCXTWIN_MAP_HELPER(type, entry, params, args, forwarder, dflt, helper, ...) \
-  if (api.entry == nullptr) {                                                      \
-    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {               \
-      Unrecorded(sim, #helper);                                                    \
-      return dflt;                                                                 \
-    };                                                                             \
+  if (api.entry == nullptr) {                                                       \
+    api.entry = [] SCXTWIN_WITH_CONTEXT(void* sim, params) -> type {                \
+      Unrecorded(sim, #helper);                                                     \
+      return dflt;                                                                  \
+    };                                                                              \
   }
 #include "scxtwin/map_helper_list.inc"
 #undef SCXTWIN_MAP_HELPER

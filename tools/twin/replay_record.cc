@@ -112,8 +112,8 @@ absl::StatusOr<Record> ParseRecord(const std::string& bytes, const std::string& 
     n++;
   }
   if (n != record.header.records) {
-    return bad(absl::StrCat("the header counts ", record.header.records, " records, the file holds ",
-                            n));
+    return bad(
+        absl::StrCat("the header counts ", record.header.records, " records, the file holds ", n));
   }
   std::sort(seqs.begin(), seqs.end());
   for (size_t i = 1; i < seqs.size(); ++i) {
@@ -138,10 +138,9 @@ absl::StatusOr<Record> ParseRecord(const std::string& bytes, const std::string& 
     record.callbacks[it->second].has_exit = true;
   }
   for (RecordedCallback& cb : record.callbacks) {
-    std::sort(cb.calls.begin(), cb.calls.end(),
-              [](const scxtwin_rec_call& a, const scxtwin_rec_call& b) {
-                return a.hdr.seq < b.hdr.seq;
-              });
+    std::sort(
+        cb.calls.begin(), cb.calls.end(),
+        [](const scxtwin_rec_call& a, const scxtwin_rec_call& b) { return a.hdr.seq < b.hdr.seq; });
   }
   std::sort(record.callbacks.begin(), record.callbacks.end(),
             [](const RecordedCallback& a, const RecordedCallback& b) { return a.seq() < b.seq(); });

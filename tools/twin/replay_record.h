@@ -20,7 +20,7 @@ struct RecordedCallback {
   std::vector<scxtwin_rec_call> calls;  // by seq
   scxtwin_rec_exit exit = {};
   bool has_exit = false;
-  std::string name() const;             // the program's name, e.g. "homing_select_cpu"
+  std::string name() const;  // the program's name, e.g. "homing_select_cpu"
   uint64_t seq() const { return enter.hdr.seq; }
   // Another callback ran in the kernel while this one did (their [entry, exit] spans overlap):
   // its reads of the policy's globals may have seen that one's writes, and the other way round.

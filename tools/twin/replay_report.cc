@@ -6,8 +6,7 @@ namespace scxtwin::twin {
 
 std::string ClosingLine(const ReplayResult& result) {
   return absl::StrCat("twin replay: ", result.policy, ": ", result.callbacks, " callbacks, ",
-                      result.calls, " kfunc calls replayed, ", result.divergences,
-                      " divergences");
+                      result.calls, " kfunc calls replayed, ", result.divergences, " divergences");
 }
 
 std::string FormatReplayReport(const ReplayResult& result) {
@@ -32,8 +31,7 @@ std::string FormatReplayReport(const ReplayResult& result) {
   for (const Divergence& d : result.first) {
     absl::StrAppend(&out, "divergence ", ++n, ": ", d.callback, " seq ", d.seq, " cpu ", d.cpu,
                     d.pid >= 0 ? absl::StrCat(" pid ", d.pid) : std::string(),
-                    d.interleaved ? " (it overlapped another callback in the kernel)" : "",
-                    "\n");
+                    d.interleaved ? " (it overlapped another callback in the kernel)" : "", "\n");
     absl::StrAppend(&out, "  kernel: ", d.kernel, "\n");
     absl::StrAppend(&out, "  host:   ", d.host, "\n");
     if (!d.before.empty()) {

@@ -5,13 +5,14 @@
 //   twin compare --policy=eevdf,P --workload=FILE ...   one workload as real threads in the VM
 //                                   and in the simulator, side by side (compare_*)
 //   twin plan --workload=FILE       the plan the guest's workload runner reads (compare_plan_cmd)
+#include "tools/twin/twin_main.h"
+
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "tools/twin/replay_command.h"
-#include "tools/twin/twin_main.h"
 
 namespace {
 
@@ -27,11 +28,13 @@ int WithArgv(int (*run)(int, char**), const char* name, const std::vector<std::s
   return run(static_cast<int>(words.size()), argv.data());
 }
 
-int RunCompare(const std::vector<std::string>& args, const std::string& argv0, std::ostream&, std::ostream&) {
+int RunCompare(const std::vector<std::string>& args, const std::string& argv0, std::ostream&,
+               std::ostream&) {
   return WithArgv(scxtwin::twin::CompareMain, "compare", args, argv0);
 }
 
-int RunPlan(const std::vector<std::string>& args, const std::string& argv0, std::ostream&, std::ostream&) {
+int RunPlan(const std::vector<std::string>& args, const std::string& argv0, std::ostream&,
+            std::ostream&) {
   return WithArgv(scxtwin::twin::PlanMain, "plan", args, argv0);
 }
 
@@ -64,8 +67,7 @@ int main(int argc, char** argv) {
   }
   for (const Subcommand& s : kSubcommands) {
     if (s.name == std::string(argv[1])) {
-      return s.run(std::vector<std::string>(argv + 2, argv + argc), argv[0], std::cout,
-                   std::cerr);
+      return s.run(std::vector<std::string>(argv + 2, argv + argc), argv[0], std::cout, std::cerr);
     }
   }
   std::cerr << "twin: unknown subcommand '" << argv[1] << "' (known:";

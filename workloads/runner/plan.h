@@ -38,14 +38,14 @@ struct PlanOp {
   // The same kinds and loop encoding as sim/workload's CompiledOp.
   enum Kind { kRun, kSleep, kWake, kWait, kFork, kExit, kLoopBegin, kLoopEnd };
   Kind kind = kExit;
-  PlanDist dist;     // run, sleep; wake: the interrupt handler's CPU time (ack >= 0)
-  int group = -1;    // wake target / fork group
-  int pick = 0;      // workload.proto Target.Pick
+  PlanDist dist;   // run, sleep; wake: the interrupt handler's CPU time (ack >= 0)
+  int group = -1;  // wake target / fork group
+  int pick = 0;    // workload.proto Target.Pick
   int index = 0;
-  int64_t count = 0; // fork: tasks; loop: iterations (0 = forever); wait: wakes to collect
+  int64_t count = 0;  // fork: tasks; loop: iterations (0 = forever); wait: wakes to collect
   int jump = -1;
-  int channel = 0;   // wake: target's channel; wait: the channel
-  int ack = -1;      // wake: an interrupt acknowledged on the waker's channel `ack`
+  int channel = 0;  // wake: target's channel; wait: the channel
+  int ack = -1;     // wake: an interrupt acknowledged on the waker's channel `ack`
   bool acks = false;
   bool spin = false;
 };
@@ -57,7 +57,7 @@ struct PlanGroup {
   std::string affinity;  // "" = all CPUs
   bool on_fork = false;
   int channels = 1;
-  PlanDist start;        // kNone: at arrival
+  PlanDist start;  // kNone: at arrival
   std::vector<PlanOp> program;
 };
 

@@ -1,12 +1,13 @@
 // The plan carries a loaded spec to the guest unchanged: every op kind, dist and field survives
 // FormatPlan -> ReadPlan, and bad plans are refused with the line at fault.
+#include "workloads/runner/plan.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "gtest/gtest.h"
 #include "sim/workload/spec.h"
-#include "workloads/runner/plan.h"
 #include "workloads/runner/plan_writer.h"
 
 namespace scxtwin::runner {
@@ -17,14 +18,30 @@ constexpr char kEveryOp[] = R"pb(
   duration_ns: 500000000
   param { name: "n" default_value: 3 integer: true }
   process {
-    name: "p" instances: 2 arrival { poisson_mean_gap_ns: 1000000 }
+    name: "p"
+    instances: 2
+    arrival { poisson_mean_gap_ns: 1000000 }
     group {
-      name: "main" count: 1 nice: 5 affinity: "0-1" channel: "ack"
+      name: "main"
+      count: 1
+      nice: 5
+      affinity: "0-1"
+      channel: "ack"
       start { uniform { min_ns: 0 max_ns: 1000 } }
       program {
-        loop { count_param { name: "n" } body { run { lognormal { median_ns: 40000 sigma: 1.5 max_ns: 900000 } } }
-               body { wake { group: "kid" pick: OTHERS ack: "ack" handler { fixed_ns: 2000 } } }
-               body { wait_on { channel: "ack" acks: true spin: true } } }
+        loop {
+          count_param { name: "n" }
+          body { run { lognormal { median_ns: 40000 sigma: 1.5 max_ns: 900000 } } }
+          body {
+            wake {
+              group: "kid"
+              pick: OTHERS
+              ack: "ack"
+              handler { fixed_ns: 2000 }
+            }
+          }
+          body { wait_on { channel: "ack" acks: true spin: true } }
+        }
       }
       program { fork { group: "kid" count: 2 } }
       program { sleep { empirical { sample_ns: 5 sample_ns: 7 } } }
@@ -32,7 +49,8 @@ constexpr char kEveryOp[] = R"pb(
       program { exit: true }
     }
     group {
-      name: "kid" on_fork: true
+      name: "kid"
+      on_fork: true
       program { wait: true }
       program { sleep { exponential { mean_ns: 300000 } } }
     }
@@ -71,7 +89,7 @@ TEST(PlanTest, RoundTripsEveryOpKind) {
   EXPECT_DOUBLE_EQ(main.program[1].dist.sigma, 1.5);
   EXPECT_EQ(main.program[2].kind, PlanOp::kWake);
   EXPECT_EQ(main.program[2].ack, 1);
-  EXPECT_EQ(main.program[2].pick, 6);  // OTHERS
+  EXPECT_EQ(main.program[2].pick, 6);                      // OTHERS
   EXPECT_EQ(main.program[2].dist.kind, PlanDist::kFixed);  // the handler
   EXPECT_TRUE(main.program[3].acks);
   EXPECT_TRUE(main.program[3].spin);
@@ -93,8 +111,10 @@ TEST(PlanTest, RefusesBadPlans) {
   ExpectBad("", "empty plan");
   ExpectBad("scxtwin-plan 2\n", "line 1: expected 'scxtwin-plan 1'");
   ExpectBad("scxtwin-plan 1\ngroup g 1 0 - 0 1 none\n", "line 2: a group before any process");
-  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop jump 3\n", "line 4: expected an op kind");
-  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop run lognormal 5\n", "line 4: bad operands for op run");
+  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop jump 3\n",
+            "line 4: expected an op kind");
+  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop run lognormal 5\n",
+            "line 4: bad operands for op run");
   ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\nop wake 4 0 0 0 -1 none\n",
             "an op names a group, jump or channel outside the plan");
 }

@@ -15,19 +15,18 @@
 //
 // Exit status: 0 run complete, 1 the run failed (threads, tracing), 2 bad input.
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <vector>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "workloads/runner/plan.h"
 #include "workloads/runner/sched_metrics.h"
@@ -55,7 +54,8 @@ bool StartTracing(std::string* error) {
             WriteFile(t + "buffer_size_kb", "32768") && WriteFile(t + "trace", "");
   for (const char* e : kEvents) ok = ok && WriteFile(t + "events/" + e + "/enable", "1");
   ok = ok && WriteFile(t + "tracing_on", "1");
-  if (!ok) *error = std::string("cannot set up tracing in ") + kTracing + ": " + std::strerror(errno);
+  if (!ok)
+    *error = std::string("cannot set up tracing in ") + kTracing + ": " + std::strerror(errno);
   return ok;
 }
 
@@ -83,9 +83,10 @@ std::string Hist(const std::vector<int64_t>& v) {
     max = std::max(max, x);
   }
   std::ostringstream os;
-  os << "{\"count\":" << v.size() << ",\"mean\":" << (v.empty() ? 0 : static_cast<int64_t>(sum / v.size()))
-     << ",\"p50\":" << Quantile(v, 0.5) << ",\"p90\":" << Quantile(v, 0.9) << ",\"p99\":" << Quantile(v, 0.99)
-     << ",\"max\":" << max << "}";
+  os << "{\"count\":" << v.size()
+     << ",\"mean\":" << (v.empty() ? 0 : static_cast<int64_t>(sum / v.size()))
+     << ",\"p50\":" << Quantile(v, 0.5) << ",\"p90\":" << Quantile(v, 0.9)
+     << ",\"p99\":" << Quantile(v, 0.99) << ",\"max\":" << max << "}";
   return os.str();
 }
 
@@ -99,7 +100,8 @@ int Calibrate() {
   const int64_t w0 = Now(CLOCK_MONOTONIC), c0 = Now(CLOCK_THREAD_CPUTIME_ID);
   while (Now(CLOCK_THREAD_CPUTIME_ID) - c0 < 50000000) {
   }
-  const double stretch = static_cast<double>(Now(CLOCK_MONOTONIC) - w0) / static_cast<double>(Now(CLOCK_THREAD_CPUTIME_ID) - c0);
+  const double stretch = static_cast<double>(Now(CLOCK_MONOTONIC) - w0) /
+                         static_cast<double>(Now(CLOCK_THREAD_CPUTIME_ID) - c0);
   std::vector<int64_t> late;
   for (int i = 0; i < 200; ++i) {
     const int64_t t0 = Now(CLOCK_MONOTONIC);
@@ -110,14 +112,16 @@ int Calibrate() {
   double mean = 0;
   for (int64_t l : late) mean += static_cast<double>(l);
   mean /= static_cast<double>(late.size());
-  std::printf("{\"burn_stretch\":%.3f,\"sleep_overshoot_us\":%.1f,\"sleep_overshoot_p90_us\":%.1f}\n", stretch,
-              mean / 1000.0, static_cast<double>(Quantile(late, 0.9)) / 1000.0);
+  std::printf(
+      "{\"burn_stretch\":%.3f,\"sleep_overshoot_us\":%.1f,\"sleep_overshoot_p90_us\":%.1f}\n",
+      stretch, mean / 1000.0, static_cast<double>(Quantile(late, 0.9)) / 1000.0);
   return 0;
 }
 
 int Usage(const std::string& what) {
   std::cerr << "workload_runner: " << what
-            << "\nusage: workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace] [--trace-out=FILE]\n";
+            << "\nusage: workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace] "
+               "[--trace-out=FILE]\n";
   return 2;
 }
 
@@ -129,16 +133,23 @@ int main(int argc, char** argv) {
   bool trace = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--plan=", 0) == 0) plan_path = a.substr(7);
+    if (a.rfind("--plan=", 0) == 0)
+      plan_path = a.substr(7);
     else if (a.rfind("--seed=", 0) == 0) {
       char* end = nullptr;
       seed = std::strtoull(a.c_str() + 7, &end, 10);
-      if (*end != '\0' || a.size() == 7) return Usage("--seed expects a whole number, got '" + a.substr(7) + "'");
-    } else if (a.rfind("--policy=", 0) == 0) policy = a.substr(9);
-    else if (a == "--no-trace") trace = false;
-    else if (a == "--calibrate") return Calibrate();
-    else if (a.rfind("--trace-out=", 0) == 0) trace_out = a.substr(12);
-    else return Usage("unknown argument '" + a + "'");
+      if (*end != '\0' || a.size() == 7)
+        return Usage("--seed expects a whole number, got '" + a.substr(7) + "'");
+    } else if (a.rfind("--policy=", 0) == 0)
+      policy = a.substr(9);
+    else if (a == "--no-trace")
+      trace = false;
+    else if (a == "--calibrate")
+      return Calibrate();
+    else if (a.rfind("--trace-out=", 0) == 0)
+      trace_out = a.substr(12);
+    else
+      return Usage("unknown argument '" + a + "'");
   }
   if (plan_path.empty()) return Usage("--plan is required");
   std::ifstream in(plan_path);
@@ -167,7 +178,8 @@ int main(int argc, char** argv) {
     std::streampos start = tr.tellg();
     while (std::getline(tr, head) && !head.empty() && head[0] == '#') {
       long long kept = 0, written = 0;
-      if (std::sscanf(head.c_str(), "# entries-in-buffer/entries-written: %lld/%lld", &kept, &written) == 2)
+      if (std::sscanf(head.c_str(), "# entries-in-buffer/entries-written: %lld/%lld", &kept,
+                      &written) == 2)
         lost = written - kept;
     }
     tr.clear();
@@ -188,44 +200,51 @@ int main(int argc, char** argv) {
   }
 
   std::ostringstream os;
-  os << "{\"policy\":" << Json(policy) << ",\"workload\":" << Json(plan.workload) << ",\"nr_cpus\":"
-     << sysconf(_SC_NPROCESSORS_ONLN) << ",\"seed\":" << seed << ",\"params\":{";
+  os << "{\"policy\":" << Json(policy) << ",\"workload\":" << Json(plan.workload)
+     << ",\"nr_cpus\":" << sysconf(_SC_NPROCESSORS_ONLN) << ",\"seed\":" << seed << ",\"params\":{";
   for (size_t i = 0; i < plan.params.size(); ++i)
     os << (i ? "," : "") << Json(plan.params[i].first) << ":" << plan.params[i].second;
-  os << "},\"end_ns\":" << run.end_ns << ",\"context_switches\":" << m.switch_ins << ",\"processes\":[";
+  os << "},\"end_ns\":" << run.end_ns << ",\"context_switches\":" << m.switch_ins
+     << ",\"processes\":[";
   for (size_t p = 0; p < plan.processes.size(); ++p) {
     std::vector<int64_t> times;
     int running = 0;
     for (const InstanceResult& r : run.instances) {
       if (r.process != static_cast<int>(p)) continue;
-      if (r.completed_ns >= 0) times.push_back(r.completed_ns - r.arrival_ns);
-      else ++running;
+      if (r.completed_ns >= 0)
+        times.push_back(r.completed_ns - r.arrival_ns);
+      else
+        ++running;
     }
     double mean = 0;
     for (int64_t t : times) mean += static_cast<double>(t);
     if (!times.empty()) mean /= static_cast<double>(times.size());
-    os << (p ? "," : "") << "{\"name\":" << Json(plan.processes[p].name) << ",\"completed\":" << times.size()
-       << ",\"running\":" << running << ",\"completion_ns\":{\"mean\":" << static_cast<int64_t>(mean)
+    os << (p ? "," : "") << "{\"name\":" << Json(plan.processes[p].name)
+       << ",\"completed\":" << times.size() << ",\"running\":" << running
+       << ",\"completion_ns\":{\"mean\":" << static_cast<int64_t>(mean)
        << ",\"p50\":" << Quantile(times, 0.5) << ",\"p99\":" << Quantile(times, 0.99)
-       << ",\"max\":" << (times.empty() ? 0 : *std::max_element(times.begin(), times.end())) << "}}";
+       << ",\"max\":" << (times.empty() ? 0 : *std::max_element(times.begin(), times.end()))
+       << "}}";
   }
   os << "],\"instances\":[";
   for (size_t i = 0; i < run.instances.size(); ++i) {
     const InstanceResult& r = run.instances[i];
-    os << (i ? "," : "") << "{\"process\":" << Json(plan.processes[r.process].name) << ",\"instance\":" << r.instance
-       << ",\"arrival_ns\":" << r.arrival_ns << ",\"completed_ns\":" << r.completed_ns << "}";
+    os << (i ? "," : "") << "{\"process\":" << Json(plan.processes[r.process].name)
+       << ",\"instance\":" << r.instance << ",\"arrival_ns\":" << r.arrival_ns
+       << ",\"completed_ns\":" << r.completed_ns << "}";
   }
   os << "],\"wait_ns\":{\"wakeup\":" << Hist(m.wake_latency_ns) << "},\"tasks\":[";
   for (size_t i = 0; i < run.tasks.size(); ++i) {
     const TaskResult& t = run.tasks[i];
-    os << (i ? "," : "") << "{\"name\":" << Json(t.name) << ",\"pid\":" << t.tid << ",\"run_ns\":" << t.cpu_ns
-       << ",\"created_ns\":" << t.created_ns << ",\"exited_ns\":" << t.exited_ns << "}";
+    os << (i ? "," : "") << "{\"name\":" << Json(t.name) << ",\"pid\":" << t.tid
+       << ",\"run_ns\":" << t.cpu_ns << ",\"created_ns\":" << t.created_ns
+       << ",\"exited_ns\":" << t.exited_ns << "}";
   }
   os << "],\"twin\":{\"traced\":" << (trace ? "true" : "false") << ",\"trace_lost\":" << lost
      << ",\"wakeups\":" << m.wakeups << ",\"wake_latency_ns\":" << Hist(m.wake_latency_ns)
      << ",\"with_prev_cpu\":" << m.with_prev_cpu << ",\"on_prev_cpu\":" << m.on_prev_cpu
-     << ",\"migrations\":" << m.migrations << ",\"switch_ins\":" << m.switch_ins << ",\"preempted\":" << m.preempted
-     << ",\"cpu_busy_ns\":[";
+     << ",\"migrations\":" << m.migrations << ",\"switch_ins\":" << m.switch_ins
+     << ",\"preempted\":" << m.preempted << ",\"cpu_busy_ns\":[";
   for (size_t c = 0; c < m.cpu_busy_ns.size(); ++c) os << (c ? "," : "") << m.cpu_busy_ns[c];
   os << "]}}\n";
   std::cout << os.str();

@@ -10,11 +10,11 @@ namespace {
 
 // Per tracked task: where it last ran and whether it is waiting to run after a wakeup.
 struct TaskState {
-  int last_cpu = -1;        // CPU of its last switch-out (or switch-in while running)
+  int last_cpu = -1;  // CPU of its last switch-out (or switch-in while running)
   bool on_cpu = false;
-  int64_t woken_at = -1;    // waking time of a wakeup not yet followed by a switch-in
+  int64_t woken_at = -1;  // waking time of a wakeup not yet followed by a switch-in
   int prev_cpu_at_wake = -1;
-  int64_t on_since = -1;    // switch-in time while on a CPU
+  int64_t on_since = -1;  // switch-in time while on a CPU
 };
 
 void AddBusy(SchedMetrics* m, int cpu, int64_t ns) {

@@ -22,13 +22,13 @@ struct SchedMetrics {
   // of these ran on that CPU.
   int64_t with_prev_cpu = 0;
   int64_t on_prev_cpu = 0;
-  int64_t migrations = 0;   // sched_migrate_task of a tracked task
-  int64_t switch_ins = 0;   // sched_switch to a tracked task
-  int64_t preempted = 0;    // sched_switch away from a tracked task still runnable (state R)
+  int64_t migrations = 0;  // sched_migrate_task of a tracked task
+  int64_t switch_ins = 0;  // sched_switch to a tracked task
+  int64_t preempted = 0;   // sched_switch away from a tracked task still runnable (state R)
   // On-CPU time of the tracked tasks by CPU (switch-in to switch-out), ns: where the work ran.
   std::vector<int64_t> cpu_busy_ns;
-  int64_t events = 0;       // sched events of tracked tasks read
-  int64_t lines = 0;        // trace lines read
+  int64_t events = 0;  // sched events of tracked tasks read
+  int64_t lines = 0;   // trace lines read
 
   double Quantile(double q) const;  // of wake_latency_ns (nearest rank); 0 when empty
 };

@@ -46,18 +46,22 @@ int64_t ThreadCpuNs() {
 }
 
 void FutexWait(std::atomic<uint32_t>* word, uint32_t seen) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr,
+          0);
 }
 
 void FutexWake(std::atomic<uint32_t>* word) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
+          nullptr, 0);
 }
 
 // The simulator's SampleDist (sim/workload/dist.cc) on the plan's form of a Dist: same draws.
 int64_t Sample(const PlanDist& d, uint64_t rng[4]) {
   switch (d.kind) {
-    case PlanDist::kNone: return 0;
-    case PlanDist::kFixed: return d.a;
+    case PlanDist::kNone:
+      return 0;
+    case PlanDist::kFixed:
+      return d.a;
     case PlanDist::kUniform: {
       const uint64_t span = static_cast<uint64_t>(d.b - d.a) + 1;
       return d.a + static_cast<int64_t>(NextRandom(rng) % span);
@@ -95,12 +99,12 @@ struct Task {
   int group = 0, index = 0;
   const PlanGroup* g = nullptr;
   std::string name;
-  int64_t start_at = 0;  // monotonic ns
-  bool delayed = false;  // started after its instance's arrival (a start delay > 0)
+  int64_t start_at = 0;            // monotonic ns
+  bool delayed = false;            // started after its instance's arrival (a start delay > 0)
   std::atomic<uint32_t> futex{0};  // bumped by every wake; waiters sleep on it
   std::unique_ptr<std::atomic<int64_t>[]> pending;  // per channel
-  std::atomic<int> wait_channel{-1};  // blocked in a (blocking) wait on this channel
-  std::atomic<bool> started{false};  // its thread runs (signals can reach it)
+  std::atomic<int> wait_channel{-1};                // blocked in a (blocking) wait on this channel
+  std::atomic<bool> started{false};                 // its thread runs (signals can reach it)
   std::atomic<bool> exited{false};
   std::atomic<bool> in_sleep{false};
   std::atomic<int> halt_irqs{0};
@@ -305,14 +309,16 @@ Task* NewTask(Runtime* rt, Instance* inst, int group, int index) {
   t.group = group;
   t.index = index;
   t.g = &g;
-  t.name = rt->plan->processes[inst->process].name + "." + std::to_string(inst->instance) + "/" + g.name + "." +
-           std::to_string(index);
+  t.name = rt->plan->processes[inst->process].name + "." + std::to_string(inst->instance) + "/" +
+           g.name + "." + std::to_string(index);
   t.pending.reset(new std::atomic<int64_t>[g.channels]);
   for (int c = 0; c < g.channels; ++c) t.pending[c].store(0);
   t.acks_expected.assign(g.channels, 0);
   t.next_rr.assign(rt->plan->processes[inst->process].groups.size(), 0);
-  SeedStream(t.rng, rt->seed, (static_cast<uint64_t>(inst->global) << 20) | static_cast<uint64_t>(group), index);
-  SeedStream(t.irq_rng, rt->seed, (static_cast<uint64_t>(inst->global) << 20) | group | (uint64_t{1} << 63), index);
+  SeedStream(t.rng, rt->seed,
+             (static_cast<uint64_t>(inst->global) << 20) | static_cast<uint64_t>(group), index);
+  SeedStream(t.irq_rng, rt->seed,
+             (static_cast<uint64_t>(inst->global) << 20) | group | (uint64_t{1} << 63), index);
   return &t;
 }
 
@@ -324,7 +330,8 @@ bool Spawn(Task* t) {
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     std::lock_guard<std::mutex> lock(t->rt->mu);
-    if (t->rt->error.empty()) t->rt->error = "cannot create thread for " + t->name + ": " + std::to_string(rc);
+    if (t->rt->error.empty())
+      t->rt->error = "cannot create thread for " + t->name + ": " + std::to_string(rc);
     return false;
   }
   t->joinable = true;
@@ -365,7 +372,8 @@ void Finish(Task* t) {
   t->exited.store(true);
   AckInterrupts(t, false);
   // An instance cut short by the stop is not complete.
-  if (t->inst->live.fetch_sub(1) == 1 && !t->rt->stop.load()) t->inst->completed_ns.store(t->exited_ns);
+  if (t->inst->live.fetch_sub(1) == 1 && !t->rt->stop.load())
+    t->inst->completed_ns.store(t->exited_ns);
   t->rt->live.fetch_sub(1);
 }
 
@@ -379,8 +387,10 @@ void* TaskMain(void* arg) {
   if (t->g->nice != 0) setpriority(PRIO_PROCESS, t->tid, t->g->nice);
   SetAffinity(t->g->affinity);
   if (t->start_at > 0) {
-    timespec ts{static_cast<time_t>(t->start_at / 1000000000LL), static_cast<long>(t->start_at % 1000000000LL)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR && !rt->stop.load()) {
+    timespec ts{static_cast<time_t>(t->start_at / 1000000000LL),
+                static_cast<long>(t->start_at % 1000000000LL)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR &&
+           !rt->stop.load()) {
     }
     // A task with a start delay joins its group when it starts (the simulator creates it then);
     // one without was registered at its instance's set-up, so wakes sent to it are kept.
@@ -394,8 +404,14 @@ void* TaskMain(void* arg) {
   while (pc < prog.size() && !rt->stop.load()) {
     const PlanOp& op = prog[pc];
     switch (op.kind) {
-      case PlanOp::kRun: Burn(t, Sample(op.dist, t->rng)); ++pc; break;
-      case PlanOp::kSleep: Sleep(t, Sample(op.dist, t->rng)); ++pc; break;
+      case PlanOp::kRun:
+        Burn(t, Sample(op.dist, t->rng));
+        ++pc;
+        break;
+      case PlanOp::kSleep:
+        Sleep(t, Sample(op.dist, t->rng));
+        ++pc;
+        break;
       case PlanOp::kWake:
         ++pc;
         // A wake followed by a blocking wait (a request, then waiting for its answer) is one step
@@ -430,7 +446,9 @@ void* TaskMain(void* arg) {
           if (!Spawn(child)) Finish(child);
         }
         break;
-      case PlanOp::kExit: pc = prog.size(); break;
+      case PlanOp::kExit:
+        pc = prog.size();
+        break;
       case PlanOp::kLoopBegin:
         loop_left[pc] = op.count;  // 0 = forever
         ++pc;
@@ -483,7 +501,8 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
       arrivals.push_back({t, static_cast<int>(p), i});
     }
   }
-  std::stable_sort(arrivals.begin(), arrivals.end(), [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
+  std::stable_sort(arrivals.begin(), arrivals.end(),
+                   [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
 
   std::vector<Task*> initial;
   rt.t0 = MonoNs() + 20000000;  // 20 ms to create the threads before the first arrival
@@ -545,9 +564,11 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
   result->end_ns = end;
   result->stopped_by_duration = by_duration;
   for (const Instance& inst : rt.instances) {
-    result->instances.push_back({inst.process, inst.instance, inst.arrival_ns, inst.completed_ns.load()});
+    result->instances.push_back(
+        {inst.process, inst.instance, inst.arrival_ns, inst.completed_ns.load()});
   }
-  for (const Task& t : rt.tasks) result->tasks.push_back({t.name, t.tid, t.cpu_ns, t.created_ns, t.exited_ns});
+  for (const Task& t : rt.tasks)
+    result->tasks.push_back({t.name, t.tid, t.cpu_ns, t.created_ns, t.exited_ns});
   if (!rt.error.empty()) {
     *error = rt.error;
     return false;

@@ -18,8 +18,8 @@ namespace scxtwin::runner {
 
 struct InstanceResult {
   int process = 0;
-  int instance = 0;        // within its process
-  int64_t arrival_ns = 0;  // from the run's start
+  int instance = 0;           // within its process
+  int64_t arrival_ns = 0;     // from the run's start
   int64_t completed_ns = -1;  // -1: still running when the run stopped
 };
 

@@ -37,11 +37,30 @@ TEST(ThreadRuntimeTest, PingPongCompletesAndBurnsThreadCpuTime) {
   const RunResult r = RunText(R"pb(
     name: "pp"
     process {
-      name: "pair" instances: 2
-      group { name: "ping" program { loop { count: 5 body { run { fixed_ns: 2000000 } }
-                                                   body { wake { group: "pong" } } body { wait: true } } } }
-      group { name: "pong" program { loop { count: 5 body { wait: true } body { run { fixed_ns: 1000000 } }
-                                                   body { wake { group: "ping" } } } } }
+      name: "pair"
+      instances: 2
+      group {
+        name: "ping"
+        program {
+          loop {
+            count: 5
+            body { run { fixed_ns: 2000000 } }
+            body { wake { group: "pong" } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "pong"
+        program {
+          loop {
+            count: 5
+            body { wait: true }
+            body { run { fixed_ns: 1000000 } }
+            body { wake { group: "ping" } }
+          }
+        }
+      }
     })pb");
   ASSERT_EQ(r.instances.size(), 2u);
   for (const InstanceResult& i : r.instances) EXPECT_GE(i.completed_ns, i.arrival_ns);
@@ -60,8 +79,16 @@ TEST(ThreadRuntimeTest, ForkedTasksBelongToTheInstance) {
     name: "fork"
     process {
       name: "p"
-      group { name: "parent" program { fork { group: "kid" count: 3 } } program { run { fixed_ns: 100000 } } }
-      group { name: "kid" on_fork: true program { sleep { fixed_ns: 30000000 } } }
+      group {
+        name: "parent"
+        program { fork { group: "kid" count: 3 } }
+        program { run { fixed_ns: 100000 } }
+      }
+      group {
+        name: "kid"
+        on_fork: true
+        program { sleep { fixed_ns: 30000000 } }
+      }
     })pb");
   ASSERT_EQ(r.tasks.size(), 4u);
   EXPECT_NE(Task(r, "p.0/kid.2"), nullptr);
@@ -80,12 +107,26 @@ TEST(ThreadRuntimeTest, InterruptsAreAcknowledgedBySleepingTargets) {
     name: "ipi"
     process {
       name: "vm"
-      group { name: "v" count: 4
-              start { fixed_ns: 1000000 }
-              program { sleep { fixed_ns: 400000000 } } }
-      group { name: "s" start { fixed_ns: 50000000 } channel: "ack"
-              program { wake { group: "v" pick: ALL ack: "ack" handler { fixed_ns: 100000 } } }
-              program { wait_on { channel: "ack" acks: true } } }
+      group {
+        name: "v"
+        count: 4
+        start { fixed_ns: 1000000 }
+        program { sleep { fixed_ns: 400000000 } }
+      }
+      group {
+        name: "s"
+        start { fixed_ns: 50000000 }
+        channel: "ack"
+        program {
+          wake {
+            group: "v"
+            pick: ALL
+            ack: "ack"
+            handler { fixed_ns: 100000 }
+          }
+        }
+        program { wait_on { channel: "ack" acks: true } }
+      }
     })pb");
   const TaskResult* sender = Task(r, "vm.0/s.0");
   ASSERT_NE(sender, nullptr);
@@ -107,12 +148,28 @@ TEST(ThreadRuntimeTest, AnswersToAWaitingRequesterAreNotDropped) {
     duration_ns: 20000000000
     process {
       name: "p"
-      group { name: "client"
-              program { loop { count: 300 body { run { fixed_ns: 2000 } } body { wake { group: "server" } }
-                                             body { wait: true } } } }
-      group { name: "server"
-              program { loop { count: 300 body { wait: true } body { run { fixed_ns: 1000 } }
-                                             body { wake { group: "client" pick: WAITING_ONLY } } } } }
+      group {
+        name: "client"
+        program {
+          loop {
+            count: 300
+            body { run { fixed_ns: 2000 } }
+            body { wake { group: "server" } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "server"
+        program {
+          loop {
+            count: 300
+            body { wait: true }
+            body { run { fixed_ns: 1000 } }
+            body { wake { group: "client" pick: WAITING_ONLY } }
+          }
+        }
+      }
     })pb");
   EXPECT_FALSE(r.stopped_by_duration) << "a client lost its answer and waited until the stop";
   ASSERT_EQ(r.instances.size(), 1u);
@@ -123,10 +180,29 @@ TEST(ThreadRuntimeTest, DurationStopsAForeverLoop) {
   const RunResult r = RunText(R"pb(
     name: "forever"
     duration_ns: 50000000
-    process { name: "p" group { name: "g" program { loop { count: 0 body { run { fixed_ns: 100000 } }
-                                                                 body { wait: true } } } }
-              group { name: "w" program { loop { count: 0 body { sleep { fixed_ns: 1000000 } }
-                                                           body { wake { group: "g" } } } } } })pb");
+    process {
+      name: "p"
+      group {
+        name: "g"
+        program {
+          loop {
+            count: 0
+            body { run { fixed_ns: 100000 } }
+            body { wait: true }
+          }
+        }
+      }
+      group {
+        name: "w"
+        program {
+          loop {
+            count: 0
+            body { sleep { fixed_ns: 1000000 } }
+            body { wake { group: "g" } }
+          }
+        }
+      }
+    })pb");
   EXPECT_TRUE(r.stopped_by_duration);
   ASSERT_EQ(r.instances.size(), 1u);
   EXPECT_EQ(r.instances[0].completed_ns, -1);
@@ -137,10 +213,24 @@ TEST(ThreadRuntimeTest, DurationStopsAForeverLoop) {
 TEST(ThreadRuntimeTest, ArrivalsAreTheSimulatorsArrivals) {
   constexpr char kArrivals[] = R"pb(
     name: "arrivals"
-    process { name: "a" instances: 5 arrival { poisson_mean_gap_ns: 2000000 }
-              group { name: "g" program { run { fixed_ns: 10000 } } } }
-    process { name: "b" instances: 3 arrival { poisson_mean_gap_ns: 3000000 }
-              group { name: "g" program { run { fixed_ns: 10000 } } } })pb";
+    process {
+      name: "a"
+      instances: 5
+      arrival { poisson_mean_gap_ns: 2000000 }
+      group {
+        name: "g"
+        program { run { fixed_ns: 10000 } }
+      }
+    }
+    process {
+      name: "b"
+      instances: 3
+      arrival { poisson_mean_gap_ns: 3000000 }
+      group {
+        name: "g"
+        program { run { fixed_ns: 10000 } }
+      }
+    })pb";
   const RunResult r = RunText(kArrivals, 7);
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/arrivals.textpb";
   {
@@ -156,7 +246,8 @@ TEST(ThreadRuntimeTest, ArrivalsAreTheSimulatorsArrivals) {
   auto sim = sim::RunSimulation(c);
   ASSERT_TRUE(sim.ok()) << sim.status();
   std::vector<std::tuple<int, int, int64_t>> want, got;
-  for (const sim::InstanceMetrics& m : (*sim)->sim->result().instances) want.emplace_back(m.process, m.instance, m.arrival);
+  for (const sim::InstanceMetrics& m : (*sim)->sim->result().instances)
+    want.emplace_back(m.process, m.instance, m.arrival);
   for (const InstanceResult& i : r.instances) got.emplace_back(i.process, i.instance, i.arrival_ns);
   EXPECT_EQ(got, want);
 }

@@ -37,8 +37,7 @@ scxtwin_host_api FakeHost::Api() {
   api.dsq_insert = [](void* sim, task_struct* p, u64 dsq, u64 slice, u64 flags) {
     F(sim)->inserts.push_back({p, dsq, slice, 0, flags, false});
   };
-  api.dsq_insert_vtime = [](void* sim, task_struct* p, u64 dsq, u64 slice, u64 vtime,
-                            u64 flags) {
+  api.dsq_insert_vtime = [](void* sim, task_struct* p, u64 dsq, u64 slice, u64 vtime, u64 flags) {
     F(sim)->inserts.push_back({p, dsq, slice, vtime, flags, true});
   };
   api.dsq_move_to_local = [](void* sim, u64 dsq, u64 flags) -> bool {

@@ -11,10 +11,10 @@
 #endif
 
 #define TWIN_SKEW_KNOBS(KNOB) \
-	KNOB(slice_us, TWIN_SKEW_SLICE_US, 100, 1000000, "time slice of every task")
+  KNOB(slice_us, TWIN_SKEW_SLICE_US, 100, 1000000, "time slice of every task")
 
-#define TWIN_SKEW_STATS(STAT)                                             \
-	STAT(direct, "woken tasks sent straight to an idle CPU")          \
-	STAT(queued, "tasks queued in the shared DSQ")
+#define TWIN_SKEW_STATS(STAT)                              \
+  STAT(direct, "woken tasks sent straight to an idle CPU") \
+  STAT(queued, "tasks queued in the shared DSQ")
 
 #endif /* SCXTWIN_TOOLS_TWIN_TESTDATA_TWIN_SKEW_H */
