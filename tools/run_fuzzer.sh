@@ -14,7 +14,9 @@ for seed in "$@"; do cp "$seed" "$corpus/$(basename "$seed")"; done
 artifacts=${TEST_UNDECLARED_OUTPUTS_DIR:-$work}/
 # One input may take 60 s (wall time: CI machines are shared) and 2 GB at most: more is a
 # finding (a hang or a blow-up; alone, every seed runs in milliseconds).
-"$fuzzer" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+# A fixed seed: every run explores in the same order, so a CI failure comes from a change in the
+# code, not from where one run's mutations happened to wander (FUZZ_SEED picks another order).
+"$fuzzer" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" 2>"$work/fuzz.log"
 rc=$?
 grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$work/fuzz.log" | head -40

@@ -112,8 +112,8 @@ TEST(KernelSchedulersTest, ScxSdtKeepsPerTaskDataInItsArena) {
 // (time since boot) always is; the simulated clock starts at 0.
 TEST(KernelSchedulersTest, ScxPairSchedulesPairsFromTheTasksCgroup) {
   std::string mixed = Mixed();
-  mixed.replace(mixed.find("process { name: \"mix\""), 22,
-                "process { name: \"mix\" arrival { at_ns: 30000000 }");
+  const std::string process_name = "name: \"mix\"";  // the process's own field, however laid out
+  mixed.insert(mixed.find(process_name) + process_name.size(), " arrival { at_ns: 30000000 }");
   Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_pair.bpf.c", {mixed, "4"});
   ASSERT_TRUE(o.run.ok()) << o.run;
   EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;

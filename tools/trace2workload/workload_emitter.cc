@@ -37,8 +37,9 @@ scxtwin::workload::Workload ToWorkload(const TreeTrace& tree, absl::string_view 
     wl::TaskGroup* g = p->add_group();
     g->set_name(group_of[t.tid]);
     g->set_count(1);
-    // Every thread but the root is created by its parent's fork step.
-    g->set_on_fork(t.parent_tid != 0);
+    // Every thread but the root is created by its parent's fork step. (By tid: a root whose pid
+    // is 0 in the trace makes parent_tid 0 for its children too.)
+    g->set_on_fork(t.tid != tree.root_pid);
     for (const Step& s : t.program) {
       wl::Op* op = g->add_program();
       switch (s.kind) {

@@ -33,5 +33,15 @@ TEST(WorkloadEmitter, ThreadThatNeverRanLoads) {
   EXPECT_TRUE(EmitAndLoad(trace, "a").ok()) << EmitAndLoad(trace, "a");
 }
 
+// Found by //tests/fuzz:ftrace_fuzz in a CI run: a root exec'd with pid 0 gave its child parent
+// tid 0, the mark of the root, so the child's group was not on_fork and the root's fork of it
+// was refused ("is not an on_fork group").
+TEST(WorkloadEmitter, ChildOfARootWithPidZeroIsForked) {
+  const std::string trace =
+      "a-1 [000] ..... 1.000000: sched_process_exec: filename=/bin/a pid=0 old_pid=0\n"
+      "a-0 [000] ..... 1.000009: sched_process_fork: comm=a pid=0 child_comm=a child_pid=2\n";
+  EXPECT_TRUE(EmitAndLoad(trace, "a").ok()) << EmitAndLoad(trace, "a");
+}
+
 }  // namespace
 }  // namespace scxtwin::trace2workload
