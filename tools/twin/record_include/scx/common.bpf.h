@@ -11,9 +11,8 @@
  *   own wrapper, since the kernel writes p->scx.dsq_vtime through it;
  * - maps declared with __uint(value_size, N) have no `value` member to take the size from, so the
  *   value size is read from the map itself (struct bpf_map, a CO-RE read the verifier allows);
- * - the ops' section and the sleepable section: record.bpf.h's BPF_STRUCT_OPS_SLEEPABLE uses the
- * project's "struct_ops/sleepable." mark (libbpf 1.1 rejects "struct_ops.s/"), which the loader
- * honours.
+ * - the ops' section and the sleepable section: record.bpf.h's BPF_STRUCT_OPS_SLEEPABLE uses the project's
+ *   "struct_ops/sleepable." mark (libbpf 1.1 rejects "struct_ops.s/"), which the loader honours.
  */
 #ifndef SCXTWIN_RECORD_KERNEL_TREE_COMMON_BPF_H
 #define SCXTWIN_RECORD_KERNEL_TREE_COMMON_BPF_H
@@ -26,28 +25,27 @@
 
 /* Nor has it the numeric open-coded iterator loops the kernel tree's headers use (cid.bpf.h,
  * scx_central): a loop over the kernel's bpf_iter_num kfuncs, destroyed on any way out. */
-#include <bpf/bpf_helpers.h>
-
 #include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #ifndef bpf_for
-extern int bpf_iter_num_new(struct bpf_iter_num* it, int start, int end) __weak __ksym;
-extern int* bpf_iter_num_next(struct bpf_iter_num* it) __weak __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num* it) __weak __ksym;
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __weak __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __weak __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;
 #define bpf_for(i, start, end)                                                                 \
-  for (struct bpf_iter_num ___scxtwin_it                                                       \
-       __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                             \
-       *___scxtwin_once                                                                        \
-       __attribute__((unused)) = (bpf_iter_num_new(&___scxtwin_it, (start), (end)), (void*)0); \
-       ({                                                                                      \
-         int* ___scxtwin_i = bpf_iter_num_next(&___scxtwin_it);                                \
-         ___scxtwin_i ? ((i) = *___scxtwin_i, 1) : 0;                                          \
-       });)
-#define bpf_repeat(n)                                                                  \
-  for (struct bpf_iter_num ___scxtwin_it                                               \
-       __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                     \
-       *___scxtwin_once                                                                \
-       __attribute__((unused)) = (bpf_iter_num_new(&___scxtwin_it, 0, (n)), (void*)0); \
-       bpf_iter_num_next(&___scxtwin_it);)
+	for (struct bpf_iter_num ___scxtwin_it                                                  \
+		     __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                \
+	     *___scxtwin_once __attribute__((unused)) =                                         \
+		     (bpf_iter_num_new(&___scxtwin_it, (start), (end)), (void *)0);              \
+	     ({                                                                                 \
+		     int *___scxtwin_i = bpf_iter_num_next(&___scxtwin_it);                      \
+		     ___scxtwin_i ? ((i) = *___scxtwin_i, 1) : 0;                                \
+	     });)
+#define bpf_repeat(n)                                                                          \
+	for (struct bpf_iter_num ___scxtwin_it                                                  \
+		     __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                \
+	     *___scxtwin_once __attribute__((unused)) =                                         \
+		     (bpf_iter_num_new(&___scxtwin_it, 0, (n)), (void *)0);                      \
+	     bpf_iter_num_next(&___scxtwin_it);)
 #endif
 
 /* The kernel tree's compat wrappers pick a kfunc by testing __weak flavoured names
@@ -67,58 +65,60 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num* it) __weak __ksym;
 #undef scx_bpf_task_set_slice
 #undef scx_bpf_task_set_dsq_vtime
 #undef scx_bpf_dsq_move_to_local
-void scx_bpf_dsq_insert(struct task_struct* p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym;
-void scx_bpf_dsq_insert_vtime(struct task_struct* p, u64 dsq_id, u64 slice, u64 vtime,
-                              u64 enq_flags) __ksym;
-bool scx_bpf_task_set_slice(struct task_struct* p, u64 slice) __ksym;
-bool scx_bpf_task_set_dsq_vtime(struct task_struct* p, u64 vtime) __ksym;
+void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym;
+void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
+			      u64 enq_flags) __ksym;
+bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym;
+bool scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime) __ksym;
 /* One argument (what record.bpf.h's own wrapper calls), and the kernel's second version with
  * the enqueue flags the kernel tree's schedulers pass. */
 bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym;
 bool scx_bpf_dsq_move_to_local___v2(u64 dsq_id, u64 enq_flags) __ksym;
-static __always_inline bool scxtwin_kt_dsq_move_to_local(u64 dsq_id, u64 enq_flags) {
-  return scx_bpf_dsq_move_to_local___v2(dsq_id, enq_flags);
+static __always_inline bool scxtwin_kt_dsq_move_to_local(u64 dsq_id, u64 enq_flags)
+{
+	return scx_bpf_dsq_move_to_local___v2(dsq_id, enq_flags);
 }
 
 /* libbpf 1.1 does not know the ".struct_ops.link" section: the ops go in ".struct_ops", and the
  * loader registers them through a link of its own (BPF_F_LINK), as for the project's policies. */
 #undef SCX_OPS_DEFINE
-#define SCX_OPS_DEFINE(__name, ...) SEC(".struct_ops") struct sched_ext_ops __name = {__VA_ARGS__};
+#define SCX_OPS_DEFINE(__name, ...) SEC(".struct_ops") struct sched_ext_ops __name = { __VA_ARGS__ };
 
 /* A compat macro there falling back to bpf_ktime_get_ns() on kernels without the kfunc; the
  * sched_ext kernel has it, and record.bpf.h wraps the kfunc itself. */
 #undef scx_bpf_now
 
-#define SCXTWIN_REC_VALUE_SIZE(map) ((__u32)((struct bpf_map*)(map))->value_size)
+#define SCXTWIN_REC_VALUE_SIZE(map) ((__u32)((struct bpf_map *)(map))->value_size)
 
 #include <scxtwin/record.bpf.h>
 
-static __always_inline bool scxtwin_rec_kt_dsq_move_to_local(u64 dsq_id, u64 enq_flags) {
-  bool ret = scxtwin_kt_dsq_move_to_local(dsq_id, enq_flags);
-  SCXTWIN_REC_CALL0(scx_bpf_dsq_move_to_local);
+static __always_inline bool scxtwin_rec_kt_dsq_move_to_local(u64 dsq_id, u64 enq_flags)
+{
+	bool ret = scxtwin_kt_dsq_move_to_local(dsq_id, enq_flags);
+	SCXTWIN_REC_CALL0(scx_bpf_dsq_move_to_local);
 
-  if (r) {
-    r->args[0] = dsq_id;
-    r->args[1] = enq_flags;
-    r->ret = ret;
-    bpf_ringbuf_submit(r, 0);
-  }
-  return ret;
+	if (r) {
+		r->args[0] = dsq_id;
+		r->args[1] = enq_flags;
+		r->ret = ret;
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
 }
 #undef scx_bpf_dsq_move_to_local
 #define scx_bpf_dsq_move_to_local(dsq_id, enq_flags) \
-  scxtwin_rec_kt_dsq_move_to_local((dsq_id), (enq_flags))
+	scxtwin_rec_kt_dsq_move_to_local((dsq_id), (enq_flags))
 
-static __always_inline void scxtwin_rec_scx_bpf_task_set_dsq_vtime(struct task_struct* p,
-                                                                   u64 vtime) {
-  (scx_bpf_task_set_dsq_vtime)(p, vtime);
-  SCXTWIN_REC_CALL0(scx_bpf_task_set_dsq_vtime);
+static __always_inline void scxtwin_rec_scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime)
+{
+	(scx_bpf_task_set_dsq_vtime)(p, vtime);
+	SCXTWIN_REC_CALL0(scx_bpf_task_set_dsq_vtime);
 
-  if (r) {
-    r->args[0] = scxtwin_rec_pid(p);
-    r->args[1] = vtime;
-    bpf_ringbuf_submit(r, 0);
-  }
+	if (r) {
+		r->args[0] = scxtwin_rec_pid(p);
+		r->args[1] = vtime;
+		bpf_ringbuf_submit(r, 0);
+	}
 }
 #define scx_bpf_task_set_dsq_vtime(...) scxtwin_rec_scx_bpf_task_set_dsq_vtime(__VA_ARGS__)
 
