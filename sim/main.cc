@@ -48,6 +48,7 @@
 #include "absl/time/time.h"
 #include "base/set_flags.h"
 #include "base/status_macros.h"
+#include "base/user_paths.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/experiment_report.h"
 #include "sim/experiment/knob_routing.h"
@@ -124,22 +125,8 @@ int Fail(const absl::Status& status) {
 
 absl::Status Bad(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
-// A relative path given to `bazel run` means relative to where the user was.
-std::string UserPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    std::string candidate = absl::StrCat(wd, "/", p);
-    if (access(candidate.c_str(), F_OK) == 0) return candidate;
-  }
-  return p;
-}
-
-// An output file given to `bazel run` is relative to where the user was (it need not exist).
-std::string UserOutPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) return absl::StrCat(wd, "/", p);
-  return p;
-}
+using scxtwin::UserOutPath;
+using scxtwin::UserPath;
 
 // The command line, parsed: what to run and how to report it.
 struct Command {

@@ -1,6 +1,5 @@
-// The simulator's throughput figures on the boot workload: simulated micro-VM boots per second of
-// wall time, per policy, on 16 and 64 CPUs; and the wall time of the README's main job (`bazel run
-// //:seed`).
+// The simulator's throughput figures on the boot workload: simulated micro-VM boots per second of wall time, per
+// policy, on 16 and 64 CPUs; and the wall time of the README's main job (`bazel run //:seed`).
 #ifndef SCXTWIN_SIM_BENCH_BOOT_BENCH_H_
 #define SCXTWIN_SIM_BENCH_BOOT_BENCH_H_
 

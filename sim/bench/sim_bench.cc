@@ -1,8 +1,8 @@
 // Simulator throughput (boot_bench.cc: micro-VM boots per second and the README's main job):
 // simulated scheduling events (policy callbacks) and context switches per
 // second of the simulating thread's CPU time (one core; wall time on a shared machine also
-// counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of
-// 10x as many tasks as CPUs; and the event queue alone.
+// counts time spent waiting for the CPU), for policies on 16 and 128 CPUs with a bursty workload of 10x as many
+// tasks as CPUs; and the event queue alone.
 //
 //   bazel run -c opt //sim/bench -- [--benchmark_filter=...]
 //

@@ -18,8 +18,8 @@
 //                   exited, or the CPU was idle and got work). prev is the task still running
 //                   there and runnable, or kNoTask. Return prev to keep it running, another
 //                   runnable task the class holds (the core switches to it, prev goes back to the
-//                   class, which must have requeued it), or kNoTask to idle (prev likewise
-//                   requeued). A returned task must allow the CPU (its affinity).
+//                   class, which must have requeued it), or kNoTask to idle (prev likewise requeued).
+//                   A returned task must allow the CPU (its affinity).
 // Requests a class makes of the core go through SchedContext: Resched(cpu) asks the CPU to call
 // PickNext soon (at the same instant, after the current call returns; repeated requests merge),
 // StartTimer/OnTimer give the class its own timers, SetTaskCpu records the run queue a task sits

@@ -67,8 +67,7 @@ class JobRunBackend : public RunBackend {
   JobBackend* jobs_;
 };
 
-// Every run in its own fork()ed child here, `workers` at a time (a JobRunBackend over
-// LocalBackend).
+// Every run in its own fork()ed child here, `workers` at a time (a JobRunBackend over LocalBackend).
 class LocalProcessBackend : public RunBackend {
  public:
   explicit LocalProcessBackend(int workers) : local_(workers), runner_(&local_) {}

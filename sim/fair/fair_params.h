@@ -1,7 +1,6 @@
 // Every constant of the EEVDF (fair class) model, in one place, each with its source in
 // docs/model.md (section 1 unless noted). The model targets kernels >= 6.15 (the
-// 7.x kernels sched_ext policies run on): where docs/model.md gives two kernel generations, the
-// newer one is the default.
+// 7.x kernels sched_ext policies run on): where docs/model.md gives two kernel generations, the newer one is the default.
 #ifndef SCXTWIN_SIM_FAIR_FAIR_PARAMS_H_
 #define SCXTWIN_SIM_FAIR_FAIR_PARAMS_H_
 

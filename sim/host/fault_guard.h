@@ -1,17 +1,16 @@
 // Runs a policy callback so that a fault inside it (SIGSEGV, SIGBUS, SIGFPE, SIGILL from
-// __builtin_trap, or abort()'s SIGABRT) comes back to the caller as a value instead of killing the
-// simulator: the kernel ejects a misbehaving scheduler and goes on, and so must the simulator.
+// __builtin_trap, or abort()'s SIGABRT) comes back to the caller as a value instead of killing the simulator: the kernel
+// ejects a misbehaving scheduler and goes on, and so must the simulator.
 //
 //   std::optional<CallFault> fault = RunGuarded([&] { ops->enqueue(p, flags); });
 //   if (fault) eject(...);   // the callback did not finish; its effects so far stay
 //
 // How: on first use in a thread, handlers for these signals are installed (SA_ONSTACK, with an
 // alternate signal stack so a stack overflow is caught too). RunGuarded saves the context with
-// sigsetjmp (without the signal mask: no system call on the hot path); the handler records the
-// signal, the faulting address, the instruction and the return addresses of the interrupted frames,
-// and siglongjmps back. Guards nest (a kfunc may run another callback): the innermost catches. A
-// fault outside any guard keeps the default action (the process dies with the signal, as before),
-// so simulator bugs are not hidden.
+// sigsetjmp (without the signal mask: no system call on the hot path); the handler records the signal, the faulting address, the instruction and the
+// return addresses of the interrupted frames, and siglongjmps back. Guards nest (a kfunc may run
+// another callback): the innermost catches. A fault outside any guard keeps the default action
+// (the process dies with the signal, as before), so simulator bugs are not hidden.
 //
 // The jump skips the destructors of the frames between the guard and the fault: only plain C
 // (the policy, the host runtime) and code that leaves nothing half-done should run there.

@@ -1,6 +1,5 @@
 // The storage behind a host-compiled policy's BPF maps: array, per-CPU array, hash, LRU hash,
-// per-CPU (LRU) hash, queue and stack, task local storage, array/hash of maps. One HostMaps per
-// policy instance.
+// per-CPU (LRU) hash, queue and stack, task local storage, array/hash of maps. One HostMaps per policy instance.
 //
 // A policy names a map by the address of its map variable (`&stats`); the variable holds no
 // data, so HostMaps keeps the map's handle in its first 8 bytes: a lookup is one load. Values

@@ -19,8 +19,8 @@ std::string Pct(int64_t part, int64_t whole) {
 }
 std::string J(const std::string& s) { return JsonString(s); }
 
-// The names of run.sched->stats() (the policy's NAME_STATS rows), or nullptr when it has no counter
-// table or the table does not match the `stats` map.
+// The names of run.sched->stats() (the policy's NAME_STATS rows), or nullptr when it has no counter table
+// or the table does not match the `stats` map.
 const std::vector<StatSpec>* StatNames(const RunOutput& run) {
   if (run.sched->policy() == nullptr) return nullptr;
   const std::vector<StatSpec>& t = run.sched->policy()->stat_table();

@@ -93,8 +93,8 @@ std::string BackgroundPath(const std::string& name);
 // as background (they neither keep the run going nor count in any metric).
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadRunWorkload(const RunConfig& config);
 
-// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can
-// end), without running anything: the errors RunSimulation would give.
+// Loads config.workload (LoadRunWorkload) and checks it against config.limits (and that the run can end), without
+// running anything: the errors RunSimulation would give.
 absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfig& config);
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a

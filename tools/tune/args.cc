@@ -47,19 +47,4 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(
   return out;
 }
 
-std::string UserPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    std::string candidate = absl::StrCat(wd, "/", p);
-    if (access(candidate.c_str(), F_OK) == 0) return candidate;
-  }
-  return p;
-}
-
-std::string UserOutPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) return absl::StrCat(wd, "/", p);
-  return p;
-}
-
 }  // namespace scxtwin::tune

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/user_paths.h"
 
 namespace scxtwin::tune {
 
@@ -21,10 +22,9 @@ std::vector<char*> GatherRepeated(int argc, char** argv, const std::vector<std::
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParsePairs(
     absl::string_view flag, const std::vector<std::string>& items);
 
-// A relative path given to `bazel run` means relative to where the user was.
-std::string UserPath(const std::string& p);
-// The same for a file to write (it need not exist).
-std::string UserOutPath(const std::string& p);
+// Paths the user typed to `bazel run` (base/user_paths.h).
+using ::scxtwin::UserOutPath;
+using ::scxtwin::UserPath;
 
 }  // namespace scxtwin::tune
 

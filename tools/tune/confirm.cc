@@ -8,23 +8,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/user_paths.h"
 
 namespace scxtwin::tune {
-namespace {
-
-std::string Runfile(const char* argv0, const std::string& path) {
-  std::vector<std::string> roots;
-  if (const char* r = std::getenv("RUNFILES_DIR")) roots.push_back(r);
-  if (const char* r = std::getenv("TEST_SRCDIR")) roots.push_back(r);
-  roots.push_back(absl::StrCat(argv0, ".runfiles"));
-  for (const std::string& root : roots) {
-    const std::string p = absl::StrCat(root, "/scxtwin/", path);
-    if (access(p.c_str(), R_OK) == 0) return p;
-  }
-  return "";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> GuestCommand(const ConfirmConfig& c) {
   std::vector<std::string> cmd = {"sh", "/bin/confirm_guest.sh", c.policy, absl::StrCat(c.seconds)};
@@ -43,10 +30,11 @@ absl::Status ConfirmInVm(const ConfirmConfig& c, const char* argv0) {
                      " is a host object; the kernel loader loads the project's policies by "
                      "name (bazel run //kernel:load -- --list)"));
   }
-  const std::string vm = Runfile(argv0, "tools/vm.sh"), load = Runfile(argv0, "kernel/load"),
-                    stress = Runfile(argv0, "tests/kernel/stress"),
-                    guest = Runfile(argv0, "tools/tune/confirm_guest.sh"),
-                    lib = Runfile(argv0, "tests/kernel/guest_lib.sh");
+  const std::string vm = ::scxtwin::RunfilePath(argv0, "tools/vm.sh"),
+                    load = ::scxtwin::RunfilePath(argv0, "kernel/load"),
+                    stress = ::scxtwin::RunfilePath(argv0, "tests/kernel/stress"),
+                    guest = ::scxtwin::RunfilePath(argv0, "tools/tune/confirm_guest.sh"),
+                    lib = ::scxtwin::RunfilePath(argv0, "tests/kernel/guest_lib.sh");
   for (const std::string* p : {&vm, &load, &stress, &guest, &lib}) {
     if (p->empty())
       return absl::InternalError(

@@ -3,15 +3,12 @@
 //
 //   bazel run //tools:tune -- --policy=homing --workload=FILE [--param K=V ...] [--process=P]
 //       --topology=T --budget=RUNS [--metric=boot|makespan|work] [--guard=PROCESS:METRIC<=RATIO]
-//       [--knob=NAME[=MIN..MAX] ...] [--held_out=N] [--variant_param K=V ...]
-//       [--variant_topology=T]
+//       [--knob=NAME[=MIN..MAX] ...] [--held_out=N] [--variant_param K=V ...] [--variant_topology=T]
 //       [--jobs=J] [--seed=S] [--svg=FILE] [--confirm]
-//   bazel run //tools:tune -- select --trace=TRACE --root=COMM
-//   --policies=eevdf,homing,vtime[,PATH.so]
+//   bazel run //tools:tune -- select --trace=TRACE --root=COMM --policies=eevdf,homing,vtime[,PATH.so]
 //       [--topology=T] [--runs=N] [--tune [--budget=RUNS]] [--svg=FILE] [--confirm]
 //
-// Exit status: 0 done; 1 a run failed (broken invariant) or --confirm failed in the VM; 2 bad
-// input.
+// Exit status: 0 done; 1 a run failed (broken invariant) or --confirm failed in the VM; 2 bad input.
 #include <unistd.h>
 
 #include <cstdio>

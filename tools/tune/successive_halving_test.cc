@@ -104,8 +104,7 @@ TEST(SuccessiveHalving, GuardAndTies) {
     for (int c : which) {
       out.emplace_back();
       for (int s = begin; s < end; ++s) {
-        // 0: reference (1.0, guard 1); 1: better (0.9) but guard 1.5; 2: slightly better,
-        // guard 1.04.
+        // 0: reference (1.0, guard 1); 1: better (0.9) but guard 1.5; 2: slightly better, guard 1.04.
         const Outcome o = c == 0   ? Outcome{1.0, 1.0, true}
                           : c == 1 ? Outcome{0.9, 1.5, true}
                                    : Outcome{0.95, 1.04, true};

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/user_paths.h"
 #include "sim/run/runner.h"
 #include "sim/workload/spec.h"
 #include "tools/twin/compare_metrics.h"
@@ -49,28 +50,6 @@ namespace {
 int Bad(const std::string& what) {
   std::cerr << "twin compare: " << what << "\n";
   return 2;
-}
-
-std::string UserPath(const std::string& p) {
-  if (p.empty() || p[0] == '/') return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    std::string candidate = absl::StrCat(wd, "/", p);
-    if (access(candidate.c_str(), F_OK) == 0) return candidate;
-  }
-  return p;
-}
-
-// A file of this binary's runfiles (bazel run, bazel test, or the binary run directly).
-std::string Runfile(const char* argv0, const std::string& path) {
-  std::vector<std::string> roots;
-  if (const char* r = std::getenv("RUNFILES_DIR")) roots.push_back(r);
-  if (const char* r = std::getenv("TEST_SRCDIR")) roots.push_back(r);
-  roots.push_back(absl::StrCat(argv0, ".runfiles"));
-  for (const std::string& root : roots) {
-    const std::string f = absl::StrCat(root, "/scxtwin/", path);
-    if (access(f.c_str(), R_OK) == 0) return f;
-  }
-  return "";
 }
 
 bool TakeValue(int argc, char** argv, int* i, const std::string& name, std::string* value) {
@@ -151,7 +130,7 @@ int CompareMain(int argc, char** argv) {
   }
   if (workload.empty())
     return Bad("--workload: required (a .textpb spec, e.g. workloads/bursty_boot.textpb)");
-  workload = UserPath(workload);
+  workload = ::scxtwin::UserPath(workload);
 
   sim::ParamOverrides overrides;
   for (const auto& [k, v] : params) overrides.emplace_back(k, v);
@@ -192,11 +171,11 @@ int CompareMain(int argc, char** argv) {
   }
 
   VmSide vs;
-  vs.vm_sh = Runfile(argv[0], "tools/vm.sh");
-  vs.runner = Runfile(argv[0], "workloads/runner/workload_runner");
-  vs.loader = Runfile(argv[0], "kernel/load");
-  vs.guest_sh = Runfile(argv[0], "tools/twin/compare_guest.sh");
-  vs.guest_lib = Runfile(argv[0], "tests/kernel/guest_lib.sh");
+  vs.vm_sh = ::scxtwin::RunfilePath(argv[0], "tools/vm.sh");
+  vs.runner = ::scxtwin::RunfilePath(argv[0], "workloads/runner/workload_runner");
+  vs.loader = ::scxtwin::RunfilePath(argv[0], "kernel/load");
+  vs.guest_sh = ::scxtwin::RunfilePath(argv[0], "tools/twin/compare_guest.sh");
+  vs.guest_lib = ::scxtwin::RunfilePath(argv[0], "tests/kernel/guest_lib.sh");
   for (const std::string* f : {&vs.vm_sh, &vs.runner, &vs.loader, &vs.guest_sh, &vs.guest_lib}) {
     if (f->empty()) {
       std::cerr << "twin compare: a runfile is missing (run it through bazel run //tools:twin)\n";
@@ -209,8 +188,8 @@ int CompareMain(int argc, char** argv) {
   vs.mttcg = mttcg;
   vs.timeout_s = timeout_s;
   vs.verbose = verbose;
-  vs.save_to = save_vm.empty() ? "" : UserPath(save_vm);
-  vs.load_from = load_vm.empty() ? "" : UserPath(load_vm);
+  vs.save_to = save_vm.empty() ? "" : ::scxtwin::UserPath(save_vm);
+  vs.load_from = load_vm.empty() ? "" : ::scxtwin::UserPath(load_vm);
   if (!save_vm.empty() && save_vm[0] != '/' && std::getenv("BUILD_WORKING_DIRECTORY") != nullptr) {
     vs.save_to = absl::StrCat(std::getenv("BUILD_WORKING_DIRECTORY"), "/", save_vm);
   }

@@ -3,9 +3,8 @@
 // argument words (replay_engine.h), and returns the kernel's result; outputs (DSQ insertions,
 // kicks, errors, map writes) are compared the same way. Every other entry of the host API
 // (kfunc_list.inc, map_helper_list.inc: the one table the simulator's entries come from too) is
-// generated from that table and reports the call as one the record build does not record. The
-// kfuncs change nothing in the task during the callback (the kernel applies an insertion's slice
-// later), so neither do these.
+// generated from that table and reports the call as one the record build does not record. The kfuncs change nothing in the task
+// during the callback (the kernel applies an insertion's slice later), so neither do these.
 #include <cerrno>
 #include <cstring>
 
