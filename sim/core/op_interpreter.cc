@@ -117,6 +117,35 @@ void Simulator::Advance(int cpu, TaskId id) {
       case CompiledOp::kExit:
         Exit(cpu, id);
         return;
+      case CompiledOp::kYield:
+        ++t.cursor.pc;
+        // sched_yield(): the class decides (ops.yield / slice 0), then the CPU reschedules. A
+        // burst of 0 ns after the resched goes on with the program if the class keeps the task
+        // here (a switch cancels it; SwitchIn re-arms it when the task next runs).
+        cls_->TaskYield(id, cpu);
+        if (stop_) return;
+        Resched(cpu);
+        ArmBurst(cpu);
+        return;
+      case CompiledOp::kUserHalf: {
+        if (opt_.user_half == nullptr) {
+          Abort(absl::InvalidArgumentError(
+              absl::StrCat(spec_.file, ": ", Position(id),
+                           ": a user_half op, but the run's policy has no user-space half; "
+                           "expected a policy with one (sim/host/README.md)")));
+          return;
+        }
+        ++t.cursor.pc;
+        const UserHalf::PassResult r = opt_.user_half->Pass(id, cpu, now());
+        if (stop_) return;
+        if (r.exit) {
+          Exit(cpu, id);
+          return;
+        }
+        tasks_[id].burst_left = std::max<SimDuration>(r.cpu_ns, 1);
+        ArmBurst(cpu);
+        return;
+      }
       case CompiledOp::kLoopBegin:
         ++t.cursor.pc;
         t.cursor.loop_left.push_back(op.count == 0 ? -1 : op.count);

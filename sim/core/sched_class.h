@@ -13,6 +13,8 @@
 //                   then calls PickNext(cpu, kNoTask).
 //   TaskExit(t)     t, running on cpu, ended: the class forgets it. Then PickNext(cpu, kNoTask).
 //   Tick(cpu, t)    the periodic tick on a CPU running t (t.sum_exec is up to date).
+//   TaskYield(t, cpu)
+//                   t, running on cpu, yields (sched_yield); then PickNext(cpu, t).
 //   PickNext(cpu, prev)
 //                   the CPU reschedules (after ctx->Resched(cpu), or because its task blocked,
 //                   exited, or the CPU was idle and got work). prev is the task still running
@@ -87,6 +89,9 @@ class SchedClass {
   virtual void TaskBlock(TaskId t, int cpu) = 0;
   virtual void TaskExit(TaskId t, int cpu) = 0;
   virtual void Tick(int cpu, TaskId curr) = 0;
+  // t, running on cpu, calls sched_yield(): it stays runnable. The core then reschedules the
+  // CPU (PickNext(cpu, t)); a class that keeps t there lets it go on with its program.
+  virtual void TaskYield(TaskId t, int cpu) {}
   virtual TaskId PickNext(int cpu, TaskId prev) = 0;
   // Runnable tasks the class holds (not running): the core's no-task-lost check.
   virtual int64_t nr_queued() const = 0;

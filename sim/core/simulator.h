@@ -18,6 +18,7 @@
 #include "sim/core/observer.h"
 #include "sim/core/sched_class.h"
 #include "sim/core/task.h"
+#include "sim/core/user_half.h"
 #include "sim/engine/event_queue.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
@@ -47,6 +48,9 @@ struct SimOptions {
   SchedClass* fallback = nullptr;
   // Sees every task creation, wakeup, switch, migration and exit (trace writers). Optional.
   SimObserver* observer = nullptr;
+  // The policy's user-space half, which `user_half` ops run (user_half.h); nullptr: a task
+  // reaching one ends the run with an error.
+  UserHalf* user_half = nullptr;
 };
 
 struct CpuMetrics {

@@ -22,6 +22,20 @@ void ExtClass::Tick(int cpu, TaskId curr) {
   Eject();
 }
 
+// yield_task_scx: ops.yield(p, NULL) if the policy has one, else the slice ends (the task goes
+// back through ops.enqueue when the CPU reschedules, with nothing else to run as well).
+void ExtClass::TaskYield(TaskId t, int cpu) {
+  if (exited_) return;
+  task_struct* p = &ts_[t];
+  if (ops_->yield) {
+    Callback(
+        "yield", cpu, Ctx::kOther, [&] { ops_->yield(p, nullptr); }, ",\"pid\":%d", p->pid);
+  } else {
+    p->scx.slice = 0;
+  }
+  Eject();
+}
+
 void ExtClass::ChargeSlice(TaskId t) {
   ExtTask& e = et_[t];
   const SimDuration sum = ctx_->task(t).sum_exec;

@@ -100,6 +100,7 @@ class ExtClass final : public SchedClass {
   void TaskBlock(TaskId t, int cpu) override;
   void TaskExit(TaskId t, int cpu) override;
   void Tick(int cpu, TaskId curr) override;
+  void TaskYield(TaskId t, int cpu) override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override { return nr_queued_; }
   void OnTimer(uint64_t cookie) override;

@@ -88,7 +88,8 @@ class Compiler {
   // Whether ops (recursively) can let time pass: run, sleep or wait.
   static bool AdvancesTime(const google::protobuf::RepeatedPtrField<Op>& ops) {
     for (const Op& op : ops) {
-      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait || op.has_wait_on())
+      if (op.has_run() || op.has_sleep() || op.op_case() == Op::kWait || op.has_wait_on() ||
+          op.op_case() == Op::kUserHalf)
         return true;
       if (op.has_loop() && AdvancesTime(op.loop().body())) return true;
     }
@@ -121,6 +122,7 @@ class Compiler {
       if (op.has_run() && AtLeastOneNs(op.run())) return true;
       if (op.has_sleep() && AtLeastOneNs(op.sleep())) return true;
       if (op.op_case() == Op::kWait || op.has_wait_on()) return true;
+      if (op.op_case() == Op::kUserHalf) return true;  // a pass costs at least 1 ns
       if (op.has_loop() && op.loop().count() > 0 && TakesTime(op.loop().body())) return true;
     }
     return false;
@@ -260,6 +262,15 @@ class Compiler {
           if (!op.exit()) return Fail(p + ".exit", "is false; expected `exit: true`");
           c.kind = CompiledOp::kExit;
           break;
+        case Op::kYield:
+          if (!op.yield()) return Fail(p + ".yield", "is false; expected `yield: true`");
+          c.kind = CompiledOp::kYield;
+          break;
+        case Op::kUserHalf:
+          if (!op.user_half())
+            return Fail(p + ".user_half", "is false; expected `user_half: true`");
+          c.kind = CompiledOp::kUserHalf;
+          break;
         case Op::kLoop: {
           if (op.loop().count() < 0) return Fail(p + ".loop.count", "expected >= 0 (0: forever)");
           if (op.loop().body_size() == 0)
@@ -294,7 +305,9 @@ class Compiler {
         }
         case Op::OP_NOT_SET:
           return Fail(
-              p, "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop");
+              p,
+              "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop, "
+              "yield, user_half");
       }
       out->push_back(c);
       paths->push_back(p);
@@ -457,6 +470,10 @@ const char* OpName(const CompiledOp& op) {
     case CompiledOp::kLoopBegin:
     case CompiledOp::kLoopEnd:
       return "loop";
+    case CompiledOp::kYield:
+      return "yield";
+    case CompiledOp::kUserHalf:
+      return "user_half";
   }
   return "?";
 }

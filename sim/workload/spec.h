@@ -21,7 +21,18 @@ namespace scxtwin::sim {
 // One compiled op. Loops become kLoopBegin (jump = index after the matching kLoopEnd) and
 // kLoopEnd (jump = index of the body's first op).
 struct CompiledOp {
-  enum Kind : uint8_t { kRun, kSleep, kWake, kWait, kFork, kExit, kLoopBegin, kLoopEnd };
+  enum Kind : uint8_t {
+    kRun,
+    kSleep,
+    kWake,
+    kWait,
+    kFork,
+    kExit,
+    kLoopBegin,
+    kLoopEnd,
+    kYield,     // sched_yield()
+    kUserHalf,  // one pass of the policy's user-space half (sim/core/user_half.h)
+  };
   Kind kind;
   const workload::Dist* dist = nullptr;  // kRun, kSleep
   int32_t group = -1;                    // kWake target / kFork group (index in the process)

@@ -77,6 +77,16 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
     absl::Status s = o.policy->WriteScalar(name, value);
     EXPECT_TRUE(s.ok()) << s;
   }
+  auto half = host::MakeUserHalf(spec.user_half, *o.policy);
+  EXPECT_TRUE(half.ok()) << half.status();
+  if (!half.ok()) return o;
+  o.user_half = std::move(*half);
+  if (o.user_half) {
+    absl::Status s = o.user_half->AddTask(o.spec.get());
+    if (s.ok()) s = o.user_half->Prepare(o.policy.get(), o.topology->nr_cpus());
+    EXPECT_TRUE(s.ok()) << s;
+    if (!s.ok()) return o;
+  }
   o.policy->ops()->flags |= spec.extra_ops_flags;
   host::PolicyInstance* p = o.policy.get();
   sim::ExtPolicyBinding binding;
@@ -98,6 +108,7 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   }
   sim::SimOptions sim_options;
   sim_options.seed = spec.seed;
+  sim_options.user_half = o.user_half.get();
   o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, o.ext.get(), sim_options);
   o.run = o.simulator->Run();
   return o;

@@ -14,6 +14,7 @@
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
 #include "sim/host/policy_loader.h"
+#include "sim/host/user_half.h"
 #include "sim/machine/topology.h"
 #include "sim/workload/spec.h"
 
@@ -34,6 +35,8 @@ struct Outcome {
   std::unique_ptr<sim::WorkloadSpec> spec;
   std::unique_ptr<sim::Topology> topology;
   std::unique_ptr<sim::ExtClass> ext;
+  // The scheduler's user-space half, run as a task (sim/host/user_half.h); nullptr if none.
+  std::unique_ptr<host::UserHalfCompanion> user_half;
   std::unique_ptr<sim::Simulator> simulator;
   // Not OK: the scheduler failed to attach, the run broke an invariant, or the setup failed.
   absl::Status run = absl::FailedPreconditionError("not run (setup failed)");
@@ -64,6 +67,8 @@ struct RunSpec {
   // What user space does while the scheduler is attached: each function runs at its simulated
   // time outside any callback (ExtClass::CallFromUserSpace), e.g. a SEC("syscall") program.
   std::vector<std::pair<int64_t, std::function<void(Outcome&)>>> user_calls;
+  // The scheduler's user-space half (host::MakeUserHalf): "auto", "none" or a companion's name.
+  std::string user_half = "auto";
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

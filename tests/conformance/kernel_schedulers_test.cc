@@ -1,5 +1,7 @@
 // The kernel tree's example schedulers (tools/sched_ext/*.bpf.c), compiled unmodified in host
 // mode at test time, schedule a workload in the simulator from start to end.
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -145,6 +147,100 @@ TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   for (const auto& c : o.simulator->result().cpus) {
     EXPECT_GT(c.busy_ns, 0) << "every CPU gets work (its cpu_gimme_task slot is its own)";
   }
+}
+
+std::string LibraryWorkload(const std::string& name) {
+  std::ifstream in("workloads/" + name + ".textpb");
+  EXPECT_TRUE(in.good()) << "workloads/" << name << ".textpb";
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The user-space half's counter `name` (sim/host/scx_userland_half.h).
+int64_t HalfCounter(const Outcome& o, const std::string& name) {
+  for (const auto& [n, v] : o.user_half->Counters())
+    if (n == name) return v;
+  ADD_FAILURE() << "no counter " << name;
+  return -1;
+}
+
+// scx_userland: its BPF half keeps pinned tasks in the kernel and sends every other task to its
+// user-space half, which runs as a simulated task (pid 1, the BPF half's usersched_pid) that
+// the BPF half dispatches when it has work: the half orders the tasks by vruntime and hands
+// their pids back through the `dispatched` map. bursty_boot's tasks may run anywhere (user
+// space schedules them); a per-CPU group added beside them is pinned (the kernel half's).
+TEST(KernelSchedulersTest, ScxUserlandSchedulesThroughItsUserSpaceHalf) {
+  std::string workload = LibraryWorkload("bursty_boot");
+  workload += R"pb(
+    process {
+      name: "pinned"
+      group {
+        name: "kworker"
+        per_cpu: true
+        program {
+          loop {
+            count: 100
+            body { run { fixed_ns: 20000 } }
+            body { sleep { fixed_ns: 2000000 } }
+          }
+        }
+      }
+    })pb";
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_userland.bpf.c", {workload, "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  ASSERT_NE(o.user_half, nullptr) << "chosen automatically for scx_userland";
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_FALSE(o.simulator->result().stopped_by_duration);
+  EXPECT_FALSE(o.simulator->result().hit_max_duration);
+  // Every task of the workload finished; the half's own (background) task ran to the end.
+  const auto& tasks = o.simulator->tasks();
+  ASSERT_FALSE(tasks.empty());
+  const sim::Task& half = tasks[0];
+  EXPECT_EQ(half.pid, host::UserHalfCompanion::kPid);
+  EXPECT_EQ(o.Read("usersched_pid"), half.pid);
+  EXPECT_EQ(o.simulator->spec().processes[half.process].name, "scx_userland");
+  int64_t workload_tasks = 0;
+  for (const sim::Task& t : tasks) {
+    if (t.id == half.id) continue;
+    ++workload_tasks;
+    EXPECT_EQ(t.state, sim::TaskState::kExited) << t.name;
+  }
+  EXPECT_EQ(workload_tasks, 8 * 5 + 4);
+  // The BPF half: pinned tasks stayed in the kernel, the rest went to user space, none failed.
+  const int64_t user_enq = o.Read("nr_user_enqueues");
+  EXPECT_GT(o.Read("nr_kernel_enqueues"), 4 * 50);
+  EXPECT_GT(user_enq, 1000);
+  EXPECT_EQ(o.Read("nr_failed_enqueues"), 0);
+  // The user half drained every one of them (the last few may still be in the map at the end)
+  // and dispatched them back.
+  const int64_t enq = HalfCounter(o, "nr_vruntime_enqueues");
+  const int64_t disp = HalfCounter(o, "nr_vruntime_dispatches");
+  EXPECT_GT(enq, user_enq * 99 / 100);
+  EXPECT_LE(enq, user_enq);
+  EXPECT_GT(disp, enq * 99 / 100);
+  EXPECT_LE(disp, enq);
+  EXPECT_EQ(HalfCounter(o, "nr_vruntime_failed"), 0);
+  // Its passes ran on the simulated CPUs, as the BPF half dispatched its task.
+  const int64_t passes = HalfCounter(o, "passes");
+  EXPECT_GT(passes, 100);
+  EXPECT_GE(half.m.nr_switches, passes / 2);
+  const host::UserHalfCosts& c = o.user_half->costs();
+  EXPECT_GE(half.m.run_ns, passes * c.pass_ns + (enq + disp) * c.task_ns)
+      << "each pass uses the CPU time it states";
+}
+
+// Without its user-space half scx_userland does not load: its ops.init refuses an unset
+// usersched_pid, as on a kernel where the loader did not set it.
+TEST(KernelSchedulersTest, ScxUserlandWithoutItsHalfRefusesToStart) {
+  RunSpec spec{LibraryWorkload("bursty_boot"), "4"};
+  spec.user_half = "none";
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_userland.bpf.c", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF);
+  EXPECT_NE(o.exit().msg.find("User scheduler pid uninitialized"), std::string::npos)
+      << o.exit().msg;
 }
 
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
