@@ -31,6 +31,90 @@ TEST(SimulatorTest, SingleBurstRunsToCompletion) {
   EXPECT_EQ(sim.result().instances[0].completed, 1000000);
 }
 
+TEST(SimulatorTest, AYieldTheClassAnswersWithTheSameTaskGoesOn) {
+  // The FIFO class keeps a yielding task with slice left: its program goes on at once.
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 2
+                            program {
+                              loop {
+                                count: 3
+                                body { run { fixed_ns: 1000000 } }
+                                body { yield: true }
+                              }
+                            }
+                          }
+                        })pb");
+  Topology topo = Topology::Make(1, 1, 1, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.result().end_time, 6000000);
+  for (const Task& t : sim.tasks()) EXPECT_EQ(t.state, TaskState::kExited);
+}
+
+// Records each pass and answers with a cost; ends the loop after `passes` passes.
+class CountingHalf final : public UserHalf {
+ public:
+  explicit CountingHalf(int passes) : passes_(passes) {}
+  PassResult Pass(TaskId t, int cpu, SimTime now) override {
+    times.push_back(now);
+    PassResult r;
+    r.cpu_ns = 1000 * static_cast<SimDuration>(times.size());
+    r.exit = static_cast<int>(times.size()) > passes_;
+    return r;
+  }
+  std::vector<SimTime> times;
+
+ private:
+  int passes_;
+};
+
+TEST(SimulatorTest, AUserHalfPassRunsForTheTimeItStates) {
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "half"
+                            program {
+                              loop {
+                                body { user_half: true }
+                                body { yield: true }
+                              }
+                            }
+                          }
+                        })pb");
+  Topology topo = Topology::Make(1, 1, 1, 1);
+  FifoClass cls;
+  CountingHalf half(3);
+  SimOptions options = ZeroCost();
+  options.user_half = &half;
+  Simulator sim(topo, *spec, &cls, options);
+  ASSERT_TRUE(sim.Run().ok());
+  // Passes of 1, 2 and 3 us back to back; the fourth ends the loop and the task.
+  EXPECT_EQ(half.times, (std::vector<SimTime>{0, 1000, 3000, 6000}));
+  EXPECT_EQ(sim.tasks()[0].m.run_ns, 6000);
+  EXPECT_EQ(sim.tasks()[0].state, TaskState::kExited);
+}
+
+TEST(SimulatorTest, AUserHalfOpWithoutAHalfIsAnError) {
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program { user_half: true }
+                          }
+                        })pb");
+  Topology topo = Topology::Make(1, 1, 1, 1);
+  FifoClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  const absl::Status s = sim.Run();
+  EXPECT_NE(s.message().find("a user_half op, but the run's policy has no user-space half"),
+            std::string::npos)
+      << s;
+}
+
 TEST(SimulatorTest, MoreTasksThanCpusQueueAndShare) {
   // 4 tasks of 10 ms on 2 CPUs with a 4 ms slice: the makespan is 20 ms of CPU per CPU.
   auto spec = Spec(R"pb(process {

@@ -32,7 +32,7 @@ std::string ScxUserlandHalf::Missing(const PolicyInstance& policy) {
 absl::Status ScxUserlandHalf::Prepare(PolicyInstance* policy, int nr_cpus) {
   if (std::string missing = Missing(*policy); !missing.empty()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("user-space half scx_userland: policy ", policy->path(), " has no ", missing,
+        absl::StrCat("user-space half scx_userland: policy ", policy->path(), " lacks ", missing,
                      "; expected scx_userland.bpf.c (or a scheduler with its maps and globals)"));
   }
   policy_ = policy;

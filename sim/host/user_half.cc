@@ -67,7 +67,7 @@ absl::StatusOr<std::unique_ptr<UserHalfCompanion>> MakeUserHalf(const std::strin
   if (which == "scx_userland") {
     if (std::string missing = ScxUserlandHalf::Missing(policy); !missing.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--user_half=scx_userland: policy ", policy.path(), " has no ", missing,
+          absl::StrCat("--user_half=scx_userland: policy ", policy.path(), " lacks ", missing,
                        "; expected scx_userland.bpf.c or a scheduler with its maps and globals"));
     }
     return std::make_unique<ScxUserlandHalf>();
