@@ -107,6 +107,10 @@ ABSL_FLAG(absl::Duration, max_sim_time, absl::Seconds(600),
 ABSL_FLAG(std::vector<std::string>, background, {},
           "host background activity to run beside the workload: a library name (idle, cloud: "
           "workloads/background_NAME.textpb) or a .textpb path; comma-separated for several");
+ABSL_FLAG(std::string, user_half, "auto",
+          "the policy's user-space half, run as a simulated task (sim/host/README.md): auto (the "
+          "one its scheduler needs: scx_userland's for scx_userland), none, or scx_userland; "
+          "--set user_half.pass_ns/task_ns/batch=N tune it");
 ABSL_FLAG(std::string, svg, "",
           "experiment: also write the metric's CDF per policy here, as an SVG picture");
 
@@ -191,6 +195,7 @@ absl::Status ParseRunFlags(Command* cmd) {
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
   config.seed = absl::GetFlag(FLAGS_seed);
+  config.user_half = absl::GetFlag(FLAGS_user_half);
   for (const std::string& b : absl::GetFlag(FLAGS_background)) {
     config.background.push_back(absl::StrContains(b, '/') ? UserPath(b) : b);
   }

@@ -48,10 +48,32 @@ double ThreadCpuSeconds() {
 }
 
 // Applies --set pairs: "cost.NAME" to the machine costs, anything else to the class's knobs.
-absl::Status ApplySets(const std::vector<Assignment>& sets, MachineCosts* costs, RunClass* cls) {
+// The policy's user-space half (sim/host/user_half.h) as config.user_half selects it; nullptr
+// if it has none (or the class is not a sched_ext policy).
+absl::StatusOr<std::unique_ptr<host::UserHalfCompanion>> MakeRunUserHalf(const RunConfig& config,
+                                                                         const RunClass& cls) {
+  if (cls.policy() == nullptr) {
+    if (config.user_half == "auto" || config.user_half == "none") return nullptr;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user_half=", config.user_half, ": ", cls.name(),
+                     " is not a sched_ext policy; expected --user_half=auto or none with it"));
+  }
+  return host::MakeUserHalf(config.user_half, *cls.policy());
+}
+
+absl::Status ApplySets(const std::vector<Assignment>& sets, MachineCosts* costs, RunClass* cls,
+                       host::UserHalfCompanion* half) {
   for (const auto& [key, value] : sets) {
     absl::string_view cost = key;
-    if (!absl::ConsumePrefix(&cost, "cost.")) {
+    if (absl::string_view name = key; absl::ConsumePrefix(&name, "user_half.")) {
+      if (half == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--set ", key, "=", value, ": ", cls->name(),
+                         " runs no user-space half; expected user_half.* only with one "
+                         "(sim/host/README.md)"));
+      }
+      SCX_RETURN_IF_ERROR(half->Set(std::string(name), value));
+    } else if (!absl::ConsumePrefix(&cost, "cost.")) {
       SCX_RETURN_IF_ERROR(cls->SetKnob(key, value));
     } else if (absl::Status s = costs->Set(cost, value); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("--set ", key, "=", value, ": ", s.message()));
@@ -91,7 +113,9 @@ absl::Status CheckSets(const RunConfig& config) {
   SCX_ASSIGN_OR_RETURN(std::unique_ptr<RunClass> cls,
                        MakeRunClass(config.policy, {config.policy_dirs}));
   MachineCosts costs;
-  return ApplySets(config.sets, &costs, cls.get());
+  SCX_ASSIGN_OR_RETURN(std::unique_ptr<host::UserHalfCompanion> half,
+                       MakeRunUserHalf(config, *cls));
+  return ApplySets(config.sets, &costs, cls.get(), half.get());
 }
 
 int ExitStatus(const RunOutput& run) {
@@ -140,7 +164,14 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   // The scheduling class by name (class_registry.h); --set takes costs and the class's knobs.
   SCX_ASSIGN_OR_RETURN(out->sched,
                        MakeRunClass(config.policy, {config.policy_dirs, out->topology.nr_cpus()}));
-  SCX_RETURN_IF_ERROR(ApplySets(config.sets, &out->costs, out->sched.get()));
+  // A user-space half (scx_userland's): its task joins the workload, its loader's writes come
+  // before --set's.
+  SCX_ASSIGN_OR_RETURN(out->user_half, MakeRunUserHalf(config, *out->sched));
+  if (out->user_half != nullptr) {
+    SCX_RETURN_IF_ERROR(out->user_half->AddTask(out->spec.get()));
+    SCX_RETURN_IF_ERROR(out->user_half->Prepare(out->sched->policy(), out->topology.nr_cpus()));
+  }
+  SCX_RETURN_IF_ERROR(ApplySets(config.sets, &out->costs, out->sched.get(), out->user_half.get()));
   ClassBuildOptions build;
   build.seed = config.seed;
   build.log = config.log;
@@ -160,6 +191,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
     so.observer = out->traces.tracer.get();
   }
   so.fallback = out->sched->fallback();
+  so.user_half = out->user_half.get();
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, cls, so);
   SCX_RETURN_IF_ERROR(RunTimed(out.get()));
   if (out->traces.tee != nullptr) {

@@ -18,6 +18,7 @@
 #include "sim/ext/ext_class.h"
 #include "sim/fair/fair_class.h"
 #include "sim/host/policy_loader.h"
+#include "sim/host/user_half.h"
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
 #include "sim/run/class_registry.h"
@@ -55,6 +56,9 @@ struct RunConfig {
   // After an ejection, keep running the workload under a fallback class: the fair class
   // (sim/fair), where the kernel moves every task.
   bool continue_after_ejection = true;
+  // --user_half: the policy's user-space half run as a task (sim/host/user_half.h): "auto" (the
+  // one its scheduler needs, if any), "none", or a companion's name ("scx_userland").
+  std::string user_half = "auto";
 };
 
 // The trace writers of --perfetto / --ftrace (finished when the run ends).
@@ -71,6 +75,8 @@ struct RunOutput {
   // The scheduling class (class_registry.h) and what it owns: for a sched_ext policy, the host
   // object, the ext class and the fallback class. Its name is the policy's as reports print it.
   std::unique_ptr<RunClass> sched;
+  // The policy's user-space half, whose task is in `spec` (nullptr: none).
+  std::unique_ptr<host::UserHalfCompanion> user_half;
   std::unique_ptr<Simulator> sim;
   // Time Simulator::Run took, never printed by the report (keeps output deterministic).
   double wall_seconds = 0;

@@ -6,6 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/host/scx_userland_half.h"
+#include "sim/host/testing/kernel_tree.h"
+#include "sim/run/runner.h"
 #include "tests/conformance/harness.h"
 
 namespace scxtwin::conformance {
@@ -241,6 +244,37 @@ TEST(KernelSchedulersTest, ScxUserlandWithoutItsHalfRefusesToStart) {
   EXPECT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF);
   EXPECT_NE(o.exit().msg.find("User scheduler pid uninitialized"), std::string::npos)
       << o.exit().msg;
+}
+
+// //sim's runner picks the half by itself (--user_half=auto), and --set user_half.* reaches it.
+TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
+  auto so = host::BuildKernelTreePolicy("tools/sched_ext/scx_userland.bpf.c");
+  ASSERT_TRUE(so.ok()) << so.status();
+  sim::RunConfig config;
+  config.policy = *so;
+  config.workload = "workloads/bursty_boot.textpb";
+  config.topology = "4";
+  config.background = {"idle"};
+  config.sets = {{"user_half.batch", "2"}, {"user_half.task_ns", "3000"}};
+  auto run = sim::RunSimulation(config);
+  ASSERT_TRUE(run.ok()) << run.status();
+  const sim::RunOutput& out = **run;
+  ASSERT_NE(out.user_half, nullptr);
+  const auto* half = dynamic_cast<const host::ScxUserlandHalf*>(out.user_half.get());
+  ASSERT_NE(half, nullptr);
+  EXPECT_EQ(half->batch(), 2u);
+  EXPECT_EQ(half->costs().task_ns, 3000);
+  EXPECT_GT(half->stats().vruntime_dispatches, 1000);
+  EXPECT_EQ(sim::ExitStatus(out), 0);
+  EXPECT_EQ(out.sim->tasks()[0].pid, 1);
+  EXPECT_GT(out.sim->tasks()[0].m.run_ns, half->stats().vruntime_dispatches * 3000);
+
+  config.user_half = "none";
+  config.sets.clear();
+  auto without = sim::RunSimulation(config);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ((*without)->user_half, nullptr);
+  EXPECT_EQ(sim::ExitStatus(**without), 4) << "ejected: usersched_pid uninitialized";
 }
 
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
