@@ -136,6 +136,7 @@ int CompareMain(int argc, char** argv) {
   for (const auto& [k, v] : params) overrides.emplace_back(k, v);
   auto spec = sim::LoadWorkloadFile(workload, overrides);
   if (!spec.ok()) return Bad(std::string(spec.status().message()));
+  if (absl::Status s = runner::CheckRunnable(**spec); !s.ok()) return Bad(std::string(s.message()));
 
   char tmpl[] = "/tmp/scxtwin-twin.XXXXXX";
   const char* tmp = mkdtemp(tmpl);

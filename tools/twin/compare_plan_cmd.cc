@@ -49,6 +49,10 @@ int PlanMain(int argc, char** argv) {
     std::cerr << "twin plan: " << spec.status().message() << "\n";
     return 2;
   }
+  if (absl::Status s = runner::CheckRunnable(**spec); !s.ok()) {
+    std::cerr << "twin plan: " << s.message() << "\n";
+    return 2;
+  }
   std::cout << runner::FormatPlan(runner::PlanFromSpec(**spec));
   return 0;
 }

@@ -57,6 +57,25 @@ constexpr char kEveryOp[] = R"pb(
   }
 )pb";
 
+TEST(PlanTest, SimulatorOnlyOpsAreRefused) {
+  EXPECT_TRUE(CheckRunnable(**sim::ParseWorkload(kEveryOp, "every_op.textpb")).ok());
+  auto spec = sim::ParseWorkload(
+      R"pb(name: "y"
+           process {
+             name: "p"
+             group {
+               name: "g"
+               program { run { fixed_ns: 5 } }
+               program { yield: true }
+             }
+           })pb",
+      "y.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(CheckRunnable(**spec).message(),
+            "y.textpb: process[0].group[0].program[1]: yield is simulator-only; expected a spec "
+            "of run, sleep, wake, wait, wait_on, fork, exit and loop ops for the VM runner");
+}
+
 TEST(PlanTest, RoundTripsEveryOpKind) {
   auto spec = sim::ParseWorkload(kEveryOp, "every_op.textpb");
   ASSERT_TRUE(spec.ok()) << spec.status();

@@ -1,5 +1,7 @@
 #include "workloads/runner/plan_writer.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace scxtwin::runner {
 namespace {
 
@@ -37,6 +39,23 @@ PlanDist FromDist(const workload::Dist* d) {
 }
 
 }  // namespace
+
+absl::Status CheckRunnable(const sim::WorkloadSpec& spec) {
+  for (const sim::CompiledProcess& cp : spec.processes) {
+    for (const sim::CompiledGroup& cg : cp.groups) {
+      for (size_t i = 0; i < cg.program.size(); ++i) {
+        const sim::CompiledOp& op = cg.program[i];
+        if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              spec.file, ": ", cg.op_paths[i], ": ", sim::OpName(op),
+              " is simulator-only; expected a spec of run, sleep, wake, wait, wait_on, fork, "
+              "exit and loop ops for the VM runner"));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 Plan PlanFromSpec(const sim::WorkloadSpec& spec) {
   Plan plan;

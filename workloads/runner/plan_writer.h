@@ -3,10 +3,16 @@
 #ifndef SCXTWIN_WORKLOADS_RUNNER_PLAN_WRITER_H_
 #define SCXTWIN_WORKLOADS_RUNNER_PLAN_WRITER_H_
 
+#include "absl/status/status.h"
 #include "sim/workload/spec.h"
 #include "workloads/runner/plan.h"
 
 namespace scxtwin::runner {
+
+// Whether the runner can run `spec`: every op but the simulator-only ones (`yield`, `user_half`:
+// a scheduler's user-space half runs as its own program in the VM). The error names the op's
+// place in the spec. Call before PlanFromSpec, which expects a runnable spec.
+absl::Status CheckRunnable(const sim::WorkloadSpec& spec);
 
 Plan PlanFromSpec(const sim::WorkloadSpec& spec);
 
