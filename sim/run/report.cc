@@ -158,6 +158,15 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
     }
     os << "policy stats: " << absl::StrJoin(s, " ") << "\n";
   }
+  if (run.user_half != nullptr) {
+    // The policy's user-space half, run as a task (sim/host/user_half.h): its own counters.
+    std::vector<std::string> s;
+    for (const auto& [name, value] : run.user_half->Counters())
+      s.push_back(absl::StrCat(name, "=", value));
+    os << "user-space half " << run.user_half->name()
+       << " (pass_ns=" << run.user_half->costs().pass_ns
+       << " task_ns=" << run.user_half->costs().task_ns << "): " << absl::StrJoin(s, " ") << "\n";
+  }
 
   os << "\nprocess instances (completion = arrival to last exit, the \"boot time\"), ms\n";
   os << absl::StrFormat("%-24s %9s %8s %10s %10s %10s %10s\n", "process", "completed", "running",
@@ -251,6 +260,15 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
     for (size_t i = 0; i < run.sched->stats().size(); ++i)
       os << (i ? "," : "") << J((*names)[i].name) << ":" << run.sched->stats()[i];
     os << "}";
+  }
+  if (run.user_half != nullptr) {
+    os << ",\"user_half\":{\"name\":" << J(run.user_half->name()) << ",\"counters\":{";
+    bool first_counter = true;
+    for (const auto& [name, value] : run.user_half->Counters()) {
+      os << (first_counter ? "" : ",") << J(name) << ":" << value;
+      first_counter = false;
+    }
+    os << "}}";
   }
   os << ",\"processes\":[";
   bool first = true;

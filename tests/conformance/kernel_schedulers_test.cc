@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "sim/host/scx_userland_half.h"
 #include "sim/host/testing/kernel_tree.h"
+#include "sim/run/report.h"
 #include "sim/run/runner.h"
 #include "tests/conformance/harness.h"
 
@@ -268,6 +269,23 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   EXPECT_EQ(sim::ExitStatus(out), 0);
   EXPECT_EQ(out.sim->tasks()[0].pid, 1);
   EXPECT_GT(out.sim->tasks()[0].m.run_ns, half->stats().vruntime_dispatches * 3000);
+  std::ostringstream table;
+  sim::WriteTable(table, config, out);
+  EXPECT_NE(table.str().find(absl::StrCat("user-space half scx_userland (pass_ns=1500 "
+                                          "task_ns=3000): passes=",
+                                          half->stats().passes, " nr_vruntime_enqueues=")),
+            std::string::npos)
+      << table.str();
+
+  // The same run again: the same bytes (the half is part of the deterministic simulation).
+  auto again = sim::RunSimulation(config);
+  ASSERT_TRUE(again.ok()) << again.status();
+  std::ostringstream json, json_again;
+  sim::WriteJson(json, config, out);
+  sim::WriteJson(json_again, config, **again);
+  EXPECT_EQ(json.str(), json_again.str());
+  EXPECT_NE(json.str().find("\"user_half\":{\"name\":\"scx_userland\",\"counters\":{"),
+            std::string::npos);
 
   config.user_half = "none";
   config.sets.clear();
