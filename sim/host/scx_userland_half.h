@@ -55,6 +55,7 @@ class ScxUserlandHalf final : public UserHalfCompanion {
   PassResult Pass(sim::TaskId t, int cpu, sim::SimTime now) override;
   std::vector<std::pair<std::string, int64_t>> Counters() const override;
   absl::Status Set(const std::string& name, const std::string& value) override;
+  std::vector<std::string> SetNames() const override { return {"pass_ns", "task_ns", "batch"}; }
 
   // The pass's two steps, for tests (Pass runs both and computes the cost): each returns the
   // tasks it handled.

@@ -62,6 +62,8 @@ class UserHalfCompanion : public sim::UserHalf {
   // `--set user_half.NAME=VALUE`: a cost (UserHalfCosts) or an option of this half (e.g.
   // scx_userland's batch). Errors name the assignment and list what is accepted.
   virtual absl::Status Set(const std::string& name, const std::string& value);
+  // The names Set takes, in a fixed order.
+  virtual std::vector<std::string> SetNames() const { return {"pass_ns", "task_ns"}; }
 
   // Adds the half's task to `spec` (a background process, first in the list so that its task has
   // pid kPid). Errors if the spec already has a process of that name.

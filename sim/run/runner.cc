@@ -99,6 +99,13 @@ absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
                                                    const std::vector<std::string>& policy_dirs) {
   SCX_ASSIGN_OR_RETURN(std::unique_ptr<RunClass> cls, MakeRunClass(policy, {policy_dirs}));
   std::vector<std::string> names = cls->KnobNames();
+  // The settings of the user-space half it runs by default (--user_half=auto), if any.
+  RunConfig auto_half;
+  SCX_ASSIGN_OR_RETURN(std::unique_ptr<host::UserHalfCompanion> half,
+                       MakeRunUserHalf(auto_half, *cls));
+  if (half != nullptr) {
+    for (const std::string& n : half->SetNames()) names.push_back(absl::StrCat("user_half.", n));
+  }
   std::sort(names.begin(), names.end());
   return names;
 }

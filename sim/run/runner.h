@@ -105,7 +105,8 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfi
 
 // The knobs `--set` can name for `policy` (a name, "eevdf" or a .so path), in name order: a
 // sched_ext policy's `const volatile` globals (the policy is loaded to read them, then
-// unloaded), or a built-in class's knobs.
+// unloaded), or a built-in class's knobs; plus `user_half.NAME` for the settings of the
+// user-space half it runs by default (--user_half=auto), e.g. scx_userland's `user_half.batch`.
 absl::StatusOr<std::vector<std::string>> ListKnobs(const std::string& policy,
                                                    const std::vector<std::string>& policy_dirs);
 

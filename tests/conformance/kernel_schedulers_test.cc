@@ -1,5 +1,6 @@
 // The kernel tree's example schedulers (tools/sched_ext/*.bpf.c), compiled unmodified in host
 // mode at test time, schedule a workload in the simulator from start to end.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -286,6 +287,13 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   EXPECT_EQ(json.str(), json_again.str());
   EXPECT_NE(json.str().find("\"user_half\":{\"name\":\"scx_userland\",\"counters\":{"),
             std::string::npos);
+
+  // An experiment routes `--set LABEL.user_half.batch=N` by the knobs ListKnobs names.
+  auto knobs = sim::ListKnobs(*so, {});
+  ASSERT_TRUE(knobs.ok()) << knobs.status();
+  for (const char* k :
+       {"user_half.batch", "user_half.pass_ns", "user_half.task_ns", "usersched_pid"})
+    EXPECT_NE(std::find(knobs->begin(), knobs->end(), k), knobs->end()) << k;
 
   config.user_half = "none";
   config.sets.clear();
