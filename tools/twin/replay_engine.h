@@ -124,6 +124,9 @@ class Replayer {
   bool Attempt(const RecordedCallback& cb);
   // The host's copies of the recorded globals: set from a snapshot, compared with one.
   void SetGlobals(const uint8_t* snapshot);
+  // The progressive attempt: the globals the callback has not written, brought to the latest
+  // snapshot before seq `before`.
+  void Catch(uint64_t before);
   // The first global the host build left differently from the kernel's run of `cb` (its exit
   // snapshot): its name and both values.
   bool GlobalsDiffer(const RecordedCallback& cb, std::string* kernel, std::string* host) const;
@@ -152,6 +155,8 @@ class Replayer {
   std::deque<Event> recent_;
   Divergence pending_;
   uint64_t attempt_calls_ = 0;
+  bool progressive_ = false;
+  const uint8_t* last_set_ = nullptr;  // the snapshot the host's globals were last set from
   // The recorded globals (the header's layout) in the host object: address, snapshot offset, size.
   struct HostGlobal {
     std::string name;
