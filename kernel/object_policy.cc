@@ -120,6 +120,20 @@ bool SetKernelEnums(ObjectSkel* skel) {
   return true;
 }
 
+// What the kernel tree's own loaders set in .rodata before load and its schedulers rely on
+// (scx_central.c, scx_qmap.c): the CPU count in nr_cpu_ids / nr_cpus, and the default slice in
+// an unset slice_ns. The simulator's host loader sets the same (sim/host/loader_defaults.cc), so
+// the two builds of a kernel-tree scheduler run with the same constants.
+void SetLoaderDefaults(ObjectSkel* skel) {
+  const int cpus = libbpf_num_possible_cpus();
+  for (const char* name : {"nr_cpu_ids", "nr_cpus"}) {
+    auto* slot = static_cast<uint32_t*>(Variable(skel, ".rodata", name, sizeof(uint32_t)));
+    if (slot != nullptr && cpus > 0) *slot = static_cast<uint32_t>(cpus);
+  }
+  auto* slice = static_cast<uint64_t*>(Variable(skel, ".rodata", "slice_ns", sizeof(uint64_t)));
+  if (slice != nullptr && *slice == 0) *slice = 20ULL * 1000 * 1000;  // SCX_SLICE_DFL
+}
+
 KernelPolicy MakeObjectPolicy(bool record) {
   KernelPolicy p;
   p.name = ObjectPolicyName(ObjectPath());
@@ -134,6 +148,7 @@ KernelPolicy MakeObjectPolicy(bool record) {
       errno = ENOENT;  // the kernel's BTF
       return nullptr;
     }
+    SetLoaderDefaults(skel);
     return skel;
   };
   p.destroy = [](void* skel) {

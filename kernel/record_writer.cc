@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <set>
+#include <string>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "policy/include/scxtwin/record.h"
@@ -19,6 +22,23 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
   if (types == nullptr) return absl::InternalError("the record build has no BTF");
   bool bss_anchor = false, data_anchor = false;
   uint32_t at = 0;
+  // The kernel tree's exit records (struct user_exit_info) and their dump buffers (NAME_dump),
+  // which UEI_DEFINE puts before them.
+  std::set<std::string> exit_records;
+  for (const char* name : {".bss", ".data"}) {
+    int id = btf__find_by_name_kind(types, name, BTF_KIND_DATASEC);
+    if (id < 0) continue;
+    const btf_type* sec = btf__type_by_id(types, id);
+    const btf_var_secinfo* var = btf_var_secinfos(sec);
+    for (uint16_t i = 0; i < btf_vlen(sec); ++i, ++var) {
+      const btf_type* v = btf__type_by_id(types, var->type);
+      const btf_type* t = btf__type_by_id(types, v->type);
+      if (t != nullptr && btf_is_struct(t) &&
+          strcmp(btf__name_by_offset(types, t->name_off), "user_exit_info") == 0) {
+        exit_records.insert(btf__name_by_offset(types, v->name_off));
+      }
+    }
+  }
   for (uint32_t section = 0; section < 2; ++section) {
     const char* name = section == 0 ? ".bss" : ".data";
     int id = btf__find_by_name_kind(types, name, BTF_KIND_DATASEC);
@@ -39,10 +59,10 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
       // exit_info, the kernel tree's struct user_exit_info, written only by ops.exit, which the
       // replay does not run), function-local statics, and the kernel tree's header library's
       // reserved-name variables (__scx_*, set by its own probes outside any callback).
-      const btf_type* var_type = btf__type_by_id(types, btf__type_by_id(types, var->type)->type);
       const bool kernel_tree_exit_record =
-          var_type != nullptr && btf_is_struct(var_type) &&
-          strcmp(btf__name_by_offset(types, var_type->name_off), "user_exit_info") == 0;
+          exit_records.count(var_name) != 0 ||
+          (absl::EndsWith(var_name, "_dump") &&
+           exit_records.count(var_name.substr(0, var_name.size() - 5)) != 0);
       if (absl::StartsWith(var_name, "scxtwin_rec_") || var_name == "exit_info" ||
           kernel_tree_exit_record || absl::StartsWith(var_name, "__") ||
           var_name.find('.') != std::string::npos) {
@@ -54,7 +74,10 @@ absl::Status FillRecordLayout(const bpf_object* obj, scxtwin_rec_layout* layout)
         return absl::InvalidArgumentError(
             absl::StrCat("the policy's global variables do not fit a record snapshot (at most ",
                          SCXTWIN_REC_GLOBAL_VARS, " variables, ", SCXTWIN_REC_GLOBALS_LEN,
-                         " bytes, names under 24 characters; at ", var_name, ")"));
+                         " bytes, names under 24 characters: SCXTWIN_REC_GLOBAL_VARS and "
+                         "SCXTWIN_REC_GLOBALS_LEN in policy/include/scxtwin/record.h; ",
+                         layout->nr_globals, " variables in ", at, " bytes fit before ", var_name,
+                         ", of ", var->size, " bytes)"));
       }
       scxtwin_rec_global& g = layout->globals[layout->nr_globals++];
       snprintf(g.name, sizeof(g.name), "%s", var_name.c_str());

@@ -220,4 +220,25 @@ absl::StatusOr<absl::flat_hash_map<std::string, const CallbackSpec*>> CallbackPr
   return programs;
 }
 
+absl::StatusOr<absl::flat_hash_map<std::string, void*>> HostFunctions(
+    const host::PolicyInstance& policy) {
+  // The load base from any callback of the ops (every host build has one).
+  void* any = nullptr;
+  for (const CallbackSpec& spec : kCallbacks) {
+    if ((any = spec.function(*policy.ops())) != nullptr) break;
+  }
+  Dl_info info;
+  if (any == nullptr || dladdr(any, &info) == 0) {
+    return absl::InternalError(absl::StrCat("cannot tell where ", policy.path(), " is loaded"));
+  }
+  absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> symbols =
+      FunctionSymbols(policy.path());
+  if (!symbols.ok()) return symbols.status();
+  absl::flat_hash_map<std::string, void*> functions;
+  for (const auto& [rel, name] : *symbols) {
+    functions[name] = static_cast<char*>(info.dli_fbase) + rel;
+  }
+  return functions;
+}
+
 }  // namespace scxtwin::twin

@@ -37,6 +37,11 @@ const CallbackSpec* FindCallbackSpec(absl::string_view member);
 absl::StatusOr<absl::flat_hash_map<std::string, const CallbackSpec*>> CallbackPrograms(
     const host::PolicyInstance& policy);
 
+// Every function of the host object by its symbol-table name (static ones included), at its
+// loaded address: a BPF timer's callback is found by the name its record carries.
+absl::StatusOr<absl::flat_hash_map<std::string, void*>> HostFunctions(
+    const host::PolicyInstance& policy);
+
 }  // namespace scxtwin::twin
 
 #endif  // SCXTWIN_TOOLS_TWIN_REPLAY_CALLBACKS_H_

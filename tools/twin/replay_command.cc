@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "tools/twin/replay_engine.h"
+#include "tools/twin/replay_layout.h"
 #include "tools/twin/replay_record.h"
 #include "tools/twin/replay_report.h"
 
@@ -205,8 +206,8 @@ bool Shell(const std::vector<std::string>& argv) { return Run(argv) == 0; }
 // record build (build_kernel_tree_record.sh) and the host build (sim/host/build_host_policy.sh).
 // Returns false, with one line in `err`, if the source is missing (`*usage` set) or a build fails.
 bool BuildKernelTree(const std::string& argv0, const std::string& name, const std::string& dir,
-                     std::string* record_obj, std::string* host_so, bool need_record, bool* usage,
-                     std::ostream& err) {
+                     int cpus, std::string* record_obj, std::string* host_so, bool need_record,
+                     bool* usage, std::ostream& err) {
   const char* cache = getenv("SCXTWIN_CACHE");
   const std::string src = absl::StrCat(cache && *cache ? cache : "/var/cache/scxtwin",
                                        "/kernel/src/tools/sched_ext/", name, ".bpf.c");
@@ -227,8 +228,14 @@ bool BuildKernelTree(const std::string& argv0, const std::string& name, const st
   if (!need_record) return true;
   *record_obj = absl::StrCat(dir, "/", name, ".record.bpf.o");
   if (!Shell({Runfile(argv0, "tools/twin/build_kernel_tree_record.sh"), *record_obj, src,
-              Runfile(argv0, "tools/twin/record_include"), Runfile(argv0, "policy/include")})) {
+              Runfile(argv0, "tools/twin/record_include"), Runfile(argv0, "policy/include"),
+              absl::StrCat(cpus)})) {
     err << "twin replay: the record build of " << src << " failed\n";
+    return false;
+  }
+  // Its globals must fit the record's snapshot: refused here, before the VM boots.
+  if (absl::Status fits = CheckRecordLayout(*record_obj); !fits.ok()) {
+    err << "twin replay: the record build of " << src << ": " << fits.message() << "\n";
     return false;
   }
   return true;
@@ -257,8 +264,8 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
     built_dir = dir;
     std::string built_host;
     bool usage = false;
-    if (!BuildKernelTree(argv0, a.policy, built_dir, &record_obj, &built_host, a.from.empty(),
-                         &usage, err)) {
+    if (!BuildKernelTree(argv0, a.policy, built_dir, a.cpus, &record_obj, &built_host,
+                         a.from.empty(), &usage, err)) {
       return usage ? kUsage : 1;
     }
     if (a.host.empty()) a.host = built_host;
@@ -288,6 +295,9 @@ int RunReplayCommand(const std::vector<std::string>& words, const std::string& a
     if (a.kernel_tree) {
       guest_policy = absl::StrCat("/bin/", a.policy, ".record.bpf.o");
       object_add.push_back(absl::StrCat("--add=", record_obj, ":", guest_policy));
+      const char* cache = getenv("SCXTWIN_CACHE");
+      object_add.push_back(absl::StrCat("--add=", cache && *cache ? cache : "/var/cache/scxtwin",
+                                        "/kernel/config:/bin/kconfig"));
     }
     std::vector<std::string> vm = {
         Runfile(argv0, "tools/vm.sh"),

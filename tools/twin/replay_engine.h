@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "sim/host/policy_loader.h"
 #include "tools/twin/replay_callbacks.h"
@@ -104,6 +105,15 @@ class Replayer {
   // The current callback looked up the map value at `value` (it may write it).
   void LookedUp(const void* value) { last_looker_[value] = cb_; }
   bool diverged() const { return diverged_; }
+  // bpf_task_from_pid's task: the host task of that kernel address, in the recorded state.
+  task_struct* TaskFromBrief(const scxtwin_rec_task_brief& brief);
+  // The host build started `timer` (its callback is set): a recorded firing of that callback
+  // fires it.
+  void TimerStarted(bpf_timer* timer) { timers_.insert(timer); }
+  // The host object's functions by name (timer callbacks are named by the record).
+  void set_functions(absl::flat_hash_map<std::string, void*> functions) {
+    functions_ = std::move(functions);
+  }
   int32_t cpu() const { return cpu_; }
   uint32_t nr_cpus() const { return record_.header.nr_cpus; }
 
@@ -114,10 +124,15 @@ class Replayer {
   bool Attempt(const RecordedCallback& cb);
   // The host's copies of the recorded globals: set from a snapshot, compared with one.
   void SetGlobals(const uint8_t* snapshot);
+  // The progressive attempt: the globals the callback has not written, brought to the latest
+  // snapshot before seq `before`.
+  void Catch(uint64_t before);
   // The first global the host build left differently from the kernel's run of `cb` (its exit
   // snapshot): its name and both values.
   bool GlobalsDiffer(const RecordedCallback& cb, std::string* kernel, std::string* host) const;
   task_struct* TaskFor(const scxtwin_rec_task& snap, bool fresh);
+  // The timer the host build started whose callback is the host function named `callback`.
+  bpf_timer* TimerFor(const std::string& callback) const;
 
   const Record& record_;
   host::PolicyInstance* policy_;
@@ -140,6 +155,8 @@ class Replayer {
   std::deque<Event> recent_;
   Divergence pending_;
   uint64_t attempt_calls_ = 0;
+  bool progressive_ = false;
+  const uint8_t* last_set_ = nullptr;  // the snapshot the host's globals were last set from
   // The recorded globals (the header's layout) in the host object: address, snapshot offset, size.
   struct HostGlobal {
     std::string name;
@@ -149,6 +166,8 @@ class Replayer {
   };
   std::vector<HostGlobal> globals_;
   absl::flat_hash_map<const void*, const RecordedCallback*> last_looker_;
+  absl::flat_hash_set<bpf_timer*> timers_;
+  absl::flat_hash_map<std::string, void*> functions_;
 
  public:
   // Binds the record's globals to the host object's by name; fails naming a missing one.

@@ -7,6 +7,11 @@
 policy=$1 seconds=$2
 shift 2
 . /bin/guest_lib.sh
+# A kernel-tree scheduler's __kconfig externs (scx_central reads CONFIG_PREEMPT_RCU) are resolved
+# by libbpf from /boot/config-$(uname -r): the host brings the cached kernel's config along.
+if [ -f /bin/kconfig ]; then
+  mkdir -p /boot && cp /bin/kconfig "/boot/config-$(uname -r)"
+fi
 sets=
 for s in "$@"; do sets="$sets --set=$s"; done
 # shellcheck disable=SC2086 # $sets is a list of words

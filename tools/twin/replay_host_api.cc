@@ -17,6 +17,9 @@ namespace {
 
 Replayer* R(void* sim) { return static_cast<Replayer*>(sim); }
 
+static_assert(sizeof(scxtwin_rec_task_brief) <= SCXTWIN_REC_VALUE_LEN,
+              "bpf_task_from_pid's task must fit a CALL record's value");
+
 uint64_t Pid(const task_struct* p) {
   return p ? static_cast<uint64_t>(static_cast<int64_t>(p->pid)) : 0;
 }
@@ -164,6 +167,30 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
     EXPECT_OR(0, scx_bpf_task_cpu, Pid(p));
     return static_cast<s32>(c->ret);
   };
+  api.dispatch_nr_slots = [](void* sim) -> u32 {
+    EXPECT_OR(0, scx_bpf_dispatch_nr_slots);
+    return static_cast<u32>(c->ret);
+  };
+  api.task_running = [](void* sim, const task_struct* p) -> bool {
+    EXPECT_OR(false, scx_bpf_task_running, Pid(p));
+    return c->ret != 0;
+  };
+  // The task in the state the kernel's had when it was looked up (bpf_task_release is the host
+  // runtime's own no-op, not a call of this API, so it is not compared).
+  api.task_from_pid = [](void* sim, s32 pid) -> task_struct* {
+    EXPECT_OR(nullptr, bpf_task_from_pid, S(pid));
+    if (!c->ret) return nullptr;
+    scxtwin_rec_task_brief brief;
+    memcpy(&brief, c->value, sizeof(brief));
+    return R(sim)->TaskFromBrief(brief);
+  };
+  // The timer itself is the host's (a map value): its delay and flags are compared, and a
+  // recorded firing of its callback fires it.
+  api.timer_start = [](void* sim, bpf_timer* timer, u64 nsecs, u64 flags) -> long {
+    R(sim)->TimerStarted(timer);
+    EXPECT_OR(-22, bpf_timer_start, nsecs, flags);
+    return static_cast<long>(c->ret);
+  };
   api.error = [](void* sim, const char* msg) {
     R(sim)->Expect(SCXTWIN_KF_scx_bpf_error_bstr, {}, nullptr, absl::StrCat(" \"", msg, "\""));
   };
@@ -190,8 +217,32 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
       R(sim)->Diverge(absl::StrCat("found ", what), "its map did not have it");
       return nullptr;
     }
+    // A value whose layout differs between the builds is not compared: a struct bpf_timer is
+    // 16 opaque bytes (a kernel pointer) in the kernel and the host runtime's own struct here.
+    if (c->value_size != m->def().value_size) return v;
     CheckAndSync(R(sim), *c, v, what);
     return v;
+  };
+  // Queue and stack maps: what is pushed is compared, what is popped is served from the record
+  // (the queue is kernel state, filled by callbacks of every CPU in the kernel's order; the
+  // host's own queue is not used).
+  api.map_push_elem = [](void* sim, void* map, const void* value, u64 flags) -> long {
+    host::HostMap* m = host::HostMaps::Of(map);
+    const scxtwin_rec_call* c =
+        R(sim)->Expect(SCXTWIN_KF_bpf_map_push_elem, {flags}, m->name().c_str());
+    if (c == nullptr) return -EINVAL;
+    if (memcmp(value, c->value, c->value_len) != 0) {
+      R(sim)->Diverge(absl::StrCat("pushed ", Hex(c->value, c->value_len), " to ", m->name()),
+                      absl::StrCat("pushed ", Hex(value, c->value_len)));
+    }
+    return static_cast<long>(c->ret);
+  };
+  api.map_pop_elem = [](void* sim, void* map, void* value) -> long {
+    host::HostMap* m = host::HostMaps::Of(map);
+    const scxtwin_rec_call* c = R(sim)->Expect(SCXTWIN_KF_bpf_map_pop_elem, {}, m->name().c_str());
+    if (c == nullptr) return -ENOENT;
+    if (c->ret == 0) memcpy(value, c->value, c->value_len);
+    return static_cast<long>(c->ret);
   };
   api.map_update_elem = [](void* sim, void* map, const void* key, const void* value,
                            u64 flags) -> long {
@@ -244,8 +295,8 @@ scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps) {
     long ret = m->TaskStorageDelete(task);
     return c == nullptr ? ret : static_cast<long>(c->ret);
   };
-  // bpf_timer_init finds a timer's element through the host's own maps (timers are not
-  // recorded: their callbacks run outside any struct_ops callback).
+  // bpf_timer_init finds a timer's element through the host's own maps (bpf_timer_init and
+  // bpf_timer_set_callback are the host runtime's own, not calls of this API).
   scxtwin_host_api own = {};
   maps->FillApi(&own);
   api.map_elem_of = own.map_elem_of;

@@ -133,7 +133,7 @@ struct scxtwin_rec_frame {
 };
 
 static __always_inline void scxtwin_rec_enter(struct scxtwin_rec_frame *f, unsigned long long *ctx,
-					      __u32 nr_args, const char *name)
+					      __u32 nr_args, const char *name, __u32 kind)
 {
 	struct scxtwin_rec_enter *r;
 	__u64 *cur = scxtwin_rec_cur_slot();
@@ -147,12 +147,13 @@ static __always_inline void scxtwin_rec_enter(struct scxtwin_rec_frame *f, unsig
 	if (!r)
 		return;
 	__builtin_memset(r, 0, sizeof(*r));
-	scxtwin_rec_hdr_fill(&r->hdr, SCXTWIN_REC_ENTER, sizeof(*r), f->seq, f->seq, 0);
+	scxtwin_rec_hdr_fill(&r->hdr, SCXTWIN_REC_ENTER, sizeof(*r), f->seq, f->seq, kind);
 	__builtin_memcpy(r->name, name, SCXTWIN_REC_NAME_LEN);
 	if (nr_args > SCXTWIN_REC_MAX_ARGS)
 		nr_args = SCXTWIN_REC_MAX_ARGS;
 	r->nr_args = nr_args;
-	bpf_probe_read_kernel(r->args, nr_args * sizeof(__u64), ctx);
+	if (nr_args)
+		bpf_probe_read_kernel(r->args, nr_args * sizeof(__u64), ctx);
 	for (i = 0; i < SCXTWIN_REC_TASKS; i++)
 		if (i < nr_args && r->args[i] >= SCXTWIN_REC_KERNEL_ADDR)
 			scxtwin_rec_task_read(&r->task[i], r->args[i]);
@@ -165,20 +166,22 @@ static __always_inline void scxtwin_rec_exit(struct scxtwin_rec_frame *f, unsign
 {
 	struct scxtwin_rec_exit *r;
 	__u64 *cur = scxtwin_rec_cur_slot();
-	__u8 globals[SCXTWIN_REC_GLOBALS_LEN] = {};
 	__u64 before, seq;
 	int i;
 
-	/* The globals right after the body, then the seq: a CPU switch in between shows as a gap. */
-	before = *(volatile __u64 *)&scxtwin_rec_seq;
-	scxtwin_rec_globals(globals);
-	seq = __sync_fetch_and_add(&scxtwin_rec_seq, 1) + 1;
+	/* The globals right after the body, then the seq: a CPU switch in between shows as a gap.
+	 * They are read straight into the reserved record (the snapshot is too big for the stack
+	 * next to a callback's own frame); a full ring buffer still takes its seq. */
 	r = scxtwin_rec_reserve(sizeof(*r));
+	before = *(volatile __u64 *)&scxtwin_rec_seq;
 	if (r) {
 		__builtin_memset(r, 0, sizeof(*r));
+		scxtwin_rec_globals(r->globals);
+	}
+	seq = __sync_fetch_and_add(&scxtwin_rec_seq, 1) + 1;
+	if (r) {
 		scxtwin_rec_hdr_fill(&r->hdr, SCXTWIN_REC_EXIT, sizeof(*r), seq, f->seq, 0);
 		r->seq_before_globals = before;
-		__builtin_memcpy(r->globals, globals, sizeof(globals));
 		r->ret = ret;
 		for (i = 0; i < SCXTWIN_REC_TASKS; i++) {
 			__u64 addr = 0;
@@ -566,6 +569,152 @@ static __always_inline long scxtwin_rec_task_storage_delete(void *map, struct ta
 	return ret;
 }
 
+/* scx_central's kfuncs and helpers: dispatch slots, a task's running state, the pid lookup,
+ * queue maps, timers. (The kernel tree's header declares these kfuncs alike; the project's does
+ * not, and a policy of its own that calls them needs them declared.) */
+u32 scx_bpf_dispatch_nr_slots(void) __ksym;
+bool scx_bpf_task_running(const struct task_struct *p) __ksym;
+struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+
+static __always_inline u32 scxtwin_rec_scx_bpf_dispatch_nr_slots(void)
+{
+	u32 ret = (scx_bpf_dispatch_nr_slots)();
+	SCXTWIN_REC_CALL0(scx_bpf_dispatch_nr_slots);
+
+	if (r) {
+		r->ret = ret;
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+static __always_inline bool scxtwin_rec_scx_bpf_task_running(const struct task_struct *p)
+{
+	bool ret = (scx_bpf_task_running)(p);
+	SCXTWIN_REC_CALL0(scx_bpf_task_running);
+
+	if (r) {
+		r->args[0] = scxtwin_rec_pid(p);
+		r->ret = ret;
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+/* The task it found, in `value` (struct scxtwin_rec_task_brief): the replay hands the host build
+ * a task in that state. bpf_task_release is not recorded: the host runtime's is no call of its
+ * host API (tasks outlive callbacks there), so there is nothing to compare it with. */
+static __always_inline struct task_struct *scxtwin_rec_bpf_task_from_pid(s32 pid)
+{
+	struct task_struct *ret = (bpf_task_from_pid)(pid);
+	SCXTWIN_REC_CALL0(bpf_task_from_pid);
+
+	if (r) {
+		struct scxtwin_rec_task_brief *b = (void *)r->value;
+		const struct cpumask *mask = 0;
+		void *mm = 0;
+
+		r->args[0] = (__u64)(__s64)pid;
+		r->ret = ret != 0;
+		if (ret) {
+			r->value_len = r->value_size = sizeof(*b);
+			b->addr = (__u64)ret;
+			bpf_probe_read_kernel(&b->pid, sizeof(b->pid), &ret->pid);
+			bpf_probe_read_kernel(&b->tgid, sizeof(b->tgid), &ret->tgid);
+			bpf_probe_read_kernel(&b->flags, sizeof(b->flags), &ret->flags);
+			bpf_probe_read_kernel(&b->scx_flags, sizeof(b->scx_flags), &ret->scx.flags);
+			bpf_probe_read_kernel(&b->weight, sizeof(b->weight), &ret->scx.weight);
+			bpf_probe_read_kernel(&b->nr_cpus_allowed, sizeof(b->nr_cpus_allowed),
+					      &ret->nr_cpus_allowed);
+			bpf_probe_read_kernel(&b->slice, sizeof(b->slice), &ret->scx.slice);
+			bpf_probe_read_kernel(&b->dsq_vtime, sizeof(b->dsq_vtime), &ret->scx.dsq_vtime);
+			bpf_probe_read_kernel(&mask, sizeof(mask), &ret->cpus_ptr);
+			if (mask)
+				bpf_probe_read_kernel(&b->cpus_mask, sizeof(b->cpus_mask), mask);
+			bpf_probe_read_kernel(&b->migration_disabled, sizeof(__u16),
+					      &ret->migration_disabled);
+			bpf_probe_read_kernel(&mm, sizeof(mm), &ret->mm);
+			b->has_mm = mm != 0;
+		}
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+/* Queue and stack maps: the value pushed, or the value popped (when it succeeded). */
+static __always_inline long scxtwin_rec_map_push(void *map, const void *value, u64 flags,
+						 __u32 value_size, const char *name)
+{
+	long ret = (bpf_map_push_elem)(map, value, flags);
+	SCXTWIN_REC_CALL0(bpf_map_push_elem);
+
+	if (r) {
+		__builtin_memcpy(r->map, name, SCXTWIN_REC_MAP_LEN);
+		r->args[0] = flags;
+		r->ret = (__u64)ret;
+		scxtwin_rec_copy_value(r, value, value_size);
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+static __always_inline long scxtwin_rec_map_pop(void *map, void *value, __u32 value_size,
+						const char *name)
+{
+	long ret = (bpf_map_pop_elem)(map, value);
+	SCXTWIN_REC_CALL0(bpf_map_pop_elem);
+
+	if (r) {
+		__builtin_memcpy(r->map, name, SCXTWIN_REC_MAP_LEN);
+		r->ret = (__u64)ret;
+		scxtwin_rec_copy_value(r, ret == 0 ? value : 0, value_size);
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+/* The timer is a map value's address (not the host's): its delay and flags are recorded. */
+static __always_inline long scxtwin_rec_bpf_timer_start(struct bpf_timer *timer, u64 nsecs,
+							u64 flags)
+{
+	long ret = (bpf_timer_start)(timer, nsecs, flags);
+	SCXTWIN_REC_CALL0(bpf_timer_start);
+
+	if (r) {
+		r->args[0] = nsecs;
+		r->args[1] = flags;
+		r->ret = (__u64)ret;
+		bpf_ringbuf_submit(r, 0);
+	}
+	return ret;
+}
+
+/* A BPF timer's callback runs outside any struct_ops callback, so it is wrapped the same way:
+ * bpf_timer_set_callback(timer, CB) registers CB__scxtwin_timer, which writes an ENTER (kind
+ * SCXTWIN_REC_CB_TIMER, named CB, no arguments: the replay fires the host build's own timer)
+ * and an EXIT around CB. The wrapper must be declared before and defined after CB: the build
+ * lists the timer callbacks in SCXTWIN_REC_TIMER_CALLBACKS(T) (T(CB) for each) and appends
+ * SCXTWIN_REC_TIMER_CALLBACKS(SCXTWIN_REC_TIMER_DEFINE) to the file (build_kernel_tree_record.sh
+ * finds them in the source). A policy that sets a timer callback without that list does not
+ * compile ("undeclared identifier CB__scxtwin_timer"), so no timer runs unrecorded. */
+#define SCXTWIN_REC_TIMER_DECLARE(cb) \
+	static int cb##__scxtwin_timer(void *map, void *key, void *value);
+#define SCXTWIN_REC_TIMER_DEFINE(cb)                                                        \
+	static int cb##__scxtwin_timer(void *map, void *key, void *value)                   \
+	{                                                                                   \
+		static const char ___scxtwin_name[SCXTWIN_REC_NAME_LEN] = #cb;              \
+		struct scxtwin_rec_frame ___scxtwin_frame;                                  \
+		int ___scxtwin_ret;                                                         \
+		scxtwin_rec_enter(&___scxtwin_frame, 0, 0, ___scxtwin_name,                 \
+				  SCXTWIN_REC_CB_TIMER);                                    \
+		___scxtwin_ret = cb(map, key, value);                                       \
+		scxtwin_rec_exit(&___scxtwin_frame, 0, 0, (__u64)(__s64)___scxtwin_ret);    \
+		return ___scxtwin_ret;                                                      \
+	}
+#ifdef SCXTWIN_REC_TIMER_CALLBACKS
+SCXTWIN_REC_TIMER_CALLBACKS(SCXTWIN_REC_TIMER_DECLARE)
+#endif
+
 /* ---- the renaming ---- */
 
 /* The map variable's name, padded to the record's field (`&task_ctxs` -> "&task_ctxs"). */
@@ -608,6 +757,15 @@ static __always_inline long scxtwin_rec_task_storage_delete(void *map, struct ta
 				     SCXTWIN_REC_VALUE_SIZE(map), SCXTWIN_REC_MAP_NAME(map))
 #define bpf_task_storage_delete(map, task) \
 	scxtwin_rec_task_storage_delete((map), (task), SCXTWIN_REC_MAP_NAME(map))
+#define scx_bpf_dispatch_nr_slots(...) scxtwin_rec_scx_bpf_dispatch_nr_slots(__VA_ARGS__)
+#define scx_bpf_task_running(...) scxtwin_rec_scx_bpf_task_running(__VA_ARGS__)
+#define bpf_task_from_pid(...) scxtwin_rec_bpf_task_from_pid(__VA_ARGS__)
+#define bpf_map_push_elem(map, value, flags) \
+	scxtwin_rec_map_push((map), (value), (flags), SCXTWIN_REC_VALUE_SIZE(map), SCXTWIN_REC_MAP_NAME(map))
+#define bpf_map_pop_elem(map, value) \
+	scxtwin_rec_map_pop((map), (value), SCXTWIN_REC_VALUE_SIZE(map), SCXTWIN_REC_MAP_NAME(map))
+#define bpf_timer_start(...) scxtwin_rec_bpf_timer_start(__VA_ARGS__)
+#define bpf_timer_set_callback(timer, cb) (bpf_timer_set_callback)((timer), cb##__scxtwin_timer)
 
 /* ---- the callbacks ---- */
 
@@ -625,7 +783,8 @@ static __always_inline long scxtwin_rec_task_storage_delete(void *map, struct ta
 		static const char ___scxtwin_name[SCXTWIN_REC_NAME_LEN] = #name;             \
 		struct scxtwin_rec_frame ___scxtwin_frame;                                   \
 		__u64 ___scxtwin_ret;                                                        \
-		scxtwin_rec_enter(&___scxtwin_frame, ctx, ___bpf_narg(args), ___scxtwin_name); \
+		scxtwin_rec_enter(&___scxtwin_frame, ctx, ___bpf_narg(args), ___scxtwin_name, \
+				  SCXTWIN_REC_CB_STRUCT_OPS);                                 \
 		_Pragma("GCC diagnostic push")                                               \
 		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                       \
 		___scxtwin_ret = SCXTWIN_REC_RESULT(typeof(name(0)),                         \

@@ -16,19 +16,30 @@
 #define SCXTWIN_RECORD_H
 
 #define SCXTWIN_REC_FILE_MAGIC 0x3143455257545853ULL /* "SXTWREC1", little-endian */
-#define SCXTWIN_REC_VERSION 1
+#define SCXTWIN_REC_VERSION 2
 #define SCXTWIN_REC_NAME_LEN 32  /* a callback's program name (homing_select_cpu) */
 #define SCXTWIN_REC_MAP_LEN 24   /* a map's variable name (task_ctxs) */
 #define SCXTWIN_REC_VALUE_LEN 64 /* bytes of a map value kept per call; longer values are cut */
 #define SCXTWIN_REC_MAX_ARGS 6
 #define SCXTWIN_REC_TASKS 2      /* task snapshots per callback (the first two pointer args) */
-#define SCXTWIN_REC_GLOBALS_LEN 64 /* bytes of the policy's own global variables per snapshot */
-#define SCXTWIN_REC_GLOBAL_VARS 8  /* how many of them */
+/* Bytes of the policy's own global variables per snapshot, and how many variables: scx_central
+ * has 13 (110 bytes on 4 CPUs, its per-CPU arrays included). A record build whose globals do not
+ * fit is refused when its layout is computed from its BTF (kernel/record_writer.h), before
+ * anything runs: by `twin replay` right after it compiles a kernel-tree scheduler, by the
+ * loader for a project policy. */
+#define SCXTWIN_REC_GLOBALS_LEN 256
+#define SCXTWIN_REC_GLOBAL_VARS 16
 
 enum scxtwin_rec_kind {
 	SCXTWIN_REC_ENTER = 1, /* a callback starts: its arguments and the tasks it was given */
 	SCXTWIN_REC_CALL = 2,  /* a kfunc or helper returned */
 	SCXTWIN_REC_EXIT = 3,  /* a callback returned */
+};
+
+/* What an ENTER's hdr.id says the callback is. */
+enum scxtwin_rec_callback_kind {
+	SCXTWIN_REC_CB_STRUCT_OPS = 0, /* a struct_ops callback: args as the kernel passed them */
+	SCXTWIN_REC_CB_TIMER = 1,      /* a BPF timer's callback (no args recorded; `name` is it) */
 };
 
 /* The kfuncs and helpers the record build records: each one the host build reaches through
@@ -60,7 +71,13 @@ enum scxtwin_rec_kind {
 	K(bpf_map_delete_elem, 20)               \
 	K(bpf_task_storage_get, 21)              \
 	K(bpf_task_storage_delete, 22)           \
-	K(scx_bpf_task_set_dsq_vtime, 23)
+	K(scx_bpf_task_set_dsq_vtime, 23)        \
+	K(scx_bpf_dispatch_nr_slots, 24)         \
+	K(scx_bpf_task_running, 25)              \
+	K(bpf_task_from_pid, 26)                 \
+	K(bpf_map_push_elem, 27)                 \
+	K(bpf_map_pop_elem, 28)                  \
+	K(bpf_timer_start, 29)
 
 #define SCXTWIN_REC_KFUNC_ID(name, number) SCXTWIN_KF_##name = number,
 enum scxtwin_rec_kfunc { SCXTWIN_REC_KFUNCS(SCXTWIN_REC_KFUNC_ID) };
@@ -149,6 +166,23 @@ struct scxtwin_rec_exit {
 	/* The global seq just before `globals` was read (taken before hdr.seq): if it is not
 	 * hdr.seq - 1, another CPU took a record meanwhile and may have written the globals. */
 	__u64 seq_before_globals;
+};
+
+/* What bpf_task_from_pid's CALL record keeps of the task it returned, in `value` (the fields of
+ * struct scxtwin_rec_task a policy reads of a task it looked up; 64 bytes). */
+struct scxtwin_rec_task_brief {
+	__u64 addr;
+	__s32 pid;
+	__s32 tgid;
+	__u32 flags;
+	__u32 scx_flags;
+	__u32 weight;
+	__s32 nr_cpus_allowed;
+	__u64 slice;
+	__u64 dsq_vtime;
+	__u64 cpus_mask;
+	__u32 migration_disabled;
+	__u32 has_mm;
 };
 
 /* Arguments are recorded as words the host build can reproduce: a task as its pid, a CPU mask

@@ -31,9 +31,16 @@
 extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __weak __ksym;
 extern int *bpf_iter_num_next(struct bpf_iter_num *it) __weak __ksym;
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;
+/* The loops' cleanup calls this, not the kfunc: clang 16 emits no BTF for an extern reached only
+ * through a cleanup attribute, and libbpf then cannot resolve it ("failed to find BTF for
+ * extern"); a call in a body of its own is an ordinary one. */
+static __always_inline void scxtwin_iter_num_destroy(struct bpf_iter_num *it)
+{
+	bpf_iter_num_destroy(it);
+}
 #define bpf_for(i, start, end)                                                                 \
 	for (struct bpf_iter_num ___scxtwin_it                                                  \
-		     __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                \
+		     __attribute__((aligned(8), cleanup(scxtwin_iter_num_destroy))),                \
 	     *___scxtwin_once __attribute__((unused)) =                                         \
 		     (bpf_iter_num_new(&___scxtwin_it, (start), (end)), (void *)0);              \
 	     ({                                                                                 \
@@ -42,7 +49,7 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;
 	     });)
 #define bpf_repeat(n)                                                                          \
 	for (struct bpf_iter_num ___scxtwin_it                                                  \
-		     __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))),                \
+		     __attribute__((aligned(8), cleanup(scxtwin_iter_num_destroy))),                \
 	     *___scxtwin_once __attribute__((unused)) =                                         \
 		     (bpf_iter_num_new(&___scxtwin_it, 0, (n)), (void *)0);                      \
 	     bpf_iter_num_next(&___scxtwin_it);)
@@ -89,6 +96,17 @@ static __always_inline bool scxtwin_kt_dsq_move_to_local(u64 dsq_id, u64 enq_fla
 #undef scx_bpf_now
 
 #define SCXTWIN_REC_VALUE_SIZE(map) ((__u32)((struct bpf_map *)(map))->value_size)
+
+/* A RESIZABLE_ARRAY (per-CPU state in a data section of its own, which the scheduler's loader
+ * resizes to the CPU count) goes in .data, sized by the build to the recording machine's CPU
+ * count: so the snapshot of the policy's globals holds it (the host build's is the same array,
+ * longer; the replay compares this prefix). The callbacks index it directly, without a call the
+ * record would see, so it must be in the snapshot. */
+#ifndef SCXTWIN_REC_NR_CPUS
+#define SCXTWIN_REC_NR_CPUS 1
+#endif
+#undef RESIZABLE_ARRAY
+#define RESIZABLE_ARRAY(elfsec, arr) arr[SCXTWIN_REC_NR_CPUS] SEC("." #elfsec)
 
 #include <scxtwin/record.bpf.h>
 
