@@ -116,6 +116,87 @@ TEST(FreqTest, ACpuWakingFromALongIdleRunsSlowForTheRampThenAtFullSpeed) {
   EXPECT_EQ(EndTime(*after_sleep(40000000), one, ZeroCost()), 40000000 + 2000000);
 }
 
+TEST(TimerLateTest, EverySleepEndsLateByADrawAndTheWorkloadsDrawsStayTheSame) {
+  // Ten rounds of a random run and a 1 ms sleep on one CPU.
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program {
+                              loop {
+                                count: 10
+                                body { run { uniform { min_ns: 1000 max_ns: 90000 } } }
+                                body { sleep { fixed_ns: 1000000 } }
+                              }
+                            }
+                          }
+                        })pb");
+  Topology one = Topology::Make(1, 1, 1, 1);
+  auto run = [&](const SimOptions& o, SimDuration* cpu) {
+    FifoClass cls;
+    Simulator sim(one, *spec, &cls, o);
+    EXPECT_TRUE(sim.Run().ok());
+    *cpu = sim.tasks()[0].m.run_ns;
+    return sim.result().end_time;
+  };
+  SimDuration cpu_off = 0, cpu_const = 0, cpu_spread = 0, cpu_again = 0;
+  const SimTime off = run(ZeroCost(), &cpu_off);
+  // A single quantile: every sleep is exactly that late.
+  SimOptions constant = With("timer_late");
+  ASSERT_TRUE(constant.costs.Set("timer_late.ns", "250000").ok());
+  EXPECT_EQ(run(constant, &cpu_const) - off, 10 * 250000);
+  // A spread: between the bounds, not all the same, and the same bytes for the same seed.
+  SimOptions spread = With("timer_late");
+  ASSERT_TRUE(spread.costs.Set("timer_late.ns", "0:100000:2000000").ok());
+  const SimTime late = run(spread, &cpu_spread);
+  EXPECT_GT(late - off, 0);
+  EXPECT_LT(late - off, 10 * 2000000);
+  EXPECT_NE((late - off) % 10, 0);
+  EXPECT_EQ(run(spread, &cpu_again), late);
+  // The lateness has its own stream: the runs drawn are those of the run without it.
+  EXPECT_EQ(cpu_const, cpu_off);
+  EXPECT_EQ(cpu_spread, cpu_off);
+  // Switched on without a distribution, or off with one: on time.
+  SimDuration unused = 0;
+  EXPECT_EQ(run(With("timer_late"), &unused), off);
+  SimOptions switched_off = spread;
+  ASSERT_TRUE(switched_off.costs.Set("timer_late", "off").ok());
+  EXPECT_EQ(run(switched_off, &unused), off);
+}
+
+TEST(TimerLateTest, TimersOfOneCpuDueBeforeItsLateInterruptAreTakenTogether) {
+  // Two tasks sleep on one CPU, until 1 ms and 1.1 ms, then run 1 us. With every interrupt
+  // 250 us late, the first timer's interrupt (at 1.25 ms) takes the second's too.
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "a"
+                            program { sleep { fixed_ns: 1000000 } }
+                            program { run { fixed_ns: 1000 } }
+                          }
+                          group {
+                            name: "b"
+                            program { sleep { fixed_ns: 1100000 } }
+                            program { run { fixed_ns: 1000 } }
+                          }
+                        })pb");
+  Topology one = Topology::Make(1, 1, 1, 1);
+  SimOptions o = With("timer_late");
+  ASSERT_TRUE(o.costs.Set("timer_late.ns", "250000").ok());
+  FifoClass cls;
+  Simulator sim(one, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  EXPECT_EQ(sim.tasks()[0].exited_at, 1251000);
+  EXPECT_EQ(sim.tasks()[1].exited_at, 1252000);  // not 1.35 ms: the same interrupt
+  // On two CPUs each has its own interrupt: the second sleeper's comes 250 us after its timer.
+  Topology two = Topology::Make(1, 1, 2, 1);
+  FifoClass cls2;
+  Simulator apart(two, *spec, &cls2, o);
+  ASSERT_TRUE(apart.Run().ok());
+  EXPECT_EQ(apart.tasks()[0].exited_at, 1251000);
+  EXPECT_EQ(apart.tasks()[1].exited_at, 1351000);
+}
+
 TEST(HaltPollTest, APollingVcpuKeepsItsCpuBusyAndResumesWithoutASwitch) {
   // A vCPU halting 50 us at a time on one CPU: its window grows 10, 20, 40, 80 us; from the
   // fifth halt on every halt ends inside the window, so the CPU never idles again and the

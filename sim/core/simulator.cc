@@ -43,6 +43,7 @@ absl::Status Simulator::Setup() {
   cpus_.assign(n, Cpu{});
   result_.cpus.assign(n, CpuMetrics{});
   wait_hist_ = &result_.wait_all;
+  SeedStream(timer_rng_, opt_.seed, 0x7173e1a7e, 0);
   for (size_t p = 0; p < spec_.processes.size(); ++p) {
     group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
     const CompiledProcess& proc = spec_.processes[p];
@@ -167,8 +168,11 @@ void Simulator::Dispatch(const Event& e) {
     case kTick: {
       Cpu& c = cpus_[e.target];
       if (c.curr == kNoTask) break;  // the tick stops on an idle CPU (NOHZ)
+      if (DeferToTimerIrq(e.target, e, &c.tick)) break;
       Account(e.target);
-      c.tick = queue_.Schedule(now() + opt_.costs.tick_ns(), kTick, e.target);
+      // The next tick on the grid (a late tick does not shift the ones after it).
+      const SimDuration period = opt_.costs.tick_ns();
+      c.tick = queue_.Schedule((now() / period + 1) * period, kTick, e.target);
       if (const SimDuration cost = opt_.costs.effects.TickCost(); cost > 0) {
         Task& t = tasks_[c.curr];
         // The tick handler's time comes out of the running task's; its burst end, now early,
@@ -179,6 +183,7 @@ void Simulator::Dispatch(const Event& e) {
       break;
     }
     case kSleepDone: {
+      if (DeferToTimerIrq(tasks_[e.target].cpu, e, &tasks_[e.target].sleep_timer)) break;
       tasks_[e.target].sleep_until = -1;
       if (tasks_[e.target].polling) {
         EndPoll(e.target);
@@ -365,6 +370,23 @@ void Simulator::SwitchToFallback() {
   for (TaskId t : queued) cls_->TaskWakeup(t, WakeInfo{});
   // Every CPU looks for work in the new class (idle ones), or keeps its task (busy ones).
   for (int c = 0; c < topo_.nr_cpus(); ++c) Resched(c);
+}
+
+// The guest's timers (cost.timer_late): a timer that expires on a CPU is taken in that CPU's
+// timer interrupt, which comes late by a draw from the measured lateness; every timer of the CPU
+// that expires before it comes (the tick, other sleepers' ends) is taken in the same interrupt,
+// as an emulated CPU takes its overdue timers together when its host thread runs.
+bool Simulator::DeferToTimerIrq(int cpu, const Event& e, EventHandle* handle) {
+  const HostEffects& fx = opt_.costs.effects;
+  if (!fx.timer_late || cpu < 0) return false;
+  Cpu& c = cpus_[cpu];
+  if (c.timer_irq_at == now()) return false;  // the interrupt: take the timer now
+  if (c.timer_irq_at < now()) {
+    c.timer_irq_at = now() + fx.TimerLate(NextUnit(timer_rng_));
+    if (c.timer_irq_at == now()) return false;
+  }
+  *handle = queue_.Schedule(c.timer_irq_at, e.kind, e.target, e.arg);
+  return true;
 }
 
 void Simulator::ArmTick(int cpu) {

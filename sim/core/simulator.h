@@ -160,6 +160,8 @@ class Simulator final : public SchedContext {
     SimTime ramp_until = 0;
     EventHandle ramp_end;
     EventHandle poll_end;
+    // Late timers (cost.timer_late): when the timer interrupt in flight comes (-1: none).
+    SimTime timer_irq_at = -1;
   };
 
   absl::Status Setup();
@@ -223,6 +225,12 @@ class Simulator final : public SchedContext {
   // Members of each (instance, group), for wake targets: members_[instance][group].
   std::vector<std::vector<std::vector<TaskId>>> members_;
   std::vector<uint64_t> arrival_rng_;  // 4 words per process template
+  // Draws of the late-timer term (cost.timer_late): its own stream, so the workload's draws
+  // (the tasks' and arrival streams) are the same with the term on or off.
+  uint64_t timer_rng_[4] = {};
+  // Late timers: whether the timer event `e` (a tick or a sleep's end) on `cpu` waits for the
+  // CPU's late timer interrupt; if so it is re-scheduled there (into *handle).
+  bool DeferToTimerIrq(int cpu, const Event& e, EventHandle* handle);
   RunResult result_;
   int64_t live_tasks_ = 0;
   int64_t blocked_tasks_ = 0;

@@ -4,6 +4,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace scxtwin::sim {
 namespace {
@@ -33,7 +35,38 @@ absl::Status SetInt(absl::string_view key, absl::string_view value, int64_t lo, 
 
 constexpr int64_t kMaxNs = int64_t{3600} * kNsPerSec;
 
+// "Q0:Q1:...:QN", ascending whole nanoseconds (at most 1001 of them); "" or "0" clears it.
+absl::Status SetQuantiles(absl::string_view key, absl::string_view value,
+                          std::vector<SimDuration>* out) {
+  std::vector<SimDuration> q;
+  if (!value.empty() && value != "0") {
+    for (absl::string_view item : absl::StrSplit(value, ':')) {
+      int64_t v = 0;
+      if (!absl::SimpleAtoi(item, &v) || v < 0 || v > kMaxNs || (!q.empty() && v < q.back()) ||
+          q.size() == 1001) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cost '", key, "': value '", value,
+            "' is not a list of at most 1001 ascending whole nanoseconds in [0, ", kMaxNs,
+            "] separated by ':' (the quantiles at probabilities 0, 1/n, ..., 1)"));
+      }
+      q.push_back(v);
+    }
+  }
+  *out = std::move(q);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+SimDuration HostEffects::TimerLate(double u) const {
+  if (!timer_late || timer_late_ns.empty()) return 0;
+  if (timer_late_ns.size() == 1) return timer_late_ns[0];
+  const double pos = std::clamp(u, 0.0, 1.0) * static_cast<double>(timer_late_ns.size() - 1);
+  const size_t i = std::min(static_cast<size_t>(pos), timer_late_ns.size() - 2);
+  const double f = pos - static_cast<double>(i);
+  return timer_late_ns[i] +
+         static_cast<SimDuration>(f * static_cast<double>(timer_late_ns[i + 1] - timer_late_ns[i]));
+}
 
 SimDuration HostEffects::NextHaltPoll(SimDuration cur, SimDuration halt_ns) const {
   const SimDuration max = halt_poll_max_ns;
@@ -55,17 +88,17 @@ absl::Status HostEffects::Set(absl::string_view key, absl::string_view value) {
   if (key == "effects") {
     bool on = false;
     if (auto s = SetSwitch(key, value, &on); !s.ok()) return s;
-    idle_exit = smt = freq = halt_poll = tick_cost = on;
+    idle_exit = smt = freq = halt_poll = tick_cost = timer_late = on;
     return absl::OkStatus();
   }
-  const std::pair<const char*, bool*> switches[] = {{"idle_exit", &idle_exit},
-                                                    {"smt", &smt},
-                                                    {"freq", &freq},
-                                                    {"halt_poll", &halt_poll},
-                                                    {"tick_cost", &tick_cost}};
+  const std::pair<const char*, bool*> switches[] = {
+      {"idle_exit", &idle_exit}, {"smt", &smt},
+      {"freq", &freq},           {"halt_poll", &halt_poll},
+      {"tick_cost", &tick_cost}, {"timer_late", &timer_late}};
   for (const auto& [name, flag] : switches) {
     if (key == name) return SetSwitch(key, value, flag);
   }
+  if (key == "timer_late.ns") return SetQuantiles(key, value, &timer_late_ns);
   int64_t v = 0;
   for (IdleState& st : idle_states) {
     if (key == absl::StrCat("idle.", st.name, ".exit_ns")) {
@@ -109,7 +142,8 @@ const char* HostEffects::Keys() {
   return "effects, idle_exit, smt, freq, halt_poll, tick_cost (=on|off), "
          "idle.<c1|c1e|c6>.<exit_ns|residency_ns>, smt.speed_pct, "
          "freq.<idle_ns|start_pct|ramp_ns>, "
-         "halt_poll.<max_ns|grow|grow_start_ns|shrink>, tick_cost.ns";
+         "halt_poll.<max_ns|grow|grow_start_ns|shrink>, tick_cost.ns, timer_late (=on|off), "
+         "timer_late.ns (=Q0:Q1:...:QN)";
 }
 
 std::vector<std::string> HostEffects::Describe() const {
@@ -117,7 +151,7 @@ std::vector<std::string> HostEffects::Describe() const {
   std::vector<std::string> out = {
       absl::StrCat("idle_exit=", onoff(idle_exit)), absl::StrCat("smt=", onoff(smt)),
       absl::StrCat("freq=", onoff(freq)),           absl::StrCat("halt_poll=", onoff(halt_poll)),
-      absl::StrCat("tick_cost=", onoff(tick_cost)),
+      absl::StrCat("tick_cost=", onoff(tick_cost)), absl::StrCat("timer_late=", onoff(timer_late)),
   };
   for (const IdleState& st : idle_states) {
     out.push_back(absl::StrCat("idle.", st.name, ".exit_ns=", st.exit_ns));
@@ -132,6 +166,8 @@ std::vector<std::string> HostEffects::Describe() const {
   out.push_back(absl::StrCat("halt_poll.grow_start_ns=", halt_poll_grow_start_ns));
   out.push_back(absl::StrCat("halt_poll.shrink=", halt_poll_shrink));
   out.push_back(absl::StrCat("tick_cost.ns=", tick_cost_ns));
+  out.push_back(absl::StrCat("timer_late.ns=",
+                             timer_late_ns.empty() ? "0" : absl::StrJoin(timer_late_ns, ":")));
   return out;
 }
 

@@ -10,6 +10,8 @@
 //   halt_poll   a vCPU thread that halts polls (stays on its CPU, busy) before it sleeps, with
 //               KVM's adaptive window
 //   tick_cost   each scheduler tick on a busy CPU takes CPU time from the running task
+//   timer_late  a sleep ends later than asked, by a delay drawn from a measured distribution (a
+//               model of an emulated guest's timers, set by twin compare; off by default)
 #ifndef SCXTWIN_SIM_MACHINE_EFFECTS_H_
 #define SCXTWIN_SIM_MACHINE_EFFECTS_H_
 
@@ -90,6 +92,16 @@ struct HostEffects {
   bool tick_cost = false;
   SimDuration tick_cost_ns = 2 * kNsPerUs;
 
+  // Late timers: every `sleep` of the workload ends later than asked by a delay drawn from
+  // timer_late_ns, the quantiles of the lateness at evenly spaced probabilities (0, 1/n, ..., 1),
+  // linearly interpolated between them. A server's hrtimers fire within microseconds, so it is off
+  // by default and has no sensitivity range; an emulated guest's timers fire milliseconds late
+  // (the vCPU's host thread must run to take the interrupt), and `twin compare` measures that
+  // distribution in the guest (workload_runner --calibrate) and sets it here, so the simulator
+  // models the guest's machine, not a server (docs/twin.md).
+  bool timer_late = false;
+  std::vector<SimDuration> timer_late_ns;  // ascending; empty: no lateness
+
   // The exit latency after `idle_for` of idle (0 when the term is off or the CPU was not idle
   // long enough for C1).
   SimDuration IdleExitLatency(SimDuration idle_for) const {
@@ -110,6 +122,8 @@ struct HostEffects {
   bool FreqRamps() const { return freq && freq_start_pct < 100 && freq_ramp_ns > 0; }
   bool HaltPolls() const { return halt_poll && halt_poll_max_ns > 0; }
   SimDuration TickCost() const { return tick_cost ? tick_cost_ns : 0; }
+  // The lateness of a timer for a uniform draw `u` in [0, 1] (0 when the term is off).
+  SimDuration TimerLate(double u) const;
   // The next window after a halt of `halt_ns` with window `cur` (KVM's grow/shrink rules).
   SimDuration NextHaltPoll(SimDuration cur, SimDuration halt_ns) const;
 

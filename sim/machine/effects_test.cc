@@ -45,6 +45,33 @@ TEST(EffectsTest, IdleExitLatencyPicksTheDeepestStateThatFits) {
   EXPECT_EQ(fx.IdleExitLatency(600000), 0);
 }
 
+TEST(EffectsTest, TimerLatenessIsDrawnFromTheGivenQuantiles) {
+  MachineCosts c;
+  EXPECT_FALSE(c.effects.timer_late);  // a model of an emulated guest, not of a server
+  EXPECT_EQ(c.effects.TimerLate(0.5), 0);
+  ASSERT_TRUE(c.Set("timer_late.ns", "100:300:1300").ok());
+  EXPECT_EQ(c.effects.TimerLate(0.5), 0);  // still off
+  ASSERT_TRUE(c.Set("timer_late", "on").ok());
+  // Quantiles at 0, 1/2, 1, linear between them.
+  EXPECT_EQ(c.effects.TimerLate(0.0), 100);
+  EXPECT_EQ(c.effects.TimerLate(0.25), 200);
+  EXPECT_EQ(c.effects.TimerLate(0.5), 300);
+  EXPECT_EQ(c.effects.TimerLate(0.75), 800);
+  EXPECT_EQ(c.effects.TimerLate(1.0), 1300);
+  const auto d = c.Describe();
+  EXPECT_NE(std::find(d.begin(), d.end(), "timer_late=on"), d.end());
+  EXPECT_NE(std::find(d.begin(), d.end(), "timer_late.ns=100:300:1300"), d.end());
+  ASSERT_TRUE(c.Set("timer_late.ns", "700").ok());  // one value: always that late
+  EXPECT_EQ(c.effects.TimerLate(0.9), 700);
+  ASSERT_TRUE(c.Set("effects", "off").ok());
+  EXPECT_EQ(c.effects.TimerLate(0.9), 0);
+  for (const char* bad : {"300:100", "1:x", "-5", "1::2"}) {
+    auto s = c.Set("timer_late.ns", bad);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("ascending"), std::string::npos) << s;
+  }
+}
+
 TEST(EffectsTest, EveryRangeSetsValidKeys) {
   for (const EffectRange& r : HostEffects::Ranges()) {
     for (const std::string* v : {&r.low, &r.def, &r.high}) {

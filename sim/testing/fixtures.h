@@ -23,7 +23,7 @@ inline std::unique_ptr<WorkloadSpec> Spec(absl::string_view text) {
 // Every host effect switched off (the machine of the cost table alone).
 inline HostEffects NoEffects() {
   HostEffects fx;
-  fx.idle_exit = fx.smt = fx.freq = fx.halt_poll = fx.tick_cost = false;
+  fx.idle_exit = fx.smt = fx.freq = fx.halt_poll = fx.tick_cost = fx.timer_late = false;
   return fx;
 }
 

@@ -30,8 +30,8 @@ namespace scxtwin::twin {
 const char kCompareHelp[] =
     "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param "
     "NAME=VALUE]...\n"
-    "          [--sim-set K=V]... [--no-mttcg] [--timeout=S] [--save-vm=FILE | --load-vm=FILE] "
-    "[--verbose]\n"
+    "          [--sim-set K=V]... [--no-mttcg] [--guest-timers] [--timeout=S]\n"
+    "          [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
     "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default "
     "2;\n"
     "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator "
@@ -43,6 +43,9 @@ const char kCompareHelp[] =
     "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm "
     "keeps\n"
     "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
+    "    The simulator side models the guest's machine: host effects off; with --guest-timers its\n"
+    "    timer interrupts also come as late as the guest's calibration measured "
+    "(cost.timer_late).\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {
@@ -70,7 +73,7 @@ bool TakeValue(int argc, char** argv, int* i, const std::string& name, std::stri
 int CompareMain(int argc, char** argv) {
   std::string policies_flag, workload, value;
   int cpus = 2, runs = 3, timeout_s = 900;
-  bool mttcg = true, verbose = false;
+  bool mttcg = true, verbose = false, guest_timers = false;
   std::string save_vm, load_vm;
   std::vector<std::pair<std::string, std::string>> params, sim_sets;
   for (int i = 2; i < argc; ++i) {
@@ -113,6 +116,10 @@ int CompareMain(int argc, char** argv) {
       mttcg = false;
       continue;
     }
+    if (a == "--guest-timers") {
+      guest_timers = true;
+      continue;
+    }
     if (a == "--verbose") {
       verbose = true;
       continue;
@@ -150,27 +157,6 @@ int CompareMain(int argc, char** argv) {
     plan << runner::FormatPlan(runner::PlanFromSpec(**spec));
   }
 
-  SimSide ss;
-  ss.workload = workload;
-  ss.params = params;
-  ss.cpus = cpus;
-  ss.runs = runs;
-  ss.sets = sim_sets;
-  ss.policy_dirs = sim::DefaultPolicyDirs(argv[0]);
-  ss.tmpdir = tmp;
-  std::vector<PolicyRuns> sim_runs;
-  for (const std::string& p : policies) {
-    auto r = RunSimSide(ss, p);
-    if (!r.ok()) {
-      std::cerr << "twin compare: simulator, policy " << p << ": " << r.status().message() << "\n";
-      return r.status().code() == absl::StatusCode::kInvalidArgument ||
-                     r.status().code() == absl::StatusCode::kNotFound
-                 ? 2
-                 : 3;
-    }
-    sim_runs.push_back(*std::move(r));
-  }
-
   VmSide vs;
   vs.vm_sh = ::scxtwin::RunfilePath(argv[0], "tools/vm.sh");
   vs.runner = ::scxtwin::RunfilePath(argv[0], "workloads/runner/workload_runner");
@@ -196,8 +182,8 @@ int CompareMain(int argc, char** argv) {
   }
   auto vm_runs = RunVmSide(vs, policies);
   std::remove(plan_path.c_str());
-  rmdir(tmp);
   if (!vm_runs.ok()) {
+    rmdir(tmp);
     std::cerr << "twin compare: " << vm_runs.status().message() << "\n";
     return vm_runs.status().code() == absl::StatusCode::kNotFound ? 2 : 3;
   }
@@ -206,23 +192,60 @@ int CompareMain(int argc, char** argv) {
       std::cerr << "twin compare: the VM side has " << p.runs.size() << " runs of " << p.policy
                 << ", expected " << runs
                 << (load_vm.empty() ? "" : " (--load-vm from another --policy/--runs?)") << "\n";
+      rmdir(tmp);
       return load_vm.empty() ? 3 : 2;
     }
   }
+
+  SimSide ss;
+  ss.workload = workload;
+  ss.params = params;
+  ss.cpus = cpus;
+  ss.runs = runs;
+  // The guest's machine, measured in the guest independently of the compared statistics: its
+  // timers' lateness (workload_runner --calibrate), drawn by every sleep on the simulator side.
+  const VmCalibration& cal = vm_runs->calibration;
+  std::string late_ns;
+  if (guest_timers && cal.late_samples > 0) {
+    for (double q : cal.late_quantiles_ns)
+      absl::StrAppend(&late_ns, late_ns.empty() ? "" : ":", std::llround(std::max(0.0, q)));
+    ss.sets = {{"cost.timer_late", "on"}, {"cost.timer_late.ns", late_ns}};
+  }
+  ss.sets.insert(ss.sets.end(), sim_sets.begin(), sim_sets.end());
+  ss.policy_dirs = sim::DefaultPolicyDirs(argv[0]);
+  ss.tmpdir = tmp;
+  std::vector<PolicyRuns> sim_runs;
+  for (const std::string& p : policies) {
+    auto r = RunSimSide(ss, p);
+    if (!r.ok()) {
+      rmdir(tmp);
+      std::cerr << "twin compare: simulator, policy " << p << ": " << r.status().message() << "\n";
+      return r.status().code() == absl::StatusCode::kInvalidArgument ||
+                     r.status().code() == absl::StatusCode::kNotFound
+                 ? 2
+                 : 3;
+    }
+    sim_runs.push_back(*std::move(r));
+  }
+  rmdir(tmp);
 
   std::cout << absl::StrFormat(
       "twin compare: workload %s (%s), %d CPUs, %d runs per policy on each side (seeds 1..%d)\n",
       (*spec)->proto.name(), workload, cpus, runs, runs);
   std::cout << absl::StrFormat(
-      "VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off%s\n",
+      "VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off, %s%s\n",
       mttcg ? "multi-threaded (one host thread per guest CPU)"
             : "single-threaded (timing not meaningful)",
-      cpus, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
+      cpus,
+      late_ns.empty()
+          ? "timers on time"
+          : absl::StrCat("sleeps late as the guest's timers (cost.timer_late.ns=", late_ns,
+                         ", measured by the guest's calibration)"),
+      sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
   std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
   for (const PolicyRuns& p : vm_runs->policies)
     std::cout << absl::StrFormat(" %s %.1f%%", p.policy, 100 * RelativeSpread(p));
-  const VmCalibration& cal = vm_runs->calibration;
   const bool timing_trusted = cal.samples > 0 && cal.burn_stretch <= kMaxBurnStretch &&
                               cal.sleep_overshoot_us <= kMaxSleepOvershootUs;
   std::cout << absl::StrFormat(

@@ -1,6 +1,8 @@
 // The host half of the comparison: reading the guest's reports, the loader's counters, and the
 // rows' verdicts.
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 
 #include "gtest/gtest.h"
 #include "tools/twin/compare_json.h"
@@ -39,6 +41,31 @@ TEST(CompareTest, RefusesATraceWithLostEvents) {
   EXPECT_NE(m.status().message().find("dropped 7 events"), std::string::npos) << m.status();
   EXPECT_FALSE(ParseRunnerReport("{\"twin\":").ok());
   EXPECT_FALSE(ParseRunnerReport("{\"instances\":[]}").ok());
+}
+
+TEST(CompareTest, AveragesTheGuestsTimerLatenessOverItsCalibrations) {
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/vm.out";
+  {
+    std::ofstream out(path);
+    out << "twin-calibration {\"burn_stretch\":1.02,\"sleep_overshoot_us\":200.0,"
+           "\"sleep_overshoot_p90_us\":300.0,\"sleep_late_quantiles_ns\":[100,200,3000]}\n"
+        << "twin-calibration {\"burn_stretch\":1.30,\"sleep_overshoot_us\":900.0,"
+           "\"sleep_overshoot_p90_us\":950.0,\"sleep_late_quantiles_ns\":[300,400,5000]}\n"
+        << "twin-done\n";
+  }
+  VmSide side;
+  side.load_from = path;
+  auto r = RunVmSide(side, {"eevdf"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const VmCalibration& cal = r->calibration;
+  EXPECT_EQ(cal.samples, 2);
+  EXPECT_DOUBLE_EQ(cal.burn_stretch, 1.30);  // the worst, for the timekeeping gate
+  EXPECT_DOUBLE_EQ(cal.sleep_overshoot_us, 900.0);
+  EXPECT_EQ(cal.late_samples, 2);
+  ASSERT_EQ(cal.late_quantiles_ns.size(), 3u);  // the mean of each quantile, for the model
+  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[0], 200);
+  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[1], 300);
+  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[2], 4000);
 }
 
 TEST(CompareTest, ReadsTheLoadersFinalCounters) {

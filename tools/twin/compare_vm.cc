@@ -143,6 +143,15 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
         cal.burn_stretch = std::max(cal.burn_stretch, (*c)["burn_stretch"].number);
         cal.sleep_overshoot_us =
             std::max(cal.sleep_overshoot_us, (*c)["sleep_overshoot_us"].number);
+        const std::vector<JsonValue>& q = (*c)["sleep_late_quantiles_ns"].items;
+        if (q.size() >= 2 && (cal.late_samples == 0 || q.size() == cal.late_quantiles_ns.size())) {
+          cal.late_quantiles_ns.resize(q.size(), 0.0);
+          ++cal.late_samples;
+          for (size_t i = 0; i < q.size(); ++i) {
+            cal.late_quantiles_ns[i] +=
+                (q[i].number - cal.late_quantiles_ns[i]) / cal.late_samples;  // running mean
+          }
+        }
       } else if (error.empty()) {
         error = absl::StrCat("bad calibration line: ", l);
       }

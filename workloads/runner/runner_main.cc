@@ -11,7 +11,8 @@
 // measures how faithfully this machine keeps time for one thread on an otherwise idle system:
 // the wall time 50 ms of thread CPU time takes (burn_stretch = wall / CPU, 1.0 on a healthy
 // machine; an emulated CPU whose host thread is often descheduled stretches it), and how late
-// 200 sleeps of 500 us end (sleep_overshoot_us). Prints one JSON object.
+// 200 sleeps of 500 us end (sleep_overshoot_us, and the lateness's quantiles at 0, 5%, ..., 100%,
+// sleep_late_quantiles_ns). Prints one JSON object.
 //
 // Exit status: 0 run complete, 1 the run failed (threads, tracing), 2 bad input.
 #include <fcntl.h>
@@ -96,6 +97,8 @@ int64_t Now(clockid_t clock) {
   return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+constexpr int kLateQuantiles = 20;
+
 int Calibrate() {
   const int64_t w0 = Now(CLOCK_MONOTONIC), c0 = Now(CLOCK_THREAD_CPUTIME_ID);
   while (Now(CLOCK_THREAD_CPUTIME_ID) - c0 < 50000000) {
@@ -112,9 +115,18 @@ int Calibrate() {
   double mean = 0;
   for (int64_t l : late) mean += static_cast<double>(l);
   mean /= static_cast<double>(late.size());
+  // The lateness's distribution, as its quantiles at 0, 5%, ..., 100%: what the simulator's
+  // late-timer term (cost.timer_late.ns) draws from to model this machine's timers.
+  std::string quantiles;
+  for (int i = 0; i <= kLateQuantiles; ++i) {
+    if (i > 0) quantiles += ',';
+    quantiles += std::to_string(
+        std::max<int64_t>(0, Quantile(late, static_cast<double>(i) / kLateQuantiles)));
+  }
   std::printf(
-      "{\"burn_stretch\":%.3f,\"sleep_overshoot_us\":%.1f,\"sleep_overshoot_p90_us\":%.1f}\n",
-      stretch, mean / 1000.0, static_cast<double>(Quantile(late, 0.9)) / 1000.0);
+      "{\"burn_stretch\":%.3f,\"sleep_overshoot_us\":%.1f,\"sleep_overshoot_p90_us\":%.1f,"
+      "\"sleep_late_quantiles_ns\":[%s]}\n",
+      stretch, mean / 1000.0, static_cast<double>(Quantile(late, 0.9)) / 1000.0, quantiles.c_str());
   return 0;
 }
 
