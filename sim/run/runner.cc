@@ -138,8 +138,9 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   SCX_ASSIGN_OR_RETURN(out->spec, LoadCheckedWorkload(config));
 
   // The scheduling class by name (class_registry.h); --set takes costs and the class's knobs.
-  SCX_ASSIGN_OR_RETURN(out->sched,
-                       MakeRunClass(config.policy, {config.policy_dirs, out->topology.nr_cpus()}));
+  SCX_ASSIGN_OR_RETURN(
+      out->sched,
+      MakeRunClass(config.policy, {config.policy_dirs, out->topology.nr_cpus(), &out->topology}));
   SCX_RETURN_IF_ERROR(ApplySets(config.sets, &out->costs, out->sched.get()));
   ClassBuildOptions build;
   build.seed = config.seed;
