@@ -41,6 +41,10 @@ void ExtClass::ChargeSlice(TaskId t) {
   const SimDuration sum = ctx_->task(t).sum_exec;
   const u64 delta = static_cast<u64>(sum - e.charged);
   e.charged = sum;
+  // update_curr_scx's update_curr_common: the task's CPU time so far. A simulated task spends all
+  // of it in user mode (the kernel samples utime/stime at ticks; here they are exact).
+  ts_[t].se.sum_exec_runtime = static_cast<u64>(sum);
+  ts_[t].utime = static_cast<u64>(sum);
   u64& slice = ts_[t].scx.slice;
   if (slice != SCX_SLICE_INF) slice -= std::min(slice, delta);
 }

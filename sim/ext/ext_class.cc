@@ -142,6 +142,9 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
   SetUpCpus(topo);
   FillApi(&api_);
   policy_.install_api(api_);
+  if (policy_.before_attach) {
+    if (absl::Status s = policy_.before_attach(); !s.ok()) return s;
+  }
   if (absl::Status s = CheckOps(); !s.ok()) return s;
   timeout_ms_ = ops_->timeout_ms ? ops_->timeout_ms : kWatchdogMaxTimeoutMs;
   max_batch_ = ops_->dispatch_max_batch ? ops_->dispatch_max_batch : kDefaultDispatchBatch;

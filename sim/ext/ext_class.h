@@ -62,6 +62,10 @@ struct ExtPolicyBinding {
   // Where in the policy's code a fault happened, "x.so: fn+0x1c (x.bpf.c:42)"
   // (PolicyInstance::DescribeFault). Optional.
   std::function<std::string(const host::CallFault&)> describe_fault;
+  // What user space does between loading and attaching, with the host API installed (a
+  // loader's SEC("syscall") programs: PolicyInstance's RunProgramsLikeTheLoader). An error
+  // fails the attach, as the loader gives up before attaching. Optional.
+  std::function<absl::Status()> before_attach;
 };
 
 // How the policy's run ended (what ops.exit was given).

@@ -35,6 +35,18 @@ TEST_F(ExtTest, CallbackOrderOverATaskLife) {
   EXPECT_EQ(r->sim->result().end_time, 3 * 1000000 + 2 * 1500);
 }
 
+// A stopping task's utime and se.sum_exec_runtime are the CPU time it has used so far (policies
+// such as scx_beerland test them): 1 ms at the first stop, 2 ms at the second.
+TEST_F(ExtTest, StoppingTaskSeesItsCpuTime) {
+  std::vector<std::pair<u64, u64>> times;
+  mode.cpu_times = &times;
+  auto r = Start(kOneSleeper, "2", MakeOps());
+  mode.cpu_times = nullptr;
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  const std::vector<std::pair<u64, u64>> want = {{1000000, 1000000}, {2000000, 2000000}};
+  EXPECT_EQ(times, want);
+}
+
 TEST_F(ExtTest, EnqueueRunsWhenSelectCpuDoesNotInsert) {
   mode.direct_idle = false;
   auto r = Start(kOneSleeper, "2", MakeOps());

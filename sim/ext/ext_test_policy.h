@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,8 @@ struct Mode {
   int exit_after_enqueues = -1;      // call scx_bpf_exit after N enqueues
   u64 slice = SCX_SLICE_DFL;
   int enqueues = 0;
+  // stopping: appends the task's (utime, se.sum_exec_runtime) as it stops.
+  std::vector<std::pair<u64, u64>>* cpu_times = nullptr;
 };
 inline Mode mode;
 
@@ -80,6 +83,7 @@ inline void t_runnable(task_struct* p, u64 f) {
 inline void t_running(task_struct* p) { Rec(absl::StrCat("running ", p->pid)); }
 inline void t_stopping(task_struct* p, bool runnable) {
   Rec(absl::StrCat("stopping ", p->pid, runnable ? " runnable" : ""));
+  if (mode.cpu_times) mode.cpu_times->push_back({p->utime, p->se.sum_exec_runtime});
   // Charge used time to vtime, as scx_simple does.
   p->scx.dsq_vtime += mode.slice - p->scx.slice;
 }

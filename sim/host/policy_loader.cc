@@ -333,7 +333,13 @@ absl::StatusOr<std::unique_ptr<PolicyInstance>> PolicyInstance::Load(const std::
     self->stat_table_.push_back(std::move(got.stat_rows[i].second));
   }
   self->programs_ = std::move(got.programs);
-  if (absl::Status s = SetGlobalsLikeTheLoader(self.get(), options.nr_cpus); !s.ok()) {
+  if (!options.cpus.empty() && static_cast<int>(options.cpus.size()) != options.nr_cpus) {
+    return absl::InvalidArgumentError(absl::StrCat("policy object ", so_path, ": ",
+                                                   options.cpus.size(), " CPU places for ",
+                                                   options.nr_cpus, " CPUs"));
+  }
+  self->cpus_ = options.cpus.empty() ? FlatLoaderCpus(options.nr_cpus) : options.cpus;
+  if (absl::Status s = SetGlobalsLikeTheLoader(self.get(), self->cpus_); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("policy object ", so_path, ": ", s.message()));
   }
   return self;

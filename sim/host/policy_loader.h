@@ -25,6 +25,7 @@
 #include "scxtwin/host_api.h"
 #include "scxtwin/host_registry.h"
 #include "sim/host/fault_guard.h"
+#include "sim/host/loader_defaults.h"
 #include "sim/host/maps.h"
 
 namespace scxtwin::host {
@@ -39,6 +40,10 @@ struct LoadOptions {
   // reads it (0: the value of the kernel config the object was built against). The simulator
   // passes its tick (MachineCosts::hz) so both agree.
   int64_t hz = 0;
+  // Where each CPU sits (node, LLC, core), for the loader defaults that copy the machine's
+  // topology into a scheduler (loader_defaults.h). Empty: FlatLoaderCpus(nr_cpus). Otherwise
+  // it has nr_cpus entries.
+  std::vector<LoaderCpu> cpus;
 };
 
 // A Kconfig extern of the policy (`extern unsigned CONFIG_HZ __kconfig;`) and the value the
@@ -82,6 +87,8 @@ class PolicyInstance {
   const std::string& ops_variable() const { return ops_variable_; }
   std::string name() const { return ops_->name; }
   const std::string& path() const { return path_; }
+  // Where each CPU of the machine it was loaded for sits (LoadOptions::cpus, or flat).
+  const std::vector<LoaderCpu>& cpus() const { return cpus_; }
 
   // Sets a knob from text. A project policy (one with a knob table, below) is checked exactly as
   // the kernel loader checks it (base/knob_table.h): a decimal whole number in the row's
@@ -165,6 +172,7 @@ class PolicyInstance {
   std::vector<StatSpec> stat_table_;
   std::vector<std::pair<std::string, scxtwin_syscall_prog_fn>> programs_;
   std::vector<KconfigValue> kconfig_;
+  std::vector<LoaderCpu> cpus_;
   std::unique_ptr<HostMaps> maps_;
   scxtwin_set_host_api_fn set_api_ = nullptr;
   uintptr_t base_ = 0;  // where the dynamic loader mapped the object

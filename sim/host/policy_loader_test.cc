@@ -94,6 +94,28 @@ TEST(PolicyLoaderTest, LoadsAProgramOfTwoTranslationUnits) {
   u32 odd = 1;
   EXPECT_EQ(*static_cast<u64*>(policy.maps().Find("lib_slots")->Lookup(&odd)), 2u);
   EXPECT_EQ(host.inserts.size(), 3u);
+  // ops.exit records into the exit record the other unit defines (its dump declared extern).
+  char reason[] = "a reason", msg[] = "a message", dump[] = "";
+  scx_exit_info ei = {};
+  ei.kind = SCX_EXIT_ERROR_BPF;
+  ei.exit_code = 7;
+  ei.reason = reason;
+  ei.msg = msg;
+  ei.dump = dump;
+  policy.ops()->exit(&ei);
+  struct UserExitInfo {  // scx/user_exit_info_common.h's struct user_exit_info
+    int kind;
+    int32_t exit_cpu;
+    int64_t exit_code;
+    char reason[128];
+    char msg[1024];
+  };
+  ASSERT_EQ((*policy.FindGlobal("uei"))->size, sizeof(UserExitInfo));
+  const auto* uei = static_cast<const UserExitInfo*>((*policy.FindGlobal("uei"))->addr);
+  EXPECT_EQ(uei->kind, SCX_EXIT_ERROR_BPF);
+  EXPECT_EQ(uei->exit_code, 7);
+  EXPECT_STREQ(uei->reason, "a reason");
+  EXPECT_STREQ(uei->msg, "a message");
 }
 
 // ... but --set reaches it (SetGlobal): any scalar global of a scheduler without a knob table.

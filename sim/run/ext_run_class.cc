@@ -64,6 +64,7 @@ class ExtRunClass final : public RunClass {
     b.install_api = [inst](const scxtwin_host_api& api) { inst->InstallApi(api); };
     b.forget_task = [inst](const task_struct* p) { inst->ForgetTask(p); };
     b.describe_fault = [inst](const host::CallFault& f) { return inst->DescribeFault(f); };
+    b.before_attach = [inst] { return host::RunProgramsLikeTheLoader(inst); };
     // The policy's `extern unsigned CONFIG_HZ __kconfig` is the simulated kernel's tick.
     if (options.hz > 0) SCX_RETURN_IF_ERROR(policy_->SetKernelHz(options.hz));
     ExtOptions eo;
@@ -99,6 +100,12 @@ absl::StatusOr<std::unique_ptr<RunClass>> MakeExtRunClass(const std::string& pol
   SCX_ASSIGN_OR_RETURN(std::string path, ResolvePolicy(policy, setup.policy_dirs));
   host::LoadOptions lo;
   if (setup.nr_cpus > 0) lo.nr_cpus = setup.nr_cpus;
+  if (setup.topology != nullptr && setup.topology->nr_cpus() == lo.nr_cpus) {
+    for (int cpu = 0; cpu < lo.nr_cpus; ++cpu) {
+      const CpuPlace& place = setup.topology->place(cpu);
+      lo.cpus.push_back({.node = place.node, .llc = place.llc, .core = place.core});
+    }
+  }
   SCX_ASSIGN_OR_RETURN(std::unique_ptr<host::PolicyInstance> instance,
                        host::PolicyInstance::Load(path, lo));
   return std::make_unique<ExtRunClass>(std::move(path), std::move(instance));

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sim/core/sched_class.h"
+#include "sim/machine/topology.h"
 
 namespace scxtwin::host {
 class PolicyInstance;
@@ -26,10 +27,12 @@ class FairClass;
 }  // namespace fair
 
 // What a class needs to be created: where policy names are looked up, and the machine's CPU
-// count (0: a scratch instance, for --list and for checking --set before a run).
+// count (0: a scratch instance, for --list and for checking --set before a run) and shape (for a
+// hosted scheduler whose loader copies the topology in; null: no shape).
 struct ClassSetup {
   std::vector<std::string> policy_dirs;
   int nr_cpus = 0;
+  const Topology* topology = nullptr;
 };
 
 // What a class needs to be built for a run.

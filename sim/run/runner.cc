@@ -169,8 +169,9 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   SCX_ASSIGN_OR_RETURN(out->spec, LoadCheckedWorkload(config));
 
   // The scheduling class by name (class_registry.h); --set takes costs and the class's knobs.
-  SCX_ASSIGN_OR_RETURN(out->sched,
-                       MakeRunClass(config.policy, {config.policy_dirs, out->topology.nr_cpus()}));
+  SCX_ASSIGN_OR_RETURN(
+      out->sched,
+      MakeRunClass(config.policy, {config.policy_dirs, out->topology.nr_cpus(), &out->topology}));
   // A user-space half (scx_userland's): its task joins the workload, its loader's writes come
   // before --set's.
   SCX_ASSIGN_OR_RETURN(out->user_half, MakeRunUserHalf(config, *out->sched));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The library unit of two_unit_main.bpf.c: a map, a global and a static of its own. */
+/* The library unit of two_unit_main.bpf.c: a map, a global and a static of its own, and the
+ * scheduler's exit record. */
 #include <scx/common.bpf.h>
 
 char _license[] SEC("license") = "GPL";
@@ -13,6 +14,7 @@ struct {
 
 u64 lib_calls;
 static u64 lib_private;
+UEI_DEFINE(uei);
 
 u64 lib_count(u32 slot)
 {

@@ -160,4 +160,14 @@ static inline u64 get_prandom_u64(void)
 
 #include "compat.bpf.h"
 
+/*
+ * A scheduler from the scx repository (--scx-include, which defines __BPF__): its
+ * <bpf_experimental.h> through the host wrapper, before any of its headers includes it by a path
+ * the wrapper cannot intercept ("bpf_experimental.h" from a header of the same directory), so
+ * its loop-budget macros are host C wherever they are used.
+ */
+#if defined(__BPF__)
+#include <bpf_experimental.h>
+#endif
+
 #endif /* __SCXTWIN_HOST_SCX_COMMON_BPF_H */

@@ -11,8 +11,12 @@
 #include <bpf/bpf_core_read.h>
 #include "user_exit_info_common.h"
 
+/* The dump buffer's size: the host loader does not resize it (the simulator writes no dump). A
+ * constant, not sizeof: a unit of several may declare it `extern char NAME_dump[];`. */
+#define SCXTWIN_UEI_DUMP_SIZE 1
+
 #define UEI_DEFINE(__name)                                                                   \
-	char __name##_dump[1] SEC(".data." #__name "_dump");                                 \
+	char __name##_dump[SCXTWIN_UEI_DUMP_SIZE] SEC(".data." #__name "_dump");                                 \
 	const volatile u32 __name##_dump_len;                                                \
 	struct user_exit_info __name SEC(".data")
 
@@ -22,9 +26,9 @@
 					  (__ei)->reason);                                   \
 		bpf_probe_read_kernel_str(__uei_name.msg, sizeof(__uei_name.msg), (__ei)->msg); \
 		bpf_probe_read_kernel_str(__uei_name##_dump,                                 \
-					  __uei_name##_dump_len < sizeof(__uei_name##_dump)  \
+					  __uei_name##_dump_len < SCXTWIN_UEI_DUMP_SIZE      \
 						  ? __uei_name##_dump_len                    \
-						  : sizeof(__uei_name##_dump),               \
+						  : SCXTWIN_UEI_DUMP_SIZE,                   \
 					  (__ei)->dump);                                     \
 		__uei_name.exit_code = (__ei)->exit_code;                                    \
 		__uei_name.exit_cpu = (__ei)->exit_cpu;                                      \
