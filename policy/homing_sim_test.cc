@@ -67,5 +67,24 @@ TEST(HomingSimTest, TwoHogsUseBothCpus) {
   for (const CpuMetrics& m : r.cpus) EXPECT_GT(m.busy_ns, 1400 * kMs);
 }
 
+// The same with CPU 1 offline when homing attaches and onlined at 100 ms: homing stays attached
+// (it has ops.cpu_online), CPU 1 takes a hog, and both finish near 1.6 s rather than 3 s.
+TEST(HomingSimTest, TwoHogsUseCpu1OnlinedAfterAttach) {
+  RunConfig c;
+  c.policy = "homing";
+  c.policy_dirs = {Runfile("policy")};
+  c.workload = Runfile("policy/testdata/two_hogs_cpu1_onlined.textpb");
+  c.topology = "2";
+  auto run = RunSimulation(c);
+  ASSERT_TRUE(run.ok()) << run.status();
+  const RunResult& r = (*run)->sim->result();
+  EXPECT_TRUE(r.detached.empty()) << r.detached;
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_LT(r.instances[0].completed - r.instances[0].arrival, 1700 * kMs);
+  ASSERT_EQ(r.cpus.size(), 2u);
+  EXPECT_GT(r.cpus[0].busy_ns, 1400 * kMs);
+  EXPECT_GT(r.cpus[1].busy_ns, 1300 * kMs);  // from 100 ms on
+}
+
 }  // namespace
 }  // namespace scxtwin::sim

@@ -11,6 +11,10 @@ absl::Status FifoClass::Init(SchedContext* ctx) {
 
 void FifoClass::Enqueue(TaskId t) {
   queue_.push_back(t);
+  Kick(t);
+}
+
+void FifoClass::Kick(TaskId t) {
   const Task& task = ctx_->task(t);
   // Wake the first idle CPU the task may run on.
   for (int c = task.affinity.First(); c >= 0; c = task.affinity.Next(c + 1)) {
@@ -28,8 +32,18 @@ void FifoClass::Tick(int cpu, TaskId curr) {
   }
 }
 
+// Offline: the CPU's task went back to the queue (PickNext); an idle CPU it may use takes it.
+void FifoClass::CpuHotplug(int cpu, bool online) {
+  if (online) return;
+  for (TaskId t : queue_) Kick(t);
+}
+
 TaskId FifoClass::PickNext(int cpu, TaskId prev) {
   kicked_[cpu] = false;
+  if (!ctx_->cpu_online(cpu)) {
+    if (prev != kNoTask) queue_.push_back(prev);
+    return kNoTask;
+  }
   if (prev != kNoTask && ctx_->task(prev).sum_exec - slice_start_[cpu] < slice_ns_) return prev;
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (!ctx_->task(*it).affinity.Test(cpu)) continue;

@@ -22,9 +22,12 @@ class FifoClass final : public SchedClass {
   void Tick(int cpu, TaskId curr) override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override { return static_cast<int64_t>(queue_.size()); }
+  void CpuHotplug(int cpu, bool online) override;
 
  private:
   void Enqueue(TaskId t);
+  // Asks the first idle CPU t may run on to pick.
+  void Kick(TaskId t);
   SchedContext* ctx_ = nullptr;
   SimDuration slice_ns_;
   std::deque<TaskId> queue_;

@@ -15,6 +15,12 @@
 //   Tick(cpu, t)    the periodic tick on a CPU running t (t.sum_exec is up to date).
 //   TaskYield(t, cpu)
 //                   t, running on cpu, yields (sched_yield); then PickNext(cpu, t).
+//   CpuHotplug(cpu, online)
+//                   CPU hotplug. Offline: the core has taken the CPU's task off it first (a
+//                   PickNext on an offline CPU must requeue prev and return kNoTask), and every
+//                   task's affinity has lost the CPU; the class moves the runnable tasks it
+//                   holds for that CPU to online ones. Online: the CPU may run tasks again (the
+//                   core reschedules it after the call).
 //   PickNext(cpu, prev)
 //                   the CPU reschedules (after ctx->Resched(cpu), or because its task blocked,
 //                   exited, or the CPU was idle and got work). prev is the task still running
@@ -63,6 +69,10 @@ class SchedContext {
   virtual int32_t nr_tasks() const = 0;  // ids are 0..nr_tasks()-1 (exited ones included)
   // The task running on cpu, or kNoTask when idle.
   virtual TaskId curr(int cpu) const = 0;
+  // CPU hotplug: an offline CPU runs nothing and is in no task's affinity (Task::affinity).
+  virtual bool cpu_online(int cpu) const { return true; }
+  // The kernel's scx_hotplug_seq: incremented by every CPU going on- or offline, boot included.
+  virtual uint64_t hotplug_seq() const { return 0; }
   virtual void Resched(int cpu) = 0;
   virtual void SetTaskCpu(TaskId t, int cpu) = 0;
   // Brings the running task's sum_exec up to now (the class's update_curr).
@@ -98,6 +108,8 @@ class SchedClass {
   // After Detach: hands back the runnable tasks it holds (not running), in a fixed order, and
   // forgets them. The core gives them to the fallback class.
   virtual std::vector<TaskId> TakeQueued() { return {}; }
+  // A CPU went offline or online (see the protocol above).
+  virtual void CpuHotplug(int cpu, bool online) {}
   // A timer the class started with ctx->StartTimer is due.
   virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).

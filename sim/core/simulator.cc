@@ -72,6 +72,7 @@ absl::Status Simulator::Setup() {
     }
   }
   result_.group_wait.resize(group_affinity_.size());
+  SCX_RETURN_IF_ERROR(SetUpHotplug());
   SimDuration duration = opt_.duration ? opt_.duration : spec_.proto.duration_ns();
   if (duration > 0) {
     queue_.Schedule(duration, kStop, 0, 1);
@@ -221,7 +222,108 @@ void Simulator::Dispatch(const Event& e) {
     case kPollEnd:
       GiveUpPoll(e.target);
       break;
+    case kHotplug:
+      Hotplug(e.target, e.arg != 0);
+      break;
   }
+}
+
+absl::Status Simulator::SetUpHotplug() {
+  const int n = topo_.nr_cpus();
+  online_ = CpuSet(n, /*full=*/true);
+  hotplug_seq_ = static_cast<uint64_t>(n);  // each CPU came online at boot
+  const workload::Workload& w = spec_.proto;
+  if (!w.offline_cpus().empty()) {
+    SCX_ASSIGN_OR_RETURN(
+        CpuSet off, ParseCpuList(w.offline_cpus(), n, absl::StrCat(spec_.file, ": offline_cpus")));
+    if (off.Count() == n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(spec_.file, ": offline_cpus '", w.offline_cpus(),
+                       "' takes every CPU offline; expected at least one online CPU"));
+    }
+    for (int c = off.First(); c >= 0; c = off.Next(c + 1)) {
+      online_.Clear(c);
+      ++hotplug_seq_;
+    }
+  }
+  // Replayed on a copy of the online set, so that each event is checked where it happens.
+  CpuSet online = online_;
+  for (int i = 0; i < w.hotplug_size(); ++i) {
+    const workload::Hotplug& h = w.hotplug(i);
+    const std::string where = absl::StrCat(spec_.file, ": hotplug[", i, "]");
+    if (h.cpu() >= n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".cpu ", h.cpu(), " is outside the machine; expected 0..", n - 1));
+    }
+    if (online.Test(h.cpu()) == h.online()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": cpu ", h.cpu(), " is already ",
+                                                     h.online() ? "online" : "offline",
+                                                     "; expected a change"));
+    }
+    if (!h.online() && online.Count() == 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": cpu ", h.cpu(), " is the last online CPU; expected one to stay online"));
+    }
+    if (h.online()) {
+      online.Set(h.cpu());
+    } else {
+      online.Clear(h.cpu());
+    }
+    queue_.Schedule(h.at_ns(), kHotplug, h.cpu(), h.online() ? 1 : 0);
+  }
+  return absl::OkStatus();
+}
+
+void Simulator::EffectiveAffinity(Task& t) const {
+  t.affinity = t.requested_affinity;
+  bool any = false;
+  for (int c = t.affinity.First(); c >= 0; c = t.affinity.Next(c + 1)) {
+    if (online_.Test(c)) {
+      any = true;
+    } else {
+      t.affinity.Clear(c);
+    }
+  }
+  if (!any) {
+    // No allowed CPU is online: select_fallback_rq widens the task's affinity for good
+    // (cpuset_cpus_allowed_fallback, "no longer affine to cpuN").
+    t.requested_affinity = CpuSet(topo_.nr_cpus(), /*full=*/true);
+    t.nr_cpus_allowed = topo_.nr_cpus();
+    t.affinity = online_;
+  }
+}
+
+// kernel/sched/core.c sched_cpu_deactivate/sched_cpu_dying (offline: the CPU's task and queue
+// move away) and sched_cpu_activate (online); each bumps the hotplug sequence.
+void Simulator::Hotplug(int cpu, bool online) {
+  if (stop_) return;
+  ++hotplug_seq_;
+  Cpu& c = cpus_[cpu];
+  if (online) {
+    online_.Set(cpu);
+    for (Task& t : tasks_) {
+      if (t.state != TaskState::kExited) EffectiveAffinity(t);
+    }
+    Account(cpu);
+    c.idle_since = now();
+    cls_->CpuHotplug(cpu, true);
+    Resched(cpu);
+    return;
+  }
+  online_.Clear(cpu);
+  for (Task& t : tasks_) {
+    if (t.state != TaskState::kExited) EffectiveAffinity(t);
+  }
+  if (c.curr != kNoTask && tasks_[c.curr].polling) {
+    queue_.Cancel(c.poll_end);
+    GiveUpPoll(cpu);  // the vCPU thread stops polling and blocks
+  }
+  if (c.curr != kNoTask) {
+    Schedule(cpu, c.curr);  // the class requeues it: an offline CPU picks nothing
+  } else {
+    Account(cpu);
+  }
+  cls_->CpuHotplug(cpu, false);
 }
 
 void Simulator::OnArrival(int process, int instance_no) {
@@ -287,6 +389,8 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
     t.affinity.Set(index % topo_.nr_cpus());
   }
   t.nr_cpus_allowed = t.affinity.Count();
+  t.requested_affinity = t.affinity;
+  EffectiveAffinity(t);
   t.working_set = grp.working_set;
   t.state = TaskState::kRunnable;
   t.cpu = parent != kNoTask ? tasks_[parent].cpu : t.affinity.First();
@@ -399,10 +503,15 @@ void Simulator::ArmTick(int cpu) {
 
 void Simulator::Schedule(int cpu, TaskId prev) {
   if (stop_) return;
+  if (!online_.Test(cpu) && cpus_[cpu].curr == kNoTask) return;  // offline: runs nothing
   Account(cpu);
   Cpu& c = cpus_[cpu];
   const TaskId next = cls_->PickNext(cpu, prev);
   if (stop_) return;
+  if (next != kNoTask && !online_.Test(cpu)) {
+    return Abort(absl::InternalError(absl::StrCat("invariant: class ", cls_->name(),
+                                                  " picked task ", next, " on offline cpu ", cpu)));
+  }
   if (next != kNoTask && next == prev) return;  // keep running; no switch, no cost
   const TaskId prev_task = c.curr;
   if (c.curr != kNoTask) {

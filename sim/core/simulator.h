@@ -121,6 +121,8 @@ class Simulator final : public SchedContext {
   Task& mutable_task(TaskId t) override { return tasks_[t]; }
   int32_t nr_tasks() const override { return static_cast<int32_t>(tasks_.size()); }
   TaskId curr(int cpu) const override { return cpus_[cpu].curr; }
+  bool cpu_online(int cpu) const override { return online_.Test(cpu); }
+  uint64_t hotplug_seq() const override { return hotplug_seq_; }
   void Resched(int cpu) override;
   void SetTaskCpu(TaskId t, int cpu) override { tasks_[t].cpu = cpu; }
   void UpdateCurr(int cpu) override { Account(cpu); }
@@ -143,6 +145,7 @@ class Simulator final : public SchedContext {
     kStop,
     kRampEnd,  // target cpu: its frequency ramp after idle is over
     kPollEnd,  // target cpu: its vCPU's halt-poll window ran out
+    kHotplug,  // target cpu, arg 1: online, 0: offline
   };
   // The burst a spinning wait (or a halt-polling vCPU) stands on: longer than any run (a wake
   // ends it, not running out), short enough that no time computed from it overflows.
@@ -203,6 +206,12 @@ class Simulator final : public SchedContext {
   void EndSpin(TaskId t);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
+  // Setup: the spec's offline CPUs and hotplug events, checked against the machine.
+  absl::Status SetUpHotplug();
+  // A CPU goes offline (its task is taken off it, the class moves the rest) or online.
+  void Hotplug(int cpu, bool online);
+  // Task::affinity from requested_affinity and the online CPUs.
+  void EffectiveAffinity(Task& t) const;
   absl::Status CheckTasks() const;
   // Ends the run with `error` (the first one wins): a limit or a stall, not a class failure.
   void Abort(absl::Status error);
@@ -219,6 +228,8 @@ class Simulator final : public SchedContext {
   SimObserver* obs_;
   EventQueue queue_;
   std::vector<Cpu> cpus_;
+  CpuSet online_;
+  uint64_t hotplug_seq_ = 0;
   std::deque<Task> tasks_;              // deque: references stay valid as forks append
   std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
   std::vector<int32_t> group_base_;     // process -> first index in group_affinity_

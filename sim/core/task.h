@@ -57,7 +57,11 @@ struct Task {
   TaskId parent = kNoTask;
   int32_t nice = 0;
   uint32_t weight = 1024;  // the kernel's sched_prio_to_weight[nice + 20]
+  // The CPUs it may run on now: its requested affinity less offline CPUs.
   CpuSet affinity;
+  // As the spec (sched_setaffinity) asked; every CPU once hotplug left none of it online
+  // (select_fallback_rq breaks the affinity for good).
+  CpuSet requested_affinity;
   int32_t nr_cpus_allowed = 0;
   WorkingSet working_set = WorkingSet::kSmall;
 

@@ -52,6 +52,16 @@ void ExtClass::ChargeSlice(TaskId t) {
 TaskId ExtClass::PickNext(int cpu, TaskId prev) {
   if (exited_) return prev;
   const TaskId on_cpu = ctx_->curr(cpu);  // prev, or the task that just blocked/exited
+  if (!ctx_->cpu_online(cpu)) {
+    // Going offline: prev is put back (CpuHotplug then moves the local DSQ away).
+    if (prev != kNoTask) {
+      ctx_->UpdateCurr(cpu);
+      ChargeSlice(prev);
+      PutPrev(cpu, prev, kNoTask);
+    }
+    if (exit_pending_) return EjectedWhileSwitching(prev, kNoTask);
+    return kNoTask;
+  }
   in_balance_[cpu] = true;
   const bool keep = Balance(cpu, prev, on_cpu);
   in_balance_[cpu] = false;

@@ -142,6 +142,11 @@ void ExtClass::PreemptForLocal(const Dsq& dsq, TaskId t, u64 enq_flags) {
 void ExtClass::DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags) {
   const int dst_cpu = dst->local_cpu;
   const Task& task = ctx_->task(t);
+  if (!ctx_->cpu_online(dst_cpu)) {
+    // task_can_run_on_remote_rq: an offline CPU's rq takes nothing; the global DSQ instead.
+    DispatchEnqueue(&global_, t, enq_flags);
+    return;
+  }
   if (dst_cpu != task.cpu && !task.affinity.Test(dst_cpu)) {
     Error(SCX_EXIT_ERROR, absl::StrFormat("SCX_DSQ_LOCAL[_ON] target CPU %d not allowed for %s[%d]",
                                           dst_cpu, ts_[t].comm, ts_[t].pid));

@@ -153,6 +153,15 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
     Eject();
     return absl::OkStatus();
   }
+  // Online CPUs start idle; CPUs offline from the start never are.
+  for (int c = 0; c < nr_cpus_; ++c) {
+    if (!ctx_->cpu_online(c)) SetIdle(c, false);
+  }
+  CheckHotplugSeq();
+  if (exit_pending_) {
+    Eject();
+    return absl::OkStatus();
+  }
   StartWatchdog();
   for (const auto& [at, index] : user_call_times_) ctx_->StartTimer(at, kUserCallBit | index);
   user_call_times_.clear();
@@ -245,6 +254,50 @@ void ExtClass::RunOpsInit() {
       !(ops_->flags & SCX_OPS_KEEP_BUILTIN_IDLE)) {
     Error(SCX_EXIT_ERROR, "SCX_OPS_BUILTIN_IDLE_PER_NODE requires CPU idle selection enabled");
   }
+}
+
+// Tasks keep running after a mismatch until the exit is processed (the kernel's exit is
+// asynchronous); here the policy is ejected once the attach is over.
+void ExtClass::CheckHotplugSeq() {
+  const u64 expected = ops_->hotplug_seq;
+  const u64 actual = ctx_->hotplug_seq();
+  if (expected == 0 || expected == actual) return;
+  Error(SCX_EXIT_UNREG_KERN,
+        absl::StrFormat("expected hotplug seq %u did not match actual %u", expected, actual));
+  exit_.exit_code = SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG;
+}
+
+// handle_hotplug (kernel/sched/ext.c): ops.cpu_online/ops.cpu_offline if the policy has it,
+// else the scheduler exits with SCX_EXIT_UNREG_KERN and a restart request; then, going offline,
+// the tasks queued on the CPU's local DSQ move to a CPU they may run on and are enqueued again
+// (migrate_tasks: ops.enqueue, no ops.runnable).
+void ExtClass::CpuHotplug(int cpu, bool online) {
+  if (exited_) return;
+  void (*cb)(s32) = online ? ops_->cpu_online : ops_->cpu_offline;
+  if (cb) {
+    Callback(
+        online ? "cpu_online" : "cpu_offline", cpu, Ctx::kUnlocked, [&] { cb(cpu); },
+        ",\"target\":%d", cpu);
+  } else {
+    cur_cpu_ = cpu;
+    Error(SCX_EXIT_UNREG_KERN, absl::StrFormat("cpu %d going %s, exiting scheduler", cpu,
+                                               online ? "online" : "offline"));
+    if (exit_.kind == SCX_EXIT_UNREG_KERN)
+      exit_.exit_code = SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG;
+  }
+  // An online CPU comes up idle; an offline one is never idle.
+  SetIdle(cpu, online);
+  if (!online && !exit_pending_) {
+    Dsq& local = *local_[cpu];
+    while (!exit_pending_ && local.nr > 0) {
+      const TaskId t = DsqFirst(local);
+      DsqRemove(t);
+      SetState(t, ExtTaskState::kReady);
+      ctx_->SetTaskCpu(t, FallbackCpu(t, cpu));
+      EnqueueTask(t, 0, cpu);
+    }
+  }
+  Eject();
 }
 
 void ExtClass::StartWatchdog() {

@@ -108,6 +108,7 @@ class ExtClass final : public SchedClass {
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override { return nr_queued_; }
   void OnTimer(uint64_t cookie) override;
+  void CpuHotplug(int cpu, bool online) override;
   void Finish() override;
   std::vector<TaskId> TakeQueued() override;
 
@@ -287,6 +288,8 @@ class ExtClass final : public SchedClass {
   void RunOpsInit();
   void SetUpCpus(const Topology& topo);
   void StartWatchdog();
+  // check_hotplug_seq: the sequence the loader read at open (ops.hotplug_seq) is stale.
+  void CheckHotplugSeq();
   void Watchdog();
   void InitTaskStruct(TaskId t);
   void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);

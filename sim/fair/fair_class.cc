@@ -172,6 +172,15 @@ void FairClass::Tick(int cpu, TaskId curr) {
 
 TaskId FairClass::PickNext(int cpu, TaskId prev) {
   RunQueue& rq = Rq(cpu);
+  if (!ctx_->cpu_online(cpu)) {
+    // Going offline: prev goes back to the queue, which CpuHotplug empties.
+    if (prev != kNoTask) {
+      AdoptRunning(cpu, prev);
+      UpdateCurr(cpu, false);
+    }
+    rq.PutPrev();
+    return kNoTask;
+  }
   lazy_resched_[cpu] = false;  // any pass through the scheduler consumes the mark
   if (prev != kNoTask) {
     AdoptRunning(cpu, prev);
@@ -212,6 +221,32 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
   }
   if (idle_stamp_[cpu] == 0) idle_stamp_[cpu] = std::max<SimTime>(ctx_->now(), 1);
   return kNoTask;
+}
+
+// sched_cpu_dying -> migrate_tasks: every task queued on an offline CPU moves to the nearest
+// CPU it may run on (select_fallback_rq: its node first); a delayed dequeue completes.
+void FairClass::CpuHotplug(int cpu, bool online) {
+  if (online) return;  // an onlined CPU gets work from wakeups and balancing
+  RunQueue& from = Rq(cpu);
+  const std::vector<Entity*> queued = from.queued();
+  for (Entity* e : queued) {
+    if (e->delayed) {
+      from.FinishDelayed(e);
+      continue;
+    }
+    const CpuSet& allowed = ctx_->task(e->id).affinity;
+    int dst = -1;
+    for (int c : ctx_->topology().node_cpus(cpu)) {
+      if (allowed.Test(c)) {
+        dst = c;
+        break;
+      }
+    }
+    if (dst < 0) dst = allowed.First();
+    from.Remove(e);
+    Enqueue(dst, e, /*initial=*/false);
+    CheckPreempt(dst, e);
+  }
 }
 
 }  // namespace scxtwin::sim::fair

@@ -46,6 +46,7 @@ class FairClass final : public SchedClass {
   void Tick(int cpu, TaskId curr) override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override;
+  void CpuHotplug(int cpu, bool online) override;
 
   // Introspection for tests.
   const RunQueue& rq(int cpu) const { return *rqs_[cpu]; }

@@ -180,5 +180,29 @@ TEST(FairSimulation, ShortBurstWaitsBehindABusyCpuWhileAnotherIdles) {
   EXPECT_GT(burst.m.wait_ns / std::max<int64_t>(burst.m.waits, 1), 20000);
 }
 
+// CPU hotplug: the queue of an offline CPU moves to the CPUs left (migrate_tasks), its running
+// task too; an onlined CPU gets work by balancing.
+TEST(FairSimulation, OfflineCpuQueueMovesAndOnlinedCpuTakesWork) {
+  auto spec = Spec(R"pb(hotplug { at_ns: 10000000 cpu: 1 online: false }
+                        hotplug { at_ns: 60000000 cpu: 1 online: true }
+                        process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            count: 4
+                            program { run { fixed_ns: 50000000 } }
+                          }
+                        })pb");
+  Topology topo = Topology::Make(1, 1, 2, 1);
+  FairClass cls;
+  Simulator sim(topo, *spec, &cls, ZeroCost());
+  ASSERT_TRUE(sim.Run().ok());
+  for (const Task& t : sim.tasks()) EXPECT_EQ(t.state, TaskState::kExited) << t.name;
+  const RunResult& r = sim.result();
+  EXPECT_GE(r.cpus[1].busy_ns, 10000000);  // before going offline
+  EXPECT_GT(r.cpus[1].busy_ns, 40000000);  // and again after 60 ms
+  EXPECT_LT(r.end_time, 200000000);        // not all on CPU 0
+}
+
 }  // namespace
 }  // namespace scxtwin::sim::fair

@@ -320,6 +320,15 @@ class Compiler {
     if (w.process_size() == 0) return Fail("process", "is empty; expected at least one process");
     if (w.duration_ns() < 0)
       return Fail("duration_ns", "expected >= 0 (0: until every task exits)");
+    // CPU numbers are checked against the machine by the simulator (the spec has no topology).
+    for (int i = 0; i < w.hotplug_size(); ++i) {
+      const workload::Hotplug& h = w.hotplug(i);
+      const std::string hp = absl::StrCat("hotplug[", i, "]");
+      if (h.at_ns() < 0) return Fail(hp + ".at_ns", "expected >= 0");
+      if (i > 0 && h.at_ns() < w.hotplug(i - 1).at_ns())
+        return Fail(hp + ".at_ns", "goes back in time; expected the events in time order");
+      if (h.cpu() < 0) return Fail(hp + ".cpu", "expected a CPU number >= 0");
+    }
     absl::flat_hash_map<std::string, int> proc_names;
     for (int pi = 0; pi < w.process_size(); ++pi) {
       const workload::Process& proc = w.process(pi);

@@ -276,6 +276,25 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
               }
             })pb",
        "program[0].wait_on.count: -1 is negative"},
+      {R"pb(hotplug { at_ns: 5 cpu: 1 online: false }
+            hotplug { at_ns: 2 cpu: 1 online: true }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "hotplug[1].at_ns: goes back in time; expected the events in time order"},
+      {R"pb(hotplug { at_ns: 5 cpu: -1 }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "hotplug[0].cpu: expected a CPU number >= 0"},
   };
   for (const BadCase& c : cases) {
     auto spec = ParseWorkload(c.text, "bad.textpb");

@@ -60,7 +60,10 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   EXPECT_TRUE(topo.ok()) << topo.status();
   if (!topo.ok()) return o;
   o.topology = std::make_unique<sim::Topology>(*topo);
-  auto policy = host::PolicyInstance::Load(*so, {o.topology->nr_cpus()});
+  host::LoadOptions load;
+  load.nr_cpus = o.topology->nr_cpus();
+  load.ops_variable = spec.ops_variable;
+  auto policy = host::PolicyInstance::Load(*so, load);
   EXPECT_TRUE(policy.ok()) << policy.status();
   if (!policy.ok()) return o;
   o.policy = std::move(*policy);
@@ -88,6 +91,7 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
     if (!s.ok()) return o;
   }
   o.policy->ops()->flags |= spec.extra_ops_flags;
+  o.policy->ops()->hotplug_seq = spec.hotplug_seq;
   host::PolicyInstance* p = o.policy.get();
   sim::ExtPolicyBinding binding;
   binding.ops = p->ops();

@@ -58,8 +58,14 @@ struct RunSpec {
   std::string topology = "4";
   std::vector<std::pair<std::string, std::string>> knobs;
   uint64_t seed = 1;
+  // The `struct sched_ext_ops` variable to attach when the object defines several (e.g.
+  // "hotplug_cb_ops"); empty: the only one.
+  std::string ops_variable;
   // Ops flags user space sets before attaching (skel->struct_ops.NAME->flags |= ...).
   uint64_t extra_ops_flags = 0;
+  // ops.hotplug_seq as SCX_OPS_OPEN sets it (the kernel's scx_hotplug_seq() when user space
+  // opened the skeleton; the simulator's starts at the number of CPUs); 0 leaves it unchecked.
+  uint64_t hotplug_seq = 0;
   // .data/.bss globals user space sets before attaching (skel->bss->NAME = value).
   std::vector<std::pair<std::string, int64_t>> globals;
   // Keep the run's JSON Lines log of callbacks and kfuncs (Outcome::log).

@@ -388,5 +388,74 @@ TEST(SelftestsTest, AttachSucceedsAndTheErrorGoesToOpsExit) {
   EXPECT_EQ(exit_in_init.uei().kind, SCX_EXIT_UNREG_BPF);
 }
 
+// ---- CPU hotplug (hotplug.c) ------------------------------------------------------------------
+
+// hotplug_test.h's flags, which hotplug.bpf.c ORs into its exit code.
+constexpr int64_t kHotplugExitRsn = 1LL << 0;
+constexpr int64_t kHotplugOnlining = 1LL << 1;
+
+// BusyFor1s on 2 CPUs with CPU 1 toggled at 100 ms (the selftest writes
+// /sys/devices/system/cpu/cpu1/online after attaching); onlining: CPU 1 is offline at attach.
+std::string BusyWithCpu1Toggled(bool onlining) {
+  return absl::StrCat(BusyFor1s(), onlining ? "\noffline_cpus: \"1\"" : "",
+                      "\nhotplug { at_ns: 100000000 cpu: 1 online: ", onlining ? "true" : "false",
+                      " }");
+}
+
+Outcome RunHotplug(bool onlining, bool cbs_defined) {
+  RunSpec spec{BusyWithCpu1Toggled(onlining), "2"};
+  spec.ops_variable = cbs_defined ? "hotplug_cb_ops" : "hotplug_nocb_ops";
+  return RunSelftest("hotplug", spec);
+}
+
+// With ops.cpu_online/ops.cpu_offline, the policy's callback runs (a sleepable context: its
+// scx_bpf_create_dsq is allowed) and exits with its own code; without them the kernel ejects
+// the scheduler with a restart request. Either way the run goes on under the fair class.
+TEST(SelftestsTest, HotplugWithCallbacksExitsFromThem) {
+  for (bool onlining : {true, false}) {
+    SCOPED_TRACE(onlining ? "onlining" : "offlining");
+    Outcome o = RunHotplug(onlining, /*cbs_defined=*/true);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_BPF) << o.uei().msg;
+    EXPECT_EQ(o.uei().exit_code, static_cast<int64_t>(SCX_ECODE_ACT_RESTART) | kHotplugExitRsn |
+                                     (onlining ? kHotplugOnlining : 0));
+    EXPECT_EQ(std::string(o.uei().msg), absl::StrCat("hotplug event detected (1 going ",
+                                                     onlining ? "online" : "offline", ")"));
+    EXPECT_EQ(o.exit().time, 100000000);
+  }
+}
+
+TEST(SelftestsTest, HotplugWithoutCallbacksIsEjectedByTheKernel) {
+  for (bool onlining : {true, false}) {
+    SCOPED_TRACE(onlining ? "onlining" : "offlining");
+    Outcome o = RunHotplug(onlining, /*cbs_defined=*/false);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_KERN) << o.uei().msg;
+    EXPECT_EQ(o.uei().exit_code,
+              static_cast<int64_t>(SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG));
+    EXPECT_EQ(o.exit().time, 100000000);
+  }
+}
+
+// test_hotplug_attach: SCX_OPS_OPEN records scx_hotplug_seq(); CPU 1 goes offline before the
+// attach, so the sequence is stale and the kernel ejects the scheduler as it attaches.
+TEST(SelftestsTest, HotplugBetweenOpenAndAttachEjects) {
+  RunSpec spec{BusyWithCpu1Toggled(/*onlining=*/true), "2"};
+  spec.ops_variable = "hotplug_nocb_ops";
+  spec.hotplug_seq = 2;  // read at open: both CPUs came online at boot
+  Outcome o = RunSelftest("hotplug", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG_KERN) << o.uei().msg;
+  EXPECT_EQ(o.uei().exit_code, static_cast<int64_t>(SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG));
+  EXPECT_EQ(o.exit().time, 0);  // at the attach, before CPU 1 comes back
+  EXPECT_STREQ(o.uei().msg, "expected hotplug seq 2 did not match actual 3");
+
+  // The sequence the loader read is current: the scheduler attaches and stays until CPU 1 moves.
+  spec.hotplug_seq = 3;
+  Outcome current = RunSelftest("hotplug", spec);
+  ASSERT_TRUE(current.run.ok()) << current.run;
+  EXPECT_EQ(current.exit().time, 100000000);
+}
+
 }  // namespace
 }  // namespace scxtwin::conformance
