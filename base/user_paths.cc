@@ -18,6 +18,11 @@ std::string UserPath(const std::string& path) {
   return path;
 }
 
+std::string RunfilesFirstPath(const std::string& path) {
+  if (!path.empty() && access(path.c_str(), F_OK) == 0) return path;
+  return UserPath(path);
+}
+
 std::string UserOutPath(const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) return absl::StrCat(wd, "/", path);

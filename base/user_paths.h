@@ -11,6 +11,11 @@ namespace scxtwin {
 // An input file: relative to where the user was when it exists there, else as given.
 std::string UserPath(const std::string& path);
 
+// An input file that the tool's runfiles may also carry (the workload library): the copy in the
+// current directory (the runfiles tree, under `bazel run`) when it has one, so that the output
+// names it the same wherever the user started; else as UserPath.
+std::string RunfilesFirstPath(const std::string& path);
+
 // An output file (it need not exist yet): relative to where the user was.
 std::string UserOutPath(const std::string& path);
 

@@ -25,6 +25,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/set_flags.h"
+#include "base/user_paths.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/sensitivity.h"
 #include "sim/machine/costs.h"
@@ -54,33 +56,6 @@ int Bad(const std::string& msg) {
   return 2;
 }
 
-// A relative path names the runfiles' copy when there is one (the library's workloads), so
-// the output reads the same wherever it was started; else the file where the user was.
-std::string UserPath(const std::string& p) {
-  if (p.empty() || p[0] == '/' || access(p.c_str(), F_OK) == 0) return p;
-  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) {
-    std::string candidate = absl::StrCat(wd, "/", p);
-    if (access(candidate.c_str(), F_OK) == 0) return candidate;
-  }
-  return p;
-}
-
-// --set and --param may repeat (absl keeps the last): gathered by hand, as //sim does.
-bool SplitPairs(const std::vector<std::string>& args, const char* flag,
-                std::vector<std::pair<std::string, std::string>>* out, std::string* error) {
-  for (const std::string& s : args) {
-    for (absl::string_view kv : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-      std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-      if (p.first.empty() || !absl::StrContains(kv, '=')) {
-        *error = absl::StrCat("--", flag, " ", kv, ": expected K=V");
-        return false;
-      }
-      out->push_back(std::move(p));
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,22 +64,11 @@ int main(int argc, char** argv) {
       "  sensitivity --workload=FILE --policy=eevdf,homing [--param K=V ...] --topology=T "
       "--runs=R\n"
       "      [--set cost.K=V ...] [--background=NAME] [--metric=boot|makespan|work]");
-  std::vector<std::string> sets, params;
-  std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    absl::string_view a = argv[i];
-    if (absl::StartsWith(a, "--set=")) {
-      sets.emplace_back(a.substr(6));
-    } else if (a == "--set" && i + 1 < argc) {
-      sets.emplace_back(argv[++i]);
-    } else if (absl::StartsWith(a, "--param=")) {
-      params.emplace_back(a.substr(8));
-    } else if (a == "--param" && i + 1 < argc) {
-      params.emplace_back(argv[++i]);
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
+  std::vector<char*> rest(argv, argv + argc);
+  auto sets = scxtwin::TakeRepeatedFlag(&rest, "set", "NAME=VALUE");
+  if (!sets.ok()) return Bad(std::string(sets.status().message()));
+  auto params = scxtwin::TakeRepeatedFlag(&rest, "param", "NAME=VALUE");
+  if (!params.ok()) return Bad(std::string(params.status().message()));
   int rest_argc = static_cast<int>(rest.size());
   std::vector<char*> positional = absl::ParseCommandLine(rest_argc, rest.data());
   if (positional.size() > 1) return Bad(absl::StrCat("unexpected argument '", positional[1], "'"));
@@ -112,24 +76,25 @@ int main(int argc, char** argv) {
   scxtwin::experiment::ExperimentConfig ec;
   ec.policies = absl::StrSplit(absl::GetFlag(FLAGS_policy), ',', absl::SkipEmpty());
   for (std::string& p : ec.policies) {
-    if (absl::StrContains(p, '/')) p = UserPath(p);
+    if (absl::StrContains(p, '/')) p = scxtwin::RunfilesFirstPath(p);
   }
   if (ec.policies.size() < 2)
     return Bad(
         "--policy: expected two or more policies, comma-separated (the first is the baseline)");
   ec.base.policy_dirs = scxtwin::sim::DefaultPolicyDirs(argv[0]);
-  ec.base.workload = UserPath(absl::GetFlag(FLAGS_workload));
+  ec.base.workload = scxtwin::RunfilesFirstPath(absl::GetFlag(FLAGS_workload));
   if (ec.base.workload.empty()) return Bad("--workload is required (a .textpb file)");
   ec.base.topology = absl::GetFlag(FLAGS_topology);
   ec.base.seed = absl::GetFlag(FLAGS_seed);
   for (const std::string& b : absl::GetFlag(FLAGS_background)) {
-    ec.base.background.push_back(absl::StrContains(b, '/') ? UserPath(b) : b);
+    ec.base.background.push_back(absl::StrContains(b, '/') ? scxtwin::RunfilesFirstPath(b) : b);
   }
-  std::string error;
-  if (!SplitPairs(sets, "set", &ec.base.sets, &error) ||
-      !SplitPairs(params, "param", &ec.base.params, &error)) {
-    return Bad(error);
-  }
+  auto set_items = scxtwin::ParseAssignments(*sets, "set", "NAME=VALUE");
+  if (!set_items.ok()) return Bad(std::string(set_items.status().message()));
+  ec.base.sets = *std::move(set_items);
+  auto param_items = scxtwin::ParseAssignments(*params, "param", "NAME=VALUE");
+  if (!param_items.ok()) return Bad(std::string(param_items.status().message()));
+  ec.base.params = *std::move(param_items);
   ec.runs = absl::GetFlag(FLAGS_runs);
   if (ec.runs < 2)
     return Bad(absl::StrCat("--runs=", ec.runs, ": expected at least 2 (a stdev needs two runs)"));
@@ -157,9 +122,7 @@ int main(int argc, char** argv) {
     return result.status().code() == absl::StatusCode::kInternal ? 1 : 2;
   }
   if (std::string svg = absl::GetFlag(FLAGS_svg); !svg.empty()) {
-    if (svg[0] != '/') {
-      if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY")) svg = absl::StrCat(wd, "/", svg);
-    }
+    svg = scxtwin::UserOutPath(svg);
     std::ofstream f(svg, std::ios::trunc);
     f << scxtwin::experiment::SensitivitySvg(*result);
     f.close();

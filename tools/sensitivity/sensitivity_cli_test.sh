@@ -40,5 +40,6 @@ PY
 expect_error "one policy" "two or more policies" "$bin" --workload=workloads/bursty_boot.textpb --policy=eevdf
 expect_error "one run" "--runs=1: expected at least 2" run --runs=1
 expect_error "unknown background" "--background=nosuch" run --background=nosuch
+expect_error "a --set item without =" "expected NAME=VALUE" run --set=cost.smt
 expect_error "bad cost" "unknown cost 'nosuch'" run --set=cost.nosuch=1
 exit $fail
