@@ -163,6 +163,18 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
     return absl::OkStatus();
   }
   StartWatchdog();
+  // scx_enable() ends by rescheduling every CPU (scx_bypass(false)): an idle one goes through
+  // balance once, so ops.dispatch(cpu, NULL) sees each idle CPU. A policy that tracks idle CPUs
+  // itself (ops.update_idle, built-in tracking off) learns the CPUs idle since before it
+  // attached only there (scx_qmap): no update_idle is due for a CPU that stays idle. Only those
+  // policies get this pass; the others' runs stay as they were, and scx_pair, which reads the
+  // clock in that dispatch, would see 0 where a kernel's clock has run since boot
+  // (sim/host/README.md).
+  if (!BuiltinIdleTracked()) {
+    for (int cpu = 0; cpu < nr_cpus_; ++cpu) {
+      if (ctx_->curr(cpu) == kNoTask) ctx_->Resched(cpu);
+    }
+  }
   for (const auto& [at, index] : user_call_times_) ctx_->StartTimer(at, kUserCallBit | index);
   user_call_times_.clear();
   return absl::OkStatus();
@@ -377,6 +389,7 @@ void ExtClass::InitTaskStruct(TaskId t) {
   std::memset(&p, 0, sizeof(p));
   p.pid = task.pid;
   p.tgid = task.pid;
+  p.scx.tid = static_cast<u64>(task.pid);  // never reused: a pid is a task's for the whole run
   std::string comm = task.name.substr(task.name.find('/') + 1);
   absl::SNPrintF(p.comm, sizeof(p.comm), "%s", comm);
   p.static_prio = 120 + task.nice;

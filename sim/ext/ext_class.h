@@ -29,6 +29,7 @@
 #ifndef SCXTWIN_SIM_EXT_EXT_CLASS_H_
 #define SCXTWIN_SIM_EXT_EXT_CLASS_H_
 
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -183,6 +184,22 @@ class ExtClass final : public SchedClass {
   u32 CpuperfCap(s32) const { return SCX_CPUPERF_ONE; }
   u32 CpuperfCur(s32) const { return SCX_CPUPERF_ONE; }
   void CpuperfSet(s32, u32) {}
+  // cids.cc: the 7.3 cid API. A cid is the CPU of the same number; the hosted scheduler is the
+  // root one, holding every cap on every cid, with no sub-schedulers.
+  u32 NrCids() const { return NrCpuIds(); }
+  s32 CpuToCid(s32 cpu) const { return cpu >= 0 && cpu < nr_cpus_ ? cpu : -EINVAL; }
+  s32 CidperfSet(s32 cid, u32 perf);
+  void CidOverride(const s32* cpu_to_cid, u32 cpu_to_cid_cnt, const s32* shard_start,
+                   u32 shard_start_cnt);
+  task_struct* TidToTask(u64 tid);
+  s32 SubCaps(u64 cgroup_id, u64 caps, scx_cmask* out);
+  s32 SubGrant(u64 cgroup_id, u64 caps, const scx_cmask* cmask, scx_cmask* denied_out);
+  void SubRevoke(u64 cgroup_id, u64 caps, const scx_cmask* cmask);
+  bool SubDispatch(u64 cgroup_id);
+  s32 SubKill(u64 cgroup_id, const char* msg);
+  struct cgroup* CgroupFromId(u64 cgid) {
+    return cgid == root_cgroup_.kn_id ? &root_cgroup_ : nullptr;
+  }
 
  private:
   struct Dsq;

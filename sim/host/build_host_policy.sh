@@ -87,8 +87,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # -Wno-format: bpf_printk's formats are BPF's (%ld for a u64 is right there).
-flags=(-D__SCXTWIN_HOST__ -fPIC -O2 -gline-tables-only -fvisibility=hidden -fno-common
+flags=(-D__SCXTWIN_HOST__ -D__BPF__ -fPIC -O2 -gline-tables-only -fvisibility=hidden -fno-common
        -Wall -Wno-unused-function -Wno-unknown-attributes -Wno-format
+       -Wno-gnu-variable-sized-type-not-at-end
        -I"$inc" "$@")
 # The scx repository's own headers come after the host-mode ones (-idirafter): only what the
 # host headers do not have is taken from there.

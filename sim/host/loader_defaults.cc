@@ -261,8 +261,10 @@ absl::Status SetGlobalsLikeTheLoader(PolicyInstance* policy, const std::vector<L
   if (name == "central") {
     s = SetIfPresent(policy, "slice_ns", slice_dfl);
   } else if (name == "qmap") {
+    // scx_qmap.c: SCX_SLICE_DFL, a 16384-entry task slab and -R's 200 ms round-robin period.
     s = SetIfPresent(policy, "slice_ns", slice_dfl);
     if (s.ok()) s = SetIfPresent(policy, "max_tasks", 16384);
+    if (s.ok()) s = SetIfPresent(policy, "round_robin_ns", int64_t{200} * 1000 * 1000);
   } else if (name == "flatcg") {
     s = SetIfPresent(policy, "cgrp_slice_ns", slice_dfl);
   } else if (name == "pair") {

@@ -1,6 +1,7 @@
 // The kernel tree's example schedulers (tools/sched_ext/*.bpf.c), compiled unmodified in host
 // mode at test time, schedule a workload in the simulator from start to end.
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -154,6 +155,30 @@ TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
   }
 }
 
+// The counters at the head of scx_qmap's arena state (`struct qmap_arena qa`, scx_qmap.h), the
+// ones its loader prints.
+struct QmapStats {
+  uint64_t nr_enqueued, nr_dispatched, nr_reenqueued, nr_reenqueued_cid0;
+  uint64_t nr_dequeued, nr_ddsp_from_enq, nr_core_sched_execed;
+  uint64_t nr_expedited_local, nr_expedited_remote, nr_expedited_lost, nr_expedited_from_timer;
+  uint64_t nr_highpri_queued;
+};
+
+QmapStats Qa(const Outcome& o) {
+  QmapStats q{};
+  auto g = o.policy->FindGlobal("qa");
+  EXPECT_TRUE(g.ok()) << g.status();
+  if (g.ok()) std::memcpy(&q, (*g)->addr, sizeof(q));
+  return q;
+}
+
+std::string Show(const QmapStats& q) {
+  return absl::StrCat("enq=", q.nr_enqueued, " dsp=", q.nr_dispatched, " reenq=", q.nr_reenqueued,
+                      " deq=", q.nr_dequeued, " ddsp_from_enq=", q.nr_ddsp_from_enq,
+                      " exp_local=", q.nr_expedited_local, " exp_remote=", q.nr_expedited_remote,
+                      " exp_lost=", q.nr_expedited_lost, " highpri_queued=", q.nr_highpri_queued);
+}
+
 std::string LibraryWorkload(const std::string& name) {
   std::ifstream in("workloads/" + name + ".textpb");
   EXPECT_TRUE(in.good()) << "workloads/" << name << ".textpb";
@@ -301,6 +326,59 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   ASSERT_TRUE(without.ok()) << without.status();
   EXPECT_EQ((*without)->user_half, nullptr);
   EXPECT_EQ(sim::ExitStatus(**without), 4) << "ejected: usersched_pid uninitialized";
+// scx_qmap, a cid-form scheduler (7.3's cid/cmask API), on a library workload: its five FIFOs in
+// an arena, queued by weight and dispatched round-robin through its shared DSQ; idle cids from
+// ops.update_idle and its dispatch with no prev, direct dispatch to them from select_cid.
+TEST(KernelSchedulersTest, ScxQmapRunsALibraryWorkloadToTheEnd) {
+  const std::string workload = LibraryWorkload("bursty_boot");
+  // 40 tasks, mostly asleep, on 32 CPUs: wakeups go straight to idle cids.
+  Outcome wide = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", {workload, "2x2x4x2"});
+  ASSERT_TRUE(wide.run.ok()) << wide.run;
+  EXPECT_EQ(wide.exit().kind, SCX_EXIT_UNREG) << wide.exit().msg;
+  EXPECT_TRUE(wide.all_tasks_exited());
+  // Every CPU was idle when it attached; qmap learned that from its dispatch with no prev (the
+  // kernel reschedules every CPU at enable) and spread the vCPUs over the machine.
+  int used = 0;
+  for (const auto& c : wide.simulator->result().cpus) used += c.busy_ns > 0;
+  EXPECT_GE(used, 24) << "of 32 CPUs";
+
+  // The same 40 tasks on 4 CPUs: wakeups queue on the FIFOs.
+  Outcome narrow = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", {workload, "4"});
+  ASSERT_TRUE(narrow.run.ok()) << narrow.run;
+  EXPECT_EQ(narrow.exit().kind, SCX_EXIT_UNREG) << narrow.exit().msg;
+  EXPECT_TRUE(narrow.all_tasks_exited());
+  const QmapStats q = Qa(narrow);
+  EXPECT_GT(q.nr_enqueued, 100u) << "wakeups queued on the FIFOs; " << Show(q);
+  EXPECT_GT(q.nr_dispatched, 100u) << "tasks popped from the FIFOs by tid; " << Show(q);
+  EXPECT_LE(q.nr_dispatched, q.nr_enqueued) << Show(q);
+  EXPECT_EQ(q.nr_highpri_queued, 0u) << "boosting is off by default";
+  EXPECT_EQ(q.nr_expedited_local + q.nr_expedited_remote, 0u) << Show(q);
+}
+
+// With highpri_boosting (scx_qmap -H), nice -20 tasks (weight 8668) are marked high priority,
+// moved from the shared DSQ to HIGHPRI_DSQ and dispatched from there first. The shared DSQ holds
+// tasks between dispatches only with a dispatch batch above 1 (scx_qmap -b).
+TEST(KernelSchedulersTest, ScxQmapBoostsNiceMinus20TasksWithHighpriBoosting) {
+  std::string w = Mixed();
+  const std::string group = "name: \"hog\"";
+  // A group of nice -20 tasks before the hogs (text spliced into the workload above).
+  const std::string urgent =
+      "name: \"urgent\" count: 4 nice: -20 program { loop {"
+      " body { run { exponential { mean_ns: 300000 } } }"
+      " body { sleep { exponential { mean_ns: 300000 } } } } } } group { ";
+  w.insert(w.find(group), urgent);
+  Outcome off =
+      RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", {w, "4", {{"dsp_batch", "16"}}});
+  ASSERT_TRUE(off.run.ok()) << off.run;
+  EXPECT_EQ(Qa(off).nr_expedited_local + Qa(off).nr_expedited_remote, 0u) << Show(Qa(off));
+  Outcome on =
+      RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c",
+                             {w, "4", {{"dsp_batch", "16"}, {"highpri_boosting", "true"}}});
+  ASSERT_TRUE(on.run.ok()) << on.run;
+  EXPECT_EQ(on.exit().kind, SCX_EXIT_UNREG) << on.exit().msg;
+  const QmapStats q = Qa(on);
+  EXPECT_GT(q.nr_expedited_local + q.nr_expedited_remote, 10u)
+      << "high-priority tasks dispatched from HIGHPRI_DSQ; " << Show(q);
 }
 
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {

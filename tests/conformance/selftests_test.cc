@@ -18,6 +18,24 @@ namespace {
 
 // ---- schedulers that attach and run ------------------------------------------------------------
 
+// enable_cmask: a cid-form scheduler checks that ops.enable receives the task's cmask (header
+// and every cid bit against p->cpus_ptr) and that set_cmask follows with the same mask before
+// the task is first runnable, never before enable. Children pinned to one CPU each and unpinned
+// ones, as enable_cmask.c's (whose affinity changes while running the workload spec cannot
+// express).
+TEST(SelftestsTest, EnableCmaskHandsEachTaskItsCmaskAtEnable) {
+  std::string w = ForkSleepers(8);
+  const std::string child = "name: \"child\"";
+  w.insert(w.find(child) + child.size(), " affinity: \"2\"");
+  Outcome o = RunSelftest("enable_cmask", {w, "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_GE(o.Read("nr_enable"), 9);
+  EXPECT_EQ(o.Read("nr_initial_set_cmask"), o.Read("nr_enable"))
+      << "each enable followed by its set_cmask";
+}
+
 TEST(SelftestsTest, MinimalAttachesAndSchedules) {
   Outcome o = RunSelftest("minimal", {BusyFor1s()});
   ASSERT_TRUE(o.run.ok()) << o.run;

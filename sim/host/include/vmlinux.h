@@ -145,6 +145,7 @@ struct mm_struct;
 struct scx_sched;
 struct scx_dispatch_q;
 struct scx_cmask;
+struct scx_enable_args;
 struct scx_sub_attach_args;
 struct scx_sub_detach_args;
 struct scx_event_stats;
@@ -155,10 +156,20 @@ struct kernfs_node {
 	u64 id;
 };
 
+enum cgroup_subsys_id {
+	cpu_cgrp_id = 1,
+	CGROUP_SUBSYS_COUNT = 14,
+};
+
+struct cgroup_subsys_state;
+
 struct cgroup {
 	struct kernfs_node *kn;
 	int level;
 	u64 kn_id;
+	/* Controller states; NULL where the simulator models none (the cpu controller's weight
+	 * is then the default, 100). */
+	struct cgroup_subsys_state *subsys[CGROUP_SUBSYS_COUNT];
 };
 
 /* ---- sched_ext entity and task ----------------------------------------------------------- */
@@ -463,6 +474,151 @@ enum scx_ops_flags {
 	SCX_OPS_ALL_FLAGS = 511ULL,
 	__SCX_OPS_INTERNAL_MASK = 18374686479671623680ULL,
 	SCX_OPS_HAS_CPU_PREEMPT = 72057594037927936ULL,
+};
+
+/* ---- the 7.3 cid API: cmasks, cid-form ops, sub-scheduler caps ------------------------- */
+/*
+ * A cid is a scheduler's dense CPU id. The simulator numbers cids as CPUs (the kernel's default
+ * layout on a topology whose CPU ids are already in topology order), and every scheduler it
+ * hosts is the root one: it holds every cap on every cid and has no sub-schedulers.
+ */
+struct scx_cmask {
+	u32 base;
+	u32 nr_cids;
+	u32 alloc_words;
+	u64 bits[];
+};
+
+enum scx_caps {
+	SCX_CAP_ENQ_IMMED = 1,
+	SCX_CAP_ENQ = 2,
+	SCX_CAP_PREEMPT = 4,
+	SCX_CAP_PERF = 8,
+	SCX_CAP_BASE = 1,
+	__SCX_CAP_ALL = 15,
+};
+
+enum scx_task_reenq_reason {
+	SCX_TASK_REENQ_REASON_SHIFT = 12,
+	SCX_TASK_REENQ_REASON_BITS = 3,
+	SCX_TASK_REENQ_REASON_MASK = 28672,
+	SCX_TASK_REENQ_NONE = 0,
+	SCX_TASK_REENQ_KFUNC = 4096,
+	SCX_TASK_REENQ_IMMED = 8192,
+	SCX_TASK_REENQ_PREEMPTED = 12288,
+	SCX_TASK_REENQ_CAP = 16384,
+};
+
+/* The cid-form ops table (7.3 signatures and order). */
+struct sched_ext_ops_cid {
+	s32 (*select_cid)(struct task_struct *p, s32 prev_cid, u64 wake_flags);
+	void (*enqueue)(struct task_struct *p, u64 enq_flags);
+	void (*dequeue)(struct task_struct *p, u64 deq_flags);
+	void (*dispatch)(s32 cid, struct task_struct *prev);
+	void (*tick)(struct task_struct *p);
+	void (*runnable)(struct task_struct *p, u64 enq_flags);
+	void (*running)(struct task_struct *p);
+	void (*stopping)(struct task_struct *p, bool runnable);
+	void (*quiescent)(struct task_struct *p, u64 deq_flags);
+	bool (*yield)(struct task_struct *from, struct task_struct *to);
+	bool (*core_sched_before)(struct task_struct *a, struct task_struct *b);
+	void (*set_weight)(struct task_struct *p, u32 weight);
+	void (*set_cmask)(struct task_struct *p, const struct scx_cmask *cmask);
+	void (*update_idle)(s32 cid, bool idle);
+	s32 (*init_task)(struct task_struct *p, struct scx_init_task_args *args);
+	void (*exit_task)(struct task_struct *p, struct scx_exit_task_args *args);
+	void (*enable)(struct task_struct *p, struct scx_enable_args *args);
+	void (*disable)(struct task_struct *p);
+	void (*dump)(struct scx_dump_ctx *ctx);
+	void (*dump_cid)(struct scx_dump_ctx *ctx, s32 cid, bool idle);
+	void (*dump_task)(struct scx_dump_ctx *ctx, struct task_struct *p);
+	s32 (*cpuctl_init)(struct cgroup *cgrp, struct scx_cgroup_init_args *args);
+	void (*cpuctl_exit)(struct cgroup *cgrp);
+	s32 (*cpuctl_prep_move)(struct task_struct *p, struct cgroup *from, struct cgroup *to);
+	void (*cpuctl_move)(struct task_struct *p, struct cgroup *from, struct cgroup *to);
+	void (*cpuctl_cancel_move)(struct task_struct *p, struct cgroup *from, struct cgroup *to);
+	void (*cpuctl_set_weight)(struct cgroup *cgrp, u32 weight);
+	void (*cpuctl_set_bandwidth)(struct cgroup *cgrp, u64 period_us, u64 quota_us,
+				     u64 burst_us);
+	void (*cpuctl_set_idle)(struct cgroup *cgrp, bool idle);
+	s32 (*sub_attach)(struct scx_sub_attach_args *args);
+	void (*sub_detach)(struct scx_sub_detach_args *args);
+	void (*sub_caps_updated)(const struct scx_cmask *cmask, u64 caps);
+	void (*sub_ecaps_updated)(s32 cid, u64 before, u64 after);
+	void (*cid_online)(s32 cid);
+	void (*cid_offline)(s32 cid);
+	s32 (*init_cids)(void);
+	s32 (*init)(void);
+	void (*exit)(struct scx_exit_info *info);
+	u32 dispatch_max_batch;
+	u64 flags;
+	u32 timeout_ms;
+	u32 exit_dump_len;
+	u64 hotplug_seq;
+	u32 cid_shard_size;
+	u32 rescue_bandwidth_ppt;
+	u32 rescue_quantum_us;
+	u64 sub_cgroup_id;
+	char name[128];
+	void *priv;
+};
+
+/* A cid-form ops.enable's argument: the task's cmask (cids of p->cpus_ptr), in the arena. */
+struct scx_enable_args {
+	u64 cmask_arena_addr;
+};
+
+struct scx_sub_attach_args {
+	struct sched_ext_ops *ops;
+	char *cgroup_path;
+};
+
+struct scx_sub_detach_args {
+	struct sched_ext_ops *ops;
+	char *cgroup_path;
+};
+
+/* What scx_bpf_events() fills (its counters, in the kernel's order). */
+struct scx_event_stats {
+	s64 SCX_EV_SELECT_CPU_FALLBACK;
+	s64 SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE;
+	s64 SCX_EV_DISPATCH_KEEP_LAST;
+	s64 SCX_EV_ENQ_SKIP_EXITING;
+	s64 SCX_EV_ENQ_SKIP_MIGRATION_DISABLED;
+	s64 SCX_EV_REENQ_IMMED;
+	s64 SCX_EV_REENQ_REPEAT;
+	s64 SCX_EV_REFILL_SLICE_DFL;
+	s64 SCX_EV_SLICE_CLAMPED;
+	s64 SCX_EV_SLICE_DENIED;
+	s64 SCX_EV_BYPASS_DURATION;
+	s64 SCX_EV_BYPASS_DISPATCH;
+	s64 SCX_EV_BYPASS_ACTIVATE;
+	s64 SCX_EV_INSERT_NOT_OWNED;
+	s64 SCX_EV_SUB_BYPASS_DISPATCH;
+	s64 SCX_EV_SUB_FORCED_ADMIT;
+	s64 SCX_EV_SUB_PREEMPT_DENIED;
+	s64 SCX_EV_SUB_KICK_DENIED;
+	s64 SCX_EV_SUB_REENQ_DENIED;
+	s64 SCX_EV_SUB_CIDPERF_DENIED;
+	s64 SCX_EV_SUB_RESCUE;
+};
+
+/* A cgroup's cpu controller state, as far as BPF_CORE_READ reaches into it. */
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+};
+struct scx_task_group {
+	struct scx_sched *sched;
+	u32 flags;
+	u32 weight;
+	u64 bw_period_us;
+	u64 bw_quota_us;
+	u64 bw_burst_us;
+	bool idle;
+};
+struct task_group {
+	struct cgroup_subsys_state css;
+	struct scx_task_group scx;
 };
 
 enum scx_exit_code {

@@ -183,6 +183,23 @@ void scxtwin_dump_fmt(const char *fmt, ...)
 		api->dump(api->sim, msg);
 }
 
+s32 scx_bpf_sub_kill_bstr(u64 cgroup_id, char *fmt, unsigned long long *data, u32 data__sz)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	format_bstr(msg, sizeof(msg), fmt, data, data__sz / 8);
+	return api->sub_kill ? api->sub_kill(api->sim, cgroup_id, msg) : -ENOENT;
+}
+
+s32 scxtwin_sub_kill_fmt(u64 cgroup_id, const char *fmt, ...)
+{
+	char msg[SCXTWIN_MSG_LEN];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return api->sub_kill ? api->sub_kill(api->sim, cgroup_id, msg) : -ENOENT;
+}
+
 long scxtwin_printk(const char *fmt, ...)
 {
 	char msg[SCXTWIN_MSG_LEN];

@@ -20,7 +20,8 @@
 #define __COMPAT_scx_bpf_pick_any_cpu_node(cpus_allowed, node, flags)                        \
 	scx_bpf_pick_any_cpu_node(cpus_allowed, node, flags)
 #define __COMPAT_HAS_scx_bpf_select_cpu_and 1
-#define __COMPAT_scx_bpf_events(events, size) ((void)(events), (void)(size))
+/* The simulator keeps none of the kernel's event counters: every one reads 0. */
+#define __COMPAT_scx_bpf_events(events, size) __builtin_memset((events), 0, (size))
 
 static inline struct task_struct *__COMPAT_scx_bpf_dsq_peek(u64 dsq_id)
 {
@@ -62,8 +63,25 @@ static inline int scxtwin_cpumask_populate(struct cpumask *dst, void *src, size_
 #define __COMPAT_bpf_cpumask_populate(mask, src, size__sz)                                   \
 	scxtwin_cpumask_populate((struct cpumask *)(mask), (src), (size__sz))
 
+/*
+ * scx_bpf_dsq_reenq() on a kernel without the generic reenqueue kfunc (__COMPAT_has_generic_reenq()
+ * is false here): the local DSQ through scx_bpf_reenqueue_local(), anything else is an error, as
+ * the kernel tree's compat wrapper does.
+ */
+static inline void scx_bpf_dsq_reenq(u64 dsq_id, u64 reenq_flags)
+{
+	if (dsq_id == SCX_DSQ_LOCAL && reenq_flags == 0)
+		scx_bpf_reenqueue_local();
+	else
+		scx_bpf_error("kernel too old to reenqueue foreign local or user DSQs");
+}
+
 /* The ops definition: the section the loader looks for, the kernel tree's macro name. */
 #define SCX_OPS_DEFINE(__name, ...)                                                          \
 	SEC(".struct_ops.link") struct sched_ext_ops __name = { __VA_ARGS__ };
+
+/* A cid-form ops table (struct sched_ext_ops_cid); the registry reports it as sched_ext_ops. */
+#define SCX_OPS_CID_DEFINE(__name, ...)                                                      \
+	SEC(".struct_ops.link") struct sched_ext_ops_cid __name = { __VA_ARGS__ };
 
 #endif /* __SCXTWIN_HOST_SCX_COMPAT_BPF_H */

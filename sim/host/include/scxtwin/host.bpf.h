@@ -27,6 +27,7 @@
 #define scx_bpf_error(fmt, args...)                                                          \
 	scxtwin_error_fmt(__FILE__ ":" SCX_TOSTRING(__LINE__) ": " fmt, ##args)
 #define scx_bpf_dump(fmt, args...) scxtwin_dump_fmt(fmt, ##args)
+#define scx_bpf_sub_kill(cgid, fmt, args...) scxtwin_sub_kill_fmt((cgid), fmt, ##args)
 
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)

@@ -74,6 +74,10 @@ void scxtwin_exit_fmt(s64 exit_code, const char *fmt, ...) __attribute__((format
 void scxtwin_error_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void scxtwin_dump_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* the cid API's sub-scheduler kill: bstr and printf-style forms, like the exits */
+s32 scx_bpf_sub_kill_bstr(u64 cgroup_id, char *fmt, unsigned long long *data, u32 data__sz);
+s32 scxtwin_sub_kill_fmt(u64 cgroup_id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* cpumasks */
 struct bpf_cpumask *bpf_cpumask_create(void);
 struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask);

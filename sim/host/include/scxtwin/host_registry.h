@@ -193,8 +193,13 @@ static inline int scxtwin_map_def_member(struct scxtwin_map_def *def, const char
 		(sink)->map((sink)->ctx, &___def);                                           \
 	} while (0)
 
+/* A cid-form table (struct sched_ext_ops_cid) is reported through its CPU-form view. */
+struct sched_ext_ops *scxtwin_ops_from_cid(struct sched_ext_ops_cid *ops);
 #define SCXTWIN_REGISTER_OPS(sink, var)                                                      \
-	(sink)->ops((sink)->ctx, #var, (struct sched_ext_ops *)&(var))
+	(sink)->ops((sink)->ctx, #var,                                                       \
+		    _Generic(&(var), struct sched_ext_ops_cid *                              \
+			     : scxtwin_ops_from_cid((struct sched_ext_ops_cid *)&(var)),     \
+			     default : (struct sched_ext_ops *)&(var)))
 
 #define SCXTWIN_REGISTER_PROG(sink, fn)                                                      \
 	(sink)->prog((sink)->ctx, #fn, (scxtwin_syscall_prog_fn)(void *)(fn))
