@@ -326,6 +326,8 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   ASSERT_TRUE(without.ok()) << without.status();
   EXPECT_EQ((*without)->user_half, nullptr);
   EXPECT_EQ(sim::ExitStatus(**without), 4) << "ejected: usersched_pid uninitialized";
+}
+
 // scx_qmap, a cid-form scheduler (7.3's cid/cmask API), on a library workload: its five FIFOs in
 // an arena, queued by weight and dispatched round-robin through its shared DSQ; idle cids from
 // ops.update_idle and its dispatch with no prev, direct dispatch to them from select_cid.
