@@ -399,6 +399,20 @@ void Replayer::RunCallback(const RecordedCallback& cb) {
   }
 }
 
+bool Replayer::EndedAsRecorded(const RecordedCallback& cb, uint64_t ret) {
+  if (diverged_) return false;
+  if (cursor_ < cb.calls.size()) {
+    Diverge(DescribeCall(cb.calls[cursor_]),
+            absl::StrCat("no further call (returned ", Word(ret), ")"));
+    return false;
+  }
+  if (ret != cb.exit.ret) {
+    Diverge(absl::StrCat("returned ", Word(cb.exit.ret)), absl::StrCat("returned ", Word(ret)));
+    return false;
+  }
+  return true;
+}
+
 bool Replayer::Attempt(const RecordedCallback& cb) {
   cb_ = &cb;
   cursor_ = 0;
@@ -415,18 +429,8 @@ bool Replayer::Attempt(const RecordedCallback& cb) {
               "started no timer with that callback");
       return false;
     }
-    uint64_t ret = static_cast<uint64_t>(static_cast<int64_t>(scxtwin_timer_fire(timer)));
-    if (diverged_) return false;
-    if (cursor_ < cb.calls.size()) {
-      Diverge(DescribeCall(cb.calls[cursor_]),
-              absl::StrCat("no further call (returned ", Word(ret), ")"));
-      return false;
-    }
-    if (ret != cb.exit.ret) {
-      Diverge(absl::StrCat("returned ", Word(cb.exit.ret)), absl::StrCat("returned ", Word(ret)));
-      return false;
-    }
-    return true;
+    return EndedAsRecorded(cb,
+                           static_cast<uint64_t>(static_cast<int64_t>(scxtwin_timer_fire(timer))));
   }
   const CallbackSpec* spec = programs_.at(cb.name());
 
@@ -441,17 +445,7 @@ bool Replayer::Attempt(const RecordedCallback& cb) {
     bool fresh = i == 0 && strcmp(spec->member, "init_task") == 0;
     tasks[i] = TaskFor(snap, fresh);
   }
-  uint64_t ret = spec->invoke(*policy_->ops(), cb.enter.args, tasks);
-  if (diverged_) return false;
-  if (cursor_ < cb.calls.size()) {
-    Diverge(DescribeCall(cb.calls[cursor_]),
-            absl::StrCat("no further call (returned ", Word(ret), ")"));
-    return false;
-  }
-  if (ret != cb.exit.ret) {
-    Diverge(absl::StrCat("returned ", Word(cb.exit.ret)), absl::StrCat("returned ", Word(ret)));
-    return false;
-  }
+  if (!EndedAsRecorded(cb, spec->invoke(*policy_->ops(), cb.enter.args, tasks))) return false;
   for (int i = 0; i < SCXTWIN_REC_TASKS; ++i) {
     if (tasks[i] == nullptr) continue;
     // With other CPUs in its span, the kernel may have written the task's fields itself (a

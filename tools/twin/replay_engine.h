@@ -122,6 +122,9 @@ class Replayer {
   // One run of `cb` from the current globals; true if everything matched. A difference is kept in
   // pending_ and counted only if no order matches.
   bool Attempt(const RecordedCallback& cb);
+  // After the host build ran cb (returning ret): true if it made every recorded call and
+  // returned what the kernel did; otherwise notes the first difference.
+  bool EndedAsRecorded(const RecordedCallback& cb, uint64_t ret);
   // The host's copies of the recorded globals: set from a snapshot, compared with one.
   void SetGlobals(const uint8_t* snapshot);
   // The progressive attempt: the globals the callback has not written, brought to the latest
