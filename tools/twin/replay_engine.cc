@@ -280,8 +280,30 @@ const scxtwin_rec_call* Replayer::Expect(uint32_t id, std::initializer_list<uint
   return &c;
 }
 
-task_struct* Replayer::TaskFor(const scxtwin_rec_task& snap, bool fresh) {
+namespace {
+
+// The fields a full task snapshot and a brief one both carry, written the same way for both.
+template <typename Snapshot>
+void WriteCommonTaskFields(task_struct* p, const Snapshot& s) {
   static char mm_stand_in;  // p->mm is only ever compared with NULL
+  p->pid = s.pid;
+  p->tgid = s.tgid;
+  p->flags = s.flags;
+  p->scx.flags = s.scx_flags;
+  p->scx.weight = s.weight;
+  p->nr_cpus_allowed = s.nr_cpus_allowed;
+  p->scx.slice = s.slice;
+  p->scx.dsq_vtime = s.dsq_vtime;
+  memset(&p->cpus_mask, 0, sizeof(p->cpus_mask));
+  p->cpus_mask.bits[0] = s.cpus_mask;
+  p->cpus_ptr = &p->cpus_mask;
+  p->migration_disabled = static_cast<unsigned short>(s.migration_disabled);
+  p->mm = s.has_mm ? reinterpret_cast<mm_struct*>(&mm_stand_in) : nullptr;
+}
+
+}  // namespace
+
+task_struct* Replayer::TaskFor(const scxtwin_rec_task& snap, bool fresh) {
   std::unique_ptr<task_struct>& t = tasks_[snap.addr];
   if (t != nullptr && fresh) {
     policy_->ForgetTask(t.get());
@@ -292,23 +314,11 @@ task_struct* Replayer::TaskFor(const scxtwin_rec_task& snap, bool fresh) {
     memset(t.get(), 0, sizeof(task_struct));
   }
   task_struct* p = t.get();
-  p->pid = snap.pid;
-  p->tgid = snap.tgid;
-  p->flags = snap.flags;
-  p->scx.flags = snap.scx_flags;
-  p->scx.weight = snap.weight;
-  p->nr_cpus_allowed = snap.nr_cpus_allowed;
+  WriteCommonTaskFields(p, snap);
   p->prio = snap.prio;
   p->static_prio = snap.static_prio;
   p->normal_prio = snap.normal_prio;
   p->policy = snap.policy;
-  p->scx.slice = snap.slice;
-  p->scx.dsq_vtime = snap.dsq_vtime;
-  memset(&p->cpus_mask, 0, sizeof(p->cpus_mask));
-  p->cpus_mask.bits[0] = snap.cpus_mask;
-  p->cpus_ptr = &p->cpus_mask;
-  p->migration_disabled = static_cast<unsigned short>(snap.migration_disabled);
-  p->mm = snap.has_mm ? reinterpret_cast<mm_struct*>(&mm_stand_in) : nullptr;
   static_assert(sizeof(p->comm) == sizeof(snap.comm), "comm sizes");
   memcpy(p->comm, snap.comm, sizeof(p->comm));
   return p;
@@ -320,21 +330,8 @@ task_struct* Replayer::TaskFromBrief(const scxtwin_rec_task_brief& b) {
     t = std::make_unique<task_struct>();
     memset(t.get(), 0, sizeof(task_struct));
   }
-  static char mm_stand_in;  // p->mm is only ever compared with NULL
   task_struct* p = t.get();
-  p->pid = b.pid;
-  p->tgid = b.tgid;
-  p->flags = b.flags;
-  p->scx.flags = b.scx_flags;
-  p->scx.weight = b.weight;
-  p->nr_cpus_allowed = b.nr_cpus_allowed;
-  p->scx.slice = b.slice;
-  p->scx.dsq_vtime = b.dsq_vtime;
-  memset(&p->cpus_mask, 0, sizeof(p->cpus_mask));
-  p->cpus_mask.bits[0] = b.cpus_mask;
-  p->cpus_ptr = &p->cpus_mask;
-  p->migration_disabled = static_cast<unsigned short>(b.migration_disabled);
-  p->mm = b.has_mm ? reinterpret_cast<mm_struct*>(&mm_stand_in) : nullptr;
+  WriteCommonTaskFields(p, b);
   return p;
 }
 
