@@ -130,6 +130,17 @@ static void format_bstr(char *out, unsigned long size, const char *fmt, const u6
 	}
 }
 
+/* The printf-style entries below: their arguments formatted into a local `msg`, as the
+ * bstr entries above format theirs (truncated to SCXTWIN_MSG_LEN, as the kernel truncates). */
+#define FORMAT_VARARGS(msg, fmt)                                                            \
+	char msg[SCXTWIN_MSG_LEN];                                                          \
+	do {                                                                                \
+		va_list ap_;                                                                \
+		va_start(ap_, fmt);                                                         \
+		vsnprintf(msg, sizeof(msg), fmt, ap_);                                      \
+		va_end(ap_);                                                                \
+	} while (0)
+
 void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 data__sz)
 {
 	char msg[SCXTWIN_MSG_LEN];
@@ -154,31 +165,19 @@ void scx_bpf_dump_bstr(char *fmt, unsigned long long *data, u32 data_len)
 
 void scxtwin_exit_fmt(s64 exit_code, const char *fmt, ...)
 {
-	char msg[SCXTWIN_MSG_LEN];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	FORMAT_VARARGS(msg, fmt);
 	api->exit(api->sim, exit_code, msg);
 }
 
 void scxtwin_error_fmt(const char *fmt, ...)
 {
-	char msg[SCXTWIN_MSG_LEN];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	FORMAT_VARARGS(msg, fmt);
 	api->error(api->sim, msg);
 }
 
 void scxtwin_dump_fmt(const char *fmt, ...)
 {
-	char msg[SCXTWIN_MSG_LEN];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	FORMAT_VARARGS(msg, fmt);
 	if (api->dump)
 		api->dump(api->sim, msg);
 }
@@ -192,25 +191,16 @@ s32 scx_bpf_sub_kill_bstr(u64 cgroup_id, char *fmt, unsigned long long *data, u3
 
 s32 scxtwin_sub_kill_fmt(u64 cgroup_id, const char *fmt, ...)
 {
-	char msg[SCXTWIN_MSG_LEN];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	FORMAT_VARARGS(msg, fmt);
 	return api->sub_kill ? api->sub_kill(api->sim, cgroup_id, msg) : -ENOENT;
 }
 
 long scxtwin_printk(const char *fmt, ...)
 {
-	char msg[SCXTWIN_MSG_LEN];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	FORMAT_VARARGS(msg, fmt);
 	if (api->printk)
 		api->printk(api->sim, msg);
-	return n;
+	return (long)__builtin_strlen(msg);
 }
 
 long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data_len)
