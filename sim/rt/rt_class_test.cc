@@ -51,22 +51,22 @@ constexpr SimDuration kSlack = 100 * kNsPerUs;
 
 TEST(RtClassTest, HigherPriorityPreemptsAtOnce) {
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "low"
-                        policy: FIFO
-                        rt_priority: 10
-                        program { run { fixed_ns: 50000000 } }
-                      }
-                      group {
-                        name: "high"
-                        policy: FIFO
-                        rt_priority: 20
-                        start { fixed_ns: 10000000 }
-                        program { run { fixed_ns: 20000000 } }
-                      }
-                    })pb",
-               "1");
+                        name: "p"
+                        group {
+                          name: "low"
+                          policy: FIFO
+                          rt_priority: 10
+                          program { run { fixed_ns: 50000000 } }
+                        }
+                        group {
+                          name: "high"
+                          policy: FIFO
+                          rt_priority: 20
+                          start { fixed_ns: 10000000 }
+                          program { run { fixed_ns: 20000000 } }
+                        }
+                      })pb",
+                 "1");
   const Task& low = r->task("p.0/low");
   const Task& high = r->task("p.0/high");
   EXPECT_LT(high.m.wait_max_ns, kSlack);  // ran the moment it arrived
@@ -77,16 +77,16 @@ TEST(RtClassTest, HigherPriorityPreemptsAtOnce) {
 
 TEST(RtClassTest, FifoRunsToCompletionWithinAPriority) {
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "a"
-                        count: 3
-                        policy: FIFO
-                        rt_priority: 50
-                        program { run { fixed_ns: 300000000 } }
-                      }
-                    })pb",
-               "1");
+                        name: "p"
+                        group {
+                          name: "a"
+                          count: 3
+                          policy: FIFO
+                          rt_priority: 50
+                          program { run { fixed_ns: 300000000 } }
+                        }
+                      })pb",
+                 "1");
   for (int i = 0; i < 3; ++i) {
     const Task& t = r->task("p.0/a." + std::to_string(i));
     EXPECT_EQ(t.m.nr_preempted, 0) << t.name;  // no time slice
@@ -96,16 +96,16 @@ TEST(RtClassTest, FifoRunsToCompletionWithinAPriority) {
 
 TEST(RtClassTest, RoundRobinSharesAPriorityIn100msSlices) {
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "a"
-                        count: 2
-                        policy: RR
-                        rt_priority: 50
-                        program { run { fixed_ns: 250000000 } }
-                      }
-                    })pb",
-               "1");
+                        name: "p"
+                        group {
+                          name: "a"
+                          count: 2
+                          policy: RR
+                          rt_priority: 50
+                          program { run { fixed_ns: 250000000 } }
+                        }
+                      })pb",
+                 "1");
   // a.0 [0,100] a.1 [100,200] a.0 [200,300] a.1 [300,400] a.0 [400,450] a.1 [450,500]
   const Task& a0 = r->task("p.0/a.0");
   const Task& a1 = r->task("p.0/a.1");
@@ -120,31 +120,31 @@ TEST(RtClassTest, RoundRobinSharesAPriorityIn100msSlices) {
 
 TEST(RtClassTest, RoundRobinAloneKeepsTheCpu) {
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "a"
-                        policy: RR
-                        rt_priority: 1
-                        program { run { fixed_ns: 350000000 } }
-                      }
-                    })pb",
-               "1");
+                        name: "p"
+                        group {
+                          name: "a"
+                          policy: RR
+                          rt_priority: 1
+                          program { run { fixed_ns: 350000000 } }
+                        }
+                      })pb",
+                 "1");
   EXPECT_EQ(r->task("p.0/a.0").m.nr_preempted, 0);
 }
 
 TEST(RtClassTest, WaitingTasksArePushedToIdleCpus) {
   // Four tasks created on CPU 0 at once (their first allowed CPU): each ends up on its own CPU.
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "a"
-                        count: 4
-                        policy: FIFO
-                        rt_priority: 5
-                        program { run { fixed_ns: 20000000 } }
-                      }
-                    })pb",
-               "4");
+                        name: "p"
+                        group {
+                          name: "a"
+                          count: 4
+                          policy: FIFO
+                          rt_priority: 5
+                          program { run { fixed_ns: 20000000 } }
+                        }
+                      })pb",
+                 "4");
   for (int i = 0; i < 4; ++i) {
     const Task& t = r->task("p.0/a." + std::to_string(i));
     EXPECT_NEAR(t.exited_at, 20 * kMs, kSlack) << t.name;
@@ -155,31 +155,31 @@ TEST(RtClassTest, PreemptedTaskMovesWhereItCanRun) {
   // Two CPUs: a low-priority task on CPU 0, CPU 1 busy with a mid one; a high one preempts the
   // low one, which waits (no CPU runs below it) until the mid one exits on CPU 1 and pulls it.
   auto r = RunRt(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "low"
-                        policy: FIFO
-                        rt_priority: 10
-                        affinity: "0-1"
-                        program { run { fixed_ns: 40000000 } }
-                      }
-                      group {
-                        name: "mid"
-                        policy: FIFO
-                        rt_priority: 30
-                        affinity: "1"
-                        program { run { fixed_ns: 20000000 } }
-                      }
-                      group {
-                        name: "high"
-                        policy: FIFO
-                        rt_priority: 50
-                        affinity: "0"
-                        start { fixed_ns: 10000000 }
-                        program { run { fixed_ns: 100000000 } }
-                      }
-                    })pb",
-               "2");
+                        name: "p"
+                        group {
+                          name: "low"
+                          policy: FIFO
+                          rt_priority: 10
+                          affinity: "0-1"
+                          program { run { fixed_ns: 40000000 } }
+                        }
+                        group {
+                          name: "mid"
+                          policy: FIFO
+                          rt_priority: 30
+                          affinity: "1"
+                          program { run { fixed_ns: 20000000 } }
+                        }
+                        group {
+                          name: "high"
+                          policy: FIFO
+                          rt_priority: 50
+                          affinity: "0"
+                          start { fixed_ns: 10000000 }
+                          program { run { fixed_ns: 100000000 } }
+                        }
+                      })pb",
+                 "2");
   const Task& low = r->task("p.0/low");
   // low: [0,10] on CPU 0, preempted; from 20 ms on CPU 1 (pulled when mid exits): 30 ms more.
   EXPECT_NEAR(low.exited_at, 50 * kMs, kSlack);

@@ -58,7 +58,7 @@ class ClassStack final : public SchedClass {
   enum Member : int8_t { kRt = 0, kFair = 1, kExt = 2, kNumMembers = 3 };
   // Deadline-server accounting of one served class on one CPU.
   struct ServerStats {
-    int64_t activations = 0;  // zero-laxity points reached with the class starved
+    int64_t activations = 0;    // zero-laxity points reached with the class starved
     SimDuration served_ns = 0;  // CPU time its class ran through the server (above RT)
   };
 
@@ -120,8 +120,8 @@ class ClassStack final : public SchedClass {
   std::array<SchedClass*, kNumMembers> members_{};
   std::array<std::unique_ptr<MemberContext>, kNumMembers> ctxs_;
   SchedContext* ctx_ = nullptr;
-  std::vector<int8_t> owner_;        // by TaskId
-  std::vector<int32_t> counted_;     // by TaskId: the CPU it is counted on (-1: not counted)
+  std::vector<int8_t> owner_;     // by TaskId
+  std::vector<int32_t> counted_;  // by TaskId: the CPU it is counted on (-1: not counted)
   std::array<std::vector<int32_t>, kNumMembers> nr_;  // per member, per CPU
   std::array<std::vector<Server>, kNumMembers> servers_;
   // What each CPU runs, for the servers: the task, its member, sum_exec charged up to, and

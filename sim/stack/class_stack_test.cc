@@ -51,7 +51,8 @@ struct StackSetup {
   int error_after_enqueues = -1;  // the test policy's scx_bpf_error after N enqueues
 };
 
-std::unique_ptr<StackRun> RunStack(const std::string& workload, const char* topo, StackSetup setup) {
+std::unique_ptr<StackRun> RunStack(const std::string& workload, const char* topo,
+                                   StackSetup setup) {
   auto r = std::make_unique<StackRun>();
   auto spec = ParseWorkload(workload, "stack.textpb");
   EXPECT_TRUE(spec.ok()) << spec.status();
@@ -87,15 +88,12 @@ std::unique_ptr<StackRun> RunStack(const std::string& workload, const char* topo
 
 // A hog of one class from t=0 and a FIFO task arriving at 10 ms for 20 ms, on one CPU.
 std::string HogAndRtBurst(const char* hog_policy) {
-  return absl::StrCat(R"pb(process {
-                             name: "p"
-                             group {
-                               name: "hog"
-                               policy: )pb",
+  return absl::StrCat(R"pb(process { name: "p"
+                                     group { name: "hog" policy:)pb",
                       hog_policy, R"pb(
                                program { run { fixed_ns: 100000000 } }
                              }
-                             group {
+                                   group {
                                name: "rt"
                                policy: FIFO
                                rt_priority: 50
@@ -134,17 +132,14 @@ TEST(ClassStackTest, RtPreemptsAnExtTaskAtOnce) {
 // the RT one pinned to CPU 0, the other to `cpus`.
 std::string StarvedBesideRt(const char* policy, const char* cpus = "0") {
   return absl::StrCat(R"pb(duration_ns: 3500000000
-                           process {
-                             name: "p"
-                             group {
-                               name: "starved"
-                               affinity: ")pb",
+                           process { name: "p"
+                                     group { name: "starved" affinity: ")pb",
                       cpus, R"pb("
-                               policy: )pb",
+                                 policy:)pb",
                       policy, R"pb(
                                program { loop { body { run { fixed_ns: 1000000000 } } } }
                              }
-                             group {
+                                   group {
                                name: "rt"
                                policy: FIFO
                                rt_priority: 50
@@ -175,7 +170,8 @@ TEST(ClassStackTest, FairServerGivesFairItsShareUnderRtLoad) {
 }
 
 TEST(ClassStackTest, WithoutTheServersExtStarves) {
-  auto r = RunStack(StarvedBesideRt("NORMAL"), "1", StackSetup{/*ext=*/true, /*switch_partial=*/false, /*servers=*/false});
+  auto r = RunStack(StarvedBesideRt("NORMAL"), "1",
+                    StackSetup{/*ext=*/true, /*switch_partial=*/false, /*servers=*/false});
   EXPECT_EQ(r->task("p.0/starved").m.run_ns, 0);
 }
 
@@ -193,19 +189,19 @@ TEST(ClassStackTest, ServerStaysIdleWhenTheClassGetsItsShareAnyway) {
 // only runs through the ext server; only the EXT task is enabled, both get init/exit_task.
 TEST(ClassStackTest, SwitchPartialKeepsNormalTasksInFairAboveExt) {
   auto r = RunStack(R"pb(duration_ns: 2000000000
-                    process {
-                      name: "p"
-                      group {
-                        name: "other"
-                        program { loop { body { run { fixed_ns: 1000000000 } } } }
-                      }
-                      group {
-                        name: "ext"
-                        policy: EXT
-                        program { loop { body { run { fixed_ns: 1000000000 } } } }
-                      }
-                    })pb",
-               "1", StackSetup{/*ext=*/true, /*switch_partial=*/true});
+                         process {
+                           name: "p"
+                           group {
+                             name: "other"
+                             program { loop { body { run { fixed_ns: 1000000000 } } } }
+                           }
+                           group {
+                             name: "ext"
+                             policy: EXT
+                             program { loop { body { run { fixed_ns: 1000000000 } } } }
+                           }
+                         })pb",
+                    "1", StackSetup{/*ext=*/true, /*switch_partial=*/true});
   const Task& other = r->task("p.0/other");
   const Task& ext = r->task("p.0/ext");
   EXPECT_EQ(r->stack->owner(other.id), ClassStack::kFair);
@@ -218,11 +214,18 @@ TEST(ClassStackTest, SwitchPartialKeepsNormalTasksInFairAboveExt) {
 
 TEST(ClassStackTest, WithoutSwitchPartialNormalTasksGoToExt) {
   auto r = RunStack(R"pb(process {
-                      name: "p"
-                      group { name: "other" program { run { fixed_ns: 1000000 } } }
-                      group { name: "ext" policy: EXT program { run { fixed_ns: 1000000 } } }
-                    })pb",
-               "1", StackSetup{/*ext=*/true});
+                           name: "p"
+                           group {
+                             name: "other"
+                             program { run { fixed_ns: 1000000 } }
+                           }
+                           group {
+                             name: "ext"
+                             policy: EXT
+                             program { run { fixed_ns: 1000000 } }
+                           }
+                         })pb",
+                    "1", StackSetup{/*ext=*/true});
   EXPECT_EQ(r->stack->owner(r->task("p.0/other").id), ClassStack::kExt);
   EXPECT_EQ(r->stack->owner(r->task("p.0/ext").id), ClassStack::kExt);
   EXPECT_EQ(r->Count("enable " + std::to_string(r->task("p.0/other").pid)), 1);
@@ -230,10 +233,14 @@ TEST(ClassStackTest, WithoutSwitchPartialNormalTasksGoToExt) {
 
 TEST(ClassStackTest, ExtTasksWithoutAnExtClassRunInFair) {
   auto r = RunStack(R"pb(process {
-                      name: "p"
-                      group { name: "ext" policy: EXT program { run { fixed_ns: 1000000 } } }
-                    })pb",
-               "1", StackSetup{});
+                           name: "p"
+                           group {
+                             name: "ext"
+                             policy: EXT
+                             program { run { fixed_ns: 1000000 } }
+                           }
+                         })pb",
+                    "1", StackSetup{});
   EXPECT_EQ(r->stack->owner(r->task("p.0/ext").id), ClassStack::kFair);
   EXPECT_GT(r->task("p.0/ext").exited_at, 0);
 }
@@ -241,28 +248,30 @@ TEST(ClassStackTest, ExtTasksWithoutAnExtClassRunInFair) {
 TEST(ClassStackTest, AnEjectedPolicysTasksGoToFair) {
   // The test policy errors out at its third enqueue: its tasks go on in fair, the RT task stays.
   auto r = RunStack(R"pb(process {
-                      name: "p"
-                      group {
-                        name: "hog"
-                        count: 3
-                        program { run { fixed_ns: 30000000 } }
-                        program { sleep { fixed_ns: 1000000 } }
-                        program { run { fixed_ns: 30000000 } }
-                      }
-                      group {
-                        name: "rt"
-                        policy: RR
-                        rt_priority: 1
-                        program { run { fixed_ns: 30000000 } }
-                      }
-                    })pb",
-               "1", StackSetup{/*ext=*/true, /*switch_partial=*/false, /*servers=*/true, /*error_after_enqueues=*/2});
+                           name: "p"
+                           group {
+                             name: "hog"
+                             count: 3
+                             program { run { fixed_ns: 30000000 } }
+                             program { sleep { fixed_ns: 1000000 } }
+                             program { run { fixed_ns: 30000000 } }
+                           }
+                           group {
+                             name: "rt"
+                             policy: RR
+                             rt_priority: 1
+                             program { run { fixed_ns: 30000000 } }
+                           }
+                         })pb",
+                    "1",
+                    StackSetup{/*ext=*/true, /*switch_partial=*/false, /*servers=*/true,
+                               /*error_after_enqueues=*/2});
   EXPECT_EQ(r->ext->exit_info().kind, SCX_EXIT_ERROR_BPF);
   EXPECT_FALSE(r->stack->ext_detached().empty());
   for (const Task& t : r->sim->tasks()) {
     EXPECT_EQ(t.state, TaskState::kExited) << t.name;
-    EXPECT_EQ(r->stack->owner(t.id), t.policy == SchedPolicy::kRr ? ClassStack::kRt
-                                                                  : ClassStack::kFair)
+    EXPECT_EQ(r->stack->owner(t.id),
+              t.policy == SchedPolicy::kRr ? ClassStack::kRt : ClassStack::kFair)
         << t.name;
   }
 }
