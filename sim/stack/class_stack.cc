@@ -36,7 +36,7 @@ class ClassStack::MemberContext final : public SchedContext {
   void CancelTimer(EventHandle& handle) override { s_->ctx_->CancelTimer(handle); }
   void Fail(const std::string& why) override { s_->ctx_->Fail(why); }
   void Detach(const std::string& why) override {
-    if (m_ != kExt) return s_->ctx_->Fail(why);
+    if (m_ != kExt || !s_->opt_.ejected_to_fair) return s_->ctx_->Fail(why);
     // The kernel moves every ext task to the fair class (scx_disable), once this call is over.
     if (!s_->ext_detached_.empty()) return;
     s_->ext_detached_ = why;

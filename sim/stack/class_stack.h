@@ -47,6 +47,9 @@ struct ClassStackOptions {
   // InitForeignTask / ExitForeignTask); unset: none.
   std::function<void(TaskId t, TaskId parent)> ext_foreign_new;
   std::function<void(TaskId t)> ext_foreign_exit;
+  // An ejected ext policy's tasks go on in fair (the kernel's scx_disable); off: the ejection
+  // ends the run (SchedContext::Fail).
+  bool ejected_to_fair = true;
   // The deadline servers of the fair and ext classes; off: a starved class starves.
   bool servers = true;
   SimDuration server_runtime = 50 * kNsPerMs;
