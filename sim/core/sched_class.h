@@ -3,7 +3,9 @@
 // The core owns time, CPUs and tasks (their programs, states and accounting). A class owns only
 // the runnable tasks the core hands it and decides which one each CPU runs next. Two classes
 // implement this: the ext class (sim/ext/), which hosts a sched_ext policy, and the fair class
-// (sim/fair/), an EEVDF model. One class schedules every task of a run.
+// (sim/fair/), an EEVDF model. One class schedules every task of a run; that class may be a
+// stack (sim/stack/) that runs several classes in the kernel's order, each task in the one its
+// policy names.
 //
 // Protocol (every call happens at ctx->now(); none may block or advance time):
 //   Init            once, before any task exists.
@@ -110,6 +112,11 @@ class SchedClass {
   virtual std::vector<TaskId> TakeQueued() { return {}; }
   // A CPU went offline or online (see the protocol above).
   virtual void CpuHotplug(int cpu, bool online) {}
+  // Several classes on one CPU (sim/stack): a class above this one takes cpu. prev is this
+  // class's task running there, still runnable, which it must requeue as preempted
+  // (put_prev_task), or kNoTask when this class had the CPU idle; either way the CPU is busy
+  // for this class until its next PickNext there.
+  virtual void CpuTakenByHigher(int cpu, TaskId prev) {}
   // A timer the class started with ctx->StartTimer is due.
   virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).

@@ -392,6 +392,8 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.requested_affinity = t.affinity;
   EffectiveAffinity(t);
   t.working_set = grp.working_set;
+  t.policy = static_cast<SchedPolicy>(grp.policy);
+  t.rt_priority = grp.rt_priority;
   t.state = TaskState::kRunnable;
   t.cpu = parent != kNoTask ? tasks_[parent].cpu : t.affinity.First();
   if (!t.affinity.Test(t.cpu)) t.cpu = t.affinity.First();

@@ -28,6 +28,10 @@ inline constexpr TaskId kNoTask = -1;
 
 enum class TaskState : uint8_t { kRunnable, kRunning, kBlocked, kExited };
 
+// The scheduling policy (sched_setscheduler): which class runs the task (sim/stack/README.md).
+// Values as the workload spec's TaskGroup.Policy.
+enum class SchedPolicy : uint8_t { kNormal = 0, kExt = 1, kFifo = 2, kRr = 3 };
+
 // Where a task is in its program: the op index and one remaining-iterations count per open loop.
 struct ProgramCursor {
   int32_t pc = 0;
@@ -64,6 +68,8 @@ struct Task {
   CpuSet requested_affinity;
   int32_t nr_cpus_allowed = 0;
   WorkingSet working_set = WorkingSet::kSmall;
+  SchedPolicy policy = SchedPolicy::kNormal;
+  int32_t rt_priority = 0;  // 1..99 for kFifo and kRr (higher runs first)
 
   TaskState state = TaskState::kRunnable;
   int32_t cpu = 0;            // the CPU whose run queue holds it (task_cpu in the kernel)

@@ -93,13 +93,13 @@ absl::StatusOr<RunSample> MeasureRun(const sim::RunOutput& run, Metric metric,
                                      const std::string& process) {
   const sim::RunResult& r = run.sim->result();
   RunSample s;
-  s.ejected = !r.detached.empty() || !r.failure.empty();
+  s.ejected = !run.detached().empty() || !r.failure.empty();
   s.stuck = static_cast<int64_t>(r.stuck.size());
   s.capped = r.hit_max_duration;
   if (s.ejected) {
     const sim::ExtClass* ext = run.sched != nullptr ? run.sched->ext() : nullptr;
     const std::string msg = ext != nullptr ? ext->exit_info().msg : std::string();
-    s.ejection = !msg.empty() ? msg : !r.detached.empty() ? r.detached : r.failure;
+    s.ejection = !msg.empty() ? msg : !run.detached().empty() ? run.detached() : r.failure;
   }
   double boot_sum = 0;
   for (const sim::InstanceMetrics& im : r.instances) {

@@ -162,6 +162,17 @@ void ExtClass::SetNext(int cpu, TaskId next) {
   }
 }
 
+void ExtClass::CpuTakenByHigher(int cpu, TaskId prev) {
+  if (exited_) return;
+  if (prev != kNoTask) {
+    ctx_->UpdateCurr(cpu);
+    ChargeSlice(prev);
+    PutPrev(cpu, prev, /*next=*/prev);  // next is another class's: not SCX_ENQ_LAST
+  }
+  if (!exit_pending_) SetIdle(cpu, false);
+  Eject();
+}
+
 // Ejected while switching: keep prev (if any) running, hand next back with the rest.
 TaskId ExtClass::EjectedWhileSwitching(TaskId prev, TaskId next) {
   if (next != kNoTask && next != prev) limbo_.push_back(next);

@@ -417,20 +417,7 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
   InitTaskStruct(t);
   const int cpu = parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu;
   task_struct* p = &ts_[t];
-  if (ops_->init_task) {
-    scx_init_task_args args{};
-    args.fork = true;
-    args.cgroup = &root_cgroup_;
-    Callback(
-        "init_task", cpu, Ctx::kOther,
-        [&] {
-          const s32 ret = ops_->init_task(p, &args);
-          if (ret != 0 && opt_.log)
-            Log("\"note\":\"init_task failed; the fork proceeds\"",
-                absl::StrFormat(",\"ret\":%d", ret));
-        },
-        ",\"pid\":%d,\"fork\":true", p->pid);
-  }
+  CallInitTask(t, cpu);
   if (ops_->enable && !exit_pending_) {
     Callback(
         "enable", cpu, Ctx::kOther, [&] { ops_->enable(p); }, ",\"pid\":%d", p->pid);
@@ -440,6 +427,45 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     Wakeup(t, SCX_WAKE_FORK, cpu, 0);
   }
   if (exit_pending_ && !Placed(t)) limbo_.push_back(t);
+  Eject();
+}
+
+void ExtClass::CallInitTask(TaskId t, int cpu) {
+  if (!ops_->init_task) return;
+  task_struct* p = &ts_[t];
+  scx_init_task_args args{};
+  args.fork = true;
+  args.cgroup = &root_cgroup_;
+  Callback(
+      "init_task", cpu, Ctx::kOther,
+      [&] {
+        const s32 ret = ops_->init_task(p, &args);
+        if (ret != 0 && opt_.log)
+          Log("\"note\":\"init_task failed; the fork proceeds\"",
+              absl::StrFormat(",\"ret\":%d", ret));
+      },
+      ",\"pid\":%d,\"fork\":true", p->pid);
+}
+
+bool ExtClass::switch_partial() const { return (ops_->flags & SCX_OPS_SWITCH_PARTIAL) != 0; }
+
+void ExtClass::InitForeignTask(TaskId t, TaskId parent) {
+  if (exited_) return;
+  InitTaskStruct(t);
+  CallInitTask(t, parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu);
+  Eject();
+}
+
+void ExtClass::ExitForeignTask(TaskId t) {
+  if (exited_ || t >= static_cast<TaskId>(ts_.size())) return;
+  task_struct* p = &ts_[t];
+  if (ops_->exit_task) {
+    scx_exit_task_args args{};
+    Callback(
+        "exit_task", ctx_->task(t).cpu, Ctx::kOther, [&] { ops_->exit_task(p, &args); },
+        ",\"pid\":%d", p->pid);
+  }
+  if (policy_.forget_task) policy_.forget_task(p);
   Eject();
 }
 

@@ -112,6 +112,17 @@ class ExtClass final : public SchedClass {
   void CpuHotplug(int cpu, bool online) override;
   void Finish() override;
   std::vector<TaskId> TakeQueued() override;
+  // With a class stack (sim/stack): an RT or fair task takes the CPU; prev, if any, goes back
+  // as put_prev_task_scx puts it (the head of the local DSQ with slice left, else
+  // ops.enqueue), and the CPU is not idle to the policy. (ops.cpu_release is not called.)
+  void CpuTakenByHigher(int cpu, TaskId prev) override;
+  // SCX_OPS_SWITCH_PARTIAL: with a class stack only SCHED_EXT tasks are the policy's.
+  bool switch_partial() const;
+  // A task another class runs (a class stack): the kernel calls ops.init_task (fork) and
+  // ops.exit_task for every task while a policy is loaded (scx_fork, sched_ext_free), but
+  // ops.enable/disable only for its own.
+  void InitForeignTask(TaskId t, TaskId parent);
+  void ExitForeignTask(TaskId t);
 
   // Runs fn at simulated time `at` outside any callback, as user space does after attaching
   // (e.g. a SEC("syscall") program run with bpf_prog_test_run): kfuncs of the "unlocked" set
@@ -314,6 +325,7 @@ class ExtClass final : public SchedClass {
   int FallbackCpu(TaskId t, int cpu);
   void StopRunning(TaskId t, int cpu);
   void QuitTask(TaskId t);  // disable + exit_task
+  void CallInitTask(TaskId t, int cpu);
   bool Placed(TaskId t) const {
     return et_[t].state == ExtTaskState::kBpf || et_[t].dsq != nullptr;
   }

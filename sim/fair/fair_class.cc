@@ -223,6 +223,13 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
   return kNoTask;
 }
 
+void FairClass::CpuTakenByHigher(int cpu, TaskId prev) {
+  if (prev == kNoTask) return;
+  AdoptRunning(cpu, prev);
+  UpdateCurr(cpu, false);
+  Rq(cpu).PutPrev();
+}
+
 // sched_cpu_dying -> migrate_tasks: every task queued on an offline CPU moves to the nearest
 // CPU it may run on (select_fallback_rq: its node first); a delayed dequeue completes.
 void FairClass::CpuHotplug(int cpu, bool online) {

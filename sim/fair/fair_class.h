@@ -47,6 +47,8 @@ class FairClass final : public SchedClass {
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override;
   void CpuHotplug(int cpu, bool online) override;
+  // An RT task (sim/stack) takes the CPU: the running fair task goes back among the queued.
+  void CpuTakenByHigher(int cpu, TaskId prev) override;
 
   // Introspection for tests.
   const RunQueue& rq(int cpu) const { return *rqs_[cpu]; }

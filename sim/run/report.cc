@@ -141,11 +141,12 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
     if (r.stuck.size() > kStuckListed)
       os << "  ... and " << r.stuck.size() - kStuckListed << " more (--format=json lists all)\n";
   }
-  if (!r.detached.empty()) {
+  if (!run.detached().empty()) {
+    const SchedClass* fallback = run.stacked.stack ? run.stacked.fair.get() : run.sched->fallback();
     os << absl::StrFormat(
         "policy ejected at %s ms; the fallback class (%s) ran the rest, as the kernel's fair class "
         "does\n",
-        Ms(r.detached_at), run.sched->fallback() ? run.sched->fallback()->name() : "none");
+        Ms(run.detached_at()), fallback ? fallback->name() : "none");
   }
   if (!run.sched->stats().empty()) {
     std::vector<std::string> s;
@@ -238,8 +239,8 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
   os << ",\"end_ns\":" << r.end_time << ",\"events\":" << r.events
      << ",\"context_switches\":" << r.context_switches << ",\"callbacks\":" << cn.callbacks
      << ",\"kfuncs\":" << cn.kfuncs;
-  os << ",\"ejected\":" << (r.failure.empty() && r.detached.empty() ? "false" : "true")
-     << ",\"ejected_at_ns\":" << r.detached_at << ",\"failure\":" << J(r.failure);
+  os << ",\"ejected\":" << (r.failure.empty() && run.detached().empty() ? "false" : "true")
+     << ",\"ejected_at_ns\":" << run.detached_at() << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind))
      << ",\"code\":" << ex.exit_code << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg)
      << ",\"time_ns\":" << ex.time << "}";

@@ -163,6 +163,16 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadCheckedWorkload(const RunConfi
   return spec;
 }
 
+std::string RunOutput::detached() const {
+  if (stacked.stack != nullptr) return stacked.stack->ext_detached();
+  return sim->result().detached;
+}
+
+SimTime RunOutput::detached_at() const {
+  if (stacked.stack != nullptr) return stacked.stack->ext_detached_at();
+  return sim->result().detached_at;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   SCX_ASSIGN_OR_RETURN(out->topology, Topology::Parse(config.topology));
@@ -186,6 +196,8 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   build.continue_after_ejection = config.continue_after_ejection;
   build.hz = out->costs.hz;
   SCX_ASSIGN_OR_RETURN(SchedClass * cls, out->sched->Build(build));
+  SCX_ASSIGN_OR_RETURN(cls, StackIfNeeded(*out->spec, config.policy, cls,
+                                          config.continue_after_ejection, &out->stacked));
 
   SCX_RETURN_IF_ERROR(OpenTraces(config, &out->traces));
   SimOptions so;
@@ -198,7 +210,8 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
     out->traces.tracer = std::make_unique<SchedTracer>(out->traces.tee.get(), *out->spec);
     so.observer = out->traces.tracer.get();
   }
-  so.fallback = out->sched->fallback();
+  // A class stack moves an ejected policy's tasks to its own fair class.
+  so.fallback = out->stacked.stack ? nullptr : out->sched->fallback();
   so.user_half = out->user_half.get();
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, cls, so);
   SCX_RETURN_IF_ERROR(RunTimed(out.get()));

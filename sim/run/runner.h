@@ -22,6 +22,7 @@
 #include "sim/machine/costs.h"
 #include "sim/machine/topology.h"
 #include "sim/run/class_registry.h"
+#include "sim/run/class_stack_setup.h"
 #include "sim/run/policy_dirs.h"
 #include "sim/run/run_class.h"
 #include "sim/trace/sched_trace_writer.h"
@@ -77,7 +78,13 @@ struct RunOutput {
   std::unique_ptr<RunClass> sched;
   // The policy's user-space half, whose task is in `spec` (nullptr: none).
   std::unique_ptr<host::UserHalfCompanion> user_half;
+  // The classes beside it when the workload needs several (class_stack_setup.h).
+  StackedClasses stacked;
   std::unique_ptr<Simulator> sim;
+  // Why and when the policy was ejected with its tasks moved to fair ("" and -1: it was not),
+  // by the core's fallback or inside a class stack.
+  std::string detached() const;
+  SimTime detached_at() const;
   // Time Simulator::Run took, never printed by the report (keeps output deterministic).
   double wall_seconds = 0;
   double cpu_seconds = 0;  // CPU time of the simulating thread (what "one core" gives)

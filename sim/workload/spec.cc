@@ -43,6 +43,34 @@ class Compiler {
     return absl::InvalidArgumentError(absl::StrCat(file_, ": ", path, ": ", what));
   }
 
+  // sched_setscheduler's rules: FIFO and RR need a priority in 1..99, the others none.
+  absl::Status CompilePolicy(const workload::TaskGroup& g, const std::string& gp,
+                             CompiledGroup* cg) {
+    if (!workload::TaskGroup::Policy_IsValid(g.policy())) {
+      return Fail(gp + ".policy",
+                  absl::StrCat(static_cast<int>(g.policy()),
+                               " is not a policy; expected NORMAL, EXT, FIFO or RR"));
+    }
+    cg->policy = g.policy();
+    cg->rt_priority = g.rt_priority();
+    const bool rt =
+        g.policy() == workload::TaskGroup::FIFO || g.policy() == workload::TaskGroup::RR;
+    if (rt && (g.rt_priority() < 1 || g.rt_priority() > 99)) {
+      return Fail(gp + ".rt_priority",
+                  absl::StrCat(g.rt_priority(),
+                               " is outside 1..99; expected a priority in 1..99 "
+                               "for policy ",
+                               workload::TaskGroup::Policy_Name(g.policy())));
+    }
+    if (!rt && g.rt_priority() != 0) {
+      return Fail(gp + ".rt_priority",
+                  absl::StrCat(g.rt_priority(), " is set for policy ",
+                               workload::TaskGroup::Policy_Name(g.policy()),
+                               "; expected 0 (only FIFO and RR have an RT priority)"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckDist(const Dist& d, const std::string& path) {
     switch (d.kind_case()) {
       case Dist::kFixedNs:
@@ -426,6 +454,7 @@ class Compiler {
                       "is set with on_fork or affinity; expected neither (a per-CPU group has one "
                       "task pinned to each CPU)");
         }
+        SCX_RETURN_IF_ERROR(CompilePolicy(g, gp, &cg));
         if (!cg.on_fork) any_start = true;
         if (g.program_size() == 0)
           return Fail(gp + ".program", "is empty; expected at least one op");

@@ -60,6 +60,8 @@ struct CompiledGroup {
   bool on_fork = false;
   bool halt_poll = false;  // vCPU threads: sleeps and waits are halts KVM polls for
   bool per_cpu = false;    // one member per CPU, member i pinned to CPU i (count is unused)
+  workload::TaskGroup::Policy policy = workload::TaskGroup::NORMAL;
+  int32_t rt_priority = 0;            // 1..99 for FIFO and RR, else 0
   std::vector<std::string> channels;  // [0] = "" (the default channel), then as declared
   std::vector<CompiledOp> program;
   // Each op's field path in the spec ("process[0].group[1].program[2].loop.body[0]"), for

@@ -57,6 +57,36 @@ TEST(SpecTest, CompilesLoopsIntoJumps) {
   EXPECT_EQ(prog[4].jump, 1);
 }
 
+TEST(SpecTest, CompilesSchedulingPolicies) {
+  auto spec = ParseWorkload(R"pb(
+                              process {
+                                name: "p"
+                                group {
+                                  name: "other"
+                                  program { exit: true }
+                                }
+                                group {
+                                  name: "ext"
+                                  policy: EXT
+                                  program { exit: true }
+                                }
+                                group {
+                                  name: "rt"
+                                  policy: RR
+                                  rt_priority: 50
+                                  program { exit: true }
+                                }
+                              })pb",
+                            "policies.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const auto& g = (*spec)->processes[0].groups;
+  EXPECT_EQ(g[0].policy, workload::TaskGroup::NORMAL);
+  EXPECT_EQ(g[1].policy, workload::TaskGroup::EXT);
+  EXPECT_EQ(g[2].policy, workload::TaskGroup::RR);
+  EXPECT_EQ(g[2].rt_priority, 50);
+  EXPECT_EQ(g[0].rt_priority, 0);
+}
+
 TEST(SpecTest, CompilesChannelsWaitsAndInterrupts) {
   constexpr char kText[] = R"pb(
     process {
@@ -122,6 +152,46 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
               }
             })pb",
        "process[0].group[0].nice: 30 is outside -20..19"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                policy: FIFO
+                program { exit: true }
+              }
+            })pb",
+       "process[0].group[0].rt_priority: 0 is outside 1..99; expected a priority in 1..99 for "
+       "policy FIFO"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                policy: RR
+                rt_priority: 100
+                program { exit: true }
+              }
+            })pb",
+       "process[0].group[0].rt_priority: 100 is outside 1..99"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                policy: EXT
+                rt_priority: 5
+                program { exit: true }
+              }
+            })pb",
+       "process[0].group[0].rt_priority: 5 is set for policy EXT; expected 0 (only FIFO and RR "
+       "have an RT priority)"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                policy: 9
+                program { exit: true }
+              }
+            })pb",
+       "process[0].group[0].policy: 9 is not a policy; expected NORMAL, EXT, FIFO or RR"},
       {R"pb(process {
               name: "p"
               group {

@@ -113,7 +113,27 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   sim::SimOptions sim_options;
   sim_options.seed = spec.seed;
   sim_options.user_half = o.user_half.get();
-  o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, o.ext.get(), sim_options);
+  sim::SchedClass* cls = o.ext.get();
+  if (spec.class_stack) {
+    o.rt = std::make_unique<sim::RtClass>();
+    o.fair = std::make_unique<sim::fair::FairClass>();
+    sim::ClassStackOptions stack;
+    stack.rt = o.rt.get();
+    stack.fair = o.fair.get();
+    stack.servers = spec.deadline_servers;
+    if (!spec.without_ext) {
+      sim::ExtClass* ext = o.ext.get();
+      stack.ext = ext;
+      stack.switch_partial = ext->switch_partial();
+      stack.ext_foreign_new = [ext](sim::TaskId t, sim::TaskId parent) {
+        ext->InitForeignTask(t, parent);
+      };
+      stack.ext_foreign_exit = [ext](sim::TaskId t) { ext->ExitForeignTask(t); };
+    }
+    o.stack = std::make_unique<sim::ClassStack>(std::move(stack));
+    cls = o.stack.get();
+  }
+  o.simulator = std::make_unique<sim::Simulator>(*o.topology, *o.spec, cls, sim_options);
   o.run = o.simulator->Run();
   return o;
 }

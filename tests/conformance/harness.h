@@ -13,9 +13,12 @@
 #include "absl/status/status.h"
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
+#include "sim/fair/fair_class.h"
 #include "sim/host/policy_loader.h"
 #include "sim/host/user_half.h"
 #include "sim/machine/topology.h"
+#include "sim/rt/rt_class.h"
+#include "sim/stack/class_stack.h"
 #include "sim/workload/spec.h"
 
 namespace scxtwin::conformance {
@@ -35,6 +38,10 @@ struct Outcome {
   std::unique_ptr<sim::WorkloadSpec> spec;
   std::unique_ptr<sim::Topology> topology;
   std::unique_ptr<sim::ExtClass> ext;
+  // With RunSpec::class_stack: the RT and fair classes beside ext, and the stack running them.
+  std::unique_ptr<sim::RtClass> rt;
+  std::unique_ptr<sim::fair::FairClass> fair;
+  std::unique_ptr<sim::ClassStack> stack;
   // The scheduler's user-space half, run as a task (sim/host/user_half.h); nullptr if none.
   std::unique_ptr<host::UserHalfCompanion> user_half;
   std::unique_ptr<sim::Simulator> simulator;
@@ -75,6 +82,14 @@ struct RunSpec {
   std::vector<std::pair<int64_t, std::function<void(Outcome&)>>> user_calls;
   // The scheduler's user-space half (host::MakeUserHalf): "auto", "none" or a companion's name.
   std::string user_half = "auto";
+  // Run the ext class in a class stack (sim/stack) beside the RT and fair classes, as on a
+  // kernel: tasks go to the class their policy names (SCX_OPS_SWITCH_PARTIAL honoured), with
+  // the deadline servers. Off: the ext class schedules every task (the other scenarios).
+  bool class_stack = false;
+  // With class_stack: no ext class at all (the selftest's runs without the scheduler attached).
+  bool without_ext = false;
+  // With class_stack: the fair and ext deadline servers (off: a starved class starves).
+  bool deadline_servers = true;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

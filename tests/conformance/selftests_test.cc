@@ -118,6 +118,53 @@ TEST(SelftestsTest, InitEnableCountSeesEveryTaskThroughItsLife) {
   EXPECT_EQ(o.Read("init_fork_cnt") + o.Read("init_transition_cnt"), n);
 }
 
+// The SWITCH_PARTIAL half: only SCHED_EXT tasks are the scheduler's (enable/disable), but every
+// task gets init_task and exit_task. The parent forks 5 children that are SCHED_EXT (the
+// selftest's children call sched_setscheduler(SCHED_EXT) right after fork; here they are
+// created with that policy) and 5 SCHED_OTHER ones, which stay in the fair class.
+TEST(SelftestsTest, InitEnableCountSwitchPartialEnablesOnlyExtTasks) {
+  RunSpec spec{R"pb(
+                 name: "init_enable_count_partial"
+                 process {
+                   name: "runner"
+                   group {
+                     name: "runner"
+                     program { run { fixed_ns: 50000 } }
+                     program { fork { group: "ext_child" count: 5 } }
+                     program { sleep { fixed_ns: 10000000 } }
+                     program { fork { group: "child" count: 5 } }
+                     program { sleep { fixed_ns: 10000000 } }
+                   }
+                   group {
+                     name: "ext_child"
+                     on_fork: true
+                     policy: EXT
+                     program { run { fixed_ns: 20000 } }
+                   }
+                   group {
+                     name: "child"
+                     on_fork: true
+                     program { run { fixed_ns: 20000 } }
+                   }
+                 })pb"};
+  spec.extra_ops_flags = SCX_OPS_SWITCH_PARTIAL;  // as init_enable_count.c sets for this half
+  spec.class_stack = true;
+  Outcome o = RunSelftest("init_enable_count", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  ASSERT_TRUE(o.all_tasks_exited());
+  constexpr int64_t kChildren = 5;
+  EXPECT_GE(o.Read("init_task_cnt"), 2 * kChildren);
+  EXPECT_GE(o.Read("exit_task_cnt"), 2 * kChildren);
+  EXPECT_EQ(o.Read("enable_cnt"), kChildren);
+  EXPECT_EQ(o.Read("disable_cnt"), kChildren);
+  EXPECT_GE(o.Read("init_fork_cnt"), 2 * kChildren);
+  for (const sim::Task& t : o.simulator->tasks()) {
+    EXPECT_EQ(o.stack->owner(t.id),
+              t.policy == sim::SchedPolicy::kExt ? sim::ClassStack::kExt : sim::ClassStack::kFair)
+        << t.name;
+  }
+}
+
 TEST(SelftestsTest, AllowedCpusPicksOnlyWithinItsDomain) {
   // ops.init builds a cpumask (bpf_cpumask_create, bpf_kptr_xchg) of the allowed CPUs; every
   // pick of scx_bpf_select_cpu_and must be inside it and inside the task's affinity, and a
@@ -473,6 +520,72 @@ TEST(SelftestsTest, HotplugBetweenOpenAndAttachEjects) {
   Outcome current = RunSelftest("hotplug", spec);
   ASSERT_TRUE(current.run.ok()) << current.run;
   EXPECT_EQ(current.exit().time, 100000000);
+}
+
+// rt_stall: a SCHED_OTHER busy loop and a SCHED_FIFO (priority 50) busy loop pinned to CPU 0
+// for 5 s; the first must get at least 4% of their CPU time, with the scheduler attached (the
+// ext deadline server) and without it (the fair server). The selftest alternates the two four
+// times in one boot; each is one run here (a run is deterministic: a repeat is the same run).
+std::string RtStallWorkload() {
+  return R"pb(
+    name: "rt_stall"
+    duration_ns: 5000000000
+    process {
+      name: "rt_stall"
+      group {
+        name: "other"
+        affinity: "0"
+        program { loop { body { run { fixed_ns: 10000000 } } } }
+      }
+      group {
+        name: "rt"
+        affinity: "0"
+        policy: FIFO
+        rt_priority: 50
+        program { loop { body { run { fixed_ns: 10000000 } } } }
+      }
+    })pb";
+}
+
+double OtherShare(const Outcome& o) {
+  int64_t other = 0, rt = 0;
+  for (const sim::Task& t : o.simulator->tasks()) {
+    (t.policy == sim::SchedPolicy::kFifo ? rt : other) += t.m.run_ns;
+  }
+  return static_cast<double>(other) / static_cast<double>(other + rt);
+}
+
+TEST(SelftestsTest, RtStallExtTaskGetsItsShareUnderRtLoad) {
+  RunSpec spec{RtStallWorkload(), "4"};
+  spec.class_stack = true;
+  Outcome o = RunSelftest("rt_stall", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.stack->owner(0), sim::ClassStack::kExt);
+  EXPECT_GE(OtherShare(o), 0.04);
+  EXPECT_LE(OtherShare(o), 0.06);  // the server's 5%, not more
+  // Still attached when the test ends (the selftest's uei.kind == SCX_EXIT_NONE before detaching).
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.exit().time, 5000000000);
+}
+
+TEST(SelftestsTest, RtStallFairTaskGetsItsShareWithoutTheScheduler) {
+  RunSpec spec{RtStallWorkload(), "4"};
+  spec.class_stack = true;
+  spec.without_ext = true;
+  Outcome o = RunSelftest("rt_stall", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.stack->owner(0), sim::ClassStack::kFair);
+  EXPECT_GE(OtherShare(o), 0.04);
+}
+
+// The bug the selftest exists to catch: without the ext server, RT starves the ext task.
+TEST(SelftestsTest, RtStallFailsWithoutTheDeadlineServer) {
+  RunSpec spec{RtStallWorkload(), "4"};
+  spec.class_stack = true;
+  spec.deadline_servers = false;
+  Outcome o = RunSelftest("rt_stall", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_LT(OtherShare(o), 0.04);
 }
 
 }  // namespace

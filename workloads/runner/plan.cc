@@ -63,6 +63,8 @@ bool GetDist(std::istream& in, PlanDist* d) {
 }
 
 const char* const kOpNames[] = {"run", "sleep", "wake", "wait", "fork", "exit", "loop", "end"};
+// By workload.proto TaskGroup.Policy value.
+const char* const kPolicyNames[] = {"NORMAL", "EXT", "FIFO", "RR"};
 
 }  // namespace
 
@@ -84,6 +86,7 @@ std::string FormatPlan(const Plan& plan) {
          << g.channels;
       PutDist(os, g.start);
       os << "\n";
+      if (g.policy != 0) os << "policy " << kPolicyNames[g.policy] << " " << g.rt_priority << "\n";
       for (const PlanOp& op : g.program) {
         os << "op " << kOpNames[op.kind];
         switch (op.kind) {
@@ -171,6 +174,19 @@ bool ReadPlan(std::istream& in, Plan* plan, std::string* error) {
       }
       if (group->affinity == "-") group->affinity.clear();
       group->on_fork = on_fork != 0;
+    } else if (word == "policy") {
+      if (group == nullptr) return fail("a policy before any group");
+      std::string name;
+      int p = 1;
+      if (ls >> name) {
+        while (p < 4 && name != kPolicyNames[p]) ++p;
+      }
+      // FIFO and RR need a priority in 1..99, EXT none (sched_setscheduler's rule).
+      if (p == 4 || !(ls >> group->rt_priority) ||
+          (p >= 2) != (group->rt_priority >= 1 && group->rt_priority <= 99)) {
+        return fail("expected policy EXT 0 | policy FIFO|RR PRIORITY (1..99)");
+      }
+      group->policy = p;
     } else if (word == "op") {
       if (group == nullptr) return fail("an op before any group");
       PlanOp op;

@@ -10,6 +10,7 @@
 //   param NAME VALUE                      (zero or more)
 //   process NAME INSTANCES ARRIVAL        ARRIVAL: at NS | poisson MEAN_GAP_NS
 //   group NAME COUNT NICE AFFINITY ON_FORK CHANNELS START   AFFINITY "-" = all CPUs
+//   policy EXT|FIFO|RR RT_PRIORITY        (the group's; absent: NORMAL, SCHED_OTHER)
 //   op run DIST | op sleep DIST | op wake GROUP PICK INDEX CHANNEL ACK HANDLER
 //   op wait CHANNEL COUNT ACKS SPIN | op fork GROUP COUNT | op exit
 //   op loop COUNT JUMP | op end JUMP
@@ -55,6 +56,10 @@ struct PlanGroup {
   int count = 1;
   int nice = 0;
   std::string affinity;  // "" = all CPUs
+  // The scheduling policy its threads set (workload.proto TaskGroup.Policy: 0 NORMAL, 1 EXT,
+  // 2 FIFO, 3 RR) and the RT priority (FIFO, RR).
+  int policy = 0;
+  int rt_priority = 0;
   bool on_fork = false;
   int channels = 1;
   PlanDist start;  // kNone: at arrival

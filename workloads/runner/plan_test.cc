@@ -126,7 +126,51 @@ void ExpectBad(const std::string& text, const std::string& what) {
   EXPECT_NE(error.find(what), std::string::npos) << error;
 }
 
+TEST(PlanTest, CarriesEachGroupsPolicy) {
+  auto spec = sim::ParseWorkload(R"pb(
+                                   name: "policy"
+                                   process {
+                                     name: "p"
+                                     group {
+                                       name: "other"
+                                       program { exit: true }
+                                     }
+                                     group {
+                                       name: "ext"
+                                       policy: EXT
+                                       program { exit: true }
+                                     }
+                                     group {
+                                       name: "rt"
+                                       policy: FIFO
+                                       rt_priority: 50
+                                       program { exit: true }
+                                     }
+                                   })pb",
+                                 "policy.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const std::string text = FormatPlan(PlanFromSpec(**spec));
+  EXPECT_NE(text.find("policy EXT 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("policy FIFO 50\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("policy NORMAL"), std::string::npos) << text;  // the default: no line
+  std::istringstream in(text);
+  Plan back;
+  std::string error;
+  ASSERT_TRUE(ReadPlan(in, &back, &error)) << error;
+  EXPECT_EQ(FormatPlan(back), text);
+  const std::vector<PlanGroup>& g = back.processes[0].groups;
+  EXPECT_EQ(g[0].policy, 0);
+  EXPECT_EQ(g[1].policy, 1);
+  EXPECT_EQ(g[2].policy, 2);
+  EXPECT_EQ(g[2].rt_priority, 50);
+}
+
 TEST(PlanTest, RefusesBadPlans) {
+  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\npolicy FIFO 0\n",
+            "line 4: expected policy EXT 0 | policy FIFO|RR PRIORITY (1..99)");
+  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\ngroup g 1 0 - 0 1 none\npolicy BATCH 0\n",
+            "line 4: expected policy");
+  ExpectBad("scxtwin-plan 1\nprocess p 1 at 0\npolicy RR 3\n", "line 3: a policy before any group");
   ExpectBad("", "empty plan");
   ExpectBad("scxtwin-plan 2\n", "line 1: expected 'scxtwin-plan 1'");
   ExpectBad("scxtwin-plan 1\ngroup g 1 0 - 0 1 none\n", "line 2: a group before any process");

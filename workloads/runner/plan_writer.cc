@@ -75,6 +75,8 @@ Plan PlanFromSpec(const sim::WorkloadSpec& spec) {
       g.count = cg.count;
       g.nice = cg.nice;
       g.affinity = cg.affinity;
+      g.policy = static_cast<int>(cg.policy);
+      g.rt_priority = cg.rt_priority;
       g.on_fork = cg.on_fork;
       g.channels = static_cast<int>(cg.channels.size());
       g.start = FromDist(cg.start);

@@ -17,6 +17,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -366,6 +367,27 @@ void SetAffinity(const std::string& list) {
   sched_setaffinity(0, sizeof set, &set);
 }
 
+// The group's policy (sched_setscheduler on the thread): a thread that cannot have it ends the
+// run with an error naming it (no silent fallback to SCHED_OTHER).
+bool SetPolicy(Task* t) {
+  constexpr int kSchedExt = 7;  // SCHED_EXT (include/uapi/linux/sched.h), not in every libc
+  static const int kPolicies[] = {SCHED_OTHER, kSchedExt, SCHED_FIFO, SCHED_RR};
+  static const char* const kNames[] = {"NORMAL", "EXT", "FIFO", "RR"};
+  sched_param param{};
+  param.sched_priority = t->g->rt_priority;
+  if (sched_setscheduler(t->tid, kPolicies[t->g->policy], &param) == 0) return true;
+  const int err = errno;
+  std::lock_guard<std::mutex> lock(t->rt->mu);
+  if (t->rt->error.empty()) {
+    t->rt->error = "cannot set policy " + std::string(kNames[t->g->policy]) + " (rt_priority " +
+                   std::to_string(t->g->rt_priority) + ") for " + t->name + ": " +
+                   std::strerror(err) +
+                   "; expected root (CAP_SYS_NICE) for FIFO/RR and a sched_ext kernel for EXT";
+  }
+  t->rt->stop.store(true);
+  return false;
+}
+
 void Finish(Task* t) {
   t->cpu_ns = ThreadCpuNs();
   t->exited_ns = MonoNs() - t->rt->t0;
@@ -386,6 +408,10 @@ void* TaskMain(void* arg) {
   prctl(PR_SET_NAME, t->g->name.substr(0, 15).c_str());
   if (t->g->nice != 0) setpriority(PRIO_PROCESS, t->tid, t->g->nice);
   SetAffinity(t->g->affinity);
+  if (t->g->policy != 0 && !SetPolicy(t)) {
+    Finish(t);
+    return nullptr;
+  }
   if (t->start_at > 0) {
     timespec ts{static_cast<time_t>(t->start_at / 1000000000LL),
                 static_cast<long>(t->start_at % 1000000000LL)};

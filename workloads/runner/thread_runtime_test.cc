@@ -2,9 +2,12 @@
 // acknowledgements, the duration stop, and arrivals drawn exactly as the simulator draws them.
 #include "workloads/runner/thread_runtime.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <tuple>
 
 #include "gtest/gtest.h"
@@ -72,6 +75,49 @@ TEST(ThreadRuntimeTest, PingPongCompletesAndBurnsThreadCpuTime) {
   EXPECT_GE(ping->cpu_ns, 10 * kMs);  // 5 x 2 ms of run
   EXPECT_GE(pong->cpu_ns, 5 * kMs);
   EXPECT_NE(ping->tid, pong->tid);
+}
+
+// Whether this host lets a thread take `policy` (probed on a scratch thread).
+bool HostAccepts(int policy, int priority) {
+  bool ok = false;
+  std::thread probe([&] {
+    sched_param param{};
+    param.sched_priority = priority;
+    ok = sched_setscheduler(0, policy, &param) == 0;
+  });
+  probe.join();
+  return ok;
+}
+
+// A group's policy is set on its threads (sched_setscheduler), or the run fails naming the
+// thread and the policy: SCHED_EXT needs a sched_ext kernel, FIFO/RR the privilege.
+TEST(ThreadRuntimeTest, PolicyIsSetOrTheRunIsRefused) {
+  struct Case {
+    const char* policy;
+    int number;
+    int priority;
+  };
+  for (const Case& c : {Case{"EXT", 7, 0}, Case{"RR", SCHED_RR, 1}}) {
+    const std::string text = std::string(R"pb(
+                               name: "policy"
+                               process { name: "p"
+                                         group { name: "g" policy:)pb") +
+                             c.policy + (c.priority ? " rt_priority: 1" : "") + R"pb(
+          program { run { fixed_ns: 1000000 } }
+        }
+                })pb";
+    auto spec = sim::ParseWorkload(text, "policy.textpb");
+    ASSERT_TRUE(spec.ok()) << spec.status();
+    RunResult r;
+    std::string error;
+    const bool ran = RunPlan(PlanFromSpec(**spec), 1, &r, &error);
+    EXPECT_EQ(ran, HostAccepts(c.number, c.priority)) << c.policy << ": " << error;
+    if (!ran) {
+      EXPECT_NE(error.find(std::string("cannot set policy ") + c.policy), std::string::npos)
+          << error;
+      EXPECT_NE(error.find("p.0/g.0"), std::string::npos) << error;
+    }
+  }
 }
 
 TEST(ThreadRuntimeTest, ForkedTasksBelongToTheInstance) {
