@@ -134,8 +134,7 @@ TEST(TaskChangeTest, CpuOutsideTheMachineIsASetupError) {
   Simulator sim(topo, *spec, &cls, ZeroCost());
   absl::Status s = sim.Run();
   EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("process[0].group[0].program[0].set_affinity.cpus"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("process[0].group[0].program[0].set_affinity.cpus"), std::string::npos)
       << s;
   EXPECT_NE(s.message().find("CPU 7"), std::string::npos) << s;
 }
