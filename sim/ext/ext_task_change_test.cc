@@ -88,8 +88,7 @@ TEST_F(ExtTest, ReniceDequeuesAQueuedTaskFromCustodyAndRequeuesIt) {
   const std::vector<std::string> waiting = CallsOf(*r, 2, "dequeue 2 change");
   ASSERT_GE(waiting.size(), 5u) << absl::StrJoin(r->calls, ", ");
   EXPECT_EQ(std::vector<std::string>(waiting.begin(), waiting.begin() + 5),
-            (std::vector<std::string>{"dequeue 2 change", "quiescent 2",
-                                      "set_weight 2 " + w5,
+            (std::vector<std::string>{"dequeue 2 change", "quiescent 2", "set_weight 2 " + w5,
                                       "runnable 2", "enqueue 2"}));
   // The running worker (pid 1) is in no custody: stopping and running around the change.
   const std::vector<std::string> running = CallsOf(*r, 1, "set_weight 1 " + w5);
@@ -162,7 +161,7 @@ TEST_F(ExtTest, BlockedTaskOnlyLearnsTheChange) {
   const std::vector<std::string> s = CallsOf(*r, 1, "set_cpumask 1 2");
   ASSERT_GE(s.size(), 2u) << absl::StrJoin(r->calls, ", ");
   EXPECT_EQ(s[1], "runnable 1 wakeup") << absl::StrJoin(s, ", ");  // its wakeup (one CPU: no
-                                                                    // select_cpu)
+                                                                   // select_cpu)
   EXPECT_EQ(r->sim->result().cpus[0].busy_ns, 0);
 }
 

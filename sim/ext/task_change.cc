@@ -78,8 +78,8 @@ void ExtClass::TaskChanged(TaskId t, const TaskChange& change) {
   }
   if ((queued || running) && ops_->runnable && !exit_pending_) {
     Callback(
-        "runnable", cpu, Ctx::kOther, [&] { ops_->runnable(p, 0); },
-        ",\"pid\":%d,\"enq_flags\":0", p->pid);
+        "runnable", cpu, Ctx::kOther, [&] { ops_->runnable(p, 0); }, ",\"pid\":%d,\"enq_flags\":0",
+        p->pid);
   }
   if (queued && !exit_pending_) {
     // The stopper would move a task queued on a CPU it no longer allows: queue it on one it does.
