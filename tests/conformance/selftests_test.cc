@@ -21,8 +21,7 @@ namespace {
 // enable_cmask: a cid-form scheduler checks that ops.enable receives the task's cmask (header
 // and every cid bit against p->cpus_ptr) and that set_cmask follows with the same mask before
 // the task is first runnable, never before enable. Children pinned to one CPU each and unpinned
-// ones, as enable_cmask.c's (whose affinity changes while running the workload spec cannot
-// express).
+// ones, as enable_cmask.c's (its affinity changes while running: the next test).
 TEST(SelftestsTest, EnableCmaskHandsEachTaskItsCmaskAtEnable) {
   std::string w = ForkSleepers(8);
   const std::string child = "name: \"child\"";
