@@ -38,8 +38,19 @@ void FifoClass::CpuHotplug(int cpu, bool online) {
   for (TaskId t : queue_) Kick(t);
 }
 
+// A queued task keeps its place in the FIFO; with a new affinity an idle CPU it may now use
+// takes it. A running one that lost its CPU goes back to the queue in PickNext.
+void FifoClass::TaskChanged(TaskId t, const TaskChange& change) {
+  if (change.affinity && ctx_->task(t).state == TaskState::kRunnable) Kick(t);
+}
+
 TaskId FifoClass::PickNext(int cpu, TaskId prev) {
   kicked_[cpu] = false;
+  if (prev != kNoTask && ctx_->cpu_online(cpu) && !ctx_->task(prev).affinity.Test(cpu)) {
+    queue_.push_back(prev);  // its affinity no longer has this CPU: it moves
+    Kick(prev);
+    prev = kNoTask;
+  }
   if (!ctx_->cpu_online(cpu)) {
     if (prev != kNoTask) queue_.push_back(prev);
     return kNoTask;

@@ -23,6 +23,7 @@ class FifoClass final : public SchedClass {
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override { return static_cast<int64_t>(queue_.size()); }
   void CpuHotplug(int cpu, bool online) override;
+  void TaskChanged(TaskId t, const TaskChange& change) override;
 
  private:
   void Enqueue(TaskId t);

@@ -146,6 +146,14 @@ void Simulator::Advance(int cpu, TaskId id) {
         ArmBurst(cpu);
         return;
       }
+      case CompiledOp::kSetAffinity:
+      case CompiledOp::kSetNice:
+        ++t.cursor.pc;
+        // A system call that returns at once: the program goes on (a task that moved itself off
+        // its CPU is switched out by the reschedule the change asked for).
+        ChangeOp(id, op);
+        if (stop_) return;
+        break;
       case CompiledOp::kLoopBegin:
         ++t.cursor.pc;
         t.cursor.loop_left.push_back(op.count == 0 ? -1 : op.count);
@@ -270,6 +278,42 @@ void Simulator::WakeOp(TaskId waker, int cpu, const CompiledOp& op, bool sync) {
       int32_t& rr = tasks_[waker].next_rr[op.group];
       wake_one(members[rr % members.size()]);
       rr = static_cast<int32_t>((rr + 1) % members.size());
+      break;
+    }
+  }
+}
+
+void Simulator::ChangeOp(TaskId actor, const CompiledOp& op) {
+  const Task& a = tasks_[actor];
+  const CpuSet* cpus = nullptr;
+  if (op.kind == CompiledOp::kSetAffinity) {
+    cpus = &op_cpus_[group_base_[a.process] + a.group][a.cursor.pc - 1];
+  }
+  const int nice = op.kind == CompiledOp::kSetNice ? op.nice : INT32_MIN;
+  if (op.group < 0) return ChangeTask(actor, cpus, nice);
+  // Copied: a change may not fork, but the list is the instance's and stays put anyway.
+  const std::vector<TaskId> members = members_[a.instance][op.group];
+  if (members.empty()) return;
+  switch (op.pick) {
+    case workload::Target::INDEX:
+      if (op.index < static_cast<int32_t>(members.size()))
+        ChangeTask(members[op.index], cpus, nice);
+      break;
+    case workload::Target::SAME:
+      if (a.index < static_cast<int32_t>(members.size())) ChangeTask(members[a.index], cpus, nice);
+      break;
+    case workload::Target::ALL:
+    case workload::Target::OTHERS:
+      for (size_t i = 0; i < members.size() && !stop_; ++i) {
+        if (op.pick == workload::Target::OTHERS && members[i] == actor) continue;
+        ChangeTask(members[i], cpus, nice);
+      }
+      break;
+    default: {  // NEXT (the compiler refuses the waiter picks)
+      int32_t& rr = tasks_[actor].next_rr[op.group];
+      const TaskId target = members[rr % members.size()];
+      rr = static_cast<int32_t>((rr + 1) % members.size());
+      ChangeTask(target, cpus, nice);
       break;
     }
   }

@@ -23,6 +23,14 @@
 //                   task's affinity has lost the CPU; the class moves the runnable tasks it
 //                   holds for that CPU to online ones. Online: the CPU may run tasks again (the
 //                   core reschedules it after the call).
+//   TaskChanged(t, change)
+//                   a property of t changed (sched_setaffinity, setpriority) while it runs, is
+//                   queued or blocks; the core has already updated the Task (affinity,
+//                   requested_affinity, nr_cpus_allowed, nice, weight). The class does what the
+//                   kernel's sched_change does: a queued task is taken off its queue, changed and
+//                   queued again on a CPU it allows; a blocked one only changes. A running task
+//                   stays on its CPU; if that CPU left its affinity, the core then reschedules
+//                   the CPU (PickNext(cpu, t)), and the class moves t to a CPU it allows.
 //   PickNext(cpu, prev)
 //                   the CPU reschedules (after ctx->Resched(cpu), or because its task blocked,
 //                   exited, or the CPU was idle and got work). prev is the task still running
@@ -58,6 +66,12 @@ struct WakeInfo {
   int32_t waker_cpu = -1;  // CPU of the waking task, -1 for a timer
   TaskId waker = kNoTask;
   bool sync = false;  // the waker is about to block (WF_SYNC)
+};
+
+// What a property change of a task altered (SchedClass::TaskChanged).
+struct TaskChange {
+  bool affinity = false;  // sched_setaffinity: Task::affinity and requested_affinity
+  bool weight = false;    // setpriority: Task::nice and weight
 };
 
 class SchedContext {
@@ -110,6 +124,8 @@ class SchedClass {
   // After Detach: hands back the runnable tasks it holds (not running), in a fixed order, and
   // forgets them. The core gives them to the fallback class.
   virtual std::vector<TaskId> TakeQueued() { return {}; }
+  // A property of t changed (see the protocol above).
+  virtual void TaskChanged(TaskId t, const TaskChange& change) {}
   // A CPU went offline or online (see the protocol above).
   virtual void CpuHotplug(int cpu, bool online) {}
   // Several classes on one CPU (sim/stack): a class above this one takes cpu. prev is this

@@ -53,6 +53,14 @@ absl::Status Simulator::Setup() {
                                                   absl::StrCat(spec_.file, ": process[", p,
                                                                "].group[", g, "].affinity")));
       group_affinity_.push_back(std::move(set));
+      const CompiledGroup& grp = proc.groups[g];
+      std::vector<CpuSet>& cpus = op_cpus_.emplace_back(grp.program.size());
+      for (size_t i = 0; i < grp.program.size(); ++i) {
+        if (grp.program[i].kind != CompiledOp::kSetAffinity) continue;
+        SCX_ASSIGN_OR_RETURN(cpus[i], ParseCpuList(*grp.program[i].cpus, n,
+                                                   absl::StrCat(spec_.file, ": ", grp.op_paths[i],
+                                                                ".set_affinity.cpus")));
+      }
       result_.group_names.push_back(absl::StrCat(proc.name, "/", proc.groups[g].name));
     }
     // Arrivals: one stream per process template.
@@ -293,6 +301,36 @@ void Simulator::EffectiveAffinity(Task& t) const {
   }
 }
 
+// kernel/sched/core.c __sched_setaffinity / set_user_nice: the task changes under its run queue's
+// lock, the class taking it off and back (TaskChanged); a running task that may no longer use
+// its CPU is then moved by the stopper (here: its CPU reschedules, and the class moves it).
+void Simulator::ChangeTask(TaskId id, const CpuSet* affinity, int nice) {
+  Task& t = tasks_[id];
+  if (t.state == TaskState::kExited) return;
+  TaskChange change;
+  if (affinity != nullptr && !(*affinity == t.requested_affinity)) {
+    bool any_online = false;
+    for (int c = affinity->First(); c >= 0 && !any_online; c = affinity->Next(c + 1)) {
+      any_online = online_.Test(c);
+    }
+    if (any_online) {  // else sched_setaffinity fails with EINVAL: nothing changes
+      t.requested_affinity = *affinity;
+      t.nr_cpus_allowed = affinity->Count();
+      EffectiveAffinity(t);
+      change.affinity = true;
+    }
+  }
+  if (nice >= -20 && nice <= 19 && nice != t.nice) {
+    t.nice = nice;
+    t.weight = NiceToWeight(nice);
+    change.weight = true;
+  }
+  if (!change.affinity && !change.weight) return;
+  cls_->TaskChanged(id, change);
+  if (stop_) return;
+  if (t.state == TaskState::kRunning && !t.affinity.Test(t.cpu)) Resched(t.cpu);
+}
+
 // kernel/sched/core.c sched_cpu_deactivate/sched_cpu_dying (offline: the CPU's task and queue
 // move away) and sched_cpu_activate (online); each bumps the hotplug sequence.
 void Simulator::Hotplug(int cpu, bool online) {
@@ -514,7 +552,14 @@ void Simulator::Schedule(int cpu, TaskId prev) {
     return Abort(absl::InternalError(absl::StrCat("invariant: class ", cls_->name(),
                                                   " picked task ", next, " on offline cpu ", cpu)));
   }
-  if (next != kNoTask && next == prev) return;  // keep running; no switch, no cost
+  if (next != kNoTask && next == prev) {
+    if (!tasks_[prev].affinity.Test(cpu)) {
+      return Abort(
+          absl::InternalError(absl::StrCat("invariant: class ", cls_->name(), " kept task ", prev,
+                                           " on cpu ", cpu, " outside its affinity")));
+    }
+    return;  // keep running; no switch, no cost
+  }
   const TaskId prev_task = c.curr;
   if (c.curr != kNoTask) {
     queue_.Cancel(c.burst_done);

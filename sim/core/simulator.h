@@ -204,6 +204,13 @@ class Simulator final : public SchedContext {
   // is on a CPU (see workload.proto, Target.ack).
   void Interrupt(TaskId target, TaskId sender, int sender_cpu, const CompiledOp& op);
   void EndSpin(TaskId t);
+  // A set_affinity or set_nice op of task `actor`: each target changes (ChangeTask).
+  void ChangeOp(TaskId actor, const CompiledOp& op);
+  // One property change, as sched_setaffinity / setpriority make it: the Task changes, the class
+  // requeues it (TaskChanged), and a running task whose CPU left its affinity is rescheduled
+  // off it. `affinity` nullptr: unchanged; a mask with no online CPU changes nothing (EINVAL).
+  // `nice` outside -20..19: unchanged.
+  void ChangeTask(TaskId t, const CpuSet* affinity, int nice);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
   // Setup: the spec's offline CPUs and hotplug events, checked against the machine.
@@ -233,6 +240,9 @@ class Simulator final : public SchedContext {
   std::deque<Task> tasks_;              // deque: references stay valid as forks append
   std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
   std::vector<int32_t> group_base_;     // process -> first index in group_affinity_
+  // set_affinity ops' CPU lists resolved against the machine: per flattened group, per op
+  // index of its program (empty for other ops).
+  std::vector<std::vector<CpuSet>> op_cpus_;
   // Members of each (instance, group), for wake targets: members_[instance][group].
   std::vector<std::vector<std::vector<TaskId>>> members_;
   std::vector<uint64_t> arrival_rng_;  // 4 words per process template

@@ -62,6 +62,14 @@ TaskId ExtClass::PickNext(int cpu, TaskId prev) {
     if (exit_pending_) return EjectedWhileSwitching(prev, kNoTask);
     return kNoTask;
   }
+  if (prev != kNoTask && !ctx_->task(prev).affinity.Test(cpu)) {
+    // Its affinity lost this CPU (a property change): it moves before the CPU picks.
+    if (!MigrateOff(cpu, prev)) {
+      Eject();
+      return kNoTask;
+    }
+    prev = kNoTask;
+  }
   in_balance_[cpu] = true;
   const bool keep = Balance(cpu, prev, on_cpu);
   in_balance_[cpu] = false;

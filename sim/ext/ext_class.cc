@@ -422,6 +422,12 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     Callback(
         "enable", cpu, Ctx::kOther, [&] { ops_->enable(p); }, ",\"pid\":%d", p->pid);
   }
+  // scx_enable_task: the policy learns the task's weight once it is enabled.
+  if (ops_->set_weight && !exit_pending_) {
+    Callback(
+        "set_weight", cpu, Ctx::kOther, [&] { ops_->set_weight(p, p->scx.weight); },
+        ",\"pid\":%d,\"weight\":%d", p->pid, p->scx.weight);
+  }
   if (!exit_pending_) {
     SetState(t, ExtTaskState::kQuiescent);
     Wakeup(t, SCX_WAKE_FORK, cpu, 0);

@@ -110,6 +110,7 @@ class ExtClass final : public SchedClass {
   int64_t nr_queued() const override { return nr_queued_; }
   void OnTimer(uint64_t cookie) override;
   void CpuHotplug(int cpu, bool online) override;
+  void TaskChanged(TaskId t, const TaskChange& change) override;  // task_change.cc
   void Finish() override;
   std::vector<TaskId> TakeQueued() override;
   // With a class stack (sim/stack): an RT or fair task takes the CPU; prev, if any, goes back
@@ -329,6 +330,10 @@ class ExtClass final : public SchedClass {
   bool Placed(TaskId t) const {
     return et_[t].state == ExtTaskState::kBpf || et_[t].dsq != nullptr;
   }
+
+  // ---- task_change.cc: property changes (affinity, weight) ----
+  void SyncTaskProperties(TaskId t);
+  bool MigrateOff(int cpu, TaskId prev);
 
   // ---- dispatch_queues.cc: DSQs, enqueueing, dispatching ----
   // The one DSQ-id resolver: LOCAL is `local_cpu`'s, LOCAL_ON|cpu that CPU's (if it exists),

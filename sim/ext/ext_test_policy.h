@@ -97,6 +97,9 @@ inline s32 t_init_task(task_struct* p, scx_init_task_args* args) {
 inline void t_exit_task(task_struct* p, scx_exit_task_args*) {
   Rec(absl::StrCat("exit_task ", p->pid));
 }
+inline void t_set_cpumask(task_struct* p, const cpumask* mask) {
+  Rec(absl::StrCat("set_cpumask ", p->pid));
+}
 inline void t_enable(task_struct* p) { Rec(absl::StrCat("enable ", p->pid)); }
 inline void t_disable(task_struct* p) { Rec(absl::StrCat("disable ", p->pid)); }
 inline s32 t_init() { return api->create_dsq(api->sim, kShared, -1); }
@@ -117,6 +120,7 @@ inline sched_ext_ops MakeOps() {
   ops.quiescent = t_quiescent;
   ops.init_task = t_init_task;
   ops.exit_task = t_exit_task;
+  ops.set_cpumask = t_set_cpumask;
   ops.enable = t_enable;
   ops.disable = t_disable;
   ops.init = t_init;

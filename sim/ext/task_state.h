@@ -26,11 +26,14 @@
 //   kBpf        -> k*Dsq        the dispatch buffer's flush (finish_dispatch)
 //   kUserDsq    -> k*Dsq        dsq_move_to_local, scx_bpf_dsq_move*
 //   kBuiltinDsq -> k*Dsq        consumed from the global DSQ, scx_bpf_dsq_move*
-//   kBuiltinDsq -> kReady       scx_bpf_reenqueue_local
+//   kBuiltinDsq -> kReady       scx_bpf_reenqueue_local, a property change
 //   kBuiltinDsq -> kRunning     picked from its CPU's local DSQ
 //   kRunning    -> kBuiltinDsq  preempted with slice left: the head of the local DSQ
-//   kRunning    -> kReady       put_prev with its slice used up
+//   kRunning    -> kReady       put_prev with its slice used up, or its CPU left its
+//                               affinity (moved to a CPU it allows)
 //   kRunning    -> kQuiescent   it blocks or exits (ops.stopping, ops.quiescent)
+//   kBpf, k*Dsq -> kReady       a property change (affinity, weight): dequeued with
+//                               SCX_DEQ_SCHED_CHANGE, changed, about to be enqueued again
 //   kBpf, k*Dsq -> kDisabled    the policy left: the fallback class takes the queued tasks
 // A task that leaves custody (kBpf, kUserDsq) for a built-in DSQ gets ops.dequeue(p, 0) first.
 // When the policy leaves, every enabled task gets ops.disable and ops.exit_task but keeps its
@@ -71,8 +74,8 @@ constexpr uint8_t kAllowed[] = {
     /* kDisabled   */ Bit(ExtTaskState::kQuiescent),
     /* kQuiescent  */ Bit(ExtTaskState::kReady) | Bit(ExtTaskState::kDisabled),
     /* kReady      */ Bit(ExtTaskState::kBpf) | kDsqs,
-    /* kBpf        */ kDsqs | Bit(ExtTaskState::kDisabled),
-    /* kUserDsq    */ kDsqs | Bit(ExtTaskState::kDisabled),
+    /* kBpf        */ kDsqs | Bit(ExtTaskState::kReady) | Bit(ExtTaskState::kDisabled),
+    /* kUserDsq    */ kDsqs | Bit(ExtTaskState::kReady) | Bit(ExtTaskState::kDisabled),
     /* kBuiltinDsq */ kDsqs | Bit(ExtTaskState::kReady) | Bit(ExtTaskState::kRunning) |
         Bit(ExtTaskState::kDisabled),
     /* kRunning    */ Bit(ExtTaskState::kBuiltinDsq) | Bit(ExtTaskState::kReady) |

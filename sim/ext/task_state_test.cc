@@ -27,6 +27,7 @@ const std::set<std::pair<S, S>>& Documented() {
       {S::kRunning, S::kBuiltinDsq}, {S::kRunning, S::kReady},
       {S::kRunning, S::kQuiescent},  {S::kBpf, S::kDisabled},
       {S::kUserDsq, S::kDisabled},   {S::kBuiltinDsq, S::kDisabled},
+      {S::kBpf, S::kReady},          {S::kUserDsq, S::kReady},  // property changes
   };
   return *table;
 }

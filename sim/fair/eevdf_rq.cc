@@ -164,6 +164,38 @@ void RunQueue::Requeue(Entity* e) {
   }
 }
 
+void RunQueue::Reweight(Entity* e, int64_t weight) {
+  if (weight == e->weight) return;
+  const int64_t old = e->weight;
+  if (!e->on_rq) {
+    e->vlag = e->vlag * old / weight;
+    e->weight = weight;
+    return;
+  }
+  SaveLag(e);
+  const int64_t rel_deadline = (e->deadline - e->vruntime) * old / weight;
+  const int64_t rel_vprot = (e->vprot - e->vruntime) * old / weight;
+  // Out of V while it is placed again, back at the same role afterwards.
+  const bool was_curr = e == curr_;
+  if (was_curr) {
+    curr_ = nullptr;
+  } else {
+    queued_.erase(std::find(queued_.begin(), queued_.end(), e));
+  }
+  if (!e->delayed) runnable_load_ += weight - old;
+  e->vlag = e->vlag * old / weight;
+  e->weight = weight;
+  Place(e, /*initial=*/false);
+  e->deadline = e->vruntime + rel_deadline;
+  e->vprot = e->vruntime + rel_vprot;
+  if (was_curr) {
+    curr_ = e;
+  } else {
+    queued_.push_back(e);
+  }
+  UpdateMinVruntime();
+}
+
 Entity* RunQueue::Pick() const {
   const Sums sums = Sum(queued_, curr_, min_vruntime_);
   Entity* curr = curr_;

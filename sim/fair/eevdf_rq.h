@@ -64,6 +64,12 @@ class RunQueue {
   // positive).
   void Requeue(Entity* e);
 
+  // reweight_entity: `e` (queued, curr, delayed, or off any queue) gets a new weight. Its lag
+  // lag_i = w_i * vlag and its relative deadline are kept in weight terms (vlag and the
+  // deadline's distance scale by old / new weight); a queued entity is placed again from that
+  // lag (PLACE_LAG). Curr must be up to date (UpdateCurr) first.
+  void Reweight(Entity* e, int64_t weight);
+
   // pick_eevdf: the eligible entity with the earliest deadline, curr included; with
   // RUN_TO_PARITY a protected, eligible curr is kept. May return a delayed entity (the caller
   // finishes its dequeue with FinishDelayed and picks again). nullptr: empty.

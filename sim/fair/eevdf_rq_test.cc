@@ -198,3 +198,38 @@ TEST_F(RunQueueTest, EligibleSleeperLeavesAtOnce) {
 
 }  // namespace
 }  // namespace scxtwin::sim::fair
+
+namespace scxtwin::sim::fair {
+namespace {
+
+// reweight_entity keeps a queued entity's lag w * (V - v) and scales its relative deadline.
+TEST_F(RunQueueTest, ReweightKeepsTheLagOfAQueuedEntity) {
+  Entity a = Make(0), b = Make(1), c = Make(2);
+  rq.Enqueue(&a, false);
+  rq.Enqueue(&b, false);
+  rq.Enqueue(&c, false);
+  Run(&a, 3000000);  // a runs ahead: b and c are owed time (positive lag)
+  rq.PutPrev();
+  const int64_t lag_before = (rq.AvgVruntime() - b.vruntime) * b.weight;
+  const int64_t rel_deadline = b.deadline - b.vruntime;
+  ASSERT_GT(lag_before, 0);
+  rq.Reweight(&b, 3 * kNice0Weight);
+  EXPECT_EQ(b.weight, 3 * kNice0Weight);
+  const int64_t lag_after = (rq.AvgVruntime() - b.vruntime) * b.weight;
+  EXPECT_NEAR(static_cast<double>(lag_after), static_cast<double>(lag_before),
+              1e-6 * static_cast<double>(lag_before) + 4.0 * b.weight);
+  EXPECT_EQ(b.deadline - b.vruntime, rel_deadline / 3);
+  EXPECT_EQ(rq.runnable_load(), 5 * kNice0Weight);
+  EXPECT_EQ(rq.nr_runnable(), 3);
+}
+
+TEST_F(RunQueueTest, ReweightOffTheQueueScalesTheSavedLag) {
+  Entity a = Make(0);
+  a.vlag = 3000;
+  rq.Reweight(&a, 3 * kNice0Weight);
+  EXPECT_EQ(a.vlag, 1000);
+  EXPECT_EQ(a.weight, 3 * kNice0Weight);
+}
+
+}  // namespace
+}  // namespace scxtwin::sim::fair

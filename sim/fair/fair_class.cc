@@ -182,6 +182,13 @@ TaskId FairClass::PickNext(int cpu, TaskId prev) {
     return kNoTask;
   }
   lazy_resched_[cpu] = false;  // any pass through the scheduler consumes the mark
+  if (prev != kNoTask && !ctx_->task(prev).affinity.Test(cpu)) {
+    // Its affinity lost this CPU: the stopper moves it (migration_cpu_stop), then the CPU picks.
+    AdoptRunning(cpu, prev);
+    UpdateCurr(cpu, false);
+    MoveToAllowed(&Ent(prev), cpu);
+    prev = kNoTask;
+  }
   if (prev != kNoTask) {
     AdoptRunning(cpu, prev);
     UpdateCurr(cpu, false);
@@ -241,18 +248,44 @@ void FairClass::CpuHotplug(int cpu, bool online) {
       from.FinishDelayed(e);
       continue;
     }
-    const CpuSet& allowed = ctx_->task(e->id).affinity;
-    int dst = -1;
-    for (int c : ctx_->topology().node_cpus(cpu)) {
-      if (allowed.Test(c)) {
-        dst = c;
-        break;
-      }
+    MoveToAllowed(e, cpu);
+  }
+}
+
+int FairClass::NearestAllowed(TaskId t, int from) const {
+  const CpuSet& allowed = ctx_->task(t).affinity;
+  for (int c : ctx_->topology().node_cpus(from)) {
+    if (allowed.Test(c)) return c;
+  }
+  return allowed.First();
+}
+
+void FairClass::MoveToAllowed(Entity* e, int from) {
+  const int dst = NearestAllowed(e->id, from);
+  Rq(from).Remove(e);  // its lag saved: placed on dst by PLACE_LAG
+  Enqueue(dst, e, /*initial=*/false);
+  CheckPreempt(dst, e);
+}
+
+// sched_change for a fair task: set_user_nice's reweight_entity keeps its lag; a new affinity
+// moves a queued task off a CPU it no longer allows (a delayed dequeue there completes first);
+// the running one moves when its CPU reschedules (PickNext).
+void FairClass::TaskChanged(TaskId t, const TaskChange& change) {
+  Entity& e = Ent(t);
+  if (e.slice == 0) return;  // never seen: InitEntity reads the new weight when it is
+  const Task& task = ctx_->task(t);
+  if (change.weight) {
+    if (e.on_rq) UpdateCurr(e.cpu, false);  // curr's time so far at its old weight
+    Rq(e.cpu < 0 ? 0 : e.cpu).Reweight(&e, task.weight);
+    // prio_changed_fair: the queue's order changed; a waiting task may now be the one to run.
+    if (e.on_rq && !e.delayed && task.state == TaskState::kRunnable) CheckPreempt(e.cpu, &e);
+  }
+  if (change.affinity && e.on_rq && !task.affinity.Test(e.cpu)) {
+    if (e.delayed) {
+      Rq(e.cpu).FinishDelayed(&e);
+    } else if (task.state == TaskState::kRunnable) {
+      MoveToAllowed(&e, e.cpu);
     }
-    if (dst < 0) dst = allowed.First();
-    from.Remove(e);
-    Enqueue(dst, e, /*initial=*/false);
-    CheckPreempt(dst, e);
   }
 }
 

@@ -49,6 +49,7 @@ class FairClass final : public SchedClass {
   void CpuHotplug(int cpu, bool online) override;
   // An RT task (sim/stack) takes the CPU: the running fair task goes back among the queued.
   void CpuTakenByHigher(int cpu, TaskId prev) override;
+  void TaskChanged(TaskId t, const TaskChange& change) override;
 
   // Introspection for tests.
   const RunQueue& rq(int cpu) const { return *rqs_[cpu]; }
@@ -86,6 +87,10 @@ class FairClass final : public SchedClass {
   // A CPU with nothing running and nothing queued (available_idle_cpu).
   bool Idle(int cpu) const;
   bool SharesCache(int a, int b) const;
+  // select_fallback_rq: the CPU nearest `from` that t may run on (its node first, then any).
+  int NearestAllowed(TaskId t, int from) const;
+  // The stopper's move_queued_task: t leaves queue `from` for the nearest CPU it may run on.
+  void MoveToAllowed(Entity* e, int from);
 
   // fair_select.cc
   int WakeAffine(TaskId t, int this_cpu, int prev_cpu, bool sync, TaskId waker);

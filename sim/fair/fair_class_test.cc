@@ -38,6 +38,55 @@ class FairClassTest : public ::testing::Test {
   FairClass cls;
 };
 
+TEST_F(FairClassTest, QueuedTaskWhoseAffinityLostItsCpuMoves) {
+  SetUpMachine(Topology::Make(1, 1, 2, 1));
+  TaskId a = StartRunning(0);
+  TaskId b = ctx->AddTask(0);
+  cls.TaskNew(b, kNoTask);
+  ASSERT_EQ(ctx->task(b).cpu, 1);  // fork balancing: the idle CPU
+  EXPECT_EQ(cls.PickNext(1, kNoTask), b);
+  ctx->set_curr(1, b);
+  TaskId c = ctx->AddTask(0);
+  cls.TaskNew(c, kNoTask);
+  ASSERT_EQ(cls.entity(c).cpu, 0);
+  ctx->TakeResched();
+  // c, queued on CPU 0, may now run only on CPU 1: it moves there.
+  CpuSet only1(2);
+  only1.Set(1);
+  ctx->mutable_task(c).affinity = only1;
+  cls.TaskChanged(c, TaskChange{.affinity = true});
+  EXPECT_EQ(cls.entity(c).cpu, 1);
+  EXPECT_EQ(ctx->task(c).cpu, 1);
+  EXPECT_EQ(cls.rq(0).nr_runnable(), 1);  // a alone
+  EXPECT_EQ(cls.rq(1).nr_runnable(), 2);
+  // The running a loses CPU 0 too: its CPU's pick moves it to CPU 1 and idles.
+  ctx->mutable_task(a).affinity = only1;
+  cls.TaskChanged(a, TaskChange{.affinity = true});
+  EXPECT_EQ(cls.PickNext(0, a), kNoTask);
+  EXPECT_EQ(cls.entity(a).cpu, 1);
+  EXPECT_EQ(cls.rq(1).nr_runnable(), 3);
+}
+
+TEST_F(FairClassTest, NiceChangeReweightsTheEntity) {
+  SetUpMachine(Topology::Make(1, 1, 1, 1));
+  TaskId a = StartRunning(0);
+  TaskId b = ctx->AddTask(0);
+  cls.TaskNew(b, kNoTask);
+  constexpr uint32_t kNiceMinus5 = 3121;  // sched_prio_to_weight[15]
+  ctx->mutable_task(b).nice = -5;
+  ctx->mutable_task(b).weight = kNiceMinus5;
+  cls.TaskChanged(b, TaskChange{.weight = true});
+  EXPECT_EQ(cls.entity(b).weight, kNiceMinus5);
+  EXPECT_EQ(cls.rq(0).runnable_load(), kNice0Weight + kNiceMinus5);
+  // The running task's reweight: its vruntime then advances at the new rate.
+  ctx->mutable_task(a).weight = 2 * kNice0Weight;
+  cls.TaskChanged(a, TaskChange{.weight = true});
+  const int64_t v = cls.entity(a).vruntime;
+  Consume(a, 1000000);
+  cls.Tick(0, a);
+  EXPECT_EQ(cls.entity(a).vruntime - v, 500000);
+}
+
 TEST_F(FairClassTest, BaseSliceScalesWithCpuCount) {
   FairParams p;
   EXPECT_EQ(p.BaseSlice(1), 700000);

@@ -136,6 +136,11 @@ void ClassStack::Tick(int cpu, TaskId curr) {
 
 void ClassStack::TaskYield(TaskId t, int cpu) { cls(owner_[t])->TaskYield(t, cpu); }
 
+// A property change stays in the task's class (its policy is unchanged).
+void ClassStack::TaskChanged(TaskId t, const TaskChange& change) {
+  cls(owner_[t])->TaskChanged(t, change);
+}
+
 TaskId ClassStack::Ask(int m, int cpu, TaskId prev, int prev_m, bool* asked_prev) {
   const TaskId p = prev_m == m ? prev : kNoTask;
   if (p != kNoTask) *asked_prev = true;

@@ -75,6 +75,7 @@ class ClassStack final : public SchedClass {
   void TaskExit(TaskId t, int cpu) override;
   void Tick(int cpu, TaskId curr) override;
   void TaskYield(TaskId t, int cpu) override;
+  void TaskChanged(TaskId t, const TaskChange& change) override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override;
   void CpuHotplug(int cpu, bool online) override;

@@ -276,5 +276,35 @@ TEST(ClassStackTest, AnEjectedPolicysTasksGoToFair) {
   }
 }
 
+// A property change reaches the class the task belongs to: an ext hog on CPU 0 of 2, beside a
+// NORMAL controller that moves it to CPU 1 at 10 ms; the policy gets set_cpumask and the hog
+// finishes on CPU 1.
+TEST(ClassStackTest, AffinityChangeReachesTheTasksClass) {
+  auto r = RunStack(R"pb(process {
+                           name: "p"
+                           group {
+                             name: "hog"
+                             affinity: "0"
+                             program { run { fixed_ns: 100000000 } }
+                           }
+                           group {
+                             name: "ctl"
+                             affinity: "1"
+                             program { sleep { fixed_ns: 10000000 } }
+                             program {
+                               set_affinity {
+                                 cpus: "1"
+                                 target { group: "hog" pick: ALL }
+                               }
+                             }
+                           }
+                         })pb",
+                    "2", StackSetup{/*ext=*/true});
+  const Task& hog = r->task("p.0/hog");
+  EXPECT_EQ(r->stack->owner(hog.id), ClassStack::kExt);
+  EXPECT_EQ(r->Count("set_cpumask " + std::to_string(hog.pid)), 1);
+  EXPECT_EQ(r->sim->result().cpus[1].busy_ns, 90 * kMs);
+}
+
 }  // namespace
 }  // namespace scxtwin::sim

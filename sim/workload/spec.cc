@@ -173,6 +173,41 @@ class Compiler {
                                       : absl::StrCat("\"\" or one of its channels: ", declared)));
   }
 
+  // The target of a property change (set_affinity, set_nice): a group of the process and a pick
+  // among its members; the channel, ack and handler of a wake mean nothing here.
+  absl::Status CompileChangeTarget(const workload::Target& t, const std::string& path,
+                                   const workload::Process& proc,
+                                   const absl::flat_hash_map<std::string, int>& groups,
+                                   CompiledOp* c) {
+    auto it = groups.find(t.group());
+    if (it == groups.end()) {
+      return Fail(path + ".group", absl::StrCat("'", t.group(), "' is not a group of process '",
+                                                proc.name(), "'; expected one of its group names"));
+    }
+    if (t.pick() == workload::Target::WAITING || t.pick() == workload::Target::WAITING_ONLY) {
+      return Fail(path + ".pick", absl::StrCat(workload::Target::Pick_Name(t.pick()),
+                                               " picks a waiter; expected INDEX, SAME, ALL, "
+                                               "OTHERS or NEXT for a property change"));
+    }
+    if (!t.channel().empty() || !t.ack().empty() || t.has_handler()) {
+      return Fail(path,
+                  "sets channel, ack or handler; expected only group, pick and index (a "
+                  "property change is no wake)");
+    }
+    const auto& g = proc.group(it->second);
+    if (t.pick() == workload::Target::INDEX && !g.on_fork() && !g.per_cpu()) {
+      const int n = g.count() == 0 ? 1 : g.count();
+      if (t.index() < 0 || t.index() >= n) {
+        return Fail(path + ".index", absl::StrCat(t.index(), " is outside group '", g.name(),
+                                                  "' of ", n, " tasks; expected 0..", n - 1));
+      }
+    }
+    c->group = it->second;
+    c->pick = t.pick();
+    c->index = t.index();
+    return absl::OkStatus();
+  }
+
   absl::Status CompileOps(const google::protobuf::RepeatedPtrField<Op>& ops,
                           const std::string& path, const workload::Process& proc,
                           const absl::flat_hash_map<std::string, int>& groups,
@@ -299,6 +334,38 @@ class Compiler {
             return Fail(p + ".user_half", "is false; expected `user_half: true`");
           c.kind = CompiledOp::kUserHalf;
           break;
+        case Op::kSetAffinity: {
+          const workload::SetAffinity& a = op.set_affinity();
+          if (a.cpus().empty()) {
+            return Fail(p + ".set_affinity.cpus", "is empty; expected a CPU list like \"0-3,8\"");
+          }
+          if (auto s = ParseCpuList(a.cpus(), kMaxSpecCpus,
+                                    absl::StrCat(file_, ": ", p, ".set_affinity.cpus"));
+              !s.ok()) {
+            return s.status();
+          }
+          c.kind = CompiledOp::kSetAffinity;
+          c.cpus = &a.cpus();
+          if (a.has_target()) {
+            SCX_RETURN_IF_ERROR(
+                CompileChangeTarget(a.target(), p + ".set_affinity.target", proc, groups, &c));
+          }
+          break;
+        }
+        case Op::kSetNice: {
+          const workload::SetNice& n = op.set_nice();
+          if (n.nice() < -20 || n.nice() > 19) {
+            return Fail(p + ".set_nice.nice",
+                        absl::StrCat(n.nice(), " is outside -20..19; expected a nice value"));
+          }
+          c.kind = CompiledOp::kSetNice;
+          c.nice = n.nice();
+          if (n.has_target()) {
+            SCX_RETURN_IF_ERROR(
+                CompileChangeTarget(n.target(), p + ".set_nice.target", proc, groups, &c));
+          }
+          break;
+        }
         case Op::kLoop: {
           if (op.loop().count() < 0) return Fail(p + ".loop.count", "expected >= 0 (0: forever)");
           if (op.loop().body_size() == 0)
@@ -335,7 +402,7 @@ class Compiler {
           return Fail(
               p,
               "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop, "
-              "yield, user_half");
+              "yield, user_half, set_affinity, set_nice");
       }
       out->push_back(c);
       paths->push_back(p);
@@ -512,6 +579,10 @@ const char* OpName(const CompiledOp& op) {
       return "yield";
     case CompiledOp::kUserHalf:
       return "user_half";
+    case CompiledOp::kSetAffinity:
+      return "set_affinity";
+    case CompiledOp::kSetNice:
+      return "set_nice";
   }
   return "?";
 }

@@ -30,14 +30,18 @@ struct CompiledOp {
     kExit,
     kLoopBegin,
     kLoopEnd,
-    kYield,     // sched_yield()
-    kUserHalf,  // one pass of the policy's user-space half (sim/core/user_half.h)
+    kYield,        // sched_yield()
+    kUserHalf,     // one pass of the policy's user-space half (sim/core/user_half.h)
+    kSetAffinity,  // sched_setaffinity on the target (group -1: the task itself)
+    kSetNice,      // setpriority on the target (group -1: the task itself)
   };
   Kind kind;
   const workload::Dist* dist = nullptr;  // kRun, kSleep
-  int32_t group = -1;                    // kWake target / kFork group (index in the process)
+  // kWake target / kFork group (index in the process); kSetAffinity/kSetNice target group, -1 for
+  // the task itself.
+  int32_t group = -1;
   workload::Target::Pick pick = workload::Target::INDEX;
-  int32_t index = 0;  // kWake INDEX
+  int32_t index = 0;  // kWake, kSetAffinity, kSetNice: INDEX
   int64_t count = 0;  // kFork tasks; kLoopBegin iterations (0 = forever)
   int32_t jump = -1;
   // kWake: the target's channel (0 = default), or with ack >= 0 an interrupt whose targets
@@ -48,6 +52,9 @@ struct CompiledOp {
   const workload::Dist* handler = nullptr;  // kWake with ack: a halted target's CPU time for it
   bool acks = false;
   bool spin = false;
+  // kSetAffinity: the CPU list as written (checked against the machine by the simulator).
+  const std::string* cpus = nullptr;
+  int32_t nice = 0;  // kSetNice
 };
 
 struct CompiledGroup {

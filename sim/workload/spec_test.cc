@@ -365,6 +365,93 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
               }
             })pb",
        "hotplug[0].cpu: expected a CPU number >= 0"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { set_affinity { cpus: "0-x" } }
+              }
+            })pb",
+       "process[0].group[0].program[0].set_affinity.cpus: '0-x' in '0-x' is not a CPU or range"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { set_affinity {} }
+              }
+            })pb",
+       "program[0].set_affinity.cpus: is empty; expected a CPU list"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { set_nice { nice: 20 } }
+              }
+            })pb",
+       "program[0].set_nice.nice: 20 is outside -20..19"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { set_nice { nice: -21 } }
+              }
+            })pb",
+       "program[0].set_nice.nice: -21 is outside -20..19"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program {
+                  set_nice {
+                    nice: 1
+                    target { group: "nope" }
+                  }
+                }
+              }
+            })pb",
+       "program[0].set_nice.target.group: 'nope' is not a group of process 'p'"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program {
+                  set_affinity {
+                    cpus: "1"
+                    target { group: "g" index: 2 }
+                  }
+                }
+              }
+            })pb",
+       "program[0].set_affinity.target.index: 2 is outside group 'g' of 2 tasks"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program {
+                  set_affinity {
+                    cpus: "1"
+                    target { group: "g" pick: WAITING }
+                  }
+                }
+              }
+            })pb",
+       "program[0].set_affinity.target.pick: WAITING picks a waiter"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                count: 2
+                program { set_nice { target { group: "g" channel: "c" } } }
+              }
+            })pb",
+       "program[0].set_nice.target: sets channel, ack or handler"},
   };
   for (const BadCase& c : cases) {
     auto spec = ParseWorkload(c.text, "bad.textpb");
@@ -373,6 +460,39 @@ TEST(SpecTest, ErrorsNameFileFieldAndExpectation) {
         << "got: " << spec.status().message() << "\nwant: " << c.want;
     EXPECT_EQ(spec.status().message().rfind("bad.textpb: ", 0), 0u) << spec.status().message();
   }
+}
+
+TEST(SpecTest, CompilesPropertyChanges) {
+  auto spec = ParseWorkload(R"pb(process {
+                                   name: "p"
+                                   group {
+                                     name: "w"
+                                     count: 3
+                                     program { run { fixed_ns: 5 } }
+                                   }
+                                   group {
+                                     name: "ctl"
+                                     program { set_affinity { cpus: "0,2" } }
+                                     program {
+                                       set_nice {
+                                         nice: -5
+                                         target { group: "w" pick: NEXT }
+                                       }
+                                     }
+                                   }
+                                 })pb",
+                            "c.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const std::vector<CompiledOp>& prog = (*spec)->processes[0].groups[1].program;
+  ASSERT_EQ(prog.size(), 2u);
+  EXPECT_EQ(prog[0].kind, CompiledOp::kSetAffinity);
+  EXPECT_EQ(prog[0].group, -1);  // the task itself
+  EXPECT_EQ(*prog[0].cpus, "0,2");
+  EXPECT_STREQ(OpName(prog[0]), "set_affinity");
+  EXPECT_EQ(prog[1].kind, CompiledOp::kSetNice);
+  EXPECT_EQ(prog[1].group, 0);
+  EXPECT_EQ(prog[1].pick, workload::Target::NEXT);
+  EXPECT_EQ(prog[1].nice, -5);
 }
 
 TEST(SpecTest, MissingFileIsNamed) {

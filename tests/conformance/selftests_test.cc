@@ -21,8 +21,7 @@ namespace {
 // enable_cmask: a cid-form scheduler checks that ops.enable receives the task's cmask (header
 // and every cid bit against p->cpus_ptr) and that set_cmask follows with the same mask before
 // the task is first runnable, never before enable. Children pinned to one CPU each and unpinned
-// ones, as enable_cmask.c's (whose affinity changes while running the workload spec cannot
-// express).
+// ones, as enable_cmask.c's (its affinity changes while running: the next test).
 TEST(SelftestsTest, EnableCmaskHandsEachTaskItsCmaskAtEnable) {
   std::string w = ForkSleepers(8);
   const std::string child = "name: \"child\"";
@@ -34,6 +33,59 @@ TEST(SelftestsTest, EnableCmaskHandsEachTaskItsCmaskAtEnable) {
   EXPECT_GE(o.Read("nr_enable"), 9);
   EXPECT_EQ(o.Read("nr_initial_set_cmask"), o.Read("nr_enable"))
       << "each enable followed by its set_cmask";
+}
+
+// enable_cmask.c's children: each forks a grandchild (a fork-path enable) and then moves itself
+// to another CPU four times while running, and the parent repins every child from outside: each
+// change while enabled is a set_cmask (after the initial one), each enable is followed by
+// set_weight.
+std::string EnableCmaskChildren() {
+  std::string child_moves;
+  for (int i = 1; i <= 4; ++i) {
+    absl::StrAppend(&child_moves, "program { set_affinity { cpus: \"", i % 4,
+                    "\" } }\n program { run { fixed_ns: 5000000 } }\n");
+  }
+  std::string repins;
+  for (int i = 0; i < 8; ++i) {
+    absl::StrAppend(&repins, "program { set_affinity { cpus: \"", (i + 8) % 4,
+                    "\" target { group: \"child\" pick: NEXT } } }\n");
+  }
+  return absl::StrCat(R"pb(
+                        name: "enable_cmask"
+                        process { name: "test"
+                                  group { name: "parent"
+                                          program { run { fixed_ns: 50000 } }
+                                          program { fork { group: "child" count: 8 } }
+                      )pb",
+                      repins, R"pb(
+        program { sleep { fixed_ns: 100000000 } }
+      }
+                                group {
+        name: "child"
+        on_fork: true
+        affinity: "0"
+        program { fork { group: "grandchild" } }
+        )pb",
+                      child_moves, R"pb(
+    }
+    group {
+        name: "grandchild"
+        on_fork: true
+        program { run { fixed_ns: 20000000 } }
+      }
+    })pb");
+}
+
+TEST(SelftestsTest, EnableCmaskFollowsAffinityChangesWhileRunning) {
+  Outcome o = RunSelftest("enable_cmask", {EnableCmaskChildren(), "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+  // enable_cmask.c's checks.
+  EXPECT_GE(o.Read("nr_enable"), 2 * 8);
+  EXPECT_EQ(o.Read("nr_initial_set_cmask"), o.Read("nr_enable"));
+  EXPECT_GT(o.Read("nr_set_cmask"), o.Read("nr_initial_set_cmask"));
+  EXPECT_GE(o.Read("nr_set_weight"), o.Read("nr_enable"));
 }
 
 TEST(SelftestsTest, MinimalAttachesAndSchedules) {
@@ -283,26 +335,40 @@ TEST(SelftestsTest, DequeueIterCallsDequeueAndIteratesItsDsq) {
   EXPECT_GE(o.Read("dq_count"), 10);
 }
 
-// dequeue.c: workers that compute and sleep, under seven placements. The affinity "hammer" of
-// the selftest (property-change dequeues) has no counterpart in the workload spec, so
-// change_dequeue_cnt stays 0 here; the BPF side still validates its state machine.
+// dequeue.c: workers that compute and sleep, under seven placements, and its affinity "hammer":
+// a thread that pins the workers one after another to CPU 0, 1, 2, 3 in turn for as long as
+// they run, so that some changes hit tasks the scheduler still holds (SCX_DEQ_SCHED_CHANGE
+// dequeues). The BPF side validates its state machine on every callback.
 std::string DequeueWorkers() {
-  return R"pb(
-    name: "dequeue_workers"
-    process {
-      name: "workers"
-      group {
-        name: "worker"
-        count: 8
-        program {
-          loop {
-            count: 200
-            body { run { fixed_ns: 100000 } }
-            body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } }
-          }
-        }
+  std::string hammer;
+  for (int i = 0; i < 32; ++i) {
+    absl::StrAppend(&hammer, "body { set_affinity { cpus: \"", i / 8,
+                    "\" target { group: \"worker\" pick: NEXT } } }\n",
+                    "body { run { fixed_ns: 2000 } }\n");
+  }
+  return absl::StrCat(R"pb(
+                        name: "dequeue_workers"
+                        process {
+                          name: "workers"
+                          group {
+                            name: "worker"
+                            count: 8
+                            program {
+                              loop {
+                                count: 200
+                                body { run { fixed_ns: 100000 } }
+                                body { sleep { uniform { min_ns: 1000000 max_ns: 1700000 } } }
+                              }
+                            }
+                          }
+                          group { name: "hammer"
+                                  program { loop { count: 3000
+                      )pb",
+                      hammer, R"pb(
+    }
+    }
       }
-    })pb";
+    })pb");
 }
 
 Outcome RunDequeueScenario(int scenario) {
@@ -322,6 +388,7 @@ TEST(SelftestsTest, DequeueTerminalDsqsBypassTheScheduler) {
     EXPECT_TRUE(o.all_tasks_exited());
     EXPECT_EQ(o.Read("enqueue_cnt"), 0);
     EXPECT_EQ(o.Read("dequeue_cnt"), 0);
+    EXPECT_EQ(o.Read("change_dequeue_cnt"), 0);  // not held: a property change needs none
   }
 }
 
@@ -336,7 +403,108 @@ TEST(SelftestsTest, DequeueUserDsqAndBpfQueuePairEveryEnqueue) {
     EXPECT_GT(o.Read("enqueue_cnt"), 0);
     EXPECT_GT(o.Read("dequeue_cnt"), 0);
     EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
+    // The hammer hit tasks in custody: both kinds of dequeue happened. Not in scenario 2: a task
+    // pinned to one CPU skips ops.select_cpu (select_task_rq), where that scenario takes custody,
+    // so once the hammer has pinned every worker no task is held.
+    if (scenario != 2) EXPECT_GT(o.Read("change_dequeue_cnt"), 0);
+    EXPECT_GT(o.Read("dispatch_dequeue_cnt"), 0);
+    EXPECT_EQ(o.Read("change_dequeue_cnt") + o.Read("dispatch_dequeue_cnt"), o.Read("dequeue_cnt"));
   }
+}
+
+// dequeue_remote.c: 2 * nr_cpus workers computing in short bursts, the odd ones sleeping 100 us
+// and the even ones yielding between bursts, under two ways out of custody: a BPF queue map
+// whose entries ops.dispatch inserts into SCX_DSQ_LOCAL_ON of the dispatching CPU (often not
+// the task's: a remote move), and a user DSQ drained by scx_bpf_dsq_move_to_local. Every
+// custody period must end with one ops.dequeue before the task runs (the BPF side errs
+// otherwise), and some tasks must run on a CPU other than the one they were enqueued on.
+// ops.select_cpu keeps every task on its previous CPU, so the workers forked on one CPU stay
+// there unless another CPU dispatches: per-CPU kernel threads waking every millisecond stand
+// in for a real machine's, which send the other CPUs through ops.dispatch.
+std::string DequeueRemoteWorkers() {
+  return R"pb(
+    name: "dequeue_remote_workers"
+    process {
+      name: "kthreads"
+      group {
+        name: "kworker"
+        per_cpu: true
+        program {
+          loop {
+            count: 200
+            body { sleep { fixed_ns: 1000000 } }
+            body { run { fixed_ns: 5000 } }
+          }
+        }
+      }
+    }
+    process {
+      name: "workers"
+      group {
+        name: "odd"
+        count: 4
+        program {
+          loop {
+            count: 1500
+            body { run { uniform { min_ns: 20000 max_ns: 40000 } } }
+            body { sleep { fixed_ns: 100000 } }
+          }
+        }
+      }
+      group {
+        name: "even"
+        count: 4
+        program {
+          loop {
+            count: 3000
+            body { run { uniform { min_ns: 20000 max_ns: 40000 } } }
+            body { yield: true }
+          }
+        }
+      }
+    })pb";
+}
+
+TEST(SelftestsTest, DequeueRemoteEndsEveryCustodyBeforeTheTaskRuns) {
+  for (bool move_to_local : {false, true}) {
+    SCOPED_TRACE(move_to_local ? "user DSQ -> scx_bpf_dsq_move_to_local()"
+                               : "BPF queue -> SCX_DSQ_LOCAL_ON | cpu");
+    RunSpec spec{DequeueRemoteWorkers()};
+    spec.globals = {{"test_use_move_to_local", move_to_local}};
+    Outcome o = RunSelftest("dequeue_remote", spec);
+    ASSERT_TRUE(o.run.ok()) << o.run;
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+    EXPECT_TRUE(o.all_tasks_exited());
+    EXPECT_GT(o.Read("remote_running_cnt"), 0);
+    EXPECT_GT(o.Read("enqueue_cnt"), 0);
+    EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
+    EXPECT_EQ(o.Read("missed_dequeue_cnt"), 0);
+    EXPECT_EQ(o.Read("core_sched_exec_dequeue_cnt"), 0);
+    if (!move_to_local) EXPECT_GT(o.Read("remote_dispatch_cnt"), 0);
+  }
+}
+
+// dequeue_remote with dequeue.c's hammer added: property changes end custody periods too
+// (SCX_DEQ_SCHED_CHANGE), and the state machine still holds.
+TEST(SelftestsTest, DequeueRemoteWithPropertyChanges) {
+  std::string w = DequeueRemoteWorkers();
+  std::string hammer;
+  for (int i = 0; i < 16; ++i) {
+    absl::StrAppend(&hammer, "body { set_affinity { cpus: \"", (i / 4) % 4, "\" target { group: \"",
+                    i % 2 ? "odd" : "even",
+                    "\" pick: NEXT } } }\n body { run { fixed_ns: 2000 } }\n");
+  }
+  w.insert(w.rfind('}'), absl::StrCat(R"pb(group { name: "hammer"
+                                                   program { loop { count: 2000)pb",
+                                      hammer, "} } }\n"));
+  RunSpec spec{w};
+  spec.globals = {{"test_use_move_to_local", false}};
+  Outcome o = RunSelftest("dequeue_remote", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+  EXPECT_GT(o.Read("change_dequeue_cnt"), 0);
+  EXPECT_EQ(o.Read("enqueue_cnt"), o.Read("dequeue_cnt"));
+  EXPECT_EQ(o.Read("missed_dequeue_cnt"), 0);
 }
 
 // The user-space halves: SEC("syscall") programs run with bpf_prog_test_run while attached.

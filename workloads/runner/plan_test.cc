@@ -76,6 +76,23 @@ TEST(PlanTest, SimulatorOnlyOpsAreRefused) {
             "of run, sleep, wake, wait, wait_on, fork, exit and loop ops for the VM runner");
 }
 
+TEST(PlanTest, PropertyChangesAreRefused) {
+  auto spec = sim::ParseWorkload(
+      R"pb(name: "c"
+           process {
+             name: "p"
+             group {
+               name: "g"
+               program { set_nice { nice: 3 } }
+             }
+           })pb",
+      "c.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(CheckRunnable(**spec).message(),
+            "c.textpb: process[0].group[0].program[0]: set_nice is simulator-only; expected a spec "
+            "of run, sleep, wake, wait, wait_on, fork, exit and loop ops for the VM runner");
+}
+
 TEST(PlanTest, RoundTripsEveryOpKind) {
   auto spec = sim::ParseWorkload(kEveryOp, "every_op.textpb");
   ASSERT_TRUE(spec.ok()) << spec.status();

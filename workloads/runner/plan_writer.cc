@@ -45,7 +45,10 @@ absl::Status CheckRunnable(const sim::WorkloadSpec& spec) {
     for (const sim::CompiledGroup& cg : cp.groups) {
       for (size_t i = 0; i < cg.program.size(); ++i) {
         const sim::CompiledOp& op = cg.program[i];
-        if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf) {
+        // set_affinity / set_nice address other tasks by group member, which the VM runner's
+        // plan has no way to name yet: refused like the simulator-only ops.
+        if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf ||
+            op.kind == sim::CompiledOp::kSetAffinity || op.kind == sim::CompiledOp::kSetNice) {
           return absl::InvalidArgumentError(absl::StrCat(
               spec.file, ": ", cg.op_paths[i], ": ", sim::OpName(op),
               " is simulator-only; expected a spec of run, sleep, wake, wait, wait_on, fork, "
