@@ -1,38 +1,33 @@
 #!/bin/sh
-# Runs in the VM guest for `bazel run //tools/twin:replay_cost`: POLICY's ordinary build and then
-# its record build, each under the stress mix for SECONDS with BPF run-time statistics on, in the
-# same guest. Prints per build: callbacks run (the sum of its struct_ops programs' run counts),
-# callbacks per second, average ns per callback, the stress mix's own progress line; then the
-# record build's figures as ratios of the ordinary build's.
-# usage: replay_cost_guest.sh POLICY SECONDS
-policy=$1 seconds=$2
+# Runs in the VM guest for `bazel run //tools/twin:replay_cost`: a scheduler's ordinary build and
+# then its record build, each under the stress mix for SECONDS with BPF run-time statistics on, in
+# the same guest (bpf_stats_guest_lib.sh). Prints per build: callbacks run (the sum of its
+# struct_ops programs' run counts), callbacks per second, average ns per callback, the stress
+# mix's own progress line; the loader's record line (records written, dropped); then the record
+# build's figures as ratios of the ordinary build's.
+# usage: replay_cost_guest.sh SECONDS ORDINARY RECORD
+#   ORDINARY, RECORD: the loader's argument naming each build: --policy=NAME (a project policy,
+#   both builds linked in) or --object=/bin/FILE.bpf.o (a kernel-tree scheduler's two objects).
+seconds=$1 ordinary=$2 record=$3
 . /bin/guest_lib.sh
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
+. /bin/bpf_stats_guest_lib.sh
+# A kernel-tree scheduler's __kconfig externs are resolved by libbpf from /boot/config-$(uname -r):
+# the host brings the cached kernel's config along (as for `twin replay`).
+if [ -f /bin/kconfig ]; then
+  mkdir -p /boot && cp /bin/kconfig "/boot/config-$(uname -r)"
+fi
 for build in ordinary record; do
-  args=
-  [ $build = record ] && args="--record=/tmp/cost.rec"
-  # shellcheck disable=SC2086 # $args is empty or one word
-  load --policy="$policy" --stats-interval=0 $args >/tmp/load.out 2>&1 &
-  loader=$!
-  wait_state enabled || { cat /tmp/load.out; exit 1; }
-  stress "$seconds" >/tmp/stress.out 2>&1
-  bpftool prog show >/tmp/progs.txt
-  kill -INT $loader
-  wait $loader || { cat /tmp/load.out; exit 1; }
-  wait_state disabled
-  awk -v prefix="${policy}_" -v build=$build -v secs="$seconds" '
-    $2 == "struct_ops" {
-      name = ""; rt = 0; rc = 0
-      for (i = 1; i <= NF; i++) {
-        if ($i == "name") name = $(i + 1)
-        if ($i == "run_time_ns") rt = $(i + 1)
-        if ($i == "run_cnt") rc = $(i + 1)
-      }
-      if (index(name, prefix) == 1) { runs += rc; ns += rt }
-    }
+  if [ $build = ordinary ]; then
+    bpf_stats_run "$seconds" "$ordinary" || { cat /tmp/load.out; exit 1; }
+  else
+    bpf_stats_run "$seconds" "$record" --record=/tmp/cost.rec || { cat /tmp/load.out; exit 1; }
+  fi
+  awk -v build=$build -v secs="$seconds" '
+    { runs += $3; ns += $4 }
     END { printf "cost %s callbacks=%d per_s=%.0f avg_ns=%.0f\n", build, runs, runs / secs, runs ? ns / runs : 0 }
-  ' /tmp/progs.txt | tee -a /tmp/cost.txt
+  ' /tmp/bpf_stats.txt | tee -a /tmp/cost.txt
   echo "cost $build $(tail -n1 /tmp/stress.out)"
+  [ $build = record ] && echo "cost record $(grep -m1 'dropped' /tmp/load.out)"
   rm -f /tmp/cost.rec
 done
 awk '
