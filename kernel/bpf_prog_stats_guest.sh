@@ -11,6 +11,6 @@ bpf_stats_run "$seconds" --policy="$policy"
 rc=$?
 cat /tmp/stress.out /tmp/load.out
 echo "program insns runs avg_ns"
-awk '{ printf "%s %d %d %s\n", $1, $2, $3, ($3 > 0 ? sprintf("%.0f", $4 / $3) : "-") }' \
+awk '{ printf "%s %s %s %s\n", $1, $2, $3, ($3 > 0 ? sprintf("%.0f", $4 / $3) : "-") }' \
   /tmp/bpf_stats.txt
 exit $rc

@@ -12,7 +12,7 @@ bpf_stats_table() {
   awk -v min_id="$1" '
     /^[0-9]+: / {
       id = $1; sub(":", "", id); keep = ($2 == "struct_ops" && id + 0 > min_id + 0)
-      name = ""; rt = 0; rc = 0
+      name = ""; rt = "0"; rc = "0"
       for (i = 3; i < NF; i++) {
         if ($i == "name") name = $(i + 1)
         if ($i == "run_time_ns") rt = $(i + 1)
@@ -21,7 +21,8 @@ bpf_stats_table() {
     }
     $1 == "xlated" && keep {
       x = $2; sub("B", "", x)
-      printf "%s %d %d %d\n", name, x / 8, rc, rt
+      # Counts as read: %d is 32 bits wide in some awks, and run times pass 2^31 ns.
+      printf "%s %d %s %s\n", name, x / 8, rc, rt
     }'
 }
 

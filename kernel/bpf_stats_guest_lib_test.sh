@@ -6,7 +6,8 @@ source tests/testing/assert.sh
 # shellcheck source=kernel/bpf_stats_guest_lib.sh
 source kernel/bpf_stats_guest_lib.sh
 # What bpftool prints: a scheduler loaded before (ids 7-8), a program of another type, one
-# struct_ops program never run (bpftool then prints no run_time_ns / run_cnt), two that ran.
+# struct_ops program never run (bpftool then prints no run_time_ns / run_cnt), two that ran (one
+# beyond 32 bits).
 cat >"$tmp/progs.txt" <<'PROGS'
 7: struct_ops  name homing_enqueue  tag 7f7ef1c0b0c5e0c3  gpl  run_time_ns 900 run_cnt 9
 	loaded_at 2026-12-06T20:05:01+0000  uid 0
@@ -20,7 +21,7 @@ cat >"$tmp/progs.txt" <<'PROGS'
 	loaded_at 2026-12-06T20:06:00+0000  uid 0
 	xlated 256B  jited 170B  memlock 4096B
 	btf_id 41
-22: struct_ops  name simple_enqueue  tag 3333333333333333  gpl  run_time_ns 123456 run_cnt 100
+22: struct_ops  name simple_enqueue  tag 3333333333333333  gpl  run_time_ns 5123456789012 run_cnt 3000000000
 	loaded_at 2026-12-06T20:06:00+0000  uid 0
 	xlated 472B  jited 301B  memlock 4096B  map_ids 40,41
 	btf_id 42
@@ -33,7 +34,7 @@ cat >"$tmp/progs.txt" <<'PROGS'
 	xlated 1168B  jited 700B  memlock 4096B  map_ids 40
 	btf_id 42
 PROGS
-check_eq "programs after id 8, struct_ops only" "simple_enqueue 59 100 123456
+check_eq "programs after id 8, struct_ops only" "simple_enqueue 59 3000000000 5123456789012
 simple_exit 20 0 0
 central_dispatc 146 8 4000" "$(bpf_stats_table 8 <"$tmp/progs.txt")"
 check_eq "all struct_ops programs after id 0" 5 "$(bpf_stats_table 0 <"$tmp/progs.txt" | wc -l)"

@@ -24,7 +24,7 @@ for build in ordinary record; do
   fi
   awk -v build=$build -v secs="$seconds" '
     { runs += $3; ns += $4 }
-    END { printf "cost %s callbacks=%d per_s=%.0f avg_ns=%.0f\n", build, runs, runs / secs, runs ? ns / runs : 0 }
+    END { printf "cost %s callbacks=%.0f per_s=%.0f avg_ns=%.0f\n", build, runs, runs / secs, runs ? ns / runs : 0 }
   ' /tmp/bpf_stats.txt | tee -a /tmp/cost.txt
   echo "cost $build $(tail -n1 /tmp/stress.out)"
   [ $build = record ] && echo "cost record $(grep -m1 'dropped' /tmp/load.out)"
