@@ -33,7 +33,7 @@ bpf_stats_last_id() {
 
 # bpf_stats_run SECONDS LOAD_ARG...: turns the statistics on, starts `load LOAD_ARG...
 # --stats-interval=0` (its output in /tmp/load.out), runs the stress mix for SECONDS once
-# sched_ext is enabled (its output in /tmp/stress.out), writes bpf_stats_table of the programs
+# sched_ext is enabled (its output in /tmp/stress.out: its `stress:` lines), writes bpf_stats_table of the programs
 # that load added to /tmp/bpf_stats.txt while they still run, and detaches the scheduler.
 # Returns the loader's exit status, or 1 if the scheduler never became enabled.
 bpf_stats_run() {
@@ -48,7 +48,9 @@ bpf_stats_run() {
     wait $loader
     return 1
   fi
-  stress "$seconds" >/tmp/stress.out 2>&1 || echo "the stress mix failed" >>/tmp/stress.out
+  # Its progress line, and a FAILED line if a part made no progress (a starved guest): callers
+  # show them; the statistics are read either way.
+  stress "$seconds" >/tmp/stress.out 2>&1
   bpftool prog show | bpf_stats_table "$last" >/tmp/bpf_stats.txt
   kill -INT $loader
   wait $loader

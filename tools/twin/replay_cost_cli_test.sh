@@ -3,7 +3,7 @@
 set -uo pipefail
 source tests/testing/assert.sh
 cost=$1
-expect_error "no arguments" "usage: replay_cost POLICY [SECONDS]" "$cost"
+expect_error "no arguments" "usage: replay_cost POLICY [SECONDS [ROUNDS]]" "$cost"
 expect_error "bad SECONDS" "SECONDS expects a positive whole number, got 'soon'" "$cost" homing soon
 expect_error "bad ROUNDS" "ROUNDS expects a positive whole number, got '0'" "$cost" homing 5 0
 expect_error "too many arguments" "usage: replay_cost" "$cost" homing 5 1 1

@@ -32,7 +32,7 @@ while [ $round -le "$rounds" ]; do
       /tmp/bpf_stats.txt >>/tmp/cost.txt
     tail -n1 /tmp/cost.txt | awk -v round=$round -v secs="$seconds" '
       { printf "cost round %d %s callbacks=%.0f per_s=%.0f avg_ns=%.0f\n", round, $1, $2, $2 / secs, $2 ? $3 / $2 : 0 }'
-    echo "cost round $round $build $(tail -n1 /tmp/stress.out)"
+    echo "cost round $round $build $(grep '^stress:' /tmp/stress.out | tr '\n' ' ')"
     [ $build = record ] && echo "cost round $round record $(grep -m1 'dropped' /tmp/load.out)"
     rm -f /tmp/cost.rec
   done
