@@ -22,9 +22,8 @@ absl::Status CheckHostLayout(const std::string& record_obj, const std::string& h
   if (!functions.ok()) return functions.status();
   for (const std::string& name : build->callbacks) {
     if (!functions->contains(name)) {
-      return absl::FailedPreconditionError(absl::StrCat("the host build ", host_so,
-                                                        " has no callback ", name,
-                                                        ", which the record build has"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the host build ", host_so, " has no callback ", name, ", which the record build has"));
     }
   }
   for (uint32_t i = 0; i < build->layout.nr_globals; ++i) {
