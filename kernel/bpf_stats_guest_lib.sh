@@ -33,9 +33,10 @@ bpf_stats_last_id() {
 
 # bpf_stats_run SECONDS LOAD_ARG...: turns the statistics on, starts `load LOAD_ARG...
 # --stats-interval=0` (its output in /tmp/load.out), runs the stress mix for SECONDS once
-# sched_ext is enabled (its output in /tmp/stress.out: its `stress:` lines), writes bpf_stats_table of the programs
-# that load added to /tmp/bpf_stats.txt while they still run, and detaches the scheduler.
-# Returns the loader's exit status, or 1 if the scheduler never became enabled.
+# sched_ext is enabled (its output, the `stress:` lines, in /tmp/stress.out), writes
+# bpf_stats_table of the programs that load added to /tmp/bpf_stats.txt while they still run,
+# and detaches the scheduler. Returns the loader's exit status, or 1 if the scheduler never
+# became enabled.
 bpf_stats_run() {
   seconds=$1
   shift
