@@ -9,6 +9,7 @@ seconds=${2:-15}
 runfiles=${RUNFILES_DIR:-$0.runfiles}/scxtwin
 exec "$runfiles/tools/vm.sh" --cpus 4 --timeout 300 \
   --add "$runfiles/kernel/load" --add "$runfiles/tests/kernel/stress" \
+  --add "$runfiles/tests/kernel/guest_lib.sh" --add "$runfiles/kernel/bpf_stats_guest_lib.sh" \
   --add "$(command -v bpftool || echo /usr/sbin/bpftool)" \
   --add "$runfiles/kernel/bpf_prog_stats_guest.sh" \
   -- sh /bin/bpf_prog_stats_guest.sh "$policy" "$seconds"

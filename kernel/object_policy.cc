@@ -161,7 +161,10 @@ KernelPolicy MakeObjectPolicy(bool record) {
     if (int rc = bpf_object__load(s->obj); rc != 0) return rc;
     for (const char* section : {".data", ".bss"}) {
       bpf_map* map = InternalMap(s->obj, section);
-      if (map == nullptr) continue;
+      // libbpf makes a section's map mappable only if the section has a global variable: the
+      // ordinary build of scx_simple has only a static one in .bss (its record build adds the
+      // record's globals). What is read from the maps here are globals.
+      if (map == nullptr || (bpf_map__map_flags(map) & BPF_F_MMAPABLE) == 0) continue;
       const long page = sysconf(_SC_PAGESIZE);
       const size_t size = (bpf_map__value_size(map) + page - 1) / page * page;
       void* at = mmap(nullptr, size, PROT_READ, MAP_SHARED, bpf_map__fd(map), 0);

@@ -1,42 +1,51 @@
 #!/bin/sh
-# Runs in the VM guest for `bazel run //tools/twin:replay_cost`: POLICY's ordinary build and then
-# its record build, each under the stress mix for SECONDS with BPF run-time statistics on, in the
-# same guest. Prints per build: callbacks run (the sum of its struct_ops programs' run counts),
-# callbacks per second, average ns per callback, the stress mix's own progress line; then the
-# record build's figures as ratios of the ordinary build's.
-# usage: replay_cost_guest.sh POLICY SECONDS
-policy=$1 seconds=$2
+# Runs in the VM guest for `bazel run //tools/twin:replay_cost`: a scheduler's ordinary build and
+# then its record build, each under the stress mix for SECONDS with BPF run-time statistics on, in
+# the same guest (bpf_stats_guest_lib.sh), ROUNDS times in turn (on a shared host the guest's
+# speed drifts: alternating spreads the drift over both builds). Prints per run: callbacks run
+# (the sum of its struct_ops programs' run counts), callbacks per second, average ns per callback,
+# the stress mix's own progress line, and for the record build the loader's record line (records
+# written, dropped); then each build's totals over the rounds and the record build's totals as
+# ratios of the ordinary build's.
+# usage: replay_cost_guest.sh SECONDS ROUNDS ORDINARY RECORD
+#   ORDINARY, RECORD: the loader's argument naming each build: --policy=NAME (a project policy,
+#   both builds linked in) or --object=/bin/FILE.bpf.o (a kernel-tree scheduler's two objects).
+seconds=$1 rounds=$2 ordinary=$3 record=$4
 . /bin/guest_lib.sh
-echo 1 >/proc/sys/kernel/bpf_stats_enabled
-for build in ordinary record; do
-  args=
-  [ $build = record ] && args="--record=/tmp/cost.rec"
-  # shellcheck disable=SC2086 # $args is empty or one word
-  load --policy="$policy" --stats-interval=0 $args >/tmp/load.out 2>&1 &
-  loader=$!
-  wait_state enabled || { cat /tmp/load.out; exit 1; }
-  stress "$seconds" >/tmp/stress.out 2>&1
-  bpftool prog show >/tmp/progs.txt
-  kill -INT $loader
-  wait $loader || { cat /tmp/load.out; exit 1; }
-  wait_state disabled
-  awk -v prefix="${policy}_" -v build=$build -v secs="$seconds" '
-    $2 == "struct_ops" {
-      name = ""; rt = 0; rc = 0
-      for (i = 1; i <= NF; i++) {
-        if ($i == "name") name = $(i + 1)
-        if ($i == "run_time_ns") rt = $(i + 1)
-        if ($i == "run_cnt") rc = $(i + 1)
-      }
-      if (index(name, prefix) == 1) { runs += rc; ns += rt }
-    }
-    END { printf "cost %s callbacks=%d per_s=%.0f avg_ns=%.0f\n", build, runs, runs / secs, runs ? ns / runs : 0 }
-  ' /tmp/progs.txt | tee -a /tmp/cost.txt
-  echo "cost $build $(tail -n1 /tmp/stress.out)"
-  rm -f /tmp/cost.rec
+. /bin/bpf_stats_guest_lib.sh
+# A kernel-tree scheduler's __kconfig externs are resolved by libbpf from /boot/config-$(uname -r):
+# the host brings the cached kernel's config along (as for `twin replay`).
+if [ -f /bin/kconfig ]; then
+  mkdir -p /boot && cp /bin/kconfig "/boot/config-$(uname -r)"
+fi
+: >/tmp/cost.txt
+round=1
+while [ $round -le "$rounds" ]; do
+  for build in ordinary record; do
+    if [ $build = ordinary ]; then
+      bpf_stats_run "$seconds" "$ordinary" || { cat /tmp/load.out; exit 1; }
+    else
+      bpf_stats_run "$seconds" "$record" --record=/tmp/cost.rec || { cat /tmp/load.out; exit 1; }
+    fi
+    # One line per run in /tmp/cost.txt: BUILD CALLBACKS RUN_TIME_NS.
+    awk -v build=$build '{ runs += $3; ns += $4 } END { printf "%s %.0f %.0f\n", build, runs, ns }' \
+      /tmp/bpf_stats.txt >>/tmp/cost.txt
+    tail -n1 /tmp/cost.txt | awk -v round=$round -v secs="$seconds" '
+      { printf "cost round %d %s callbacks=%.0f per_s=%.0f avg_ns=%.0f\n", round, $1, $2, $2 / secs, $2 ? $3 / $2 : 0 }'
+    echo "cost round $round $build $(grep '^stress:' /tmp/stress.out | tr '\n' ' ')"
+    [ $build = record ] && echo "cost round $round record $(grep -m1 'dropped' /tmp/load.out)"
+    rm -f /tmp/cost.rec
+  done
+  round=$((round + 1))
 done
-awk '
-  /^cost ordinary callbacks=/ { split($4, a, "="); o_s = a[2]; split($5, b, "="); o_ns = b[2] }
-  /^cost record callbacks=/ { split($4, a, "="); r_s = a[2]; split($5, b, "="); r_ns = b[2] }
-  END { printf "cost ratio record/ordinary: callbacks_per_s %.2f, avg_ns %.2f\n", r_s / o_s, r_ns / o_ns }
-' /tmp/cost.txt
+awk -v secs=$((seconds * rounds)) '
+  { runs[$1] += $2; ns[$1] += $3 }
+  END {
+    for (b = 0; b < 2; b++) {
+      build = b ? "record" : "ordinary"
+      per_s[build] = runs[build] / secs; avg[build] = runs[build] ? ns[build] / runs[build] : 0
+      printf "cost %s callbacks=%.0f per_s=%.0f avg_ns=%.0f\n", build, runs[build], per_s[build], avg[build]
+    }
+    printf "cost ratio record/ordinary: callbacks_per_s %.2f, avg_ns %.2f\n",
+      per_s["record"] / per_s["ordinary"], avg["record"] / avg["ordinary"]
+  }' /tmp/cost.txt

@@ -177,24 +177,28 @@ void Replayer::Diverge(const std::string& kernel, const std::string& host) {
   pending_ = std::move(d);
 }
 
+absl::StatusOr<const host::Global*> HostGlobalFor(const host::PolicyInstance& policy,
+                                                  const scxtwin_rec_global& g) {
+  std::string name(g.name, strnlen(g.name, sizeof(g.name)));
+  absl::StatusOr<const host::Global*> host = policy.FindGlobal(name);
+  const bool same =
+      host.ok() && ((*host)->size == g.size ||
+                    ((*host)->scalar == SCXTWIN_SCALAR_NONE && (*host)->size > g.size));
+  if (!same) {
+    return absl::FailedPreconditionError(absl::StrCat("the host build of ", policy.name(),
+                                                      " has no global '", name, "' of ", g.size,
+                                                      " bytes, which the BPF build has"));
+  }
+  return host;
+}
+
 absl::Status Replayer::BindGlobals() {
   const scxtwin_rec_layout& layout = record_.header.layout;
   for (uint32_t i = 0; i < layout.nr_globals; ++i) {
     const scxtwin_rec_global& g = layout.globals[i];
-    std::string name(g.name, strnlen(g.name, sizeof(g.name)));
-    absl::StatusOr<const host::Global*> host = policy_->FindGlobal(name);
-    // An array may be longer on the host: a kernel-tree scheduler's per-CPU RESIZABLE_ARRAY has
-    // the recording machine's CPU count in the record build and the host's maximum in the host
-    // build; the replay keeps the recorded prefix.
-    const bool same =
-        host.ok() && ((*host)->size == g.size ||
-                      ((*host)->scalar == SCXTWIN_SCALAR_NONE && (*host)->size > g.size));
-    if (!same) {
-      return absl::FailedPreconditionError(absl::StrCat("the host build of ", policy_->name(),
-                                                        " has no global '", name, "' of ", g.size,
-                                                        " bytes, which the BPF build has"));
-    }
-    globals_.push_back(HostGlobal{name, (*host)->addr, g.at, g.size});
+    absl::StatusOr<const host::Global*> host = HostGlobalFor(*policy_, g);
+    if (!host.ok()) return host.status();
+    globals_.push_back(HostGlobal{(*host)->name, (*host)->addr, g.at, g.size});
   }
   return absl::OkStatus();
 }

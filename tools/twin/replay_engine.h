@@ -76,6 +76,14 @@ struct ReplayOptions {
 absl::StatusOr<ReplayResult> Replay(const Record& record, const std::string& host_so,
                                     const ReplayOptions& options);
 
+// The host build's global for the recorded global `g`: the same name and size or, for an array,
+// longer on the host (a kernel-tree scheduler's per-CPU RESIZABLE_ARRAY has the recording
+// machine's CPU count in the record build, the host's maximum in the host build). An error names
+// it. The replay binds the record's globals with it, and CheckHostLayout (replay_layout.h) a
+// record build's before any record exists.
+absl::StatusOr<const host::Global*> HostGlobalFor(const host::PolicyInstance& policy,
+                                                  const scxtwin_rec_global& g);
+
 // The host API the replay installs (replay_host_api.cc); `replayer` is its `sim` context.
 class Replayer;
 scxtwin_host_api MakeReplayApi(Replayer* replayer, host::HostMaps* maps);

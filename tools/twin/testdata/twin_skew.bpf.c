@@ -5,7 +5,9 @@
  * - -DTWIN_SKEW_BRANCH (target twin_skew_branch_host): a branch under __SCXTWIN_HOST__ queues
  *   every task one nanosecond of vtime later;
  * - -DTWIN_SKEW_KNOB_DEFAULT (target twin_skew_knob_host): slice_us defaults one higher
- *   (twin_skew.h).
+ *   (twin_skew.h);
+ * - -DTWIN_SKEW_LAYOUT (target twin_skew_layout_host): its global is narrower on the host, which
+ *   the layout check (tools/twin/replay_layout.h) finds without a record.
  *
  * Built plain, both builds are the same program and the replay must find no divergence.
  */
@@ -31,7 +33,11 @@ struct {
 	__type(value, struct task_ctx);
 } task_ctxs SEC(".maps");
 
+#if defined(__SCXTWIN_HOST__) && defined(TWIN_SKEW_LAYOUT)
+static __u32 vtime_now; /* the deliberate difference */
+#else
 static __u64 vtime_now;
+#endif
 
 s32 BPF_STRUCT_OPS(twin_skew_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {

@@ -2,7 +2,13 @@
  * directory goes first on the BPF include path, so the scheduler's `#include <scx/common.bpf.h>`
  * lands here. It includes the kernel tree's header (which declares the kfuncs, its compat
  * wrappers and BPF_STRUCT_OPS) and then the project's record wrappers (scxtwin/record.bpf.h),
- * after adapting the few names whose kernel-tree form differs from the project's:
+ * after adapting the few names whose kernel-tree form differs from the project's.
+ *
+ * Without __SCXTWIN_RECORD__ it makes the same scheduler's ordinary build as the project's loader
+ * loads it (`build_kernel_tree_record.sh --ordinary`, what //tools/twin:replay_cost measures the
+ * record build against): every adaptation below but the record wrappers, so the two builds
+ * differ only by recording.
+ *
  *
  * - the compat wrappers over __weak flavoured kfuncs (below) are replaced by the kfuncs;
  * - scx_bpf_dsq_move_to_local(dsq_id, enq_flags) is a compat macro there: it becomes the
@@ -108,6 +114,7 @@ static __always_inline bool scxtwin_kt_dsq_move_to_local(u64 dsq_id, u64 enq_fla
 #undef RESIZABLE_ARRAY
 #define RESIZABLE_ARRAY(elfsec, arr) arr[SCXTWIN_REC_NR_CPUS] SEC("." #elfsec)
 
+#ifdef __SCXTWIN_RECORD__
 #include <scxtwin/record.bpf.h>
 
 static __always_inline bool scxtwin_rec_kt_dsq_move_to_local(u64 dsq_id, u64 enq_flags)
@@ -139,5 +146,16 @@ static __always_inline void scxtwin_rec_scx_bpf_task_set_dsq_vtime(struct task_s
 	}
 }
 #define scx_bpf_task_set_dsq_vtime(...) scxtwin_rec_scx_bpf_task_set_dsq_vtime(__VA_ARGS__)
+
+#else /* the ordinary build */
+
+/* libbpf 1.1 rejects "struct_ops.s/": the project's sleepable mark, as record.bpf.h uses. */
+#undef BPF_STRUCT_OPS_SLEEPABLE
+#define BPF_STRUCT_OPS_SLEEPABLE(name, args...) \
+	SEC("struct_ops/sleepable." #name) BPF_PROG(name, ##args)
+#define scx_bpf_dsq_move_to_local(dsq_id, enq_flags) \
+	scxtwin_kt_dsq_move_to_local((dsq_id), (enq_flags))
+
+#endif /* __SCXTWIN_RECORD__ */
 
 #endif /* SCXTWIN_RECORD_KERNEL_TREE_COMMON_BPF_H */
