@@ -148,8 +148,9 @@ int Calibrate() {
   double mean = 0;
   for (int64_t l : late) mean += static_cast<double>(l);
   mean /= static_cast<double>(late.size());
-  // The lateness's distribution, as its quantiles at 0, 5%, ..., 100%: what the simulator's
-  // late-timer term (cost.timer_late.ns) draws from to model this machine's timers.
+  // The lateness's distribution, as its quantiles at 0, 5%, ..., 100%. An idle machine's: the
+  // late-timer model is fed from the busy run's own measurement (sleep_late_ns above), since an
+  // emulated guest's timers come far later while its vCPUs are busy.
   std::string quantiles;
   for (int i = 0; i <= kLateQuantiles; ++i) {
     if (i > 0) quantiles += ',';

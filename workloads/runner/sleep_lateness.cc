@@ -50,8 +50,7 @@ std::vector<std::vector<size_t>> Bunches(const std::vector<WakeEvent>& wakes) {
     const WakeEvent& w = wakes[order[k]];
     const WakeEvent* prev = k > 0 ? &wakes[order[k - 1]] : nullptr;
     const bool joins = prev != nullptr && prev->cpu == w.cpu && prev->in_irq && w.in_irq &&
-                       prev->cpu_switches == w.cpu_switches &&
-                       w.ts_ns - prev->ts_ns <= kBunchGapNs;
+                       prev->cpu_switches == w.cpu_switches && w.ts_ns - prev->ts_ns <= kBunchGapNs;
     if (!joins) out.emplace_back();
     out.back().push_back(order[k]);
   }
