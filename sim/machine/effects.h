@@ -96,9 +96,10 @@ struct HostEffects {
   // timer_late_ns, the quantiles of the lateness at evenly spaced probabilities (0, 1/n, ..., 1),
   // linearly interpolated between them. A server's hrtimers fire within microseconds, so it is off
   // by default and has no sensitivity range; an emulated guest's timers fire milliseconds late
-  // (the vCPU's host thread must run to take the interrupt), and `twin compare` measures that
-  // distribution in the guest (workload_runner --calibrate) and sets it here, so the simulator
-  // models the guest's machine, not a server (docs/twin.md).
+  // (the vCPU's host thread must run to take the interrupt), and `twin compare --guest-timers`
+  // measures that distribution in the guest's own runs (each sleep's deadline matched with its
+  // wake in the run's trace, per interrupt) and sets it here, so the simulator models the guest's
+  // machine, not a server (docs/twin.md).
   bool timer_late = false;
   std::vector<SimDuration> timer_late_ns;  // ascending; empty: no lateness
 

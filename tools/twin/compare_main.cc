@@ -24,6 +24,7 @@
 #include "tools/twin/compare_vm.h"
 #include "tools/twin/twin_main.h"
 #include "workloads/runner/plan_writer.h"
+#include "workloads/runner/sleep_lateness.h"
 
 namespace scxtwin::twin {
 
@@ -44,8 +45,10 @@ const char kCompareHelp[] =
     "keeps\n"
     "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
     "    The simulator side models the guest's machine: host effects off; with --guest-timers its\n"
-    "    timer interrupts also come as late as the guest's calibration measured "
-    "(cost.timer_late).\n"
+    "    timer interrupts also come as late as the guest's did while its runs ran (each sleep's\n"
+    "    deadline matched with its wake in the guest's trace; cost.timer_late.ns: the quantiles "
+    "of\n"
+    "    each interrupt's lateness, averaged over the runs).\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {
@@ -66,6 +69,17 @@ bool TakeValue(int argc, char** argv, int* i, const std::string& name, std::stri
     return true;
   }
   return false;
+}
+
+// "1.23 (14)": the runs' wakeups per bunch and the largest bunch.
+std::string BunchText(const PolicyRuns& p) {
+  int64_t bunches = 0, wakes = 0, max = 0;
+  for (const RunMetrics& r : p.runs) {
+    bunches += r.wake_bunches;
+    wakes += r.bunched_wakeups;
+    max = std::max(max, r.max_bunch);
+  }
+  return absl::StrFormat("%.2f (%d)", bunches ? static_cast<double>(wakes) / bunches : 0.0, max);
 }
 
 }  // namespace
@@ -202,12 +216,20 @@ int CompareMain(int argc, char** argv) {
   ss.params = params;
   ss.cpus = cpus;
   ss.runs = runs;
-  // The guest's machine, measured in the guest independently of the compared statistics: its
-  // timers' lateness (workload_runner --calibrate), drawn by every sleep on the simulator side.
+  // The guest's machine, measured in the guest's own runs independently of the compared
+  // statistics: how late its timers ended the workload's sleeps while the workload ran, drawn by
+  // every timer interrupt on the simulator side (cost.timer_late).
   const VmCalibration& cal = vm_runs->calibration;
+  const GuestTimers timers = PoolGuestTimers(vm_runs->policies);
   std::string late_ns;
-  if (guest_timers && cal.late_samples > 0) {
-    for (double q : cal.late_quantiles_ns)
+  if (guest_timers) {
+    if (timers.runs == 0) {
+      rmdir(tmp);
+      return Bad(
+          "--guest-timers: the guest's runs did not measure their sleeps' lateness (a runner "
+          "without it, or --load-vm of its output)");
+    }
+    for (double q : timers.irq_quantiles_ns)
       absl::StrAppend(&late_ns, late_ns.empty() ? "" : ":", std::llround(std::max(0.0, q)));
     ss.sets = {{"cost.timer_late", "on"}, {"cost.timer_late.ns", late_ns}};
   }
@@ -237,10 +259,9 @@ int CompareMain(int argc, char** argv) {
       mttcg ? "multi-threaded (one host thread per guest CPU)"
             : "single-threaded (timing not meaningful)",
       cpus,
-      late_ns.empty()
-          ? "timers on time"
-          : absl::StrCat("sleeps late as the guest's timers (cost.timer_late.ns=", late_ns,
-                         ", measured by the guest's calibration)"),
+      late_ns.empty() ? "timers on time"
+                      : absl::StrCat("timers late as the guest's (cost.timer_late.ns=", late_ns,
+                                     ", measured in the guest's runs)"),
       sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
   std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
@@ -253,6 +274,29 @@ int CompareMain(int argc, char** argv) {
       "(limit %.2f), "
       "500 us sleeps %.0f us late (limit %.0f)\n",
       cal.samples, cal.burn_stretch, kMaxBurnStretch, cal.sleep_overshoot_us, kMaxSleepOvershootUs);
+  if (timers.runs > 0) {
+    std::cout << absl::StrFormat(
+        "guest timers while the workload ran (%d runs, %d sleeps): a sleep ended %.0f us late on "
+        "average\n(run-to-run stdev %.0f us; p50 %.0f us, p90 %.0f us); a timer interrupt came "
+        "%.0f us late on average (p50 %.0f us, p90 %.0f us)\nand woke %.2f sleepers (max %d)\n",
+        timers.runs, timers.sleeps, timers.mean_ns / 1000, timers.mean_stdev_ns / 1000,
+        timers.quantiles_ns[timers.quantiles_ns.size() / 2] / 1000,
+        timers.quantiles_ns[timers.quantiles_ns.size() * 9 / 10] / 1000, timers.irq_mean_ns / 1000,
+        timers.irq_quantiles_ns[timers.irq_quantiles_ns.size() / 2] / 1000,
+        timers.irq_quantiles_ns[timers.irq_quantiles_ns.size() * 9 / 10] / 1000,
+        timers.wakes_per_bunch, timers.max_bunch);
+  }
+  std::cout << absl::StrFormat(
+      "wakeups per interrupt (one CPU, hardirq, no switch between, each within %d us of the "
+      "last), mean (max), simulator / VM:",
+      static_cast<int>(runner::kBunchGapNs / 1000));
+  for (const PolicyRuns& s : sim_runs) {
+    for (const PolicyRuns& v : vm_runs->policies) {
+      if (v.policy != s.policy) continue;
+      std::cout << absl::StrFormat(" %s %s / %s", s.policy, BunchText(s), BunchText(v));
+    }
+  }
+  std::cout << "\n";
   std::cout << (timing_trusted
                     ? "timing metrics are checked: the guest keeps time\n"
                     : "timing metrics are NOT checked (printed only): the guest does not keep "

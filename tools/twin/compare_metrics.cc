@@ -1,10 +1,12 @@
 #include "tools/twin/compare_metrics.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/twin/compare_tolerances.h"
+#include "workloads/runner/sleep_lateness.h"
 
 namespace scxtwin::twin {
 namespace {
@@ -81,7 +83,46 @@ RunMetrics FromSched(const runner::SchedMetrics& m) {
   r.migrations = m.migrations;
   r.with_prev_cpu = m.with_prev_cpu;
   r.on_prev_cpu = m.on_prev_cpu;
+  for (int b : runner::BunchSizes(m.wake_events)) {
+    ++r.wake_bunches;
+    r.bunched_wakeups += b;
+    r.max_bunch = std::max<int64_t>(r.max_bunch, b);
+  }
   return r;
+}
+
+GuestTimers PoolGuestTimers(const std::vector<PolicyRuns>& vm) {
+  GuestTimers g;
+  std::vector<double> means;
+  int64_t bunches = 0, wakes = 0;
+  for (const PolicyRuns& p : vm) {
+    for (const RunMetrics& r : p.runs) {
+      if (r.sleep_late_q_ns.size() < 2 || r.irq_late_q_ns.size() != r.sleep_late_q_ns.size())
+        continue;
+      if (g.runs > 0 && r.sleep_late_q_ns.size() != g.quantiles_ns.size()) continue;
+      g.quantiles_ns.resize(r.sleep_late_q_ns.size(), 0.0);
+      g.irq_quantiles_ns.resize(r.irq_late_q_ns.size(), 0.0);
+      ++g.runs;
+      for (size_t i = 0; i < r.sleep_late_q_ns.size(); ++i) {  // running means
+        g.quantiles_ns[i] += (r.sleep_late_q_ns[i] - g.quantiles_ns[i]) / g.runs;
+        g.irq_quantiles_ns[i] += (r.irq_late_q_ns[i] - g.irq_quantiles_ns[i]) / g.runs;
+      }
+      g.irq_mean_ns += (r.irq_late_mean_ns - g.irq_mean_ns) / g.runs;
+      g.sleeps += r.sleeps_timed;
+      means.push_back(r.sleep_late_mean_ns);
+      bunches += r.timer_bunches;
+      wakes += r.timer_bunch_wakes;
+      g.max_bunch = std::max(g.max_bunch, r.timer_bunch_max);
+    }
+  }
+  for (double m : means) g.mean_ns += m / static_cast<double>(means.size());
+  if (means.size() >= 2) {
+    double ss = 0;
+    for (double m : means) ss += (m - g.mean_ns) * (m - g.mean_ns);
+    g.mean_stdev_ns = std::sqrt(ss / static_cast<double>(means.size() - 1));
+  }
+  g.wakes_per_bunch = Ratio(static_cast<double>(wakes), static_cast<double>(bunches));
+  return g;
 }
 
 double RelativeSpread(const PolicyRuns& p) {

@@ -21,6 +21,17 @@ struct RunMetrics {
   double wake_p50_us = 0, wake_p99_us = 0;
   int64_t migrations = 0, with_prev_cpu = 0, on_prev_cpu = 0;
   std::map<std::string, int64_t> counters;  // the policy's own counters (empty under EEVDF)
+  // Wakeups taken together: on one CPU, each within kBunchGapNs of the previous
+  // (workloads/runner/sleep_lateness.h); both sides, from the trace.
+  int64_t wake_bunches = 0, bunched_wakeups = 0, max_bunch = 0;
+  // The VM only (the runner matches each `sleep` with the wake that ended it): how late the
+  // guest's timers ended the workload's sleeps while it ran, per sleep and per interrupt (a
+  // bunch's earliest deadline), as quantiles at 0, 5%, ..., 100% in ns (empty: not measured),
+  // and how many of those wakes one interrupt took.
+  std::vector<double> sleep_late_q_ns, irq_late_q_ns;
+  int64_t sleeps_timed = 0;
+  double sleep_late_mean_ns = 0, irq_late_mean_ns = 0;
+  int64_t timer_bunches = 0, timer_bunch_wakes = 0, timer_bunch_max = 0;
 };
 
 RunMetrics FromSched(const runner::SchedMetrics& m);
@@ -48,6 +59,21 @@ struct Row {
 
 // The rows for `policies` (eevdf first), from the simulator's and the VM's runs of each.
 std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim, const std::vector<PolicyRuns>& vm);
+
+// The guest's timers while the workload ran, over every VM run that measured them: each
+// quantile's mean over the runs, per sleep and per interrupt (the per-interrupt ones are what
+// --guest-timers gives the simulator's cost.timer_late.ns: its model draws once per interrupt),
+// the runs' mean lateness per sleep and its run-to-run spread, the sleeps timed, and the
+// sleepers' wakes per interrupt. runs == 0: no run measured them.
+struct GuestTimers {
+  int runs = 0;
+  int64_t sleeps = 0;
+  std::vector<double> quantiles_ns, irq_quantiles_ns;
+  double mean_ns = 0, mean_stdev_ns = 0, irq_mean_ns = 0;
+  double wakes_per_bunch = 0;
+  int64_t max_bunch = 0;
+};
+GuestTimers PoolGuestTimers(const std::vector<PolicyRuns>& vm);
 
 // Sample standard deviation over runs of the completion time, relative to its mean (the VM's
 // run-to-run spread the timing tolerances stand on).

@@ -43,7 +43,7 @@ TEST(CompareTest, RefusesATraceWithLostEvents) {
   EXPECT_FALSE(ParseRunnerReport("{\"instances\":[]}").ok());
 }
 
-TEST(CompareTest, AveragesTheGuestsTimerLatenessOverItsCalibrations) {
+TEST(CompareTest, TheCalibrationsGateIsTheWorstOfThem) {
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/vm.out";
   {
     std::ofstream out(path);
@@ -59,13 +59,48 @@ TEST(CompareTest, AveragesTheGuestsTimerLatenessOverItsCalibrations) {
   ASSERT_TRUE(r.ok()) << r.status();
   const VmCalibration& cal = r->calibration;
   EXPECT_EQ(cal.samples, 2);
-  EXPECT_DOUBLE_EQ(cal.burn_stretch, 1.30);  // the worst, for the timekeeping gate
+  EXPECT_DOUBLE_EQ(cal.burn_stretch, 1.30);
   EXPECT_DOUBLE_EQ(cal.sleep_overshoot_us, 900.0);
-  EXPECT_EQ(cal.late_samples, 2);
-  ASSERT_EQ(cal.late_quantiles_ns.size(), 3u);  // the mean of each quantile, for the model
-  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[0], 200);
-  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[1], 300);
-  EXPECT_DOUBLE_EQ(cal.late_quantiles_ns[2], 4000);
+}
+
+// A report with the runner's measurement of its sleeps: late by the quantiles `q`.
+std::string ReportWithSleeps(const std::string& q, int mean_ns, int bunches, int max_bunch) {
+  std::string r = kReport;
+  r.insert(r.size() - 2,
+           ",\"sleep_late_ns\":{\"count\":100,\"unmatched\":3,\"mean\":" + std::to_string(mean_ns) +
+               ",\"quantiles\":[" + q + "]},\"irq_late_ns\":{\"count\":" + std::to_string(bunches) +
+               ",\"mean\":" + std::to_string(2 * mean_ns) + ",\"quantiles\":[" + q +
+               "]},\"timer_bunches\":{\"count\":" + std::to_string(bunches) +
+               ",\"wakes\":100,\"max\":" + std::to_string(max_bunch) +
+               "},\"wake_bunches\":{\"count\":150,\"wakes\":200,\"max\":9}");
+  return r;
+}
+
+TEST(CompareTest, PoolsTheGuestsTimerLatenessOverItsRuns) {
+  auto a = ParseRunnerReport(ReportWithSleeps("100,200,3000", 1000, 50, 6));
+  auto b = ParseRunnerReport(ReportWithSleeps("300,400,5000", 3000, 25, 14));
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->sleeps_timed, 100);
+  EXPECT_EQ(a->wake_bunches, 150);
+  EXPECT_EQ(a->bunched_wakeups, 200);
+  EXPECT_EQ(a->max_bunch, 9);
+  // Runs of two policies, and one of a runner that did not measure (it does not count).
+  const GuestTimers g =
+      PoolGuestTimers({{"eevdf", {*a}}, {"homing", {*b, *ParseRunnerReport(kReport)}}});
+  EXPECT_EQ(g.runs, 2);
+  EXPECT_EQ(g.sleeps, 200);
+  ASSERT_EQ(g.quantiles_ns.size(), 3u);  // the mean of each quantile: what the model draws
+  EXPECT_DOUBLE_EQ(g.quantiles_ns[0], 200);
+  EXPECT_DOUBLE_EQ(g.quantiles_ns[1], 300);
+  EXPECT_DOUBLE_EQ(g.quantiles_ns[2], 4000);
+  EXPECT_EQ(g.irq_quantiles_ns, g.quantiles_ns);
+  EXPECT_DOUBLE_EQ(g.mean_ns, 2000);
+  EXPECT_DOUBLE_EQ(g.irq_mean_ns, 4000);
+  EXPECT_NEAR(g.mean_stdev_ns, std::sqrt(2.0) * 1000, 1e-6);
+  EXPECT_DOUBLE_EQ(g.wakes_per_bunch, 200.0 / 75);
+  EXPECT_EQ(g.max_bunch, 14);
+  EXPECT_EQ(PoolGuestTimers({{"eevdf", {*ParseRunnerReport(kReport)}}}).runs, 0);
 }
 
 TEST(CompareTest, ReadsTheLoadersFinalCounters) {

@@ -51,6 +51,21 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json) {
   m.migrations = static_cast<int64_t>(t["migrations"].number);
   m.with_prev_cpu = static_cast<int64_t>(t["with_prev_cpu"].number);
   m.on_prev_cpu = static_cast<int64_t>(t["on_prev_cpu"].number);
+  const JsonValue& wb = t["wake_bunches"];
+  m.wake_bunches = static_cast<int64_t>(wb["count"].number);
+  m.bunched_wakeups = static_cast<int64_t>(wb["wakes"].number);
+  m.max_bunch = static_cast<int64_t>(wb["max"].number);
+  const JsonValue& late = t["sleep_late_ns"];
+  m.sleeps_timed = static_cast<int64_t>(late["count"].number);
+  m.sleep_late_mean_ns = late["mean"].number;
+  for (const JsonValue& q : late["quantiles"].items) m.sleep_late_q_ns.push_back(q.number);
+  const JsonValue& irq = t["irq_late_ns"];
+  m.irq_late_mean_ns = irq["mean"].number;
+  for (const JsonValue& q : irq["quantiles"].items) m.irq_late_q_ns.push_back(q.number);
+  const JsonValue& tb = t["timer_bunches"];
+  m.timer_bunches = static_cast<int64_t>(tb["count"].number);
+  m.timer_bunch_wakes = static_cast<int64_t>(tb["wakes"].number);
+  m.timer_bunch_max = static_cast<int64_t>(tb["max"].number);
   if (t["trace_lost"].number > 0) {
     return absl::DataLossError(absl::StrCat("the guest's trace buffer dropped ",
                                             t["trace_lost"].number,
@@ -143,15 +158,6 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
         cal.burn_stretch = std::max(cal.burn_stretch, (*c)["burn_stretch"].number);
         cal.sleep_overshoot_us =
             std::max(cal.sleep_overshoot_us, (*c)["sleep_overshoot_us"].number);
-        const std::vector<JsonValue>& q = (*c)["sleep_late_quantiles_ns"].items;
-        if (q.size() >= 2 && (cal.late_samples == 0 || q.size() == cal.late_quantiles_ns.size())) {
-          cal.late_quantiles_ns.resize(q.size(), 0.0);
-          ++cal.late_samples;
-          for (size_t i = 0; i < q.size(); ++i) {
-            cal.late_quantiles_ns[i] +=
-                (q[i].number - cal.late_quantiles_ns[i]) / cal.late_samples;  // running mean
-          }
-        }
       } else if (error.empty()) {
         error = absl::StrCat("bad calibration line: ", l);
       }

@@ -31,11 +31,6 @@ struct VmCalibration {
   int samples = 0;
   double burn_stretch = 0;        // wall time / thread CPU time of a lone busy thread
   double sleep_overshoot_us = 0;  // mean lateness of a 500 us sleep
-  // The lateness's distribution: quantiles at 0, 1/n, ..., 1 in ns, each the mean over the
-  // calibrations that reported it (the guest's timers, modelled on the simulator side by
-  // cost.timer_late). Empty when no calibration reported them.
-  std::vector<double> late_quantiles_ns;
-  int late_samples = 0;
 };
 
 struct VmResult {

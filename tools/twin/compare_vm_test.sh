@@ -4,7 +4,9 @@
 # 1. The simulator as it is agrees with the VM: exit 0 and "K of K metrics within tolerance".
 # 2. A deliberately wrong model, homing's go_home turned off on the simulator side only, compared
 #    with the same guest output (--load-vm): exit 1, and the went_home row is the one that differs.
-# 3. Bad input: exit 2 with one line naming it.
+# 3. The guest measured its timers while the workload ran (each sleep matched with its wake in the
+#    run's trace), and --guest-timers feeds that to the simulator's late-timer model.
+# 4. Bad input: exit 2 with one line naming it.
 set -uo pipefail
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
 twin=tools/twin/twin
@@ -26,6 +28,15 @@ check "faithful model: every checked metric within tolerance" \
 check "the closing line is the last line" bash -c '[[ $(tail -n1 <<<"$1") == "twin compare: "* ]]' _ "$out"
 check "the rows say which metrics are timing and which are decisions" \
   bash -c 'grep -q " timing " <<<"$1" && grep -q " decision " <<<"$1"' _ "$out"
+
+check "the guest timed its sleeps while the workload ran" \
+  grep -qE '^guest timers while the workload ran \([0-9]+ runs, [1-9][0-9]* sleeps\)' <<<"$out"
+
+out=$("$twin" "${args[@]}" --guest-timers --load-vm="$tmp/vm.txt" 2>&1); rc=$?
+echo "$out"
+check "--guest-timers: the simulator's timers late as the guest's runs measured" \
+  grep -qE 'timers late as the guest.s \(cost.timer_late.ns=[0-9]+(:[0-9]+)+, measured in the guest.s runs\)' <<<"$out"
+check "--guest-timers: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
 
 out=$("$twin" "${args[@]}" --sim-set homing.go_home=0 --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"

@@ -6,6 +6,13 @@
 //   workload_runner --plan=FILE [--seed=N] [--policy=NAME] [--no-trace] [--trace-out=FILE]
 //
 // --trace-out keeps a copy of the run's trace text (for reading by hand or trace2workload).
+// The trace's clock is set to "mono" (CLOCK_MONOTONIC), so each `sleep`'s deadline can be matched
+// with the wake that ended it; the "twin" object then says how the machine's timers behave while
+// the workload runs (sleep_lateness.h): sleep_late_ns (each sleep's lateness: count, mean, and
+// quantiles at 0, 5%, ..., 100%), unmatched_sleeps (no wake ended them), timer_bunches (those
+// wakes taken in one interrupt: bunches, wakes, the largest), irq_late_ns (each such interrupt's
+// lateness: its earliest deadline's) and wake_bunches (every wakeup of the workload, bunched the
+// same way).
 //
 //   workload_runner --calibrate
 // measures how faithfully this machine keeps time for one thread on an otherwise idle system:
@@ -26,11 +33,13 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "workloads/runner/plan.h"
 #include "workloads/runner/sched_metrics.h"
+#include "workloads/runner/sleep_lateness.h"
 #include "workloads/runner/thread_runtime.h"
 
 namespace {
@@ -52,7 +61,8 @@ bool WriteFile(const std::string& path, const std::string& value) {
 bool StartTracing(std::string* error) {
   const std::string t = kTracing;
   bool ok = WriteFile(t + "tracing_on", "0") && WriteFile(t + "events/enable", "0") &&
-            WriteFile(t + "buffer_size_kb", "32768") && WriteFile(t + "trace", "");
+            WriteFile(t + "buffer_size_kb", "32768") && WriteFile(t + "trace_clock", "mono") &&
+            WriteFile(t + "trace", "");
   for (const char* e : kEvents) ok = ok && WriteFile(t + "events/" + e + "/enable", "1");
   ok = ok && WriteFile(t + "tracing_on", "1");
   if (!ok)
@@ -91,13 +101,36 @@ std::string Hist(const std::vector<int64_t>& v) {
   return os.str();
 }
 
+// {"count":bunches,"wakes":wakes in them,"max":the largest}.
+std::string Bunches(const std::vector<int>& sizes) {
+  int wakes = 0, max = 0;
+  for (int b : sizes) {
+    wakes += b;
+    max = std::max(max, b);
+  }
+  return "{\"count\":" + std::to_string(sizes.size()) + ",\"wakes\":" + std::to_string(wakes) +
+         ",\"max\":" + std::to_string(max) + "}";
+}
+
+constexpr int kLateQuantiles = 20;
+
+// {"count":N,"mean":ns,"quantiles":[at 0, 5%, ..., 100%]}.
+std::string Lateness(const std::vector<int64_t>& late) {
+  double mean = 0;
+  for (int64_t l : late) mean += static_cast<double>(l);
+  if (!late.empty()) mean /= static_cast<double>(late.size());
+  std::string out = "{\"count\":" + std::to_string(late.size()) +
+                    ",\"mean\":" + std::to_string(static_cast<int64_t>(mean)) + ",\"quantiles\":[";
+  const std::vector<int64_t> q = EvenQuantiles(late, kLateQuantiles);
+  for (size_t i = 0; i < q.size(); ++i) out += (i ? "," : "") + std::to_string(q[i]);
+  return out + "]}";
+}
+
 int64_t Now(clockid_t clock) {
   timespec ts;
   clock_gettime(clock, &ts);
   return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
-
-constexpr int kLateQuantiles = 20;
 
 int Calibrate() {
   const int64_t w0 = Now(CLOCK_MONOTONIC), c0 = Now(CLOCK_THREAD_CPUTIME_ID);
@@ -115,8 +148,9 @@ int Calibrate() {
   double mean = 0;
   for (int64_t l : late) mean += static_cast<double>(l);
   mean /= static_cast<double>(late.size());
-  // The lateness's distribution, as its quantiles at 0, 5%, ..., 100%: what the simulator's
-  // late-timer term (cost.timer_late.ns) draws from to model this machine's timers.
+  // The lateness's distribution, as its quantiles at 0, 5%, ..., 100%. An idle machine's: the
+  // late-timer model is fed from the busy run's own measurement (sleep_late_ns above), since an
+  // emulated guest's timers come far later while its vCPUs are busy.
   std::string quantiles;
   for (int i = 0; i <= kLateQuantiles; ++i) {
     if (i > 0) quantiles += ',';
@@ -258,7 +292,18 @@ int main(int argc, char** argv) {
      << ",\"migrations\":" << m.migrations << ",\"switch_ins\":" << m.switch_ins
      << ",\"preempted\":" << m.preempted << ",\"cpu_busy_ns\":[";
   for (size_t c = 0; c < m.cpu_busy_ns.size(); ++c) os << (c ? "," : "") << m.cpu_busy_ns[c];
-  os << "]}}\n";
+  os << "]";
+  if (trace) {
+    std::unordered_map<int64_t, std::vector<SleepSpan>> sleeps;
+    for (const TaskResult& t : run.tasks)
+      if (!t.sleeps.empty()) sleeps[t.tid] = t.sleeps;
+    const SleepLateness sl = MeasureSleepLateness(sleeps, m.wake_events);
+    os << ",\"sleep_late_ns\":" << Lateness(sl.late_ns) << ",\"unmatched_sleeps\":" << sl.unmatched
+       << ",\"irq_late_ns\":" << Lateness(sl.irq_late_ns);
+    os << ",\"timer_bunches\":" << Bunches(sl.bunch_sizes)
+       << ",\"wake_bunches\":" << Bunches(BunchSizes(m.wake_events));
+  }
+  os << "}}\n";
   std::cout << os.str();
   return 0;
 }

@@ -52,6 +52,15 @@ int Cpu(const std::string& s) {
   return p == std::string::npos ? -1 : std::atoi(s.c_str() + p + 1);
 }
 
+// The flags column after "[CPU] " ("dNh2."): its third character is 'h' (or 'H', a hardirq
+// during a softirq) in a hardware interrupt.
+bool InHardirq(const std::string& s) {
+  size_t p = s.find("] ");
+  if (p == std::string::npos) return false;
+  p = s.find_first_not_of(' ', p + 1);
+  return p != std::string::npos && p + 2 < s.size() && (s[p + 2] == 'h' || s[p + 2] == 'H');
+}
+
 }  // namespace
 
 double SchedMetrics::Quantile(double q) const {
@@ -66,6 +75,7 @@ double SchedMetrics::Quantile(double q) const {
 SchedMetrics ReadSchedMetrics(std::istream& in, const std::function<bool(int64_t)>& tracked) {
   SchedMetrics m;
   std::unordered_map<int64_t, TaskState> tasks;
+  std::vector<int64_t> switches;  // sched_switch lines by CPU
   std::string line;
   while (std::getline(in, line)) {
     ++m.lines;
@@ -73,6 +83,10 @@ SchedMetrics ReadSchedMetrics(std::istream& in, const std::function<bool(int64_t
     size_t ev;
     if ((ev = line.find(" sched_switch: ")) != std::string::npos) {
       const int cpu = Cpu(line);
+      if (cpu >= 0) {
+        if (static_cast<size_t>(cpu) >= switches.size()) switches.resize(cpu + 1, 0);
+        ++switches[cpu];
+      }
       const int64_t prev = IntField(line, " prev_pid=", ev);
       const size_t arrow = line.find("==>", ev);
       const int64_t next = IntField(line, " next_pid=", arrow == std::string::npos ? ev : arrow);
@@ -112,6 +126,10 @@ SchedMetrics ReadSchedMetrics(std::istream& in, const std::function<bool(int64_t
       if (t.on_cpu || t.woken_at >= 0) continue;
       ++m.wakeups;
       t.woken_at = Timestamp(line, ev);
+      const int cpu = Cpu(line);
+      m.wake_events.push_back(
+          {pid, t.woken_at, cpu, InHardirq(line),
+           cpu >= 0 && static_cast<size_t>(cpu) < switches.size() ? switches[cpu] : 0});
       t.prev_cpu_at_wake = t.last_cpu;
     } else if ((ev = line.find(" sched_migrate_task: ")) != std::string::npos) {
       const int64_t pid = IntField(line, " pid=", ev);

@@ -13,9 +13,21 @@
 
 namespace scxtwin::runner {
 
+// A wakeup of a blocked tracked task (its sched_waking): trace clock ns, the CPU that woke it,
+// whether it woke in a hardware interrupt (the flags column's 'h'), and how many sched_switch
+// lines of that CPU came before it (wakes with none between them are in one interrupt).
+struct WakeEvent {
+  int64_t pid = 0;
+  int64_t ts_ns = 0;
+  int cpu = -1;
+  bool in_irq = false;
+  int64_t cpu_switches = 0;
+};
+
 struct SchedMetrics {
   // sched_waking of a tracked task that was off its CPU (blocked): a wakeup.
   int64_t wakeups = 0;
+  std::vector<WakeEvent> wake_events;  // one per wakeup, in trace order
   // Wakeups whose next switch-in came: the wake-to-run latency (waking to sched_switch in), ns.
   std::vector<int64_t> wake_latency_ns;
   // Of those, the ones of a task that had run before (so it has a previous CPU), and how many

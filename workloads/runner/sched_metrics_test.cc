@@ -46,6 +46,15 @@ TEST(SchedMetricsTest, ReadsAKernelTrace) {
   EXPECT_EQ(m.Quantile(0.5), 100000);
   // On CPU 0: 100 us, then 980 us; on CPU 1: 900 us (switch-in at .003100 to out at .004000).
   EXPECT_EQ(m.cpu_busy_ns, (std::vector<int64_t>{1080000, 900000}));
+  // Each wakeup with its CPU, whether an interrupt woke it ('h'), and the CPU's switches so far.
+  ASSERT_EQ(m.wake_events.size(), 2u);
+  EXPECT_EQ(m.wake_events[0].pid, 10);
+  EXPECT_EQ(m.wake_events[0].ts_ns, 100001000000);
+  EXPECT_EQ(m.wake_events[0].cpu, 1);
+  EXPECT_TRUE(m.wake_events[0].in_irq);
+  EXPECT_EQ(m.wake_events[0].cpu_switches, 0);
+  EXPECT_FALSE(m.wake_events[1].in_irq);
+  EXPECT_EQ(m.wake_events[1].cpu_switches, 0);  // CPU 1's first switch comes after it
 }
 
 // On a simulated run the trace reader counts what the simulator counted itself.

@@ -119,6 +119,7 @@ struct Task {
   bool joinable = false;
   pid_t tid = 0;
   int64_t created_ns = 0, exited_ns = -1, cpu_ns = 0;
+  std::vector<SleepSpan> sleeps;  // written by its own thread only
 };
 
 struct Members {
@@ -187,7 +188,7 @@ void Burn(Task* t, int64_t ns) {
 }
 
 void Sleep(Task* t, int64_t ns) {
-  const int64_t until = MonoNs() + ns;
+  const int64_t start = MonoNs(), until = start + ns;
   timespec ts{static_cast<time_t>(until / 1000000000LL), static_cast<long>(until % 1000000000LL)};
   t->in_sleep.store(true);
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
@@ -201,6 +202,7 @@ void Sleep(Task* t, int64_t ns) {
     t->in_sleep.store(true);
   }
   t->in_sleep.store(false);
+  if (!t->rt->stop.load()) t->sleeps.push_back({start, until, MonoNs()});
 }
 
 void Wait(Task* t, int channel, int64_t need, bool spin) {
@@ -594,7 +596,7 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
         {inst.process, inst.instance, inst.arrival_ns, inst.completed_ns.load()});
   }
   for (const Task& t : rt.tasks)
-    result->tasks.push_back({t.name, t.tid, t.cpu_ns, t.created_ns, t.exited_ns});
+    result->tasks.push_back({t.name, t.tid, t.cpu_ns, t.created_ns, t.exited_ns, t.sleeps});
   if (!rt.error.empty()) {
     *error = rt.error;
     return false;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "workloads/runner/plan.h"
+#include "workloads/runner/sleep_lateness.h"
 
 namespace scxtwin::runner {
 
@@ -28,6 +29,9 @@ struct TaskResult {
   pid_t tid = 0;
   int64_t cpu_ns = 0;  // thread CPU time used
   int64_t created_ns = 0, exited_ns = -1;
+  // Its `sleep` operations, in CLOCK_MONOTONIC ns (not from the run's start: the trace's clock
+  // when it is "mono"), so each sleep's end can be found in the trace (sleep_lateness.h).
+  std::vector<SleepSpan> sleeps;
 };
 
 struct RunResult {

@@ -298,5 +298,35 @@ TEST(ThreadRuntimeTest, ArrivalsAreTheSimulatorsArrivals) {
   EXPECT_EQ(got, want);
 }
 
+// Each sleep is kept with its deadline and return (what the guest matches with its trace to
+// measure its timers' lateness, sleep_lateness.h).
+TEST(ThreadRuntimeTest, KeepsEachSleepsDeadlineAndReturn) {
+  const RunResult r = RunText(R"pb(
+    name: "sleeper"
+    process {
+      name: "p"
+      group {
+        name: "s"
+        program {
+          loop {
+            count: 3
+            body { sleep { fixed_ns: 2000000 } }
+            body { run { fixed_ns: 100000 } }
+          }
+        }
+      }
+    }
+  )pb");
+  const TaskResult* t = Task(r, "p.0/s.0");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->sleeps.size(), 3u);
+  for (size_t i = 0; i < t->sleeps.size(); ++i) {
+    const SleepSpan& s = t->sleeps[i];
+    EXPECT_EQ(s.due_ns - s.start_ns, 2 * kMs);
+    EXPECT_GE(s.end_ns, s.due_ns);
+    if (i > 0) EXPECT_GE(s.start_ns, t->sleeps[i - 1].end_ns);
+  }
+}
+
 }  // namespace
 }  // namespace scxtwin::runner
