@@ -17,9 +17,9 @@ absl::StatusOr<SchedClass*> StackIfNeeded(const WorkloadSpec& spec, const std::s
     const CompiledProcess& proc = spec.processes[p];
     for (size_t g = 0; g < proc.groups.size(); ++g) {
       if (proc.groups[g].policy != workload::TaskGroup::NORMAL) {
-        needs = absl::StrCat("process[", p, "].group[", g, "] (", proc.name, "/",
-                             proc.groups[g].name, ") has policy ",
-                             workload::TaskGroup::Policy_Name(proc.groups[g].policy));
+        needs =
+            absl::StrCat("process[", p, "].group[", g, "] (", proc.name, "/", proc.groups[g].name,
+                         ") has policy ", workload::TaskGroup::Policy_Name(proc.groups[g].policy));
         break;
       }
     }

@@ -40,7 +40,7 @@ std::string WriteWorkload(const std::string& name, const std::string& text) {
 }
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunWith(const std::string& policy,
-                                               const std::string& workload) {
+                                                   const std::string& workload) {
   RunConfig c;
   c.policy = policy;
   c.policy_dirs = DefaultPolicyDirs(nullptr);
@@ -80,7 +80,10 @@ TEST(ClassStackSetupTest, NormalTasksOnlyKeepOneClass) {
     name: "normal"
     process {
       name: "p"
-      group { name: "a" program { run { fixed_ns: 1000000 } } }
+      group {
+        name: "a"
+        program { run { fixed_ns: 1000000 } }
+      }
     })pb");
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ((*out)->stacked.stack, nullptr);
