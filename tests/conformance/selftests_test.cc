@@ -494,8 +494,8 @@ TEST(SelftestsTest, DequeueRemoteWithPropertyChanges) {
                     i % 2 ? "odd" : "even",
                     "\" pick: NEXT } } }\n body { run { fixed_ns: 2000 } }\n");
   }
-  w.insert(w.rfind('}'), absl::StrCat(R"pb(group { name: "hammer"
-                                                   program { loop { count: 2000)pb",
+  // Plain strings: a raw pb string is reformatted by clang-format, which would glue the pieces.
+  w.insert(w.rfind('}'), absl::StrCat("group { name: \"hammer\" program { loop { count: 2000\n",
                                       hammer, "} } }\n"));
   RunSpec spec{w};
   spec.globals = {{"test_use_move_to_local", false}};
