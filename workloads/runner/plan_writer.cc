@@ -41,11 +41,20 @@ PlanDist FromDist(const workload::Dist* d) {
 }  // namespace
 
 absl::Status CheckRunnable(const sim::WorkloadSpec& spec) {
+  // The runner's threads stay in the cgroup it was started in: it creates and moves none.
+  if (spec.proto.cgroup_size() > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec.file, ": cgroup[0]: '", spec.proto.cgroup(0).path(),
+                     "': cgroups are simulator-only; expected a spec without `cgroup` for the "
+                     "VM runner (its threads stay in the runner's cgroup)"));
+  }
   for (const sim::CompiledProcess& cp : spec.processes) {
     for (const sim::CompiledGroup& cg : cp.groups) {
       for (size_t i = 0; i < cg.program.size(); ++i) {
         const sim::CompiledOp& op = cg.program[i];
-        if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf) {
+        if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf ||
+            op.kind == sim::CompiledOp::kMoveToCgroup ||
+            op.kind == sim::CompiledOp::kSetCgroupWeight) {
           return absl::InvalidArgumentError(absl::StrCat(
               spec.file, ": ", cg.op_paths[i], ": ", sim::OpName(op),
               " is simulator-only; expected a spec of run, sleep, wake, wait, wait_on, fork, "
