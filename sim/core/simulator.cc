@@ -28,7 +28,8 @@ Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedCl
       opt_(std::move(options)),
       obs_(opt_.observer) {
   // The spec's cgroups (a hand-built spec without them has the root only).
-  for (const CompiledCgroup& c : spec_.cgroups) cgroups_.push_back({c.path, c.parent, c.level, c.weight});
+  for (const CompiledCgroup& c : spec_.cgroups)
+    cgroups_.push_back({c.path, c.parent, c.level, c.weight});
   if (cgroups_.empty()) cgroups_.emplace_back();
 }
 

@@ -66,8 +66,7 @@ void ExtClass::ExitCgroups() {
     c.inited = false;
     if (!ops_->cgroup_exit) continue;
     Callback(
-        "cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&c.cg); }, ",\"cgroup\":%d",
-        c.kn.id);
+        "cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&c.cg); }, ",\"cgroup\":%d", c.kn.id);
   }
 }
 
@@ -81,8 +80,7 @@ std::string ExtClass::Path(const ExtCgroup& c) const {
 // enqueued again (runnable) and set as the CPU's task again (running) without going through
 // ops.enqueue (the kernel dispatches a restored running task straight to its CPU).
 bool ExtClass::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
-  if (exited_ || t >= static_cast<TaskId>(et_.size()) ||
-      et_[t].state == ExtTaskState::kDisabled) {
+  if (exited_ || t >= static_cast<TaskId>(et_.size()) || et_[t].state == ExtTaskState::kDisabled) {
     return true;
   }
   ExtTask& e = et_[t];

@@ -44,7 +44,9 @@ s32 c_init_task(task_struct* p, scx_init_task_args* args) {
   Rec(absl::StrCat("init_task ", p->pid, " in ", args->cgroup->kn->id));
   return 0;
 }
-void c_runnable(task_struct* p, u64) { Rec(absl::StrCat("runnable ", p->pid, " in ", CgroupOf(p))); }
+void c_runnable(task_struct* p, u64) {
+  Rec(absl::StrCat("runnable ", p->pid, " in ", CgroupOf(p)));
+}
 void c_quiescent(task_struct* p, u64) {
   Rec(absl::StrCat("quiescent ", p->pid, " in ", CgroupOf(p)));
 }

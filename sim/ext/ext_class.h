@@ -24,8 +24,8 @@
 // enqueue and dispatch, with the DSQ kfuncs), balance_pick.cc (balance_one, pick, put_prev,
 // the tick), ext_idle.cc (ext_idle.c: idle tracking, the default CPU selection and its kfuncs),
 // dsq_iter.cc (DSQ iterators and moves), cgroups.cc (the cgroup hierarchy, its callbacks and
-// kfuncs), kfuncs.cc (the remaining kfuncs, BPF timers and
-// helpers), host_api_table.cc (the trampolines). A task's state is task_state.h's enum.
+// kfuncs), kfuncs.cc (the remaining kfuncs, BPF timers and helpers), host_api_table.cc (the
+// trampolines). A task's state is task_state.h's enum.
 // Single-threaded: callbacks never overlap, so the kernel's races do not exist here.
 #ifndef SCXTWIN_SIM_EXT_EXT_CLASS_H_
 #define SCXTWIN_SIM_EXT_EXT_CLASS_H_
@@ -226,7 +226,7 @@ class ExtClass final : public SchedClass {
   // A cgroup as the policy sees it: the kernel objects a policy reads, at stable addresses.
   struct ExtCgroup {
     kernfs_node kn{};
-    struct cgroup cg{};
+    struct cgroup cg {};
     task_group tg{};  // the cpu controller's state: cg.subsys[cpu_cgrp_id] == &tg.css
     std::string name;
     bool inited = false;  // ops.cgroup_init succeeded (ops.cgroup_exit is owed)

@@ -30,8 +30,8 @@ struct CompiledOp {
     kExit,
     kLoopBegin,
     kLoopEnd,
-    kYield,     // sched_yield()
-    kUserHalf,  // one pass of the policy's user-space half (sim/core/user_half.h)
+    kYield,            // sched_yield()
+    kUserHalf,         // one pass of the policy's user-space half (sim/core/user_half.h)
     kMoveToCgroup,     // the task moves itself to `cgroup`
     kSetCgroupWeight,  // `cgroup`'s cpu.weight becomes `weight`
   };

@@ -357,42 +357,64 @@ TEST(SpecTest, CgroupErrorsNameTheInput) {
       {R"pb(cgroup { path: "/a" weight: 10001 }
             process {
               name: "p"
-              group { name: "g" program { exit: true } }
+              group {
+                name: "g"
+                program { exit: true }
+              }
             })pb",
        "bad.textpb: cgroup[0].weight: 10001 is outside 1..10000 (cpu.weight)"},
       {R"pb(cgroup { path: "/a" weight: -5 }
             process {
               name: "p"
-              group { name: "g" program { exit: true } }
+              group {
+                name: "g"
+                program { exit: true }
+              }
             })pb",
        "cgroup[0].weight: -5 is outside 1..10000"},
       {R"pb(cgroup { path: "a" }
             process {
               name: "p"
-              group { name: "g" program { exit: true } }
+              group {
+                name: "g"
+                program { exit: true }
+              }
             })pb",
        "cgroup[0].path: 'a' is not a cgroup path"},
       {R"pb(cgroup { path: "/a/b" }
             process {
               name: "p"
-              group { name: "g" program { exit: true } }
+              group {
+                name: "g"
+                program { exit: true }
+              }
             })pb",
        "cgroup[0].path: '/a/b' has parent '/a', which is not declared before it"},
       {R"pb(cgroup { path: "/a" }
             cgroup { path: "/a" }
             process {
               name: "p"
-              group { name: "g" program { exit: true } }
+              group {
+                name: "g"
+                program { exit: true }
+              }
             })pb",
        "cgroup[1].path: '/a' is declared twice"},
       {R"pb(process {
               name: "p"
-              group { name: "g" cgroup: "/nope" program { exit: true } }
+              group {
+                name: "g"
+                cgroup: "/nope"
+                program { exit: true }
+              }
             })pb",
        "process[0].group[0].cgroup: cgroup '/nope' is not declared"},
       {R"pb(process {
               name: "p"
-              group { name: "g" program { move_to_cgroup: "/x" } }
+              group {
+                name: "g"
+                program { move_to_cgroup: "/x" }
+              }
             })pb",
        "process[0].group[0].program[0].move_to_cgroup: cgroup '/x' is not declared"},
       {R"pb(cgroup { path: "/a" }

@@ -143,8 +143,7 @@ std::string ThreeWeightedCgroups() {
     cgroup { path: "/lo" weight: 100 }
     cgroup { path: "/mid" weight: 200 }
     cgroup { path: "/hi" weight: 400 }
-    process {
-      name: "p")pb";
+    process { name: "p")pb";
   for (const char* cg : {"lo", "mid", "hi"}) {
     absl::StrAppend(&w, " group { name: \"", cg, "\" count: 4 cgroup: \"/", cg,
                     "\" program { loop { count: 200 body { run { fixed_ns: 1000000 } } } } }");
@@ -187,6 +186,55 @@ TEST(KernelSchedulersTest, ScxFlatcgSharesTheCpuByCgroupWeight) {
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_GT((*stats)[15], 10u) << "FCG_STAT_PNC_NEXT: cgroups picked from the rbtree";
   EXPECT_EQ((*stats)[19], 0u) << "FCG_STAT_PNC_FAIL";
+}
+
+// A weight write reaches scx_flatcg (ops.cgroup_set_weight) and tasks moving between cgroups
+// (ops.cgroup_move, with their runnable/quiescent around it) keep it consistent: /a and /b start
+// at weight 100 with 800 ms of CPU work each on 4 CPUs; at 50 ms a root task raises /b to 400,
+// so /b gets 4/5 of the machine from then on and ends at about 270 ms, /a at about 400 ms (with
+// the write ignored both would end together). A task hops between /a and /b meanwhile.
+TEST(KernelSchedulersTest, ScxFlatcgFollowsWeightWritesAndMoves) {
+  std::string w = R"pb(
+    name: "reweighted"
+    cgroup { path: "/a" }
+    cgroup { path: "/b" }
+    process { name: "p"
+              group {
+                name: "admin"
+                program { sleep { fixed_ns: 50000000 } }
+                program { set_cgroup_weight { path: "/b" weight: 400 } }
+              }
+              group {
+                name: "hopper"
+                cgroup: "/a"
+                program {
+                  loop {
+                    count: 20
+                    body { run { fixed_ns: 100000 } }
+                    body { move_to_cgroup: "/b" }
+                    body { sleep { fixed_ns: 1000000 } }
+                    body { run { fixed_ns: 100000 } }
+                    body { move_to_cgroup: "/a" }
+                  }
+                }
+              })pb";
+  for (const char* cg : {"a", "b"}) {
+    absl::StrAppend(&w, " group { name: \"", cg, "\" count: 4 cgroup: \"/", cg,
+                    "\" program { loop { count: 200 body { run { fixed_ns: 1000000 } } } } }");
+  }
+  w += " }";
+  RunSpec spec{w, "4"};
+  spec.capture_log = true;
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_flatcg.bpf.c", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.Callbacks("cgroup_set_weight"), 1);
+  EXPECT_EQ(o.Callbacks("cgroup_move"), 40);
+  auto last = LastExitByGroup(o);
+  const double a = last["a"], b = last["b"];
+  // Measured (deterministic): see the failure message.
+  EXPECT_NEAR(b / a, 270.0 / 400, 0.06) << "a " << a << " b " << b;
 }
 
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
