@@ -154,6 +154,18 @@ void Simulator::Advance(int cpu, TaskId id) {
         ChangeOp(id, op);
         if (stop_) return;
         break;
+      case CompiledOp::kMoveToCgroup:
+        ++t.cursor.pc;
+        if (op.cgroup != t.cgroup && cls_->TaskCgroupMove(id, cpu, op.cgroup))
+          tasks_[id].cgroup = op.cgroup;
+        if (stop_) return;
+        break;
+      case CompiledOp::kSetCgroupWeight:
+        ++t.cursor.pc;
+        cgroups_[op.cgroup].weight = op.weight;
+        cls_->CgroupWeightChanged(op.cgroup);
+        if (stop_) return;
+        break;
       case CompiledOp::kLoopBegin:
         ++t.cursor.pc;
         t.cursor.loop_left.push_back(op.count == 0 ? -1 : op.count);

@@ -103,6 +103,11 @@ class SchedContext {
   // configured, the core moves every task to it once the current call returns (the kernel
   // moves them to the fair class); without one, this is Fail(why).
   virtual void Detach(const std::string& why) = 0;
+  // The run's cgroups: [0] is the root, each one after its parent, weights as of now.
+  virtual const std::vector<Cgroup>& cgroups() const {
+    static const std::vector<Cgroup>* const kRootOnly = new std::vector<Cgroup>(1);
+    return *kRootOnly;
+  }
 };
 
 class SchedClass {
@@ -137,6 +142,11 @@ class SchedClass {
   virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).
   virtual void Finish() {}
+  // Cgroups. t, running on cpu, moves itself to cgroup `to` (Task::cgroup is still the one it
+  // leaves). false refuses the move (the ext class's ops.cgroup_prep_move failed): t stays.
+  virtual bool TaskCgroupMove(TaskId t, int cpu, int32_t to) { return true; }
+  // A cgroup's weight changed (ctx->cgroups() has the new one).
+  virtual void CgroupWeightChanged(int32_t cgroup) {}
 };
 
 }  // namespace scxtwin::sim

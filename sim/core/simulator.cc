@@ -26,7 +26,12 @@ Simulator::Simulator(const Topology& topology, const WorkloadSpec& spec, SchedCl
       spec_(spec),
       cls_(sched_class),
       opt_(std::move(options)),
-      obs_(opt_.observer) {}
+      obs_(opt_.observer) {
+  // The spec's cgroups (a hand-built spec without them has the root only).
+  for (const CompiledCgroup& c : spec_.cgroups)
+    cgroups_.push_back({c.path, c.parent, c.level, c.weight});
+  if (cgroups_.empty()) cgroups_.emplace_back();
+}
 
 Simulator::~Simulator() = default;
 
@@ -419,6 +424,7 @@ TaskId Simulator::CreateTask(int instance, int group, int index, TaskId parent) 
   t.group = group;
   t.index = index;
   t.parent = parent;
+  t.cgroup = grp.cgroup;
   t.nice = grp.nice;
   t.weight = NiceToWeight(grp.nice);
   t.affinity = group_affinity_[group_base_[im.process] + group];

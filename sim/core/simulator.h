@@ -130,6 +130,7 @@ class Simulator final : public SchedContext {
   void CancelTimer(EventHandle& handle) override { queue_.Cancel(handle); }
   void Fail(const std::string& why) override;
   void Detach(const std::string& why) override;
+  const std::vector<Cgroup>& cgroups() const override { return cgroups_; }
   // The class scheduling now (the fallback after a detach).
   const SchedClass* active_class() const { return cls_; }
 
@@ -238,6 +239,7 @@ class Simulator final : public SchedContext {
   CpuSet online_;
   uint64_t hotplug_seq_ = 0;
   std::deque<Task> tasks_;              // deque: references stay valid as forks append
+  std::vector<Cgroup> cgroups_;         // the spec's, with the weights as the run sets them
   std::vector<CpuSet> group_affinity_;  // per (process, group), flattened
   std::vector<int32_t> group_base_;     // process -> first index in group_affinity_
   // set_affinity ops' CPU lists resolved against the machine: per flattened group, per op

@@ -58,6 +58,7 @@ struct Task {
   int32_t process = 0;   // the instance's process template (index into the workload's processes)
   int32_t group = 0;     // task-group index within the workload's process template
   int32_t index = 0;     // member index within (instance, group)
+  int32_t cgroup = 0;    // its cgroup (index into SchedContext::cgroups(); 0 = the root)
   TaskId parent = kNoTask;
   int32_t nice = 0;
   uint32_t weight = 1024;  // the kernel's sched_prio_to_weight[nice + 20]
@@ -108,6 +109,14 @@ struct Task {
   std::vector<int32_t> next_rr;  // round-robin position per target group (`NEXT`)
 
   TaskMetrics m;
+};
+
+// A cgroup of the run (the workload's `cgroup` list under the root).
+struct Cgroup {
+  std::string path = "/";
+  int32_t parent = -1;    // index of its parent (-1: the root's)
+  int32_t level = 0;      // the root's is 0
+  uint32_t weight = 100;  // cpu.weight, 1..10000
 };
 
 // The kernel's nice-to-weight table (kernel/sched/core.c sched_prio_to_weight).

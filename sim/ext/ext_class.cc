@@ -102,12 +102,7 @@ void ExtClass::Eject() {
   exited_ = true;
   // Every task leaves the policy (scx_disable_workfn: disable + exit_task each), then ops.exit.
   for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) QuitTask(t);
-  if (root_cgroup_inited_ && ops_->cgroup_exit) {
-    root_cgroup_inited_ = false;
-    Callback(
-        "cgroup_exit", 0, Ctx::kInit, [&] { ops_->cgroup_exit(&root_cgroup_); }, ",\"cgroup\":%d",
-        root_cgroup_.kn_id);
-  }
+  ExitCgroups();
   if (ops_->exit) {
     scx_exit_info ei{};
     ei.kind = static_cast<scx_exit_kind>(exit_.kind);
@@ -140,6 +135,7 @@ absl::Status ExtClass::Init(SchedContext* ctx) {
   }
   SeedStream(rng_, opt_.seed, 0x5c7e, 0);
   SetUpCpus(topo);
+  BuildCgroups(ctx->cgroups());
   FillApi(&api_);
   policy_.install_api(api_);
   if (policy_.before_attach) {
@@ -246,19 +242,8 @@ void ExtClass::RunOpsInit() {
     if (ret != 0 && !exit_pending_)
       Error(SCX_EXIT_ERROR, absl::StrCat("ops.init() failed (", ret, ")"));
   }
-  // scx_cgroup_init(): every cgroup, here the root one, with its weight (cpu.weight 100).
-  if (!exit_pending_ && ops_->cgroup_init) {
-    scx_cgroup_init_args args{};
-    args.weight = 100;
-    const s32 ret = Callback(
-        "cgroup_init", 0, Ctx::kInit, [&] { return ops_->cgroup_init(&root_cgroup_, &args); },
-        ",\"cgroup\":%d", root_cgroup_.kn_id);
-    if (ret != 0 && !exit_pending_) {
-      Error(SCX_EXIT_ERROR,
-            absl::StrCat("ops.cgroup_init() failed (", ret, ") for cgroup ", root_kn_.name));
-    }
-    root_cgroup_inited_ = ret == 0;
-  }
+  // scx_cgroup_init(): every cgroup, parents first, with its weight.
+  if (!exit_pending_) InitCgroups();
   if (!exit_pending_ && (ops_->flags & SCX_OPS_ENQ_LAST) && !ops_->enqueue) {
     Error(SCX_EXIT_ERROR, "SCX_OPS_ENQ_LAST requires ops.enqueue() to be implemented");
   }
@@ -415,6 +400,7 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     return;
   }
   InitTaskStruct(t);
+  et_[t].cgroup = ctx_->task(t).cgroup;
   const int cpu = parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu;
   task_struct* p = &ts_[t];
   CallInitTask(t, cpu);
@@ -441,7 +427,7 @@ void ExtClass::CallInitTask(TaskId t, int cpu) {
   task_struct* p = &ts_[t];
   scx_init_task_args args{};
   args.fork = true;
-  args.cgroup = &root_cgroup_;
+  args.cgroup = &cgroups_[et_[t].cgroup].cg;
   Callback(
       "init_task", cpu, Ctx::kOther,
       [&] {
@@ -458,6 +444,7 @@ bool ExtClass::switch_partial() const { return (ops_->flags & SCX_OPS_SWITCH_PAR
 void ExtClass::InitForeignTask(TaskId t, TaskId parent) {
   if (exited_) return;
   InitTaskStruct(t);
+  et_[t].cgroup = ctx_->task(t).cgroup;
   CallInitTask(t, parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu);
   Eject();
 }

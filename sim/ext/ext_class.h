@@ -23,8 +23,9 @@
 // enable/disable and task lifecycle, exits, the watchdog), dispatch_queues.cc (ext.c's DSQs,
 // enqueue and dispatch, with the DSQ kfuncs), balance_pick.cc (balance_one, pick, put_prev,
 // the tick), ext_idle.cc (ext_idle.c: idle tracking, the default CPU selection and its kfuncs),
-// dsq_iter.cc (DSQ iterators and moves), kfuncs.cc (the remaining kfuncs, BPF timers and
-// helpers), host_api_table.cc (the trampolines). A task's state is task_state.h's enum.
+// dsq_iter.cc (DSQ iterators and moves), cgroups.cc (the cgroup hierarchy, its callbacks and
+// kfuncs), kfuncs.cc (the remaining kfuncs, BPF timers and helpers), host_api_table.cc (the
+// trampolines). A task's state is task_state.h's enum.
 // Single-threaded: callbacks never overlap, so the kernel's races do not exist here.
 #ifndef SCXTWIN_SIM_EXT_EXT_CLASS_H_
 #define SCXTWIN_SIM_EXT_EXT_CLASS_H_
@@ -209,9 +210,11 @@ class ExtClass final : public SchedClass {
   void SubRevoke(u64 cgroup_id, u64 caps, const scx_cmask* cmask);
   bool SubDispatch(u64 cgroup_id);
   s32 SubKill(u64 cgroup_id, const char* msg);
-  struct cgroup* CgroupFromId(u64 cgid) {
-    return cgid == root_cgroup_.kn_id ? &root_cgroup_ : nullptr;
-  }
+  struct cgroup* CgroupFromId(u64 cgid);
+
+  // Cgroups (cgroups.cc; SchedClass's cgroup hooks).
+  bool TaskCgroupMove(TaskId t, int cpu, int32_t to) override;
+  void CgroupWeightChanged(int32_t cgroup) override;
 
  private:
   struct Dsq;
@@ -230,6 +233,15 @@ class ExtClass final : public SchedClass {
     u64 ddsp_enq_flags = 0;
     SimDuration charged = 0;  // sum_exec already charged to the slice
     SimTime runnable_at = 0;  // watchdog
+    int32_t cgroup = 0;       // its cgroup as the policy sees it (index in cgroups_)
+  };
+  // A cgroup as the policy sees it: the kernel objects a policy reads, at stable addresses.
+  struct ExtCgroup {
+    kernfs_node kn{};
+    struct cgroup cg {};
+    task_group tg{};  // the cpu controller's state: cg.subsys[cpu_cgrp_id] == &tg.css
+    std::string name;
+    bool inited = false;  // ops.cgroup_init succeeded (ops.cgroup_exit is owed)
   };
   struct PriqKey {
     u64 vtime;
@@ -394,12 +406,16 @@ class ExtClass final : public SchedClass {
   void FillApi(scxtwin_host_api* api);
   void FireTimer(uint64_t slot);
 
+  // ---- cgroups.cc ----
+  void BuildCgroups(const std::vector<Cgroup>& spec);  // at Init, from ctx->cgroups()
+  void InitCgroups();  // after ops.init: ops.cgroup_init for each, parents first
+  void ExitCgroups();  // at ejection: ops.cgroup_exit for each initialised one, children first
+  std::string Path(const ExtCgroup& c) const;
+
   ExtPolicyBinding policy_;
-  // The root cgroup, every task's (the simulator has no other cgroups): ops.cgroup_init sees it
+  // The run's cgroups ([0] the root, kernfs id i + 1 for index i): ops.cgroup_init sees each
   // after ops.init, ops.cgroup_exit when the policy goes.
-  kernfs_node root_kn_ = {"/", 1};
-  struct cgroup root_cgroup_ = {&root_kn_, 0, 1};
-  bool root_cgroup_inited_ = false;
+  std::deque<ExtCgroup> cgroups_;
   sched_ext_ops* ops_ = nullptr;
   ExtOptions opt_;
   SchedContext* ctx_ = nullptr;

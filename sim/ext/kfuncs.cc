@@ -41,8 +41,6 @@ task_struct* ExtClass::TaskFromPid(s32 pid) {
   return &ts_[t];
 }
 
-struct cgroup* ExtClass::TaskCgroup(task_struct* p) { return p ? &root_cgroup_ : nullptr; }
-
 task_struct* ExtClass::CpuCurr(s32 cpu) {
   if (cpu < 0 || cpu >= nr_cpus_) return nullptr;
   const TaskId t = ctx_->curr(cpu);

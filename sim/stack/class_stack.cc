@@ -21,6 +21,7 @@ class ClassStack::MemberContext final : public SchedContext {
     return t != kNoTask && s_->owner_[t] == m_ ? t : kNoTask;
   }
   bool cpu_online(int cpu) const override { return s_->ctx_->cpu_online(cpu); }
+  const std::vector<Cgroup>& cgroups() const override { return s_->ctx_->cgroups(); }
   uint64_t hotplug_seq() const override { return s_->ctx_->hotplug_seq(); }
   void Resched(int cpu) override { s_->ctx_->Resched(cpu); }
   void SetTaskCpu(TaskId t, int cpu) override {
@@ -216,6 +217,19 @@ int64_t ClassStack::nr_queued() const {
 void ClassStack::CpuHotplug(int cpu, bool online) {
   for (int m = 0; m < kNumMembers; ++m) {
     if (members_[m] != nullptr && !(m == kExt && ext_gone_)) members_[m]->CpuHotplug(cpu, online);
+  }
+}
+
+// A cgroup move goes to the task's own class: an ext policy hears of its own tasks' moves only
+// (the kernel also calls its cgroup_prep_move/cgroup_move for the other classes' tasks).
+bool ClassStack::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
+  return cls(owner_[t])->TaskCgroupMove(t, cpu, to);
+}
+
+void ClassStack::CgroupWeightChanged(int32_t cgroup) {
+  for (int m = 0; m < kNumMembers; ++m) {
+    if (members_[m] != nullptr && !(m == kExt && ext_gone_))
+      members_[m]->CgroupWeightChanged(cgroup);
   }
 }
 

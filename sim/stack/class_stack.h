@@ -79,6 +79,8 @@ class ClassStack final : public SchedClass {
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override;
   void CpuHotplug(int cpu, bool online) override;
+  bool TaskCgroupMove(TaskId t, int cpu, int32_t to) override;
+  void CgroupWeightChanged(int32_t cgroup) override;
   void OnTimer(uint64_t cookie) override;
   void Finish() override;
 

@@ -366,6 +366,23 @@ class Compiler {
           }
           break;
         }
+        case Op::kMoveToCgroup: {
+          c.kind = CompiledOp::kMoveToCgroup;
+          SCX_ASSIGN_OR_RETURN(c.cgroup, FindCgroup(op.move_to_cgroup(), p + ".move_to_cgroup"));
+          break;
+        }
+        case Op::kSetCgroupWeight: {
+          const workload::CgroupWeight& w = op.set_cgroup_weight();
+          c.kind = CompiledOp::kSetCgroupWeight;
+          SCX_ASSIGN_OR_RETURN(c.cgroup, FindCgroup(w.path(), p + ".set_cgroup_weight.path"));
+          if (c.cgroup == 0) {
+            return Fail(p + ".set_cgroup_weight.path",
+                        "is the root cgroup, whose weight is fixed; expected a declared cgroup");
+          }
+          SCX_RETURN_IF_ERROR(CheckWeight(w.weight(), p + ".set_cgroup_weight.weight"));
+          c.weight = static_cast<uint32_t>(w.weight());
+          break;
+        }
         case Op::kLoop: {
           if (op.loop().count() < 0) return Fail(p + ".loop.count", "expected >= 0 (0: forever)");
           if (op.loop().body_size() == 0)
@@ -402,7 +419,7 @@ class Compiler {
           return Fail(
               p,
               "no op set; expected one of run, sleep, wake, wait, wait_on, fork, exit, loop, "
-              "yield, user_half, set_affinity, set_nice");
+              "yield, user_half, set_affinity, set_nice, move_to_cgroup, set_cgroup_weight");
       }
       out->push_back(c);
       paths->push_back(p);
@@ -410,9 +427,74 @@ class Compiler {
     return absl::OkStatus();
   }
 
+  absl::Status CheckWeight(int32_t weight, const std::string& path) {
+    if (weight < 1 || weight > 10000)
+      return Fail(path, absl::StrCat(weight, " is outside 1..10000 (cpu.weight)"));
+    return absl::OkStatus();
+  }
+
+  // The index of a declared cgroup ("" and "/" are the root).
+  absl::StatusOr<int32_t> FindCgroup(const std::string& path, const std::string& where) {
+    if (path.empty() || path == "/") return 0;
+    auto it = cgroup_index_.find(path);
+    if (it == cgroup_index_.end()) {
+      return Fail(where, absl::StrCat("cgroup '", path,
+                                      "' is not declared; expected \"/\" or a path of the "
+                                      "workload's `cgroup` list"));
+    }
+    return it->second;
+  }
+
+  // Workload.cgroup: absolute paths, each after its parent, weights in 1..10000.
+  absl::Status CompileCgroups(WorkloadSpec* spec) {
+    const workload::Workload& w = spec->proto;
+    spec->cgroups.clear();
+    spec->cgroups.push_back(CompiledCgroup{"/", -1, 0, 100});
+    cgroup_index_.clear();
+    for (int i = 0; i < w.cgroup_size(); ++i) {
+      const workload::Cgroup& cg = w.cgroup(i);
+      const std::string cp = absl::StrCat("cgroup[", i, "]");
+      const std::string& path = cg.path();
+      if (path.size() < 2 || path[0] != '/' || path.back() == '/' ||
+          absl::StrContains(path, "//")) {
+        return Fail(cp + ".path", absl::StrCat("'", path,
+                                               "' is not a cgroup path; expected an absolute "
+                                               "path below the root like \"/a\" or \"/a/b\""));
+      }
+      if (cgroup_index_.contains(path))
+        return Fail(cp + ".path", absl::StrCat("'", path, "' is declared twice"));
+      const size_t slash = path.rfind('/');
+      const std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+      int32_t parent_index = 0;
+      if (parent != "/") {
+        auto it = cgroup_index_.find(parent);
+        if (it == cgroup_index_.end()) {
+          return Fail(cp + ".path", absl::StrCat("'", path, "' has parent '", parent,
+                                                 "', which is not declared before it; expected "
+                                                 "every parent declared first"));
+        }
+        parent_index = it->second;
+      }
+      CompiledCgroup c;
+      c.path = path;
+      c.parent = parent_index;
+      c.level = spec->cgroups[parent_index].level + 1;
+      if (c.level > kMaxCgroupLevel) {
+        return Fail(cp + ".path", absl::StrCat("'", path, "' is ", c.level,
+                                               " levels deep; expected at most ", kMaxCgroupLevel));
+      }
+      if (cg.weight() != 0) SCX_RETURN_IF_ERROR(CheckWeight(cg.weight(), cp + ".weight"));
+      c.weight = cg.weight() == 0 ? 100 : static_cast<uint32_t>(cg.weight());
+      cgroup_index_[path] = static_cast<int32_t>(spec->cgroups.size());
+      spec->cgroups.push_back(std::move(c));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Compile(WorkloadSpec* spec) {
     const workload::Workload& w = spec->proto;
     if (w.process_size() == 0) return Fail("process", "is empty; expected at least one process");
+    SCX_RETURN_IF_ERROR(CompileCgroups(spec));
     if (w.duration_ns() < 0)
       return Fail("duration_ns", "expected >= 0 (0: until every task exits)");
     // CPU numbers are checked against the machine by the simulator (the spec has no topology).
@@ -522,6 +604,7 @@ class Compiler {
                       "task pinned to each CPU)");
         }
         SCX_RETURN_IF_ERROR(CompilePolicy(g, gp, &cg));
+        SCX_ASSIGN_OR_RETURN(cg.cgroup, FindCgroup(g.cgroup(), gp + ".cgroup"));
         if (!cg.on_fork) any_start = true;
         if (g.program_size() == 0)
           return Fail(gp + ".program", "is empty; expected at least one op");
@@ -554,6 +637,7 @@ class Compiler {
 
  private:
   const std::string& file_;
+  absl::flat_hash_map<std::string, int32_t> cgroup_index_;  // declared paths (not the root)
 };
 
 }  // namespace
@@ -583,6 +667,10 @@ const char* OpName(const CompiledOp& op) {
       return "set_affinity";
     case CompiledOp::kSetNice:
       return "set_nice";
+    case CompiledOp::kMoveToCgroup:
+      return "move_to_cgroup";
+    case CompiledOp::kSetCgroupWeight:
+      return "set_cgroup_weight";
   }
   return "?";
 }
@@ -641,6 +729,11 @@ absl::StatusOr<std::unique_ptr<WorkloadSpec>> LoadWorkloadFile(const std::string
 }
 
 absl::Status AddBackground(WorkloadSpec* spec, std::unique_ptr<WorkloadSpec> background) {
+  if (background->cgroups.size() > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--background ", background->file,
+                     ": declares cgroups; expected a background whose tasks are in the root one"));
+  }
   for (CompiledProcess& p : background->processes) {
     for (const CompiledProcess& q : spec->processes) {
       if (q.name == p.name) {

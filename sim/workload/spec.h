@@ -30,10 +30,12 @@ struct CompiledOp {
     kExit,
     kLoopBegin,
     kLoopEnd,
-    kYield,        // sched_yield()
-    kUserHalf,     // one pass of the policy's user-space half (sim/core/user_half.h)
-    kSetAffinity,  // sched_setaffinity on the target (group -1: the task itself)
-    kSetNice,      // setpriority on the target (group -1: the task itself)
+    kYield,            // sched_yield()
+    kUserHalf,         // one pass of the policy's user-space half (sim/core/user_half.h)
+    kSetAffinity,      // sched_setaffinity on the target (group -1: the task itself)
+    kSetNice,          // setpriority on the target (group -1: the task itself)
+    kMoveToCgroup,     // the task moves itself to `cgroup`
+    kSetCgroupWeight,  // `cgroup`'s cpu.weight becomes `weight`
   };
   Kind kind;
   const workload::Dist* dist = nullptr;  // kRun, kSleep
@@ -54,7 +56,21 @@ struct CompiledOp {
   bool spin = false;
   // kSetAffinity: the CPU list as written (checked against the machine by the simulator).
   const std::string* cpus = nullptr;
-  int32_t nice = 0;  // kSetNice
+  int32_t nice = 0;     // kSetNice
+  int32_t cgroup = 0;   // kMoveToCgroup, kSetCgroupWeight: index in WorkloadSpec::cgroups
+  uint32_t weight = 0;  // kSetCgroupWeight
+};
+
+// The deepest cgroup level a spec may declare (the host's struct cgroup keeps that many
+// ancestors, SCXTWIN_CGROUP_MAX_LEVEL in sim/host/include/vmlinux.h).
+inline constexpr int kMaxCgroupLevel = 15;
+
+// A cgroup of the run: [0] is the root ("/", weight 100); each one's parent comes before it.
+struct CompiledCgroup {
+  std::string path;
+  int32_t parent = -1;  // index in WorkloadSpec::cgroups (-1: the root's)
+  int32_t level = 0;    // the root's is 0
+  uint32_t weight = 100;
 };
 
 struct CompiledGroup {
@@ -68,7 +84,8 @@ struct CompiledGroup {
   bool halt_poll = false;  // vCPU threads: sleeps and waits are halts KVM polls for
   bool per_cpu = false;    // one member per CPU, member i pinned to CPU i (count is unused)
   workload::TaskGroup::Policy policy = workload::TaskGroup::NORMAL;
-  int32_t rt_priority = 0;            // 1..99 for FIFO and RR, else 0
+  int32_t rt_priority = 0;  // 1..99 for FIFO and RR, else 0
+  int32_t cgroup = 0;       // the cgroup its tasks start in (index in WorkloadSpec::cgroups)
   std::vector<std::string> channels;  // [0] = "" (the default channel), then as declared
   std::vector<CompiledOp> program;
   // Each op's field path in the spec ("process[0].group[1].program[2].loop.body[0]"), for
@@ -94,6 +111,7 @@ struct WorkloadSpec {
   workload::Workload proto;        // owns the Dists the ops point into (params substituted)
   std::vector<ParamValue> params;  // the values the spec's params took, in declaration order
   std::vector<CompiledProcess> processes;
+  std::vector<CompiledCgroup> cgroups;  // the root first, then Workload.cgroup in order
   // Specs whose processes were added as background (AddBackground): kept alive for their Dists.
   std::vector<std::unique_ptr<WorkloadSpec>> background;
 };

@@ -495,6 +495,144 @@ TEST(SpecTest, CompilesPropertyChanges) {
   EXPECT_EQ(prog[1].nice, -5);
 }
 
+TEST(SpecTest, CompilesCgroupsGroupsAndCgroupOps) {
+  auto spec = ParseWorkload(R"pb(
+                              cgroup { path: "/a" weight: 300 }
+                              cgroup { path: "/a/b" }
+                              cgroup { path: "/c" weight: 1 }
+                              process {
+                                name: "p"
+                                group {
+                                  name: "g"
+                                  cgroup: "/a/b"
+                                  program { move_to_cgroup: "/c" }
+                                  program { set_cgroup_weight { path: "/a" weight: 10000 } }
+                                  program { move_to_cgroup: "/" }
+                                }
+                                group {
+                                  name: "r"
+                                  program { exit: true }
+                                }
+                              }
+                            )pb",
+                            "cg.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  const auto& cgs = (*spec)->cgroups;
+  ASSERT_EQ(cgs.size(), 4u);
+  EXPECT_EQ(cgs[0].path, "/");
+  EXPECT_EQ(cgs[0].weight, 100u);
+  EXPECT_EQ(cgs[1].path, "/a");
+  EXPECT_EQ(cgs[1].parent, 0);
+  EXPECT_EQ(cgs[1].level, 1);
+  EXPECT_EQ(cgs[1].weight, 300u);
+  EXPECT_EQ(cgs[2].parent, 1);
+  EXPECT_EQ(cgs[2].level, 2);
+  EXPECT_EQ(cgs[2].weight, 100u);  // 0: the default
+  EXPECT_EQ(cgs[3].weight, 1u);
+  const auto& g = (*spec)->processes[0].groups[0];
+  EXPECT_EQ(g.cgroup, 2);
+  EXPECT_EQ((*spec)->processes[0].groups[1].cgroup, 0);
+  ASSERT_EQ(g.program.size(), 3u);
+  EXPECT_EQ(g.program[0].kind, CompiledOp::kMoveToCgroup);
+  EXPECT_EQ(g.program[0].cgroup, 3);
+  EXPECT_EQ(g.program[1].kind, CompiledOp::kSetCgroupWeight);
+  EXPECT_EQ(g.program[1].cgroup, 1);
+  EXPECT_EQ(g.program[1].weight, 10000u);
+  EXPECT_EQ(g.program[2].cgroup, 0);
+  EXPECT_STREQ(OpName(g.program[1]), "set_cgroup_weight");
+}
+
+TEST(SpecTest, CgroupErrorsNameTheInput) {
+  const BadCase cases[] = {
+      {R"pb(cgroup { path: "/a" weight: 10001 }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "bad.textpb: cgroup[0].weight: 10001 is outside 1..10000 (cpu.weight)"},
+      {R"pb(cgroup { path: "/a" weight: -5 }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "cgroup[0].weight: -5 is outside 1..10000"},
+      {R"pb(cgroup { path: "a" }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "cgroup[0].path: 'a' is not a cgroup path"},
+      {R"pb(cgroup { path: "/a/b" }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "cgroup[0].path: '/a/b' has parent '/a', which is not declared before it"},
+      {R"pb(cgroup { path: "/a" }
+            cgroup { path: "/a" }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { exit: true }
+              }
+            })pb",
+       "cgroup[1].path: '/a' is declared twice"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                cgroup: "/nope"
+                program { exit: true }
+              }
+            })pb",
+       "process[0].group[0].cgroup: cgroup '/nope' is not declared"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { move_to_cgroup: "/x" }
+              }
+            })pb",
+       "process[0].group[0].program[0].move_to_cgroup: cgroup '/x' is not declared"},
+      {R"pb(cgroup { path: "/a" }
+            process {
+              name: "p"
+              group {
+                name: "g"
+                program { set_cgroup_weight { path: "/a" weight: 0 } }
+              }
+            })pb",
+       "program[0].set_cgroup_weight.weight: 0 is outside 1..10000"},
+      {R"pb(process {
+              name: "p"
+              group {
+                name: "g"
+                program { set_cgroup_weight { path: "/" weight: 5 } }
+              }
+            })pb",
+       "program[0].set_cgroup_weight.path: is the root cgroup, whose weight is fixed"},
+  };
+  for (const BadCase& c : cases) {
+    auto spec = ParseWorkload(c.text, "bad.textpb");
+    ASSERT_FALSE(spec.ok()) << c.text;
+    EXPECT_NE(spec.status().message().find(c.want), std::string::npos)
+        << "got: " << spec.status().message() << "\nwant: " << c.want;
+  }
+}
+
 TEST(SpecTest, MissingFileIsNamed) {
   auto spec = LoadWorkloadFile("/nonexistent/w.textpb");
   ASSERT_FALSE(spec.ok());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -130,6 +131,110 @@ TEST(KernelSchedulersTest, ScxPairSchedulesPairsFromTheTasksCgroup) {
   EXPECT_EQ(o.Read("nr_missing"), 0) << "every queued pid was found";
   EXPECT_GT(o.Read("nr_cgrp_next"), 0) << "pairs picked the next cgroup to run";
   EXPECT_GT(TotalBusy(o), 4 * 470000000LL / 2);
+}
+
+// Three cgroups of weights 100, 200 and 400, each with four CPU-bound tasks of 200 ms CPU work
+// each (800 ms a cgroup) on 4 CPUs. Shared by weight, /hi gets 4/7 of the machine while all
+// three run and ends at 7 * 800 / 16 = 350 ms, then /mid gets 2/3 and ends at 500 ms, /lo last
+// at 600 ms. With the weights ignored each would get a third and all would end at 600 ms.
+std::string ThreeWeightedCgroups() {
+  std::string w = R"pb(
+    name: "weighted"
+    cgroup { path: "/lo" weight: 100 }
+    cgroup { path: "/mid" weight: 200 }
+    cgroup { path: "/hi" weight: 400 }
+    process { name: "p")pb";
+  for (const char* cg : {"lo", "mid", "hi"}) {
+    absl::StrAppend(&w, " group { name: \"", cg, "\" count: 4 cgroup: \"/", cg,
+                    "\" program { loop { count: 200 body { run { fixed_ns: 1000000 } } } } }");
+  }
+  return w + " }";
+}
+
+// The last exit of the tasks of each group of the (one) process, by group name.
+std::map<std::string, int64_t> LastExitByGroup(const Outcome& o) {
+  std::map<std::string, int64_t> last;
+  const auto& groups = o.spec->processes[0].groups;
+  for (const sim::Task& t : o.simulator->tasks()) {
+    int64_t& l = last[groups[t.group].name];
+    l = std::max<int64_t>(l, t.exited_at);
+  }
+  return last;
+}
+
+// scx_flatcg flattens the cgroup tree into one rbtree of cgroups ordered by their weighted
+// vtime (bpf_rbtree_*, bpf_obj_new, bpf_kptr_xchg) and runs the front cgroup's DSQ: the CPU goes
+// to the cgroups in proportion to their weights. The tolerances leave room for its slices
+// (cgrp_slice_ns, 20 ms) and budget caps; ignoring the weights fails every bound.
+TEST(KernelSchedulersTest, ScxFlatcgSharesTheCpuByCgroupWeight) {
+  RunSpec spec{ThreeWeightedCgroups(), "4"};
+  spec.capture_log = true;
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_flatcg.bpf.c", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.Callbacks("cgroup_init"), 4) << "the root and the three declared cgroups";
+  auto last = LastExitByGroup(o);
+  const double lo = last["lo"], mid = last["mid"], hi = last["hi"];
+  // Measured (deterministic): lo 616 ms, mid 520 ms, hi 368 ms.
+  EXPECT_NEAR(lo, 600e6, 0.05 * 600e6) << "the machine stays busy to the end";
+  EXPECT_NEAR(hi / lo, 350.0 / 600, 0.05) << "hi " << hi << " lo " << lo;
+  EXPECT_NEAR(mid / lo, 500.0 / 600, 0.05) << "mid " << mid << " lo " << lo;
+  // /hi's share of the machine while all three ran: its 800 ms of CPU over 4 CPUs x its end.
+  EXPECT_NEAR(800e6 / (4 * hi), 4.0 / 7, 0.05) << "hi " << hi;
+  auto stats = o.policy->SumPerCpuCounters("stats");
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_GT((*stats)[15], 10u) << "FCG_STAT_PNC_NEXT: cgroups picked from the rbtree";
+  EXPECT_EQ((*stats)[19], 0u) << "FCG_STAT_PNC_FAIL";
+}
+
+// A weight write reaches scx_flatcg (ops.cgroup_set_weight) and tasks moving between cgroups
+// (ops.cgroup_move, with their runnable/quiescent around it) keep it consistent: /a and /b start
+// at weight 100 with 800 ms of CPU work each on 4 CPUs; at 50 ms a root task raises /b to 400,
+// so /b gets 4/5 of the machine from then on and ends at about 270 ms, /a at about 400 ms (with
+// the write ignored both would end together). A task hops between /a and /b meanwhile.
+TEST(KernelSchedulersTest, ScxFlatcgFollowsWeightWritesAndMoves) {
+  std::string w = R"pb(
+    name: "reweighted"
+    cgroup { path: "/a" }
+    cgroup { path: "/b" }
+    process { name: "p"
+              group {
+                name: "admin"
+                program { sleep { fixed_ns: 50000000 } }
+                program { set_cgroup_weight { path: "/b" weight: 400 } }
+              }
+              group {
+                name: "hopper"
+                cgroup: "/a"
+                program {
+                  loop {
+                    count: 20
+                    body { run { fixed_ns: 100000 } }
+                    body { move_to_cgroup: "/b" }
+                    body { sleep { fixed_ns: 1000000 } }
+                    body { run { fixed_ns: 100000 } }
+                    body { move_to_cgroup: "/a" }
+                  }
+                }
+              })pb";
+  for (const char* cg : {"a", "b"}) {
+    absl::StrAppend(&w, " group { name: \"", cg, "\" count: 4 cgroup: \"/", cg,
+                    "\" program { loop { count: 200 body { run { fixed_ns: 1000000 } } } } }");
+  }
+  w += " }";
+  RunSpec spec{w, "4"};
+  spec.capture_log = true;
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_flatcg.bpf.c", spec);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_EQ(o.Callbacks("cgroup_set_weight"), 1);
+  EXPECT_EQ(o.Callbacks("cgroup_move"), 40);
+  auto last = LastExitByGroup(o);
+  const double a = last["a"], b = last["b"];
+  // Measured (deterministic): a 410 ms, b 296 ms; the write ignored, b / a would be about 1.
+  EXPECT_NEAR(b / a, 270.0 / 400, 0.08) << "a " << a << " b " << b;
 }
 
 TEST(KernelSchedulersTest, ScxCentralDispatchesEverythingFromTheCentralCpu) {

@@ -93,6 +93,40 @@ TEST(PlanTest, PropertyChangesAreRefused) {
             "of run, sleep, wake, wait, wait_on, fork, exit and loop ops for the VM runner");
 }
 
+TEST(PlanTest, CgroupsAreRefused) {
+  auto spec = sim::ParseWorkload(
+      R"pb(name: "c"
+           cgroup { path: "/a" weight: 200 }
+           process {
+             name: "p"
+             group {
+               name: "g"
+               cgroup: "/a"
+               program { run { fixed_ns: 5 } }
+             }
+           })pb",
+      "c.textpb");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(CheckRunnable(**spec).message(),
+            "c.textpb: cgroup[0]: '/a': cgroups are simulator-only; expected a spec without "
+            "`cgroup` for the VM runner (its threads stay in the runner's cgroup)");
+  auto move = sim::ParseWorkload(
+      R"pb(name: "m"
+           process {
+             name: "p"
+             group {
+               name: "g"
+               program { move_to_cgroup: "/" }
+             }
+           })pb",
+      "m.textpb");
+  ASSERT_TRUE(move.ok()) << move.status();
+  EXPECT_EQ(CheckRunnable(**move).message(),
+            "m.textpb: process[0].group[0].program[0]: move_to_cgroup is simulator-only; "
+            "expected a spec of run, sleep, wake, wait, wait_on, fork, exit and loop ops for the "
+            "VM runner");
+}
+
 TEST(PlanTest, RoundTripsEveryOpKind) {
   auto spec = sim::ParseWorkload(kEveryOp, "every_op.textpb");
   ASSERT_TRUE(spec.ok()) << spec.status();

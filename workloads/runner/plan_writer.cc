@@ -41,14 +41,24 @@ PlanDist FromDist(const workload::Dist* d) {
 }  // namespace
 
 absl::Status CheckRunnable(const sim::WorkloadSpec& spec) {
+  // The runner's threads stay in the cgroup it was started in: it creates and moves none.
+  if (spec.proto.cgroup_size() > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec.file, ": cgroup[0]: '", spec.proto.cgroup(0).path(),
+                     "': cgroups are simulator-only; expected a spec without `cgroup` for the "
+                     "VM runner (its threads stay in the runner's cgroup)"));
+  }
   for (const sim::CompiledProcess& cp : spec.processes) {
     for (const sim::CompiledGroup& cg : cp.groups) {
       for (size_t i = 0; i < cg.program.size(); ++i) {
         const sim::CompiledOp& op = cg.program[i];
         // set_affinity / set_nice address other tasks by group member, which the VM runner's
-        // plan has no way to name yet: refused like the simulator-only ops.
+        // plan has no way to name yet; cgroups would move the runner's threads out of its own
+        // cgroup: refused like the simulator-only ops.
         if (op.kind == sim::CompiledOp::kYield || op.kind == sim::CompiledOp::kUserHalf ||
-            op.kind == sim::CompiledOp::kSetAffinity || op.kind == sim::CompiledOp::kSetNice) {
+            op.kind == sim::CompiledOp::kSetAffinity || op.kind == sim::CompiledOp::kSetNice ||
+            op.kind == sim::CompiledOp::kMoveToCgroup ||
+            op.kind == sim::CompiledOp::kSetCgroupWeight) {
           return absl::InvalidArgumentError(absl::StrCat(
               spec.file, ": ", cg.op_paths[i], ": ", sim::OpName(op),
               " is simulator-only; expected a spec of run, sleep, wake, wait, wait_on, fork, "

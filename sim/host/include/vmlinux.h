@@ -163,13 +163,19 @@ enum cgroup_subsys_id {
 
 struct cgroup_subsys_state;
 
+/* The deepest cgroup level the simulator builds (sim/workload/spec.h, kMaxCgroupLevel). */
+#define SCXTWIN_CGROUP_MAX_LEVEL 15
+
 struct cgroup {
 	struct kernfs_node *kn;
-	int level;
-	u64 kn_id;
-	/* Controller states; NULL where the simulator models none (the cpu controller's weight
-	 * is then the default, 100). */
+	int level;          /* the root's is 0 */
+	u64 kn_id;          /* kn->id */
+	/* Controller states; the simulator fills the cpu controller's (a struct task_group, whose
+	 * scx.weight is the cgroup's cpu.weight). */
 	struct cgroup_subsys_state *subsys[CGROUP_SUBSYS_COUNT];
+	/* ancestors[i] is the ancestor at level i, ancestors[level] the cgroup itself (the
+	 * kernel's array is a flexible one; here it has room for every level the simulator builds). */
+	struct cgroup *ancestors[SCXTWIN_CGROUP_MAX_LEVEL + 1];
 };
 
 /* ---- sched_ext entity and task ----------------------------------------------------------- */

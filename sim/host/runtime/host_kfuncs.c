@@ -356,6 +356,13 @@ struct task_struct *bpf_task_acquire(struct task_struct *p) { return p; }
 void bpf_task_release(struct task_struct *p) { (void)p; }
 struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) { return cgrp; }
 void bpf_cgroup_release(struct cgroup *cgrp) { (void)cgrp; }
+/* The simulator fills every cgroup's ancestors[] (sim/ext/cgroups.cc). */
+struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level)
+{
+	if (!cgrp || level < 0 || level > cgrp->level || level > SCXTWIN_CGROUP_MAX_LEVEL)
+		return NULL;
+	return cgrp->ancestors[level];
+}
 
 u64 bpf_get_current_pid_tgid(void)
 {

@@ -68,6 +68,21 @@
 #define __contains(name, node)
 #define private(name) SEC(".data." #name) __hidden __attribute__((aligned(8)))
 
+/*
+ * Allocated objects and rbtrees (sim/host/runtime/host_graph.c). The kernel's bpf_obj_new passes
+ * the type's BTF id and the verifier supplies its size; host code passes the size itself.
+ */
+void *scxtwin_obj_new(u64 size);
+void bpf_obj_drop_impl(void *kptr, void *meta);
+#define bpf_obj_new(type) ((type *)scxtwin_obj_new(sizeof(type)))
+#define bpf_obj_drop(kptr) bpf_obj_drop_impl(kptr, NULL)
+int bpf_rbtree_add_impl(struct bpf_rb_root *root, struct bpf_rb_node *node,
+			bool (*less)(struct bpf_rb_node *a, const struct bpf_rb_node *b), void *meta,
+			u64 off);
+#define bpf_rbtree_add(head, node, less) bpf_rbtree_add_impl(head, node, less, NULL, 0)
+struct bpf_rb_node *bpf_rbtree_first(struct bpf_rb_root *root);
+struct bpf_rb_node *bpf_rbtree_remove(struct bpf_rb_root *root, struct bpf_rb_node *node);
+
 static inline const struct cpumask *cast_mask(struct bpf_cpumask *mask)
 {
 	return (const struct cpumask *)mask;

@@ -64,6 +64,8 @@ struct task_struct *bpf_task_acquire(struct task_struct *p);
 void bpf_task_release(struct task_struct *p);
 struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp);
 void bpf_cgroup_release(struct cgroup *cgrp);
+/* The ancestor of `cgrp` at `level` (cgrp->ancestors[level]), NULL past cgrp's own level. */
+struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level);
 
 /* exits and output */
 void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 data__sz);

@@ -1,0 +1,143 @@
+// The ext class's cgroups: ops.cgroup_init for every cgroup (parents first) before any task's
+// ops.init_task, each task's cgroup as init_task and scx_bpf_task_cgroup see it, a task moving
+// itself (cgroup_prep_move, then cgroup_move inside stopping/quiescent and runnable/running),
+// cpu.weight writes (cgroup_set_weight, only on a change) and ops.cgroup_exit children first.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "sim/ext/ext_test_policy.h"
+
+namespace scxtwin::sim {
+namespace {
+
+using namespace ext_test;  // NOLINT: the shared test policy
+
+u64 CgroupOf(task_struct* p) { return api->task_cgroup(api->sim, p)->kn->id; }
+
+s32 prep_move_ret = 0;
+
+s32 c_cgroup_init(struct cgroup* cgrp, scx_cgroup_init_args* args) {
+  std::string ancestors;
+  for (int l = 0; l <= cgrp->level; ++l)
+    absl::StrAppend(&ancestors, l ? "," : "", cgrp->ancestors[l]->kn->id);
+  const auto* tg = reinterpret_cast<task_group*>(cgrp->subsys[cpu_cgrp_id]);
+  Rec(absl::StrCat("cgroup_init ", cgrp->kn->id, " ", cgrp->kn->name, " w", args->weight, " tg",
+                   tg->scx.weight, " [", ancestors, "]"));
+  return 0;
+}
+void c_cgroup_exit(struct cgroup* cgrp) { Rec(absl::StrCat("cgroup_exit ", cgrp->kn->id)); }
+s32 c_prep_move(task_struct* p, struct cgroup* from, struct cgroup* to) {
+  Rec(absl::StrCat("cgroup_prep_move ", p->pid, " ", from->kn->id, "->", to->kn->id));
+  return prep_move_ret;
+}
+void c_move(task_struct* p, struct cgroup* from, struct cgroup* to) {
+  Rec(absl::StrCat("cgroup_move ", p->pid, " ", from->kn->id, "->", to->kn->id, " in ",
+                   CgroupOf(p)));
+}
+void c_set_weight(struct cgroup* cgrp, u32 weight) {
+  Rec(absl::StrCat("cgroup_set_weight ", cgrp->kn->id, " ", weight));
+}
+s32 c_init_task(task_struct* p, scx_init_task_args* args) {
+  Rec(absl::StrCat("init_task ", p->pid, " in ", args->cgroup->kn->id));
+  return 0;
+}
+void c_runnable(task_struct* p, u64) {
+  Rec(absl::StrCat("runnable ", p->pid, " in ", CgroupOf(p)));
+}
+void c_quiescent(task_struct* p, u64) {
+  Rec(absl::StrCat("quiescent ", p->pid, " in ", CgroupOf(p)));
+}
+
+sched_ext_ops CgroupOps() {
+  sched_ext_ops ops = MakeOps();
+  ops.cgroup_init = c_cgroup_init;
+  ops.cgroup_exit = c_cgroup_exit;
+  ops.cgroup_prep_move = c_prep_move;
+  ops.cgroup_move = c_move;
+  ops.cgroup_set_weight = c_set_weight;
+  ops.init_task = c_init_task;
+  ops.runnable = c_runnable;
+  ops.quiescent = c_quiescent;
+  ops.enable = nullptr;
+  ops.disable = nullptr;
+  ops.select_cpu = nullptr;
+  return ops;
+}
+
+constexpr char kMover[] = R"pb(
+  cgroup { path: "/a" weight: 300 }
+  cgroup { path: "/a/b" }
+  process {
+    name: "p"
+    group {
+      name: "m"
+      cgroup: "/a/b"
+      program { run { fixed_ns: 1000000 } }
+      program { move_to_cgroup: "/a" }
+      program { set_cgroup_weight { path: "/a" weight: 500 } }
+      program { set_cgroup_weight { path: "/a" weight: 500 } }
+      program { run { fixed_ns: 1000000 } }
+    }
+  })pb";
+
+class ExtCgroupTest : public ExtTest {
+ protected:
+  void SetUp() override {
+    ExtTest::SetUp();
+    prep_move_ret = 0;
+  }
+};
+
+TEST_F(ExtCgroupTest, CallbacksComeInTheKernelsOrder) {
+  auto r = Start(kMover, "1", CgroupOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  const std::vector<std::string> want = {
+      // Parents first, each with its weight, level and ancestors, before any task.
+      "cgroup_init 1 / w100 tg100 [1]", "cgroup_init 2 a w300 tg300 [1,2]",
+      "cgroup_init 3 b w100 tg100 [1,2,3]",
+      // The task starts in its group's cgroup.
+      "init_task 1 in 3", "runnable 1 in 3", "enqueue 1", "running 1",
+      // It moves itself: prep, then the move inside its dequeue and enqueue.
+      "cgroup_prep_move 1 3->2", "stopping 1", "quiescent 1 in 3", "cgroup_move 1 3->2 in 2",
+      "runnable 1 in 2", "running 1",
+      // Only the write that changes the weight is passed on.
+      "cgroup_set_weight 2 500",
+      // Its exit, then the cgroups children first, then the policy.
+      "stopping 1", "quiescent 1 in 2", "exit_task 1", "cgroup_exit 3", "cgroup_exit 2",
+      "cgroup_exit 1", absl::StrCat("exit ", SCX_EXIT_UNREG)};
+  EXPECT_EQ(r->calls, want);
+  EXPECT_EQ(r->sim->tasks()[0].cgroup, 1) << "the core's record: /a (index 1, kernfs id 2)";
+  EXPECT_EQ(r->sim->cgroups()[1].weight, 500u);
+}
+
+TEST_F(ExtCgroupTest, APrepMoveErrorRefusesTheMove) {
+  prep_move_ret = -EBUSY;
+  auto r = Start(kMover, "1", CgroupOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  auto it = std::find(r->calls.begin(), r->calls.end(), "cgroup_prep_move 1 3->2");
+  ASSERT_NE(it, r->calls.end());
+  EXPECT_EQ(*(it + 1), "cgroup_set_weight 2 500") << "no move, no dequeue around it";
+  EXPECT_EQ(r->sim->tasks()[0].cgroup, 2) << "the task stays in /a/b (index 2)";
+  EXPECT_NE(std::find(r->calls.begin(), r->calls.end(), "quiescent 1 in 3"), r->calls.end());
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG) << "a refused move is no error";
+}
+
+TEST_F(ExtCgroupTest, CgroupFromIdFindsEveryCgroup) {
+  auto r = Prepare(kMover, "1", CgroupOps());
+  Finish(r.get());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  for (u64 id = 1; id <= 3; ++id) {
+    struct cgroup* cg = api->cgroup_from_id(api->sim, id);
+    ASSERT_NE(cg, nullptr) << id;
+    EXPECT_EQ(cg->kn->id, id);
+    EXPECT_EQ(cg->level, static_cast<int>(id) - 1);
+  }
+  EXPECT_EQ(api->cgroup_from_id(api->sim, 0), nullptr);
+  EXPECT_EQ(api->cgroup_from_id(api->sim, 4), nullptr);
+}
+
+}  // namespace
+}  // namespace scxtwin::sim
