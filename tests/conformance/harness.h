@@ -49,6 +49,8 @@ struct Outcome {
   bool all_tasks_exited() const;
   // Lines of the captured log naming callback `cb` (e.g. "enqueue"); needs capture_log.
   int64_t Callbacks(const std::string& cb) const;
+  // The same, only calls on `cpu` at simulated times in [from, to).
+  int64_t Callbacks(const std::string& cb, int cpu, int64_t from, int64_t to) const;
 
   std::unique_ptr<std::ostringstream> log;
 };
@@ -75,6 +77,8 @@ struct RunSpec {
   std::vector<std::pair<int64_t, std::function<void(Outcome&)>>> user_calls;
   // The scheduler's user-space half (host::MakeUserHalf): "auto", "none" or a companion's name.
   std::string user_half = "auto";
+  // The machine's nohz_full= CPUs (sim::SimOptions::nohz_full), a CPU list; "" = none.
+  std::string nohz_full;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.
