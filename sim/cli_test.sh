@@ -43,6 +43,14 @@ expect_error "invalid workload" "bad.textpb: process[0].group[0].nice: 99 is out
   "$sim" --policy=wvtime --workload="$tmp/bad.textpb"
 expect_error "bad topology" "--topology='2x2': has 2 fields" \
   "$sim" --policy=wvtime --workload=workloads/messaging.textpb --topology=2x2
+expect_error "nohz_full CPU outside the machine" "--nohz_full: CPU 7 in '7' does not exist; expected CPUs 0..3" \
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --topology=4 --nohz_full=7
+expect_error "nohz_full without a housekeeping CPU" "--nohz_full=0-3: names every CPU of the machine" \
+  "$sim" --policy=wvtime --workload=workloads/messaging.textpb --topology=4 --nohz_full=0-3
+# nohz_full stops the tick only for a task with an infinite slice, which wvtime never gives.
+run --workload=workloads/messaging.textpb --topology=4 --duration=200ms >"$tmp/nohz0.txt"
+run --workload=workloads/messaging.textpb --topology=4 --duration=200ms --nohz_full=1-3 >"$tmp/nohz1.txt"
+check "nohz_full leaves finite slices ticking" cmp -s "$tmp/nohz0.txt" "$tmp/nohz1.txt"
 expect_error "bad format" "--format=xml: expected table or json" \
   "$sim" --policy=wvtime --workload=workloads/messaging.textpb --format=xml
 expect_error "knob on a built-in class" "the built-in class 'fifo' has no knobs" \

@@ -70,6 +70,9 @@ ABSL_FLAG(std::vector<std::string>, set, {},
           "cost.NAME (may repeat)");
 ABSL_FLAG(std::vector<std::string>, param, {},
           "NAME=VALUE: a param of the workload spec (may repeat)");
+ABSL_FLAG(std::string, nohz_full, "",
+          "CPUs booted nohz_full (e.g. 1-3): their tick stops while a task that needs none runs "
+          "(a sched_ext task with an infinite slice)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the workload's draws");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
           "simulated time to run (0: the workload's)");
@@ -194,6 +197,7 @@ absl::Status ParseRunFlags(Command* cmd) {
   config.workload = UserPath(absl::GetFlag(FLAGS_workload));
   if (config.workload.empty()) return Bad("--workload is required (a .textpb file)");
   config.topology = absl::GetFlag(FLAGS_topology);
+  config.nohz_full = absl::GetFlag(FLAGS_nohz_full);
   config.seed = absl::GetFlag(FLAGS_seed);
   config.user_half = absl::GetFlag(FLAGS_user_half);
   for (const std::string& b : absl::GetFlag(FLAGS_background)) {

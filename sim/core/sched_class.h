@@ -15,6 +15,9 @@
 //                   then calls PickNext(cpu, kNoTask).
 //   TaskExit(t)     t, running on cpu, ended: the class forgets it. Then PickNext(cpu, kNoTask).
 //   Tick(cpu, t)    the periodic tick on a CPU running t (t.sum_exec is up to date).
+//   CanStopTick(cpu, t)
+//                   whether the tick may stop while t runs alone on cpu, a nohz_full CPU
+//                   (SimOptions::nohz_full): asked when t is switched in or kept at a pick.
 //   TaskYield(t, cpu)
 //                   t, running on cpu, yields (sched_yield); then PickNext(cpu, t).
 //   CpuHotplug(cpu, online)
@@ -123,6 +126,8 @@ class SchedClass {
   // t, running on cpu, calls sched_yield(): it stays runnable. The core then reschedules the
   // CPU (PickNext(cpu, t)); a class that keeps t there lets it go on with its program.
   virtual void TaskYield(TaskId t, int cpu) {}
+  // The kernel's sched_can_stop_tick() for t running on a nohz_full CPU: false keeps the tick.
+  virtual bool CanStopTick(int cpu, TaskId curr) const { return false; }
   virtual TaskId PickNext(int cpu, TaskId prev) = 0;
   // Runnable tasks the class holds (not running): the core's no-task-lost check.
   virtual int64_t nr_queued() const = 0;

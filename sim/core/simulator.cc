@@ -184,9 +184,13 @@ void Simulator::Dispatch(const Event& e) {
       if (c.curr == kNoTask) break;  // the tick stops on an idle CPU (NOHZ)
       if (DeferToTimerIrq(e.target, e, &c.tick)) break;
       Account(e.target);
-      // The next tick on the grid (a late tick does not shift the ones after it).
-      const SimDuration period = opt_.costs.tick_ns();
-      c.tick = queue_.Schedule((now() / period + 1) * period, kTick, e.target);
+      // The next tick on the grid (a late tick does not shift the ones after it), unless the
+      // CPU is nohz_full and its task needs none: this tick is the last, as the kernel stops
+      // the tick on the way out of the interrupt.
+      if (!c.tick_stoppable) {
+        const SimDuration period = opt_.costs.tick_ns();
+        c.tick = queue_.Schedule((now() / period + 1) * period, kTick, e.target);
+      }
       if (const SimDuration cost = opt_.costs.effects.TickCost(); cost > 0) {
         Task& t = tasks_[c.curr];
         // The tick handler's time comes out of the running task's; its burst end, now early,
@@ -547,6 +551,14 @@ void Simulator::ArmTick(int cpu) {
   c.tick = queue_.Schedule((now() / period + 1) * period, kTick, cpu);
 }
 
+void Simulator::UpdateTickStop(int cpu) {
+  Cpu& c = cpus_[cpu];
+  c.tick_stoppable =
+      c.curr != kNoTask && opt_.nohz_full.Test(cpu) && cls_->CanStopTick(cpu, c.curr);
+  // A stopped tick comes back (the kernel's tick dependency set): on the grid, as it left it.
+  if (!c.tick_stoppable) ArmTick(cpu);
+}
+
 void Simulator::Schedule(int cpu, TaskId prev) {
   if (stop_) return;
   if (!online_.Test(cpu) && cpus_[cpu].curr == kNoTask) return;  // offline: runs nothing
@@ -564,6 +576,8 @@ void Simulator::Schedule(int cpu, TaskId prev) {
           absl::InternalError(absl::StrCat("invariant: class ", cls_->name(), " kept task ", prev,
                                            " on cpu ", cpu, " outside its affinity")));
     }
+    // Its slice may have changed at the pick (nohz_full CPUs only: elsewhere the tick runs on).
+    if (opt_.nohz_full.Test(cpu)) UpdateTickStop(cpu);
     return;  // keep running; no switch, no cost
   }
   const TaskId prev_task = c.curr;
@@ -689,7 +703,9 @@ void Simulator::SwitchIn(int cpu, TaskId next, SimDuration wake_delay) {
   c.speed_pm = SpeedOf(cpu);
   // A spinning task has no end to its burst: the last wake it waits for ends it (EndSpin).
   ArmBurst(cpu);
-  ArmTick(cpu);
+  // The tick runs while the CPU is busy; a pending one from before is kept. On a nohz_full CPU a
+  // task that needs no tick leaves it stopped (after idle) or lets the pending one be the last.
+  UpdateTickStop(cpu);
   // On a CPU now: acknowledge the interrupts that came while it was not.
   if (!t.acks_owed.empty()) {
     for (size_t i = 0; i < t.acks_owed.size(); ++i) {

@@ -51,6 +51,10 @@ struct SimOptions {
   // The policy's user-space half, which `user_half` ops run (user_half.h); nullptr: a task
   // reaching one ends the run with an error.
   UserHalf* user_half = nullptr;
+  // The kernel's nohz_full= CPUs (adaptive ticks): on one of them the tick stops while its task
+  // may run without it (SchedClass::CanStopTick); elsewhere it stops only when the CPU idles.
+  // Empty (the default): no such CPU.
+  CpuSet nohz_full;
 };
 
 struct CpuMetrics {
@@ -166,6 +170,8 @@ class Simulator final : public SchedContext {
     EventHandle poll_end;
     // Late timers (cost.timer_late): when the timer interrupt in flight comes (-1: none).
     SimTime timer_irq_at = -1;
+    // nohz_full: the running task needs no tick (decided when it was switched in or kept).
+    bool tick_stoppable = false;
   };
 
   absl::Status Setup();
@@ -214,6 +220,8 @@ class Simulator final : public SchedContext {
   void ChangeTask(TaskId t, const CpuSet* affinity, int nice);
   void MakeRunnable(TaskId t, const WakeInfo& info);
   void ArmTick(int cpu);
+  // nohz_full: whether the CPU's task lets the tick stop; restarts the tick when it does not.
+  void UpdateTickStop(int cpu);
   // Setup: the spec's offline CPUs and hotplug events, checked against the machine.
   absl::Status SetUpHotplug();
   // A CPU goes offline (its task is taken off it, the class moves the rest) or online.

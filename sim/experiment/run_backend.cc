@@ -94,6 +94,7 @@ std::string EncodeRunRequest(const RunRequest& r) {
                                 absl::StrCat("seed=", c.seed),
                                 absl::StrCat("duration=", c.duration),
                                 absl::StrCat("fallback=", c.continue_after_ejection ? 1 : 0)};
+  if (!c.nohz_full.empty()) f.push_back(absl::StrCat("nohz_full=", Escape(c.nohz_full)));
   for (const std::string& d : c.policy_dirs) f.push_back(absl::StrCat("policy_dir=", Escape(d)));
   for (const auto& [k, v] : c.params)
     f.push_back(absl::StrCat("param=", Escape(k), "=", Escape(v)));
@@ -127,6 +128,8 @@ absl::StatusOr<RunRequest> DecodeRunRequest(absl::string_view line) {
       r.config.workload = Unescape(value);
     else if (name == "topology")
       r.config.topology = Unescape(value);
+    else if (name == "nohz_full")
+      r.config.nohz_full = Unescape(value);
     else if (name == "seed") {
       if (!absl::SimpleAtoi(value, &r.config.seed)) return bad(field);
     } else if (name == "duration") {

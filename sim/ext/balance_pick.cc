@@ -36,6 +36,10 @@ void ExtClass::TaskYield(TaskId t, int cpu) {
   Eject();
 }
 
+bool ExtClass::CanStopTick(int cpu, TaskId curr) const {
+  return !exited_ && ts_[curr].scx.slice == SCX_SLICE_INF;
+}
+
 void ExtClass::ChargeSlice(TaskId t) {
   ExtTask& e = et_[t];
   const SimDuration sum = ctx_->task(t).sum_exec;
@@ -86,8 +90,16 @@ TaskId ExtClass::PickNext(int cpu, TaskId prev) {
     DsqRemove(next);
     SetState(next, ExtTaskState::kRunning);
   }
-  if (prev != kNoTask) PutPrev(cpu, prev, next);
+  if (prev != kNoTask) {
+    put_prev_cpu_ = cpu;
+    PutPrev(cpu, prev, next);
+    put_prev_cpu_ = -1;
+  }
   SetNext(cpu, next);
+  if (idle_kick_during_put_prev_) {
+    idle_kick_during_put_prev_ = false;
+    if (next == kNoTask) ctx_->Resched(cpu);
+  }
   if (exit_pending_) return EjectedWhileSwitching(prev, next);
   return next;
 }

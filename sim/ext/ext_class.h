@@ -107,6 +107,9 @@ class ExtClass final : public SchedClass {
   void TaskExit(TaskId t, int cpu) override;
   void Tick(int cpu, TaskId curr) override;
   void TaskYield(TaskId t, int cpu) override;
+  // scx_can_stop_tick: the task's slice is SCX_SLICE_INF (the kernel's SCX_RQ_CAN_STOP_TICK,
+  // set from the slice when the task is picked); never once the policy has exited.
+  bool CanStopTick(int cpu, TaskId curr) const override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override { return nr_queued_; }
   void OnTimer(uint64_t cookie) override;
@@ -428,6 +431,11 @@ class ExtClass final : public SchedClass {
   cpumask idle_cpus_{}, idle_smts_{}, possible_{};
   std::vector<bool> cpu_idle_notified_;  // last update_idle state reported
   std::vector<bool> in_balance_;
+  // The CPU whose prev is being put back at a pick (-1: none), and whether an SCX_KICK_IDLE of
+  // that CPU came meanwhile: the kernel's kick runs after the switch, so it wakes the CPU if the
+  // pick left it idle (ops.enqueue with SCX_ENQ_LAST inserting elsewhere and kicking).
+  int put_prev_cpu_ = -1;
+  bool idle_kick_during_put_prev_ = false;
   std::vector<DispatchBufEntry> dispatch_buf_;
   int dispatch_cpu_ = -1;
   int32_t dispatch_nr_tasks_ = 0;  // inserts during one ops.dispatch call

@@ -19,7 +19,12 @@ void ExtClass::KickCpu(s32 cpu, u64 flags) {
   }
   const TaskId curr = ctx_->curr(cpu);
   if (flags & SCX_KICK_IDLE) {
-    // Only an idle CPU (or one already balancing) is kicked.
+    // Only an idle CPU (or one already balancing) is kicked; one putting its prev back is
+    // kicked after the pick if it goes idle.
+    if (cpu == put_prev_cpu_) {
+      idle_kick_during_put_prev_ = true;
+      return;
+    }
     if (curr != kNoTask && !in_balance_[cpu]) return;
     ctx_->Resched(cpu);
     return;

@@ -146,14 +146,25 @@ done
 # does not is left at address 0, so bpf_ksym_exists() is false, as on a kernel without it.
 "$cc" "${flags[@]}" -c "$kfuncs" -o "$tmp/kfuncs.o"
 "$objdump" -t "$tmp/kfuncs.o" | awk '!/[*]UND[*]/ {print $NF}' | sort -u > "$tmp/runtime_defined"
-for o in "$tmp"/scan*.o; do "$objdump" -t "$o"; done | awk -v defined="$tmp/runtime_defined" '
-  BEGIN { while ((getline line < defined) > 0) have[line] = 1 }
-  /[*]UND[*]/ {
-    if ($NF in have) next  # the runtime defines it
-    name = $NF
-    if (name ~ /^(CONFIG_[A-Za-z0-9_]+|LINUX_KERNEL_VERSION|LINUX_HAS_BPF_COOKIE|LINUX_HAS_SYSCALL_WRAPPER)$/)
-      print name, ($2 == "w" ? 1 : 0)
-  }' | sort -u > "$tmp/kconfig"
+# Per unit: the externs it declares (kconfig$i); the registry registers each in the first unit
+# declaring it, whose declaration gives its C type. All of them: kconfig.
+for i in "${!sources[@]}"; do
+  "$objdump" -t "$tmp/scan$i.o" | awk -v defined="$tmp/runtime_defined" '
+    BEGIN { while ((getline line < defined) > 0) have[line] = 1 }
+    /[*]UND[*]/ {
+      if ($NF in have) next  # the runtime defines it
+      name = $NF
+      if (name ~ /^(CONFIG_[A-Za-z0-9_]+|LINUX_KERNEL_VERSION|LINUX_HAS_BPF_COOKIE|LINUX_HAS_SYSCALL_WRAPPER)$/)
+        print name, ($2 == "w" ? 1 : 0)
+    }' | sort -u > "$tmp/kconfig$i"
+  touch "$tmp/kconfig_registered"
+  awk -v reg="$tmp/kconfig_registered" '
+    BEGIN { while ((getline line < reg) > 0) { split(line, f, " "); seen[f[1]] = 1 } }
+    !($1 in seen)' "$tmp/kconfig$i" > "$tmp/kconfig$i.new"
+  mv "$tmp/kconfig$i.new" "$tmp/kconfig$i"
+  cat "$tmp/kconfig$i" >> "$tmp/kconfig_registered"
+done
+sort -u -k1,1 "$tmp/kconfig_registered" > "$tmp/kconfig"
 
 # kfuncs the host API lists but the simulator leaves unimplemented (kfunc_list.inc rows with log
 # NONE): a scheduler calling one is refused here, naming it, as an unknown kfunc is.
@@ -219,10 +230,10 @@ for i in "${!sources[@]}"; do
         global) echo "  SCXTWIN_REGISTER_GLOBAL(sink, $name, $section);" ;;
       esac
     done < "$tmp/objects$i"
+    while read -r name weak; do
+      echo "  SCXTWIN_REGISTER_KCONFIG(sink, $name, $weak, $(kconfig_value "$name"));"
+    done < "$tmp/kconfig$i"
     if ((i == 0)); then
-      while read -r name weak; do
-        echo "  SCXTWIN_REGISTER_KCONFIG(sink, $name, $weak, $(kconfig_value "$name"));"
-      done < "$tmp/kconfig"
       for j in "${!sources[@]}"; do
         ((j > 0)) && echo "  scxtwin_registry_part$j(sink);"
       done

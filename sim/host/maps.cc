@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -313,6 +314,41 @@ class ArenaMap : public HostMap {
   scxtwin_arena state_ = {};
 };
 
+// A ring buffer of `max_entries` bytes that nothing consumes: the simulator runs no reader of
+// the policy's records (a scheduler's user space would poll it), so records stay until it is
+// full, as in a kernel ring buffer whose reader never reads; then a reserve fails (NULL) and an
+// output returns -EAGAIN, the kernel's answers. Each record takes the kernel's 8-byte header and
+// its size rounded up to 8.
+class RingBufMap : public HostMap {
+ public:
+  explicit RingBufMap(const scxtwin_map_def& def) : HostMap(def), buf_(def.max_entries) {}
+
+  void* RingbufReserve(uint64_t size, uint64_t flags) override {
+    if (flags != 0) return nullptr;  // the kernel takes no flags here
+    return Take(size);
+  }
+  long RingbufOutput(const void* data, uint64_t size, uint64_t flags) override {
+    if (flags & ~uint64_t{kWakeupFlags}) return -EINVAL;
+    void* rec = Take(size);
+    if (!rec) return -EAGAIN;
+    std::memcpy(rec, data, size);
+    return 0;
+  }
+
+ private:
+  static constexpr uint64_t kHeader = 8;
+  static constexpr uint64_t kWakeupFlags = 3;  // BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP
+  void* Take(uint64_t size) {
+    const uint64_t need = kHeader + ((size + 7) & ~uint64_t{7});
+    if (size == 0 || size > buf_.size() || need > buf_.size() - used_) return nullptr;
+    char* rec = buf_.data() + used_ + kHeader;
+    used_ += need;
+    return rec;
+  }
+  std::vector<char> buf_;
+  uint64_t used_ = 0;
+};
+
 }  // namespace
 
 HostMaps::HostMaps(int nr_cpus, std::function<int()> current_cpu)
@@ -355,6 +391,17 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
           absl::StrCat(what, ": cannot reserve ", def.max_entries, " pages"));
     }
     return std::unique_ptr<HostMap>(std::move(arena));
+  }
+  if (def.type == BPF_MAP_TYPE_RINGBUF) {
+    // The kernel's rule: a power-of-2 number of pages, no key or value.
+    const uint32_t n = def.max_entries;
+    if (n < 4096 || (n & (n - 1)) != 0 || def.key_size != 0 || def.value_size != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          what,
+          ": a ring buffer needs max_entries a power of 2 of at least 4096 bytes and no "
+          "key or value size"));
+    }
+    return std::unique_ptr<HostMap>(std::make_unique<RingBufMap>(def));
   }
   const bool keyed = def.type != BPF_MAP_TYPE_QUEUE && def.type != BPF_MAP_TYPE_STACK;
   if (def.value_size == 0 || (keyed && def.key_size == 0)) {
@@ -423,7 +470,9 @@ absl::StatusOr<std::unique_ptr<HostMap>> HostMaps::Create(const scxtwin_map_def&
           what, ": map type ", def.type,
           " is not simulated (array, percpu_array, hash, lru_hash, percpu_hash, lru_percpu_hash, "
           "queue, stack, "
-          "task_storage, cgrp_storage, perf_event_array, array_of_maps, hash_of_maps, arena are)"));
+          "task_storage, cgrp_storage, perf_event_array, array_of_maps, hash_of_maps, arena, "
+          "ringbuf "
+          "are)"));
   }
   return map;
 }

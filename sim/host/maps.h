@@ -1,5 +1,5 @@
 // The storage behind a host-compiled policy's BPF maps: array, per-CPU array, hash, LRU hash,
-// per-CPU (LRU) hash, queue and stack, task local storage, array/hash of maps. One HostMaps per policy instance.
+// per-CPU (LRU) hash, queue and stack, task local storage, array/hash of maps, ring buffer. One HostMaps per policy instance.
 //
 // A policy names a map by the address of its map variable (`&stats`); the variable holds no
 // data, so HostMaps keeps the map's handle in its first 8 bytes: a lookup is one load. Values
@@ -43,6 +43,8 @@ class HostMap {
   }
   virtual long TaskStorageDelete(const task_struct* task) { return -22; }
   virtual void ForgetTask(const task_struct* task) {}
+  virtual void* RingbufReserve(uint64_t size, uint64_t flags) { return nullptr; }
+  virtual long RingbufOutput(const void* data, uint64_t size, uint64_t flags) { return -22; }
   // Which element holds `addr` (for bpf_timer_init): 0 with key and value, or -ENOENT.
   virtual long ElementOf(const void* addr, uint64_t* key, void** value) { return -2; }
   // The same with the host API's key type.

@@ -272,9 +272,36 @@ TEST_F(MapsTest, HostApiEntriesReachTheBoundMap) {
   EXPECT_EQ(api.map_delete_elem(api.maps, &var, &k), -EINVAL);  // an array keeps its elements
 }
 
+// A ring buffer nothing reads: records fit until its bytes are used up (8-byte header each,
+// sizes rounded up to 8), then reserve gives NULL and output -EAGAIN, as a kernel ring buffer
+// whose reader never reads.
+TEST_F(MapsTest, RingBufferFillsUpWithoutAReader) {
+  MapVar var;
+  ASSERT_TRUE(maps_.Add(Def(&var, "events", BPF_MAP_TYPE_RINGBUF, 4096, 0, 0)).ok());
+  scxtwin_host_api api = {};
+  maps_.FillApi(&api);
+  char* first = static_cast<char*>(api.ringbuf_reserve(api.maps, &var, 20, 0));
+  ASSERT_NE(first, nullptr);
+  std::memset(first, 0xab, 20);  // writable, whole
+  char* second = static_cast<char*>(api.ringbuf_reserve(api.maps, &var, 8, 0));
+  EXPECT_EQ(second - first, 8 + 24) << "its header and the first record rounded up to 8";
+  EXPECT_EQ(api.ringbuf_reserve(api.maps, &var, 8, 1), nullptr) << "reserve takes no flags";
+  char data[64] = {1, 2, 3};
+  EXPECT_EQ(api.ringbuf_output(api.maps, &var, data, sizeof(data), 4), -EINVAL) << "bad flag";
+  // 4096 - 32 - 16 bytes left: 56 records of 64 + 8 header bytes (4032), then no room.
+  for (int i = 0; i < 56; ++i) ASSERT_EQ(api.ringbuf_output(api.maps, &var, data, 64, 0), 0) << i;
+  EXPECT_EQ(api.ringbuf_output(api.maps, &var, data, 64, 0), -EAGAIN);
+  EXPECT_EQ(api.ringbuf_reserve(api.maps, &var, 64, 0), nullptr);
+  EXPECT_NE(api.ringbuf_reserve(api.maps, &var, 8, 0), nullptr) << "a smaller record still fits";
+
+  MapVar bad;
+  EXPECT_EQ(maps_.Add(Def(&bad, "odd_ring", BPF_MAP_TYPE_RINGBUF, 5000, 0, 0)).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(MapsTest, RejectsWhatItCannotSimulateByName) {
   MapVar a, b, c, d;
-  absl::Status s = maps_.Add(Def(&a, "ring", BPF_MAP_TYPE_RINGBUF, 4096, 0, 0));
+  absl::Status s = maps_.Add(Def(&a, "user_ring", BPF_MAP_TYPE_USER_RINGBUF, 4096, 0, 0));
   EXPECT_FALSE(s.ok());
   s = maps_.Add(Def(&b, "ringbuf_like", BPF_MAP_TYPE_STACK_TRACE, 4, 4, 8));
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);

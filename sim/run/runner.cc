@@ -173,6 +173,19 @@ SimTime RunOutput::detached_at() const {
   return sim->result().detached_at;
 }
 
+absl::StatusOr<CpuSet> ParseNohzFull(const std::string& list, int nr_cpus) {
+  if (list.empty()) return CpuSet();
+  SCX_ASSIGN_OR_RETURN(CpuSet set, ParseCpuList(list, nr_cpus, "--nohz_full"));
+  if (set.Count() == nr_cpus) {
+    // The kernel keeps one housekeeping CPU for timekeeping (it drops the boot CPU from the list).
+    return absl::InvalidArgumentError(
+        absl::StrCat("--nohz_full=", list,
+                     ": names every CPU of the machine; expected at least one CPU "
+                     "left out (the kernel keeps a housekeeping CPU with its tick)"));
+  }
+  return set;
+}
+
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config) {
   auto out = std::make_unique<RunOutput>();
   SCX_ASSIGN_OR_RETURN(out->topology, Topology::Parse(config.topology));
@@ -213,6 +226,7 @@ absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config
   // A class stack moves an ejected policy's tasks to its own fair class.
   so.fallback = out->stacked.stack ? nullptr : out->sched->fallback();
   so.user_half = out->user_half.get();
+  SCX_ASSIGN_OR_RETURN(so.nohz_full, ParseNohzFull(config.nohz_full, out->topology.nr_cpus()));
   out->sim = std::make_unique<Simulator>(out->topology, *out->spec, cls, so);
   SCX_RETURN_IF_ERROR(RunTimed(out.get()));
   if (out->traces.tee != nullptr) {

@@ -38,6 +38,8 @@ struct RunConfig {
   std::vector<std::string> policy_dirs;  // where names are looked up, in order
   std::string workload;                  // a .textpb file
   std::string topology = "2x2x4x2";
+  // --nohz_full=LIST: the kernel's nohz_full= CPUs (SimOptions::nohz_full); "" = none.
+  std::string nohz_full;
   // --set K=V: "cost.<name>" sets a machine cost (MachineCosts::Set); anything else a knob of
   // the class (RunClass::SetKnob).
   std::vector<Assignment> sets;
@@ -92,6 +94,10 @@ struct RunOutput {
 };
 
 absl::StatusOr<std::unique_ptr<RunOutput>> RunSimulation(const RunConfig& config);
+
+// --nohz_full's CPU list ("0-3,8") for a machine of nr_cpus: "" is none; a CPU outside the
+// machine or every CPU is an error naming the flag.
+absl::StatusOr<CpuSet> ParseNohzFull(const std::string& list, int nr_cpus);
 
 // The exit status of a finished single run, the kernel loader's (kernel/README.md): 4 when the
 // policy was ejected with an error (SCX_EXIT_ERROR*, a fault in a callback among them), 5 when

@@ -137,6 +137,12 @@ void ClassStack::Tick(int cpu, TaskId curr) {
 
 void ClassStack::TaskYield(TaskId t, int cpu) { cls(owner_[t])->TaskYield(t, cpu); }
 
+// The tick of a nohz_full CPU: as the class of the task running there says (only the ext class
+// stops it; the RT and fair classes here keep it, see sim/README.md).
+bool ClassStack::CanStopTick(int cpu, TaskId curr) const {
+  return cls(owner_[curr])->CanStopTick(cpu, curr);
+}
+
 // A property change stays in the task's class (its policy is unchanged).
 void ClassStack::TaskChanged(TaskId t, const TaskChange& change) {
   cls(owner_[t])->TaskChanged(t, change);

@@ -76,6 +76,7 @@ class ClassStack final : public SchedClass {
   void Tick(int cpu, TaskId curr) override;
   void TaskYield(TaskId t, int cpu) override;
   void TaskChanged(TaskId t, const TaskChange& change) override;
+  bool CanStopTick(int cpu, TaskId curr) const override;
   TaskId PickNext(int cpu, TaskId prev) override;
   int64_t nr_queued() const override;
   void CpuHotplug(int cpu, bool online) override;

@@ -2,8 +2,13 @@
 
 #include <map>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "sim/host/testing/kernel_tree.h"
 
@@ -48,6 +53,23 @@ int64_t Outcome::Callbacks(const std::string& cb) const {
   const std::string text = log->str();
   int64_t n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+int64_t Outcome::Callbacks(const std::string& cb, int cpu, int64_t from, int64_t to) const {
+  EXPECT_NE(log, nullptr) << "run with capture_log";
+  if (!log) return -1;
+  const std::string needle = absl::StrCat(",\"cpu\":", cpu, ",\"cb\":\"", cb, "\"");
+  int64_t n = 0;
+  for (absl::string_view line : absl::StrSplit(log->str(), '\n')) {
+    int64_t t = 0;
+    if (!absl::StrContains(line, needle) || !absl::ConsumePrefix(&line, "{\"t\":")) continue;
+    const size_t comma = line.find(',');
+    if (comma != absl::string_view::npos && absl::SimpleAtoi(line.substr(0, comma), &t) &&
+        t >= from && t < to) {
+      ++n;
+    }
+  }
   return n;
 }
 
@@ -113,6 +135,12 @@ Outcome RunKernelTreeScheduler(const std::string& relpath, const RunSpec& spec) 
   sim::SimOptions sim_options;
   sim_options.seed = spec.seed;
   sim_options.user_half = o.user_half.get();
+  if (!spec.nohz_full.empty()) {
+    auto nohz = sim::ParseCpuList(spec.nohz_full, o.topology->nr_cpus(), "nohz_full");
+    EXPECT_TRUE(nohz.ok()) << nohz.status();
+    if (!nohz.ok()) return o;
+    sim_options.nohz_full = *nohz;
+  }
   sim::SchedClass* cls = o.ext.get();
   if (spec.class_stack) {
     o.rt = std::make_unique<sim::RtClass>();

@@ -56,6 +56,8 @@ struct Outcome {
   bool all_tasks_exited() const;
   // Lines of the captured log naming callback `cb` (e.g. "enqueue"); needs capture_log.
   int64_t Callbacks(const std::string& cb) const;
+  // The same, only calls on `cpu` at simulated times in [from, to).
+  int64_t Callbacks(const std::string& cb, int cpu, int64_t from, int64_t to) const;
 
   std::unique_ptr<std::ostringstream> log;
 };
@@ -90,6 +92,8 @@ struct RunSpec {
   bool without_ext = false;
   // With class_stack: the fair and ext deadline servers (off: a starved class starves).
   bool deadline_servers = true;
+  // The machine's nohz_full= CPUs (sim::SimOptions::nohz_full), a CPU list; "" = none.
+  std::string nohz_full;
 };
 
 // Builds (once per process) and runs `relpath` of the kernel tree, e.g.

@@ -621,6 +621,89 @@ TEST(SelftestsTest, AttachSucceedsAndTheErrorGoesToOpsExit) {
   EXPECT_EQ(exit_in_init.uei().kind, SCX_EXIT_UNREG_BPF);
 }
 
+// ---- adaptive ticks (nohz_tick.c) --------------------------------------------------------------
+
+// nohz_tick.c on a 2-CPU machine booted with nohz_full=1 (CPU 0 keeps the controller). Its
+// workers, pinned to CPU 1: one that spins with the infinite slice until it is stopped (a task
+// that blocks without exiting), then after 100 ms idle a finite-slice one (finite_phase set by
+// user space first) that runs until it has had its ticks, then after another 100 ms idle a second
+// one. Times in ms.
+constexpr int64_t kMs = 1000000;
+std::string NohzTickWorkers() {
+  return R"pb(
+    name: "nohz_tick"
+    duration_ns: 400000000
+    process {
+      name: "workers"
+      group {
+        name: "inf_worker"
+        affinity: "1"
+        program { run { fixed_ns: 50000000 } }
+        program { sleep { fixed_ns: 10000000000 } }
+      }
+      group {
+        name: "finite_worker"
+        affinity: "1"
+        start { fixed_ns: 150000000 }
+        program { run { fixed_ns: 40000000 } }
+      }
+      group {
+        name: "finite_worker2"
+        affinity: "1"
+        start { fixed_ns: 290000000 }
+        program { run { fixed_ns: 40000000 } }
+      }
+    })pb";
+}
+
+Outcome RunNohzTick(const std::string& nohz_full, int64_t* ticks_after_first) {
+  RunSpec spec{NohzTickWorkers(), "2", {{"test_cpu", "1"}}};
+  spec.extra_ops_flags = SCX_OPS_SWITCH_PARTIAL | SCX_OPS_ENQ_LAST;
+  spec.nohz_full = nohz_full;
+  spec.capture_log = true;
+  // User space: finite_phase once the infinite-slice worker is stopped and the CPU idled.
+  spec.user_calls.emplace_back(
+      100 * kMs, [](Outcome& o) { EXPECT_TRUE(o.policy->WriteScalar("finite_phase", 1).ok()); });
+  // Between the two finite workers: the count the second one must add to; still attached.
+  spec.user_calls.emplace_back(280 * kMs, [ticks_after_first](Outcome& o) {
+    *ticks_after_first = o.Read("nr_finite_ticks");
+    EXPECT_EQ(o.uei().kind, SCX_EXIT_NONE) << o.uei().msg;
+  });
+  return RunSelftest("nohz_tick", spec);
+}
+
+// As on the kernel: the infinite-slice worker is scheduled, each finite-slice worker gets at
+// least MIN_FINITE_TICKS (3) ticks, the second one too although the slice kind did not change
+// across the idle interval, and the scheduler stays attached.
+TEST(SelftestsTest, NohzTickRestartsTheTickForFiniteSlices) {
+  int64_t after_first = -1;
+  Outcome o = RunNohzTick("1", &after_first);
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_GE(o.Read("nr_inf_running"), 1);
+  EXPECT_GE(o.Read("nr_finite_running"), 2);
+  EXPECT_GE(after_first, 3);
+  EXPECT_GE(o.Read("nr_finite_ticks") - after_first, 3);
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_EQ(o.uei().kind, SCX_EXIT_UNREG) << o.uei().msg;
+}
+
+// The model itself: while the infinite-slice worker runs alone on nohz_full CPU 1 (0-50 ms) no
+// tick reaches it, where a CPU not booted nohz_full (the same run without nohz_full) takes one
+// every 4 ms (CONFIG_HZ=250). CPU 0 never runs a worker, so its tick never starts.
+TEST(SelftestsTest, NohzTickStopsTheTickOfAnInfiniteSlice) {
+  int64_t unused = 0;
+  Outcome nohz = RunNohzTick("1", &unused);
+  ASSERT_TRUE(nohz.run.ok()) << nohz.run;
+  EXPECT_EQ(nohz.Callbacks("tick", 1, 0, 50 * kMs), 0);
+  EXPECT_GE(nohz.Callbacks("tick", 1, 150 * kMs, 190 * kMs), 9) << "finite slice: every 4 ms";
+
+  Outcome periodic = RunNohzTick("", &unused);
+  ASSERT_TRUE(periodic.run.ok()) << periodic.run;
+  EXPECT_GE(periodic.Callbacks("tick", 1, 0, 50 * kMs), 12);
+  EXPECT_EQ(periodic.Read("nr_finite_ticks"), nohz.Read("nr_finite_ticks"))
+      << "finite slices tick the same either way";
+}
+
 // ---- CPU hotplug (hotplug.c) ------------------------------------------------------------------
 
 // hotplug_test.h's flags, which hotplug.bpf.c ORs into its exit code.

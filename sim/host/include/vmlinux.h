@@ -81,6 +81,35 @@ enum { false = 0, true = 1 };
 #endif
 #endif
 
+/* What tracing programs' signatures name (scx_lavd's futex fexit and tracepoint programs, which
+ * the simulator compiles but never attaches: it has no such kernel functions or tracepoints). */
+typedef s64 ktime_t;
+struct __kernel_timespec {
+	s64 tv_sec;
+	long long tv_nsec;
+};
+struct trace_entry {
+	unsigned short type;
+	unsigned char flags;
+	unsigned char preempt_count;
+	int pid;
+};
+
+/* A CPU's frequency policy, the members schedulers read (scx_lavd, through the kernel's
+ * `cpufreq_cpu_data`, which the simulator does not have: its address is 0). */
+struct cpufreq_cpuinfo {
+	unsigned int max_freq;
+	unsigned int min_freq;
+	unsigned int transition_latency;
+};
+struct cpufreq_policy {
+	unsigned int cpu;
+	struct cpufreq_cpuinfo cpuinfo;
+	unsigned int min;
+	unsigned int max;
+	unsigned int cur;
+};
+
 typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
 typedef atomic64_t atomic_long_t;

@@ -436,6 +436,14 @@ long bpf_loop(u32 nr_loops, void *callback_fn, void *callback_ctx, u64 flags)
 	return (long)nr_loops;
 }
 
+/*
+ * The kernel's per-CPU frequency policies (`extern struct cpufreq_policy *cpufreq_cpu_data
+ * __ksym`, which scx_lavd reads CPU by CPU): the simulated machine has no cpufreq driver, so every
+ * CPU's entry is NULL, as on a kernel without one (a guest, or a CPU whose firmware controls its
+ * frequency).
+ */
+__attribute__((aligned(8))) struct cpufreq_policy *cpufreq_cpu_data[SCXTWIN_MAX_CPUS];
+
 /* Single-threaded simulator: nothing runs concurrently with a callback. */
 void bpf_spin_lock(struct bpf_spin_lock *lock) { (void)lock; }
 void bpf_spin_unlock(struct bpf_spin_lock *lock) { (void)lock; }
@@ -457,6 +465,13 @@ void bpf_rcu_read_unlock(void) {}
 #define SCXTWIN_MAP_FORWARD_OWN(type, entry, params, args, dflt, helper)
 #include <scxtwin/map_helper_list.inc>
 #undef SCXTWIN_MAP_HELPER
+
+/*
+ * A ring buffer record is complete when reserved (maps.cc): with no reader, committing or
+ * discarding it changes nothing anyone sees.
+ */
+void bpf_ringbuf_submit(void *data, u64 flags) { (void)data; (void)flags; }
+void bpf_ringbuf_discard(void *data, u64 flags) { (void)data; (void)flags; }
 
 /*
  * Cgroup local storage is the same map kind keyed by another owner: the map (created as local

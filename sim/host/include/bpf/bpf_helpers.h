@@ -116,6 +116,10 @@ void *bpf_task_storage_get(void *map, struct task_struct *task, void *value, u64
 long bpf_task_storage_delete(void *map, struct task_struct *task);
 void *bpf_cgrp_storage_get(void *map, struct cgroup *cgrp, void *value, u64 flags);
 long bpf_cgrp_storage_delete(void *map, struct cgroup *cgrp);
+void *bpf_ringbuf_reserve(void *ringbuf, u64 size, u64 flags);
+long bpf_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags);
+void bpf_ringbuf_submit(void *data, u64 flags);
+void bpf_ringbuf_discard(void *data, u64 flags);
 
 u64 bpf_ktime_get_ns(void);
 u64 bpf_ktime_get_boot_ns(void);

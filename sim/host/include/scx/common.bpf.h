@@ -176,6 +176,30 @@ static inline u64 get_prandom_u64(void)
 /* scx_bpf_events() fills every counter the simulator has; one it lacks reads 0. */
 #define scx_read_event(e, name) ((e)->name)
 
+/*
+ * The scx repository's per-CPU run-queue clocks, which its header reads from the kernel's
+ * `runqueues` (a kernel variable the simulator does not have). The simulator charges no IRQ or
+ * steal time and runs every CPU at capacity 1024, so the task clock and the PELT clock are both
+ * the simulated clock, read fresh (the kernel's may be stale for a remote idle CPU); the IRQ and
+ * steal clocks stay 0.
+ */
+static inline u64 scx_clock_task(u32 cpu)
+{
+	return bpf_ktime_get_ns();
+}
+static inline u64 scx_clock_pelt(u32 cpu)
+{
+	return bpf_ktime_get_ns();
+}
+static inline u64 scx_clock_virt(u32 cpu)
+{
+	return 0;
+}
+static inline u64 scx_clock_irq(u32 cpu)
+{
+	return 0;
+}
+
 #include "compat.bpf.h"
 #include "cid.bpf.h"
 

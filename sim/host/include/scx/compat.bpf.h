@@ -48,6 +48,12 @@ static inline bool __COMPAT_scx_bpf_reenqueue_local_from_anywhere(void)
 	return false;
 }
 
+/* Neither the generic reenqueue nor the void local one (above): the wrapper's "not supported". */
+static inline int scx_bpf_reenqueue_local_from_anywhere(void)
+{
+	return -EOPNOTSUPP;
+}
+
 /*
  * bpf_cpumask_populate(dst, src, size): `size` bytes of CPU bits from `src` into `dst`, the rest
  * cleared; -EACCES if that is more than a cpumask holds (the kernel's check).
