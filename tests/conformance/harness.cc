@@ -41,9 +41,14 @@ int64_t Outcome::Read(const char* global) const {
 }
 
 bool Outcome::all_tasks_exited() const {
-  for (const sim::Task& t : simulator->tasks())
+  int64_t workload_tasks = 0;
+  for (const sim::Task& t : simulator->tasks()) {
+    // A background process (a scheduler's user-space half, --background) runs until the end.
+    if (simulator->spec().processes[t.process].background) continue;
+    ++workload_tasks;
     if (t.state != sim::TaskState::kExited) return false;
-  return !simulator->tasks().empty();
+  }
+  return workload_tasks > 0;
 }
 
 int64_t Outcome::Callbacks(const std::string& cb) const {

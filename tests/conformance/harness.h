@@ -53,6 +53,8 @@ struct Outcome {
   const UserExitInfo& uei() const;
   // A scalar global of the scheduler (its counters); -1 and a test failure if absent.
   int64_t Read(const char* global) const;
+  // Every task of the workload exited (a background process's, such as a user-space half's, need
+  // not: it runs until the run ends), and there was at least one.
   bool all_tasks_exited() const;
   // Lines of the captured log naming callback `cb` (e.g. "enqueue"); needs capture_log.
   int64_t Callbacks(const std::string& cb) const;

@@ -508,5 +508,26 @@ TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
   EXPECT_NE(digest(first), digest(third)) << "the seed changes the workload's draws";
 }
 
+// Every kernel-tree scheduler on the same library workload, unmodified, with the defaults its
+// loader would set: bursty_boot (micro-VM boots arriving as a Poisson stream) on 4 CPUs runs to
+// its end, every task exits and the scheduler is still attached when the run ends.
+class EveryKernelTreeScheduler : public testing::TestWithParam<const char*> {};
+
+TEST_P(EveryKernelTreeScheduler, RunsBurstyBootToTheEnd) {
+  const std::string src = absl::StrCat("tools/sched_ext/", GetParam(), ".bpf.c");
+  Outcome o = RunKernelTreeScheduler(src, {LibraryWorkload("bursty_boot"), "4"});
+  ASSERT_TRUE(o.run.ok()) << o.run;
+  EXPECT_EQ(o.exit().kind, SCX_EXIT_UNREG) << o.exit().msg;
+  EXPECT_TRUE(o.all_tasks_exited());
+  EXPECT_GT(TotalBusy(o), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(KernelTree, EveryKernelTreeScheduler,
+                         testing::Values("scx_simple", "scx_cpu0", "scx_central", "scx_qmap",
+                                         "scx_flatcg", "scx_pair", "scx_sdt", "scx_userland"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.param);
+                         });
+
 }  // namespace
 }  // namespace scxtwin::conformance
