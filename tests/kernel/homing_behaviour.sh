@@ -24,12 +24,25 @@ done
 load --policy=vtime --stats-interval=0 >/tmp/control.out 2>&1 &
 loader=$!
 wait_state enabled || fail "vtime never became active"
-homing_probe >/tmp/probe.out
-echo "control under vtime:"
-cat /tmp/probe.out
+# Under vtime the "back at home" phase fails only when the wake finds the task's previous CPU
+# idle; on an emulated guest a wake now and then lands on another idle CPU instead, so a control
+# that happens to pass is probed once more before the verdict.
+control() {
+  homing_probe >/tmp/probe.out
+  echo "control under vtime:"
+  cat /tmp/probe.out
+  grep -q "^FAIL: 3 home idle again" /tmp/probe.out
+}
+told=0
+if control; then
+  told=1
+else
+  echo "note: under vtime the probe's wakes went back home this time; probing once more"
+  control && told=1
+fi
 kill -INT $loader
 wait $loader || fail "the vtime loader did not exit normally"
-grep -q "^FAIL: 3 home idle again" /tmp/probe.out || fail "the probe cannot tell homing from vtime"
+[ $told = 1 ] || fail "the probe cannot tell homing from vtime"
 echo "ok: under vtime the task stays away from home, as the probe expects"
 
 # Knobs reach the policy: with go_home=0 no wakeup is sent home.
