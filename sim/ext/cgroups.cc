@@ -1,22 +1,14 @@
 // Cgroups (ext.c's scx_cgroup_* and the cpu controller's hooks): the run's cgroup hierarchy
 // as the policy sees it (struct cgroup with its level, ancestors, kernfs id and cpu.weight),
-// ops.cgroup_init / cgroup_exit at attach and ejection, a task moving itself between cgroups
-// (cgroup_prep_move, then cgroup_move inside the running task's dequeue/enqueue, as
-// sched_move_task does), cpu.weight writes (cgroup_set_weight), and the cgroup kfuncs.
+// ops.cgroup_init / cgroup_exit at attach and ejection, a task moving between cgroups
+// (cgroup_prep_move, then cgroup_move inside the task's dequeue/enqueue, as sched_move_task
+// does), cpu.weight writes (cgroup_set_weight), and the cgroup kfuncs.
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "sim/ext/ext_class.h"
 
 namespace scxtwin::sim {
-namespace {
-
-// The core scheduler's flags sched_move_task passes to the dequeue and enqueue around the move
-// (kernel/sched/sched.h: DEQUEUE_SAVE | DEQUEUE_MOVE, ENQUEUE_RESTORE | ENQUEUE_MOVE).
-constexpr u64 kDequeueSaveMove = 0x02 | 0x04;
-constexpr u64 kEnqueueRestoreMove = 0x02 | 0x04;
-
-}  // namespace
 
 void ExtClass::BuildCgroups(const std::vector<Cgroup>& spec) {
   cgroups_.clear();
@@ -74,13 +66,17 @@ std::string ExtClass::Path(const ExtCgroup& c) const {
   return ctx_ ? ctx_->cgroups()[c.kn.id - 1].path : c.name;
 }
 
-// cgroup_migrate of one task (the running one, which wrote its pid to cgroup.procs):
-// scx_cgroup_can_attach (ops.cgroup_prep_move; an error refuses the write), then
-// sched_move_task: the running task is dequeued (stopping, quiescent), moved (ops.cgroup_move),
-// enqueued again (runnable) and set as the CPU's task again (running) without going through
-// ops.enqueue (the kernel dispatches a restored running task straight to its CPU).
+// cgroup_migrate of one task: scx_cgroup_can_attach (ops.cgroup_prep_move; an error refuses
+// the write), then sched_move_task, a sched_change with DEQUEUE_SAVE | DEQUEUE_MOVE |
+// DEQUEUE_NOCLOCK: the task is taken off (BeginChange), moved (ops.cgroup_move) and put back
+// with ENQUEUE_RESTORE | ENQUEUE_MOVE | ENQUEUE_NOCLOCK (EndChange: a running task runs on
+// without ops.enqueue, a queued one goes through it again, a blocked one only moves). A task
+// the policy does not run (another class's, in a class stack) gets cgroup_prep_move and
+// cgroup_move alone: the kernel calls them for every task that changes cgroup, whatever its
+// class, and only the task's own class takes it off and puts it back.
 bool ExtClass::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
-  if (exited_ || t >= static_cast<TaskId>(et_.size()) || et_[t].state == ExtTaskState::kDisabled) {
+  // A task the policy never saw (ops.init_task) has nothing to tell it.
+  if (exited_ || t >= static_cast<TaskId>(et_.size()) || ts_[t].scxtwin_task == nullptr) {
     return true;
   }
   ExtTask& e = et_[t];
@@ -103,34 +99,14 @@ bool ExtClass::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
       return false;
     }
   }
-  ctx_->UpdateCurr(cpu);
-  ChargeSlice(t);
-  if (ops_->stopping) {
-    Callback(
-        "stopping", cpu, Ctx::kOther, [&] { ops_->stopping(p, false); },
-        ",\"pid\":%d,\"runnable\":false", p->pid);
-  }
-  if (ops_->quiescent) {
-    Callback(
-        "quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, kDequeueSaveMove); },
-        ",\"pid\":%d,\"deq_flags\":%d", p->pid, kDequeueSaveMove);
-  }
+  const ChangeScope scope = BeginChange(t, kDequeueSave | kDequeueMove | kDequeueNoclock);
   e.cgroup = to;
-  if (ops_->cgroup_move) {
+  if (ops_->cgroup_move && !exit_pending_) {
     Callback(
-        "cgroup_move", cpu, Ctx::kUnlocked, [&] { ops_->cgroup_move(p, from_cg, to_cg); },
+        "cgroup_move", scope.cpu, Ctx::kUnlocked, [&] { ops_->cgroup_move(p, from_cg, to_cg); },
         ",\"pid\":%d,\"from\":%d,\"to\":%d", p->pid, from_cg->kn_id, to_cg->kn_id);
   }
-  if (ops_->runnable) {
-    Callback(
-        "runnable", cpu, Ctx::kOther, [&] { ops_->runnable(p, kEnqueueRestoreMove); },
-        ",\"pid\":%d,\"enq_flags\":%d", p->pid, kEnqueueRestoreMove);
-  }
-  e.charged = ctx_->task(t).sum_exec;
-  if (ops_->running) {
-    Callback(
-        "running", cpu, Ctx::kOther, [&] { ops_->running(p); }, ",\"pid\":%d", p->pid);
-  }
+  EndChange(t, scope, kEnqueueRestore | kEnqueueMove | kEnqueueNoclock);
   Eject();
   return true;
 }

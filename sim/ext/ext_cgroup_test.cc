@@ -1,12 +1,14 @@
 // The ext class's cgroups: ops.cgroup_init for every cgroup (parents first) before any task's
 // ops.init_task, each task's cgroup as init_task and scx_bpf_task_cgroup see it, a task moving
-// itself (cgroup_prep_move, then cgroup_move inside stopping/quiescent and runnable/running),
+// itself (cgroup_prep_move, then cgroup_move inside stopping/quiescent and runnable/running,
+// with sched_move_task's flags), a queued task moved (through ops.dequeue and ops.enqueue),
 // cpu.weight writes (cgroup_set_weight, only on a change) and ops.cgroup_exit children first.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "sim/ext/ext_test_policy.h"
 
@@ -18,6 +20,8 @@ using namespace ext_test;  // NOLINT: the shared test policy
 u64 CgroupOf(task_struct* p) { return api->task_cgroup(api->sim, p)->kn->id; }
 
 s32 prep_move_ret = 0;
+bool record_flags = false;  // runnable/quiescent/dequeue/enqueue also write their flags
+std::string Flags(u64 f) { return record_flags ? absl::StrCat(" 0x", absl::Hex(f)) : ""; }
 
 s32 c_cgroup_init(struct cgroup* cgrp, scx_cgroup_init_args* args) {
   std::string ancestors;
@@ -44,11 +48,16 @@ s32 c_init_task(task_struct* p, scx_init_task_args* args) {
   Rec(absl::StrCat("init_task ", p->pid, " in ", args->cgroup->kn->id));
   return 0;
 }
-void c_runnable(task_struct* p, u64) {
-  Rec(absl::StrCat("runnable ", p->pid, " in ", CgroupOf(p)));
+void c_runnable(task_struct* p, u64 f) {
+  Rec(absl::StrCat("runnable ", p->pid, " in ", CgroupOf(p), Flags(f)));
 }
-void c_quiescent(task_struct* p, u64) {
-  Rec(absl::StrCat("quiescent ", p->pid, " in ", CgroupOf(p)));
+void c_quiescent(task_struct* p, u64 f) {
+  Rec(absl::StrCat("quiescent ", p->pid, " in ", CgroupOf(p), Flags(f)));
+}
+void c_dequeue(task_struct* p, u64 f) { Rec(absl::StrCat("dequeue ", p->pid, Flags(f))); }
+void c_enqueue(task_struct* p, u64 f) {
+  Rec(absl::StrCat("enqueue ", p->pid, Flags(f)));
+  api->dsq_insert(api->sim, p, kShared, SCX_SLICE_DFL, f);
 }
 
 sched_ext_ops CgroupOps() {
@@ -88,6 +97,7 @@ class ExtCgroupTest : public ExtTest {
   void SetUp() override {
     ExtTest::SetUp();
     prep_move_ret = 0;
+    record_flags = false;
   }
 };
 
@@ -123,6 +133,66 @@ TEST_F(ExtCgroupTest, APrepMoveErrorRefusesTheMove) {
   EXPECT_EQ(r->sim->tasks()[0].cgroup, 2) << "the task stays in /a/b (index 2)";
   EXPECT_NE(std::find(r->calls.begin(), r->calls.end(), "quiescent 1 in 3"), r->calls.end());
   EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_UNREG) << "a refused move is no error";
+}
+
+// sched_move_task's sched_change: DEQUEUE_SAVE | DEQUEUE_MOVE (0x6) with the NOCLOCK (0x8)
+// sched_change_begin adds, and SCX_DEQ_SCHED_CHANGE from dequeue_task_scx (not a sleep); back
+// with ENQUEUE_RESTORE | ENQUEUE_MOVE | ENQUEUE_NOCLOCK. Written from the kernel, not the code.
+const std::string kMoveDeq = absl::StrCat(" 0x", absl::Hex(0x2 | 0x4 | 0x8 | (1ULL << 33)));
+const std::string kMoveEnq = absl::StrCat(" 0x", absl::Hex(0x2 | 0x4 | 0x8));
+
+// The calls from `first` on, n of them.
+std::vector<std::string> From(const std::vector<std::string>& calls, const std::string& first,
+                              size_t n) {
+  auto it = std::find(calls.begin(), calls.end(), first);
+  if (it == calls.end()) return {};
+  return std::vector<std::string>(it, it + std::min<ptrdiff_t>(n, calls.end() - it));
+}
+
+TEST_F(ExtCgroupTest, TheRunningTasksMovePassesTheSchedChangeFlags) {
+  record_flags = true;
+  auto r = Start(kMover, "1", CgroupOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(From(r->calls, "cgroup_prep_move 1 3->2", 6),
+            (std::vector<std::string>{"cgroup_prep_move 1 3->2", "stopping 1",
+                                      "quiescent 1 in 3" + kMoveDeq, "cgroup_move 1 3->2 in 2",
+                                      "runnable 1 in 2" + kMoveEnq, "running 1"}));
+  // Its exit is a sleep: DEQUEUE_SLEEP, no SCX_DEQ_SCHED_CHANGE.
+  EXPECT_NE(std::find(r->calls.begin(), r->calls.end(),
+                      absl::StrCat("quiescent 1 in 2 0x", absl::Hex(SCX_DEQ_SLEEP))),
+            r->calls.end());
+}
+
+// The core moves only the running task (a task writing its own pid to cgroup.procs); the class
+// moves a queued one as sched_move_task does: out of the policy's custody and back through
+// ops.enqueue. Driven from user space here, as the workload cannot name another task to move.
+TEST_F(ExtCgroupTest, AQueuedTasksMoveGoesThroughDequeueAndEnqueue) {
+  record_flags = true;
+  sched_ext_ops ops = CgroupOps();
+  ops.dequeue = c_dequeue;
+  ops.enqueue = c_enqueue;
+  auto r = Prepare(R"pb(
+                     cgroup { path: "/a" }
+                     process {
+                       name: "p"
+                       group {
+                         name: "w"
+                         count: 2
+                         program { run { fixed_ns: 5000000 } }
+                       }
+                     })pb",
+                   "1", ops);
+  ExtClass* cls = r->cls.get();
+  // At 1 ms the second worker waits in the policy's DSQ behind the first (one CPU).
+  cls->CallFromUserSpace(kNsPerMs, [cls] { EXPECT_TRUE(cls->TaskCgroupMove(1, 0, 1)); });
+  Finish(r.get());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(From(r->calls, "cgroup_prep_move 2 1->2", 6),
+            (std::vector<std::string>{"cgroup_prep_move 2 1->2", "dequeue 2" + kMoveDeq,
+                                      "quiescent 2 in 1" + kMoveDeq, "cgroup_move 2 1->2 in 2",
+                                      "runnable 2 in 2" + kMoveEnq, "enqueue 2" + kMoveEnq}))
+      << absl::StrJoin(r->calls, ", ");
+  EXPECT_EQ(std::count(r->calls.begin(), r->calls.end(), "stopping 2"), 1) << "only at its exit";
 }
 
 TEST_F(ExtCgroupTest, CgroupFromIdFindsEveryCgroup) {

@@ -538,31 +538,20 @@ int ExtClass::FallbackCpu(TaskId t, int cpu) {
 
 void ExtClass::TaskBlock(TaskId t, int cpu) {
   if (exited_) return;
-  StopRunning(t, cpu);
+  StopRunning(t);
   Eject();
 }
 
-// dequeue_task_scx(SLEEP) of the running task: stopping(false), then quiescent.
-void ExtClass::StopRunning(TaskId t, int cpu) {
-  task_struct* p = &ts_[t];
-  ctx_->UpdateCurr(cpu);
-  ChargeSlice(t);
-  if (ops_->stopping) {
-    Callback(
-        "stopping", cpu, Ctx::kOther, [&] { ops_->stopping(p, false); },
-        ",\"pid\":%d,\"runnable\":false", p->pid);
-  }
-  if (ops_->quiescent) {
-    Callback(
-        "quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, SCX_DEQ_SLEEP); },
-        ",\"pid\":%d,\"deq_flags\":%d", p->pid, SCX_DEQ_SLEEP);
-  }
+// dequeue_task_scx(SLEEP) of the running task (BeginChange: stopping(false), then quiescent);
+// it stays off its queue.
+void ExtClass::StopRunning(TaskId t) {
+  BeginChange(t, SCX_DEQ_SLEEP);
   SetState(t, ExtTaskState::kQuiescent);
 }
 
 void ExtClass::TaskExit(TaskId t, int cpu) {
   if (exited_) return;
-  StopRunning(t, cpu);
+  StopRunning(t);
   if (!exit_pending_) QuitTask(t);
   Eject();
 }

@@ -339,8 +339,8 @@ class ExtClass final : public SchedClass {
   void Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags);
   ABSL_ATTRIBUTE_ALWAYS_INLINE int SelectCpu(TaskId t, u64 wake_flags, int call_cpu);
   int FallbackCpu(TaskId t, int cpu);
-  void StopRunning(TaskId t, int cpu);
-  void QuitTask(TaskId t);  // disable + exit_task
+  void StopRunning(TaskId t);  // a running task blocks or exits (on its own CPU)
+  void QuitTask(TaskId t);     // disable + exit_task
   void CallInitTask(TaskId t, int cpu);
   bool Placed(TaskId t) const {
     return et_[t].state == ExtTaskState::kBpf || et_[t].dsq != nullptr;
@@ -349,6 +349,36 @@ class ExtClass final : public SchedClass {
   // ---- task_change.cc: property changes (affinity, weight) ----
   void SyncTaskProperties(TaskId t);
   bool MigrateOff(int cpu, TaskId prev);
+  // The kernel takes a task off and puts it back one way for every property change
+  // (sched_change_begin/sched_change_end: affinity, nice, cgroup move) and takes a blocking task
+  // off the same way (dequeue_task_scx with DEQUEUE_SLEEP), so the ext class does too: these two
+  // are the only place the callbacks around it, and the flags they see, are decided.
+  // The core scheduler's queue flags (kernel/sched/sched.h), handed to the policy unchanged:
+  // ops.dequeue and ops.quiescent get the DEQUEUE_* ones (plus SCX_DEQ_SCHED_CHANGE when it is
+  // not a sleep), ops.runnable and ops.enqueue the ENQUEUE_* ones. sched_change_begin adds
+  // NOCLOCK to every change (it updates the rq clock once) and sched_change_end does the same.
+  static constexpr u64 kDequeueSave = 0x02;     // = ENQUEUE_RESTORE
+  static constexpr u64 kDequeueMove = 0x04;     // = ENQUEUE_MOVE
+  static constexpr u64 kDequeueNoclock = 0x08;  // = ENQUEUE_NOCLOCK
+  static constexpr u64 kEnqueueRestore = 0x02;
+  static constexpr u64 kEnqueueMove = 0x04;
+  static constexpr u64 kEnqueueNoclock = 0x08;
+  // What BeginChange found: sched_change_ctx's queued (on a DSQ, in the policy or in transit)
+  // and running.
+  struct ChangeScope {
+    bool queued = false;
+    bool running = false;
+    int cpu = -1;  // the task's CPU when the change began: the callbacks' CPU
+  };
+  // dequeue_task_scx(deq_flags), then put_prev for a running task: a queued task leaves its
+  // queue (ops.dequeue if the policy holds it), a running one stops (ops.stopping(false): the
+  // kernel calls it from the dequeue, so put_prev has nothing left to say), then ops.quiescent.
+  // A blocked task is left alone. A running task keeps its state (it stays on its CPU).
+  ChangeScope BeginChange(TaskId t, u64 deq_flags);
+  // enqueue_task_scx(enq_flags), then set_next for a running task: ops.runnable, then a queued
+  // task goes through ops.enqueue again (on a CPU it allows), a running one runs on
+  // (ops.running: the kernel restores it straight to its local DSQ, without ops.enqueue).
+  void EndChange(TaskId t, const ChangeScope& scope, u64 enq_flags);
 
   // ---- dispatch_queues.cc: DSQs, enqueueing, dispatching ----
   // The one DSQ-id resolver: LOCAL is `local_cpu`'s, LOCAL_ON|cpu that CPU's (if it exists),

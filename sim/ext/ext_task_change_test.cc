@@ -1,7 +1,7 @@
 // Property changes of a task the policy schedules (workload set_affinity / set_nice): the
 // kernel's sched_change order of callbacks for a queued, a running and a blocked task, the
-// SCX_DEQ_SCHED_CHANGE dequeue of a task in custody, and the move of a running task whose CPU
-// left its affinity.
+// SCX_DEQ_SCHED_CHANGE dequeue of a task in custody, the flags each callback around a change
+// sees, and the move of a running task whose CPU left its affinity.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -97,6 +97,105 @@ TEST_F(ExtTest, ReniceDequeuesAQueuedTaskFromCustodyAndRequeuesIt) {
   EXPECT_EQ(running[2], "running 1");
   EXPECT_EQ(std::count(r->calls.begin(), r->calls.end(), "dequeue 1 change"), 0);
   for (const Task& t : r->sim->tasks()) EXPECT_EQ(t.state, TaskState::kExited) << t.name;
+}
+
+// The flags around a change, written down from the kernel rather than from the simulator:
+// sched_setaffinity's __do_set_cpus_allowed and set_user_nice run a sched_change with
+// DEQUEUE_SAVE (0x2), to which sched_change_begin adds DEQUEUE_NOCLOCK (0x8) and
+// dequeue_task_scx SCX_DEQ_SCHED_CHANGE (not a sleep); sched_change_end enqueues with the
+// matching ENQUEUE_RESTORE (0x2) | ENQUEUE_NOCLOCK (0x8).
+constexpr u64 kChangeDeq = 0x2 | 0x8 | (1ULL << 33);
+constexpr u64 kChangeEnq = 0x2 | 0x8;
+
+std::string Hex(u64 v) { return absl::StrCat("0x", absl::Hex(v)); }
+void f_dequeue(task_struct* p, u64 f) { Rec(absl::StrCat("dequeue ", p->pid, " ", Hex(f))); }
+void f_quiescent(task_struct* p, u64 f) { Rec(absl::StrCat("quiescent ", p->pid, " ", Hex(f))); }
+void f_runnable(task_struct* p, u64 f) { Rec(absl::StrCat("runnable ", p->pid, " ", Hex(f))); }
+void f_enqueue(task_struct* p, u64 f) {
+  Rec(absl::StrCat("enqueue ", p->pid, " ", Hex(f)));
+  api->dsq_insert(api->sim, p, kShared, mode.slice, f);
+}
+void f_set_cpumask(task_struct* p, const cpumask*) { Rec(absl::StrCat("change ", p->pid)); }
+void f_set_weight(task_struct* p, u32) { Rec(absl::StrCat("change ", p->pid)); }
+
+sched_ext_ops FlagOps() {
+  sched_ext_ops ops = MakeOps();
+  ops.dequeue = f_dequeue;
+  ops.quiescent = f_quiescent;
+  ops.runnable = f_runnable;
+  ops.enqueue = f_enqueue;
+  ops.set_cpumask = f_set_cpumask;
+  ops.set_weight = f_set_weight;
+  return ops;
+}
+
+// Two workers on CPU 0, one running and one waiting in the policy's DSQ (in custody), and a
+// controller on CPU 1 that changes both at 1 ms with `change` (a set_nice or set_affinity).
+std::string TwoWorkersChangedBy(const std::string& change) {
+  return absl::StrCat(R"pb(process { name: "p"
+                                     group {
+                                       name: "w"
+                                       count: 2
+                                       affinity: "0"
+                                       program { run { fixed_ns: 5000000 } }
+                                     }
+                                     group { name: "ctl" affinity: "1"
+                                             program { sleep { fixed_ns: 1000000 } }
+                                             program {)pb",
+                      change, R"pb(}
+                                   }
+                           })pb");
+}
+
+// pid's calls around its change (the last "change pid": ops.set_weight also tells the weight at
+// enable): the two before it and the two after it.
+std::vector<std::string> AroundChange(const Run& r, int pid) {
+  const std::string change = absl::StrCat("change ", pid);
+  std::vector<std::string> mine = CallsOf(r, pid, r.calls.front());
+  auto c = std::find(mine.rbegin(), mine.rend(), change);
+  if (c == mine.rend()) return {};
+  const ptrdiff_t at = mine.rend() - c - 1;
+  const ptrdiff_t from = std::max<ptrdiff_t>(0, at - 2);
+  const ptrdiff_t to = std::min<ptrdiff_t>(static_cast<ptrdiff_t>(mine.size()), at + 3);
+  return std::vector<std::string>(mine.begin() + from, mine.begin() + to);
+}
+
+void ExpectChangeFlags(const Run& r) {
+  const std::string deq = Hex(kChangeDeq), enq = Hex(kChangeEnq);
+  // The waiting worker (pid 2) leaves the policy's custody and comes back through ops.enqueue.
+  EXPECT_EQ(AroundChange(r, 2),
+            (std::vector<std::string>{"dequeue 2 " + deq, "quiescent 2 " + deq, "change 2",
+                                      "runnable 2 " + enq, "enqueue 2 " + enq}))
+      << absl::StrJoin(r.calls, ", ");
+  // The running one (pid 1) stops (not runnable: the dequeue comes first) and runs on.
+  EXPECT_EQ(AroundChange(r, 1),
+            (std::vector<std::string>{"stopping 1", "quiescent 1 " + deq, "change 1",
+                                      "runnable 1 " + enq, "running 1"}))
+      << absl::StrJoin(r.calls, ", ");
+}
+
+TEST_F(ExtTest, ANiceChangePassesTheSchedChangeFlags) {
+  mode.direct_idle = false;
+  auto r = Start(TwoWorkersChangedBy(R"pb(set_nice {
+                                            nice: 5
+                                            target { group: "w" pick: ALL }
+                                          })pb")
+                     .c_str(),
+                 "2", FlagOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  ExpectChangeFlags(*r);
+}
+
+TEST_F(ExtTest, AnAffinityChangePassesTheSchedChangeFlags) {
+  mode.direct_idle = false;
+  auto r = Start(TwoWorkersChangedBy(R"pb(set_affinity {
+                                            cpus: "0-1"
+                                            target { group: "w" pick: ALL }
+                                          })pb")
+                     .c_str(),
+                 "2", FlagOps());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  ExpectChangeFlags(*r);
 }
 
 TEST_F(ExtTest, RunningTaskThatLostItsCpuMovesThroughEnqueue) {

@@ -1,7 +1,9 @@
 // A task's properties change while the policy schedules it (ext.c's side of the kernel's
 // sched_change: dequeue_task_scx, set_cpus_allowed_scx, reweight_task_scx, enqueue_task_scx,
 // set_next_task_scx), and the running task that may no longer use its CPU is moved
-// (migration_cpu_stop: put_prev_task_scx, then ops.enqueue on a CPU it allows).
+// (migration_cpu_stop: put_prev_task_scx, then ops.enqueue on a CPU it allows). BeginChange and
+// EndChange, the ext class's sched_change, serve every change (the cgroup move in cgroups.cc
+// too) and a running task blocking or exiting (ext_class.cc).
 #include <algorithm>
 #include <cstring>
 
@@ -23,27 +25,24 @@ void ExtClass::SyncTaskProperties(TaskId t) {
   p.scx.weight = std::max<u32>(1, (task.weight * 100 + 512) / 1024);  // sched_weight_to_cgroup
 }
 
-// sched_change for t: a queued task leaves its queue (ops.dequeue with SCX_DEQ_SCHED_CHANGE if
-// the policy holds it, then ops.quiescent), the running one stops (ops.stopping(false),
-// ops.quiescent); the change is told (ops.set_cpumask, ops.set_weight); then the queued task is
-// enqueued again (ops.runnable, ops.enqueue) on a CPU it allows, and the running one runs on
-// (ops.runnable, ops.running). A blocked task only gets the change.
-void ExtClass::TaskChanged(TaskId t, const TaskChange& change) {
-  if (exited_ || t >= static_cast<TaskId>(et_.size())) return;
-  task_struct* p = &ts_[t];
+// sched_change_begin: dequeue_task_scx, whose deq_flags are the core's plus
+// SCX_DEQ_SCHED_CHANGE for anything but a sleep; put_prev_task_scx has nothing to add for a
+// running task, whose ops.stopping the dequeue already called.
+ExtClass::ChangeScope ExtClass::BeginChange(TaskId t, u64 deq_flags) {
+  ChangeScope scope;
   const ExtTaskState state = et_[t].state;
-  const int cpu = ctx_->task(t).cpu;
-  const bool running = state == ExtTaskState::kRunning;
-  const bool queued = ExtRunnable(state) && !running;
-  if (state == ExtTaskState::kDisabled) {
-    SyncTaskProperties(t);  // not the policy's task: nothing to tell
-    return;
-  }
-  if (queued) {
+  scope.cpu = ctx_->task(t).cpu;
+  scope.running = state == ExtTaskState::kRunning;
+  scope.queued = ExtRunnable(state) && !scope.running;
+  if (!scope.queued && !scope.running) return scope;
+  if (!(deq_flags & SCX_DEQ_SLEEP)) deq_flags |= SCX_DEQ_SCHED_CHANGE;
+  task_struct* p = &ts_[t];
+  const int cpu = scope.cpu;
+  if (scope.queued) {
     if (ExtInCustody(state) && ops_->dequeue) {
       Callback(
-          "dequeue", cpu, Ctx::kOther, [&] { ops_->dequeue(p, SCX_DEQ_SCHED_CHANGE); },
-          ",\"pid\":%d,\"deq_flags\":%d", p->pid, SCX_DEQ_SCHED_CHANGE);
+          "dequeue", cpu, Ctx::kOther, [&] { ops_->dequeue(p, deq_flags); },
+          ",\"pid\":%d,\"deq_flags\":%d", p->pid, deq_flags);
     }
     if (et_[t].dsq != nullptr) {
       DsqRemove(t);
@@ -51,20 +50,63 @@ void ExtClass::TaskChanged(TaskId t, const TaskChange& change) {
       --nr_queued_;  // kBpf: only the policy knew where it was
     }
     SetState(t, ExtTaskState::kReady);
-  } else if (running) {
+  } else {
     ctx_->UpdateCurr(cpu);
     ChargeSlice(t);
-    if (ops_->stopping && !exit_pending_) {
+    if (ops_->stopping) {
       Callback(
           "stopping", cpu, Ctx::kOther, [&] { ops_->stopping(p, false); },
           ",\"pid\":%d,\"runnable\":false", p->pid);
     }
   }
-  if ((queued || running) && ops_->quiescent && !exit_pending_) {
+  if (ops_->quiescent) {
     Callback(
-        "quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, 0); },
-        ",\"pid\":%d,\"deq_flags\":0", p->pid);
+        "quiescent", cpu, Ctx::kOther, [&] { ops_->quiescent(p, deq_flags); },
+        ",\"pid\":%d,\"deq_flags\":%d", p->pid, deq_flags);
   }
+  return scope;
+}
+
+// sched_change_end: enqueue_task_scx (ops.runnable; ops.enqueue for a task that was queued, on
+// a CPU it allows, as the stopper would move it), then set_next_task_scx (ops.running) for the
+// running one. Nothing more reaches a policy whose exit is pending; a queued task it did not
+// place then goes to the fallback class with the others.
+void ExtClass::EndChange(TaskId t, const ChangeScope& scope, u64 enq_flags) {
+  if (!scope.queued && !scope.running) return;
+  task_struct* p = &ts_[t];
+  if (ops_->runnable && !exit_pending_) {
+    Callback(
+        "runnable", scope.cpu, Ctx::kOther, [&] { ops_->runnable(p, enq_flags); },
+        ",\"pid\":%d,\"enq_flags\":%d", p->pid, enq_flags);
+  }
+  if (scope.queued) {
+    if (!exit_pending_) {
+      const Task& task = ctx_->task(t);
+      if (!task.affinity.Test(task.cpu)) ctx_->SetTaskCpu(t, FallbackCpu(t, task.cpu));
+      et_[t].runnable_at = ctx_->now();
+      EnqueueTask(t, enq_flags, scope.cpu);
+      if (!exit_pending_ && ctx_->curr(task.cpu) == kNoTask) ctx_->Resched(task.cpu);
+    }
+    if (exit_pending_ && !Placed(t)) limbo_.push_back(t);
+  } else if (ops_->running && !exit_pending_) {
+    Callback(
+        "running", scope.cpu, Ctx::kOther, [&] { ops_->running(p); }, ",\"pid\":%d", p->pid);
+  }
+}
+
+// A property change of t (sched_setaffinity: __do_set_cpus_allowed with DEQUEUE_SAVE;
+// set_user_nice with DEQUEUE_SAVE | DEQUEUE_NOCLOCK; NOCLOCK either way once sched_change_begin
+// has run) between BeginChange and EndChange: the policy is told (ops.set_cpumask,
+// ops.set_weight). A blocked task only gets the change.
+void ExtClass::TaskChanged(TaskId t, const TaskChange& change) {
+  if (exited_ || t >= static_cast<TaskId>(et_.size())) return;
+  if (et_[t].state == ExtTaskState::kDisabled) {
+    SyncTaskProperties(t);  // not the policy's task: nothing to tell
+    return;
+  }
+  task_struct* p = &ts_[t];
+  const ChangeScope scope = BeginChange(t, kDequeueSave | kDequeueNoclock);
+  const int cpu = scope.cpu;
   SyncTaskProperties(t);
   if (change.affinity && ops_->set_cpumask && !exit_pending_) {
     Callback(
@@ -76,23 +118,7 @@ void ExtClass::TaskChanged(TaskId t, const TaskChange& change) {
         "set_weight", cpu, Ctx::kOther, [&] { ops_->set_weight(p, p->scx.weight); },
         ",\"pid\":%d,\"weight\":%d", p->pid, p->scx.weight);
   }
-  if ((queued || running) && ops_->runnable && !exit_pending_) {
-    Callback(
-        "runnable", cpu, Ctx::kOther, [&] { ops_->runnable(p, 0); }, ",\"pid\":%d,\"enq_flags\":0",
-        p->pid);
-  }
-  if (queued && !exit_pending_) {
-    // The stopper would move a task queued on a CPU it no longer allows: queue it on one it does.
-    const Task& task = ctx_->task(t);
-    if (!task.affinity.Test(task.cpu)) ctx_->SetTaskCpu(t, FallbackCpu(t, task.cpu));
-    et_[t].runnable_at = ctx_->now();
-    EnqueueTask(t, 0, cpu);
-    if (!exit_pending_ && ctx_->curr(task.cpu) == kNoTask) ctx_->Resched(task.cpu);
-  } else if (running && ops_->running && !exit_pending_) {
-    Callback(
-        "running", cpu, Ctx::kOther, [&] { ops_->running(p); }, ",\"pid\":%d", p->pid);
-  }
-  if (exit_pending_ && queued && !Placed(t)) limbo_.push_back(t);
+  EndChange(t, scope, kEnqueueRestore | kEnqueueNoclock);
   Eject();
 }
 

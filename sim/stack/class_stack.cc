@@ -226,10 +226,18 @@ void ClassStack::CpuHotplug(int cpu, bool online) {
   }
 }
 
-// A cgroup move goes to the task's own class: an ext policy hears of its own tasks' moves only
-// (the kernel also calls its cgroup_prep_move/cgroup_move for the other classes' tasks).
+// A cgroup move: the ext policy hears of every task's, as the kernel's scx_cgroup_can_attach
+// (ops.cgroup_prep_move, whose error refuses the move) and sched_move_task (ops.cgroup_move)
+// call them for every task that changes cgroup, whatever its class; the task's own class takes
+// it off and puts it back around the move. For another class's task the ext class only calls
+// the two; for its own it does the whole move.
 bool ClassStack::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
-  return cls(owner_[t])->TaskCgroupMove(t, cpu, to);
+  const int m = owner_[t];
+  if (m != kExt && members_[kExt] != nullptr && !ext_gone_ &&
+      !cls(kExt)->TaskCgroupMove(t, cpu, to)) {
+    return false;
+  }
+  return cls(m)->TaskCgroupMove(t, cpu, to);
 }
 
 void ClassStack::CgroupWeightChanged(int32_t cgroup) {

@@ -1,13 +1,15 @@
 // The class stack: the kernel's class order (an RT task preempts fair and ext tasks at once),
 // SCX_OPS_SWITCH_PARTIAL (NORMAL tasks stay in fair, above the ext class), the ext class's
-// init_task/exit_task for the other classes' tasks, and the deadline servers that give a
-// starved fair or ext class 50 ms of every second.
+// init_task/exit_task and cgroup_prep_move/cgroup_move for the other classes' tasks, and the
+// deadline servers that give a starved fair or ext class 50 ms of every second.
 #include "sim/stack/class_stack.h"
 
 #include <algorithm>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "sim/core/simulator.h"
 #include "sim/ext/ext_class.h"
@@ -49,6 +51,7 @@ struct StackSetup {
   bool switch_partial = false;
   bool servers = true;
   int error_after_enqueues = -1;  // the test policy's scx_bpf_error after N enqueues
+  void (*edit_ops)(sched_ext_ops* ops) = nullptr;  // changes to the test policy
 };
 
 std::unique_ptr<StackRun> RunStack(const std::string& workload, const char* topo,
@@ -68,6 +71,7 @@ std::unique_ptr<StackRun> RunStack(const std::string& workload, const char* topo
     ext_test::trace = &r->calls;
     r->ops = ext_test::MakeOps();
     if (setup.switch_partial) r->ops.flags |= SCX_OPS_SWITCH_PARTIAL;
+    if (setup.edit_ops) setup.edit_ops(&r->ops);
     ExtPolicyBinding b;
     b.ops = &r->ops;
     b.install_api = [](const scxtwin_host_api& a) { ext_test::api = &a; };
@@ -307,6 +311,65 @@ TEST(ClassStackTest, AffinityChangeReachesTheTasksClass) {
   // switch and migration costs (microseconds).
   EXPECT_NEAR(r->sim->result().cpus[0].busy_ns, 10 * kMs, 100 * kNsPerUs);
   EXPECT_NEAR(r->sim->result().cpus[1].busy_ns, 90 * kMs, 100 * kNsPerUs);
+}
+
+s32 prep_move_ret = 0;
+s32 RecPrepMove(task_struct* p, struct cgroup* from, struct cgroup* to) {
+  ext_test::Rec(absl::StrCat("cgroup_prep_move ", p->pid, " ", from->kn->id, "->", to->kn->id));
+  return prep_move_ret;
+}
+void RecMove(task_struct* p, struct cgroup* from, struct cgroup* to) {
+  ext_test::Rec(absl::StrCat("cgroup_move ", p->pid, " ", from->kn->id, "->", to->kn->id));
+}
+void CgroupCallbacks(sched_ext_ops* ops) {
+  ops->cgroup_prep_move = RecPrepMove;
+  ops->cgroup_move = RecMove;
+}
+
+// Under SCX_OPS_SWITCH_PARTIAL a NORMAL task runs in fair, yet moving it to another cgroup calls
+// the policy's cgroup_prep_move and cgroup_move (scx_cgroup_can_attach and sched_move_task do
+// so for every task that changes cgroup, whatever its class); its own class takes it off and
+// puts it back, so the policy sees no stopping/quiescent for it. A prep_move error refuses the
+// move for it too.
+constexpr char kFairMover[] = R"pb(cgroup { path: "/a" }
+                                   process {
+                                     name: "p"
+                                     group {
+                                       name: "m"
+                                       program { run { fixed_ns: 1000000 } }
+                                       program { move_to_cgroup: "/a" }
+                                       program { run { fixed_ns: 1000000 } }
+                                     }
+                                   })pb";
+
+TEST(ClassStackTest, AnotherClasssTaskMovingCgroupIsToldToThePolicy) {
+  prep_move_ret = 0;
+  auto r = RunStack(kFairMover, "1",
+                    StackSetup{/*ext=*/true, /*switch_partial=*/true, /*servers=*/true,
+                               /*error_after_enqueues=*/-1, CgroupCallbacks});
+  const Task& m = r->task("p.0/m");
+  ASSERT_EQ(r->stack->owner(m.id), ClassStack::kFair);
+  const std::string pid = std::to_string(m.pid);
+  auto it = std::find(r->calls.begin(), r->calls.end(), "cgroup_prep_move " + pid + " 1->2");
+  ASSERT_NE(it, r->calls.end()) << absl::StrJoin(r->calls, ", ");
+  ASSERT_NE(it + 1, r->calls.end());
+  EXPECT_EQ(*(it + 1), "cgroup_move " + pid + " 1->2");
+  EXPECT_EQ(r->Count("quiescent " + pid), 0);
+  EXPECT_EQ(r->Count("stopping " + pid), 0);
+  EXPECT_EQ(m.cgroup, 1) << "moved to /a (index 1)";
+}
+
+TEST(ClassStackTest, APrepMoveErrorRefusesAnotherClasssTasksMove) {
+  prep_move_ret = -EBUSY;
+  auto r = RunStack(kFairMover, "1",
+                    StackSetup{/*ext=*/true, /*switch_partial=*/true, /*servers=*/true,
+                               /*error_after_enqueues=*/-1, CgroupCallbacks});
+  const Task& m = r->task("p.0/m");
+  const std::string pid = std::to_string(m.pid);
+  EXPECT_EQ(r->Count("cgroup_prep_move " + pid + " 1->2"), 1);
+  EXPECT_EQ(r->Count("cgroup_move " + pid + " 1->2"), 0);
+  EXPECT_EQ(m.cgroup, 0) << "stays in the root";
+  EXPECT_EQ(r->ext->exit_info().kind, SCX_EXIT_UNREG) << "a refused move is no error";
 }
 
 }  // namespace
