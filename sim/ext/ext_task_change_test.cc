@@ -198,6 +198,55 @@ TEST_F(ExtTest, AnAffinityChangePassesTheSchedChangeFlags) {
   ExpectChangeFlags(*r);
 }
 
+// A change takes a waiting task off its queue and puts it back, but its wait goes on (the
+// kernel's dequeue for a change keeps runnable_at): reniced every 10 ms while a hog with an
+// infinite slice holds its CPU, it still stalls at the watchdog's timeout (100 ms, checked every
+// 50 ms: seen at 150 ms), not 100 ms after the last renice.
+TEST_F(ExtTest, AChangeDoesNotRestartAWaitingTasksStallClock) {
+  mode.direct_idle = false;
+  mode.slice = SCX_SLICE_INF;
+  sched_ext_ops ops = ChangeOps();
+  ops.timeout_ms = 100;
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "w"
+                          count: 2
+                          affinity: "0"
+                          program { run { fixed_ns: 1000000000 } }
+                        }
+                        group {
+                          name: "ctl"
+                          affinity: "1"
+                          program {
+                            loop {
+                              count: 20
+                              body { sleep { fixed_ns: 10000000 } }
+                              body {
+                                set_nice {
+                                  nice: 5
+                                  target { group: "w" pick: ALL }
+                                }
+                              }
+                              body { sleep { fixed_ns: 10000000 } }
+                              body {
+                                set_nice {
+                                  nice: 6
+                                  target { group: "w" pick: ALL }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      })pb",
+                 "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  EXPECT_EQ(r->cls->exit_info().kind, SCX_EXIT_ERROR_STALL);
+  EXPECT_NE(r->cls->exit_info().msg.find("[2] failed to run for"), std::string::npos)
+      << r->cls->exit_info().msg;
+  EXPECT_EQ(r->cls->exit_info().time, 150 * kNsPerMs);
+}
+
 TEST_F(ExtTest, RunningTaskThatLostItsCpuMovesThroughEnqueue) {
   // A 10 ms hog on CPU 0; at 1 ms the controller on CPU 1 allows it only CPU 1 and exits.
   auto r = Start(R"pb(process {

@@ -83,7 +83,8 @@ void ExtClass::EndChange(TaskId t, const ChangeScope& scope, u64 enq_flags) {
     if (!exit_pending_) {
       const Task& task = ctx_->task(t);
       if (!task.affinity.Test(task.cpu)) ctx_->SetTaskCpu(t, FallbackCpu(t, task.cpu));
-      et_[t].runnable_at = ctx_->now();
+      // runnable_at stays: the kernel's dequeue for a change keeps it (ops_dequeue), so a task
+      // changed while it waits is still watched from when it began to wait.
       EnqueueTask(t, enq_flags, scope.cpu);
       if (!exit_pending_ && ctx_->curr(task.cpu) == kNoTask) ctx_->Resched(task.cpu);
     }
