@@ -12,6 +12,16 @@ namespace scxtwin::sim {
 
 void ExtClass::BuildCgroups(const std::vector<Cgroup>& spec) {
   cgroups_.clear();
+  // The last child linked under each cgroup's self css and cpu css: a new child goes after it,
+  // so children stay in creation (declaration) order, as on the kernel's children list.
+  std::vector<cgroup_subsys_state*> last_self(spec.size(), nullptr);
+  std::vector<cgroup_subsys_state*> last_cpu(spec.size(), nullptr);
+  auto link = [](cgroup_subsys_state* css, cgroup_subsys_state* parent,
+                 cgroup_subsys_state*& last) {
+    css->parent = parent;
+    (last ? last->scxtwin_next_sibling : parent->scxtwin_first_child) = css;
+    last = css;
+  };
   for (size_t i = 0; i < spec.size(); ++i) {
     ExtCgroup& c = cgroups_.emplace_back();
     const Cgroup& s = spec[i];
@@ -21,15 +31,26 @@ void ExtClass::BuildCgroups(const std::vector<Cgroup>& spec) {
     c.cg.kn = &c.kn;
     c.cg.kn_id = c.kn.id;
     c.cg.level = s.level;
+    c.cg.self.cgroup = &c.cg;
+    c.cg.dom_cgrp = &c.cg;  // no threaded cgroups: every cgroup is its own domain
     if (s.parent >= 0) {
-      const struct cgroup& parent = cgroups_[s.parent].cg;
-      std::memcpy(c.cg.ancestors, parent.ancestors, sizeof(c.cg.ancestors));
+      ExtCgroup& parent = cgroups_[s.parent];
+      std::memcpy(c.cg.ancestors, parent.cg.ancestors, sizeof(c.cg.ancestors));
+      link(&c.cg.self, &parent.cg.self, last_self[s.parent]);
+      link(&c.tg.css, &parent.tg.css, last_cpu[s.parent]);
     }
     c.cg.ancestors[s.level] = &c.cg;
     c.tg.css.cgroup = &c.cg;
     c.tg.scx.weight = s.weight;
     c.cg.subsys[cpu_cgrp_id] = &c.tg.css;
+    c.cset.dfl_cgrp = &c.cg;
+    c.cset.subsys[cpu_cgrp_id] = &c.tg.css;
   }
+}
+
+void ExtClass::SetTaskCgroup(TaskId t, int32_t cgroup) {
+  et_[t].cgroup = cgroup;
+  ts_[t].cgroups = &cgroups_[cgroup].cset;
 }
 
 // scx_cgroup_init(): every cgroup, parents first, with its weight; a failure fails the enable.
@@ -100,7 +121,7 @@ bool ExtClass::TaskCgroupMove(TaskId t, int cpu, int32_t to) {
     }
   }
   const ChangeScope scope = BeginChange(t, kDequeueSave | kDequeueMove | kDequeueNoclock);
-  e.cgroup = to;
+  SetTaskCgroup(t, to);
   if (ops_->cgroup_move && !exit_pending_) {
     Callback(
         "cgroup_move", scope.cpu, Ctx::kUnlocked, [&] { ops_->cgroup_move(p, from_cg, to_cg); },

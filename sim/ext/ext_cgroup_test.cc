@@ -209,5 +209,75 @@ TEST_F(ExtCgroupTest, CgroupFromIdFindsEveryCgroup) {
   EXPECT_EQ(api->cgroup_from_id(api->sim, 4), nullptr);
 }
 
+// The hierarchy as the kernel links it, which the css iterator (bpf_iter_css_*) walks and the
+// scx library's cgroup_bw reads: each cgroup's self css and cpu controller css with its parent
+// and its children in creation order, dom_cgrp (itself: no threaded cgroups).
+TEST_F(ExtCgroupTest, CgroupsAreLinkedAsTheKernelsTree) {
+  constexpr char kTree[] = R"pb(
+    cgroup { path: "/a" }
+    cgroup { path: "/a/b" }
+    cgroup { path: "/c" }
+    cgroup { path: "/a/d" }
+    process {
+      name: "p"
+      group { name: "g" program { run { fixed_ns: 1000000 } } }
+    })pb";
+  auto r = Prepare(kTree, "1", CgroupOps());
+  Finish(r.get());
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  struct cgroup* cg[6] = {};
+  for (u64 id = 1; id <= 5; ++id) cg[id] = api->cgroup_from_id(api->sim, id);
+  const int kRoot = 1, kA = 2, kB = 3, kC = 4, kD = 5;
+  struct cgroup_subsys_state* none = nullptr;
+  auto self = [&](int i) { return &cg[i]->self; };
+  auto cpu = [&](int i) { return cg[i]->subsys[cpu_cgrp_id]; };
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(cg[i]->self.cgroup, cg[i]) << i;
+    EXPECT_EQ(cg[i]->dom_cgrp, cg[i]) << i;
+    EXPECT_EQ(cpu(i)->cgroup, cg[i]) << i;
+  }
+  // root { a { b, d }, c }: a's children in creation order, c after a under the root.
+  const struct {
+    int css, parent, first_child, next_sibling;
+  } want[] = {{kRoot, 0, kA, 0}, {kA, kRoot, kB, kC}, {kB, kA, 0, kD}, {kC, kRoot, 0, 0},
+              {kD, kA, 0, 0}};
+  for (const auto& w : want) {
+    for (auto css : {+[](struct cgroup* c) { return &c->self; },
+                     +[](struct cgroup* c) { return c->subsys[cpu_cgrp_id]; }}) {
+      auto at = [&](int i) { return i ? css(cg[i]) : none; };
+      EXPECT_EQ(css(cg[w.css])->parent, at(w.parent)) << w.css;
+      EXPECT_EQ(css(cg[w.css])->scxtwin_first_child, at(w.first_child)) << w.css;
+      EXPECT_EQ(css(cg[w.css])->scxtwin_next_sibling, at(w.next_sibling)) << w.css;
+    }
+  }
+  EXPECT_NE(self(kA), cpu(kA)) << "the cgroup's own css and its cpu controller's are two";
+}
+
+// task_struct.cgroups: the css_set of the task's cgroup (dfl_cgrp, the cpu controller's css),
+// from init_task on and after each move.
+std::string CsetOf(task_struct* p) {
+  return absl::StrCat(p->cgroups->dfl_cgrp->kn->id, "/",
+                      p->cgroups->subsys[cpu_cgrp_id] == p->cgroups->dfl_cgrp->subsys[cpu_cgrp_id]);
+}
+s32 cs_init_task(task_struct* p, scx_init_task_args* args) {
+  Rec(absl::StrCat("init_task ", args->cgroup->kn->id, " cset ", CsetOf(p)));
+  return 0;
+}
+void cs_move(task_struct* p, struct cgroup*, struct cgroup* to) {
+  Rec(absl::StrCat("cgroup_move to ", to->kn->id, " cset ", CsetOf(p)));
+}
+
+TEST_F(ExtCgroupTest, TasksCssSetIsItsCgroups) {
+  sched_ext_ops ops = CgroupOps();
+  ops.init_task = cs_init_task;
+  ops.cgroup_move = cs_move;
+  auto r = Start(kMover, "1", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  std::vector<std::string> got;
+  for (const std::string& c : r->calls)
+    if (c.find("cset") != std::string::npos) got.push_back(c);
+  EXPECT_EQ(got, (std::vector<std::string>{"init_task 3 cset 3/1", "cgroup_move to 2 cset 2/1"}));
+}
+
 }  // namespace
 }  // namespace scxtwin::sim

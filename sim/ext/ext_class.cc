@@ -400,7 +400,7 @@ void ExtClass::TaskNew(TaskId t, TaskId parent) {
     return;
   }
   InitTaskStruct(t);
-  et_[t].cgroup = ctx_->task(t).cgroup;
+  SetTaskCgroup(t, ctx_->task(t).cgroup);
   const int cpu = parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu;
   task_struct* p = &ts_[t];
   CallInitTask(t, cpu);
@@ -444,7 +444,7 @@ bool ExtClass::switch_partial() const { return (ops_->flags & SCX_OPS_SWITCH_PAR
 void ExtClass::InitForeignTask(TaskId t, TaskId parent) {
   if (exited_) return;
   InitTaskStruct(t);
-  et_[t].cgroup = ctx_->task(t).cgroup;
+  SetTaskCgroup(t, ctx_->task(t).cgroup);
   CallInitTask(t, parent != kNoTask ? ctx_->task(parent).cpu : ctx_->task(t).cpu);
   Eject();
 }

@@ -243,6 +243,7 @@ class ExtClass final : public SchedClass {
     kernfs_node kn{};
     struct cgroup cg {};
     task_group tg{};  // the cpu controller's state: cg.subsys[cpu_cgrp_id] == &tg.css
+    css_set cset{};   // what task_struct.cgroups points at for the tasks in this cgroup
     std::string name;
     bool inited = false;  // ops.cgroup_init succeeded (ops.cgroup_exit is owed)
   };
@@ -444,6 +445,9 @@ class ExtClass final : public SchedClass {
   void InitCgroups();  // after ops.init: ops.cgroup_init for each, parents first
   void ExitCgroups();  // at ejection: ops.cgroup_exit for each initialised one, children first
   std::string Path(const ExtCgroup& c) const;
+  // Puts task t in cgroup `cgroup` (an index of cgroups_): the class's record and the task's
+  // task_struct.cgroups.
+  void SetTaskCgroup(TaskId t, int32_t cgroup);
 
   ExtPolicyBinding policy_;
   // The run's cgroups ([0] the root, kernfs id i + 1 for index i): ops.cgroup_init sees each

@@ -190,12 +190,28 @@ enum cgroup_subsys_id {
 	CGROUP_SUBSYS_COUNT = 14,
 };
 
-struct cgroup_subsys_state;
+struct cgroup;
+
+/* A cgroup's state for one controller, or the cgroup's own (cgroup->self). The kernel links a
+ * css to its children with list heads; host mode keeps the same tree as first-child and
+ * next-sibling pointers (children in the order they were created, as the kernel's list), which
+ * the css iterator (bpf_iter_css_*, runtime/host_css_iter.c) walks. */
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+	struct cgroup_subsys_state *parent;  /* NULL for the root's */
+	struct cgroup_subsys_state *scxtwin_first_child;
+	struct cgroup_subsys_state *scxtwin_next_sibling;
+};
 
 /* The deepest cgroup level the simulator builds (sim/workload/spec.h, kMaxCgroupLevel). */
 #define SCXTWIN_CGROUP_MAX_LEVEL 15
 
 struct cgroup {
+	/* The cgroup's own css, first as in the kernel: self.cgroup is the cgroup, self.parent the
+	 * parent's self. */
+	struct cgroup_subsys_state self;
+	/* The nearest domain cgroup: the cgroup itself (the simulator builds no threaded ones). */
+	struct cgroup *dom_cgrp;
 	struct kernfs_node *kn;
 	int level;          /* the root's is 0 */
 	u64 kn_id;          /* kn->id */
@@ -205,6 +221,13 @@ struct cgroup {
 	/* ancestors[i] is the ancestor at level i, ancestors[level] the cgroup itself (the
 	 * kernel's array is a flexible one; here it has room for every level the simulator builds). */
 	struct cgroup *ancestors[SCXTWIN_CGROUP_MAX_LEVEL + 1];
+};
+
+/* What task_struct.cgroups points at: the task's cgroup on the default hierarchy and its
+ * controllers' states (subsys[cpu_cgrp_id] is that cgroup's task_group css). */
+struct css_set {
+	struct cgroup_subsys_state *subsys[CGROUP_SUBSYS_COUNT];
+	struct cgroup *dfl_cgrp;
 };
 
 /* ---- sched_ext entity and task ----------------------------------------------------------- */
@@ -277,6 +300,8 @@ struct task_struct {
 	/* CPU time in user and system mode, ns (all of a simulated task's time counts as user). */
 	u64 utime;
 	u64 stime;
+	/* The task's cgroups: the css_set of the cgroup it is in (each cgroup has one). */
+	struct css_set *cgroups;
 	/* The simulator's own record of this task; policies never touch it. */
 	void *scxtwin_task;
 };
@@ -367,6 +392,19 @@ struct scx_bpf_dsq_insert_vtime_args {
 /* A DSQ iterator; the simulator keeps its cursor in these words. */
 struct bpf_iter_scx_dsq {
 	u64 __opaque[6];
+};
+
+/* The css iterator's walk orders (uapi bpf.h); bpf_iter_css_new takes DESCENDANTS_PRE,
+ * DESCENDANTS_POST and ANCESTORS_UP. */
+enum bpf_cgroup_iter_order {
+	BPF_CGROUP_ITER_ORDER_UNSPEC = 0,
+	BPF_CGROUP_ITER_SELF_ONLY,
+	BPF_CGROUP_ITER_DESCENDANTS_PRE,
+	BPF_CGROUP_ITER_DESCENDANTS_POST,
+	BPF_CGROUP_ITER_ANCESTORS_UP,
+};
+struct bpf_iter_css {
+	u64 __opaque[3];
 };
 
 /* ---- the ops table (7.3 callback signatures, in the kernel's order) ---------------------- */
@@ -638,10 +676,6 @@ struct scx_event_stats {
 	s64 SCX_EV_SUB_RESCUE;
 };
 
-/* A cgroup's cpu controller state, as far as BPF_CORE_READ reaches into it. */
-struct cgroup_subsys_state {
-	struct cgroup *cgroup;
-};
 struct scx_task_group {
 	struct scx_sched *sched;
 	u32 flags;

@@ -66,6 +66,11 @@ struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp);
 void bpf_cgroup_release(struct cgroup *cgrp);
 /* The ancestor of `cgrp` at `level` (cgrp->ancestors[level]), NULL past cgrp's own level. */
 struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level);
+/* The css iterator (runtime/host_css_iter.c): descendants pre- or post-order, or ancestors up. */
+int bpf_iter_css_new(struct bpf_iter_css *it, struct cgroup_subsys_state *start,
+		     unsigned int flags);
+struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it);
+void bpf_iter_css_destroy(struct bpf_iter_css *it);
 
 /* exits and output */
 void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 data__sz);
