@@ -220,7 +220,10 @@ TEST_F(ExtCgroupTest, CgroupsAreLinkedAsTheKernelsTree) {
     cgroup { path: "/a/d" }
     process {
       name: "p"
-      group { name: "g" program { run { fixed_ns: 1000000 } } }
+      group {
+        name: "g"
+        program { run { fixed_ns: 1000000 } }
+      }
     })pb";
   auto r = Prepare(kTree, "1", CgroupOps());
   Finish(r.get());
@@ -239,8 +242,8 @@ TEST_F(ExtCgroupTest, CgroupsAreLinkedAsTheKernelsTree) {
   // root { a { b, d }, c }: a's children in creation order, c after a under the root.
   const struct {
     int css, parent, first_child, next_sibling;
-  } want[] = {{kRoot, 0, kA, 0}, {kA, kRoot, kB, kC}, {kB, kA, 0, kD}, {kC, kRoot, 0, 0},
-              {kD, kA, 0, 0}};
+  } want[] = {
+      {kRoot, 0, kA, 0}, {kA, kRoot, kB, kC}, {kB, kA, 0, kD}, {kC, kRoot, 0, 0}, {kD, kA, 0, 0}};
   for (const auto& w : want) {
     for (auto css : {+[](struct cgroup* c) { return &c->self; },
                      +[](struct cgroup* c) { return c->subsys[cpu_cgrp_id]; }}) {
