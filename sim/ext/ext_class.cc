@@ -384,6 +384,11 @@ void ExtClass::InitTaskStruct(TaskId t) {
   }
   p.cpus_ptr = &p.cpus_mask;
   p.nr_cpus_allowed = task.nr_cpus_allowed;
+  // The kernel's real_parent is never NULL: the forking task, or for a task the workload starts
+  // the idle task (pid 0), whose children the kernel's first tasks are. Each task leads its own
+  // thread group (tgid == pid).
+  p.real_parent = task.parent != kNoTask && task.parent < t ? &ts_[task.parent] : &idle_ts_[0];
+  p.group_leader = &p;
   p.scx.weight = std::max<u32>(1, (task.weight * 100 + 512) / 1024);  // sched_weight_to_cgroup
   p.scx.slice = SCX_SLICE_DFL;
   p.scx.dsq_vtime = 0;

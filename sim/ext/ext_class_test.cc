@@ -47,6 +47,41 @@ TEST_F(ExtTest, StoppingTaskSeesItsCpuTime) {
   EXPECT_EQ(times, want);
 }
 
+// real_parent is never NULL, as in the kernel: a forked task's is its parent, a task the
+// workload starts has the idle task (pid 0); each task leads its own thread group.
+s32 parent_init_task(task_struct* p, scx_init_task_args*) {
+  const task_struct* parent = p->real_parent;
+  Rec(absl::StrCat("init_task ", p->pid, " parent ", parent->pid,
+                   parent->pid == 0 ? absl::StrCat(" ", parent->comm) : "", " leader ",
+                   p->group_leader == p));
+  return 0;
+}
+
+TEST_F(ExtTest, RealParentIsTheForkingTaskOrTheIdleTask) {
+  sched_ext_ops ops = MakeOps();
+  ops.init_task = parent_init_task;
+  auto r = Start(R"pb(process {
+                        name: "p"
+                        group {
+                          name: "a"
+                          program { fork { group: "b" } }
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                        group {
+                          name: "b"
+                          on_fork: true
+                          program { run { fixed_ns: 1000000 } }
+                        }
+                      })pb",
+                 "2", ops);
+  ASSERT_TRUE(r->status.ok()) << r->status;
+  std::vector<std::string> got;
+  for (const std::string& c : r->calls)
+    if (c.rfind("init_task", 0) == 0) got.push_back(c);
+  EXPECT_EQ(got, (std::vector<std::string>{"init_task 1 parent 0 swapper/0 leader 1",
+                                           "init_task 2 parent 1 leader 1"}));
+}
+
 TEST_F(ExtTest, EnqueueRunsWhenSelectCpuDoesNotInsert) {
   mode.direct_idle = false;
   auto r = Start(kOneSleeper, "2", MakeOps());

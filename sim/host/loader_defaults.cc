@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "sim/host/fault_guard.h"
+#include "sim/host/lavd_loader.h"
 #include "sim/host/policy_loader.h"
 
 namespace scxtwin::host {
@@ -272,6 +273,8 @@ absl::Status SetGlobalsLikeTheLoader(PolicyInstance* policy, const std::vector<L
     if (s.ok()) s = PairCpus(policy, nr_cpus);
   } else if (name == "p2dq") {
     s = P2dqTopology(policy, cpus);
+  } else if (name == "lavd") {
+    s = LavdLikeItsLoader(policy, cpus);
   }
   return s;
 }

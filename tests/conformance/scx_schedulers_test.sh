@@ -19,6 +19,9 @@ fi
 declare -A units=(
   [cosmos]="lib/pmu.bpf.c"
   [p2dq]="lib/arena.bpf.c lib/atq.bpf.c lib/dhq.bpf.c lib/bitmap.bpf.c lib/cpumask.bpf.c lib/minheap.bpf.c lib/rbtree.bpf.c lib/sdt_alloc.bpf.c lib/sdt_task.bpf.c lib/topology.bpf.c"
+  # scx_lavd: its own nine further units (its build.rs), then the library's.
+  [lavd]="$(for u in balance idle introspec lat_cri lock power preempt sys_stat util; do
+    printf 'scheds/rust/scx_lavd/src/bpf/%s.bpf.c ' "$u"; done)lib/arena.bpf.c lib/atq.bpf.c lib/bitmap.bpf.c lib/cgroup_bw.bpf.c lib/cpumask.bpf.c lib/rbtree.bpf.c lib/minheap.bpf.c lib/sdt_alloc.bpf.c lib/sdt_task.bpf.c lib/topology.bpf.c lib/ravg.bpf.c"
 )
 build() {  # build NAME: compiles scx_NAME (and its units) into $tmp/scx_NAME.so
   local name=$1 with=() u
@@ -28,7 +31,7 @@ build() {  # build NAME: compiles scx_NAME (and its units) into $tmp/scx_NAME.so
 }
 
 # The ones that compile and run (sim/host/README.md has the table of all tried).
-for name in bpfland beerland flash cosmos p2dq; do
+for name in bpfland beerland flash cosmos p2dq lavd; do
   so=$tmp/scx_$name.so
   check "$name: compiles unmodified" build "$name"
   [[ -f $so ]] || continue
