@@ -39,7 +39,7 @@ extern "C" {
 /* Bumped whenever an entry is added, removed or changes meaning; also when the registry
  * (host_registry.h) changes, since the loader and the object share it too.
  * 2: the registry sink reports knob and counter tables (knob, stat). */
-#define SCXTWIN_HOST_API_VERSION 4
+#define SCXTWIN_HOST_API_VERSION 5
 
 struct scxtwin_host_api {
 	u32 version;  /* SCXTWIN_HOST_API_VERSION */
