@@ -488,6 +488,37 @@ TEST(KernelSchedulersTest, ScxQmapBoostsNiceMinus20TasksWithHighpriBoosting) {
       << "high-priority tasks dispatched from HIGHPRI_DSQ; " << Show(q);
 }
 
+// scx_qmap -e N: its ops.enqueue calls scx_bpf_error after N enqueues. The error exit's debug
+// dump (the kernel's scx_dump_state) holds the simulator's header, CPU and task lines and qmap's
+// own: ops.dump's FIFO walk, ops.dump_cid's per-cid line and ops.dump_task's per-task line.
+TEST(KernelSchedulersTest, ScxQmapErrorExitWritesTheDebugDump) {
+  RunSpec spec{LibraryWorkload("bursty_boot"), "4"};
+  // What scx_qmap.c does for -e after attaching: qa->test_error_cnt, the u32 after the twelve
+  // u64 counters at the head of struct qmap_arena (scx_qmap.h).
+  spec.user_calls.push_back({0, [](Outcome& o) {
+                               auto g = o.policy->FindGlobal("qa");
+                               ASSERT_TRUE(g.ok()) << g.status();
+                               const uint32_t n = 200;
+                               std::memcpy(static_cast<char*>((*g)->addr) + sizeof(QmapStats), &n,
+                                           sizeof(n));
+                             }});
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", spec);
+  ASSERT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF) << o.exit().msg;
+  EXPECT_EQ(o.exit().msg, "test triggering error");
+  const std::string& d = o.exit().dump;
+  EXPECT_NE(d.find("triggered exit kind 1025:\n  scx_bpf_error (test triggering error)\n"),
+            std::string::npos)
+      << d;
+  for (int i = 0; i < 5; ++i)
+    EXPECT_NE(d.find(absl::StrCat("\nQMAP FIFO[", i, "]:")), std::string::npos) << i << "\n" << d;
+  EXPECT_NE(d.find("\nCPU states\n----------\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("\n  QMAP: dsp_idx="), std::string::npos) << "ops.dump_cid of a busy cid\n"
+                                                               << d;
+  EXPECT_NE(d.find("\n    QMAP: force_local="), std::string::npos) << "ops.dump_task\n" << d;
+  EXPECT_NE(d.find("\nEvent counters\n"), std::string::npos) << d;
+  EXPECT_LT(d.size(), 32768u) << "qmap leaves exit_dump_len at 0: the kernel's default bound";
+}
+
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
   // Each run loads a fresh instance of the scheduler (its globals, e.g. vtime_now, start from
   // their initial values), so the same inputs give the same schedule, also within one process.
