@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/host/scx_userland_half.h"
@@ -504,9 +505,12 @@ TEST(KernelSchedulersTest, ScxQmapErrorExitWritesTheDebugDump) {
                              }});
   Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", spec);
   ASSERT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF) << o.exit().msg;
-  EXPECT_EQ(o.exit().msg, "test triggering error");
+  // scx_bpf_error() puts the source position (file:line) first.
+  EXPECT_TRUE(absl::EndsWith(o.exit().msg, ": test triggering error"))
+      << o.exit().msg;
   const std::string& d = o.exit().dump;
-  EXPECT_NE(d.find("triggered exit kind 1025:\n  scx_bpf_error (test triggering error)\n"),
+  EXPECT_NE(d.find(absl::StrCat(" triggered exit kind 1025:\n  scx_bpf_error (", o.exit().msg,
+                                ")\n")),
             std::string::npos)
       << d;
   for (int i = 0; i < 5; ++i)
@@ -517,6 +521,10 @@ TEST(KernelSchedulersTest, ScxQmapErrorExitWritesTheDebugDump) {
   EXPECT_NE(d.find("\n    QMAP: force_local="), std::string::npos) << "ops.dump_task\n" << d;
   EXPECT_NE(d.find("\nEvent counters\n"), std::string::npos) << d;
   EXPECT_LT(d.size(), 32768u) << "qmap leaves exit_dump_len at 0: the kernel's default bound";
+  // ops.exit's UEI_RECORD copied ei->dump into the exit record user space reads (uei_dump).
+  auto uei_dump = o.policy->FindGlobal("uei_dump");
+  ASSERT_TRUE(uei_dump.ok()) << uei_dump.status();
+  EXPECT_EQ(std::string(static_cast<const char*>((*uei_dump)->addr)), d);
 }
 
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {
