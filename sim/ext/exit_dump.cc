@@ -75,16 +75,26 @@ void ExtClass::WriteDump() {
   PutDump(&out, "--------------");
   const s64* values = reinterpret_cast<const s64*>(&events_);
   static constexpr const char* kNames[] = {
-      "SCX_EV_SELECT_CPU_FALLBACK",   "SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE",
-      "SCX_EV_DISPATCH_KEEP_LAST",    "SCX_EV_ENQ_SKIP_EXITING",
-      "SCX_EV_ENQ_SKIP_MIGRATION_DISABLED", "SCX_EV_REENQ_IMMED",
-      "SCX_EV_REENQ_REPEAT",          "SCX_EV_REFILL_SLICE_DFL",
-      "SCX_EV_SLICE_CLAMPED",         "SCX_EV_SLICE_DENIED",
-      "SCX_EV_BYPASS_DURATION",       "SCX_EV_BYPASS_DISPATCH",
-      "SCX_EV_BYPASS_ACTIVATE",       "SCX_EV_INSERT_NOT_OWNED",
-      "SCX_EV_SUB_BYPASS_DISPATCH",   "SCX_EV_SUB_FORCED_ADMIT",
-      "SCX_EV_SUB_PREEMPT_DENIED",    "SCX_EV_SUB_KICK_DENIED",
-      "SCX_EV_SUB_REENQ_DENIED",      "SCX_EV_SUB_CIDPERF_DENIED",
+      "SCX_EV_SELECT_CPU_FALLBACK",
+      "SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE",
+      "SCX_EV_DISPATCH_KEEP_LAST",
+      "SCX_EV_ENQ_SKIP_EXITING",
+      "SCX_EV_ENQ_SKIP_MIGRATION_DISABLED",
+      "SCX_EV_REENQ_IMMED",
+      "SCX_EV_REENQ_REPEAT",
+      "SCX_EV_REFILL_SLICE_DFL",
+      "SCX_EV_SLICE_CLAMPED",
+      "SCX_EV_SLICE_DENIED",
+      "SCX_EV_BYPASS_DURATION",
+      "SCX_EV_BYPASS_DISPATCH",
+      "SCX_EV_BYPASS_ACTIVATE",
+      "SCX_EV_INSERT_NOT_OWNED",
+      "SCX_EV_SUB_BYPASS_DISPATCH",
+      "SCX_EV_SUB_FORCED_ADMIT",
+      "SCX_EV_SUB_PREEMPT_DENIED",
+      "SCX_EV_SUB_KICK_DENIED",
+      "SCX_EV_SUB_REENQ_DENIED",
+      "SCX_EV_SUB_CIDPERF_DENIED",
       "SCX_EV_SUB_RESCUE",
   };
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == sizeof(scx_event_stats) / sizeof(s64),
@@ -95,7 +105,8 @@ void ExtClass::WriteDump() {
   // The kernel's buffer holds len bytes with the terminating NUL; an overflow ends in a marker.
   if (out.size() > len - 1) {
     out.resize(len - 1);
-    if (len >= sizeof(kTruncMarker)) out.replace(len - sizeof(kTruncMarker), std::string::npos, kTruncMarker);
+    if (len >= sizeof(kTruncMarker))
+      out.replace(len - sizeof(kTruncMarker), std::string::npos, kTruncMarker);
   }
   exit_.dump = std::move(out);
 }
@@ -111,9 +122,8 @@ void ExtClass::DumpCpu(int cpu, std::string* out) {
   for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) {
     if (t != curr && ExtRunnable(et_[t].state) && ctx_->task(t).cpu == cpu) runnable.push_back(t);
   }
-  std::stable_sort(runnable.begin(), runnable.end(), [&](TaskId a, TaskId b) {
-    return et_[a].runnable_at < et_[b].runnable_at;
-  });
+  std::stable_sort(runnable.begin(), runnable.end(),
+                   [&](TaskId a, TaskId b) { return et_[a].runnable_at < et_[b].runnable_at; });
   const bool idle = runnable.empty() && curr == kNoTask;
   if (idle && !ops_->dump_cpu) return;
 

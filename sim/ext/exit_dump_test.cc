@@ -13,9 +13,9 @@ namespace {
 
 // What the dump callbacks do, per test.
 struct DumpMode {
-  int task_lines = 1;            // scx_bpf_dump lines each ops.dump_task writes
+  int task_lines = 1;  // scx_bpf_dump lines each ops.dump_task writes
   bool error_in_dump_task = false;
-  std::string exit_dump;         // ops.exit's copy of ei->dump
+  std::string exit_dump;  // ops.exit's copy of ei->dump
   bool exit_dump_null = false;
 };
 DumpMode dump_mode;
@@ -119,7 +119,8 @@ TEST_F(ExitDumpTest, AnErrorExitDumpsHeaderPolicyLinesCpusAndTasks) {
   EXPECT_NE(d.find("curr=hog.0[1] class=ext_sched_class"), std::string::npos) << d;
   for (int pid = 1; pid <= 3; ++pid) {
     EXPECT_NE(d.find(absl::StrCat("\n    task line ", pid, " 0\n")), std::string::npos)
-        << pid << "\n" << d;
+        << pid << "\n"
+        << d;
   }
   EXPECT_NE(d.find("\nEvent counters\n"), std::string::npos) << d;
   EXPECT_LT(d.size(), 32768u);

@@ -432,6 +432,18 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   ASSERT_TRUE(without.ok()) << without.status();
   EXPECT_EQ((*without)->user_half, nullptr);
   EXPECT_EQ(sim::ExitStatus(**without), 4) << "ejected: usersched_pid uninitialized";
+  // The error exit's debug dump follows the ejection in the report, and only there.
+  const std::string& dump = (*without)->sched->ext()->exit_info().dump;
+  ASSERT_FALSE(dump.empty());
+  std::ostringstream ejected_table, ejected_json;
+  sim::WriteTable(ejected_table, config, **without);
+  sim::WriteJson(ejected_json, config, **without);
+  EXPECT_NE(ejected_table.str().find(absl::StrCat("\npolicy exit dump:\n", dump)),
+            std::string::npos)
+      << ejected_table.str();
+  EXPECT_NE(ejected_json.str().find(",\"dump\":\""), std::string::npos) << ejected_json.str();
+  EXPECT_EQ(table.str().find("policy exit dump:"), std::string::npos) << "no dump without an error";
+  EXPECT_EQ(json.str().find("\"dump\":"), std::string::npos);
 }
 
 // scx_qmap, a cid-form scheduler (7.3's cid/cmask API), on a library workload: its five FIFOs in
@@ -506,18 +518,16 @@ TEST(KernelSchedulersTest, ScxQmapErrorExitWritesTheDebugDump) {
   Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", spec);
   ASSERT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF) << o.exit().msg;
   // scx_bpf_error() puts the source position (file:line) first.
-  EXPECT_TRUE(absl::EndsWith(o.exit().msg, ": test triggering error"))
-      << o.exit().msg;
+  EXPECT_TRUE(absl::EndsWith(o.exit().msg, ": test triggering error")) << o.exit().msg;
   const std::string& d = o.exit().dump;
-  EXPECT_NE(d.find(absl::StrCat(" triggered exit kind 1025:\n  scx_bpf_error (", o.exit().msg,
-                                ")\n")),
-            std::string::npos)
+  EXPECT_NE(
+      d.find(absl::StrCat(" triggered exit kind 1025:\n  scx_bpf_error (", o.exit().msg, ")\n")),
+      std::string::npos)
       << d;
   for (int i = 0; i < 5; ++i)
     EXPECT_NE(d.find(absl::StrCat("\nQMAP FIFO[", i, "]:")), std::string::npos) << i << "\n" << d;
   EXPECT_NE(d.find("\nCPU states\n----------\n"), std::string::npos) << d;
-  EXPECT_NE(d.find("\n  QMAP: dsp_idx="), std::string::npos) << "ops.dump_cid of a busy cid\n"
-                                                               << d;
+  EXPECT_NE(d.find("\n  QMAP: dsp_idx="), std::string::npos) << "ops.dump_cid of a busy cid\n" << d;
   EXPECT_NE(d.find("\n    QMAP: force_local="), std::string::npos) << "ops.dump_task\n" << d;
   EXPECT_NE(d.find("\nEvent counters\n"), std::string::npos) << d;
   EXPECT_LT(d.size(), 32768u) << "qmap leaves exit_dump_len at 0: the kernel's default bound";

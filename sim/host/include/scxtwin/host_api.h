@@ -33,6 +33,7 @@
 #include "vmlinux.h"
 
 #ifdef __cplusplus
+#include <cstddef> /* size_t (vmlinux.h leaves it to libc in C++) */
 extern "C" {
 #endif
 
