@@ -42,6 +42,16 @@ std::string MaskHex(const cpumask& m, int nr_cpus) {
 
 }  // namespace
 
+// What every dump callback is given: the exit and when the dump was taken.
+scx_dump_ctx ExtClass::DumpCtx() const {
+  scx_dump_ctx dctx{};
+  dctx.kind = static_cast<scx_exit_kind>(exit_.kind);
+  dctx.exit_code = exit_.exit_code;
+  dctx.reason = exit_.reason.c_str();
+  dctx.at_ns = static_cast<u64>(ctx_->now());
+  return dctx;
+}
+
 void ExtClass::PutDump(std::string* out, const std::string& line) {
   if (out->size() < dump_limit_) absl::StrAppend(out, line, "\n");
 }
@@ -56,11 +66,7 @@ void ExtClass::WriteDump() {
   PutDump(&out, absl::StrFormat("  %s (%s)", exit_.reason, exit_.msg));
 
   if (ops_->dump) {
-    scx_dump_ctx dctx{};
-    dctx.kind = static_cast<scx_exit_kind>(exit_.kind);
-    dctx.exit_code = exit_.exit_code;
-    dctx.reason = exit_.reason.c_str();
-    dctx.at_ns = static_cast<u64>(ctx_->now());
+    scx_dump_ctx dctx = DumpCtx();
     RunDumpOp(
         "dump", Ctx::kUnlocked, &out, "", [&] { ops_->dump(&dctx); }, "");
   }
@@ -138,11 +144,7 @@ void ExtClass::DumpCpu(int cpu, std::string* out) {
                                                : "another class"));
   const size_t used = ns.size();
   if (ops_->dump_cpu) {
-    scx_dump_ctx dctx{};
-    dctx.kind = static_cast<scx_exit_kind>(exit_.kind);
-    dctx.exit_code = exit_.exit_code;
-    dctx.reason = exit_.reason.c_str();
-    dctx.at_ns = static_cast<u64>(ctx_->now());
+    scx_dump_ctx dctx = DumpCtx();
     RunDumpOp(
         "dump_cpu", Ctx::kOther, &ns, "  ", [&] { ops_->dump_cpu(&dctx, cpu, idle); },
         absl::StrFormat(",\"target\":%d,\"idle\":%s", cpu, idle ? "true" : "false"));
@@ -165,11 +167,7 @@ void ExtClass::DumpTask(TaskId t, char marker, std::string* out) {
                                p->scx.slice, p->scx.weight));
   PutDump(out, absl::StrFormat("      cpus=%s", MaskHex(*p->cpus_ptr, nr_cpus_)));
   if (ops_->dump_task) {
-    scx_dump_ctx dctx{};
-    dctx.kind = static_cast<scx_exit_kind>(exit_.kind);
-    dctx.exit_code = exit_.exit_code;
-    dctx.reason = exit_.reason.c_str();
-    dctx.at_ns = static_cast<u64>(ctx_->now());
+    scx_dump_ctx dctx = DumpCtx();
     RunDumpOp(
         "dump_task", Ctx::kOther, out, "    ", [&] { ops_->dump_task(&dctx, p); },
         absl::StrFormat(",\"pid\":%d", p->pid));

@@ -370,6 +370,7 @@ class ExtClass final : public SchedClass {
                  const std::function<void()>& call, const std::string& fields);
   void FlushDumpLine();
   void PutDump(std::string* out, const std::string& line);
+  scx_dump_ctx DumpCtx() const;
 
   // ---- task_change.cc: property changes (affinity, weight) ----
   void SyncTaskProperties(TaskId t);
