@@ -5,9 +5,9 @@
 // ops.dump_task's, then the event counters. The result is the exit's `dump` and ops.exit's
 // `ei->dump`, bounded by ops.exit_dump_len as the kernel's buffer is.
 //
-// Simulator differences (sim/ext/README.md): no backtraces (there is no kernel stack), the
-// running task is listed once (marked '*'), and a task's line shows the simulator's state name
-// where the kernel prints its state/flag words.
+// Simulator differences (sim/ext/README.md): no backtraces (there is no kernel stack), no
+// per-CPU flag or sequence words, and a task's line shows the simulator's state name where the
+// kernel prints its state/flag words.
 #include <algorithm>
 #include <string>
 #include <vector>
