@@ -82,7 +82,7 @@ TaskId ExtClass::PickNext(int cpu, TaskId prev) {
     return prev;
   }
   if (keep) {
-    if (ts_[prev].scx.slice == 0) ts_[prev].scx.slice = SCX_SLICE_DFL;  // refill_task_slice_dfl
+    if (ts_[prev].scx.slice == 0) RefillSliceDfl(&ts_[prev]);
     return prev;
   }
   const TaskId next = DsqFirst(*local_[cpu]);
@@ -131,7 +131,9 @@ bool ExtClass::Balance(int cpu, TaskId prev, TaskId on_cpu) {
       }
     } while (dispatch_nr_tasks_ > 0);
   }
-  return !has && prev != kNoTask && !(ops_->flags & SCX_OPS_ENQ_LAST);
+  if (has || prev == kNoTask || (ops_->flags & SCX_OPS_ENQ_LAST)) return false;
+  ++events_.SCX_EV_DISPATCH_KEEP_LAST;  // nothing else to run: prev keeps the CPU
+  return true;
 }
 
 // One ops.dispatch call, then its buffered inserts.

@@ -33,7 +33,7 @@ void ExtClass::EnqueueTask(TaskId t, u64 enq_flags, int call_cpu) {
   task_struct* p = &ts_[t];
   if (e.has_ddsp) return DirectDispatch(t, enq_flags);
   if (!ops_->enqueue) {
-    p->scx.slice = SCX_SLICE_DFL;
+    RefillSliceDfl(p);
     DispatchEnqueue(&global_, t, enq_flags);
     return;
   }
@@ -144,6 +144,7 @@ void ExtClass::DispatchToLocalDsq(Dsq* dst, TaskId t, u64 enq_flags) {
   const Task& task = ctx_->task(t);
   if (!ctx_->cpu_online(dst_cpu)) {
     // task_can_run_on_remote_rq: an offline CPU's rq takes nothing; the global DSQ instead.
+    ++events_.SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE;
     DispatchEnqueue(&global_, t, enq_flags);
     return;
   }

@@ -100,6 +100,9 @@ void ExtClass::Eject() {
   if (exited_ || !exit_pending_) return;
   exit_pending_ = false;
   exited_ = true;
+  // An error exit first writes the debug dump, with the tasks still where the error found them
+  // (scx_error_irq_workfn runs scx_dump_state before the disable work).
+  if (exit_.kind >= SCX_EXIT_ERROR) WriteDump();
   // Every task leaves the policy (scx_disable_workfn: disable + exit_task each), then ops.exit.
   for (TaskId t = 0; t < static_cast<TaskId>(et_.size()); ++t) QuitTask(t);
   ExitCgroups();
@@ -111,6 +114,8 @@ void ExtClass::Eject() {
     ei.reason = exit_.reason.c_str();
     std::string msg = exit_.msg;
     ei.msg = msg.data();
+    std::string dump = exit_.dump;  // empty (the kernel's zeroed buffer) unless an error's dump
+    ei.dump = dump.data();
     Callback(
         "exit", 0, Ctx::kInit, [&] { ops_->exit(&ei); }, ",\"kind\":%d", exit_.kind);
   }
@@ -487,6 +492,10 @@ void ExtClass::Wakeup(TaskId t, u64 wake_flags, int call_cpu, u64 enq_flags) {
   if (task.nr_cpus_allowed > 1) {
     cpu = SelectCpu(t, wake_flags, call_cpu);
     if (!task.affinity.Test(cpu)) cpu = FallbackCpu(t, cpu);  // select_fallback_rq
+    // enqueue_task_scx: the task lands elsewhere than ops.select_cpu said (an invalid or a
+    // disallowed CPU).
+    if (ops_->select_cpu && !exit_pending_ && cpu != p->scx.selected_cpu)
+      ++events_.SCX_EV_SELECT_CPU_FALLBACK;
   } else {
     cpu = task.affinity.First();
   }
@@ -523,7 +532,7 @@ int ExtClass::SelectCpu(TaskId t, u64 wake_flags, int call_cpu) {
   CallScope<Ctx> scope(cur_cpu_, ctx_kind_, call_cpu, Ctx::kSelectCpu);
   const s32 idle = SelectCpuImpl(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
   if (idle < 0) return prev_cpu;
-  p->scx.slice = SCX_SLICE_DFL;
+  RefillSliceDfl(p);
   ExtTask& e = et_[t];
   e.has_ddsp = true;
   e.ddsp_dsq_id = SCX_DSQ_LOCAL;

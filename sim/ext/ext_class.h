@@ -78,6 +78,10 @@ struct ExtExit {
   SimTime time = 0;
   std::string reason;
   std::string msg;
+  // The debug dump an error exit (kind >= SCX_EXIT_ERROR) writes (exit_dump.cc): the kernel's
+  // scx_dump_state with the policy's ops.dump/dump_cpu/dump_task lines, at most
+  // ops.exit_dump_len - 1 bytes (32767 by default); empty for any other exit.
+  std::string dump;
 };
 
 struct ExtOptions {
@@ -138,6 +142,8 @@ class ExtClass final : public SchedClass {
   const ExtExit& exit_info() const { return exit_; }
   bool ejected() const { return exit_.kind != 0; }
   const ExtCounters& counters() const { return counters_; }
+  // The kernel's event counters (struct scx_event_stats) as scx_bpf_events() reads them.
+  const scx_event_stats& events() const { return events_; }
   // The task_struct the policy sees for a task (tests).
   task_struct* task_struct_of(TaskId t) { return &ts_[t]; }
 
@@ -184,7 +190,11 @@ class ExtClass final : public SchedClass {
   void TaskSetDsqVtime(task_struct* p, u64 vtime);
   void ExitBpf(s64 code, const char* msg);
   void ErrorBpf(const char* msg);
-  void Dump(const char*) {}  // ops.dump is never called: nothing reads a dump
+  // exit_dump.cc: scx_bpf_dump() appends to the dump line being written; allowed only inside
+  // ops.dump/dump_cpu/dump_task (else the policy errs, as in the kernel).
+  void Dump(const char* msg);
+  // scx_bpf_events(): copies the event counters out (at most `size` bytes; the rest zeroed).
+  void Events(scx_event_stats* events, size_t size);
   void Printk(const char* msg);
   u32 PrandomU32();
   u64 Now() const;
@@ -343,9 +353,25 @@ class ExtClass final : public SchedClass {
   void StopRunning(TaskId t);  // a running task blocks or exits (on its own CPU)
   void QuitTask(TaskId t);     // disable + exit_task
   void CallInitTask(TaskId t, int cpu);
+  // refill_task_slice_dfl: the slice the kernel gives a task it places itself.
+  void RefillSliceDfl(task_struct* p) {
+    p->scx.slice = SCX_SLICE_DFL;
+    ++events_.SCX_EV_REFILL_SLICE_DFL;
+  }
   bool Placed(TaskId t) const {
     return et_[t].state == ExtTaskState::kBpf || et_[t].dsq != nullptr;
   }
+
+  // ---- exit_dump.cc: the debug dump of an error exit (scx_dump_state) ----
+  void WriteDump();
+  void DumpCpu(int cpu, std::string* out);
+  void DumpTask(TaskId t, char marker, std::string* out);
+  // Runs one dump callback with scx_bpf_dump() writing into `out`, each line after `prefix`.
+  void RunDumpOp(const char* cb, Ctx kind, std::string* out, const char* prefix,
+                 const std::function<void()>& call, const std::string& fields);
+  void FlushDumpLine();
+  void PutDump(std::string* out, const std::string& line);
+  scx_dump_ctx DumpCtx() const;
 
   // ---- task_change.cc: property changes (affinity, weight) ----
   void SyncTaskProperties(TaskId t);
@@ -501,6 +527,15 @@ class ExtClass final : public SchedClass {
   bool init_done_ = false;
   bool finishing_ = false;  // the run is over: the exit is not a failure of the run
   ExtCounters counters_;
+  scx_event_stats events_{};
+  // While a dump callback runs: where scx_bpf_dump's lines go (nullptr: none runs), their
+  // prefix, the line being written, and whether a line was flushed yet (the first gets a blank
+  // line before it). The dump's size bound: appending stops once it is reached.
+  std::string* dump_out_ = nullptr;
+  const char* dump_prefix_ = "";
+  std::string dump_line_;
+  bool dump_first_ = true;
+  size_t dump_limit_ = 0;
   std::vector<TaskId> limbo_;  // runnable tasks caught mid-enqueue by the ejection
   scxtwin_host_api api_{};
 };

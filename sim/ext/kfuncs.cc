@@ -3,6 +3,7 @@
 // started it).
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "sim/core/json.h"
@@ -62,6 +63,14 @@ void ExtClass::ExitBpf(s64 code, const char* msg) {
 }
 
 void ExtClass::ErrorBpf(const char* msg) { Error(SCX_EXIT_ERROR_BPF, msg ? msg : ""); }
+
+// scx_bpf_events: a smaller struct (an older policy's) gets its leading counters, a larger
+// one zeros after ours.
+void ExtClass::Events(scx_event_stats* events, size_t size) {
+  if (events == nullptr) return;
+  std::memset(events, 0, size);
+  std::memcpy(events, &events_, std::min(size, sizeof(events_)));
+}
 
 void ExtClass::Printk(const char* msg) {
   if (opt_.log) Log("\"printk\":", JsonString(msg ? msg : ""));

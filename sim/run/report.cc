@@ -148,6 +148,11 @@ void WriteTable(std::ostream& os, const RunConfig& config, const RunOutput& run)
         "does\n",
         Ms(run.detached_at()), fallback ? fallback->name() : "none");
   }
+  if (!ex.dump.empty()) {
+    // The error exit's debug dump (the kernel's scx_dump_state, which its loaders print).
+    os << "policy exit dump:\n" << ex.dump;
+    if (ex.dump.back() != '\n') os << "\n";
+  }
   if (!run.sched->stats().empty()) {
     std::vector<std::string> s;
     // Named as the policy's NAME_STATS lists them (as the kernel loader's stats line does); by
@@ -243,7 +248,9 @@ void WriteJson(std::ostream& os, const RunConfig& config, const RunOutput& run) 
      << ",\"ejected_at_ns\":" << run.detached_at() << ",\"failure\":" << J(r.failure);
   os << ",\"exit\":{\"kind\":" << ex.kind << ",\"name\":" << J(ExitKindName(ex.kind))
      << ",\"code\":" << ex.exit_code << ",\"reason\":" << J(ex.reason) << ",\"msg\":" << J(ex.msg)
-     << ",\"time_ns\":" << ex.time << "}";
+     << ",\"time_ns\":" << ex.time;
+  if (!ex.dump.empty()) os << ",\"dump\":" << J(ex.dump);  // only an error exit writes one
+  os << "}";
   os << ",\"warnings\":[";
   const std::vector<std::string> warnings = Warnings(config, r);
   for (size_t i = 0; i < warnings.size(); ++i) os << (i ? "," : "") << J(warnings[i]);

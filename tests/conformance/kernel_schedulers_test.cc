@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/host/scx_userland_half.h"
@@ -431,6 +432,18 @@ TEST(KernelSchedulersTest, ScxUserlandRunsFromTheSimulatorsRunner) {
   ASSERT_TRUE(without.ok()) << without.status();
   EXPECT_EQ((*without)->user_half, nullptr);
   EXPECT_EQ(sim::ExitStatus(**without), 4) << "ejected: usersched_pid uninitialized";
+  // The error exit's debug dump follows the ejection in the report, and only there.
+  const std::string& dump = (*without)->sched->ext()->exit_info().dump;
+  ASSERT_FALSE(dump.empty());
+  std::ostringstream ejected_table, ejected_json;
+  sim::WriteTable(ejected_table, config, **without);
+  sim::WriteJson(ejected_json, config, **without);
+  EXPECT_NE(ejected_table.str().find(absl::StrCat("\npolicy exit dump:\n", dump)),
+            std::string::npos)
+      << ejected_table.str();
+  EXPECT_NE(ejected_json.str().find(",\"dump\":\""), std::string::npos) << ejected_json.str();
+  EXPECT_EQ(table.str().find("policy exit dump:"), std::string::npos) << "no dump without an error";
+  EXPECT_EQ(json.str().find("\"dump\":"), std::string::npos);
 }
 
 // scx_qmap, a cid-form scheduler (7.3's cid/cmask API), on a library workload: its five FIFOs in
@@ -486,6 +499,42 @@ TEST(KernelSchedulersTest, ScxQmapBoostsNiceMinus20TasksWithHighpriBoosting) {
   const QmapStats q = Qa(on);
   EXPECT_GT(q.nr_expedited_local + q.nr_expedited_remote, 10u)
       << "high-priority tasks dispatched from HIGHPRI_DSQ; " << Show(q);
+}
+
+// scx_qmap -e N: its ops.enqueue calls scx_bpf_error after N enqueues. The error exit's debug
+// dump (the kernel's scx_dump_state) holds the simulator's header, CPU and task lines and qmap's
+// own: ops.dump's FIFO walk, ops.dump_cid's per-cid line and ops.dump_task's per-task line.
+TEST(KernelSchedulersTest, ScxQmapErrorExitWritesTheDebugDump) {
+  RunSpec spec{LibraryWorkload("bursty_boot"), "4"};
+  // What scx_qmap.c does for -e after attaching: qa->test_error_cnt, the u32 after the twelve
+  // u64 counters at the head of struct qmap_arena (scx_qmap.h).
+  spec.user_calls.push_back({0, [](Outcome& o) {
+                               auto g = o.policy->FindGlobal("qa");
+                               ASSERT_TRUE(g.ok()) << g.status();
+                               const uint32_t n = 200;
+                               std::memcpy(static_cast<char*>((*g)->addr) + sizeof(QmapStats), &n,
+                                           sizeof(n));
+                             }});
+  Outcome o = RunKernelTreeScheduler("tools/sched_ext/scx_qmap.bpf.c", spec);
+  ASSERT_EQ(o.exit().kind, SCX_EXIT_ERROR_BPF) << o.exit().msg;
+  // scx_bpf_error() puts the source position (file:line) first.
+  EXPECT_TRUE(absl::EndsWith(o.exit().msg, ": test triggering error")) << o.exit().msg;
+  const std::string& d = o.exit().dump;
+  EXPECT_NE(
+      d.find(absl::StrCat(" triggered exit kind 1025:\n  scx_bpf_error (", o.exit().msg, ")\n")),
+      std::string::npos)
+      << d;
+  for (int i = 0; i < 5; ++i)
+    EXPECT_NE(d.find(absl::StrCat("\nQMAP FIFO[", i, "]:")), std::string::npos) << i << "\n" << d;
+  EXPECT_NE(d.find("\nCPU states\n----------\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("\n  QMAP: dsp_idx="), std::string::npos) << "ops.dump_cid of a busy cid\n" << d;
+  EXPECT_NE(d.find("\n    QMAP: force_local="), std::string::npos) << "ops.dump_task\n" << d;
+  EXPECT_NE(d.find("\nEvent counters\n"), std::string::npos) << d;
+  EXPECT_LT(d.size(), 32768u) << "qmap leaves exit_dump_len at 0: the kernel's default bound";
+  // ops.exit's UEI_RECORD copied ei->dump into the exit record user space reads (uei_dump).
+  auto uei_dump = o.policy->FindGlobal("uei_dump");
+  ASSERT_TRUE(uei_dump.ok()) << uei_dump.status();
+  EXPECT_EQ(std::string(static_cast<const char*>((*uei_dump)->addr)), d);
 }
 
 TEST(KernelSchedulersTest, RepeatedRunsInOneProcessAreIdentical) {

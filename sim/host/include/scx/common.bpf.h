@@ -173,7 +173,7 @@ static inline u64 get_prandom_u64(void)
 #define struct_size(p, member, count) (sizeof(*(p)) + flex_array_size(p, member, count))
 #define struct_size_t(type, member, count) struct_size((type *)0, member, count)
 
-/* scx_bpf_events() fills every counter the simulator has; one it lacks reads 0. */
+/* scx_bpf_events() fills every counter; one the simulator cannot produce reads 0. */
 #define scx_read_event(e, name) ((e)->name)
 
 /*

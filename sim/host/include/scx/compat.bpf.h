@@ -20,8 +20,8 @@
 #define __COMPAT_scx_bpf_pick_any_cpu_node(cpus_allowed, node, flags)                        \
 	scx_bpf_pick_any_cpu_node(cpus_allowed, node, flags)
 #define __COMPAT_HAS_scx_bpf_select_cpu_and 1
-/* The simulator keeps none of the kernel's event counters: every one reads 0. */
-#define __COMPAT_scx_bpf_events(events, size) __builtin_memset((events), 0, (size))
+/* The event counters the simulator keeps; the others read 0 (sim/ext/README.md). */
+#define __COMPAT_scx_bpf_events(events, size) scx_bpf_events((events), (size))
 
 static inline struct task_struct *__COMPAT_scx_bpf_dsq_peek(u64 dsq_id)
 {

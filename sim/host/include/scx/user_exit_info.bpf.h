@@ -11,9 +11,15 @@
 #include <bpf/bpf_core_read.h>
 #include "user_exit_info_common.h"
 
-/* The dump buffer's size: the host loader does not resize it (the simulator writes no dump). A
+/* The dump buffer's size: the kernel's default exit_dump_len (UEI_DUMP_DFL_LEN), which bounds
+ * the simulator's dump unless ops.exit_dump_len is set; the host loader does not resize it. A
  * constant, not sizeof: a unit of several may declare it `extern char NAME_dump[];`. */
-#define SCXTWIN_UEI_DUMP_SIZE 1
+#define SCXTWIN_UEI_DUMP_SIZE 32768
+
+/* How much of ei->dump UEI_RECORD copies: NAME_dump_len as a loader's UEI_SET_SIZE sets it, 0
+ * (no loader set it) standing for the default, never more than the buffer. */
+#define SCXTWIN_UEI_DUMP_COPY(len)                                                           \
+	((len) == 0 || (len) > SCXTWIN_UEI_DUMP_SIZE ? SCXTWIN_UEI_DUMP_SIZE : (len))
 
 #define UEI_DEFINE(__name)                                                                   \
 	char __name##_dump[SCXTWIN_UEI_DUMP_SIZE] SEC(".data." #__name "_dump");                                 \
@@ -26,9 +32,7 @@
 					  (__ei)->reason);                                   \
 		bpf_probe_read_kernel_str(__uei_name.msg, sizeof(__uei_name.msg), (__ei)->msg); \
 		bpf_probe_read_kernel_str(__uei_name##_dump,                                 \
-					  __uei_name##_dump_len < SCXTWIN_UEI_DUMP_SIZE      \
-						  ? __uei_name##_dump_len                    \
-						  : SCXTWIN_UEI_DUMP_SIZE,                   \
+					  SCXTWIN_UEI_DUMP_COPY(__uei_name##_dump_len),      \
 					  (__ei)->dump);                                     \
 		__uei_name.exit_code = (__ei)->exit_code;                                    \
 		__uei_name.exit_cpu = (__ei)->exit_cpu;                                      \

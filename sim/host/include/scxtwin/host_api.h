@@ -33,13 +33,14 @@
 #include "vmlinux.h"
 
 #ifdef __cplusplus
+#include <cstddef> /* size_t (vmlinux.h leaves it to libc in C++) */
 extern "C" {
 #endif
 
 /* Bumped whenever an entry is added, removed or changes meaning; also when the registry
  * (host_registry.h) changes, since the loader and the object share it too.
  * 2: the registry sink reports knob and counter tables (knob, stat). */
-#define SCXTWIN_HOST_API_VERSION 4
+#define SCXTWIN_HOST_API_VERSION 5
 
 struct scxtwin_host_api {
 	u32 version;  /* SCXTWIN_HOST_API_VERSION */
