@@ -197,6 +197,161 @@ TEST(TimerLateTest, TimersOfOneCpuDueBeforeItsLateInterruptAreTakenTogether) {
   EXPECT_EQ(apart.tasks()[1].exited_at, 1351000);
 }
 
+// Records the stalls and a task's sleeps (block to sched_waking) and switch-ins.
+struct StallRecorder : SimObserver {
+  struct Span {
+    int cpu;
+    SimTime from, until;
+  };
+  std::vector<Span> stalls;
+  std::vector<SimTime> blocked_at, waking_at, switched_in_at;
+  void VcpuStall(SimTime t, int cpu, SimTime until) override { stalls.push_back({cpu, t, until}); }
+  void Switch(SimTime t, int cpu, const Task* prev, TaskState prev_state,
+              const Task* next) override {
+    if (prev && prev_state == TaskState::kBlocked) blocked_at.push_back(t);
+    if (next) switched_in_at.push_back(t);
+  }
+  void Waking(SimTime t, const Task& task, const Task* waker, int cpu) override {
+    waking_at.push_back(t);
+  }
+  // The end of the stall of `cpu` that `t` falls in (from <= t < until), else -1.
+  SimTime StalledUntil(int cpu, SimTime t) const {
+    for (const Span& s : stalls)
+      if (s.cpu == cpu && s.from <= t && t < s.until) return s.until;
+    return -1;
+  }
+};
+
+SimOptions Stalls(const char* ns, const char* permille, uint64_t seed = 1) {
+  SimOptions o = With("vcpu_stall");
+  EXPECT_TRUE(o.costs.Set("vcpu_stall.ns", ns).ok());
+  EXPECT_TRUE(o.costs.Set("vcpu_stall.permille", permille).ok());
+  o.seed = seed;
+  return o;
+}
+
+TEST(VcpuStallTest, AStoppedCpusTaskMakesNoProgressButItsRunTimeCounts) {
+  // One 100 ms burst on one CPU stopped 1 ms at a time, a fifth of the time.
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program { run { fixed_ns: 100000000 } }
+                          }
+                        })pb");
+  Topology one = Topology::Make(1, 1, 1, 1);
+  StallRecorder rec;
+  SimOptions o = Stalls("1000000", "200");
+  o.observer = &rec;
+  FifoClass cls;
+  Simulator sim(one, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  // The work advances only between stalls: the burst ends 100 ms of running time after 0.
+  SimTime t = 0, work = 100000000, end = -1;
+  for (const auto& s : rec.stalls) {
+    if (t + work <= s.from) break;
+    work -= s.from - t;
+    t = s.until;
+  }
+  end = t + work;
+  EXPECT_EQ(sim.result().end_time, end);
+  EXPECT_GT(rec.stalls.size(), 10u);  // ~25 stalls: the mean gap is 4 ms
+  // Stopped about a fifth of the time (25 draws of the gap: loose bounds).
+  EXPECT_GT(end, 110000000);
+  EXPECT_LT(end, 140000000);
+  // The guest's clock runs on through a stall: the task was on its CPU the whole time.
+  EXPECT_EQ(sim.tasks()[0].m.run_ns, end);
+  // Off (or on with no distribution): no stalls.
+  EXPECT_EQ(EndTime(*spec, one, ZeroCost()), 100000000);
+  EXPECT_EQ(EndTime(*spec, one, With("vcpu_stall")), 100000000);
+}
+
+TEST(VcpuStallTest, ASleepDueWhileItsCpuIsStoppedEndsAndRunsWhenTheCpuResumes) {
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "g"
+                            program {
+                              loop {
+                                count: 300
+                                body { run { fixed_ns: 10000 } }
+                                body { sleep { fixed_ns: 1000000 } }
+                              }
+                            }
+                          }
+                        })pb");
+  Topology one = Topology::Make(1, 1, 1, 1);
+  auto run = [&](uint64_t seed, StallRecorder* rec) {
+    SimOptions o = Stalls("500000:2000000:4000000", "300", seed);
+    o.observer = rec;
+    FifoClass cls;
+    Simulator sim(one, *spec, &cls, o);
+    EXPECT_TRUE(sim.Run().ok());
+    return sim.result().end_time;
+  };
+  StallRecorder rec;
+  const SimTime end = run(1, &rec);
+  ASSERT_EQ(rec.blocked_at.size(), 300u);
+  ASSERT_EQ(rec.waking_at.size(), 300u);
+  int deferred = 0;
+  for (size_t i = 0; i < rec.blocked_at.size(); ++i) {
+    const SimTime due = rec.blocked_at[i] + 1000000;
+    const SimTime resume = rec.StalledUntil(0, due);
+    // On time while the CPU runs; at the resume when it is stopped at the deadline.
+    EXPECT_EQ(rec.waking_at[i], resume < 0 ? due : resume) << "sleep " << i;
+    deferred += resume >= 0;
+  }
+  EXPECT_GT(deferred, 20);  // stopped 30% of the time: about 90 of the 300
+  // The woken task is switched in on its (idle) CPU only when the CPU runs.
+  for (SimTime t : rec.switched_in_at) EXPECT_EQ(rec.StalledUntil(0, t), -1) << t;
+  // The same seed, the same run; another seed, other stalls.
+  StallRecorder again, other;
+  EXPECT_EQ(run(1, &again), end);
+  EXPECT_EQ(again.waking_at, rec.waking_at);
+  run(2, &other);
+  EXPECT_NE(other.waking_at, rec.waking_at);
+}
+
+TEST(VcpuStallTest, AWakePlacedOnAStoppedCpuWaitsForItWhileTheOtherCpuRuns) {
+  // Two CPUs, FIFO per CPU: task a (CPU 0) sleeps, task b (CPU 1) runs long. Every wake of a
+  // goes back to CPU 0; CPU 1 being stopped never delays it, CPU 0 being stopped does.
+  auto spec = Spec(R"pb(process {
+                          name: "p"
+                          group {
+                            name: "a"
+                            affinity: "0"
+                            program {
+                              loop {
+                                count: 200
+                                body { run { fixed_ns: 10000 } }
+                                body { sleep { fixed_ns: 1000000 } }
+                              }
+                            }
+                          }
+                          group {
+                            name: "b"
+                            affinity: "1"
+                            program { run { fixed_ns: 100000000 } }
+                          }
+                        })pb");
+  Topology two = Topology::Make(1, 1, 2, 1);
+  StallRecorder rec;
+  SimOptions o = Stalls("500000:2000000:4000000", "300");
+  o.observer = &rec;
+  FifoClass cls;
+  Simulator sim(two, *spec, &cls, o);
+  ASSERT_TRUE(sim.Run().ok());
+  ASSERT_EQ(rec.blocked_at.size(), 200u);
+  int on_cpu1_only = 0;
+  for (size_t i = 0; i < rec.blocked_at.size(); ++i) {
+    const SimTime due = rec.blocked_at[i] + 1000000;
+    const SimTime resume = rec.StalledUntil(0, due);
+    EXPECT_EQ(rec.waking_at[i], resume < 0 ? due : resume) << "sleep " << i;
+    on_cpu1_only += resume < 0 && rec.StalledUntil(1, due) >= 0;
+  }
+  EXPECT_GT(on_cpu1_only, 10);  // the other CPU's stalls happened, and did not matter
+}
+
 TEST(HaltPollTest, APollingVcpuKeepsItsCpuBusyAndResumesWithoutASwitch) {
   // A vCPU halting 50 us at a time on one CPU: its window grows 10, 20, 40, 80 us; from the
   // fifth halt on every halt ends inside the window, so the CPU never idles again and the

@@ -29,6 +29,9 @@ class SimObserver {
   virtual void Migrate(SimTime t, const Task& task, int orig_cpu, int dest_cpu) {}
   // A task exited (sched_process_exit, then sched_process_free).
   virtual void Exit(SimTime t, const Task& task) {}
+  // The CPU's vCPU stops from t until `until` (cost.vcpu_stall; no tracepoint: the guest does
+  // not see it).
+  virtual void VcpuStall(SimTime t, int cpu, SimTime until) {}
   // The run ended at t (close every CPU's track).
   virtual void End(SimTime t) {}
 };

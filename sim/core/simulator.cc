@@ -1,6 +1,7 @@
 #include "sim/core/simulator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +50,10 @@ absl::Status Simulator::Setup() {
   result_.cpus.assign(n, CpuMetrics{});
   wait_hist_ = &result_.wait_all;
   SeedStream(timer_rng_, opt_.seed, 0x7173e1a7e, 0);
+  SeedStream(stall_rng_, opt_.seed, 0x57a11ed, 0);
+  if (opt_.costs.effects.Stalls()) {
+    for (int c = 0; c < n; ++c) ArmStall(c);
+  }
   for (size_t p = 0; p < spec_.processes.size(); ++p) {
     group_base_.push_back(static_cast<int32_t>(group_affinity_.size()));
     const CompiledProcess& proc = spec_.processes[p];
@@ -158,6 +163,11 @@ void Simulator::Dispatch(const Event& e) {
   switch (static_cast<EventKind>(e.kind)) {
     case kResched: {
       Cpu& c = cpus_[e.target];
+      if (Stalled(e.target)) {
+        // A stopped vCPU takes the request (a wake's IPI, a preemption) when it resumes.
+        queue_.Schedule(c.stall_until, kResched, e.target);
+        break;
+      }
       c.resched_pending = false;
       if (c.curr != kNoTask && tasks_[c.curr].polling) {
         // KVM polls only while nothing else wants the CPU (need_resched ends the poll).
@@ -241,6 +251,9 @@ void Simulator::Dispatch(const Event& e) {
       break;
     case kHotplug:
       Hotplug(e.target, e.arg != 0);
+      break;
+    case kStall:
+      StartStall(e.target);
       break;
   }
 }
@@ -482,9 +495,14 @@ void Simulator::Account(int cpu) {
       m.busy_ns += d;
       task.sum_exec += d;
       task.m.run_ns += d;
+      // A stopped vCPU's task does no work, though its run time counts (the guest's clock runs
+      // on). The CPU is accounted when a stall starts, so only the last stall can overlap.
+      SimDuration w = d;
+      if (c.stall_until > work_from && c.stall_from < t)
+        w -= std::min(t, c.stall_until) - std::max(work_from, c.stall_from);
       // Work done: the CPU time at the CPU's speed (slower with a busy SMT sibling or ramping),
       // rounded up so that a burst armed for its exact wall time (ArmBurst) is done when it ends.
-      task.burst_left -= c.speed_pm == 1000 ? d : (d * c.speed_pm + 999) / 1000;
+      task.burst_left -= c.speed_pm == 1000 ? w : (w * c.speed_pm + 999) / 1000;
     }
   }
   c.mark = t;
@@ -532,6 +550,11 @@ void Simulator::SwitchToFallback() {
 // as an emulated CPU takes its overdue timers together when its host thread runs.
 bool Simulator::DeferToTimerIrq(int cpu, const Event& e, EventHandle* handle) {
   const HostEffects& fx = opt_.costs.effects;
+  if (cpu >= 0 && Stalled(cpu)) {
+    // A stopped vCPU takes its overdue timers together when it resumes.
+    *handle = queue_.Schedule(cpus_[cpu].stall_until, e.kind, e.target, e.arg);
+    return true;
+  }
   if (!fx.timer_late || cpu < 0) return false;
   Cpu& c = cpus_[cpu];
   if (c.timer_irq_at == now()) return false;  // the interrupt: take the timer now
@@ -633,7 +656,30 @@ void Simulator::ArmBurst(int cpu) {
   queue_.Cancel(c.burst_done);
   SimDuration wall = std::max<SimDuration>(t.burst_left, 0);
   if (c.speed_pm != 1000) wall = (wall * 1000 + c.speed_pm - 1) / c.speed_pm;
-  c.burst_done = queue_.Schedule(std::max(now(), t.exec_start) + wall, kBurstDone, cpu);
+  SimTime from = std::max(now(), t.exec_start);
+  if (c.stall_from <= from && from < c.stall_until) from = c.stall_until;  // stopped until then
+  c.burst_done = queue_.Schedule(from + wall, kBurstDone, cpu);
+}
+
+void Simulator::ArmStall(int cpu) {
+  // Exponential running time between stalls: a host that deschedules the vCPU's thread at
+  // moments that do not depend on what the guest runs.
+  const double u = NextUnit(stall_rng_);
+  const double gap = -std::log1p(-std::min(u, 1.0 - 1e-12)) *
+                     static_cast<double>(opt_.costs.effects.VcpuStallMeanGap());
+  const SimTime from = std::max(now(), cpus_[cpu].stall_until);
+  queue_.Schedule(from + std::max<SimDuration>(1, static_cast<SimDuration>(gap)), kStall, cpu);
+}
+
+void Simulator::StartStall(int cpu) {
+  Account(cpu);  // the work before the stall
+  Cpu& c = cpus_[cpu];
+  c.stall_from = now();
+  c.stall_until =
+      now() + std::max<SimDuration>(1, opt_.costs.effects.VcpuStall(NextUnit(stall_rng_)));
+  if (obs_) obs_->VcpuStall(now(), cpu, c.stall_until);
+  if (c.curr != kNoTask) ArmBurst(cpu);  // its end moves past the stall
+  ArmStall(cpu);
 }
 
 int Simulator::SpeedOf(int cpu) const {

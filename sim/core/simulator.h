@@ -151,6 +151,7 @@ class Simulator final : public SchedContext {
     kRampEnd,  // target cpu: its frequency ramp after idle is over
     kPollEnd,  // target cpu: its vCPU's halt-poll window ran out
     kHotplug,  // target cpu, arg 1: online, 0: offline
+    kStall,    // target cpu: its vCPU stops (cost.vcpu_stall)
   };
   // The burst a spinning wait (or a halt-polling vCPU) stands on: longer than any run (a wake
   // ends it, not running out), short enough that no time computed from it overflows.
@@ -170,6 +171,10 @@ class Simulator final : public SchedContext {
     EventHandle poll_end;
     // Late timers (cost.timer_late): when the timer interrupt in flight comes (-1: none).
     SimTime timer_irq_at = -1;
+    // vCPU stalls (cost.vcpu_stall): the last stall's start and end; stopped while
+    // stall_from <= now < stall_until.
+    SimTime stall_from = -1;
+    SimTime stall_until = -1;
     // nohz_full: the running task needs no tick (decided when it was switched in or kept).
     bool tick_stoppable = false;
   };
@@ -260,8 +265,18 @@ class Simulator final : public SchedContext {
   // (the tasks' and arrival streams) are the same with the term on or off.
   uint64_t timer_rng_[4] = {};
   // Late timers: whether the timer event `e` (a tick or a sleep's end) on `cpu` waits for the
-  // CPU's late timer interrupt; if so it is re-scheduled there (into *handle).
+  // CPU's late timer interrupt (or, with vCPU stalls, for the CPU to resume); if so it is
+  // re-scheduled there (into *handle).
   bool DeferToTimerIrq(int cpu, const Event& e, EventHandle* handle);
+  // Draws of the vCPU-stall term (cost.vcpu_stall): its own stream, as the late timers'.
+  uint64_t stall_rng_[4] = {};
+  bool Stalled(int cpu) const {
+    return cpus_[cpu].stall_from <= now() && now() < cpus_[cpu].stall_until;
+  }
+  // Schedules the CPU's next stall after a drawn running time.
+  void ArmStall(int cpu);
+  // The CPU stops for a drawn time: its running task's end moves past the stall.
+  void StartStall(int cpu);
   RunResult result_;
   int64_t live_tasks_ = 0;
   int64_t blocked_tasks_ = 0;

@@ -54,8 +54,11 @@ std::vector<std::string> EffectSwitches(const ExperimentConfig& c) {
       costs.Set(key, v).IgnoreError();  // checked before the runs
   }
   std::vector<std::string> all = costs.effects.Describe();
-  // The switches; timer_late (a model of an emulated guest, off unless set) only when it is on.
-  return std::vector<std::string>(all.begin(), all.begin() + (costs.effects.timer_late ? 6 : 5));
+  // The switches; timer_late and vcpu_stall (models of an emulated guest, off unless set) only
+  // when they are on.
+  std::vector<std::string> out(all.begin(), all.begin() + (costs.effects.timer_late ? 6 : 5));
+  if (costs.effects.vcpu_stall) out.push_back("vcpu_stall=on");
+  return out;
 }
 
 }  // namespace

@@ -56,16 +56,42 @@ absl::Status SetQuantiles(absl::string_view key, absl::string_view value,
   return absl::OkStatus();
 }
 
+// The value at probability `u` of the distribution given by its quantiles `q` at 0, 1/n, ..., 1,
+// linearly interpolated between them.
+SimDuration Quantile(const std::vector<SimDuration>& q, double u) {
+  if (q.empty()) return 0;
+  if (q.size() == 1) return q[0];
+  const double pos = std::clamp(u, 0.0, 1.0) * static_cast<double>(q.size() - 1);
+  const size_t i = std::min(static_cast<size_t>(pos), q.size() - 2);
+  const double f = pos - static_cast<double>(i);
+  return q[i] + static_cast<SimDuration>(f * static_cast<double>(q[i + 1] - q[i]));
+}
+
 }  // namespace
 
 SimDuration HostEffects::TimerLate(double u) const {
-  if (!timer_late || timer_late_ns.empty()) return 0;
-  if (timer_late_ns.size() == 1) return timer_late_ns[0];
-  const double pos = std::clamp(u, 0.0, 1.0) * static_cast<double>(timer_late_ns.size() - 1);
-  const size_t i = std::min(static_cast<size_t>(pos), timer_late_ns.size() - 2);
-  const double f = pos - static_cast<double>(i);
-  return timer_late_ns[i] +
-         static_cast<SimDuration>(f * static_cast<double>(timer_late_ns[i + 1] - timer_late_ns[i]));
+  if (!timer_late) return 0;
+  return Quantile(timer_late_ns, u);
+}
+
+SimDuration HostEffects::VcpuStall(double u) const {
+  if (!vcpu_stall) return 0;
+  return Quantile(vcpu_stall_ns, u);
+}
+
+SimDuration HostEffects::VcpuStallMeanGap() const {
+  if (!Stalls()) return 0;
+  // The mean of the piecewise-linear quantile function: the mean of each segment's ends.
+  double mean = static_cast<double>(vcpu_stall_ns[0]);
+  if (vcpu_stall_ns.size() > 1) {
+    mean = 0;
+    for (size_t i = 0; i + 1 < vcpu_stall_ns.size(); ++i)
+      mean += 0.5 * static_cast<double>(vcpu_stall_ns[i] + vcpu_stall_ns[i + 1]);
+    mean /= static_cast<double>(vcpu_stall_ns.size() - 1);
+  }
+  // Stopped `p` of the time: mean stall / (mean stall + mean gap) = p.
+  const double p = vcpu_stall_permille / 1000.0;
+  return std::max<SimDuration>(1, static_cast<SimDuration>(mean * (1 - p) / p));
 }
 
 SimDuration HostEffects::NextHaltPoll(SimDuration cur, SimDuration halt_ns) const {
@@ -89,17 +115,29 @@ absl::Status HostEffects::Set(absl::string_view key, absl::string_view value) {
     bool on = false;
     if (auto s = SetSwitch(key, value, &on); !s.ok()) return s;
     idle_exit = smt = freq = halt_poll = tick_cost = timer_late = on;
+    // vcpu_stall models an emulated guest (listed only when on): "effects=off" stops it, "on"
+    // leaves it as it was, so a server's runs with every effect on print what they did.
+    if (!on) vcpu_stall = false;
     return absl::OkStatus();
   }
-  const std::pair<const char*, bool*> switches[] = {
-      {"idle_exit", &idle_exit}, {"smt", &smt},
-      {"freq", &freq},           {"halt_poll", &halt_poll},
-      {"tick_cost", &tick_cost}, {"timer_late", &timer_late}};
+  const std::pair<const char*, bool*> switches[] = {{"idle_exit", &idle_exit},
+                                                    {"smt", &smt},
+                                                    {"freq", &freq},
+                                                    {"halt_poll", &halt_poll},
+                                                    {"tick_cost", &tick_cost},
+                                                    {"timer_late", &timer_late},
+                                                    {"vcpu_stall", &vcpu_stall}};
   for (const auto& [name, flag] : switches) {
     if (key == name) return SetSwitch(key, value, flag);
   }
   if (key == "timer_late.ns") return SetQuantiles(key, value, &timer_late_ns);
+  if (key == "vcpu_stall.ns") return SetQuantiles(key, value, &vcpu_stall_ns);
   int64_t v = 0;
+  if (key == "vcpu_stall.permille") {
+    if (auto s = SetInt(key, value, 0, 999, &v); !s.ok()) return s;
+    vcpu_stall_permille = static_cast<int>(v);
+    return absl::OkStatus();
+  }
   for (IdleState& st : idle_states) {
     if (key == absl::StrCat("idle.", st.name, ".exit_ns")) {
       if (auto s = SetInt(key, value, 0, kMaxNs, &v); !s.ok()) return s;
@@ -143,7 +181,8 @@ const char* HostEffects::Keys() {
          "idle.<c1|c1e|c6>.<exit_ns|residency_ns>, smt.speed_pct, "
          "freq.<idle_ns|start_pct|ramp_ns>, "
          "halt_poll.<max_ns|grow|grow_start_ns|shrink>, tick_cost.ns, timer_late (=on|off), "
-         "timer_late.ns (=Q0:Q1:...:QN)";
+         "timer_late.ns (=Q0:Q1:...:QN), vcpu_stall (=on|off), vcpu_stall.ns (=Q0:Q1:...:QN), "
+         "vcpu_stall.permille";
 }
 
 std::vector<std::string> HostEffects::Describe() const {
@@ -168,6 +207,14 @@ std::vector<std::string> HostEffects::Describe() const {
   out.push_back(absl::StrCat("tick_cost.ns=", tick_cost_ns));
   out.push_back(absl::StrCat("timer_late.ns=",
                              timer_late_ns.empty() ? "0" : absl::StrJoin(timer_late_ns, ":")));
+  // vCPU stalls, a model of an emulated guest only: listed when switched on, so a server's
+  // description (every default run's output) stays as it was.
+  if (vcpu_stall) {
+    out.push_back("vcpu_stall=on");
+    out.push_back(absl::StrCat("vcpu_stall.ns=",
+                               vcpu_stall_ns.empty() ? "0" : absl::StrJoin(vcpu_stall_ns, ":")));
+    out.push_back(absl::StrCat("vcpu_stall.permille=", vcpu_stall_permille));
+  }
   return out;
 }
 

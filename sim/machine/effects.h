@@ -12,6 +12,9 @@
 //   tick_cost   each scheduler tick on a busy CPU takes CPU time from the running task
 //   timer_late  a sleep ends later than asked, by a delay drawn from a measured distribution (a
 //               model of an emulated guest's timers, set by twin compare; off by default)
+//   vcpu_stall  a CPU stops now and then for a drawn time (an emulated guest's vCPU whose host
+//               thread is not running): its task makes no progress, its timers and reschedule
+//               requests wait for it to resume (set by twin compare; off by default)
 #ifndef SCXTWIN_SIM_MACHINE_EFFECTS_H_
 #define SCXTWIN_SIM_MACHINE_EFFECTS_H_
 
@@ -103,6 +106,20 @@ struct HostEffects {
   bool timer_late = false;
   std::vector<SimDuration> timer_late_ns;  // ascending; empty: no lateness
 
+  // vCPU stalls: each CPU runs for an exponentially distributed time, then stops for a time
+  // drawn from vcpu_stall_ns (quantiles at evenly spaced probabilities, interpolated as
+  // timer_late_ns), over and over, each CPU on its own. While a CPU is stopped its task makes no
+  // progress (its run time still counts, as the guest's clock runs on), and its timers (the
+  // tick, the ends of sleeps armed on it) and requests to reschedule it (a wake placed there, a
+  // preemption) are taken when it resumes; to the scheduler it looks as it did when it stopped
+  // (busy, or idle). The mean running time between stalls is set so that a CPU is stopped
+  // vcpu_stall_permille of the time. This models an emulated guest on a loaded host, where a
+  // vCPU is a host thread the host deschedules; `twin compare --guest-timers` derives both
+  // parameters from the guest's measured timer lateness (docs/twin.md). Off by default.
+  bool vcpu_stall = false;
+  std::vector<SimDuration> vcpu_stall_ns;  // ascending; empty: no stalls
+  int vcpu_stall_permille = 0;             // share of the time a CPU is stopped, 0..999
+
   // The exit latency after `idle_for` of idle (0 when the term is off or the CPU was not idle
   // long enough for C1).
   SimDuration IdleExitLatency(SimDuration idle_for) const {
@@ -125,6 +142,11 @@ struct HostEffects {
   SimDuration TickCost() const { return tick_cost ? tick_cost_ns : 0; }
   // The lateness of a timer for a uniform draw `u` in [0, 1] (0 when the term is off).
   SimDuration TimerLate(double u) const;
+  // A stall's length for a uniform draw `u` in [0, 1] (0 when the term is off).
+  SimDuration VcpuStall(double u) const;
+  // The mean running time between two stalls of a CPU (0: no stalls).
+  SimDuration VcpuStallMeanGap() const;
+  bool Stalls() const { return vcpu_stall && !vcpu_stall_ns.empty() && vcpu_stall_permille > 0; }
   // The next window after a halt of `halt_ns` with window `cur` (KVM's grow/shrink rules).
   SimDuration NextHaltPoll(SimDuration cur, SimDuration halt_ns) const;
 

@@ -72,6 +72,46 @@ TEST(EffectsTest, TimerLatenessIsDrawnFromTheGivenQuantiles) {
   }
 }
 
+TEST(EffectsTest, VcpuStallsAreDrawnFromTheQuantilesAndTakeTheGivenShareOfTime) {
+  MachineCosts c;
+  EXPECT_FALSE(c.effects.vcpu_stall);  // a model of an emulated guest, not of a server
+  EXPECT_FALSE(c.effects.Stalls());
+  // Off, it is not described: a server's runs print what they printed before the term.
+  for (const std::string& d : c.Describe()) EXPECT_EQ(d.find("vcpu_stall"), std::string::npos);
+  ASSERT_TRUE(c.Set("vcpu_stall.ns", "1000:3000:5000").ok());
+  ASSERT_TRUE(c.Set("vcpu_stall.permille", "250").ok());
+  EXPECT_FALSE(c.effects.Stalls());  // still off
+  EXPECT_EQ(c.effects.VcpuStall(0.5), 0);
+  ASSERT_TRUE(c.Set("vcpu_stall", "on").ok());
+  ASSERT_TRUE(c.effects.Stalls());
+  EXPECT_EQ(c.effects.VcpuStall(0.0), 1000);
+  EXPECT_EQ(c.effects.VcpuStall(0.25), 2000);
+  EXPECT_EQ(c.effects.VcpuStall(1.0), 5000);
+  // Mean stall 3000 ns (the mean of the linear quantile function); stopped a quarter of the
+  // time: 9000 ns of running between stalls on average.
+  EXPECT_EQ(c.effects.VcpuStallMeanGap(), 9000);
+  const auto d = c.Describe();
+  EXPECT_NE(std::find(d.begin(), d.end(), "vcpu_stall=on"), d.end());
+  EXPECT_NE(std::find(d.begin(), d.end(), "vcpu_stall.ns=1000:3000:5000"), d.end());
+  EXPECT_NE(std::find(d.begin(), d.end(), "vcpu_stall.permille=250"), d.end());
+  // No share of time, or no distribution: no stalls.
+  ASSERT_TRUE(c.Set("vcpu_stall.permille", "0").ok());
+  EXPECT_FALSE(c.effects.Stalls());
+  EXPECT_EQ(c.effects.VcpuStallMeanGap(), 0);
+  ASSERT_TRUE(c.Set("vcpu_stall.permille", "250").ok());
+  // "effects=on" leaves it as it is; "effects=off" stops it.
+  ASSERT_TRUE(c.Set("effects", "on").ok());
+  EXPECT_TRUE(c.effects.Stalls());
+  ASSERT_TRUE(c.Set("effects", "off").ok());
+  EXPECT_FALSE(c.effects.Stalls());
+  for (const char* bad : {"1000", "-1", "x", "1.5"}) {
+    auto s = c.Set("vcpu_stall.permille", bad);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("[0, 999]"), std::string::npos) << s;
+  }
+  EXPECT_FALSE(c.Set("vcpu_stall.ns", "5:1").ok());
+}
+
 TEST(EffectsTest, EveryRangeSetsValidKeys) {
   for (const EffectRange& r : HostEffects::Ranges()) {
     for (const std::string* v : {&r.low, &r.def, &r.high}) {

@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/user_paths.h"
 #include "sim/run/runner.h"
@@ -31,8 +32,9 @@ namespace scxtwin::twin {
 const char kCompareHelp[] =
     "  compare --policy=eevdf,P[,...] --workload=FILE [--cpus=N] [--runs=R] [--param "
     "NAME=VALUE]...\n"
-    "          [--sim-set K=V]... [--no-mttcg] [--guest-timers] [--timeout=S]\n"
-    "          [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
+    "          [--sim-set K=V]... [--no-mttcg] [--guest-timers[=stall|late]] "
+    "[--stall-threshold-us=U]\n"
+    "          [--timeout=S] [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
     "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default "
     "2;\n"
     "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator "
@@ -44,11 +46,18 @@ const char kCompareHelp[] =
     "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm "
     "keeps\n"
     "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
-    "    The simulator side models the guest's machine: host effects off; with --guest-timers its\n"
-    "    timer interrupts also come as late as the guest's did while its runs ran (each sleep's\n"
-    "    deadline matched with its wake in the guest's trace; cost.timer_late.ns: the quantiles "
-    "of\n"
-    "    each interrupt's lateness, averaged over the runs).\n"
+    "    The simulator side models the guest's machine: host effects off; with --guest-timers "
+    "(=stall)\n"
+    "    its CPUs also stop as the guest's vCPUs did while its runs ran (cost.vcpu_stall: the "
+    "share of\n"
+    "    timer interrupts later than --stall-threshold-us (default 1000) is the share of time "
+    "stopped,\n"
+    "    their lateness beyond it the stalls' lengths; each sleep's deadline matched with its "
+    "wake in\n"
+    "    the guest's trace); with --guest-timers=late its timer interrupts come as late as the "
+    "guest's\n"
+    "    (cost.timer_late.ns: the quantiles of each interrupt's lateness, averaged over the "
+    "runs).\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {
@@ -87,7 +96,9 @@ std::string BunchText(const PolicyRuns& p) {
 int CompareMain(int argc, char** argv) {
   std::string policies_flag, workload, value;
   int cpus = 2, runs = 3, timeout_s = 900;
-  bool mttcg = true, verbose = false, guest_timers = false;
+  bool mttcg = true, verbose = false;
+  std::string guest_timers;  // "", "stall" or "late"
+  double stall_threshold_us = 1000;
   std::string save_vm, load_vm;
   std::vector<std::pair<std::string, std::string>> params, sim_sets;
   for (int i = 2; i < argc; ++i) {
@@ -131,7 +142,17 @@ int CompareMain(int argc, char** argv) {
       continue;
     }
     if (a == "--guest-timers") {
-      guest_timers = true;
+      guest_timers = "stall";
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--guest-timers", &guest_timers)) {
+      if (guest_timers != "stall" && guest_timers != "late")
+        return Bad("--guest-timers=" + guest_timers + ": expected stall or late");
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--stall-threshold-us", &value)) {
+      if (!absl::SimpleAtod(value, &stall_threshold_us) || !(stall_threshold_us > 0))
+        return Bad("--stall-threshold-us=" + value + ": expected microseconds > 0");
       continue;
     }
     if (a == "--verbose") {
@@ -221,17 +242,34 @@ int CompareMain(int argc, char** argv) {
   // every timer interrupt on the simulator side (cost.timer_late).
   const VmCalibration& cal = vm_runs->calibration;
   const GuestTimers timers = PoolGuestTimers(vm_runs->policies);
-  std::string late_ns;
-  if (guest_timers) {
+  std::string late_ns, machine_text = "timers on time";
+  if (!guest_timers.empty()) {
     if (timers.runs == 0) {
       rmdir(tmp);
       return Bad(
           "--guest-timers: the guest's runs did not measure their sleeps' lateness (a runner "
           "without it, or --load-vm of its output)");
     }
-    for (double q : timers.irq_quantiles_ns)
-      absl::StrAppend(&late_ns, late_ns.empty() ? "" : ":", std::llround(std::max(0.0, q)));
-    ss.sets = {{"cost.timer_late", "on"}, {"cost.timer_late.ns", late_ns}};
+    if (guest_timers == "late") {
+      for (double q : timers.irq_quantiles_ns)
+        absl::StrAppend(&late_ns, late_ns.empty() ? "" : ":", std::llround(std::max(0.0, q)));
+      ss.sets = {{"cost.timer_late", "on"}, {"cost.timer_late.ns", late_ns}};
+      machine_text = absl::StrCat("timers late as the guest's (cost.timer_late.ns=", late_ns,
+                                  ", measured in the guest's runs)");
+    } else {
+      // The stalls the late interrupts imply (StallsFromLateness); a stopped CPU's timers come
+      // late by themselves, so timer_late stays off.
+      const GuestStalls st = StallsFromLateness(timers.irq_quantiles_ns, stall_threshold_us * 1000);
+      const std::string q = absl::StrJoin(st.quantiles_ns, ":");
+      ss.sets = {{"cost.vcpu_stall", st.permille > 0 ? "on" : "off"},
+                 {"cost.vcpu_stall.ns", q.empty() ? "0" : q},
+                 {"cost.vcpu_stall.permille", absl::StrCat(st.permille)}};
+      machine_text = absl::StrFormat(
+          "CPUs stopped as the guest's vCPUs were (cost.vcpu_stall: %d permille of the time, "
+          "the timer interrupts later than %.0f us; stall lengths their lateness beyond it, "
+          "cost.vcpu_stall.ns=%s; measured in the guest's runs)",
+          st.permille, stall_threshold_us, q.empty() ? "0" : q);
+    }
   }
   ss.sets.insert(ss.sets.end(), sim_sets.begin(), sim_sets.end());
   ss.policy_dirs = sim::DefaultPolicyDirs(argv[0]);
@@ -258,11 +296,7 @@ int CompareMain(int argc, char** argv) {
       "VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off, %s%s\n",
       mttcg ? "multi-threaded (one host thread per guest CPU)"
             : "single-threaded (timing not meaningful)",
-      cpus,
-      late_ns.empty() ? "timers on time"
-                      : absl::StrCat("timers late as the guest's (cost.timer_late.ns=", late_ns,
-                                     ", measured in the guest's runs)"),
-      sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
+      cpus, machine_text, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
   std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
   for (const PolicyRuns& p : vm_runs->policies)

@@ -196,4 +196,33 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim,
   return rows;
 }
 
+GuestStalls StallsFromLateness(const std::vector<double>& q, double threshold_ns) {
+  GuestStalls out;
+  const size_t n = q.size();
+  if (n < 2 || q.back() <= threshold_ns) return out;
+  // The quantile function is linear between the given points: the probability u0 at which it
+  // crosses the threshold.
+  auto value_at = [&](double u) {
+    const double pos = std::clamp(u, 0.0, 1.0) * static_cast<double>(n - 1);
+    const size_t i = std::min(static_cast<size_t>(pos), n - 2);
+    return q[i] + (pos - static_cast<double>(i)) * (q[i + 1] - q[i]);
+  };
+  double u0 = 0;
+  if (q[0] < threshold_ns) {
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (q[i + 1] < threshold_ns) continue;
+      const double f = q[i + 1] > q[i] ? (threshold_ns - q[i]) / (q[i + 1] - q[i]) : 1.0;
+      u0 = (static_cast<double>(i) + f) / static_cast<double>(n - 1);
+      break;
+    }
+  }
+  out.permille = std::clamp(static_cast<int>(std::lround(1000 * (1 - u0))), 0, 999);
+  if (out.permille == 0) return out;
+  for (size_t k = 0; k < n; ++k) {
+    const double u = u0 + (1 - u0) * static_cast<double>(k) / static_cast<double>(n - 1);
+    out.quantiles_ns.push_back(std::llround(std::max(threshold_ns, value_at(u))));
+  }
+  return out;
+}
+
 }  // namespace scxtwin::twin

@@ -75,6 +75,22 @@ struct GuestTimers {
 };
 GuestTimers PoolGuestTimers(const std::vector<PolicyRuns>& vm);
 
+// The vCPU-stall model (cost.vcpu_stall) of the guest, from the lateness of its timer interrupts
+// while the workload ran (GuestTimers::irq_quantiles_ns, at evenly spaced probabilities).
+// Under multi-threaded TCG a timer interrupt comes late by more than the emulated interrupt
+// path's own delay when its vCPU's host thread is not running; an interrupt due at a moment
+// unrelated to the stalls is late by more than `threshold_ns` with the probability that its
+// vCPU is stopped then, the share of time stopped (permille), and by the rest of that stall.
+// The stalls' lengths are taken to be distributed as that rest (exact for exponentially
+// distributed stalls; else it weighs long stalls more): `quantiles_ns` are the lateness's
+// quantiles above the threshold at the same number of evenly spaced probabilities.
+// permille == 0: no interrupt was later than the threshold.
+struct GuestStalls {
+  int permille = 0;
+  std::vector<int64_t> quantiles_ns;
+};
+GuestStalls StallsFromLateness(const std::vector<double>& irq_quantiles_ns, double threshold_ns);
+
 // Sample standard deviation over runs of the completion time, relative to its mean (the VM's
 // run-to-run spread the timing tolerances stand on).
 double RelativeSpread(const PolicyRuns& runs);

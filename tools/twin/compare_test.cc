@@ -1,5 +1,6 @@
 // The host half of the comparison: reading the guest's reports, the loader's counters, and the
 // rows' verdicts.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -101,6 +102,26 @@ TEST(CompareTest, PoolsTheGuestsTimerLatenessOverItsRuns) {
   EXPECT_DOUBLE_EQ(g.wakes_per_bunch, 200.0 / 75);
   EXPECT_EQ(g.max_bunch, 14);
   EXPECT_EQ(PoolGuestTimers({{"eevdf", {*ParseRunnerReport(kReport)}}}).runs, 0);
+}
+
+TEST(CompareTest, DerivesTheVcpuStallsFromTheInterruptsLateness) {
+  // Quantiles (ns) at 0, 1/4, 1/2, 3/4, 1 and a 1000 ns threshold: crossed at
+  // u = 0.5 + 0.25 * 0.5 = 0.625, so 375 per mille of the interrupts came during a stall; its
+  // rest runs from 1000 to 9000 ns.
+  const GuestStalls s = StallsFromLateness({100, 200, 600, 1400, 9000}, 1000);
+  EXPECT_EQ(s.permille, 375);
+  ASSERT_EQ(s.quantiles_ns.size(), 5u);
+  EXPECT_EQ(s.quantiles_ns.front(), 1000);
+  EXPECT_EQ(s.quantiles_ns.back(), 9000);
+  // u = 0.625 + 0.375 * 0.25 = 0.71875: 600 + (0.875) * 800 = 1300.
+  EXPECT_EQ(s.quantiles_ns[1], 1300);
+  EXPECT_TRUE(std::is_sorted(s.quantiles_ns.begin(), s.quantiles_ns.end()));
+  // Every interrupt late: stopped all the time is capped (a vCPU must run some time).
+  EXPECT_EQ(StallsFromLateness({5000, 6000, 7000}, 1000).permille, 999);
+  // None over the threshold: no stalls.
+  EXPECT_EQ(StallsFromLateness({100, 200, 900}, 1000).permille, 0);
+  EXPECT_TRUE(StallsFromLateness({100, 200, 900}, 1000).quantiles_ns.empty());
+  EXPECT_EQ(StallsFromLateness({}, 1000).permille, 0);
 }
 
 TEST(CompareTest, ReadsTheLoadersFinalCounters) {

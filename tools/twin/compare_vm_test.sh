@@ -5,7 +5,8 @@
 # 2. A deliberately wrong model, homing's go_home turned off on the simulator side only, compared
 #    with the same guest output (--load-vm): exit 1, and the went_home row is the one that differs.
 # 3. The guest measured its timers while the workload ran (each sleep matched with its wake in the
-#    run's trace), and --guest-timers feeds that to the simulator's late-timer model.
+#    run's trace), and --guest-timers feeds that to the simulator's vCPU-stall model
+#    (--guest-timers=late: to its late-timer model).
 # 4. Bad input: exit 2 with one line naming it.
 set -uo pipefail
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
@@ -34,9 +35,14 @@ check "the guest timed its sleeps while the workload ran" \
 
 out=$("$twin" "${args[@]}" --guest-timers --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"
-check "--guest-timers: the simulator's timers late as the guest's runs measured" \
-  grep -qE 'timers late as the guest.s \(cost.timer_late.ns=[0-9]+(:[0-9]+)+, measured in the guest.s runs\)' <<<"$out"
+check "--guest-timers: the simulator's CPUs stop as the guest's runs measured" \
+  grep -qE 'CPUs stopped as the guest.s vCPUs were \(cost.vcpu_stall: [0-9]+ permille of the time, the timer interrupts later than 1000 us; stall lengths their lateness beyond it, cost.vcpu_stall.ns=[0-9]+(:[0-9]+)*; measured in the guest.s runs\)' <<<"$out"
 check "--guest-timers: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
+out=$("$twin" "${args[@]}" --guest-timers=late --load-vm="$tmp/vm.txt" 2>&1); rc=$?
+echo "$out"
+check "--guest-timers=late: the simulator's timers late as the guest's runs measured" \
+  grep -qE 'timers late as the guest.s \(cost.timer_late.ns=[0-9]+(:[0-9]+)+, measured in the guest.s runs\)' <<<"$out"
+check "--guest-timers=late: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
 
 out=$("$twin" "${args[@]}" --sim-set homing.go_home=0 --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"
@@ -47,4 +53,6 @@ check "wrong model: not all metrics within tolerance" bash -c '! grep -qE "^twin
 expect_error "eevdf must come first" "expected eevdf first" "$twin" compare --policy=homing "--workload=$wl"
 expect_error "unknown workload param" "nosuch" "$twin" compare --policy=eevdf,homing "--workload=$wl" --param nosuch=1
 expect_error "missing kept VM output" "--load-vm=/nonexistent" "$twin" "${args[@]}" --load-vm=/nonexistent
+expect_error "unknown timer model" "--guest-timers=sometimes: expected stall or late" "$twin" "${args[@]}" --guest-timers=sometimes
+expect_error "bad stall threshold" "--stall-threshold-us=0: expected microseconds > 0" "$twin" "${args[@]}" --stall-threshold-us=0
 exit $fail
