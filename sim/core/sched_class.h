@@ -147,8 +147,10 @@ class SchedClass {
   virtual void OnTimer(uint64_t cookie) {}
   // Called once when the run ends (the ext class reports the policy's exit here).
   virtual void Finish() {}
-  // Cgroups. t, running on cpu, moves itself to cgroup `to` (Task::cgroup is still the one it
-  // leaves). false refuses the move (the ext class's ops.cgroup_prep_move failed): t stays.
+  // Cgroups. t moves to cgroup `to` (Task::cgroup is still the one it leaves). The core calls
+  // it only for a workload op, so t is running on cpu; a class must not rely on that (the ext
+  // class also moves a queued or blocked task, as a write to cgroup.procs would). false refuses
+  // the move (the ext class's ops.cgroup_prep_move failed): t stays.
   virtual bool TaskCgroupMove(TaskId t, int cpu, int32_t to) { return true; }
   // A cgroup's weight changed (ctx->cgroups() has the new one).
   virtual void CgroupWeightChanged(int32_t cgroup) {}
