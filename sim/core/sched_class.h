@@ -96,6 +96,10 @@ class SchedContext {
   virtual void SetTaskCpu(TaskId t, int cpu) = 0;
   // Brings the running task's sum_exec up to now (the class's update_curr).
   virtual void UpdateCurr(int cpu) = 0;
+  // `ns` of CPU time the class spent on `cpu` now (a sched_ext callback, cost.ext_callback_ns):
+  // overhead of the CPU, as the context switch is; its running task's work, or the next task's
+  // start, comes that much later.
+  virtual void ChargeCpu(int cpu, SimDuration ns) {}
   // Calls the class's OnTimer(cookie) at `when` (watchdogs, BPF timers). Returns a handle
   // for CancelTimer.
   virtual EventHandle StartTimer(SimTime when, uint64_t cookie) = 0;

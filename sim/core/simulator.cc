@@ -485,7 +485,10 @@ void Simulator::Account(int cpu) {
   if (t <= c.mark) return;
   CpuMetrics& m = result_.cpus[cpu];
   if (c.curr == kNoTask) {
-    m.idle_ns += t - c.mark;
+    // Class overhead charged while idle (ChargeCpu) is not idle time.
+    const SimTime busy_to = std::clamp(c.charged_until, c.mark, t);
+    m.overhead_ns += busy_to - c.mark;
+    m.idle_ns += t - busy_to;
   } else {
     Task& task = tasks_[c.curr];
     const SimTime work_from = std::max(c.mark, task.exec_start);
@@ -587,7 +590,9 @@ void Simulator::Schedule(int cpu, TaskId prev) {
   if (!online_.Test(cpu) && cpus_[cpu].curr == kNoTask) return;  // offline: runs nothing
   Account(cpu);
   Cpu& c = cpus_[cpu];
+  c.picking = true;
   const TaskId next = cls_->PickNext(cpu, prev);
+  c.picking = false;
   if (stop_) return;
   if (next != kNoTask && !online_.Test(cpu)) {
     return Abort(absl::InternalError(absl::StrCat("invariant: class ", cls_->name(),
@@ -601,6 +606,11 @@ void Simulator::Schedule(int cpu, TaskId prev) {
     }
     // Its slice may have changed at the pick (nohz_full CPUs only: elsewhere the tick runs on).
     if (opt_.nohz_full.Test(cpu)) UpdateTickStop(cpu);
+    // The pick's callbacks were charged to the CPU; the kept task's work absorbs them.
+    if (c.charged_until > now()) {
+      DelayRunning(cpu, c.charged_until - now());
+      c.charged_until = now();
+    }
     return;  // keep running; no switch, no cost
   }
   const TaskId prev_task = c.curr;
@@ -682,6 +692,26 @@ void Simulator::StartStall(int cpu) {
   ArmStall(cpu);
 }
 
+void Simulator::ChargeCpu(int cpu, SimDuration ns) {
+  if (ns <= 0 || cpu < 0 || cpu >= topo_.nr_cpus()) return;
+  Cpu& c = cpus_[cpu];
+  // A running task's work absorbs the overhead at once; otherwise (idle, in the pick, or the
+  // task leaving the CPU) the CPU owes it and the next task starts after it.
+  if (c.curr != kNoTask && !c.picking && tasks_[c.curr].state == TaskState::kRunning) {
+    DelayRunning(cpu, ns);
+    return;
+  }
+  Account(cpu);
+  c.charged_until = std::max(now(), c.charged_until) + ns;
+}
+
+void Simulator::DelayRunning(int cpu, SimDuration ns) {
+  Account(cpu);
+  Task& t = tasks_[cpus_[cpu].curr];
+  t.exec_start = std::max(now(), t.exec_start) + ns;
+  ArmBurst(cpu);
+}
+
 int Simulator::SpeedOf(int cpu) const {
   bool sibling_busy = false;
   if (topo_.smt() > 1 && opt_.costs.effects.smt) {
@@ -742,7 +772,8 @@ void Simulator::SwitchIn(int cpu, TaskId next, SimDuration wake_delay) {
   t.state = TaskState::kRunning;
   t.cpu = cpu;
   t.last_ran_cpu = cpu;
-  t.exec_start = now() + opt_.costs.context_switch_ns + wake_delay;
+  // Class overhead still owed by the CPU (ChargeCpu while idle or in the pick) comes first.
+  t.exec_start = std::max(now(), c.charged_until) + opt_.costs.context_switch_ns + wake_delay;
   c.curr = next;
   c.mark = now();
   // The speed the task starts at (its sibling may be busy, the CPU may be ramping).

@@ -130,6 +130,7 @@ class Simulator final : public SchedContext {
   void Resched(int cpu) override;
   void SetTaskCpu(TaskId t, int cpu) override { tasks_[t].cpu = cpu; }
   void UpdateCurr(int cpu) override { Account(cpu); }
+  void ChargeCpu(int cpu, SimDuration ns) override;
   EventHandle StartTimer(SimTime when, uint64_t cookie) override;
   void CancelTimer(EventHandle& handle) override { queue_.Cancel(handle); }
   void Fail(const std::string& why) override;
@@ -177,6 +178,10 @@ class Simulator final : public SchedContext {
     SimTime stall_until = -1;
     // nohz_full: the running task needs no tick (decided when it was switched in or kept).
     bool tick_stoppable = false;
+    // Class overhead (ChargeCpu) owed while no task's work can absorb it (idle, or in the pick):
+    // the CPU is busy with it until then, and the next task's work starts no earlier.
+    SimTime charged_until = 0;
+    bool picking = false;  // inside the class's PickNext for this CPU
   };
 
   absl::Status Setup();
@@ -190,6 +195,8 @@ class Simulator final : public SchedContext {
   void SwitchIn(int cpu, TaskId next, SimDuration wake_delay);
   // (Re)schedules the running task's burst end from its work left and the CPU's speed.
   void ArmBurst(int cpu);
+  // Moves the running task's work `ns` later (CPU overhead) and re-arms its burst end.
+  void DelayRunning(int cpu, SimDuration ns);
   // The CPU's speed in per mille: slower with a busy SMT sibling or while ramping.
   int SpeedOf(int cpu) const;
   // Sets the CPU's speed from SpeedOf; re-arms its burst when it changed.

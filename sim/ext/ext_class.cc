@@ -131,6 +131,7 @@ void ExtClass::Eject() {
 
 absl::Status ExtClass::Init(SchedContext* ctx) {
   ctx_ = ctx;
+  callback_ns_ = ctx->costs().ext_callback_ns;
   const Topology& topo = ctx->topology();
   nr_cpus_ = topo.nr_cpus();
   if (!ops_) return absl::InvalidArgumentError("ext class: no sched_ext_ops");

@@ -30,6 +30,11 @@ struct MachineCosts {
   // Direct cost of a context switch, charged to the CPU (not to any task) before the next task
   // runs. Source: docs/model.md 4, "~1-2.5 us direct"; the middle of that range.
   SimDuration context_switch_ns = 1500;
+  // CPU time each sched_ext callback costs the CPU it runs on, charged like the context switch
+  // (to the CPU, not to a task). 0 by default: callbacks are free, as they always were here.
+  // Under TCG emulation a callback takes tens to hundreds of microseconds of guest time
+  // (kernel/README.md, "Measuring programs"); docs/twin.md measures what charging that does.
+  SimDuration ext_callback_ns = 0;
   // A task that last ran on another CPU less than this long ago is cache-hot and pays the
   // refill below. Source: the kernel's sysctl_sched_migration_cost (500 us), docs/model.md 1 and 4.
   SimDuration cache_hot_ns = 500 * kNsPerUs;
@@ -54,7 +59,7 @@ struct MachineCosts {
     return refill_ns[static_cast<int>(d)][static_cast<int>(ws)];
   }
 
-  // Sets one parameter by name ("hz", "context_switch_ns", "cache_hot_ns",
+  // Sets one parameter by name ("hz", "context_switch_ns", "ext_callback_ns", "cache_hot_ns",
   // "refill_ns.<distance>.<class>", or a host effect's key, see effects.h); errors name the key
   // and the expected values.
   absl::Status Set(absl::string_view key, absl::string_view value);
