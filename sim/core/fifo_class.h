@@ -32,9 +32,8 @@ class FifoClass final : public SchedClass {
   SchedContext* ctx_ = nullptr;
   SimDuration slice_ns_;
   std::deque<TaskId> queue_;
-  std::vector<SimDuration> slice_start_;
-  std::vector<bool>
-      kicked_;  // per CPU: an idle CPU already asked to pick  // per CPU: the running task's sum_exec at switch-in
+  std::vector<SimDuration> slice_start_;  // per CPU: the running task's sum_exec at switch-in
+  std::vector<bool> kicked_;              // per CPU: an idle CPU already asked to pick
 };
 
 }  // namespace scxtwin::sim
