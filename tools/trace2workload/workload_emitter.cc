@@ -3,10 +3,23 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace scxtwin::trace2workload {
 
 std::string GroupName(const ThreadTrace& t) { return absl::StrCat(t.comm, "-", t.tid); }
+
+// The process is named for the root's executable: the file name's last component, trailing
+// slashes ignored. A file name with none ("/" or empty, as a corrupt trace may carry) would give
+// an empty name, which the loader refuses, so the root's pid names it then.
+std::string ProcessName(const TreeTrace& tree) {
+  absl::string_view file = tree.root_filename;
+  while (absl::ConsumeSuffix(&file, "/")) {
+  }
+  const size_t slash = file.rfind('/');
+  if (slash != absl::string_view::npos) file = file.substr(slash + 1);
+  return file.empty() ? absl::StrCat("pid", tree.root_pid) : std::string(file);
+}
 
 scxtwin::workload::Workload ToWorkload(const TreeTrace& tree, absl::string_view name,
                                        absl::string_view source) {
@@ -27,9 +40,7 @@ scxtwin::workload::Workload ToWorkload(const TreeTrace& tree, absl::string_view 
       source, tree.root_filename, tree.root_pid, tree.threads.size(), cpu_ns / 1e9,
       (tree.end_ns - tree.start_ns) / 1e9));
   wl::Process* p = w.add_process();
-  absl::string_view file = tree.root_filename;
-  size_t slash = file.rfind('/');
-  p->set_name(std::string(slash == absl::string_view::npos ? file : file.substr(slash + 1)));
+  p->set_name(ProcessName(tree));
   p->set_instances(1);
   p->mutable_arrival()->set_at_ns(0);
 

@@ -33,6 +33,22 @@ TEST(WorkloadEmitter, ThreadThatNeverRanLoads) {
   EXPECT_TRUE(EmitAndLoad(trace, "a").ok()) << EmitAndLoad(trace, "a");
 }
 
+// Found by //tests/fuzz:ftrace_fuzz in a CI run: a root whose file name ends in a slash
+// ("/bina/") gave the process an empty name, which the loader refuses.
+TEST(WorkloadEmitter, RootFileNameEndingInASlashStillNamesTheProcess) {
+  const std::string trace =
+      "a-1 [000] ..... 1.000000: sched_process_exec: filename=/bina/ pid=1 old_pid=1\n"
+      "a-1 [000] ..... 1.000010: sched_process_exit: comm=a pid=1 prio=120\n";
+  ASSERT_TRUE(EmitAndLoad(trace, "/bina/").ok()) << EmitAndLoad(trace, "/bina/");
+  auto events = ParseFtraceText(trace, "inline");
+  ASSERT_TRUE(events.ok());
+  auto tree = ExtractTree(*events, "/bina/");
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  EXPECT_EQ(ToWorkload(*tree, "t", "inline").process(0).name(), "bina");
+  tree->root_filename = "/";
+  EXPECT_EQ(ToWorkload(*tree, "t", "inline").process(0).name(), "pid1");
+}
+
 // Found by //tests/fuzz:ftrace_fuzz in a CI run: a root exec'd with pid 0 gave its child parent
 // tid 0, the mark of the root, so the child's group was not on_fork and the root's fork of it
 // was refused ("is not an on_fork group").
