@@ -17,7 +17,11 @@ check "the report names callback, signal, address, function and line" \
 check "the policy was ejected as with an error" grep -q "policy exit: SCX_EXIT_ERROR" "$tmp/segv.txt"
 check "the fair class ran the rest and every task ended" \
   bash -c "grep -q '^policy ejected at' '$tmp/segv.txt' && grep -q '^ended: all tasks exited' '$tmp/segv.txt'"
-check "one report" test "$(grep -c 'faulted:' "$tmp/segv.txt")" -eq 1
+# The exit dump that follows the report repeats the exit's reason in its header, as the
+# kernel's does: count the reports before it.
+check "one report" test "$(awk '/^policy exit dump:/ { exit } /faulted:/ { n++ } END { print n + 0 }' "$tmp/segv.txt")" -eq 1
+check "the exit dump follows, its header naming the fault" \
+  bash -c "sed -n '/^policy exit dump:/,\$p' '$tmp/segv.txt' | grep -q '^  .*faulted: SIGSEGV'"
 
 "$sim" --policy=$policy --workload=$workload --topology=4 --set fault_kind=2 > "$tmp/fpe.txt" 2>&1
 check_eq "a division by zero: exit status 4" 4 "$?"
