@@ -60,6 +60,13 @@ static const struct scxtwin_stat_spec_def *seen_stat;
 static void see_knob(void *ctx, const struct scxtwin_knob_spec_def *def) { seen_knob = def; }
 static void see_stat(void *ctx, const struct scxtwin_stat_spec_def *def) { seen_stat = def; }
 
+/* The task a helper reports as current: this test's own stand-in for the runtime's. */
+static struct task_struct *current_task;
+struct task_struct *bpf_get_current_task_btf(void)
+{
+	return current_task;
+}
+
 int main(void)
 {
 	s32 (*select_cpu)(struct task_struct *, s32, u64) = t_select_cpu;
@@ -98,6 +105,21 @@ int main(void)
 	task.scx.weight = 200;
 	CHECK(scale_by_task_weight_inverse(&task, 1000) == 500);
 	CHECK(scale_by_task_weight(&task, 1000) == 2000);
+
+	/*
+	 * is_migration_disabled: a count of 1 is the running BPF program's own on the current
+	 * task, a real migrate_disable() on any other (a replayed scx_central dispatch met one).
+	 */
+	task.migration_disabled = 0;
+	CHECK(!is_migration_disabled(&task));
+	task.migration_disabled = 1;
+	CHECK(is_migration_disabled(&task));
+	current_task = &task;
+	CHECK(!is_migration_disabled(&task));
+	task.migration_disabled = 2;
+	CHECK(is_migration_disabled(&task));
+	current_task = NULL;
+	task.migration_disabled = 0;
 
 	/* CO-RE reads are member accesses. */
 	task.real_parent = &task;

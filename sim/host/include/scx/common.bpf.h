@@ -88,9 +88,16 @@ static inline const struct cpumask *cast_mask(struct bpf_cpumask *mask)
 	return (const struct cpumask *)mask;
 }
 
+/*
+ * The kernel header's reading: a BPF program runs with migration disabled, so a count of 1 on
+ * the current task is the program's own and means disabled only for another task (one
+ * preempted inside a migrate_disable() section, as scx_central's dispatch meets).
+ */
 static inline bool is_migration_disabled(const struct task_struct *p)
 {
-	return p->migration_disabled > 1;
+	if (p->migration_disabled == 1)
+		return bpf_get_current_task_btf() != p;
+	return p->migration_disabled;
 }
 
 /* ---- time comparisons that survive wraparound ---- */
