@@ -36,6 +36,9 @@ constexpr uint32_t kBpfFLink = 1U << 13;     // BPF_F_LINK: the map registers th
 constexpr int kBpfStructOpsAttachType = 44;  // BPF_STRUCT_OPS in enum bpf_attach_type
 
 void OnStopSignal(int) { stop_requested = 1; }
+// SIGUSR1: print the counters now ("stats mark"), so that a script can take them around a run.
+volatile sig_atomic_t mark_requested = 0;
+void OnMarkSignal(int) { mark_requested = 1; }
 
 // libbpf's messages, kept so a verifier rejection can show the log's tail; echoed when verbose.
 std::string* libbpf_log = nullptr;
@@ -287,6 +290,10 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     } else {
       absl::SleepFor(absl::Milliseconds(50));
     }
+    if (mark_requested) {
+      mark_requested = 0;
+      PrintStats(skel, start, "mark");
+    }
     if (options_.stats_interval > absl::ZeroDuration() && absl::Now() >= next_stats) {
       PrintStats(skel, start, "");
       next_stats += options_.stats_interval;
@@ -324,6 +331,8 @@ void InstallStopSignalHandlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = OnMarkSignal;
+  sigaction(SIGUSR1, &sa, nullptr);
 }
 
 int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOptions& options,

@@ -33,7 +33,8 @@ int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOpti
 // Sets the flag RunLoader polls to stop; safe to call from a signal handler.
 void RequestLoaderStop();
 
-// Installs SIGINT/SIGTERM handlers that call RequestLoaderStop().
+// Installs SIGINT/SIGTERM handlers that call RequestLoaderStop(), and a SIGUSR1 handler after
+// which the running loader prints its counters once, labelled "mark" (within 50 ms).
 void InstallStopSignalHandlers();
 
 }  // namespace scxtwin

@@ -5,7 +5,8 @@
 # fidelity (twin-calibration {...}, workload_runner --calibrate) before and after, and per run:
 #   twin-run POLICY RUN
 #   twin-json {the runner's report}
-#   twin-counters stats final POLICY: k=v ...      (when a policy was loaded)
+#   twin-counters-start stats mark POLICY: k=v ... (when a policy was loaded: its counters
+#   twin-counters stats mark POLICY: k=v ...        just before and just after the run)
 # then twin-done; a failure prints twin-error WHAT and exits 1.
 . /bin/guest_lib.sh
 # Attaching and detaching a scheduler patches kernel code (static keys); under multi-threaded TCG
@@ -17,6 +18,18 @@ others() {
     [ -e "$f" ] || continue
     echo $([ "$1" = online ] && echo 1 || echo 0) >"$f" || { echo "twin-error cannot set $f $1"; exit 1; }
   done
+}
+# The loader's counters now: SIGUSR1, then its Nth "stats mark" line (N = $1). Taken around the run
+# only, so the kernel threads that wake while CPUs go offline and come back are not counted.
+mark() {
+  kill -USR1 "$loader"
+  tries=0
+  while [ "$(grep -c '^stats mark' /tmp/load.out)" -lt "$1" ]; do
+    tries=$((tries + 1))
+    [ $tries -gt 100 ] && { echo "twin-error the $policy loader printed no counters: $(cat /tmp/load.out)"; exit 1; }
+    sleep 0.05
+  done
+  grep '^stats mark' /tmp/load.out | sed -n "$1p"
 }
 plan=$1 runs=$2
 shift 2
@@ -34,14 +47,19 @@ for policy in "$@"; do
       others online
     fi
     echo "twin-run $policy $run"
+    if [ -n "$loader" ]; then
+      m=$(mark 1) || { echo "$m"; exit 1; }
+      echo "twin-counters-start $m"
+    fi
     workload_runner --plan="$plan" --seed="$run" --policy="$policy" >/tmp/run.json 2>/tmp/run.err ||
       { echo "twin-error workload_runner: $(cat /tmp/run.err)"; exit 1; }
     echo "twin-json $(cat /tmp/run.json)"
     if [ -n "$loader" ]; then
+      m=$(mark 2) || { echo "$m"; exit 1; }
+      echo "twin-counters $m"
       others offline
       kill -INT $loader
       wait $loader || { echo "twin-error the $policy loader did not exit normally: $(cat /tmp/load.out)"; exit 1; }
-      echo "twin-counters $(grep "^stats final" /tmp/load.out)"
       wait_state disabled
       others online
     fi

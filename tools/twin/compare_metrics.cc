@@ -199,7 +199,11 @@ std::vector<Row> CompareRows(const std::vector<PolicyRuns>& sim,
 GuestStalls StallsFromLateness(const std::vector<double>& q, double threshold_ns) {
   GuestStalls out;
   const size_t n = q.size();
-  if (n < 2 || q.back() <= threshold_ns) return out;
+  if (n < 2) return out;
+  if (q.back() <= threshold_ns) {
+    for (double v : q) out.path_quantiles_ns.push_back(std::llround(std::max(0.0, v)));
+    return out;
+  }
   // The quantile function is linear between the given points: the probability u0 at which it
   // crosses the threshold.
   auto value_at = [&](double u) {
@@ -215,6 +219,10 @@ GuestStalls StallsFromLateness(const std::vector<double>& q, double threshold_ns
       u0 = (static_cast<double>(i) + f) / static_cast<double>(n - 1);
       break;
     }
+  }
+  for (size_t k = 0; k < n && u0 > 0; ++k) {
+    const double u = u0 * static_cast<double>(k) / static_cast<double>(n - 1);
+    out.path_quantiles_ns.push_back(std::llround(std::clamp(value_at(u), 0.0, threshold_ns)));
   }
   out.permille = std::clamp(static_cast<int>(std::lround(1000 * (1 - u0))), 0, 999);
   if (out.permille == 0) return out;

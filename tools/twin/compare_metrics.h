@@ -85,9 +85,13 @@ GuestTimers PoolGuestTimers(const std::vector<PolicyRuns>& vm);
 // distributed stalls; else it weighs long stalls more): `quantiles_ns` are the lateness's
 // quantiles above the threshold at the same number of evenly spaced probabilities.
 // permille == 0: no interrupt was later than the threshold.
+// The rest, the interrupts up to the threshold late, is the emulated interrupt path's own delay
+// on a running vCPU (the late-timer model's, cost.timer_late): `path_quantiles_ns` are the
+// lateness's quantiles below the threshold (the whole distribution when none is above it).
 struct GuestStalls {
   int permille = 0;
   std::vector<int64_t> quantiles_ns;
+  std::vector<int64_t> path_quantiles_ns;
 };
 GuestStalls StallsFromLateness(const std::vector<double>& irq_quantiles_ns, double threshold_ns);
 

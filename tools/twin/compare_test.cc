@@ -124,12 +124,36 @@ TEST(CompareTest, DerivesTheVcpuStallsFromTheInterruptsLateness) {
   EXPECT_EQ(StallsFromLateness({}, 1000).permille, 0);
 }
 
+// The interrupts up to the threshold late are the interrupt path's own delay: their quantiles,
+// the lateness's below the crossing (u < 0.625 above), at as many evenly spaced points.
+TEST(CompareTest, TheInterruptPathsDelayIsTheLatenessBelowTheThreshold) {
+  const GuestStalls s = StallsFromLateness({100, 200, 600, 1400, 9000}, 1000);
+  // u = 0, 0.15625, 0.3125, 0.46875, 0.625 -> 100, 162.5, 300, 550, 1000.
+  EXPECT_EQ(s.path_quantiles_ns, (std::vector<int64_t>{100, 163, 300, 550, 1000}));
+  // None over the threshold: the whole distribution.
+  EXPECT_EQ(StallsFromLateness({100, 200, 900}, 1000).path_quantiles_ns,
+            (std::vector<int64_t>{100, 200, 900}));
+  // All over it: no path delay to draw.
+  EXPECT_TRUE(StallsFromLateness({5000, 6000, 7000}, 1000).path_quantiles_ns.empty());
+}
+
 TEST(CompareTest, ReadsTheLoadersFinalCounters) {
   RunMetrics m;
   ParseLoaderStats("stats final homing: went_home=4 stayed_home=209 moved_idle=5", &m);
   EXPECT_EQ(m.counters["went_home"], 4);
   EXPECT_EQ(m.counters["stayed_home"], 209);
   EXPECT_EQ(m.counters["moved_idle"], 5);
+}
+
+// The guest takes the counters just before and just after a run: the run's own are the difference
+// (placements of kernel threads woken while CPUs went offline and online around it drop out).
+TEST(CompareTest, TheRunsCountersAreTheMarksDifference) {
+  RunMetrics m;
+  ParseLoaderStats("stats mark homing: went_home=3 stayed_home=40 moved_idle=7", &m, -1);
+  ParseLoaderStats("stats mark homing: went_home=10 stayed_home=240 moved_idle=7", &m, +1);
+  EXPECT_EQ(m.counters["went_home"], 7);
+  EXPECT_EQ(m.counters["stayed_home"], 200);
+  EXPECT_EQ(m.counters["moved_idle"], 0);
 }
 
 TEST(CompareTest, JsonValues) {

@@ -74,13 +74,13 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json) {
   return m;
 }
 
-void ParseLoaderStats(const std::string& line, RunMetrics* m) {
+void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign) {
   const size_t colon = line.find(':');
   if (colon == std::string::npos) return;
   for (absl::string_view kv : absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
     std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
     int64_t n = 0;
-    if (absl::SimpleAtoi(p.second, &n)) m->counters[p.first] = n;
+    if (absl::SimpleAtoi(p.second, &n)) m->counters[p.first] += sign * n;
   }
 }
 
@@ -147,9 +147,13 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
         current->runs.back() = *m;
         current->runs.back().counters = counters;
       }
+    } else if (absl::ConsumePrefix(&l, "twin-counters-start ")) {
+      // The counters just before the run: subtracted from those just after it.
+      if (current && !current->runs.empty())
+        ParseLoaderStats(std::string(l), &current->runs.back(), -1);
     } else if (absl::ConsumePrefix(&l, "twin-counters ")) {
       if (current && !current->runs.empty())
-        ParseLoaderStats(std::string(l), &current->runs.back());
+        ParseLoaderStats(std::string(l), &current->runs.back(), +1);
     } else if (absl::ConsumePrefix(&l, "twin-calibration ")) {
       auto c = ParseJson(l);
       if (c.ok() && (*c)["burn_stretch"].kind == JsonValue::kNumber) {

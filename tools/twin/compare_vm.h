@@ -42,8 +42,9 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
 
 // Reads one runner report (workload_runner's JSON) into the comparison's terms.
 absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json);
-// Reads the loader's "stats final NAME: k=v ..." line into counters.
-void ParseLoaderStats(const std::string& line, RunMetrics* m);
+// Adds sign times the counters of a loader's "stats LABEL NAME: k=v ..." line to m's: the guest
+// prints them just before (-1) and just after (+1) each run, so m gets the run's own.
+void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign = 1);
 
 }  // namespace scxtwin::twin
 

@@ -5,8 +5,8 @@
 # 2. A deliberately wrong model, homing's go_home turned off on the simulator side only, compared
 #    with the same guest output (--load-vm): exit 1, and the went_home row is the one that differs.
 # 3. The guest measured its timers while the workload ran (each sleep matched with its wake in the
-#    run's trace), and --guest-timers feeds that to the simulator's vCPU-stall model
-#    (--guest-timers=late: to its late-timer model).
+#    run's trace), and by default that feeds the simulator's vCPU-stall and interrupt-path models
+#    (--guest-timers=late: the late-timer model alone; =off: timers on time).
 # 4. Bad input: exit 2 with one line naming it.
 set -uo pipefail
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
@@ -32,12 +32,13 @@ check "the rows say which metrics are timing and which are decisions" \
 
 check "the guest timed its sleeps while the workload ran" \
   grep -qE '^guest timers while the workload ran \([0-9]+ runs, [1-9][0-9]* sleeps\)' <<<"$out"
+check "by default the simulator's CPUs stop and its timers come late as the guest's runs measured" \
+  grep -qE 'CPUs stopped as the guest.s vCPUs were \(cost.vcpu_stall: [0-9]+ permille of the time, the timer interrupts later than 1000 us; stall lengths their lateness beyond it, cost.vcpu_stall.ns=[0-9]+(:[0-9]+)*\) and timer interrupts late by the rest \(cost.timer_late.ns=[0-9]+(:[0-9]+)+\); measured in the guest.s runs' <<<"$out"
 
-out=$("$twin" "${args[@]}" --guest-timers --load-vm="$tmp/vm.txt" 2>&1); rc=$?
+out=$("$twin" "${args[@]}" --guest-timers=off --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"
-check "--guest-timers: the simulator's CPUs stop as the guest's runs measured" \
-  grep -qE 'CPUs stopped as the guest.s vCPUs were \(cost.vcpu_stall: [0-9]+ permille of the time, the timer interrupts later than 1000 us; stall lengths their lateness beyond it, cost.vcpu_stall.ns=[0-9]+(:[0-9]+)*; measured in the guest.s runs\)' <<<"$out"
-check "--guest-timers: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
+check "--guest-timers=off: the simulator's timers on time" grep -q 'host effects off, timers on time' <<<"$out"
+check "--guest-timers=off: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
 out=$("$twin" "${args[@]}" --guest-timers=late --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"
 check "--guest-timers=late: the simulator's timers late as the guest's runs measured" \
@@ -53,6 +54,6 @@ check "wrong model: not all metrics within tolerance" bash -c '! grep -qE "^twin
 expect_error "eevdf must come first" "expected eevdf first" "$twin" compare --policy=homing "--workload=$wl"
 expect_error "unknown workload param" "nosuch" "$twin" compare --policy=eevdf,homing "--workload=$wl" --param nosuch=1
 expect_error "missing kept VM output" "--load-vm=/nonexistent" "$twin" "${args[@]}" --load-vm=/nonexistent
-expect_error "unknown timer model" "--guest-timers=sometimes: expected stall or late" "$twin" "${args[@]}" --guest-timers=sometimes
+expect_error "unknown timer model" "--guest-timers=sometimes: expected stall, late or off" "$twin" "${args[@]}" --guest-timers=sometimes
 expect_error "bad stall threshold" "--stall-threshold-us=0: expected microseconds > 0" "$twin" "${args[@]}" --stall-threshold-us=0
 exit $fail

@@ -51,6 +51,14 @@ void FutexWait(std::atomic<uint32_t>* word, uint32_t seen) {
           0);
 }
 
+// As FutexWait, for at most timeout_ns (none when negative; no wait when 0).
+void FutexWaitFor(std::atomic<uint32_t>* word, uint32_t seen, int64_t timeout_ns) {
+  if (timeout_ns < 0) return FutexWait(word, seen);
+  if (timeout_ns == 0) return;
+  timespec ts{static_cast<time_t>(timeout_ns / 1000000000), static_cast<long>(timeout_ns % 1000000000)};
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, seen, &ts, nullptr, 0);
+}
+
 void FutexWake(std::atomic<uint32_t>* word) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
           nullptr, 0);
@@ -142,6 +150,8 @@ struct Runtime {
   int64_t t0 = 0;
   std::atomic<bool> stop{false};
   std::atomic<int> live{0};
+  // Bumped when the last task finishes or a task stops the run: the main thread sleeps on it.
+  std::atomic<uint32_t> main_word{0};
   std::mutex mu;  // tasks
   std::deque<Task> tasks;
   std::deque<Instance> instances;
@@ -149,6 +159,11 @@ struct Runtime {
 };
 
 thread_local Task* self_task = nullptr;
+
+void WakeMain(Runtime* rt) {
+  rt->main_word.fetch_add(1);
+  FutexWake(&rt->main_word);
+}
 
 void Deliver(Task* t, int channel) {
   t->pending[channel].fetch_add(1);
@@ -387,6 +402,7 @@ bool SetPolicy(Task* t) {
                    "; expected root (CAP_SYS_NICE) for FIFO/RR and a sched_ext kernel for EXT";
   }
   t->rt->stop.store(true);
+  WakeMain(t->rt);
   return false;
 }
 
@@ -398,7 +414,7 @@ void Finish(Task* t) {
   // An instance cut short by the stop is not complete.
   if (t->inst->live.fetch_sub(1) == 1 && !t->rt->stop.load())
     t->inst->completed_ns.store(t->exited_ns);
-  t->rt->live.fetch_sub(1);
+  if (t->rt->live.fetch_sub(1) == 1) WakeMain(t->rt);
 }
 
 void* TaskMain(void* arg) {
@@ -414,16 +430,10 @@ void* TaskMain(void* arg) {
     Finish(t);
     return nullptr;
   }
-  if (t->start_at > 0) {
-    timespec ts{static_cast<time_t>(t->start_at / 1000000000LL),
-                static_cast<long>(t->start_at % 1000000000LL)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR &&
-           !rt->stop.load()) {
-    }
-    // A task with a start delay joins its group when it starts (the simulator creates it then);
-    // one without was registered at its instance's set-up, so wakes sent to it are kept.
-    if (t->delayed) Register(t);
-  }
+  // Its thread was created at its start (RunPlan). A task with a start delay joins its group now
+  // (the simulator creates it then); one without was registered at its instance's set-up, so
+  // wakes sent to it are kept.
+  if (t->delayed) Register(t);
   t->created_ns = MonoNs() - rt->t0;
   AckInterrupts(t, false);
   const std::vector<PlanOp>& prog = t->g->program;
@@ -533,7 +543,7 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
                    [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
 
   std::vector<Task*> initial;
-  rt.t0 = MonoNs() + 20000000;  // 20 ms to create the threads before the first arrival
+  rt.t0 = MonoNs() + 20000000;  // 20 ms ahead: the set-up below ends before the first arrival
   for (size_t k = 0; k < arrivals.size(); ++k) {
     const Arrival& a = arrivals[k];
     const PlanProcess& proc = plan.processes[a.process];
@@ -558,17 +568,50 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
       }
     }
   }
-  for (Task* t : initial) {
-    if (!Spawn(t)) {
-      rt.stop.store(true);
-      Finish(t);
-    }
-  }
+  // Each task's thread is created at its start (its instance's arrival, plus its start delay), as
+  // the simulator creates the task then: threads made up front would each be a new task placed
+  // by the scheduler at once, and a sleeper woken at its start, where the simulator has neither.
+  std::stable_sort(initial.begin(), initial.end(),
+                   [](const Task* a, const Task* b) { return a->start_at < b->start_at; });
+  size_t next = 0;
+  // The creating thread runs as SCHED_FIFO, its threads reset to SCHED_OTHER at creation: its
+  // wakeups at the starts are then no placements of a sched_ext policy under test (in the
+  // simulator arrivals come from no task). Without the privilege it stays as it is.
+  const int old_policy = sched_getscheduler(0);
+  sched_param old_param{};
+  sched_getparam(0, &old_param);
+  const sched_param fifo{1};
+  const bool fifo_spawner = sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &fifo) == 0;
   const int64_t duration = plan.duration_ns;
   bool by_duration = false;
+  // The main thread sleeps until the next start, the last task's end, a task stopping the run or
+  // the duration's end; it naps 1 ms at a time only while a stop reaches the tasks. (A thread
+  // polling through the run would take CPU time and scheduler placements from the workload in
+  // the guest; the simulator runs no such thread.)
   while (rt.live.load() > 0) {
-    timespec nap{0, 1000000};
-    nanosleep(&nap, nullptr);
+    const uint32_t seen = rt.main_word.load();
+    while (next < initial.size() && !rt.stop.load() && initial[next]->start_at <= MonoNs()) {
+      Task* t = initial[next++];
+      if (!Spawn(t)) {
+        rt.stop.store(true);
+        Finish(t);
+      }
+    }
+    if (rt.stop.load()) {
+      while (next < initial.size()) Finish(initial[next++]);  // never started
+    }
+    if (rt.live.load() == 0) break;
+    int64_t wait_ns = -1;
+    if (rt.stop.load()) {
+      wait_ns = 1000000;
+    } else {
+      if (next < initial.size()) wait_ns = std::max<int64_t>(initial[next]->start_at - MonoNs(), 0);
+      if (duration > 0) {
+        const int64_t left = std::max<int64_t>(rt.t0 + duration - MonoNs(), 0);
+        wait_ns = wait_ns < 0 ? left : std::min(wait_ns, left);
+      }
+    }
+    FutexWaitFor(&rt.main_word, seen, wait_ns);
     if (duration > 0 && MonoNs() - rt.t0 >= duration && !rt.stop.load()) {
       by_duration = true;
       rt.stop.store(true);
@@ -584,6 +627,7 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
     }
   }
   const int64_t end = MonoNs() - rt.t0;
+  if (fifo_spawner) sched_setscheduler(0, old_policy, &old_param);
   {
     std::lock_guard<std::mutex> lock(rt.mu);
     for (Task& t : rt.tasks)

@@ -2,9 +2,12 @@
 // acknowledgements, the duration stop, and arrivals drawn exactly as the simulator draws them.
 #include "workloads/runner/thread_runtime.h"
 
+#include <dirent.h>
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -253,6 +256,68 @@ TEST(ThreadRuntimeTest, DurationStopsAForeverLoop) {
   ASSERT_EQ(r.instances.size(), 1u);
   EXPECT_EQ(r.instances[0].completed_ns, -1);
   EXPECT_GE(r.end_ns, 50 * kMs);
+}
+
+// The calling thread sleeps while the workload runs: in the guest a thread that woke every
+// millisecond would take CPU time and scheduler placements the simulator's run does not have.
+TEST(ThreadRuntimeTest, TheCallerSleepsThroughTheRun) {
+  rusage before{}, after{};
+  getrusage(RUSAGE_THREAD, &before);
+  const RunResult r = RunText(R"pb(
+    name: "napper"
+    process {
+      name: "p"
+      group {
+        name: "g"
+        program { sleep { fixed_ns: 200000000 } }
+      }
+    })pb");
+  getrusage(RUSAGE_THREAD, &after);
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_GE(r.instances[0].completed_ns, 200 * kMs);
+  // A 1 ms poll would switch out about 200 times; waiting for the end, a handful (the join).
+  EXPECT_LT(after.ru_nvcsw - before.ru_nvcsw, 20);
+}
+
+int ThreadsOfThisProcess() {
+  int n = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
+    closedir(d);
+  }
+  return n;
+}
+
+// A task's thread is created at its start, as the simulator creates the task then: made up front,
+// each would be a placement of a new task at once and a sleeper woken at its start. The caller
+// gets its scheduling policy back afterwards (it may run as SCHED_FIFO while it creates them).
+TEST(ThreadRuntimeTest, ThreadsAreCreatedWhenTheirTasksStart) {
+  const int before = ThreadsOfThisProcess();
+  const int policy_before = sched_getscheduler(0);
+  int during = -1;
+  std::thread watcher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    during = ThreadsOfThisProcess();
+  });
+  const RunResult r = RunText(R"pb(
+    name: "late"
+    process {
+      name: "p"
+      instances: 1
+      arrival { at_ns: 400000000 }
+      group {
+        name: "g"
+        count: 3
+        program { sleep { fixed_ns: 10000000 } }
+      }
+    })pb");
+  watcher.join();
+  ASSERT_EQ(r.instances.size(), 1u);
+  EXPECT_GE(r.instances[0].completed_ns, 400 * kMs);
+  // 150 ms in: the caller and the watcher only; the three tasks' threads come at 400 ms.
+  EXPECT_EQ(during, before + 1);
+  EXPECT_EQ(sched_getscheduler(0), policy_before);
+  for (const TaskResult& t : r.tasks) EXPECT_GE(t.created_ns, 400 * kMs) << t.name;
 }
 
 // Poisson arrivals and start delays come from the simulator's streams: the same instants.
