@@ -20,7 +20,9 @@ linked ELF brings its shared libraries along.
                  the host directory DIR (created if missing), through a virtio serial port
   --kernel-log   show the kernel's log on the console (default: alerts only)
   --mttcg        multi-threaded TCG: one host thread per guest CPU, so guest CPUs really run in
-                 parallel (timing then means something, up to the host's free cores)
+                 parallel (timing then means something, up to the host's free cores); the guest
+                 boots with one CPU and brings the others online before CMD (unless --append
+                 sets maxcpus), since its kernel patches its own code while booting
   --append ARGS  extra kernel command line words (e.g. maxcpus=1)
 
 Exit status: CMD's own; 124 when the timeout hit; 125 when the guest never reported an exit code
@@ -131,6 +133,12 @@ mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mkdir -p /out
 export SCXTWIN_OUT=/out
+# --mttcg: the kernel booted with one CPU (below); bring the others up before the command runs.
+if [ -e /online_all ]; then
+  for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+    [ -e "$f" ] && { echo 1 >"$f" || echo "vm: guest: could not bring ${f%/online} online" >&2; }
+  done
+fi
 cd /root
 sh /cmd </dev/null
 rc=$?
@@ -146,6 +154,14 @@ sync
 poweroff -f
 INIT
 chmod +x "$root/init"
+# Multi-threaded TCG: the kernel patches its own code while it boots (a static key when it marks
+# sched_clock stable, late in the boot), and a vCPU running meanwhile can execute a stale int3
+# (a guest oopsed on one in sched_clock_cpu, 1.7 s into its boot). So such a guest boots with one
+# CPU and its init brings the others up before the command, unless --append chose maxcpus itself.
+if [[ $tcg_thread == multi && $cpus -gt 1 && " $append " != *" maxcpus="* ]]; then
+  append="maxcpus=1${append:+ $append}"
+  : >"$root/online_all"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 
 out_args=()
