@@ -174,9 +174,9 @@ fi
 # tsc=reliable: under TCG the guest's TSC is the host's, offset, so it runs at a constant rate. The
 # kernel's clocksource watchdog, run on a vCPU whose host thread the host deschedules, misreads
 # that delay as TSC skew and marks the TSC unstable. The guest then reads its clock from the
-# emulated HPET (an exit per read) with an unstable sched_clock, and its timers come milliseconds
-# late on a loaded host; and the switch patches kernel code (a static key), which under
-# multi-threaded TCG another vCPU can run meanwhile (a guest oopsed on an int3 in sched_clock_cpu).
+# emulated HPET (an exit per read) with an unstable sched_clock, and the switch patches kernel code
+# (a static key), which under multi-threaded TCG another vCPU can run meanwhile (a guest oopsed on
+# an int3 in sched_clock_cpu).
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
   -accel "tcg,thread=$tcg_thread" -cpu max -m "$mem" -smp "$cpus" \
