@@ -46,14 +46,15 @@ const char kCompareHelp[] =
     "    (POLICY.KNOB=V, KNOB=V or cost.NAME=V), e.g. to check that a wrong model fails. --save-vm "
     "keeps\n"
     "    the guest's output; --load-vm compares against a kept output instead of booting a guest.\n"
-    "    The simulator side models the guest's machine, as the guest's own runs measured it: host\n"
-    "    effects off; by default (--guest-timers=stall) its CPUs stop as the guest's vCPUs did (a\n"
-    "    vCPU whose host thread is descheduled: cost.vcpu_stall; the share of timer interrupts later\n"
-    "    than --stall-threshold-us, default 1000, is the share of time stopped, their lateness beyond\n"
-    "    it the stalls' lengths) and its timer interrupts come as late as the guest's did up to the\n"
-    "    threshold (the emulated interrupt path: cost.timer_late), each sleep's deadline matched with\n"
-    "    its wake in the guest's trace; =late: every interrupt as late as the guest's whole\n"
-    "    distribution, no stalls; =off: timers on time.\n"
+    "    The simulator side models the guest's machine as the guest's runs measured it: host\n"
+    "    effects off; by default (--guest-timers=stall) its CPUs stop as the guest's vCPUs\n"
+    "    did (a vCPU whose host thread is descheduled: cost.vcpu_stall; the share of timer\n"
+    "    interrupts later than --stall-threshold-us, default 1000, is the share of time\n"
+    "    stopped, their lateness beyond it the stalls' lengths) and its timer interrupts come\n"
+    "    as late as the guest's did up to the threshold (the emulated interrupt path:\n"
+    "    cost.timer_late), each sleep's deadline matched with its wake in the guest's trace;\n"
+    "    =late: every interrupt as late as the guest's whole distribution, no stalls;\n"
+    "    =off: timers on time.\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {

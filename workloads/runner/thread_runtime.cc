@@ -55,7 +55,8 @@ void FutexWait(std::atomic<uint32_t>* word, uint32_t seen) {
 void FutexWaitFor(std::atomic<uint32_t>* word, uint32_t seen, int64_t timeout_ns) {
   if (timeout_ns < 0) return FutexWait(word, seen);
   if (timeout_ns == 0) return;
-  timespec ts{static_cast<time_t>(timeout_ns / 1000000000), static_cast<long>(timeout_ns % 1000000000)};
+  timespec ts{static_cast<time_t>(timeout_ns / 1000000000),
+              static_cast<long>(timeout_ns % 1000000000)};
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, seen, &ts, nullptr, 0);
 }
 
