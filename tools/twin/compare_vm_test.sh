@@ -30,6 +30,9 @@ check "the closing line is the last line" bash -c '[[ $(tail -n1 <<<"$1") == "tw
 check "the rows say which metrics are timing and which are decisions" \
   bash -c 'grep -q " timing " <<<"$1" && grep -q " decision " <<<"$1"' _ "$out"
 
+check "the guest took homing's counters just before and after each run (load's SIGUSR1 marks)" \
+  bash -c '[[ $(grep -c "^twin-counters-start stats mark homing: " "$1") == 2 &&
+              $(grep -c "^twin-counters stats mark homing: " "$1") == 2 ]]' _ "$tmp/vm.txt"
 check "the guest timed its sleeps while the workload ran" \
   grep -qE '^guest timers while the workload ran \([0-9]+ runs, [1-9][0-9]* sleeps\)' <<<"$out"
 check "by default the simulator's CPUs stop and its timers come late as the guest's runs measured" \
