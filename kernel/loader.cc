@@ -156,6 +156,9 @@ class Loader {
                         policy_.name);
   }
   void PrintStats(void* skel, absl::Time start, const std::string& label);
+  // "progs LABEL NAME: PROG=RUNS/NS ...": each BPF program's run count and total run time so far
+  // (bpf_prog_info; counted while kernel.bpf_stats_enabled is 1, else 0).
+  void PrintProgramStats(void* skel, const std::string& label);
   int Report(void* skel);
 
   const KernelPolicy& policy_;
@@ -164,6 +167,21 @@ class Loader {
   std::ostream& err_;
   SchedExtSysfs sysfs_;
 };
+
+void Loader::PrintProgramStats(void* skel, const std::string& label) {
+  std::string line = absl::StrCat("progs ", label, " ", policy_.name, ":");
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, policy_.object(skel)) {
+    const int fd = bpf_program__fd(prog);
+    if (fd < 0) continue;
+    bpf_prog_info info;
+    memset(&info, 0, sizeof(info));
+    uint32_t len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) continue;
+    absl::StrAppend(&line, " ", bpf_program__name(prog), "=", info.run_cnt, "/", info.run_time_ns);
+  }
+  out_ << line << std::endl;
+}
 
 void Loader::PrintStats(void* skel, absl::Time start, const std::string& label) {
   if (policy_.stats.empty()) return;  // a scheduler without a counter table (load --object)
@@ -292,6 +310,7 @@ int Loader::Run(const std::vector<KnobAssignment>& knobs) {
     }
     if (mark_requested) {
       mark_requested = 0;
+      PrintProgramStats(skel, "mark");  // before the counters: a reader waits for those
       PrintStats(skel, start, "mark");
     }
     if (options_.stats_interval > absl::ZeroDuration() && absl::Now() >= next_stats) {

@@ -34,7 +34,8 @@ int RunLoader(const std::vector<const KernelPolicy*>& policies, const LoaderOpti
 void RequestLoaderStop();
 
 // Installs SIGINT/SIGTERM handlers that call RequestLoaderStop(), and a SIGUSR1 handler after
-// which the running loader prints its counters once, labelled "mark" (within 50 ms).
+// which the running loader prints its programs' run counts and times ("progs mark NAME: PROG=
+// RUNS/NS ...") and then its counters once, labelled "mark" (within 50 ms).
 void InstallStopSignalHandlers();
 
 }  // namespace scxtwin

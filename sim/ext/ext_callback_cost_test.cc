@@ -1,6 +1,9 @@
 // cost.ext_callback_ns: each sched_ext callback costs the CPU it runs on that much time, as
 // overhead of the CPU (the context switch's kind), never as a task's run time.
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "sim/core/simulator.h"
@@ -33,9 +36,11 @@ struct Outcome {
   int64_t before_work = 0;
 };
 
-Outcome RunOne(const char* workload, const char* topo, SimDuration cost) {
+Outcome RunOne(const char* workload, const char* topo, SimDuration cost,
+               std::vector<std::pair<std::string, SimDuration>> by_op = {}) {
   SimOptions o = NoHostEffects();
   o.costs.ext_callback_ns = cost;
+  o.costs.ext_callback_ns_by_op = std::move(by_op);
   sched_ext_ops ops = MakeOps();
   ops.running = CountingRunning;
   callbacks_at_running = -1;
@@ -109,6 +114,28 @@ TEST(ExtCallbackCost, ZeroIsTheDefaultAndChargesNothing) {
   bool listed = false;
   for (const std::string& d : c.Describe()) listed |= d == "ext_callback_ns=250000";
   EXPECT_TRUE(listed);
+}
+
+// cost.ext_callback_ns.<op>: that callback's own cost, in place of the flat one (which the others
+// keep). On one CPU a new task's enable and running come once each before its work.
+TEST(ExtCallbackCost, EachCallbackItsOwnCost) {
+  const Outcome free = RunOne(kOneRun, "1", 0);
+  const Outcome flat = RunOne(kOneRun, "1", kCost);
+  EXPECT_EQ(RunOne(kOneRun, "1", 0, {{"enable", kCost}}).end, free.end + kCost);
+  EXPECT_EQ(RunOne(kOneRun, "1", 0, {{"enable", kCost}, {"running", 3 * kCost}}).end,
+            free.end + 4 * kCost);
+  EXPECT_EQ(RunOne(kOneRun, "1", kCost, {{"enable", 0}}).end, flat.end - kCost);
+  MachineCosts c;
+  ASSERT_TRUE(c.Set("ext_callback_ns.dispatch", "100000").ok());
+  ASSERT_TRUE(c.Set("ext_callback_ns.dispatch", "90000").ok());
+  EXPECT_EQ(c.ExtCallbackNs("dispatch"), 90000);
+  EXPECT_EQ(c.ExtCallbackNs("enqueue"), 0);
+  bool listed = false;
+  for (const std::string& d : c.Describe()) listed |= d == "ext_callback_ns.dispatch=90000";
+  EXPECT_TRUE(listed);
+  const absl::Status bad = c.Set("ext_callback_ns.dispatchh", "1");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("unknown callback 'dispatchh'"), std::string::npos) << bad;
 }
 
 }  // namespace

@@ -131,7 +131,8 @@ void ExtClass::Eject() {
 
 absl::Status ExtClass::Init(SchedContext* ctx) {
   ctx_ = ctx;
-  callback_ns_ = ctx->costs().ext_callback_ns;
+  by_op_costs_ = !ctx->costs().ext_callback_ns_by_op.empty();
+  callback_ns_ = by_op_costs_ ? 0 : ctx->costs().ext_callback_ns;
   const Topology& topo = ctx->topology();
   nr_cpus_ = topo.nr_cpus();
   if (!ops_) return absl::InvalidArgumentError("ext class: no sched_ext_ops");

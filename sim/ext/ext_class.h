@@ -314,6 +314,7 @@ class ExtClass final : public SchedClass {
     using Result = decltype(call());
     // The callback's CPU time (cost.ext_callback_ns), charged as the call begins.
     if (callback_ns_ > 0) ctx_->ChargeCpu(cpu, callback_ns_);
+    if (by_op_costs_) ctx_->ChargeCpu(cpu, ctx_->costs().ExtCallbackNs(cb));
     if constexpr (std::is_void_v<Result>) {
       if (std::optional<host::CallFault> f = host::RunGuarded(call)) PolicyFault(cb, *f);
     } else {
@@ -484,7 +485,8 @@ class ExtClass final : public SchedClass {
   sched_ext_ops* ops_ = nullptr;
   ExtOptions opt_;
   SchedContext* ctx_ = nullptr;
-  SimDuration callback_ns_ = 0;  // cost.ext_callback_ns, read at Init
+  SimDuration callback_ns_ = 0;  // cost.ext_callback_ns, read at Init (without per-op costs)
+  bool by_op_costs_ = false;     // cost.ext_callback_ns.<op> set: each callback its own cost
   int nr_cpus_ = 0;
   std::deque<task_struct> ts_;  // indexed by TaskId; stable addresses
   std::deque<ExtTask> et_;

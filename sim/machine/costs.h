@@ -8,10 +8,12 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "sim/engine/time.h"
 #include "sim/machine/effects.h"
 #include "sim/machine/topology.h"
@@ -22,6 +24,11 @@ namespace scxtwin::sim {
 enum class WorkingSet : uint8_t { kTiny = 0, kSmall = 1, kMedium = 2, kLarge = 3 };
 inline constexpr int kNumWorkingSets = 4;
 const char* WorkingSetName(WorkingSet ws);
+
+// The sched_ext_ops callbacks the ext class calls, by their names in sched_ext_ops (the keys of
+// cost.ext_callback_ns.<name>).
+absl::Span<const char* const> ExtCallbackNames();
+bool IsExtCallbackName(absl::string_view op);
 
 struct MachineCosts {
   // Timer interrupt rate. Source: CONFIG_HZ=250 in Debian's cloud kernel config (the cached
@@ -35,6 +42,11 @@ struct MachineCosts {
   // Under TCG emulation a callback takes tens to hundreds of microseconds of guest time
   // (kernel/README.md, "Measuring programs"); docs/twin.md measures what charging that does.
   SimDuration ext_callback_ns = 0;
+  // Per callback, by its sched_ext_ops name ("select_cpu", "dispatch", ...): that callback's CPU
+  // time in place of ext_callback_ns, which the callbacks not listed keep
+  // ("ext_callback_ns.<name>"; twin compare sets them from the guest's own measurement of the
+  // policy's programs). Empty by default.
+  std::vector<std::pair<std::string, SimDuration>> ext_callback_ns_by_op;
   // A task that last ran on another CPU less than this long ago is cache-hot and pays the
   // refill below. Source: the kernel's sysctl_sched_migration_cost (500 us), docs/model.md 1 and 4.
   SimDuration cache_hot_ns = 500 * kNsPerUs;
@@ -59,7 +71,10 @@ struct MachineCosts {
     return refill_ns[static_cast<int>(d)][static_cast<int>(ws)];
   }
 
-  // Sets one parameter by name ("hz", "context_switch_ns", "ext_callback_ns", "cache_hot_ns",
+  // The CPU time of callback `op`: its own cost if set, else ext_callback_ns.
+  SimDuration ExtCallbackNs(const char* op) const;
+
+  // Sets one parameter by name ("hz", "context_switch_ns", "ext_callback_ns[.<op>]", "cache_hot_ns",
   // "refill_ns.<distance>.<class>", or a host effect's key, see effects.h); errors name the key
   // and the expected values.
   absl::Status Set(absl::string_view key, absl::string_view value);

@@ -7,6 +7,8 @@
 #   twin-json {the runner's report}
 #   twin-counters-start stats mark POLICY: k=v ... (when a policy was loaded: its counters
 #   twin-counters stats mark POLICY: k=v ...        just before and just after the run)
+#   twin-progs-start progs mark POLICY: PROG=RUNS/NS ...  (its BPF programs' run counts and
+#   twin-progs progs mark POLICY: PROG=RUNS/NS ...        times, likewise)
 # then twin-done; a failure prints twin-error WHAT and exits 1.
 . /bin/guest_lib.sh
 # Attaching and detaching a scheduler patches kernel code (static keys); under multi-threaded TCG
@@ -31,6 +33,14 @@ mark() {
   done
   grep '^stats mark' /tmp/load.out | sed -n "$1p"
 }
+# The loader's Nth "progs mark" line, printed just before its Nth "stats mark" line.
+progs() { grep '^progs mark' /tmp/load.out | sed -n "$1p"; }
+# The kernel counts each BPF program's runs and run time while this is 1 (the emulated cost of
+# the policy's callbacks, which the simulator side charges). Turning it on flips a static key, so
+# with the other CPUs offline, as for an attach.
+others offline
+echo 1 >/proc/sys/kernel/bpf_stats_enabled || { echo "twin-error cannot enable bpf_stats_enabled"; exit 1; }
+others online
 plan=$1 runs=$2
 shift 2
 # The guest's timing fidelity (one thread, nothing else running), before and after the runs.
@@ -50,6 +60,7 @@ for policy in "$@"; do
     if [ -n "$loader" ]; then
       m=$(mark 1) || { echo "$m"; exit 1; }
       echo "twin-counters-start $m"
+      echo "twin-progs-start $(progs 1)"
     fi
     workload_runner --plan="$plan" --seed="$run" --policy="$policy" >/tmp/run.json 2>/tmp/run.err ||
       { echo "twin-error workload_runner: $(cat /tmp/run.err)"; exit 1; }
@@ -57,6 +68,7 @@ for policy in "$@"; do
     if [ -n "$loader" ]; then
       m=$(mark 2) || { echo "$m"; exit 1; }
       echo "twin-counters $m"
+      echo "twin-progs $(progs 2)"
       others offline
       kill -INT $loader
       wait $loader || { echo "twin-error the $policy loader did not exit normally: $(cat /tmp/load.out)"; exit 1; }

@@ -34,7 +34,8 @@ const char kCompareHelp[] =
     "NAME=VALUE]...\n"
     "          [--sim-set K=V]... [--no-mttcg] [--guest-timers=stall|late|off] "
     "[--stall-threshold-us=U]\n"
-    "          [--timeout=S] [--save-vm=FILE | --load-vm=FILE] [--verbose]\n"
+    "          [--guest-callbacks=measured|off] [--timeout=S] [--save-vm=FILE | --load-vm=FILE]\n"
+    "          [--verbose]\n"
     "    runs each policy R times (default 3) as real threads in the sched_ext VM (N CPUs, default "
     "2;\n"
     "    multi-threaded TCG unless --no-mttcg; eevdf = no scheduler loaded) and in the simulator "
@@ -54,7 +55,9 @@ const char kCompareHelp[] =
     "    as late as the guest's did up to the threshold (the emulated interrupt path:\n"
     "    cost.timer_late), each sleep's deadline matched with its wake in the guest's trace;\n"
     "    =late: every interrupt as late as the guest's whole distribution, no stalls;\n"
-    "    =off: timers on time.\n"
+    "    =off: timers on time. --guest-callbacks=measured also charges each callback of the\n"
+    "    policy its emulated run time in the guest (kernel.bpf_stats_enabled during the runs;\n"
+    "    cost.ext_callback_ns.<callback>); by default (=off) they are only printed.\n"
     "    Exit: 0 all within tolerance, 1 some not, 2 bad input, 3 a side failed to run.";
 
 namespace {
@@ -94,8 +97,10 @@ int CompareMain(int argc, char** argv) {
   std::string policies_flag, workload, value;
   int cpus = 2, runs = 3, timeout_s = 900;
   bool mttcg = true, verbose = false;
-  std::string guest_timers = "stall";  // "stall", "late" or "off"
-  bool guest_timers_given = false;     // an explicit choice: an error if the guest did not measure
+  std::string guest_timers = "stall";   // "stall", "late" or "off"
+  bool guest_timers_given = false;      // an explicit choice: an error if the guest did not measure
+  std::string guest_callbacks = "off";  // "measured" or "off"
+  bool guest_callbacks_given = false;
   double stall_threshold_us = 1000;
   std::string save_vm, load_vm;
   std::vector<std::pair<std::string, std::string>> params, sim_sets;
@@ -148,6 +153,12 @@ int CompareMain(int argc, char** argv) {
       if (guest_timers != "stall" && guest_timers != "late" && guest_timers != "off")
         return Bad("--guest-timers=" + guest_timers + ": expected stall, late or off");
       guest_timers_given = true;
+      continue;
+    }
+    if (TakeValue(argc, argv, &i, "--guest-callbacks", &guest_callbacks)) {
+      if (guest_callbacks != "measured" && guest_callbacks != "off")
+        return Bad("--guest-callbacks=" + guest_callbacks + ": expected measured or off");
+      guest_callbacks_given = true;
       continue;
     }
     if (TakeValue(argc, argv, &i, "--stall-threshold-us", &value)) {
@@ -282,6 +293,31 @@ int CompareMain(int argc, char** argv) {
           st.permille, stall_threshold_us, q.empty() ? "0" : q, path.empty() ? "0" : path);
     }
   }
+  // The emulated cost of each policy's callbacks, measured in the guest's runs (the kernel's
+  // per-program run time over run count): charged to the simulated CPU that runs each callback.
+  std::string callbacks_text;
+  for (const PolicyRuns& p : vm_runs->policies) {
+    if (p.policy == sim::kFairPolicyName) continue;
+    const std::map<std::string, int64_t> costs = CallbackCostsNs(p);
+    if (costs.empty()) {
+      if (!guest_callbacks_given || guest_callbacks == "off") continue;  // not measured
+      rmdir(tmp);
+      return Bad("--guest-callbacks=measured: the guest's runs of " + p.policy +
+                 " did not measure its programs (a loader without it, or --load-vm of its output)");
+    }
+    std::vector<std::string> listed;
+    for (const auto& [op, ns] : costs) {
+      if (guest_callbacks == "measured") {
+        ss.sets.emplace_back(absl::StrCat(p.policy, ".cost.ext_callback_ns.", op),
+                             absl::StrCat(ns));
+      }
+      listed.push_back(absl::StrCat(op, " ", ns));
+    }
+    absl::StrAppend(&callbacks_text, "\n  ", p.policy,
+                    "'s callbacks as the guest ran them, ns per call",
+                    guest_callbacks == "measured" ? " (charged)" : " (not charged)", ": ",
+                    absl::StrJoin(listed, ", "));
+  }
   ss.sets.insert(ss.sets.end(), sim_sets.begin(), sim_sets.end());
   ss.policy_dirs = sim::DefaultPolicyDirs(argv[0]);
   ss.tmpdir = tmp;
@@ -307,7 +343,8 @@ int CompareMain(int argc, char** argv) {
       "VM: sched_ext kernel under QEMU TCG, %s; simulator: topology %d, host effects off, %s%s\n",
       mttcg ? "multi-threaded (one host thread per guest CPU)"
             : "single-threaded (timing not meaningful)",
-      cpus, machine_text, sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
+      cpus, machine_text + callbacks_text,
+      sim_sets.empty() ? "" : " with --sim-set (the simulator side only):");
   for (const auto& [k, v] : sim_sets) std::cout << "  " << k << "=" << v << "\n";
   std::cout << "VM run-to-run spread of the completion time (stdev/mean):";
   for (const PolicyRuns& p : vm_runs->policies)

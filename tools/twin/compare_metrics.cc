@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/machine/costs.h"
 #include "tools/twin/compare_tolerances.h"
 #include "workloads/runner/sleep_lateness.h"
 
@@ -229,6 +233,29 @@ GuestStalls StallsFromLateness(const std::vector<double>& q, double threshold_ns
   for (size_t k = 0; k < n; ++k) {
     const double u = u0 + (1 - u0) * static_cast<double>(k) / static_cast<double>(n - 1);
     out.quantiles_ns.push_back(std::llround(std::max(threshold_ns, value_at(u))));
+  }
+  return out;
+}
+
+std::map<std::string, int64_t> CallbackCostsNs(const PolicyRuns& vm) {
+  std::map<std::string, std::pair<int64_t, int64_t>> pooled;  // callback -> runs, ns
+  for (const RunMetrics& r : vm.runs) {
+    for (const auto& [prog, runs] : r.prog_runs) {
+      // The longest callback name the program's name ends with, after an underscore.
+      std::string op;
+      for (const char* name : sim::ExtCallbackNames()) {
+        const std::string suffix = absl::StrCat("_", name);
+        if (absl::EndsWith(prog, suffix) && suffix.size() > op.size() + 1) op = name;
+      }
+      if (op.empty() || runs <= 0) continue;
+      auto ns = r.prog_ns.find(prog);
+      pooled[op].first += runs;
+      pooled[op].second += ns == r.prog_ns.end() ? 0 : ns->second;
+    }
+  }
+  std::map<std::string, int64_t> out;
+  for (const auto& [op, rn] : pooled) {
+    if (rn.first > 0 && rn.second > 0) out[op] = rn.second / rn.first;
   }
   return out;
 }

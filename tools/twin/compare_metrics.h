@@ -21,6 +21,8 @@ struct RunMetrics {
   double wake_p50_us = 0, wake_p99_us = 0;
   int64_t migrations = 0, with_prev_cpu = 0, on_prev_cpu = 0;
   std::map<std::string, int64_t> counters;  // the policy's own counters (empty under EEVDF)
+  // The VM only: each BPF program's runs and run time over the run (kernel.bpf_stats_enabled).
+  std::map<std::string, int64_t> prog_runs, prog_ns;
   // Wakeups taken together: on one CPU, each within kBunchGapNs of the previous
   // (workloads/runner/sleep_lateness.h); both sides, from the trace.
   int64_t wake_bunches = 0, bunched_wakeups = 0, max_bunch = 0;
@@ -94,6 +96,11 @@ struct GuestStalls {
   std::vector<int64_t> path_quantiles_ns;
 };
 GuestStalls StallsFromLateness(const std::vector<double>& irq_quantiles_ns, double threshold_ns);
+
+// The emulated cost of a policy's callbacks in the guest: per sched_ext_ops callback (the
+// program whose name ends in "_" + the callback's name, e.g. homing_select_cpu -> select_cpu),
+// its run time over its runs, pooled over the runs; callbacks that never ran are left out.
+std::map<std::string, int64_t> CallbackCostsNs(const PolicyRuns& vm);
 
 // Sample standard deviation over runs of the completion time, relative to its mean (the VM's
 // run-to-run spread the timing tolerances stand on).

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "gtest/gtest.h"
 #include "tools/twin/compare_json.h"
@@ -122,6 +123,34 @@ TEST(CompareTest, DerivesTheVcpuStallsFromTheInterruptsLateness) {
   EXPECT_EQ(StallsFromLateness({100, 200, 900}, 1000).permille, 0);
   EXPECT_TRUE(StallsFromLateness({100, 200, 900}, 1000).quantiles_ns.empty());
   EXPECT_EQ(StallsFromLateness({}, 1000).permille, 0);
+}
+
+// The programs' runs and times are taken around each run too; a callback's cost is its
+// programs' run time over their runs, pooled over the runs, by the sched_ext_ops name the
+// program's name ends with.
+TEST(CompareTest, TheGuestsCallbackCostsPerCallback) {
+  PolicyRuns p{"homing", {}};
+  p.runs.resize(2);
+  ParseLoaderPrograms(
+      "progs mark homing: homing_select_cpu=10/200000 homing_dispatch=5/1000000 "
+      "homing_cpu_online=0/0 homing_init=1/300000",
+      &p.runs[0], -1);
+  ParseLoaderPrograms(
+      "progs mark homing: homing_select_cpu=110/2200000 "
+      "homing_dispatch=105/11000000 homing_cpu_online=0/0 homing_init=1/300000",
+      &p.runs[0], +1);
+  EXPECT_EQ(p.runs[0].prog_runs["homing_select_cpu"], 100);
+  EXPECT_EQ(p.runs[0].prog_ns["homing_dispatch"], 10000000);
+  ParseLoaderPrograms("progs mark homing: homing_select_cpu=300/9000000 homing_update_idle=4/8000",
+                      &p.runs[1], +1);
+  const std::map<std::string, int64_t> c = CallbackCostsNs(p);
+  // select_cpu: (2,000,000 + 9,000,000) ns over (100 + 300) runs; dispatch 100 runs, 10 ms.
+  EXPECT_EQ(c.at("select_cpu"), 27500);
+  EXPECT_EQ(c.at("dispatch"), 100000);
+  EXPECT_EQ(c.at("update_idle"), 2000);
+  EXPECT_EQ(c.count("cpu_online"), 0u);  // never ran during the runs
+  EXPECT_EQ(c.count("init"), 0u);        // ran before the first mark only
+  EXPECT_TRUE(CallbackCostsNs(PolicyRuns{"homing", {RunMetrics{}}}).empty());
 }
 
 // The interrupts up to the threshold late are the interrupt path's own delay: their quantiles,

@@ -84,6 +84,19 @@ void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign) {
   }
 }
 
+void ParseLoaderPrograms(const std::string& line, RunMetrics* m, int64_t sign) {
+  const size_t colon = line.find(':');
+  if (colon == std::string::npos) return;
+  for (absl::string_view kv : absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+    std::pair<std::string, std::string> rn = absl::StrSplit(p.second, absl::MaxSplits('/', 1));
+    int64_t runs = 0, ns = 0;
+    if (!absl::SimpleAtoi(rn.first, &runs) || !absl::SimpleAtoi(rn.second, &ns)) continue;
+    m->prog_runs[p.first] += sign * runs;
+    m->prog_ns[p.first] += sign * ns;
+  }
+}
+
 absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::string>& policies) {
   std::vector<std::string> cmd = {side.vm_sh,
                                   "--cpus",
@@ -143,14 +156,25 @@ absl::StatusOr<VmResult> RunVmSide(const VmSide& side, const std::vector<std::st
       auto m = ParseRunnerReport(std::string(l));
       if (!m.ok() && error.empty()) error = absl::StrCat("guest report: ", m.status().message());
       if (m.ok() && current && !current->runs.empty()) {
-        auto counters = current->runs.back().counters;
-        current->runs.back() = *m;
-        current->runs.back().counters = counters;
+        // The marks taken before the run (counters, programs) stay.
+        RunMetrics& run = current->runs.back();
+        auto counters = std::move(run.counters);
+        auto prog_runs = std::move(run.prog_runs), prog_ns = std::move(run.prog_ns);
+        run = *m;
+        run.counters = std::move(counters);
+        run.prog_runs = std::move(prog_runs);
+        run.prog_ns = std::move(prog_ns);
       }
     } else if (absl::ConsumePrefix(&l, "twin-counters-start ")) {
       // The counters just before the run: subtracted from those just after it.
       if (current && !current->runs.empty())
         ParseLoaderStats(std::string(l), &current->runs.back(), -1);
+    } else if (absl::ConsumePrefix(&l, "twin-progs-start ")) {
+      if (current && !current->runs.empty())
+        ParseLoaderPrograms(std::string(l), &current->runs.back(), -1);
+    } else if (absl::ConsumePrefix(&l, "twin-progs ")) {
+      if (current && !current->runs.empty())
+        ParseLoaderPrograms(std::string(l), &current->runs.back(), +1);
     } else if (absl::ConsumePrefix(&l, "twin-counters ")) {
       if (current && !current->runs.empty())
         ParseLoaderStats(std::string(l), &current->runs.back(), +1);

@@ -45,6 +45,9 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json);
 // Adds sign times the counters of a loader's "stats LABEL NAME: k=v ..." line to m's: the guest
 // prints them just before (-1) and just after (+1) each run, so m gets the run's own.
 void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign = 1);
+// Adds sign times the programs' runs and run times of a loader's "progs LABEL NAME: PROG=RUNS/NS
+// ..." line to m's (likewise around each run).
+void ParseLoaderPrograms(const std::string& line, RunMetrics* m, int64_t sign = 1);
 
 }  // namespace scxtwin::twin
 

@@ -6,7 +6,8 @@
 #    with the same guest output (--load-vm): exit 1, and the went_home row is the one that differs.
 # 3. The guest measured its timers while the workload ran (each sleep matched with its wake in the
 #    run's trace), and by default that feeds the simulator's vCPU-stall and interrupt-path models
-#    (--guest-timers=late: the late-timer model alone; =off: timers on time).
+#    (--guest-timers=late: the late-timer model alone; =off: timers on time); it measured homing's
+#    callbacks' run times too, which --guest-callbacks=measured charges.
 # 4. Bad input: exit 2 with one line naming it.
 set -uo pipefail
 source "${TEST_SRCDIR}/scxtwin/tests/testing/assert.sh"
@@ -38,6 +39,14 @@ check "the guest timed its sleeps while the workload ran" \
 check "by default the simulator's CPUs stop and its timers come late as the guest's runs measured" \
   grep -qE 'CPUs stopped as the guest.s vCPUs were \(cost.vcpu_stall: [0-9]+ permille of the time, the timer interrupts later than 1000 us; stall lengths their lateness beyond it, cost.vcpu_stall.ns=[0-9]+(:[0-9]+)*\) and timer interrupts late by the rest \(cost.timer_late.ns=[0-9]+(:[0-9]+)+\); measured in the guest.s runs' <<<"$out"
 
+check "the guest measured homing's callbacks (printed, not charged by default)" \
+  grep -qE "^  homing's callbacks as the guest ran them, ns per call \(not charged\): .*dispatch [1-9][0-9]*.*select_cpu [1-9][0-9]*" <<<"$out"
+
+out=$("$twin" "${args[@]}" --guest-callbacks=measured --load-vm="$tmp/vm.txt" 2>&1); rc=$?
+echo "$out"
+check "--guest-callbacks=measured: charged" grep -q "^  homing's callbacks as the guest ran them, ns per call (charged): " <<<"$out"
+check "--guest-callbacks=measured: a verdict" bash -c '[[ $1 == 0 || $1 == 1 ]]' _ "$rc"
+
 out=$("$twin" "${args[@]}" --guest-timers=off --load-vm="$tmp/vm.txt" 2>&1); rc=$?
 echo "$out"
 check "--guest-timers=off: the simulator's timers on time" grep -q 'host effects off, timers on time' <<<"$out"
@@ -58,5 +67,6 @@ expect_error "eevdf must come first" "expected eevdf first" "$twin" compare --po
 expect_error "unknown workload param" "nosuch" "$twin" compare --policy=eevdf,homing "--workload=$wl" --param nosuch=1
 expect_error "missing kept VM output" "--load-vm=/nonexistent" "$twin" "${args[@]}" --load-vm=/nonexistent
 expect_error "unknown timer model" "--guest-timers=sometimes: expected stall, late or off" "$twin" "${args[@]}" --guest-timers=sometimes
+expect_error "unknown callback model" "--guest-callbacks=always: expected measured or off" "$twin" "${args[@]}" --guest-callbacks=always
 expect_error "bad stall threshold" "--stall-threshold-us=0: expected microseconds > 0" "$twin" "${args[@]}" --stall-threshold-us=0
 exit $fail
