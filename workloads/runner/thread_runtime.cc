@@ -407,8 +407,10 @@ bool SetPolicy(Task* t) {
   return false;
 }
 
-void Finish(Task* t) {
-  t->cpu_ns = ThreadCpuNs();
+// Ends task t; from its own thread (ran) or for one whose thread never started (the caller's
+// CPU time is not its).
+void Finish(Task* t, bool ran = true) {
+  t->cpu_ns = ran ? ThreadCpuNs() : 0;
   t->exited_ns = MonoNs() - t->rt->t0;
   t->exited.store(true);
   AckInterrupts(t, false);
@@ -482,7 +484,7 @@ void* TaskMain(void* arg) {
           t->inst->live.fetch_add(1);
           rt->live.fetch_add(1);
           Register(child);
-          if (!Spawn(child)) Finish(child);
+          if (!Spawn(child)) Finish(child, /*ran=*/false);
         }
         break;
       case PlanOp::kExit:
@@ -595,11 +597,11 @@ bool RunPlan(const Plan& plan, uint64_t seed, RunResult* result, std::string* er
       Task* t = initial[next++];
       if (!Spawn(t)) {
         rt.stop.store(true);
-        Finish(t);
+        Finish(t, /*ran=*/false);
       }
     }
     if (rt.stop.load()) {
-      while (next < initial.size()) Finish(initial[next++]);  // never started
+      while (next < initial.size()) Finish(initial[next++], /*ran=*/false);
     }
     if (rt.live.load() == 0) break;
     int64_t wait_ns = -1;

@@ -320,6 +320,43 @@ TEST(ThreadRuntimeTest, ThreadsAreCreatedWhenTheirTasksStart) {
   for (const TaskResult& t : r.tasks) EXPECT_GE(t.created_ns, 400 * kMs) << t.name;
 }
 
+// A task whose start comes after the run's stop never gets a thread: it ends with no CPU time
+// (not the creating thread's) and its instance incomplete.
+TEST(ThreadRuntimeTest, TasksThatNeverStartedHaveNoCpuTime) {
+  const RunResult r = RunText(R"pb(
+    name: "cut"
+    duration_ns: 50000000
+    process {
+      name: "early"
+      group {
+        name: "spin"
+        program {
+          loop {
+            count: 0
+            body { run { fixed_ns: 1000000 } }
+          }
+        }
+      }
+    }
+    process {
+      name: "late"
+      arrival { at_ns: 400000000 }
+      group {
+        name: "g"
+        program { run { fixed_ns: 1000000 } }
+      }
+    })pb");
+  EXPECT_TRUE(r.stopped_by_duration);
+  const TaskResult* early = nullptr;
+  const TaskResult* late = nullptr;
+  for (const TaskResult& t : r.tasks) (t.name.rfind("late", 0) == 0 ? late : early) = &t;
+  ASSERT_NE(early, nullptr);
+  ASSERT_NE(late, nullptr);
+  EXPECT_GT(early->cpu_ns, 10 * kMs);  // it ran until the stop
+  EXPECT_EQ(late->cpu_ns, 0);
+  for (const InstanceResult& i : r.instances) EXPECT_EQ(i.completed_ns, -1);
+}
+
 // Poisson arrivals and start delays come from the simulator's streams: the same instants.
 TEST(ThreadRuntimeTest, ArrivalsAreTheSimulatorsArrivals) {
   constexpr char kArrivals[] = R"pb(
