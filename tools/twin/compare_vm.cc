@@ -74,26 +74,34 @@ absl::StatusOr<RunMetrics> ParseRunnerReport(const std::string& json) {
   return m;
 }
 
-void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign) {
+namespace {
+
+// The NAME=VALUE words after the colon of a loader's "stats ..." or "progs ..." line.
+std::vector<std::pair<std::string, std::string>> LoaderValues(const std::string& line) {
+  std::vector<std::pair<std::string, std::string>> out;
   const size_t colon = line.find(':');
-  if (colon == std::string::npos) return;
-  for (absl::string_view kv : absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+  if (colon == std::string::npos) return out;
+  for (absl::string_view kv : absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty()))
+    out.push_back(absl::StrSplit(kv, absl::MaxSplits('=', 1)));
+  return out;
+}
+
+}  // namespace
+
+void ParseLoaderStats(const std::string& line, RunMetrics* m, int64_t sign) {
+  for (const auto& [name, value] : LoaderValues(line)) {
     int64_t n = 0;
-    if (absl::SimpleAtoi(p.second, &n)) m->counters[p.first] += sign * n;
+    if (absl::SimpleAtoi(value, &n)) m->counters[name] += sign * n;
   }
 }
 
 void ParseLoaderPrograms(const std::string& line, RunMetrics* m, int64_t sign) {
-  const size_t colon = line.find(':');
-  if (colon == std::string::npos) return;
-  for (absl::string_view kv : absl::StrSplit(line.substr(colon + 1), ' ', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-    std::pair<std::string, std::string> rn = absl::StrSplit(p.second, absl::MaxSplits('/', 1));
+  for (const auto& [name, value] : LoaderValues(line)) {
+    std::pair<std::string, std::string> rn = absl::StrSplit(value, absl::MaxSplits('/', 1));
     int64_t runs = 0, ns = 0;
     if (!absl::SimpleAtoi(rn.first, &runs) || !absl::SimpleAtoi(rn.second, &ns)) continue;
-    m->prog_runs[p.first] += sign * runs;
-    m->prog_ns[p.first] += sign * ns;
+    m->prog_runs[name] += sign * runs;
+    m->prog_ns[name] += sign * ns;
   }
 }
 
